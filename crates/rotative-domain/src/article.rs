@@ -1,0 +1,183 @@
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::{AltText, ArticlePath, Author, Headline, ParseError, Section, Slug, Standfirst, Tag};
+
+/// What kind of journalism a story is, shown to readers so news is never mistaken for opinion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleKind {
+    News,
+    Analysis,
+    Opinion,
+    Interview,
+    Report,
+    Explainer,
+}
+
+impl ArticleKind {
+    pub const ALL: [Self; 6] = [
+        Self::News,
+        Self::Analysis,
+        Self::Opinion,
+        Self::Interview,
+        Self::Report,
+        Self::Explainer,
+    ];
+    const EXPECTED: &'static str = "news, analysis, opinion, interview, report, explainer";
+
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .ok_or_else(|| ParseError::UnknownValue {
+                value: value.to_owned(),
+                expected: Self::EXPECTED,
+            })
+    }
+
+    /// The stable identifier stored in databases and story files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::News => "news",
+            Self::Analysis => "analysis",
+            Self::Opinion => "opinion",
+            Self::Interview => "interview",
+            Self::Report => "report",
+            Self::Explainer => "explainer",
+        }
+    }
+
+    /// The label readers see above the headline.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::News => "Actualité",
+            Self::Analysis => "Analyse",
+            Self::Opinion => "Opinion",
+            Self::Interview => "Entretien",
+            Self::Report => "Reportage",
+            Self::Explainer => "Décryptage",
+        }
+    }
+}
+
+/// Where a story stands in the editorial workflow. Only `Published` stories reach readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Unpublished,
+}
+
+impl ArticleStatus {
+    pub const ALL: [Self; 5] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Scheduled,
+        Self::Published,
+        Self::Unpublished,
+    ];
+    const EXPECTED: &'static str = "draft, in_review, scheduled, published, unpublished";
+
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+            .ok_or_else(|| ParseError::UnknownValue {
+                value: value.to_owned(),
+                expected: Self::EXPECTED,
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::InReview => "in_review",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+            Self::Unpublished => "unpublished",
+        }
+    }
+}
+
+/// Identifies a stored image; figures point at media by id, never by file path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct MediaId(pub i64);
+
+/// An image placed in a story: the alt text is required, caption and credit are what readers see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub media: MediaId,
+    /// Where the image is served, already resolved by the media layer.
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: AltText,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// A story as readers see it: everything a page, a feed or a JSON-LD block needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    pub id: i64,
+    pub slug: Slug,
+    pub path: ArticlePath,
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    /// Sanitised HTML, rendered once when the story was saved.
+    pub body_html: String,
+    pub kind: ArticleKind,
+    pub status: ArticleStatus,
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    pub lead_image: Option<Figure>,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// A story in a list (home, section, tag and author pages, related articles).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub path: ArticlePath,
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    pub kind: ArticleKind,
+    pub section: Section,
+    pub authors: Vec<Author>,
+    pub lead_image: Option<Figure>,
+    pub published_at: Timestamp,
+}
+
+impl Article {
+    /// Whether the story was changed after it first reached readers, so the page shows both dates.
+    pub fn was_updated(&self) -> bool {
+        self.published_at
+            .is_some_and(|published| self.updated_at.as_second() > published.as_second() + 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_statuses_round_trip() {
+        for kind in ArticleKind::ALL {
+            assert_eq!(ArticleKind::parse(kind.as_str()), Ok(kind));
+        }
+        for status in ArticleStatus::ALL {
+            assert_eq!(ArticleStatus::parse(status.as_str()), Ok(status));
+        }
+        assert!(matches!(
+            ArticleKind::parse("rumour"),
+            Err(ParseError::UnknownValue { .. })
+        ));
+    }
+}

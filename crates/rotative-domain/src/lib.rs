@@ -1,0 +1,23 @@
+//! Rotative's domain: the types a newsroom talks about and the rules between them.
+//! Owns: articles, sections, tags, authors, figures, slugs, permalinks, French typography, related ranking.
+//! Never: I/O, async, SQL or HTTP — every function here is pure and tested without a runtime.
+
+mod article;
+mod error;
+mod pagination;
+mod permalink;
+mod related;
+mod slug;
+mod taxonomy;
+mod text;
+pub mod typography;
+
+pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
+pub use error::ParseError;
+pub use pagination::{PageNumber, Pagination};
+pub use permalink::{ArticlePath, ArticleUrlParts};
+pub use related::{RelatedCandidate, rank_related};
+pub use slug::Slug;
+pub use taxonomy::{Author, Section, Tag};
+pub use text::{AltText, Headline, Name, Standfirst};
+pub use typography::french_typography;

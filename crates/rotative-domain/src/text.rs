@@ -1,0 +1,89 @@
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::ParseError;
+
+/// Trims, then checks the length in characters (what a writer counts, not bytes).
+fn bounded_text(value: &str, max: usize, one_line: bool) -> Result<String, ParseError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if one_line && trimmed.contains(['\n', '\r']) {
+        return Err(ParseError::MultiLine);
+    }
+    if trimmed.chars().count() > max {
+        return Err(ParseError::TooLong { max });
+    }
+    Ok(trimmed.to_owned())
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, max = $max:expr, one_line = $one_line:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(value: &str) -> Result<Self, ParseError> {
+                bounded_text(value, Self::MAX_CHARS, $one_line).map(Self)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A story's headline: one line, short enough for a search result and a social card.
+    Headline, max = 200, one_line = true
+);
+text_type!(
+    /// The paragraph under the headline that says what the story is about.
+    Standfirst, max = 600, one_line = false
+);
+text_type!(
+    /// The name of a section, tag or author as readers see it.
+    Name, max = 120, one_line = true
+);
+text_type!(
+    /// What an image shows, for readers who cannot see it. Required on every figure.
+    AltText, max = 500, one_line = true
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_is_trimmed_and_bounded() {
+        assert_eq!(Headline::parse("  Titre  ").unwrap().as_ref(), "Titre");
+        assert_eq!(Headline::parse("   "), Err(ParseError::Empty));
+        assert_eq!(Headline::parse("a\nb"), Err(ParseError::MultiLine));
+        let long = "é".repeat(Headline::MAX_CHARS + 1);
+        assert_eq!(
+            Headline::parse(&long),
+            Err(ParseError::TooLong { max: Headline::MAX_CHARS })
+        );
+        assert!(Headline::parse(&"é".repeat(Headline::MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn standfirst_may_span_lines() {
+        assert!(Standfirst::parse("un\ndeux").is_ok());
+    }
+}
