@@ -112,8 +112,8 @@ pub struct MediaId(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Figure {
     pub media: MediaId,
-    /// Where the image is served, already resolved by the media layer.
-    pub src: String,
+    /// The content-addressed name the media layer stores and serves the file under.
+    pub key: String,
     pub width: u32,
     pub height: u32,
     pub alt: AltText,

@@ -14,7 +14,10 @@ pub enum ParseError {
     #[error("`{0}` is not a valid slug (lowercase ASCII letters, digits and single hyphens)")]
     InvalidSlug(String),
     #[error("`{value}` is not one of: {expected}")]
-    UnknownValue { value: String, expected: &'static str },
+    UnknownValue {
+        value: String,
+        expected: &'static str,
+    },
     #[error("`{0}` is not a valid page number")]
     InvalidPage(String),
     #[error("`{0}` is not a valid date path")]

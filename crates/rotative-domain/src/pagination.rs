@@ -39,7 +39,12 @@ impl Pagination {
         let per_page = per_page.max(1);
         let total_pages =
             u32::try_from(total_items.div_ceil(u64::from(per_page)).max(1)).unwrap_or(u32::MAX);
-        Self { page: page.get(), per_page, total_items, total_pages }
+        Self {
+            page: page.get(),
+            per_page,
+            total_items,
+            total_pages,
+        }
     }
 
     pub fn offset(&self) -> u64 {
@@ -75,7 +80,10 @@ mod tests {
     #[test]
     fn pages_and_offsets() {
         let p = Pagination::new(PageNumber::parse("2").unwrap(), 10, 25);
-        assert_eq!((p.total_pages, p.offset(), p.previous(), p.next()), (3, 10, Some(1), Some(3)));
+        assert_eq!(
+            (p.total_pages, p.offset(), p.previous(), p.next()),
+            (3, 10, Some(1), Some(3))
+        );
         assert!(!p.is_out_of_range());
         let empty = Pagination::new(PageNumber::FIRST, 10, 0);
         assert_eq!((empty.total_pages, empty.next()), (1, None));

@@ -92,11 +92,33 @@ mod tests {
 
     #[test]
     fn url_parts_must_be_canonical() {
-        let ok = ArticleUrlParts { section: "monde", year: "2026", month: "11", day: "24", slug: "x" };
-        assert_eq!(ArticlePath::from_parts(ok).unwrap().as_ref(), "/monde/2026/11/24/x");
-        for (year, month, day) in [("26", "11", "24"), ("2026", "13", "01"), ("2026", "1", "01"), ("2026", "11", "32")] {
-            let parts = ArticleUrlParts { year, month, day, ..ok };
-            assert!(ArticlePath::from_parts(parts).is_err(), "{year}/{month}/{day}");
+        let ok = ArticleUrlParts {
+            section: "monde",
+            year: "2026",
+            month: "11",
+            day: "24",
+            slug: "x",
+        };
+        assert_eq!(
+            ArticlePath::from_parts(ok).unwrap().as_ref(),
+            "/monde/2026/11/24/x"
+        );
+        for (year, month, day) in [
+            ("26", "11", "24"),
+            ("2026", "13", "01"),
+            ("2026", "1", "01"),
+            ("2026", "11", "32"),
+        ] {
+            let parts = ArticleUrlParts {
+                year,
+                month,
+                day,
+                ..ok
+            };
+            assert!(
+                ArticlePath::from_parts(parts).is_err(),
+                "{year}/{month}/{day}"
+            );
         }
         assert!(ArticlePath::from_parts(ArticleUrlParts { slug: "..", ..ok }).is_err());
     }

@@ -23,9 +23,18 @@ pub fn rank_related(
         .iter()
         .filter(|c| c.id != article.id)
         .map(|c| {
-            let shared_tags = c.tag_ids.iter().filter(|t| article.tag_ids.contains(t)).count();
+            let shared_tags = c
+                .tag_ids
+                .iter()
+                .filter(|t| article.tag_ids.contains(t))
+                .count();
             let same_section = c.section_id == article.section_id;
-            (Reverse(shared_tags), Reverse(same_section), Reverse(c.published_at), c.id)
+            (
+                Reverse(shared_tags),
+                Reverse(same_section),
+                Reverse(c.published_at),
+                c.id,
+            )
         })
         .collect();
     scored.sort_unstable();
@@ -50,11 +59,11 @@ mod tests {
         let article = candidate(1, &[10, 11], 100, 50);
         let candidates = [
             article.clone(),
-            candidate(2, &[], 200, 49),        // nothing shared, newest
-            candidate(3, &[10], 200, 10),      // one tag
-            candidate(4, &[10, 11], 200, 5),   // two tags, old
-            candidate(5, &[], 100, 20),        // same section
-            candidate(6, &[11], 100, 1),       // one tag and same section
+            candidate(2, &[], 200, 49),      // nothing shared, newest
+            candidate(3, &[10], 200, 10),    // one tag
+            candidate(4, &[10, 11], 200, 5), // two tags, old
+            candidate(5, &[], 100, 20),      // same section
+            candidate(6, &[11], 100, 1),     // one tag and same section
         ];
         assert_eq!(rank_related(&article, &candidates, 10), vec![4, 6, 3, 5, 2]);
         assert_eq!(rank_related(&article, &candidates, 2), vec![4, 6]);

@@ -90,13 +90,20 @@ mod tests {
         let cases = [
             ("Économie", "economie"),
             ("Biélorussie", "bielorussie"),
-            ("L’armée biélorusse accuse Poutine", "l-armee-bielorusse-accuse-poutine"),
+            (
+                "L’armée biélorusse accuse Poutine",
+                "l-armee-bielorusse-accuse-poutine",
+            ),
             ("Œuvres complètes : « tome 2 »", "oeuvres-completes-tome-2"),
             ("  Ça   va ? ", "ca-va"),
             ("Noël à l'île d'Yeu", "noel-a-l-ile-d-yeu"),
         ];
         for (title, expected) in cases {
-            assert_eq!(Slug::from_title(title).unwrap().as_ref(), expected, "{title}");
+            assert_eq!(
+                Slug::from_title(title).unwrap().as_ref(),
+                expected,
+                "{title}"
+            );
         }
     }
 

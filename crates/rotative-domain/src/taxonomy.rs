@@ -27,18 +27,28 @@ pub struct Author {
 impl Section {
     /// A section named by a writer: its slug comes from the name.
     pub fn named(name: Name) -> Result<Self, crate::ParseError> {
-        Ok(Self { slug: Slug::from_title(name.as_ref())?, name })
+        Ok(Self {
+            slug: Slug::from_title(name.as_ref())?,
+            name,
+        })
     }
 }
 
 impl Tag {
     pub fn named(name: Name) -> Result<Self, crate::ParseError> {
-        Ok(Self { slug: Slug::from_title(name.as_ref())?, name })
+        Ok(Self {
+            slug: Slug::from_title(name.as_ref())?,
+            name,
+        })
     }
 }
 
 impl Author {
     pub fn named(name: Name) -> Result<Self, crate::ParseError> {
-        Ok(Self { slug: Slug::from_title(name.as_ref())?, name, bio: None })
+        Ok(Self {
+            slug: Slug::from_title(name.as_ref())?,
+            name,
+            bio: None,
+        })
     }
 }

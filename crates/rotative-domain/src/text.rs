@@ -77,7 +77,9 @@ mod tests {
         let long = "é".repeat(Headline::MAX_CHARS + 1);
         assert_eq!(
             Headline::parse(&long),
-            Err(ParseError::TooLong { max: Headline::MAX_CHARS })
+            Err(ParseError::TooLong {
+                max: Headline::MAX_CHARS
+            })
         );
         assert!(Headline::parse(&"é".repeat(Headline::MAX_CHARS)).is_ok());
     }

@@ -21,14 +21,21 @@ fn trim_trailing_spaces(out: &mut String) {
 /// Replaces whatever spaces end `out` with `space`; right after « the quote's own narrow space wins.
 fn set_space_before(out: &mut String, space: char) {
     trim_trailing_spaces(out);
-    out.push(if out.ends_with('«') { NARROW_NBSP } else { space });
+    out.push(if out.ends_with('«') {
+        NARROW_NBSP
+    } else {
+        space
+    });
 }
 
 /// A high punctuation mark takes its space only at the end of a word, so `10:30`, `a?b` and
 /// `?!` stay as typed. The no-break spaces this function inserts do not count as word ends, so a
 /// second pass changes nothing.
 fn ends_a_word(next: Option<char>) -> bool {
-    next.is_none_or(|c| (c.is_whitespace() && c != NBSP && c != NARROW_NBSP) || matches!(c, '!' | '?' | ';' | '»' | ')' | '"' | '’' | '.' | ',' | '…'))
+    next.is_none_or(|c| {
+        (c.is_whitespace() && c != NBSP && c != NARROW_NBSP)
+            || matches!(c, '!' | '?' | ';' | '»' | ')' | '"' | '’' | '.' | ',' | '…')
+    })
 }
 
 fn opens_quote(out: &str, next: Option<char>) -> bool {
@@ -71,16 +78,12 @@ pub fn french_typography(text: &str) -> String {
                 rest = rest.trim_start_matches(is_space);
                 out.push(NARROW_NBSP);
             }
-            '»' => {
-                set_space_before(&mut out, NARROW_NBSP);
-                out.push('»');
-            }
             '"' if opens_quote(&out, next) => {
                 out.push('«');
                 rest = rest.trim_start_matches(is_space);
                 out.push(NARROW_NBSP);
             }
-            '"' => {
+            '»' | '"' => {
                 set_space_before(&mut out, NARROW_NBSP);
                 out.push('»');
             }
@@ -114,7 +117,10 @@ mod tests {
             ("\"Bonjour\", dit-il", "«⍽Bonjour⍽», dit-il"),
             ("l'Ukraine et aujourd'hui", "l’Ukraine et aujourd’hui"),
             ("à 10:30 précises", "à 10:30 précises"),
-            ("voir https://exemple.fr/?a=1&b=2; puis", "voir https://exemple.fr/?a=1&b=2; puis"),
+            (
+                "voir https://exemple.fr/?a=1&b=2; puis",
+                "voir https://exemple.fr/?a=1&b=2; puis",
+            ),
             ("écrire à mailto:x@y.fr !", "écrire à mailto:x@y.fr⍽!"),
         ];
         for (input, expected) in cases {

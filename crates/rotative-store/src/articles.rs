@@ -1,0 +1,448 @@
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use rotative_domain::{
+    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
+    Headline, MediaId, RelatedCandidate, Slug, Standfirst, Tag,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
+
+use crate::{Db, Store, StoreError, now_seconds, rows};
+
+/// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
+#[derive(Debug, Clone)]
+pub struct NewLeadImage {
+    pub media: MediaId,
+    pub alt: AltText,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// A story ready to be stored: every field already parsed, the body already rendered.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub slug: Slug,
+    /// Set once the story is published; drafts have no public address.
+    pub path: Option<ArticlePath>,
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub kind: ArticleKind,
+    pub status: ArticleStatus,
+    pub section_id: i64,
+    pub tag_ids: Vec<i64>,
+    pub author_ids: Vec<i64>,
+    pub lead_image: Option<NewLeadImage>,
+    pub published_at: Option<Timestamp>,
+}
+
+/// Which published stories a listing page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Everything,
+    Section(i64),
+    Tag(i64),
+    Author(i64),
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at,
+    s.slug AS section_slug, s.name AS section_name,
+    a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height";
+
+const SUMMARY_FROM: &str = " FROM articles a
+    JOIN sections s ON s.id = a.section_id
+    LEFT JOIN media m ON m.id = a.lead_media_id";
+
+/// Starts a query over the stories readers may see now, optionally narrowed to one listing.
+fn published<'a>(select: &str, now: i64, listing: Listing) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::new(select);
+    query.push(SUMMARY_FROM);
+    query.push(" WHERE a.status = 'published' AND a.published_at <= ");
+    query.push_bind(now);
+    match listing {
+        Listing::Everything => {}
+        Listing::Section(id) => {
+            query.push(" AND a.section_id = ").push_bind(id);
+        }
+        Listing::Tag(id) => {
+            query
+                .push(" AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ")
+                .push_bind(id)
+                .push(")");
+        }
+        Listing::Author(id) => {
+            query
+                .push(" AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ")
+                .push_bind(id)
+                .push(")");
+        }
+    }
+    query
+}
+
+fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
+    let Some(media) = row.try_get::<Option<i64>, _>("lead_media_id")? else {
+        return Ok(None);
+    };
+    let alt: String = row.try_get("lead_alt")?;
+    let dimension = |column: &str| -> Result<u32, StoreError> {
+        let value: i64 = row.try_get(column)?;
+        u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
+    };
+    Ok(Some(Figure {
+        media: MediaId(media),
+        key: row.try_get("storage_key")?,
+        width: dimension("width")?,
+        height: dimension("height")?,
+        alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("alt text", e))?,
+        caption: row.try_get("lead_caption")?,
+        credit: row.try_get("lead_credit")?,
+    }))
+}
+
+fn summary(row: &SqliteRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
+    let headline: String = row.try_get("headline")?;
+    let standfirst: Option<String> = row.try_get("standfirst")?;
+    let kind: String = row.try_get("kind")?;
+    let path: Option<String> = row.try_get("path")?;
+    let published_at: Option<i64> = row.try_get("published_at")?;
+    Ok(ArticleSummary {
+        id: row.try_get("id")?,
+        path: ArticlePath::from_stored(path.ok_or_else(|| StoreError::corrupt("path", "missing"))?),
+        headline: Headline::parse(&headline).map_err(|e| StoreError::corrupt("headline", e))?,
+        standfirst: standfirst
+            .map(|s| Standfirst::parse(&s))
+            .transpose()
+            .map_err(|e| StoreError::corrupt("standfirst", e))?,
+        kind: ArticleKind::parse(&kind).map_err(|e| StoreError::corrupt("kind", e))?,
+        section: rows::section(row.try_get("section_slug")?, row.try_get("section_name")?)?,
+        authors,
+        lead_image: lead_image(row)?,
+        published_at: rows::timestamp(
+            published_at.ok_or_else(|| StoreError::corrupt("published_at", "missing"))?,
+        )?,
+    })
+}
+
+impl Store {
+    /// The slug itself if no story has it yet, else the first free `slug-N`.
+    #[tracing::instrument(skip(self))]
+    pub async fn free_article_slug(&self, base: &Slug) -> Result<Slug, StoreError> {
+        let sql = "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2";
+        let taken: Vec<String> = match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(base.as_ref())
+                    .bind(format!("{base}-%"))
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        if !taken.iter().any(|s| s == base.as_ref()) {
+            return Ok(base.clone());
+        }
+        Ok((2..=u32::MAX)
+            .map(|n| base.with_suffix(n))
+            .find(|candidate| !taken.iter().any(|s| s == candidate.as_ref()))
+            .unwrap_or_else(|| base.clone()))
+    }
+
+    /// Stores a new story and its first revision in one transaction: a crash leaves all or nothing.
+    #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
+    pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
+        let now = now_seconds();
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let lead = new.lead_image.as_ref();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
+                 body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
+                 published_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             RETURNING id",
+        )
+        .bind(new.slug.as_ref())
+        .bind(new.path.as_ref().map(AsRef::as_ref))
+        .bind(new.section_id)
+        .bind(new.kind.as_str())
+        .bind(new.status.as_str())
+        .bind(new.headline.as_ref())
+        .bind(new.standfirst.as_ref().map(AsRef::as_ref))
+        .bind(&new.body_markdown)
+        .bind(&new.body_html)
+        .bind(lead.map(|l| l.media.0))
+        .bind(lead.map(|l| l.alt.as_ref()))
+        .bind(lead.and_then(|l| l.caption.as_deref()))
+        .bind(lead.and_then(|l| l.credit.as_deref()))
+        .bind(new.published_at.map(Timestamp::as_second))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
+        for (position, tag_id) in (0_i64..).zip(&new.tag_ids) {
+            sqlx::query(
+                "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(tag_id)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (position, author_id) in (0_i64..).zip(&new.author_ids) {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(author_id)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(new.headline.as_ref())
+        .bind(new.standfirst.as_ref().map(AsRef::as_ref))
+        .bind(&new.body_markdown)
+        .bind(&new.body_html)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The published story at this address, if readers may see it now.
+    #[tracing::instrument(skip(self))]
+    pub async fn published_article(
+        &self,
+        path: &ArticlePath,
+    ) -> Result<Option<Article>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = published(
+            &format!("SELECT {SUMMARY_COLUMNS}, a.slug, a.status, a.body_html, a.updated_at"),
+            now_seconds(),
+            Listing::Everything,
+        );
+        query.push(" AND a.path = ").push_bind(path.as_ref());
+        let Some(row) = query.build().fetch_optional(pool).await? else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let authors = self
+            .authors_of(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        let tags = self.tags_of(id).await?;
+        let summary = summary(&row, authors)?;
+        let status: String = row.try_get("status")?;
+        Ok(Some(Article {
+            id,
+            slug: rows::slug(row.try_get("slug")?)?,
+            path: summary.path,
+            headline: summary.headline,
+            standfirst: summary.standfirst,
+            body_html: row.try_get("body_html")?,
+            kind: summary.kind,
+            status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
+            section: summary.section,
+            tags,
+            authors: summary.authors,
+            lead_image: summary.lead_image,
+            published_at: Some(summary.published_at),
+            updated_at: rows::timestamp(row.try_get("updated_at")?)?,
+        }))
+    }
+
+    /// Published stories of a listing, newest first.
+    #[tracing::instrument(skip(self))]
+    pub async fn published_summaries(
+        &self,
+        listing: Listing,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = published(&format!("SELECT {SUMMARY_COLUMNS}"), now_seconds(), listing);
+        query
+            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        let rows = query.build().fetch_all(pool).await?;
+        self.summaries(&rows).await
+    }
+
+    /// How many published stories a listing has, for pagination.
+    pub async fn count_published(&self, listing: Listing) -> Result<u64, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let count: i64 = published("SELECT COUNT(*)", now_seconds(), listing)
+            .build_query_scalar()
+            .fetch_one(pool)
+            .await?;
+        u64::try_from(count).map_err(|e| StoreError::corrupt("count", e))
+    }
+
+    /// Published stories with these ids, in the order given (ids that are not published are left out).
+    pub async fn published_summaries_by_ids(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = published(
+            &format!("SELECT {SUMMARY_COLUMNS}"),
+            now_seconds(),
+            Listing::Everything,
+        );
+        query.push(" AND a.id IN (");
+        let mut separated = query.separated(", ");
+        for id in ids {
+            separated.push_bind(id);
+        }
+        query.push(")");
+        let rows = query.build().fetch_all(pool).await?;
+        let mut found = self.summaries(&rows).await?;
+        found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+        Ok(found)
+    }
+
+    /// The story as ranking sees it, and the published stories that might be related to it: those
+    /// sharing a tag or the section, plus the most recent, bounded so big sites stay fast.
+    #[tracing::instrument(skip(self))]
+    pub async fn related_candidates(
+        &self,
+        article_id: i64,
+    ) -> Result<Option<(RelatedCandidate, Vec<RelatedCandidate>)>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let now = now_seconds();
+        let article =
+            sqlx::query("SELECT id, section_id, published_at FROM articles WHERE id = $1")
+                .bind(article_id)
+                .fetch_optional(pool)
+                .await?;
+        let Some(article) = article else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT id, section_id, published_at FROM articles a
+             WHERE a.status = 'published' AND a.published_at <= $1 AND a.id <> $2
+               AND (a.section_id = $3 OR a.id IN (
+                   SELECT t.article_id FROM article_tags t
+                   WHERE t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)))
+             UNION
+             SELECT id, section_id, published_at FROM (
+                 SELECT id, section_id, published_at FROM articles
+                 WHERE status = 'published' AND published_at <= $1 AND id <> $2
+                 ORDER BY published_at DESC LIMIT 20)
+             ORDER BY published_at DESC LIMIT 300",
+        )
+        .bind(now)
+        .bind(article_id)
+        .bind(article.try_get::<i64, _>("section_id")?)
+        .fetch_all(pool)
+        .await?;
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        ids.push(article_id);
+        let mut tags = self.tag_ids_of(&ids).await?;
+        let mut candidate = |row: &SqliteRow| -> Result<RelatedCandidate, StoreError> {
+            let id: i64 = row.try_get("id")?;
+            Ok(RelatedCandidate {
+                id,
+                tag_ids: tags.remove(&id).unwrap_or_default(),
+                section_id: row.try_get("section_id")?,
+                published_at: rows::timestamp(
+                    row.try_get::<Option<i64>, _>("published_at")?
+                        .unwrap_or_default(),
+                )?,
+            })
+        };
+        let target = candidate(&article)?;
+        let candidates = rows.iter().map(&mut candidate).collect::<Result<_, _>>()?;
+        Ok(Some((target, candidates)))
+    }
+
+    async fn summaries(&self, rows: &[SqliteRow]) -> Result<Vec<ArticleSummary>, StoreError> {
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let mut authors = self.authors_of(&ids).await?;
+        rows.iter()
+            .zip(&ids)
+            .map(|(row, id)| summary(row, authors.remove(id).unwrap_or_default()))
+            .collect()
+    }
+
+    async fn authors_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
+        let mut by_article: HashMap<i64, Vec<Author>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(by_article);
+        }
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT aa.article_id, au.slug, au.name, au.bio FROM article_authors aa
+             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN (",
+        );
+        let mut separated = query.separated(", ");
+        for id in ids {
+            separated.push_bind(id);
+        }
+        query.push(") ORDER BY aa.article_id, aa.position");
+        for row in query.build().fetch_all(pool).await? {
+            by_article
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(rows::author(
+                    row.try_get("slug")?,
+                    row.try_get("name")?,
+                    row.try_get("bio")?,
+                )?);
+        }
+        Ok(by_article)
+    }
+
+    async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(
+            "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+             WHERE at.article_id = $1 ORDER BY at.position",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|r| rows::tag(r.try_get("slug")?, r.try_get("name")?))
+            .collect()
+    }
+
+    async fn tag_ids_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT article_id, tag_id FROM article_tags WHERE article_id IN (",
+        );
+        let mut separated = query.separated(", ");
+        for id in ids {
+            separated.push_bind(id);
+        }
+        query.push(")");
+        let mut by_article: HashMap<i64, Vec<i64>> = HashMap::new();
+        for row in query.build().fetch_all(pool).await? {
+            by_article
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(row.try_get("tag_id")?);
+        }
+        Ok(by_article)
+    }
+}

@@ -1,0 +1,31 @@
+use thiserror::Error;
+
+/// What went wrong in the store, in the caller's terms.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("could not apply database migrations")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored {what} is not valid: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    #[error("{0} already exists")]
+    AlreadyExists(&'static str),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> Self {
+        Self::Corrupt {
+            what,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Turns a unique-constraint violation into `AlreadyExists`, leaving other errors as they are.
+    pub(crate) fn on_unique(error: sqlx::Error, what: &'static str) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists(what),
+            _ => Self::Database(error),
+        }
+    }
+}

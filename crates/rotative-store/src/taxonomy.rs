@@ -1,0 +1,138 @@
+use rotative_domain::{Author, Section, Slug, Tag};
+use sqlx::Row;
+
+use crate::{Db, Store, StoreError, rows};
+
+/// A section with the id other records point at.
+pub type Stored<T> = (i64, T);
+
+impl Store {
+    /// Returns the id of the section with this slug, creating it (last in order) if it is new.
+    #[tracing::instrument(skip(self))]
+    pub async fn ensure_section(&self, section: &Section) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO sections (slug, name, position)
+                   VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))
+                   ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+                   RETURNING id";
+        Ok(match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(section.slug.as_ref())
+                    .bind(section.name.as_ref())
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn ensure_tag(&self, tag: &Tag) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO tags (slug, name) VALUES ($1, $2)
+                   ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+                   RETURNING id";
+        Ok(match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(tag.slug.as_ref())
+                    .bind(tag.name.as_ref())
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Returns the author's id, creating them if new; an existing author's bio is kept unless a
+    /// new one is given.
+    #[tracing::instrument(skip(self))]
+    pub async fn ensure_author(&self, author: &Author) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
+                   ON CONFLICT (slug) DO UPDATE SET bio = COALESCE(excluded.bio, authors.bio)
+                   RETURNING id";
+        Ok(match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(author.slug.as_ref())
+                    .bind(author.name.as_ref())
+                    .bind(author.bio.as_deref())
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Every section, in the order the site shows them.
+    pub async fn sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
+        let sql = "SELECT id, slug, name FROM sections ORDER BY position, name";
+        let rows = match &self.db {
+            Db::Sqlite(pool) => sqlx::query(sql).fetch_all(pool).await?,
+        };
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    rows::section(r.try_get("slug")?, r.try_get("name")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn section_by_slug(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<Stored<Section>>, StoreError> {
+        let sql = "SELECT id, slug, name FROM sections WHERE slug = $1";
+        let row = match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query(sql)
+                    .bind(slug.as_ref())
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        row.map(|r| {
+            Ok((
+                r.try_get("id")?,
+                rows::section(r.try_get("slug")?, r.try_get("name")?)?,
+            ))
+        })
+        .transpose()
+    }
+
+    pub async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Tag>>, StoreError> {
+        let sql = "SELECT id, slug, name FROM tags WHERE slug = $1";
+        let row = match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query(sql)
+                    .bind(slug.as_ref())
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        row.map(|r| {
+            Ok((
+                r.try_get("id")?,
+                rows::tag(r.try_get("slug")?, r.try_get("name")?)?,
+            ))
+        })
+        .transpose()
+    }
+
+    pub async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Author>>, StoreError> {
+        let sql = "SELECT id, slug, name, bio FROM authors WHERE slug = $1";
+        let row = match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query(sql)
+                    .bind(slug.as_ref())
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        row.map(|r| {
+            Ok((
+                r.try_get("id")?,
+                rows::author(r.try_get("slug")?, r.try_get("name")?, r.try_get("bio")?)?,
+            ))
+        })
+        .transpose()
+    }
+}
