@@ -1,1 +1,13 @@
+//! Rotative's media: what an uploaded file really is, where its bytes live, and the illustrations
+//! the project draws itself for demo content.
+//! Owns: type detection by content, image measurement, content-addressed storage keys, storage.
+//! Never: database records or HTML — callers record what this crate stored.
 
+mod error;
+pub mod illustration;
+mod inspect;
+mod storage;
+
+pub use error::MediaError;
+pub use inspect::{ImageInfo, ImageKind, inspect};
+pub use storage::{LocalStorage, StorageKey};
