@@ -1,1 +1,24 @@
+//! Rotative's rendering: what readers' browsers receive.
+//! Owns: the theme (templates, stylesheet), Markdown bodies and sanitising, page models, JSON-LD.
+//! Never: I/O beyond reading an operator's theme folder; it is handed data and returns text.
 
+mod body;
+mod dates;
+mod error;
+mod jsonld;
+mod pages;
+mod sanitize;
+mod theme;
+mod views;
+
+pub use body::{FigureSource, StoredImage, figure_sources, render_body};
+pub use error::RenderError;
+pub use pages::{HomeSection, ListingKind, Pages};
+pub use sanitize::clean as sanitize_html;
+pub use theme::{Stylesheet, Theme};
+pub use views::Site;
+
+/// Where a stored media file is served: one rule, shared by bodies, pages and the media route.
+pub fn media_url(key: &str) -> String {
+    format!("/media/{key}")
+}

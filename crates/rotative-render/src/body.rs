@@ -1,0 +1,371 @@
+//! Story bodies: Markdown in, sanitised HTML out, rendered once when a story is saved.
+//!
+//! What a writer types and what readers get:
+//! - a paragraph holding only `![alt](media:NAME "Caption — Credit")` becomes a `<figure>` with
+//!   `<img alt width height>` and a `<figcaption>` (caption, then credit);
+//! - a quotation whose last paragraph starts with `—` becomes a `<figure class="quote">`: the
+//!   `<blockquote>` and, as its `<figcaption>`, who said it;
+//! - French typography on every text node (never in code, URLs or attributes);
+//! - images from anywhere but the site's own media are refused: readers' browsers never call a
+//!   third party.
+
+use std::{collections::HashMap, hash::BuildHasher};
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use rotative_domain::french_typography;
+use serde::Serialize;
+
+use crate::{RenderError, sanitize, theme::Theme};
+
+const MEDIA_SCHEME: &str = "media:";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// An image a body refers to, as the writer typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureSource {
+    /// The name after `media:` (a file next to a story file, or a media library name).
+    pub name: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Where a referenced image is stored, once the media layer has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImage {
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Splits an image title `Caption — Credit` at its last em dash: credits name a person or agency,
+/// captions may contain dashes of their own.
+fn caption_and_credit(title: &str) -> (Option<String>, Option<String>) {
+    let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    match title.rsplit_once(" — ") {
+        Some((caption, credit)) => (non_empty(caption), non_empty(credit)),
+        None => (non_empty(title), None),
+    }
+}
+
+/// Lists the images a body uses, in order, refusing any that is not a `media:` reference.
+pub fn figure_sources(markdown: &str) -> Result<Vec<FigureSource>, RenderError> {
+    let mut sources = Vec::new();
+    let mut current: Option<(String, String, String)> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                current = Some((dest_url.to_string(), title.to_string(), String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, alt)) = current.as_mut() {
+                    alt.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                let Some((url, title, alt)) = current.take() else {
+                    continue;
+                };
+                let name = url
+                    .strip_prefix(MEDIA_SCHEME)
+                    .filter(|name| !name.is_empty())
+                    .ok_or_else(|| RenderError::ExternalImage(url.clone()))?;
+                if alt.trim().is_empty() {
+                    return Err(RenderError::MissingAlt(name.to_owned()));
+                }
+                let (caption, credit) = caption_and_credit(&title);
+                sources.push(FigureSource {
+                    name: name.to_owned(),
+                    alt: alt.trim().to_owned(),
+                    caption,
+                    credit,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(sources)
+}
+
+#[derive(Serialize)]
+struct FigureView<'a> {
+    src: String,
+    alt: &'a str,
+    width: u32,
+    height: u32,
+    caption: Option<String>,
+    credit: Option<String>,
+    eager: bool,
+}
+
+/// Renders the Markdown body to sanitised HTML, with images resolved through `images`
+/// (keyed by the name after `media:`).
+pub fn render_body<S: BuildHasher>(
+    theme: &Theme,
+    markdown: &str,
+    images: &HashMap<String, StoredImage, S>,
+) -> Result<String, RenderError> {
+    let events: Vec<Event<'_>> = typographed(Parser::new_ext(markdown, options()));
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut figures_seen = 0_usize;
+    let mut i = 0;
+    while i < events.len() {
+        if let Some((figure, consumed)) = lone_image(&events[i..]) {
+            let (name, title, alt) = figure;
+            let stored = images
+                .get(name)
+                .ok_or_else(|| RenderError::UnknownImage(name.to_owned()))?;
+            let (caption, credit) = caption_and_credit(title);
+            let view = FigureView {
+                src: crate::media_url(&stored.key),
+                alt: alt.trim(),
+                width: stored.width,
+                height: stored.height,
+                caption: caption.map(|c| french_typography(&c)),
+                credit: credit.map(|c| french_typography(&c)),
+                eager: figures_seen == 0,
+            };
+            figures_seen += 1;
+            out.push(Event::Html(
+                theme.render("partials/figure.html", &view)?.into(),
+            ));
+            i += consumed;
+        } else if let Some(consumed) = attributed_quote(&events[i..], &mut out) {
+            i += consumed;
+        } else {
+            out.push(events[i].clone());
+            i += 1;
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Ok(sanitize::clean(&html))
+}
+
+/// Applies French typography to text outside code, and namespaces footnote ids so they cannot
+/// collide with the page's own.
+fn typographed(parser: Parser<'_>) -> Vec<Event<'_>> {
+    let mut in_code_block = false;
+    let mut in_image = false;
+    parser
+        .map(|event| match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                event
+            }
+            Event::Start(Tag::Image { .. }) => {
+                in_image = true;
+                event
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = false;
+                event
+            }
+            Event::Text(text) if !in_code_block && !in_image => {
+                Event::Text(french_typography(&text).into())
+            }
+            Event::FootnoteReference(name) => Event::FootnoteReference(note_id(&name)),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(note_id(&name)))
+            }
+            other => other,
+        })
+        .collect()
+}
+
+fn note_id(name: &str) -> CowStr<'static> {
+    format!("note-{name}").into()
+}
+
+type LoneImage<'e> = (&'e str, &'e str, String);
+
+/// Recognises a paragraph that holds one image and nothing else: that is a figure.
+fn lone_image<'e>(events: &'e [Event<'_>]) -> Option<(LoneImage<'e>, usize)> {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }),
+        rest @ ..,
+    ] = events
+    else {
+        return None;
+    };
+    let name = dest_url.strip_prefix(MEDIA_SCHEME)?;
+    let mut alt = String::new();
+    let mut len = 2;
+    for event in rest {
+        len += 1;
+        match event {
+            Event::Text(text) | Event::Code(text) => alt.push_str(text),
+            Event::End(TagEnd::Image) => break,
+            _ => {}
+        }
+    }
+    matches!(events.get(len), Some(Event::End(TagEnd::Paragraph)))
+        .then_some(((name, title.as_ref(), alt), len + 1))
+}
+
+/// Recognises a top-level quotation whose last paragraph names its source (`— Name`), and writes
+/// it as a figure: the quote in `<blockquote>`, the source in `<figcaption>`.
+fn attributed_quote<'a>(events: &[Event<'a>], out: &mut Vec<Event<'a>>) -> Option<usize> {
+    let Event::Start(Tag::BlockQuote(_)) = events.first()? else {
+        return None;
+    };
+    let mut depth = 0_usize;
+    let end = events.iter().position(|event| {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+    })?;
+    let inner = &events[1..end];
+    let last_paragraph = inner
+        .iter()
+        .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) || last_paragraph == 0 {
+        return None;
+    }
+    let source = &inner[last_paragraph + 1..inner.len() - 1];
+    let Some(Event::Text(first)) = source.first() else {
+        return None;
+    };
+    let name = first
+        .strip_prefix('—')
+        .or_else(|| first.strip_prefix("--"))?
+        .trim_start();
+    out.push(Event::Html("<figure class=\"quote\">".into()));
+    out.push(events[0].clone());
+    out.extend(inner[..last_paragraph].iter().cloned());
+    out.push(events[end].clone());
+    out.push(Event::Html("<figcaption>— ".into()));
+    if !name.is_empty() {
+        out.push(Event::Text(name.to_owned().into()));
+    }
+    out.extend(source[1..].iter().cloned());
+    out.push(Event::Html("</figcaption></figure>".into()));
+    Some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn images() -> HashMap<String, StoredImage> {
+        HashMap::from([(
+            "minsk.jpg".to_owned(),
+            StoredImage {
+                key: format!("{}.jpg", "a".repeat(32)),
+                width: 1200,
+                height: 675,
+            },
+        )])
+    }
+
+    fn render(markdown: &str) -> String {
+        render_body(&Theme::embedded(), markdown, &images()).unwrap()
+    }
+
+    #[test]
+    fn lone_image_becomes_a_figure_with_caption_and_credit() {
+        let html = render(
+            "Avant.\n\n![Une place enneigée](media:minsk.jpg \"La place de l'Indépendance — Illustration Rotative\")\n\nAprès.",
+        );
+        assert!(html.contains("<figure"), "{html}");
+        assert!(html.contains("alt=\"Une place enneigée\""), "{html}");
+        assert!(
+            html.contains("width=\"1200\"") && html.contains("height=\"675\""),
+            "{html}"
+        );
+        assert!(html.contains("<figcaption>"), "{html}");
+        assert!(
+            html.contains("La place de l’Indépendance"),
+            "caption gets typography: {html}"
+        );
+        assert!(html.contains("Illustration Rotative"), "{html}");
+        assert!(!html.contains("<p><figure"), "{html}");
+    }
+
+    #[test]
+    fn attributed_quotation_becomes_a_figure() {
+        let html = render("> Nous tiendrons.\n>\n> — Une officière, à Minsk");
+        assert!(
+            html.starts_with("<figure class=\"quote\">\n<blockquote>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figcaption>— Une officière, à Minsk</figcaption>"),
+            "{html}"
+        );
+        let plain = render("> Sans source.");
+        assert!(plain.starts_with("<blockquote>"), "{plain}");
+    }
+
+    #[test]
+    fn typography_skips_code_and_urls() {
+        let html =
+            render("Il dit : « oui » ! `a : b` [lien](https://exemple.fr/?q=1)\n\n```\nx : y\n```");
+        // The sanitiser writes U+00A0 as `&nbsp;`; U+202F stays a character.
+        assert!(
+            html.contains("dit&nbsp;: «\u{202f}oui\u{202f}»\u{202f}!"),
+            "{html}"
+        );
+        assert!(html.contains("<code>a : b</code>"), "{html}");
+        assert!(html.contains("href=\"https://exemple.fr/?q=1\""), "{html}");
+        assert!(html.contains("x : y"), "{html}");
+    }
+
+    #[test]
+    fn hostile_html_is_sanitised() {
+        let html = render(
+            "<script>alert(1)</script><img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a> <div id=\"contenu\">d</div>",
+        );
+        assert!(
+            !html.contains("<script") && !html.contains("onerror") && !html.contains("javascript:"),
+            "{html}"
+        );
+        assert!(!html.contains("id=\"contenu\""), "{html}");
+    }
+
+    #[test]
+    fn footnotes_keep_working_links() {
+        let html = render("Texte[^1].\n\n[^1]: La note.");
+        assert!(html.contains("href=\"#note-1\""), "{html}");
+        assert!(html.contains("id=\"note-1\""), "{html}");
+    }
+
+    #[test]
+    fn sources_are_listed_and_checked() {
+        let sources =
+            figure_sources("![Alt](media:a.jpg \"Légende — Crédit\")\n\n![B](media:b.png)")
+                .unwrap();
+        assert_eq!(sources[0].caption.as_deref(), Some("Légende"));
+        assert_eq!(sources[0].credit.as_deref(), Some("Crédit"));
+        assert_eq!(sources[1].name, "b.png");
+        assert!(matches!(
+            figure_sources("![x](https://tracker.example/p.gif)"),
+            Err(RenderError::ExternalImage(_))
+        ));
+        assert!(matches!(
+            figure_sources("![](media:a.jpg)"),
+            Err(RenderError::MissingAlt(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_image_is_an_error() {
+        let err = render_body(&Theme::embedded(), "![x](media:absent.jpg)", &images()).unwrap_err();
+        assert!(matches!(err, RenderError::UnknownImage(name) if name == "absent.jpg"));
+    }
+}

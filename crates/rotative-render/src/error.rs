@@ -1,0 +1,18 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum RenderError {
+    #[error("template error")]
+    Template(#[from] minijinja::Error),
+    #[error("image `{0}` must be an uploaded file (`media:NAME`), not an outside address")]
+    ExternalImage(String),
+    #[error("image `{0}` has no alt text: describe what it shows")]
+    MissingAlt(String),
+    #[error("image `{0}` is not in the media library")]
+    UnknownImage(String),
+    #[error("cannot read theme folder {path}: {source}")]
+    ThemeFolder {
+        path: String,
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,115 @@
+//! Structured data for search engines and link previews, from the same data as the visible page.
+
+use rotative_domain::{Article, ArticleKind, Author};
+use serde_json::{Value, json};
+
+use crate::{
+    Site,
+    dates::DateView,
+    media_url,
+    views::{LinkView, author_url},
+};
+
+/// The most precise schema.org type for each kind of story, so opinion is never labelled news.
+fn schema_type(kind: ArticleKind) -> &'static str {
+    match kind {
+        ArticleKind::News | ArticleKind::Interview => "NewsArticle",
+        ArticleKind::Analysis | ArticleKind::Explainer => "AnalysisNewsArticle",
+        ArticleKind::Opinion => "OpinionNewsArticle",
+        ArticleKind::Report => "ReportageNewsArticle",
+    }
+}
+
+pub fn breadcrumb_list(site: &Site, crumbs: &[LinkView]) -> Value {
+    let items: Vec<Value> = crumbs
+        .iter()
+        .zip(1..)
+        .map(|(crumb, position)| {
+            json!({
+                "@type": "ListItem",
+                "position": position,
+                "name": crumb.name,
+                "item": site.absolute(&crumb.url),
+            })
+        })
+        .collect();
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Value {
+    let url = site.absolute(article.path.as_ref());
+    let published = article
+        .published_at
+        .map(|at| DateView::new(at, &site.time_zone).iso);
+    let modified = DateView::new(article.updated_at, &site.time_zone).iso;
+    let authors: Vec<Value> = article
+        .authors
+        .iter()
+        .map(|author| {
+            json!({
+                "@type": "Person",
+                "name": author.name.as_ref(),
+                "url": site.absolute(&author_url(author)),
+            })
+        })
+        .collect();
+    let mut story = json!({
+        "@type": schema_type(article.kind),
+        "@id": format!("{url}#article"),
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": article.headline.as_ref(),
+        "datePublished": published,
+        "dateModified": modified,
+        "author": authors,
+        "articleSection": article.section.name.as_ref(),
+        "inLanguage": "fr-FR",
+        "isAccessibleForFree": true,
+        "publisher": {
+            "@type": "Organization",
+            "name": site.name,
+            "url": site.absolute("/"),
+        },
+    });
+    if let Some(standfirst) = &article.standfirst {
+        story["description"] = json!(standfirst.as_ref());
+    }
+    if let Some(figure) = &article.lead_image {
+        story["image"] = json!([{
+            "@type": "ImageObject",
+            "url": site.absolute(&media_url(&figure.key)),
+            "width": figure.width,
+            "height": figure.height,
+            "caption": figure.caption,
+            "creditText": figure.credit,
+        }]);
+    }
+    if !article.tags.is_empty() {
+        let keywords: Vec<&str> = article.tags.iter().map(|t| t.name.as_ref()).collect();
+        story["keywords"] = json!(keywords);
+    }
+    json!({
+        "@context": "https://schema.org",
+        "@graph": [story, breadcrumb_list(site, crumbs)],
+    })
+}
+
+/// An author's page: the person, with the bio readers see.
+pub fn profile_page(site: &Site, author: &Author) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "mainEntity": {
+            "@type": "Person",
+            "name": author.name.as_ref(),
+            "description": author.bio,
+            "url": site.absolute(&author_url(author)),
+        },
+    })
+}
+
+/// Serialises JSON-LD for a `<script>` element: `<` is escaped so no text in the data can close
+/// the element.
+pub fn to_script_text(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}

@@ -1,0 +1,302 @@
+//! Whole pages: each function takes domain data and returns the HTML a reader receives.
+
+use minijinja::context;
+use rotative_domain::{Article, ArticleSummary, Author, Pagination, Section, Slug, Tag};
+use serde::Serialize;
+
+use crate::{
+    RenderError, Site, Theme,
+    dates::DateView,
+    jsonld, media_url,
+    views::{CardView, ImageView, LinkView, PageMeta, author_url, section_url, tag_url},
+};
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    name: &'a str,
+    description: &'a str,
+    stylesheet: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    name: String,
+    url: String,
+    current: bool,
+}
+
+/// A section block on the home page.
+#[derive(Debug, Clone)]
+pub struct HomeSection {
+    pub section: Section,
+    pub stories: Vec<ArticleSummary>,
+}
+
+/// Which listing a page shows.
+#[derive(Debug, Clone, Copy)]
+pub enum ListingKind<'a> {
+    Section(&'a Section),
+    Tag(&'a Tag),
+    Author(&'a Author),
+}
+
+impl ListingKind<'_> {
+    fn path(self) -> String {
+        match self {
+            Self::Section(section) => section_url(section),
+            Self::Tag(tag) => tag_url(tag),
+            Self::Author(author) => author_url(author),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ArticleView {
+    headline: String,
+    standfirst: Option<String>,
+    kind: &'static str,
+    kind_label: &'static str,
+    section: LinkView,
+    authors: Vec<LinkView>,
+    published: Option<DateView>,
+    updated: Option<DateView>,
+    body_html: String,
+    tags: Vec<LinkView>,
+    image: Option<ImageView>,
+    image_url: Option<String>,
+}
+
+/// Renders pages for one site with one theme; `nav` is the list of sections shown on every page.
+pub struct Pages<'a> {
+    theme: &'a Theme,
+    site: &'a Site,
+    nav: &'a [Section],
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(theme: &'a Theme, site: &'a Site, nav: &'a [Section]) -> Self {
+        Self { theme, site, nav }
+    }
+
+    fn site_view(&self) -> SiteView<'a> {
+        SiteView {
+            name: &self.site.name,
+            description: &self.site.description,
+            stylesheet: &self.theme.stylesheet().url,
+        }
+    }
+
+    fn nav(&self, current: Option<&Slug>) -> Vec<NavItem> {
+        self.nav
+            .iter()
+            .map(|section| NavItem {
+                name: section.name.to_string(),
+                url: section_url(section),
+                current: current == Some(&section.slug),
+            })
+            .collect()
+    }
+
+    fn cards(&self, stories: &[ArticleSummary]) -> Vec<CardView> {
+        stories
+            .iter()
+            .map(|s| CardView::new(s, &self.site.time_zone))
+            .collect()
+    }
+
+    pub fn article(
+        &self,
+        article: &Article,
+        related: &[ArticleSummary],
+    ) -> Result<String, RenderError> {
+        let tz = &self.site.time_zone;
+        let canonical = self.site.absolute(article.path.as_ref());
+        let crumbs = [
+            LinkView {
+                name: "Accueil".into(),
+                url: "/".into(),
+            },
+            LinkView::from(&article.section),
+            LinkView {
+                name: article.headline.to_string(),
+                url: article.path.to_string(),
+            },
+        ];
+        let view = ArticleView {
+            headline: article.headline.to_string(),
+            standfirst: article.standfirst.as_ref().map(ToString::to_string),
+            kind: article.kind.as_str(),
+            kind_label: article.kind.label_fr(),
+            section: (&article.section).into(),
+            authors: article.authors.iter().map(LinkView::from).collect(),
+            published: article.published_at.map(|at| DateView::new(at, tz)),
+            updated: article
+                .was_updated()
+                .then(|| DateView::new(article.updated_at, tz)),
+            body_html: article.body_html.clone(),
+            tags: article.tags.iter().map(LinkView::from).collect(),
+            image: article.lead_image.as_ref().map(ImageView::from),
+            image_url: article
+                .lead_image
+                .as_ref()
+                .map(|f| self.site.absolute(&media_url(&f.key))),
+        };
+        let meta = PageMeta {
+            title: article.headline.to_string(),
+            description: view.standfirst.clone(),
+            canonical: Some(canonical),
+            ..PageMeta::default()
+        };
+        let jsonld = jsonld::to_script_text(&jsonld::news_article(self.site, article, &crumbs));
+        self.theme.render(
+            "article.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(Some(&article.section.slug)),
+                page => meta,
+                article => view,
+                breadcrumbs => crumbs,
+                related => self.cards(related),
+                jsonld => jsonld,
+            },
+        )
+    }
+
+    pub fn home(
+        &self,
+        top: &[ArticleSummary],
+        sections: &[HomeSection],
+    ) -> Result<String, RenderError> {
+        #[derive(Serialize)]
+        struct SectionBlock {
+            section: LinkView,
+            stories: Vec<CardView>,
+        }
+        let blocks: Vec<SectionBlock> = sections
+            .iter()
+            .filter(|block| !block.stories.is_empty())
+            .map(|block| SectionBlock {
+                section: (&block.section).into(),
+                stories: self.cards(&block.stories),
+            })
+            .collect();
+        let meta = PageMeta {
+            title: self.site.name.clone(),
+            description: Some(self.site.description.clone()),
+            canonical: Some(self.site.absolute("/")),
+            ..PageMeta::default()
+        };
+        self.theme.render(
+            "home.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(None),
+                page => meta,
+                top => self.cards(top),
+                sections => blocks,
+            },
+        )
+    }
+
+    pub fn listing(
+        &self,
+        kind: ListingKind<'_>,
+        stories: &[ArticleSummary],
+        pagination: &Pagination,
+    ) -> Result<String, RenderError> {
+        let path = kind.path();
+        let page_url = |page: u32| {
+            if page == 1 {
+                path.clone()
+            } else {
+                format!("{path}?page={page}")
+            }
+        };
+        let (kind_name, name, title, description, current, bio, jsonld) = match kind {
+            ListingKind::Section(section) => (
+                "section",
+                section.name.to_string(),
+                section.name.to_string(),
+                format!("Les articles de la rubrique {}", section.name),
+                Some(&section.slug),
+                None,
+                None,
+            ),
+            ListingKind::Tag(tag) => (
+                "tag",
+                tag.name.to_string(),
+                format!("Sujet : {}", tag.name),
+                format!("Les articles sur le sujet {}", tag.name),
+                None,
+                None,
+                None,
+            ),
+            ListingKind::Author(author) => (
+                "author",
+                author.name.to_string(),
+                author.name.to_string(),
+                author
+                    .bio
+                    .clone()
+                    .unwrap_or_else(|| format!("Les articles de {}", author.name)),
+                None,
+                author.bio.clone(),
+                Some(jsonld::to_script_text(&jsonld::profile_page(
+                    self.site, author,
+                ))),
+            ),
+        };
+        let title = if pagination.page > 1 {
+            format!("{title} – page {}", pagination.page)
+        } else {
+            title
+        };
+        let meta = PageMeta {
+            title,
+            description: Some(description),
+            canonical: Some(self.site.absolute(&page_url(pagination.page))),
+            prev: pagination.previous().map(page_url),
+            next: pagination.next().map(page_url),
+        };
+        self.theme.render(
+            "listing.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(current),
+                page => meta,
+                kind => kind_name,
+                name => name,
+                bio => bio,
+                stories => self.cards(stories),
+                pagination => pagination,
+                jsonld => jsonld,
+            },
+        )
+    }
+
+    /// A page for readers when something is missing or failed; `status` picks the wording.
+    pub fn error(&self, status: u16, message: &str) -> Result<String, RenderError> {
+        let title = match status {
+            404 => "Page introuvable",
+            400..=499 => "Demande impossible",
+            _ => "Erreur du serveur",
+        };
+        let meta = PageMeta {
+            title: title.to_owned(),
+            ..PageMeta::default()
+        };
+        let sections: Vec<LinkView> = self.nav.iter().map(LinkView::from).collect();
+        self.theme.render(
+            "error.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(None),
+                page => meta,
+                status => status,
+                title => title,
+                message => message,
+                sections => sections,
+            },
+        )
+    }
+}

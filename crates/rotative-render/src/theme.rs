@@ -1,0 +1,189 @@
+//! The theme: a folder of templates an operator may override without recompiling. Every template
+//! of the default theme is compiled into the binary; a file of the same name in the operator's
+//! folder takes its place.
+
+use std::{
+    hash::{DefaultHasher, Hash, Hasher},
+    path::{Path, PathBuf},
+};
+
+use minijinja::{AutoEscape, Environment, Value};
+use rotative_domain::french_typography;
+use serde::Serialize;
+
+use crate::RenderError;
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("listing.html", include_str!("../templates/listing.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    (
+        "partials/card.html",
+        include_str!("../templates/partials/card.html"),
+    ),
+    (
+        "partials/figure.html",
+        include_str!("../templates/partials/figure.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../templates/partials/pagination.html"),
+    ),
+];
+
+const STYLESHEET: &str = include_str!("../templates/style.css");
+
+/// The theme's stylesheet and the URL it is served at; the URL carries a hash of the content so
+/// browsers and CDNs may keep it forever.
+#[derive(Debug, Clone)]
+pub struct Stylesheet {
+    pub css: String,
+    pub url: String,
+}
+
+impl Stylesheet {
+    fn new(css: String) -> Self {
+        let mut hasher = DefaultHasher::new();
+        css.hash(&mut hasher);
+        let url = format!("/theme/style.{:016x}.css", hasher.finish());
+        Self { css, url }
+    }
+}
+
+#[derive(Debug)]
+pub struct Theme {
+    env: Environment<'static>,
+    stylesheet: Stylesheet,
+}
+
+fn embedded_template(name: &str) -> Option<&'static str> {
+    EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, source)| *source)
+}
+
+/// HTML-escapes the five characters that matter. Unlike the engine's default it leaves `/` alone,
+/// so URLs stay readable in the page source and in what crawlers see.
+fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn environment(folder: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_formatter(|out, state, value: &Value| match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            escape_html(text, &mut escaped);
+            out.write_str(&escaped).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_filter("typo", |text: &str| french_typography(text));
+    let from_folder = folder.map(minijinja::path_loader);
+    env.set_loader(move |name| {
+        if let Some(load) = &from_folder
+            && let Some(source) = load(name)?
+        {
+            return Ok(Some(source));
+        }
+        Ok(embedded_template(name).map(str::to_owned))
+    });
+    env
+}
+
+impl Theme {
+    /// The default theme, as compiled into the binary.
+    pub fn embedded() -> Self {
+        Self {
+            env: environment(None),
+            stylesheet: Stylesheet::new(STYLESHEET.to_owned()),
+        }
+    }
+
+    /// The default theme with the operator's templates (and `style.css`) from `folder` in front.
+    /// Every template is compiled now, so a broken override stops start-up, not a reader's page.
+    pub fn with_overrides(folder: &Path) -> Result<Self, RenderError> {
+        let unreadable = |source| RenderError::ThemeFolder {
+            path: folder.display().to_string(),
+            source,
+        };
+        std::fs::metadata(folder).map_err(unreadable)?;
+        let css = match std::fs::read_to_string(folder.join("style.css")) {
+            Ok(css) => css,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => STYLESHEET.to_owned(),
+            Err(e) => return Err(unreadable(e)),
+        };
+        let theme = Self {
+            env: environment(Some(folder.to_owned())),
+            stylesheet: Stylesheet::new(css),
+        };
+        for (name, _) in EMBEDDED {
+            theme.env.get_template(name)?;
+        }
+        Ok(theme)
+    }
+
+    pub fn render<S: Serialize>(&self, name: &str, context: &S) -> Result<String, RenderError> {
+        Ok(self.env.get_template(name)?.render(context)?)
+    }
+
+    pub fn stylesheet(&self) -> &Stylesheet {
+        &self.stylesheet
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_templates_take_precedence() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("theme");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(dir.join("partials")).unwrap();
+        std::fs::write(
+            dir.join("partials/figure.html"),
+            "<figure>{{ alt }}</figure>",
+        )
+        .unwrap();
+        std::fs::write(dir.join("style.css"), "body{color:red}").unwrap();
+        let theme = Theme::with_overrides(&dir).unwrap();
+        let out = theme
+            .render(
+                "partials/figure.html",
+                &minijinja::context! { alt => "<x>" },
+            )
+            .unwrap();
+        assert_eq!(
+            out, "<figure>&lt;x&gt;</figure>",
+            "overridden and still escaped"
+        );
+        assert_eq!(theme.stylesheet().css, "body{color:red}");
+        assert_ne!(theme.stylesheet().url, Theme::embedded().stylesheet().url);
+        std::fs::write(dir.join("error.html"), "{% if %}").unwrap();
+        assert!(
+            Theme::with_overrides(&dir).is_err(),
+            "a broken override fails at start"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            Theme::with_overrides(&dir).is_err(),
+            "a missing folder fails at start"
+        );
+    }
+}

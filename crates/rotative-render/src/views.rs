@@ -1,0 +1,128 @@
+//! What templates receive: plain data with URLs built and dates formatted, so templates hold no
+//! logic beyond layout.
+
+use jiff::tz::TimeZone;
+use rotative_domain::{ArticleSummary, Author, Figure, Section, Tag};
+use serde::Serialize;
+
+use crate::{dates::DateView, media_url};
+
+/// The site's identity and settings, from configuration.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: String,
+    /// Absolute origin for canonical links and feeds, without a trailing slash.
+    pub base_url: String,
+    pub description: String,
+    pub time_zone: TimeZone,
+}
+
+impl Site {
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn section_url(section: &Section) -> String {
+    format!("/{}/", section.slug)
+}
+
+pub fn tag_url(tag: &Tag) -> String {
+    format!("/sujet/{}/", tag.slug)
+}
+
+pub fn author_url(author: &Author) -> String {
+    format!("/auteur/{}/", author.slug)
+}
+
+impl From<&Section> for LinkView {
+    fn from(section: &Section) -> Self {
+        Self {
+            name: section.name.to_string(),
+            url: section_url(section),
+        }
+    }
+}
+
+impl From<&Tag> for LinkView {
+    fn from(tag: &Tag) -> Self {
+        Self {
+            name: tag.name.to_string(),
+            url: tag_url(tag),
+        }
+    }
+}
+
+impl From<&Author> for LinkView {
+    fn from(author: &Author) -> Self {
+        Self {
+            name: author.name.to_string(),
+            url: author_url(author),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl From<&Figure> for ImageView {
+    fn from(figure: &Figure) -> Self {
+        Self {
+            src: media_url(&figure.key),
+            alt: figure.alt.to_string(),
+            width: figure.width,
+            height: figure.height,
+        }
+    }
+}
+
+/// A story in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    pub url: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub section: LinkView,
+    pub authors: Vec<LinkView>,
+    pub published: DateView,
+    pub image: Option<ImageView>,
+}
+
+impl CardView {
+    pub fn new(summary: &ArticleSummary, tz: &TimeZone) -> Self {
+        Self {
+            url: summary.path.to_string(),
+            headline: summary.headline.to_string(),
+            standfirst: summary.standfirst.as_ref().map(ToString::to_string),
+            kind: summary.kind.as_str(),
+            kind_label: summary.kind.label_fr(),
+            section: (&summary.section).into(),
+            authors: summary.authors.iter().map(LinkView::from).collect(),
+            published: DateView::new(summary.published_at, tz),
+            image: summary.lead_image.as_ref().map(ImageView::from),
+        }
+    }
+}
+
+/// Head-of-page metadata shared by every page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub canonical: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}

@@ -1,0 +1,131 @@
+//! Every page of the default theme rendered from fixed data: a template error fails here, and the
+//! article page is kept as a snapshot so any change to what readers get is seen in review.
+
+use jiff::{Timestamp, tz::TimeZone};
+use rotative_domain::{
+    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
+    Headline, MediaId, Name, PageNumber, Pagination, Section, Slug, Standfirst, Tag,
+};
+use rotative_render::{HomeSection, ListingKind, Pages, Site, Theme};
+
+fn site() -> Site {
+    Site {
+        name: "Rotative".into(),
+        base_url: "https://journal.example".into(),
+        description: "Un journal d'essai".into(),
+        time_zone: TimeZone::get("Europe/Paris").unwrap(),
+    }
+}
+
+fn section() -> Section {
+    Section::named(Name::parse("Monde").unwrap()).unwrap()
+}
+
+fn author() -> Author {
+    Author {
+        bio: Some("Correspondante en Europe de l'Est.".into()),
+        ..Author::named(Name::parse("Claire Dubois").unwrap()).unwrap()
+    }
+}
+
+fn figure() -> Figure {
+    Figure {
+        media: MediaId(1),
+        key: format!("{}.jpg", "0".repeat(32)),
+        width: 1200,
+        height: 675,
+        alt: AltText::parse("Une place enneigée à Minsk").unwrap(),
+        caption: Some("La place, un matin d'hiver".into()),
+        credit: Some("Illustration Rotative".into()),
+    }
+}
+
+fn article() -> Article {
+    let slug = Slug::parse("minsk-sous-pression").unwrap();
+    let published: Timestamp = "2026-11-24T07:00:00Z".parse().unwrap();
+    Article {
+        id: 7,
+        path: ArticlePath::new(&section().slug, &slug, published, &site().time_zone),
+        slug,
+        headline: Headline::parse("Minsk sous pression : l'armée s'interroge").unwrap(),
+        standfirst: Some(Standfirst::parse("Des officiers écrivent au président.").unwrap()),
+        body_html: "<p>Texte.</p>".into(),
+        kind: ArticleKind::Analysis,
+        status: ArticleStatus::Published,
+        section: section(),
+        tags: vec![Tag::named(Name::parse("Bélarus").unwrap()).unwrap()],
+        authors: vec![
+            author(),
+            Author::named(Name::parse("Marc Lefèvre").unwrap()).unwrap(),
+        ],
+        lead_image: Some(figure()),
+        published_at: Some(published),
+        updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
+    }
+}
+
+fn summary(n: i64) -> ArticleSummary {
+    let a = article();
+    ArticleSummary {
+        id: n,
+        path: a.path,
+        headline: Headline::parse(&format!("Titre {n} <b>échappé</b>")).unwrap(),
+        standfirst: a.standfirst,
+        kind: ArticleKind::News,
+        section: a.section,
+        authors: a.authors,
+        lead_image: Some(figure()),
+        published_at: a.published_at.unwrap(),
+    }
+}
+
+#[test]
+fn article_page_snapshot() {
+    let theme = Theme::embedded();
+    let site = site();
+    let nav = [section()];
+    let html = Pages::new(&theme, &site, &nav)
+        .article(&article(), &[summary(2)])
+        .unwrap();
+    let html = html.replace(&theme.stylesheet().url, "/theme/style.[hash].css");
+    insta::assert_snapshot!(html);
+}
+
+#[test]
+fn every_other_page_renders() {
+    let theme = Theme::embedded();
+    let site = site();
+    let nav = [section()];
+    let pages = Pages::new(&theme, &site, &nav);
+    let home = pages
+        .home(
+            &[summary(1), summary(2)],
+            &[HomeSection {
+                section: section(),
+                stories: vec![summary(3)],
+            }],
+        )
+        .unwrap();
+    assert!(home.contains("<h1"), "home has a heading");
+    assert!(
+        home.contains("Titre 1 &lt;b&gt;échappé&lt;/b&gt;"),
+        "escaped: {home}"
+    );
+    let pagination = Pagination::new(PageNumber::parse("2").unwrap(), 1, 3);
+    let tag = Tag::named(Name::parse("Bélarus").unwrap()).unwrap();
+    for kind in [
+        ListingKind::Section(&section()),
+        ListingKind::Tag(&tag),
+        ListingKind::Author(&author()),
+    ] {
+        let html = pages.listing(kind, &[summary(4)], &pagination).unwrap();
+        assert!(html.contains("rel=\"prev\""), "{html}");
+        assert!(html.contains("?page=3"), "{html}");
+    }
+    let author_page = pages
+        .listing(ListingKind::Author(&author()), &[], &pagination)
+        .unwrap();
+    assert!(author_page.contains("ProfilePage") && author_page.contains("Correspondante"));
+    let not_found = pages.error(404, "Cette page n'existe pas.").unwrap();
+    assert!(not_found.contains("Page introuvable") && not_found.contains("lang=\"fr\""));
+}
