@@ -5,7 +5,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seed = args.next().unwrap_or_else(|| "Rotative".into());
     let out = args.next().unwrap_or_else(|| "illustration.jpg".into());
     let jpeg = rotative_media::illustration::draw(&seed, 1200, 675)?;
-    if out.ends_with(".png") {
+    if std::path::Path::new(&out)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("png"))
+    {
         image::load_from_memory(&jpeg)?.save(out)?;
     } else {
         std::fs::write(out, jpeg)?;

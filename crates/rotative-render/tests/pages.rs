@@ -1,6 +1,12 @@
 //! Every page of the default theme rendered from fixed data: a template error fails here, and the
 //! article page is kept as a snapshot so any change to what readers get is seen in review.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test fixtures fail loudly"
+)]
+
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,

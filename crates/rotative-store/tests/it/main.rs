@@ -1,5 +1,11 @@
 //! The store's behaviour, written as functions of a `Store` so every back end runs the same suite.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test fixtures fail loudly"
+)]
+
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
@@ -160,8 +166,8 @@ async fn published_story_round_trips(store: Store) {
         ("abc.jpg", 1200, 675)
     );
     assert_eq!(
-        article.published_at.map(|t| t.as_second()),
-        new.published_at.map(|t| t.as_second())
+        article.published_at.map(Timestamp::as_second),
+        new.published_at.map(Timestamp::as_second)
     );
 }
 
