@@ -3,16 +3,17 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use rotative_domain::{
     AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, RelatedCandidate, Slug, Standfirst, Tag,
+    Headline, MediaId, RelatedCandidate, Section, Slug, Standfirst, Tag,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
 
-use crate::{Db, Store, StoreError, now_seconds, rows};
+use crate::{Db, NewMedia, Store, StoreError, media::record_media, now_seconds, rows, taxonomy};
 
 /// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
 #[derive(Debug, Clone)]
 pub struct NewLeadImage {
-    pub media: MediaId,
+    /// One of the story's `media`, or a file already in the library.
+    pub storage_key: String,
     pub alt: AltText,
     pub caption: Option<String>,
     pub credit: Option<String>,
@@ -30,9 +31,12 @@ pub struct NewArticle {
     pub body_html: String,
     pub kind: ArticleKind,
     pub status: ArticleStatus,
-    pub section_id: i64,
-    pub tag_ids: Vec<i64>,
-    pub author_ids: Vec<i64>,
+    /// Created with the story if new, like its tags and authors.
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    /// Image files the body uses, recorded with the story.
+    pub media: Vec<NewMedia>,
     pub lead_image: Option<NewLeadImage>,
     pub published_at: Option<Timestamp>,
 }
@@ -148,13 +152,28 @@ impl Store {
             .unwrap_or_else(|| base.clone()))
     }
 
-    /// Stores a new story and its first revision in one transaction: a crash leaves all or nothing.
+    /// Stores a new story with its first revision, its media records and any section, tag or
+    /// author it names that is new, in one transaction: a failure or a crash leaves all or nothing.
     #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
     pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
         let now = now_seconds();
         let Db::Sqlite(pool) = &self.db;
         let mut tx = pool.begin().await?;
+        for media in &new.media {
+            record_media(&mut tx, media).await?;
+        }
+        let section_id = taxonomy::ensure_section(&mut tx, &new.section).await?;
         let lead = new.lead_image.as_ref();
+        let lead_media_id: Option<i64> = match lead {
+            Some(lead) => Some(
+                sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
+                    .bind(&lead.storage_key)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("lead image"))?,
+            ),
+            None => None,
+        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
@@ -164,14 +183,14 @@ impl Store {
         )
         .bind(new.slug.as_ref())
         .bind(new.path.as_ref().map(AsRef::as_ref))
-        .bind(new.section_id)
+        .bind(section_id)
         .bind(new.kind.as_str())
         .bind(new.status.as_str())
         .bind(new.headline.as_ref())
         .bind(new.standfirst.as_ref().map(AsRef::as_ref))
         .bind(&new.body_markdown)
         .bind(&new.body_html)
-        .bind(lead.map(|l| l.media.0))
+        .bind(lead_media_id)
         .bind(lead.map(|l| l.alt.as_ref()))
         .bind(lead.and_then(|l| l.caption.as_deref()))
         .bind(lead.and_then(|l| l.credit.as_deref()))
@@ -180,9 +199,11 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-        for (position, tag_id) in (0_i64..).zip(&new.tag_ids) {
+        for (position, tag) in (0_i64..).zip(&new.tags) {
+            let tag_id = taxonomy::ensure_tag(&mut tx, tag).await?;
             sqlx::query(
-                "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)",
+                "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .bind(tag_id)
@@ -190,9 +211,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for (position, author_id) in (0_i64..).zip(&new.author_ids) {
+        for (position, author) in (0_i64..).zip(&new.authors) {
+            let author_id = taxonomy::ensure_author(&mut tx, author).await?;
             sqlx::query(
-                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .bind(author_id)

@@ -9,6 +9,8 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored {what} is not valid: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    #[error("{0} not found")]
+    NotFound(&'static str),
     #[error("{0} already exists")]
     AlreadyExists(&'static str),
 }

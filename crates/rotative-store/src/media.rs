@@ -1,5 +1,5 @@
 use rotative_domain::MediaId;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::{Db, Store, StoreError, now_seconds};
 
@@ -37,33 +37,37 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<MediaRecord, StoreError> {
     })
 }
 
+/// Records a stored file. The key is the content's hash, so the same bytes uploaded twice are one
+/// record.
+pub(crate) async fn record_media(
+    conn: &mut SqliteConnection,
+    media: &NewMedia,
+) -> Result<MediaRecord, StoreError> {
+    let sql = "INSERT INTO media
+                   (storage_key, content_type, width, height, byte_size, original_name, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)
+               ON CONFLICT (storage_key) DO UPDATE SET storage_key = excluded.storage_key
+               RETURNING id, storage_key, content_type, width, height";
+    let byte_size =
+        i64::try_from(media.byte_size).map_err(|e| StoreError::corrupt("file size", e))?;
+    let row = sqlx::query(sql)
+        .bind(&media.storage_key)
+        .bind(&media.content_type)
+        .bind(i64::from(media.width))
+        .bind(i64::from(media.height))
+        .bind(byte_size)
+        .bind(media.original_name.as_deref())
+        .bind(now_seconds())
+        .fetch_one(conn)
+        .await?;
+    record(&row)
+}
+
 impl Store {
-    /// Records a stored file. The key is the content's hash, so the same bytes uploaded twice are
-    /// one record.
     #[tracing::instrument(skip(self))]
     pub async fn record_media(&self, media: &NewMedia) -> Result<MediaRecord, StoreError> {
-        let sql = "INSERT INTO media
-                       (storage_key, content_type, width, height, byte_size, original_name, created_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)
-                   ON CONFLICT (storage_key) DO UPDATE SET storage_key = excluded.storage_key
-                   RETURNING id, storage_key, content_type, width, height";
-        let byte_size =
-            i64::try_from(media.byte_size).map_err(|e| StoreError::corrupt("file size", e))?;
-        let row = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query(sql)
-                    .bind(&media.storage_key)
-                    .bind(&media.content_type)
-                    .bind(i64::from(media.width))
-                    .bind(i64::from(media.height))
-                    .bind(byte_size)
-                    .bind(media.original_name.as_deref())
-                    .bind(now_seconds())
-                    .fetch_one(pool)
-                    .await?
-            }
-        };
-        record(&row)
+        let Db::Sqlite(pool) = &self.db;
+        record_media(&mut *pool.acquire().await?, media).await
     }
 
     pub async fn media_by_key(&self, key: &str) -> Result<Option<MediaRecord>, StoreError> {

@@ -1,63 +1,72 @@
 use rotative_domain::{Author, Section, Slug, Tag};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::{Db, Store, StoreError, rows};
 
-/// A section with the id other records point at.
+/// A record with the id other records point at.
 pub type Stored<T> = (i64, T);
 
+/// Returns the id of the section with this slug, creating it (last in order) if it is new.
+pub(crate) async fn ensure_section(
+    conn: &mut SqliteConnection,
+    section: &Section,
+) -> Result<i64, StoreError> {
+    let sql = "INSERT INTO sections (slug, name, position)
+               VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))
+               ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+               RETURNING id";
+    Ok(sqlx::query_scalar(sql)
+        .bind(section.slug.as_ref())
+        .bind(section.name.as_ref())
+        .fetch_one(conn)
+        .await?)
+}
+
+pub(crate) async fn ensure_tag(conn: &mut SqliteConnection, tag: &Tag) -> Result<i64, StoreError> {
+    let sql = "INSERT INTO tags (slug, name) VALUES ($1, $2)
+               ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+               RETURNING id";
+    Ok(sqlx::query_scalar(sql)
+        .bind(tag.slug.as_ref())
+        .bind(tag.name.as_ref())
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Returns the author's id, creating them if new; an existing author's bio is kept unless a new
+/// one is given.
+pub(crate) async fn ensure_author(
+    conn: &mut SqliteConnection,
+    author: &Author,
+) -> Result<i64, StoreError> {
+    let sql = "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
+               ON CONFLICT (slug) DO UPDATE SET bio = COALESCE(excluded.bio, authors.bio)
+               RETURNING id";
+    Ok(sqlx::query_scalar(sql)
+        .bind(author.slug.as_ref())
+        .bind(author.name.as_ref())
+        .bind(author.bio.as_deref())
+        .fetch_one(conn)
+        .await?)
+}
+
 impl Store {
-    /// Returns the id of the section with this slug, creating it (last in order) if it is new.
     #[tracing::instrument(skip(self))]
     pub async fn ensure_section(&self, section: &Section) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO sections (slug, name, position)
-                   VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))
-                   ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
-                   RETURNING id";
-        Ok(match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(section.slug.as_ref())
-                    .bind(section.name.as_ref())
-                    .fetch_one(pool)
-                    .await?
-            }
-        })
+        let Db::Sqlite(pool) = &self.db;
+        ensure_section(&mut *pool.acquire().await?, section).await
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn ensure_tag(&self, tag: &Tag) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO tags (slug, name) VALUES ($1, $2)
-                   ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
-                   RETURNING id";
-        Ok(match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(tag.slug.as_ref())
-                    .bind(tag.name.as_ref())
-                    .fetch_one(pool)
-                    .await?
-            }
-        })
+        let Db::Sqlite(pool) = &self.db;
+        ensure_tag(&mut *pool.acquire().await?, tag).await
     }
 
-    /// Returns the author's id, creating them if new; an existing author's bio is kept unless a
-    /// new one is given.
     #[tracing::instrument(skip(self))]
     pub async fn ensure_author(&self, author: &Author) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
-                   ON CONFLICT (slug) DO UPDATE SET bio = COALESCE(excluded.bio, authors.bio)
-                   RETURNING id";
-        Ok(match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(author.slug.as_ref())
-                    .bind(author.name.as_ref())
-                    .bind(author.bio.as_deref())
-                    .fetch_one(pool)
-                    .await?
-            }
-        })
+        let Db::Sqlite(pool) = &self.db;
+        ensure_author(&mut *pool.acquire().await?, author).await
     }
 
     /// Every section, in the order the site shows them.
