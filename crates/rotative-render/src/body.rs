@@ -12,7 +12,7 @@
 use std::{collections::HashMap, hash::BuildHasher};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use rotative_domain::french_typography;
+use rotative_domain::{AltText, ParseError, french_typography};
 use serde::Serialize;
 
 use crate::{RenderError, sanitize, theme::Theme};
@@ -28,7 +28,7 @@ fn options() -> Options {
 pub struct FigureSource {
     /// The name after `media:` (a file next to a story file, or a media library name).
     pub name: String,
-    pub alt: String,
+    pub alt: AltText,
     pub caption: Option<String>,
     pub credit: Option<String>,
 }
@@ -75,13 +75,17 @@ pub fn figure_sources(markdown: &str) -> Result<Vec<FigureSource>, RenderError> 
                     .strip_prefix(MEDIA_SCHEME)
                     .filter(|name| !name.is_empty())
                     .ok_or_else(|| RenderError::ExternalImage(url.clone()))?;
-                if alt.trim().is_empty() {
-                    return Err(RenderError::MissingAlt(name.to_owned()));
-                }
+                let alt = AltText::parse(&alt).map_err(|e| match e {
+                    ParseError::Empty => RenderError::MissingAlt(name.to_owned()),
+                    other => RenderError::InvalidAlt {
+                        name: name.to_owned(),
+                        problem: other.to_string(),
+                    },
+                })?;
                 let (caption, credit) = caption_and_credit(&title);
                 sources.push(FigureSource {
                     name: name.to_owned(),
-                    alt: alt.trim().to_owned(),
+                    alt,
                     caption,
                     credit,
                 });

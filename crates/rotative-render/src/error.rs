@@ -8,6 +8,8 @@ pub enum RenderError {
     ExternalImage(String),
     #[error("image `{0}` has no alt text: describe what it shows")]
     MissingAlt(String),
+    #[error("image `{name}`: alt text {problem}")]
+    InvalidAlt { name: String, problem: String },
     #[error("image `{0}` is not in the media library")]
     UnknownImage(String),
     #[error("cannot read theme folder {path}: {source}")]
