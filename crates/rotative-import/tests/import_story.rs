@@ -52,11 +52,11 @@ async fn imports_a_story_with_its_image() {
         theme: &theme,
         time_zone: &tz,
     };
-    let imported = importer
+    let first = importer
         .import_file(&stories.join("pont.md"))
         .await
         .unwrap();
-    let path = imported.path.unwrap();
+    let path = first.path.unwrap();
     assert_eq!(path.as_ref(), "/regions/2026/11/20/le-pont-de-tulle-rouvre");
     let article = store.published_article(&path).await.unwrap().unwrap();
     assert!(
