@@ -178,7 +178,7 @@ impl Store {
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
                  published_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              RETURNING id",
         )
         .bind(new.slug.as_ref())
@@ -196,6 +196,8 @@ impl Store {
         .bind(lead.and_then(|l| l.credit.as_deref()))
         .bind(new.published_at.map(Timestamp::as_second))
         .bind(now)
+        // A new story has not been updated: its last change is its publication.
+        .bind(new.published_at.map_or(now, Timestamp::as_second))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;

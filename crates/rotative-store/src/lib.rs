@@ -6,6 +6,7 @@ mod articles;
 mod error;
 mod media;
 mod rows;
+mod settings;
 mod taxonomy;
 
 use std::{path::Path, str::FromStr, time::Duration};

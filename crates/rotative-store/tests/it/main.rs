@@ -43,6 +43,7 @@ on_every_backend!(
     same_media_is_one_record,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
+    settings_round_trip,
 );
 
 struct Fixture {
@@ -358,4 +359,14 @@ async fn failed_story_stores_nothing(store: Store) {
             .is_none()
     );
     assert!(f.store.is_empty().await.unwrap());
+}
+
+async fn settings_round_trip(store: Store) {
+    assert_eq!(store.setting("demo").await.unwrap(), None);
+    store.set_setting("demo", "offered").await.unwrap();
+    store.set_setting("demo", "declined").await.unwrap();
+    assert_eq!(
+        store.setting("demo").await.unwrap().as_deref(),
+        Some("declined")
+    );
 }

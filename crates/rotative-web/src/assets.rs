@@ -1,0 +1,53 @@
+//! Files readers' browsers fetch besides pages: the theme's stylesheet and stored media. Both have
+//! content-addressed URLs, so they are cached for a year and never revalidated.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::header,
+    response::IntoResponse,
+    routing::get,
+};
+use rotative_media::StorageKey;
+
+use crate::{AppError, AppState};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/theme/{file}", get(stylesheet))
+        .route("/media/{key}", get(media))
+}
+
+async fn stylesheet(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let stylesheet = state.theme.stylesheet();
+    if stylesheet.url.strip_prefix("/theme/") != Some(file.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        stylesheet.css.clone(),
+    ))
+}
+
+async fn media(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let key = StorageKey::parse(&key).map_err(|_| AppError::NotFound)?;
+    let bytes = state.storage.get(&key).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, key.kind().content_type()),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        bytes,
+    ))
+}

@@ -1,0 +1,89 @@
+//! The one place where failures become HTTP responses. Handlers return `AppError`; its response
+//! carries what went wrong, and `render_error_pages` turns that into a French page in the theme.
+//! Internal details are logged once, never shown.
+
+use axum::{
+    extract::{Request, State},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
+};
+use rotative_media::MediaError;
+use rotative_render::RenderError;
+use rotative_store::StoreError;
+use thiserror::Error;
+
+use crate::AppState;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Media(#[from] MediaError),
+}
+
+/// What a reader is told, attached to the response for `render_error_pages`.
+#[derive(Debug, Clone, Copy)]
+struct ReaderMessage(&'static str);
+
+impl AppError {
+    fn status_and_message(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.",
+            ),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            Self::Store(_) | Self::Render(_) | Self::Media(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = self.status_and_message();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ReaderMessage(message));
+        response
+    }
+}
+
+/// Gives every error response a page in the site's theme and language.
+pub(crate) async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let Some(ReaderMessage(message)) = response.extensions().get::<ReaderMessage>().copied() else {
+        return response;
+    };
+    let status = response.status();
+    // The page lists sections to help readers on; if even that fails, a plain page still answers.
+    let nav = state.nav().await.unwrap_or_default();
+    match state.pages(&nav).error(status.as_u16(), message) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(error = ?error, "error page failed to render");
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response()
+        }
+    }
+}

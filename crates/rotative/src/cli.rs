@@ -1,0 +1,83 @@
+//! The command line, a contract: tests, docs and operators' scripts rely on it (DESIGN §7).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rotative",
+    version,
+    about = "Rotative, a news publishing platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the public site.
+    Serve(ServeArgs),
+    /// Bring content in from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import one story: TOML front matter between `+++` lines, then the Markdown body.
+    Story {
+        /// The story file; images it names as `media:NAME` are files next to it.
+        file: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+/// Where a site keeps its data: every command that touches the site takes these.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// Folder for the SQLite database and local media.
+    #[arg(long, env = "ROTATIVE_DATA", default_value = "rotative-data")]
+    pub data: PathBuf,
+    /// Database URL (`sqlite://PATH`); defaults to DATA/rotative.db.
+    #[arg(long, env = "ROTATIVE_DATABASE")]
+    pub database: Option<String>,
+    /// Media storage (a folder, or `file://PATH`); defaults to DATA/media.
+    #[arg(long, env = "ROTATIVE_MEDIA")]
+    pub media: Option<String>,
+    /// Site settings file (TOML); defaults to DATA/rotative.toml when it exists.
+    #[arg(long, env = "ROTATIVE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The site's public address, for canonical links (default: the listen address).
+    #[arg(long, env = "ROTATIVE_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "ROTATIVE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Do not add demo content to a new site.
+    #[arg(long, env = "ROTATIVE_NO_DEMO")]
+    pub no_demo: bool,
+    /// Folder of templates that replace the default theme's.
+    #[arg(long, env = "ROTATIVE_THEME")]
+    pub theme: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

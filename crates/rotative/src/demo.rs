@@ -1,0 +1,159 @@
+//! Demo content for a new site: original stories written for Rotative, with illustrations the
+//! program draws itself, dated relative to now so the site looks alive on first start.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use jiff::{Timestamp, ToSpan};
+use rotative_domain::{Author, Name};
+use rotative_import::{Importer, parse_story};
+use rotative_media::illustration;
+use rotative_render::Theme;
+use serde::Deserialize;
+
+use crate::site::OpenSite;
+
+const STORIES: &[(&str, &str)] = &[
+    (
+        "01-vilnius-presse-exil.md",
+        include_str!("../demo/01-vilnius-presse-exil.md"),
+    ),
+    (
+        "02-baltique-cables.md",
+        include_str!("../demo/02-baltique-cables.md"),
+    ),
+    ("04-tulle-pont.md", include_str!("../demo/04-tulle-pont.md")),
+    (
+        "07-bois-chauffage.md",
+        include_str!("../demo/07-bois-chauffage.md"),
+    ),
+    (
+        "10-marseille-bibliotheque.md",
+        include_str!("../demo/10-marseille-bibliotheque.md"),
+    ),
+    (
+        "12-comete-creuse.md",
+        include_str!("../demo/12-comete-creuse.md"),
+    ),
+    ("03-bialowieza.md", include_str!("../demo/03-bialowieza.md")),
+    (
+        "05-lille-maraude.md",
+        include_str!("../demo/05-lille-maraude.md"),
+    ),
+    (
+        "08-entretien-fromagere.md",
+        include_str!("../demo/08-entretien-fromagere.md"),
+    ),
+    (
+        "11-tribune-festivals.md",
+        include_str!("../demo/11-tribune-festivals.md"),
+    ),
+    (
+        "13-loutre-bretagne.md",
+        include_str!("../demo/13-loutre-bretagne.md"),
+    ),
+    (
+        "06-cantines-locales.md",
+        include_str!("../demo/06-cantines-locales.md"),
+    ),
+    ("09-livret-a.md", include_str!("../demo/09-livret-a.md")),
+    (
+        "14-grand-nord-pergelisol.md",
+        include_str!("../demo/14-grand-nord-pergelisol.md"),
+    ),
+];
+
+const AUTHORS: &str = include_str!("../demo/authors.toml");
+
+/// Hours between two demo stories, newest first.
+const HOURS_APART: i64 = 7;
+
+const ILLUSTRATION_SIZE: (u32, u32) = (1200, 675);
+
+/// The setting that records that a site was offered demo content, once in its life.
+const DEMO_SETTING: &str = "demo_content";
+
+#[derive(Deserialize)]
+struct AuthorsFile {
+    author: Vec<AuthorEntry>,
+}
+
+#[derive(Deserialize)]
+struct AuthorEntry {
+    name: String,
+    bio: String,
+}
+
+/// Adds the demo to a site that has never had any content; a site whose stories were all
+/// deleted stays empty.
+pub async fn load_if_new(site: &OpenSite, theme: &Theme) -> anyhow::Result<()> {
+    if site.store.setting(DEMO_SETTING).await?.is_some() {
+        return Ok(());
+    }
+    if !site.store.is_empty().await? {
+        site.store
+            .set_setting(DEMO_SETTING, "skipped: the site had content")
+            .await?;
+        return Ok(());
+    }
+    tracing::info!(stories = STORIES.len(), "new site: adding demo content");
+    let authors: AuthorsFile = toml::from_str(AUTHORS).context("demo authors")?;
+    for entry in authors.author {
+        let mut author = Author::named(Name::parse(&entry.name)?)?;
+        author.bio = Some(entry.bio);
+        site.store.ensure_author(&author).await?;
+    }
+    let importer = Importer {
+        store: &site.store,
+        storage: &site.storage,
+        theme,
+        time_zone: &site.time_zone,
+    };
+    let now = Timestamp::now();
+    for ((file, text), age) in STORIES.iter().zip(0_i64..) {
+        let mut story = parse_story(text).with_context(|| format!("demo story {file}"))?;
+        story.published_at = Some(now - (1 + age * HOURS_APART).hours());
+        let mut images = HashMap::new();
+        for figure in &story.figures {
+            let (width, height) = ILLUSTRATION_SIZE;
+            images.insert(
+                figure.name.clone(),
+                illustration::draw(&figure.name, width, height)?,
+            );
+        }
+        importer
+            .import(story, &images)
+            .await
+            .with_context(|| format!("demo story {file}"))?;
+    }
+    site.store.set_setting(DEMO_SETTING, "loaded").await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_story_parses_and_is_illustrated() {
+        let mut sections = std::collections::HashSet::new();
+        let mut authors = std::collections::HashSet::new();
+        for (file, text) in STORIES {
+            let story = parse_story(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!story.figures.is_empty(), "{file} has an illustration");
+            assert!(story.body.contains("\n> "), "{file} has a quotation");
+            assert!(!story.tags.is_empty(), "{file} has tags");
+            sections.insert(story.section.slug);
+            authors.extend(story.authors.into_iter().map(|a| a.slug));
+        }
+        assert!(STORIES.len() >= 12);
+        assert!(sections.len() >= 3);
+        assert!(authors.len() >= 3);
+        let listed = toml::from_str::<AuthorsFile>(AUTHORS).unwrap();
+        assert_eq!(
+            listed.author.len(),
+            authors.len(),
+            "every demo byline has a bio"
+        );
+    }
+}

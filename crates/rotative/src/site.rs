@@ -1,0 +1,87 @@
+//! Opening a site from the command-line flags: database, media storage, theme and settings.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use jiff::tz::TimeZone;
+use rotative_media::LocalStorage;
+use rotative_render::{Site, Theme};
+use rotative_store::Store;
+
+use crate::{cli::SiteArgs, config::SiteSettings};
+
+pub struct OpenSite {
+    pub store: Store,
+    pub storage: LocalStorage,
+    pub settings: SiteSettings,
+    pub time_zone: TimeZone,
+}
+
+fn database_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+    match args.database.as_deref() {
+        None => Ok(args.data.join("rotative.db")),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            bail!("PostgreSQL databases are not supported by this version; use a SQLite path")
+        }
+        Some(url) => Ok(PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))),
+    }
+}
+
+fn media_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+    match args.media.as_deref() {
+        None => Ok(args.data.join("media")),
+        Some(url) if url.starts_with("s3://") => {
+            bail!("S3 media storage is not supported by this version; use a local folder")
+        }
+        Some(url) => Ok(PathBuf::from(url.strip_prefix("file://").unwrap_or(url))),
+    }
+}
+
+impl OpenSite {
+    /// Opens (creating if needed) the site's data folder, database and media storage.
+    pub async fn open(args: &SiteArgs) -> anyhow::Result<Self> {
+        let settings =
+            SiteSettings::load(args.config.as_deref(), &args.data.join("rotative.toml"))?;
+        let time_zone = TimeZone::get(&settings.time_zone)
+            .with_context(|| format!("unknown time zone `{}`", settings.time_zone))?;
+        std::fs::create_dir_all(&args.data)
+            .with_context(|| format!("cannot create data folder {}", args.data.display()))?;
+        let database = database_path(args)?;
+        let store = Store::open_sqlite(&database)
+            .await
+            .with_context(|| format!("cannot open database {}", database.display()))?;
+        let media = media_path(args)?;
+        let storage = LocalStorage::open(&media)
+            .await
+            .with_context(|| format!("cannot open media folder {}", media.display()))?;
+        Ok(Self {
+            store,
+            storage,
+            settings,
+            time_zone,
+        })
+    }
+
+    /// The public identity of the site; `fallback_base_url` is used when neither the flag nor
+    /// the settings file gives one.
+    pub fn site(&self, args: &SiteArgs, fallback_base_url: &str) -> Site {
+        let base_url = args
+            .base_url
+            .clone()
+            .or_else(|| self.settings.base_url.clone())
+            .unwrap_or_else(|| fallback_base_url.to_owned());
+        Site {
+            name: self.settings.name.clone(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            description: self.settings.description.clone(),
+            time_zone: self.time_zone.clone(),
+        }
+    }
+
+    pub fn theme(folder: Option<&std::path::Path>) -> anyhow::Result<Theme> {
+        match folder {
+            Some(folder) => Theme::with_overrides(folder).context("cannot load theme"),
+            None => Ok(Theme::embedded()),
+        }
+    }
+}
