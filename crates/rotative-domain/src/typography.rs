@@ -46,11 +46,15 @@ fn opens_quote(out: &str, next: Option<char>) -> bool {
 }
 
 /// Returns `text` with French typographic spacing: narrow no-break space before `; ! ?` and inside
-/// « », no-break space before `:`, typographic apostrophe, and straight double quotes turned into
-/// « ». Idempotent, so text that is already correct is left as it is; URLs in the text are kept.
+/// « », no-break space before `:`, typographic apostrophe, and straight or English double quotes
+/// turned into « » (English quotes inside « » stay, as French second-level quotes). Idempotent, so
+/// text that is already correct is left as it is; URLs in the text are kept.
 pub fn french_typography(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut rest = text;
+    // For each open “: whether it became « (first level) or stayed (inside « »).
+    let mut english_quotes: Vec<bool> = Vec::new();
+    let mut guillemets = 0_usize;
     while let Some(c) = rest.chars().next() {
         if let Some(url_len) = URL_STARTS
             .iter()
@@ -74,16 +78,36 @@ pub fn french_typography(text: &str) -> String {
                 out.push(':');
             }
             '«' => {
+                guillemets += 1;
                 out.push('«');
                 rest = rest.trim_start_matches(is_space);
                 out.push(NARROW_NBSP);
             }
+            '“' => {
+                let converted = guillemets == 0;
+                english_quotes.push(converted);
+                if converted {
+                    guillemets += 1;
+                    out.push('«');
+                    rest = rest.trim_start_matches(is_space);
+                    out.push(NARROW_NBSP);
+                } else {
+                    out.push('“');
+                }
+            }
+            '”' if english_quotes.pop().unwrap_or(guillemets == 0) => {
+                guillemets = guillemets.saturating_sub(1);
+                set_space_before(&mut out, NARROW_NBSP);
+                out.push('»');
+            }
             '"' if opens_quote(&out, next) => {
+                guillemets += 1;
                 out.push('«');
                 rest = rest.trim_start_matches(is_space);
                 out.push(NARROW_NBSP);
             }
             '»' | '"' => {
+                guillemets = guillemets.saturating_sub(1);
                 set_space_before(&mut out, NARROW_NBSP);
                 out.push('»');
             }
@@ -116,6 +140,8 @@ mod tests {
             ("«Bonjour»", "«⍽Bonjour⍽»"),
             ("\"Bonjour\", dit-il", "«⍽Bonjour⍽», dit-il"),
             ("l'Ukraine et aujourd'hui", "l’Ukraine et aujourd’hui"),
+            ("un “pur suicide”.", "un «⍽pur suicide⍽»."),
+            ("« Il a dit “non” »", "«⍽Il a dit “non”⍽»"),
             ("à 10:30 précises", "à 10:30 précises"),
             (
                 "voir https://exemple.fr/?a=1&b=2; puis",
@@ -139,7 +165,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn idempotent(text in "[a-zé '\":;!?«» .0-9]{0,60}") {
+        fn idempotent(text in "[a-zé '\":;!?«»“” .0-9]{0,60}") {
             let once = french_typography(&text);
             prop_assert_eq!(french_typography(&once), once.clone());
         }
