@@ -1,0 +1,112 @@
+use std::collections::HashMap;
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, Request, StatusCode},
+};
+use jiff::{Timestamp, ToSpan, tz::TimeZone};
+use rotative_import::{Importer, parse_story};
+use rotative_media::{LocalStorage, illustration};
+use rotative_render::{Site, Theme};
+use rotative_store::Store;
+use rotative_web::{AppState, Services};
+use tower::ServiceExt;
+
+pub struct TestSite {
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// A story file with one illustration; `extra` goes into the front matter.
+pub fn story(headline: &str, section: &str, extra: &str) -> String {
+    format!(
+        "+++\nheadline = \"{headline}\"\nsection = \"{section}\"\nauthors = [\"Claire Dubois\"]\n{extra}\n+++\nPremier paragraphe de « {headline} ».\n\n![Une illustration](media:{section}.jpg \"Légende — Illustration Rotative\")\n"
+    )
+}
+
+impl TestSite {
+    /// A site with these story files, the first the newest.
+    pub async fn with_stories(stories: &[String], page_size: u32) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(&dir.path().join("rotative.db"))
+            .await
+            .unwrap();
+        let storage = LocalStorage::open(dir.path().join("media")).await.unwrap();
+        let theme = Theme::embedded();
+        let time_zone = TimeZone::get("Europe/Paris").unwrap();
+        let importer = Importer {
+            store: &store,
+            storage: &storage,
+            theme: &theme,
+            time_zone: &time_zone,
+        };
+        let now = Timestamp::now();
+        for (text, age) in stories.iter().zip(1_i64..) {
+            let mut story = parse_story(text).unwrap();
+            if story.published_at.is_none() {
+                story.published_at = Some(now - age.hours());
+            }
+            let images: HashMap<_, _> = story
+                .figures
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        illustration::draw(&f.name, 320, 180).unwrap(),
+                    )
+                })
+                .collect();
+            importer.import(story, &images).await.unwrap();
+        }
+        let site = Site {
+            name: "Rotative".into(),
+            base_url: "https://journal.example".into(),
+            description: "Journal d'essai".into(),
+            time_zone,
+        };
+        let state = AppState::new(Services {
+            store,
+            storage,
+            theme,
+            site,
+            page_size,
+        });
+        Self { state, _dir: dir }
+    }
+
+    pub async fn get(&self, uri: &str) -> Page {
+        let response = rotative_web::router(self.state.clone())
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// The address of the newest story, from the home page.
+    pub async fn first_article_path(&self) -> String {
+        let home = self.get("/").await.body;
+        let start = home.find("class=\"card-title\"><a href=\"").unwrap() + 28;
+        home[start..start + home[start..].find('"').unwrap()].to_owned()
+    }
+}
+
+impl Page {
+    pub fn count(&self, needle: &str) -> usize {
+        self.body.matches(needle).count()
+    }
+}

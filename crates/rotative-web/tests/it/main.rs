@@ -1,0 +1,11 @@
+//! The public site through the real router, on a real SQLite database and media folder.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test fixtures fail loudly"
+)]
+
+mod helpers;
+mod pages;
+mod responses;

@@ -1,0 +1,113 @@
+use axum::http::{StatusCode, header};
+
+use crate::helpers::{TestSite, story};
+
+#[tokio::test]
+async fn readers_get_no_cookie_and_a_strict_policy() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    let article = site.first_article_path().await;
+    for uri in ["/", "/monde/", article.as_str(), "/absent/"] {
+        let page = site.get(uri).await;
+        assert!(page.headers.get(header::SET_COOKIE).is_none(), "{uri}");
+        let csp = page
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{uri}"
+        );
+        assert_eq!(
+            page.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+            "nosniff"
+        );
+        assert!(page.headers.get("x-request-id").is_some(), "{uri}");
+        for attribute in ["src=\"http", "href=\"http"] {
+            let external = page.body.matches(attribute).count();
+            let own = page
+                .body
+                .matches(&format!("{attribute}s://journal.example"))
+                .count();
+            assert_eq!(
+                external, own,
+                "{uri}: nothing is loaded or linked from elsewhere"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn media_and_stylesheet_are_served_immutable() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    let html = site.get(&site.first_article_path().await).await.body;
+    let start = html.find("src=\"/media/").unwrap() + 5;
+    let src = &html[start..start + html[start..].find('"').unwrap()];
+    let image = site.get(src).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(
+        image.headers.get(header::CONTENT_TYPE).unwrap(),
+        "image/jpeg"
+    );
+    assert!(
+        image
+            .headers
+            .get(header::CACHE_CONTROL)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+
+    let start = html.find("href=\"/theme/").unwrap() + 6;
+    let css = &html[start..start + html[start..].find('"').unwrap()];
+    let stylesheet = site.get(css).await;
+    assert_eq!(stylesheet.status, StatusCode::OK);
+    assert_eq!(
+        stylesheet.headers.get(header::CONTENT_TYPE).unwrap(),
+        "text/css; charset=utf-8"
+    );
+
+    for uri in [
+        "/media/..%2F..%2Fetc%2Fpasswd",
+        "/media/x.jpg",
+        &format!("/media/{}.jpg", "f".repeat(32)),
+        "/theme/other.css",
+    ] {
+        assert_eq!(site.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn one_address_per_page() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    for (uri, target) in [
+        ("/monde", "/monde/"),
+        ("/sujet/x?page=2", "/sujet/x/?page=2"),
+        ("/auteur/claire-dubois", "/auteur/claire-dubois/"),
+    ] {
+        let page = site.get(uri).await;
+        assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT, "{uri}");
+        assert_eq!(page.headers.get(header::LOCATION).unwrap(), target);
+    }
+    assert_eq!(site.get("/favicon.ico").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn health_probes() {
+    let site = TestSite::with_stories(&[], 10).await;
+    assert_eq!(site.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(site.get("/readyz").await.status, StatusCode::OK);
+    let empty_home = site.get("/").await;
+    assert_eq!(empty_home.status, StatusCode::OK);
+    assert!(empty_home.body.contains("Aucun article"));
+}
+
+#[tokio::test]
+async fn malformed_query_is_a_french_400() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    let page = site.get("/monde/?page=1&page=2").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("Demande impossible"));
+}
