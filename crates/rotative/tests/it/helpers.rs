@@ -1,0 +1,133 @@
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
+
+pub fn rotative() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rotative"));
+    command.env("RUST_LOG", "info").env_remove("ROTATIVE_DATA");
+    command
+}
+
+/// Runs `rotative import story FILE --data DIR`.
+pub fn import_story(data: &Path, file: &Path) -> Output {
+    rotative()
+        .args(["import", "story"])
+        .arg(file)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
+/// A running `rotative serve`, stopped when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    /// Kept so the thread reading the server's log keeps draining it.
+    _logs: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Starts the server on a free port and waits until it says where it listens.
+    pub fn start(data: &Path, extra: &[&str]) -> Self {
+        let mut command = rotative();
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra);
+        Self::spawn(command)
+    }
+
+    /// Runs a prepared `serve` command and waits for the line that says where it listens.
+    pub fn spawn(mut command: Command) -> Self {
+        let mut child = command
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, logs) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let base = loop {
+            let line = logs
+                .recv_timeout(Duration::from_mins(1))
+                .expect("server never said where it listens");
+            if let Some(at) = line.find("listening on http://") {
+                break line[at + "listening on ".len()..].trim().to_owned();
+            }
+        };
+        Self {
+            child,
+            base,
+            _logs: logs,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut response = agent.get(&format!("{}{path}", self.base)).call().unwrap();
+        let status = response.status().as_u16();
+        let set_cookie = response.headers().get("set-cookie").is_some();
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        Response {
+            status,
+            set_cookie,
+            body,
+        }
+    }
+
+    /// Sends SIGTERM and waits for the process to end on its own.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("server did not stop within 10 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub set_cookie: bool,
+    pub body: String,
+}
+
+/// The text between the first `start` after `from` and the following `end`.
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let begin = text.find(start)? + start.len();
+    let stop = text[begin..].find(end)? + begin;
+    Some(&text[begin..stop])
+}

@@ -1,0 +1,12 @@
+//! The real `rotative` binary, driven as an operator would: files in, HTTP out.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test fixtures fail loudly"
+)]
+
+mod helpers;
+mod import_story;
+mod seed;
+mod serve;

@@ -1,0 +1,66 @@
+//! `rotative serve` as an operator meets it.
+
+use crate::helpers::{Server, rotative};
+
+#[test]
+fn serve_with_no_flags_creates_the_site_with_demo_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = rotative();
+    command
+        .current_dir(dir.path())
+        .arg("serve")
+        // The default port may be taken on a shared machine; the variable is the flag's twin.
+        .env("ROTATIVE_LISTEN", "127.0.0.1:0");
+    let server = Server::spawn(command);
+    assert!(dir.path().join("rotative-data/rotative.db").exists());
+    assert!(dir.path().join("rotative-data/media").is_dir());
+    assert_eq!(server.get("/healthz").status, 200);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.matches("class=\"card\"").count() >= 12,
+        "demo stories on the home page"
+    );
+    for section in [
+        "/monde/",
+        "/france/",
+        "/economie/",
+        "/culture/",
+        "/sciences/",
+    ] {
+        assert_eq!(server.get(section).status, 200, "{section}");
+    }
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn no_demo_means_an_empty_site_and_demo_never_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--no-demo"]);
+    assert!(server.get("/").body.contains("Aucun article"));
+    assert!(server.terminate().success());
+    let server = Server::start(dir.path(), &[]);
+    assert!(
+        server.get("/").body.matches("class=\"card\"").count() >= 12,
+        "a site without content gets the demo"
+    );
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn a_broken_theme_stops_start_up_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("theme");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(theme.join("article.html"), "{% block %}").unwrap();
+    let output = rotative()
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-demo", "--data"])
+        .arg(dir.path().join("site"))
+        .arg("--theme")
+        .arg(&theme)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("error: cannot load theme"), "{stderr}");
+}
