@@ -10,3 +10,4 @@ mod helpers;
 mod import_story;
 mod seed;
 mod serve;
+mod validators;
