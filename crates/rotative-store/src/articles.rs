@@ -5,7 +5,7 @@ use rotative_domain::{
     AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
     Headline, MediaId, RelatedCandidate, Section, Slug, Standfirst, Tag,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{Db, NewMedia, Store, StoreError, media::record_media, now_seconds, rows, taxonomy};
 
@@ -129,6 +129,29 @@ fn summary(row: &SqliteRow, authors: Vec<Author>) -> Result<ArticleSummary, Stor
     })
 }
 
+/// Links a story to tags or authors, keeping their order; `table` and `column` are constants of
+/// this module, never input.
+async fn link(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    column: &'static str,
+    article_id: i64,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+    );
+    for (position, id) in (0_i64..).zip(ids) {
+        sqlx::query(&sql)
+            .bind(article_id)
+            .bind(id)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// The slug itself if no story has it yet, else the first free `slug-N`.
     #[tracing::instrument(skip(self))]
@@ -201,30 +224,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-        for (position, tag) in (0_i64..).zip(&new.tags) {
-            let tag_id = taxonomy::ensure_tag(&mut tx, tag).await?;
-            sqlx::query(
-                "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(tag_id)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
+        let mut tag_ids = Vec::with_capacity(new.tags.len());
+        for tag in &new.tags {
+            tag_ids.push(taxonomy::ensure_tag(&mut tx, tag).await?);
         }
-        for (position, author) in (0_i64..).zip(&new.authors) {
-            let author_id = taxonomy::ensure_author(&mut tx, author).await?;
-            sqlx::query(
-                "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(author_id)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
+        link(&mut tx, "article_tags", "tag_id", id, &tag_ids).await?;
+        let mut author_ids = Vec::with_capacity(new.authors.len());
+        for author in &new.authors {
+            author_ids.push(taxonomy::ensure_author(&mut tx, author).await?);
         }
+        link(&mut tx, "article_authors", "author_id", id, &author_ids).await?;
         sqlx::query(
             "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",

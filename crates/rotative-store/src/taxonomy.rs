@@ -1,5 +1,5 @@
 use rotative_domain::{Author, Section, Slug, Tag};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{Db, Store, StoreError, rows};
 
@@ -89,15 +89,9 @@ impl Store {
         &self,
         slug: &Slug,
     ) -> Result<Option<Stored<Section>>, StoreError> {
-        let sql = "SELECT id, slug, name FROM sections WHERE slug = $1";
-        let row = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query(sql)
-                    .bind(slug.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-            }
-        };
+        let row = self
+            .row_by_slug("SELECT id, slug, name FROM sections WHERE slug = $1", slug)
+            .await?;
         row.map(|r| {
             Ok((
                 r.try_get("id")?,
@@ -108,15 +102,9 @@ impl Store {
     }
 
     pub async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Tag>>, StoreError> {
-        let sql = "SELECT id, slug, name FROM tags WHERE slug = $1";
-        let row = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query(sql)
-                    .bind(slug.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-            }
-        };
+        let row = self
+            .row_by_slug("SELECT id, slug, name FROM tags WHERE slug = $1", slug)
+            .await?;
         row.map(|r| {
             Ok((
                 r.try_get("id")?,
@@ -127,21 +115,28 @@ impl Store {
     }
 
     pub async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Author>>, StoreError> {
-        let sql = "SELECT id, slug, name, bio FROM authors WHERE slug = $1";
-        let row = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query(sql)
-                    .bind(slug.as_ref())
-                    .fetch_optional(pool)
-                    .await?
-            }
-        };
+        let row = self
+            .row_by_slug(
+                "SELECT id, slug, name, bio FROM authors WHERE slug = $1",
+                slug,
+            )
+            .await?;
         row.map(|r| {
-            Ok((
-                r.try_get("id")?,
-                rows::author(r.try_get("slug")?, r.try_get("name")?, r.try_get("bio")?)?,
-            ))
+            let author = rows::author(r.try_get("slug")?, r.try_get("name")?, r.try_get("bio")?)?;
+            Ok((r.try_get("id")?, author))
         })
         .transpose()
+    }
+
+    async fn row_by_slug(
+        &self,
+        sql: &'static str,
+        slug: &Slug,
+    ) -> Result<Option<SqliteRow>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        Ok(sqlx::query(sql)
+            .bind(slug.as_ref())
+            .fetch_optional(pool)
+            .await?)
     }
 }
