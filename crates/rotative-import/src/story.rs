@@ -132,14 +132,6 @@ fn split_front_matter(text: &str) -> Result<(&str, &str), StoryError> {
     Err(StoryError::NoFrontMatter)
 }
 
-fn capitalised(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// Parses and checks a story file's text; nothing is stored.
 pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
     let (toml_text, body) = split_front_matter(text)?;
@@ -163,11 +155,8 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         .map(|s| Standfirst::parse(&s))
         .transpose()
         .map_err(field("standfirst"))?;
-    let section_name = Name::parse(&capitalised(
-        &front.section.ok_or_else(|| missing("section"))?,
-    ))
-    .map_err(field("section"))?;
-    let section = Section::named(section_name).map_err(field("section"))?;
+    let section = Section::from_label(&front.section.ok_or_else(|| missing("section"))?)
+        .map_err(field("section"))?;
     let tags = front
         .tags
         .iter()
