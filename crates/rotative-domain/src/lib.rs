@@ -11,6 +11,7 @@ mod slug;
 mod taxonomy;
 mod text;
 pub mod typography;
+pub mod workflow;
 
 pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
 pub use error::ParseError;
@@ -21,3 +22,4 @@ pub use slug::Slug;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{AltText, Headline, Name, Standfirst};
 pub use typography::french_typography;
+pub use workflow::{Ownership, Role, StoryAction, WorkflowError, authorize, can, transition};
