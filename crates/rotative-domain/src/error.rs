@@ -20,6 +20,8 @@ pub enum ParseError {
     },
     #[error("`{0}` is not a valid page number")]
     InvalidPage(String),
+    #[error("is not an email address")]
+    InvalidEmail,
     #[error("`{0}` is not a valid date path")]
     InvalidDate(String),
 }

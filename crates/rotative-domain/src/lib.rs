@@ -20,6 +20,6 @@ pub use permalink::{ArticlePath, ArticleUrlParts};
 pub use related::{RelatedCandidate, rank_related};
 pub use slug::Slug;
 pub use taxonomy::{Author, Section, Tag};
-pub use text::{AltText, Headline, Name, Standfirst};
+pub use text::{AltText, Email, Headline, Name, Standfirst};
 pub use typography::french_typography;
 pub use workflow::{Ownership, Role, StoryAction, WorkflowError, authorize, can, transition};

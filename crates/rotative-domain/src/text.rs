@@ -89,3 +89,68 @@ mod tests {
         assert!(Standfirst::parse("un\ndeux").is_ok());
     }
 }
+
+/// A newsroom account's address, kept lowercase so `Claire@Exemple.fr` signs in as
+/// `claire@exemple.fr`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    const MAX_LEN: usize = 254;
+
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        let value = value.trim().to_lowercase();
+        let valid = value.len() <= Self::MAX_LEN
+            && !value.contains(char::is_whitespace)
+            && value.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(ParseError::InvalidEmail)
+        }
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" Claire@Exemple.FR ").unwrap().as_ref(),
+            "claire@exemple.fr"
+        );
+        for bad in [
+            "",
+            "claire",
+            "@exemple.fr",
+            "claire@",
+            "claire@exemple",
+            "a b@c.fr",
+            "a@b@c.fr",
+            "a@.fr",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -13,7 +13,7 @@ use rotative_domain::{
 };
 use rotative_media::{LocalStorage, MediaError, StorageKey, inspect};
 use rotative_render::{FigureSource, RenderError, StoredImage, Theme, figure_sources, render_body};
-use rotative_store::{NewArticle, NewLeadImage, NewMedia, Store, StoreError};
+use rotative_store::{NewArticle, NewLeadImage, NewMedia, Store, StoreError, StoryContent};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -365,18 +365,21 @@ impl Importer<'_> {
             .create_article(&NewArticle {
                 slug,
                 path: path.clone(),
-                headline: story.headline,
-                standfirst: story.standfirst,
-                body_markdown: story.body,
-                body_html,
-                kind: story.kind,
                 status,
-                section: story.section,
-                tags: story.tags,
-                authors: story.authors,
-                media,
-                lead_image,
                 published_at,
+                created_by: None,
+                content: StoryContent {
+                    headline: story.headline,
+                    standfirst: story.standfirst,
+                    body_markdown: story.body,
+                    body_html,
+                    kind: story.kind,
+                    section: story.section,
+                    tags: story.tags,
+                    authors: story.authors,
+                    media,
+                    lead_image,
+                },
             })
             .await?;
         Ok(ImportedStory { id, path })

@@ -5,9 +5,13 @@ use rotative_domain::{
     AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
     Headline, MediaId, RelatedCandidate, Section, Slug, Standfirst, Tag,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
 
-use crate::{Db, NewMedia, Store, StoreError, media::record_media, now_seconds, rows, taxonomy};
+use crate::{
+    Db, NewMedia, Store, StoreError,
+    newsroom::{content_refs, insert_revision, link_people_and_subjects},
+    now_seconds, rows,
+};
 
 /// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
 #[derive(Debug, Clone)]
@@ -19,18 +23,15 @@ pub struct NewLeadImage {
     pub credit: Option<String>,
 }
 
-/// A story ready to be stored: every field already parsed, the body already rendered.
+/// What a writer controls in a story: every field already parsed, the body already rendered.
+/// Each save of this is a revision.
 #[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub slug: Slug,
-    /// Set once the story is published; drafts have no public address.
-    pub path: Option<ArticlePath>,
+pub struct StoryContent {
     pub headline: Headline,
     pub standfirst: Option<Standfirst>,
     pub body_markdown: String,
     pub body_html: String,
     pub kind: ArticleKind,
-    pub status: ArticleStatus,
     /// Created with the story if new, like its tags and authors.
     pub section: Section,
     pub tags: Vec<Tag>,
@@ -38,7 +39,19 @@ pub struct NewArticle {
     /// Image files the body uses, recorded with the story.
     pub media: Vec<NewMedia>,
     pub lead_image: Option<NewLeadImage>,
+}
+
+/// A new story: its content, and where it stands in the workflow.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub slug: Slug,
+    /// Set once the story is published; drafts have no public address.
+    pub path: Option<ArticlePath>,
+    pub status: ArticleStatus,
     pub published_at: Option<Timestamp>,
+    /// The newsroom account that created it (none for imports and demo content).
+    pub created_by: Option<i64>,
+    pub content: StoryContent,
 }
 
 /// Which published stories a listing page shows.
@@ -129,29 +142,6 @@ fn summary(row: &SqliteRow, authors: Vec<Author>) -> Result<ArticleSummary, Stor
     })
 }
 
-/// Links a story to tags or authors, keeping their order; `table` and `column` are constants of
-/// this module, never input.
-async fn link(
-    conn: &mut SqliteConnection,
-    table: &'static str,
-    column: &'static str,
-    article_id: i64,
-    ids: &[i64],
-) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-    );
-    for (position, id) in (0_i64..).zip(ids) {
-        sqlx::query(&sql)
-            .bind(article_id)
-            .bind(id)
-            .bind(position)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// The slug itself if no story has it yet, else the first free `slug-N`.
     #[tracing::instrument(skip(self))]
@@ -182,38 +172,26 @@ impl Store {
         let now = now_seconds();
         let Db::Sqlite(pool) = &self.db;
         let mut tx = pool.begin().await?;
-        for media in &new.media {
-            record_media(&mut tx, media).await?;
-        }
-        let section_id = taxonomy::ensure_section(&mut tx, &new.section).await?;
-        let lead = new.lead_image.as_ref();
-        let lead_media_id: Option<i64> = match lead {
-            Some(lead) => Some(
-                sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
-                    .bind(&lead.storage_key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound("lead image"))?,
-            ),
-            None => None,
-        };
+        let content = &new.content;
+        let refs = content_refs(&mut tx, content).await?;
+        let lead = content.lead_image.as_ref();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
-                 published_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                 published_at, created_at, updated_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
              RETURNING id",
         )
         .bind(new.slug.as_ref())
         .bind(new.path.as_ref().map(AsRef::as_ref))
-        .bind(section_id)
-        .bind(new.kind.as_str())
+        .bind(refs.section_id)
+        .bind(content.kind.as_str())
         .bind(new.status.as_str())
-        .bind(new.headline.as_ref())
-        .bind(new.standfirst.as_ref().map(AsRef::as_ref))
-        .bind(&new.body_markdown)
-        .bind(&new.body_html)
-        .bind(lead_media_id)
+        .bind(content.headline.as_ref())
+        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+        .bind(&content.body_markdown)
+        .bind(&content.body_html)
+        .bind(refs.lead_media_id)
         .bind(lead.map(|l| l.alt.as_ref()))
         .bind(lead.and_then(|l| l.caption.as_deref()))
         .bind(lead.and_then(|l| l.credit.as_deref()))
@@ -221,31 +199,12 @@ impl Store {
         .bind(now)
         // A new story has not been updated: its last change is its publication.
         .bind(new.published_at.map_or(now, Timestamp::as_second))
+        .bind(new.created_by)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-        let mut tag_ids = Vec::with_capacity(new.tags.len());
-        for tag in &new.tags {
-            tag_ids.push(taxonomy::ensure_tag(&mut tx, tag).await?);
-        }
-        link(&mut tx, "article_tags", "tag_id", id, &tag_ids).await?;
-        let mut author_ids = Vec::with_capacity(new.authors.len());
-        for author in &new.authors {
-            author_ids.push(taxonomy::ensure_author(&mut tx, author).await?);
-        }
-        link(&mut tx, "article_authors", "author_id", id, &author_ids).await?;
-        sqlx::query(
-            "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(new.headline.as_ref())
-        .bind(new.standfirst.as_ref().map(AsRef::as_ref))
-        .bind(&new.body_markdown)
-        .bind(&new.body_html)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        link_people_and_subjects(&mut tx, id, content).await?;
+        insert_revision(&mut tx, id, content, new.created_by, None, false).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -418,7 +377,10 @@ impl Store {
             .collect()
     }
 
-    async fn authors_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
+    pub(crate) async fn authors_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
         let mut by_article: HashMap<i64, Vec<Author>> = HashMap::new();
         if ids.is_empty() {
             return Ok(by_article);
@@ -446,7 +408,7 @@ impl Store {
         Ok(by_article)
     }
 
-    async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
+    pub(crate) async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
         let Db::Sqlite(pool) = &self.db;
         let rows = sqlx::query(
             "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id

@@ -5,9 +5,11 @@
 mod articles;
 mod error;
 mod media;
+mod newsroom;
 mod rows;
 mod settings;
 mod taxonomy;
+mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -15,9 +17,13 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use articles::{Listing, NewArticle, NewLeadImage};
+pub use articles::{Listing, NewArticle, NewLeadImage, StoryContent};
 pub use error::StoreError;
 pub use media::{MediaRecord, NewMedia};
+pub use newsroom::{
+    Correction, CorrectionKind, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
+};
+pub use users::{AuditEntry, Session, User};
 
 /// The database behind the store. Each variant is one back end; queries that both dialects accept
 /// are written once, the others get one arm per back end.

@@ -11,7 +11,10 @@ use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
     rank_related,
 };
-use rotative_store::{Listing, NewArticle, NewLeadImage, NewMedia, Store};
+use rotative_domain::{Email, Role};
+use rotative_store::{
+    CorrectionKind, Listing, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store, StoryContent,
+};
 
 async fn sqlite() -> Store {
     Store::open_sqlite_in_memory()
@@ -44,6 +47,10 @@ on_every_backend!(
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
+    accounts_and_sessions,
+    saves_detect_conflicts_and_keep_both_texts,
+    workflow_moves_once_and_audits,
+    corrections_move_the_updated_date,
 );
 
 struct Fixture {
@@ -89,22 +96,25 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
     NewArticle {
         path: published_at.map(|at| ArticlePath::new(&section.slug, &slug, at, &tz)),
         slug,
-        headline: Headline::parse(headline).unwrap(),
-        standfirst: None,
-        body_markdown: "Texte.".into(),
-        body_html: "<p>Texte.</p>".into(),
-        kind: ArticleKind::News,
         status: if published_at.is_some() {
             ArticleStatus::Published
         } else {
             ArticleStatus::Draft
         },
-        section: section.clone(),
-        tags: vec![],
-        authors: vec![],
-        media: vec![],
-        lead_image: None,
         published_at,
+        created_by: None,
+        content: StoryContent {
+            headline: Headline::parse(headline).unwrap(),
+            standfirst: None,
+            body_markdown: "Texte.".into(),
+            body_html: "<p>Texte.</p>".into(),
+            kind: ArticleKind::News,
+            section: section.clone(),
+            tags: vec![],
+            authors: vec![],
+            media: vec![],
+            lead_image: None,
+        },
     }
 }
 
@@ -147,7 +157,7 @@ async fn taxonomy_is_idempotent(store: Store) {
 async fn published_story_round_trips(store: Store) {
     let f = fixture(store).await;
     let mut new = story("Minsk sous pression", &f.section, Some(days_ago(1)));
-    new.media = vec![NewMedia {
+    new.content.media = vec![NewMedia {
         storage_key: "abc.jpg".into(),
         content_type: "image/jpeg".into(),
         width: 1200,
@@ -155,13 +165,13 @@ async fn published_story_round_trips(store: Store) {
         byte_size: 1000,
         original_name: Some("photo.jpg".into()),
     }];
-    new.tags = vec![
+    new.content.tags = vec![
         f.tag.clone(),
         Tag::named(Name::parse("Russie").unwrap()).unwrap(),
     ];
-    new.authors = vec![f.author.clone()];
-    new.standfirst = Some(rotative_domain::Standfirst::parse("Le chapeau.").unwrap());
-    new.lead_image = Some(NewLeadImage {
+    new.content.authors = vec![f.author.clone()];
+    new.content.standfirst = Some(rotative_domain::Standfirst::parse("Le chapeau.").unwrap());
+    new.content.lead_image = Some(NewLeadImage {
         storage_key: "abc.jpg".into(),
         alt: AltText::parse("Une place enneigée").unwrap(),
         caption: Some("Minsk".into()),
@@ -219,12 +229,12 @@ async fn listings_filter_and_paginate(store: Store) {
     let f = fixture(store).await;
     for n in 0..5 {
         let mut new = story(&format!("Monde {n}"), &f.section, Some(days_ago(n)));
-        new.tags = if n % 2 == 0 {
+        new.content.tags = if n % 2 == 0 {
             vec![f.tag.clone()]
         } else {
             vec![]
         };
-        new.authors = vec![f.author.clone()];
+        new.content.authors = vec![f.author.clone()];
         f.store.create_article(&new).await.unwrap();
     }
     f.store
@@ -284,7 +294,7 @@ async fn related_candidates_rank_shared_tags_first(store: Store) {
             section,
             Some(days_ago(i64::try_from(n).unwrap())),
         );
-        new.tags = if tagged { vec![f.tag.clone()] } else { vec![] };
+        new.content.tags = if tagged { vec![f.tag.clone()] } else { vec![] };
         ids.push(f.store.create_article(&new).await.unwrap());
     }
     let (target, candidates) = f.store.related_candidates(ids[0]).await.unwrap().unwrap();
@@ -333,14 +343,14 @@ async fn schema_enforces_unique_paths(store: Store) {
 async fn failed_story_stores_nothing(store: Store) {
     let f = fixture(store).await;
     let mut new = story("Sans image", &f.section, Some(days_ago(1)));
-    new.tags = vec![Tag::named(Name::parse("Nouveau sujet").unwrap()).unwrap()];
-    new.lead_image = Some(NewLeadImage {
+    new.content.tags = vec![Tag::named(Name::parse("Nouveau sujet").unwrap()).unwrap()];
+    new.content.lead_image = Some(NewLeadImage {
         storage_key: "absent.jpg".into(),
         alt: AltText::parse("x").unwrap(),
         caption: None,
         credit: None,
     });
-    new.section = Section::named(Name::parse("Nouvelle rubrique").unwrap()).unwrap();
+    new.content.section = Section::named(Name::parse("Nouvelle rubrique").unwrap()).unwrap();
     let err = f.store.create_article(&new).await.unwrap_err();
     assert!(
         matches!(err, rotative_store::StoreError::NotFound(_)),
@@ -368,5 +378,233 @@ async fn settings_round_trip(store: Store) {
     assert_eq!(
         store.setting("demo").await.unwrap().as_deref(),
         Some("declined")
+    );
+}
+
+async fn user(store: &Store, email: &str, role: Role) -> i64 {
+    store
+        .create_user(
+            &Email::parse(email).unwrap(),
+            &Name::parse("Claire Dubois").unwrap(),
+            role,
+            Some("hash"),
+        )
+        .await
+        .unwrap()
+}
+
+async fn accounts_and_sessions(store: Store) {
+    let id = user(&store, "claire@exemple.fr", Role::Journalist).await;
+    let duplicate = store
+        .create_user(
+            &Email::parse("CLAIRE@exemple.fr").unwrap(),
+            &Name::parse("X").unwrap(),
+            Role::Admin,
+            None,
+        )
+        .await;
+    assert!(matches!(
+        duplicate,
+        Err(rotative_store::StoreError::AlreadyExists(_))
+    ));
+    store
+        .create_session("token-hash", id, "csrf")
+        .await
+        .unwrap();
+    let session = store
+        .live_session("token-hash", 3600)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            session.user.id,
+            session.csrf_token.as_str(),
+            session.user.role
+        ),
+        (id, "csrf", Role::Journalist)
+    );
+    assert!(store.live_session("other", 3600).await.unwrap().is_none());
+    assert!(
+        store
+            .live_session("token-hash", -1)
+            .await
+            .unwrap()
+            .is_none(),
+        "idle sessions end"
+    );
+    assert!(
+        store
+            .live_session("token-hash", 3600)
+            .await
+            .unwrap()
+            .is_none(),
+        "and stay ended"
+    );
+    store.create_session("again", id, "csrf").await.unwrap();
+    store.set_password(id, "new-hash").await.unwrap();
+    assert!(
+        store.live_session("again", 3600).await.unwrap().is_none(),
+        "a new password ends sessions"
+    );
+    for _ in 0..3 {
+        store
+            .record_sign_in_failure("claire@exemple.fr", "10.0.0.1")
+            .await
+            .unwrap();
+    }
+    store
+        .record_sign_in_failure("autre@exemple.fr", "10.0.0.1")
+        .await
+        .unwrap();
+    let failures = store
+        .recent_sign_in_failures("claire@exemple.fr", "10.0.0.1", 900)
+        .await
+        .unwrap();
+    assert_eq!(failures, (3, 4));
+}
+
+async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
+    let f = fixture(store).await;
+    let author = user(&f.store, "claire@exemple.fr", Role::Journalist).await;
+    let id = f
+        .store
+        .create_article(&story("Premier jet", &f.section, None))
+        .await
+        .unwrap();
+    let loaded = f.store.story_for_edit(id).await.unwrap().unwrap();
+    let base = loaded.current_revision_id;
+    let mut first = story("Deuxième version", &f.section, None).content;
+    first.tags = vec![f.tag.clone()];
+    let saved = f.store.save_story(id, base, &first, author).await.unwrap();
+    let SaveOutcome::Saved { revision_id } = saved else {
+        panic!("{saved:?}")
+    };
+    let second = story("Version concurrente", &f.section, None).content;
+    let outcome = f.store.save_story(id, base, &second, author).await.unwrap();
+    assert!(
+        matches!(outcome, SaveOutcome::Conflict { current_revision_id, .. } if current_revision_id == revision_id)
+    );
+    let now = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(
+        now.headline.as_ref(),
+        "Deuxième version",
+        "the conflicting save is not applied"
+    );
+    assert_eq!(now.tags.len(), 1);
+    let history = f.store.revisions(id).await.unwrap();
+    assert_eq!(history.len(), 3, "both texts are kept");
+    assert!(history[0].conflict && history[0].headline == "Version concurrente");
+    let kept = f.store.revision(id, history[0].id).await.unwrap().unwrap();
+    assert_eq!(kept.headline, "Version concurrente");
+}
+
+async fn workflow_moves_once_and_audits(store: Store) {
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let id = f
+        .store
+        .create_article(&story("À publier", &f.section, None))
+        .await
+        .unwrap();
+    let loaded = f.store.story_for_edit(id).await.unwrap().unwrap();
+    let tz = TimeZone::get("Europe/Paris").unwrap();
+    let now = Timestamp::now();
+    let path = ArticlePath::new(&f.section.slug, &loaded.slug, now, &tz);
+    let publish = |store: Store, path: ArticlePath| async move {
+        store
+            .move_story(
+                id,
+                ArticleStatus::Draft,
+                ArticleStatus::Published,
+                Some(&path),
+                Some(now),
+                None,
+                (Some(editor), "publish", ""),
+            )
+            .await
+            .unwrap()
+    };
+    assert!(publish(f.store.clone(), path.clone()).await);
+    assert!(
+        !publish(f.store.clone(), path.clone()).await,
+        "a second click moves nothing"
+    );
+    assert!(f.store.published_article(&path).await.unwrap().is_some());
+    let log = f.store.audit_entries(Some(id), 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action.as_str(), log[0].user_name.as_deref()),
+        ("publish", Some("Claire Dubois"))
+    );
+    let later = Timestamp::now() - 1.hours();
+    let scheduled = f
+        .store
+        .create_article(&story("Programmé", &f.section, None))
+        .await
+        .unwrap();
+    f.store
+        .move_story(
+            scheduled,
+            ArticleStatus::Draft,
+            ArticleStatus::Scheduled,
+            None,
+            None,
+            Some(later),
+            (Some(editor), "schedule", ""),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store
+            .due_scheduled()
+            .await
+            .unwrap()
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        vec![scheduled]
+    );
+    f.store
+        .move_story(
+            id,
+            ArticleStatus::Published,
+            ArticleStatus::Unpublished,
+            None,
+            None,
+            None,
+            (Some(editor), "unpublish", ""),
+        )
+        .await
+        .unwrap();
+    assert!(f.store.published_article(&path).await.unwrap().is_none());
+    assert!(f.store.is_unpublished_path(&path).await.unwrap());
+}
+
+async fn corrections_move_the_updated_date(store: Store) {
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let new = story("Corrigé", &f.section, Some(days_ago(2)));
+    let id = f.store.create_article(&new).await.unwrap();
+    f.store
+        .add_correction(
+            id,
+            CorrectionKind::Correction,
+            "Le chiffre était faux.",
+            editor,
+        )
+        .await
+        .unwrap();
+    let article = f
+        .store
+        .published_article(new.path.as_ref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(article.was_updated());
+    let notes = f.store.corrections(None, 10).await.unwrap();
+    assert_eq!(
+        (notes.len(), notes[0].kind, notes[0].headline.as_str()),
+        (1, CorrectionKind::Correction, "Corrigé")
     );
 }

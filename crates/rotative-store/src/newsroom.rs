@@ -1,0 +1,584 @@
+//! Stories as the newsroom handles them: saved as revisions (with conflict detection), moved
+//! through the workflow, corrected in public, scheduled.
+
+use jiff::Timestamp;
+use rotative_domain::{
+    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Section, Slug, Standfirst, Tag,
+};
+use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+
+use crate::{
+    Db, Store, StoreError, StoryContent, media::record_media, now_seconds, rows, taxonomy,
+};
+
+/// Ids that a story's content points at, created in the same transaction when new.
+pub(crate) struct ContentRefs {
+    pub section_id: i64,
+    pub lead_media_id: Option<i64>,
+}
+
+pub(crate) async fn content_refs(
+    conn: &mut SqliteConnection,
+    content: &StoryContent,
+) -> Result<ContentRefs, StoreError> {
+    for media in &content.media {
+        record_media(conn, media).await?;
+    }
+    let section_id = taxonomy::ensure_section(conn, &content.section).await?;
+    let lead_media_id = match &content.lead_image {
+        Some(lead) => Some(
+            sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
+                .bind(&lead.storage_key)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(StoreError::NotFound("lead image"))?,
+        ),
+        None => None,
+    };
+    Ok(ContentRefs {
+        section_id,
+        lead_media_id,
+    })
+}
+
+/// Links a story to its tags and authors (creating new ones), in the order given.
+pub(crate) async fn link_people_and_subjects(
+    conn: &mut SqliteConnection,
+    article_id: i64,
+    content: &StoryContent,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, tag) in (0_i64..).zip(&content.tags) {
+        let tag_id = taxonomy::ensure_tag(conn, tag).await?;
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(article_id)
+            .bind(tag_id)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (position, author) in (0_i64..).zip(&content.authors) {
+        let author_id = taxonomy::ensure_author(conn, author).await?;
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(article_id)
+            .bind(author_id)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records a revision; unless it is a conflict, it becomes the story's current one.
+pub(crate) async fn insert_revision(
+    conn: &mut SqliteConnection,
+    article_id: i64,
+    content: &StoryContent,
+    user_id: Option<i64>,
+    base_revision_id: Option<i64>,
+    conflict: bool,
+) -> Result<i64, StoreError> {
+    let revision_id: i64 = sqlx::query_scalar(
+        "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at,
+             user_id, base_revision_id, conflict)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(article_id)
+    .bind(content.headline.as_ref())
+    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+    .bind(&content.body_markdown)
+    .bind(&content.body_html)
+    .bind(now_seconds())
+    .bind(user_id)
+    .bind(base_revision_id)
+    .bind(i64::from(conflict))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !conflict {
+        sqlx::query("UPDATE articles SET current_revision_id = $1 WHERE id = $2")
+            .bind(revision_id)
+            .bind(article_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(revision_id)
+}
+
+/// A story with everything the editor form shows.
+#[derive(Debug, Clone)]
+pub struct EditableStory {
+    pub id: i64,
+    pub slug: Slug,
+    pub status: ArticleStatus,
+    pub path: Option<ArticlePath>,
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    pub body_markdown: String,
+    pub kind: ArticleKind,
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    pub created_by: Option<i64>,
+    pub current_revision_id: i64,
+    pub published_at: Option<Timestamp>,
+    pub scheduled_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// What happened to a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved {
+        revision_id: i64,
+    },
+    /// Someone saved since the writer loaded the story: their text is kept as a revision, not
+    /// applied, and the newsroom shows both.
+    Conflict {
+        kept_revision_id: i64,
+        current_revision_id: i64,
+    },
+}
+
+/// A line of a story's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionSummary {
+    pub id: i64,
+    pub at: i64,
+    pub user_name: Option<String>,
+    pub headline: String,
+    pub conflict: bool,
+}
+
+/// The text of one revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionText {
+    pub id: i64,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub body_markdown: String,
+}
+
+/// A story in the newsroom's lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryRow {
+    pub id: i64,
+    pub headline: String,
+    pub status: ArticleStatus,
+    pub section: String,
+    pub created_by: Option<i64>,
+    pub updated_at: i64,
+    pub path: Option<String>,
+}
+
+/// A public note on a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub article_id: i64,
+    pub kind: CorrectionKind,
+    pub note: String,
+    pub at: i64,
+    pub headline: String,
+    pub path: Option<String>,
+}
+
+/// A correction fixes an error; an update adds what became known later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionKind {
+    Correction,
+    Update,
+}
+
+impl CorrectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Correction => "correction",
+            Self::Update => "update",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "correction" => Some(Self::Correction),
+            "update" => Some(Self::Update),
+            _ => None,
+        }
+    }
+}
+
+fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
+    value.map(rows::timestamp).transpose()
+}
+
+fn story_row(row: &SqliteRow) -> Result<StoryRow, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(StoryRow {
+        id: row.try_get("id")?,
+        headline: row.try_get("headline")?,
+        status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
+        section: row.try_get("section_name")?,
+        created_by: row.try_get("created_by")?,
+        updated_at: row.try_get("updated_at")?,
+        path: row.try_get("path")?,
+    })
+}
+
+impl Store {
+    /// A story in any state, for the newsroom.
+    pub async fn story_for_edit(&self, id: i64) -> Result<Option<EditableStory>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let row = sqlx::query(
+            "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
+                    s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
+                    a.published_at, a.scheduled_at, a.updated_at
+             FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let status: String = row.try_get("status")?;
+        let kind: String = row.try_get("kind")?;
+        let headline: String = row.try_get("headline")?;
+        let standfirst: Option<String> = row.try_get("standfirst")?;
+        let path: Option<String> = row.try_get("path")?;
+        Ok(Some(EditableStory {
+            id,
+            slug: rows::slug(row.try_get("slug")?)?,
+            status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
+            path: path.map(ArticlePath::from_stored),
+            headline: Headline::parse(&headline).map_err(|e| StoreError::corrupt("headline", e))?,
+            standfirst: standfirst
+                .map(|s| Standfirst::parse(&s))
+                .transpose()
+                .map_err(|e| StoreError::corrupt("standfirst", e))?,
+            body_markdown: row.try_get("body_markdown")?,
+            kind: ArticleKind::parse(&kind).map_err(|e| StoreError::corrupt("kind", e))?,
+            section: rows::section(row.try_get("section_slug")?, row.try_get("section_name")?)?,
+            tags: self.tags_of(id).await?,
+            authors: self
+                .authors_of(&[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default(),
+            created_by: row.try_get("created_by")?,
+            current_revision_id: row
+                .try_get::<Option<i64>, _>("current_revision_id")?
+                .unwrap_or_default(),
+            published_at: timestamp_opt(row.try_get("published_at")?)?,
+            scheduled_at: timestamp_opt(row.try_get("scheduled_at")?)?,
+            updated_at: rows::timestamp(row.try_get("updated_at")?)?,
+        }))
+    }
+
+    /// Saves a new revision of a story written from `base_revision_id`. If another save came
+    /// first, the text is kept as a conflicting revision and the story is left as it was.
+    #[tracing::instrument(skip(self, content))]
+    pub async fn save_story(
+        &self,
+        id: i64,
+        base_revision_id: i64,
+        content: &StoryContent,
+        user_id: i64,
+    ) -> Result<SaveOutcome, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        // BEGIN IMMEDIATE semantics: the check and the write see the same latest revision.
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let current: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT current_revision_id FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current = current
+            .ok_or(StoreError::NotFound("story"))?
+            .unwrap_or_default();
+        if current != base_revision_id {
+            let kept = insert_revision(
+                &mut tx,
+                id,
+                content,
+                Some(user_id),
+                Some(base_revision_id),
+                true,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(SaveOutcome::Conflict {
+                kept_revision_id: kept,
+                current_revision_id: current,
+            });
+        }
+        let refs = content_refs(&mut tx, content).await?;
+        let lead = content.lead_image.as_ref();
+        sqlx::query(
+            "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
+                 kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
+                 lead_credit = $10, updated_at = $11
+             WHERE id = $12",
+        )
+        .bind(content.headline.as_ref())
+        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+        .bind(&content.body_markdown)
+        .bind(&content.body_html)
+        .bind(content.kind.as_str())
+        .bind(refs.section_id)
+        .bind(refs.lead_media_id)
+        .bind(lead.map(|l| l.alt.as_ref()))
+        .bind(lead.and_then(|l| l.caption.as_deref()))
+        .bind(lead.and_then(|l| l.credit.as_deref()))
+        .bind(now_seconds())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        link_people_and_subjects(&mut tx, id, content).await?;
+        let revision_id = insert_revision(
+            &mut tx,
+            id,
+            content,
+            Some(user_id),
+            Some(base_revision_id),
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SaveOutcome::Saved { revision_id })
+    }
+
+    /// Moves a story from `from` to `to`, if it is still in `from` (two editors clicking at once
+    /// move it once), and writes the audit line in the same transaction. Returns whether it moved.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one workflow move is all of these together"
+    )]
+    pub async fn move_story(
+        &self,
+        id: i64,
+        from: ArticleStatus,
+        to: ArticleStatus,
+        path: Option<&ArticlePath>,
+        published_at: Option<Timestamp>,
+        scheduled_at: Option<Timestamp>,
+        audit: (Option<i64>, &str, &str),
+    ) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE articles SET status = $1, path = COALESCE($2, path),
+                 published_at = COALESCE($3, published_at), scheduled_at = $4
+             WHERE id = $5 AND status = $6",
+        )
+        .bind(to.as_str())
+        .bind(path.map(AsRef::as_ref))
+        .bind(published_at.map(Timestamp::as_second))
+        .bind(scheduled_at.map(Timestamp::as_second))
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if moved {
+            let (user_id, action, detail) = audit;
+            sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(user_id)
+                .bind(id)
+                .bind(action)
+                .bind(detail)
+                .bind(now_seconds())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Scheduled stories whose time has come, oldest first.
+    pub async fn due_scheduled(&self) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, scheduled_at FROM articles WHERE status = 'scheduled' AND scheduled_at <= $1
+             ORDER BY scheduled_at",
+        )
+        .bind(now_seconds())
+        .fetch_all(pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, at)| Ok((id, rows::timestamp(at)?)))
+            .collect()
+    }
+
+    /// Stories for the newsroom dashboard, newest change first, optionally narrowed.
+    pub async fn newsroom_stories(
+        &self,
+        status: Option<ArticleStatus>,
+        headline_contains: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoryRow>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let pattern = headline_contains.map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+        let rows = sqlx::query(
+            "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.updated_at, a.path
+             FROM articles a JOIN sections s ON s.id = a.section_id
+             WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.headline LIKE $2)
+             ORDER BY a.updated_at DESC, a.id DESC LIMIT $3",
+        )
+        .bind(status.map(ArticleStatus::as_str))
+        .bind(pattern)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+        rows.iter().map(story_row).collect()
+    }
+
+    /// How many stories are in each state.
+    pub async fn count_by_status(&self) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
+                .fetch_all(pool)
+                .await?;
+        Ok(ArticleStatus::ALL
+            .into_iter()
+            .map(|status| {
+                let count = rows
+                    .iter()
+                    .find(|(s, _)| s == status.as_str())
+                    .map_or(0, |(_, n)| *n);
+                (status, u64::try_from(count).unwrap_or_default())
+            })
+            .collect())
+    }
+
+    pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(
+            "SELECT r.id, r.created_at, u.name AS user_name, r.headline, r.conflict
+             FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+             WHERE r.article_id = $1 ORDER BY r.id DESC",
+        )
+        .bind(article_id)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(RevisionSummary {
+                    id: row.try_get("id")?,
+                    at: row.try_get("created_at")?,
+                    user_name: row.try_get("user_name")?,
+                    headline: row.try_get("headline")?,
+                    conflict: row.try_get::<i64, _>("conflict")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn revision(
+        &self,
+        article_id: i64,
+        revision_id: i64,
+    ) -> Result<Option<RevisionText>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let row = sqlx::query(
+            "SELECT id, headline, standfirst, body_markdown FROM revisions WHERE article_id = $1 AND id = $2",
+        )
+        .bind(article_id)
+        .bind(revision_id)
+        .fetch_optional(pool)
+        .await?;
+        row.map(|row| {
+            Ok(RevisionText {
+                id: row.try_get("id")?,
+                headline: row.try_get("headline")?,
+                standfirst: row.try_get("standfirst")?,
+                body_markdown: row.try_get("body_markdown")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Adds a public note to a story and moves its updated date, with the audit line.
+    pub async fn add_correction(
+        &self,
+        article_id: i64,
+        kind: CorrectionKind,
+        note: &str,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let now = now_seconds();
+        let mut tx = pool.begin().await?;
+        sqlx::query("INSERT INTO corrections (article_id, kind, note, user_id, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(article_id)
+            .bind(kind.as_str())
+            .bind(note)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, 'correct', $3, $4)")
+            .bind(user_id)
+            .bind(article_id)
+            .bind(kind.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Public notes, newest first: of one story, or of every published story.
+    pub async fn corrections(
+        &self,
+        article_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Correction>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(
+            "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
+             FROM corrections c JOIN articles a ON a.id = c.article_id
+             WHERE ($1 IS NULL OR c.article_id = $1) AND a.status = 'published'
+             ORDER BY c.at DESC, c.id DESC LIMIT $2",
+        )
+        .bind(article_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok(Correction {
+                    article_id: row.try_get("article_id")?,
+                    kind: CorrectionKind::parse(&kind)
+                        .ok_or_else(|| StoreError::corrupt("correction kind", kind))?,
+                    note: row.try_get("note")?,
+                    at: row.try_get("at")?,
+                    headline: row.try_get("headline")?,
+                    path: row.try_get("path")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a path belonged to a story that was taken down, so it answers 410 Gone.
+    pub async fn is_unpublished_path(&self, path: &ArticlePath) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE path = $1 AND status = 'unpublished'",
+        )
+        .bind(path.as_ref())
+        .fetch_optional(pool)
+        .await?;
+        Ok(found.is_some())
+    }
+}

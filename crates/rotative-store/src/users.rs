@@ -1,0 +1,271 @@
+//! Newsroom accounts, their sessions, sign-in throttling and the audit log.
+
+use rotative_domain::{Email, Name, Role};
+use sqlx::{Row, sqlite::SqliteRow};
+
+use crate::{Db, Store, StoreError, now_seconds};
+
+/// An account as the newsroom needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: Email,
+    pub name: Name,
+    pub role: Role,
+    /// None until a password is set (imported accounts, for example).
+    pub password_hash: Option<String>,
+}
+
+/// A signed-in session: whose it is, and the token every form must echo back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub last_seen_at: i64,
+}
+
+/// One line of the audit log, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub user_name: Option<String>,
+    pub article_id: Option<i64>,
+    pub headline: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
+
+fn user(row: &SqliteRow) -> Result<User, StoreError> {
+    let email: String = row.try_get("email")?;
+    let name: String = row.try_get("name")?;
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: Email::parse(&email).map_err(|e| StoreError::corrupt("email", e))?,
+        name: Name::parse(&name).map_err(|e| StoreError::corrupt("user name", e))?,
+        role: Role::parse(&role).map_err(|e| StoreError::corrupt("role", e))?,
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
+impl Store {
+    /// Creates an account; an address already in use is `AlreadyExists`.
+    #[tracing::instrument(skip(self, password_hash))]
+    pub async fn create_user(
+        &self,
+        email: &Email,
+        name: &Name,
+        role: Role,
+        password_hash: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email.as_ref())
+        .bind(name.as_ref())
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now_seconds())
+        .fetch_one(pool)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "an account with this email"))
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+        ))
+        .bind(email.as_ref())
+        .fetch_optional(pool)
+        .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
+        ))
+        .fetch_all(pool)
+        .await?;
+        rows.iter().map(user).collect()
+    }
+
+    /// Sets a new password and ends every session of the account, so a stolen session dies with
+    /// the old password.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+    ) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let now = now_seconds();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash if it was used within `idle_seconds`; an idle session is
+    /// deleted. A live session's last use is refreshed (at most once a minute, to spare writes).
+    pub async fn live_session(
+        &self,
+        token_hash: &str,
+        idle_seconds: i64,
+    ) -> Result<Option<Session>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let now = now_seconds();
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at FROM sessions s
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let last_seen_at: i64 = row.try_get("last_seen_at")?;
+        if now - last_seen_at > idle_seconds {
+            self.end_session(token_hash).await?;
+            return Ok(None);
+        }
+        if now - last_seen_at > 60 {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+        }
+        Ok(Some(Session {
+            user: user(&row)?,
+            csrf_token: row.try_get("csrf_token")?,
+            last_seen_at,
+        }))
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        address: &str,
+    ) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
+            .bind(email)
+            .bind(address)
+            .bind(now_seconds())
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins for this account and from this address within the last `window` seconds.
+    pub async fn recent_sign_in_failures(
+        &self,
+        email: &str,
+        address: &str,
+        window: i64,
+    ) -> Result<(u32, u32), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let since = now_seconds() - window;
+        let (by_email, by_address): (i64, i64) = sqlx::query_as(
+            "SELECT
+                 (SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $3),
+                 (SELECT COUNT(*) FROM sign_in_failures WHERE address = $2 AND at > $3)",
+        )
+        .bind(email)
+        .bind(address)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok((count(by_email), count(by_address)))
+    }
+
+    /// Writes one line of the audit log: who did what, to which story, when.
+    pub async fn audit(
+        &self,
+        user_id: Option<i64>,
+        article_id: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user_id)
+            .bind(article_id)
+            .bind(action)
+            .bind(detail)
+            .bind(now_seconds())
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The newest audit entries, optionally for one story.
+    pub async fn audit_entries(
+        &self,
+        article_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(
+            "SELECT l.at, u.name AS user_name, l.article_id, a.headline, l.action, l.detail
+             FROM audit_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles a ON a.id = l.article_id
+             WHERE ($1 IS NULL OR l.article_id = $1)
+             ORDER BY l.id DESC LIMIT $2",
+        )
+        .bind(article_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: row.try_get("at")?,
+                    user_name: row.try_get("user_name")?,
+                    article_id: row.try_get("article_id")?,
+                    headline: row.try_get("headline")?,
+                    action: row.try_get("action")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}
