@@ -3,6 +3,7 @@
 //! Never: I/O, async, SQL or HTTP — every function here is pure and tested without a runtime.
 
 mod article;
+mod correction;
 mod error;
 mod pagination;
 mod permalink;
@@ -14,6 +15,7 @@ pub mod typography;
 pub mod workflow;
 
 pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
+pub use correction::{Correction, CorrectionKind};
 pub use error::ParseError;
 pub use pagination::{PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};

@@ -1,7 +1,9 @@
 //! Whole pages: each function takes domain data and returns the HTML a reader receives.
 
 use minijinja::context;
-use rotative_domain::{Article, ArticleSummary, Author, Pagination, Section, Slug, Tag};
+use rotative_domain::{
+    Article, ArticleSummary, Author, Correction, Pagination, Section, Slug, Tag,
+};
 use serde::Serialize;
 
 use crate::{
@@ -16,6 +18,16 @@ struct SiteView<'a> {
     name: &'a str,
     description: &'a str,
     stylesheet: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoteView {
+    kind: &'static str,
+    label: &'static str,
+    note: String,
+    date: DateView,
+    headline: Option<String>,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +120,7 @@ impl<'a> Pages<'a> {
         &self,
         article: &Article,
         related: &[ArticleSummary],
+        corrections: &[Correction],
     ) -> Result<String, RenderError> {
         let tz = &self.site.time_zone;
         let canonical = self.site.absolute(article.path.as_ref());
@@ -157,6 +170,7 @@ impl<'a> Pages<'a> {
                 article => view,
                 breadcrumbs => crumbs,
                 related => self.cards(related),
+                corrections => self.notes(corrections),
                 jsonld => jsonld,
             },
         )
@@ -274,10 +288,53 @@ impl<'a> Pages<'a> {
         )
     }
 
+    fn notes(&self, corrections: &[Correction]) -> Vec<NoteView> {
+        corrections
+            .iter()
+            .map(|c| NoteView {
+                kind: c.kind.as_str(),
+                label: c.kind.label_fr(),
+                note: c.note.clone(),
+                date: DateView::new(c.at, &self.site.time_zone),
+                headline: None,
+                url: None,
+            })
+            .collect()
+    }
+
+    /// Every public correction and update, newest first, each with the story it belongs to.
+    pub fn corrections(
+        &self,
+        entries: &[(Correction, String, String)],
+    ) -> Result<String, RenderError> {
+        let notes: Vec<NoteView> = entries
+            .iter()
+            .map(|(c, headline, url)| NoteView {
+                headline: Some(headline.clone()),
+                url: Some(url.clone()),
+                ..self.notes(std::slice::from_ref(c)).remove(0)
+            })
+            .collect();
+        let meta = PageMeta {
+            title: "Corrections et mises à jour".into(),
+            description: Some("Les corrections et mises à jour publiées par la rédaction.".into()),
+            canonical: Some(self.site.absolute("/corrections/")),
+            ..PageMeta::default()
+        };
+        self.theme.render(
+            "corrections.html",
+            &context! { site => self.site_view(), nav => self.nav(None), page => meta, notes => notes },
+        )
+    }
+
     /// A page for readers when something is missing or failed; `status` picks the wording.
     pub fn error(&self, status: u16, message: &str) -> Result<String, RenderError> {
         let title = match status {
             404 => "Page introuvable",
+            410 => "Article retiré",
+            403 => "Action refusée",
+            409 => "Action impossible",
+            429 => "Trop de tentatives",
             400..=499 => "Demande impossible",
             _ => "Erreur du serveur",
         };

@@ -91,7 +91,7 @@ fn article_page_snapshot() {
     let site = site();
     let nav = [section()];
     let html = Pages::new(&theme, &site, &nav)
-        .article(&article(), &[summary(2)])
+        .article(&article(), &[summary(2)], &[])
         .unwrap();
     let html = html.replace(&theme.stylesheet().url, "/theme/style.[hash].css");
     insta::assert_snapshot!(html);

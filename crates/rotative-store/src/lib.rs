@@ -21,7 +21,7 @@ pub use articles::{Listing, NewArticle, NewLeadImage, StoryContent};
 pub use error::StoreError;
 pub use media::{MediaRecord, NewMedia};
 pub use newsroom::{
-    Correction, CorrectionKind, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
+    CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
 };
 pub use users::{AuditEntry, Session, User};
 

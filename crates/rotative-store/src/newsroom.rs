@@ -3,7 +3,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Section, Slug, Standfirst, Tag,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Correction, CorrectionKind, Headline, Section,
+    Slug, Standfirst, Tag,
 };
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
@@ -177,39 +178,13 @@ pub struct StoryRow {
     pub path: Option<String>,
 }
 
-/// A public note on a story.
+/// A public note with the story it belongs to, for the corrections page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Correction {
+pub struct CorrectionEntry {
     pub article_id: i64,
-    pub kind: CorrectionKind,
-    pub note: String,
-    pub at: i64,
+    pub correction: Correction,
     pub headline: String,
     pub path: Option<String>,
-}
-
-/// A correction fixes an error; an update adds what became known later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CorrectionKind {
-    Correction,
-    Update,
-}
-
-impl CorrectionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Correction => "correction",
-            Self::Update => "update",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "correction" => Some(Self::Correction),
-            "update" => Some(Self::Update),
-            _ => None,
-        }
-    }
 }
 
 fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
@@ -542,7 +517,7 @@ impl Store {
         &self,
         article_id: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<Correction>, StoreError> {
+    ) -> Result<Vec<CorrectionEntry>, StoreError> {
         let Db::Sqlite(pool) = &self.db;
         let rows = sqlx::query(
             "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
@@ -557,12 +532,14 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let kind: String = row.try_get("kind")?;
-                Ok(Correction {
+                Ok(CorrectionEntry {
                     article_id: row.try_get("article_id")?,
-                    kind: CorrectionKind::parse(&kind)
-                        .ok_or_else(|| StoreError::corrupt("correction kind", kind))?,
-                    note: row.try_get("note")?,
-                    at: row.try_get("at")?,
+                    correction: Correction {
+                        kind: CorrectionKind::parse(&kind)
+                            .ok_or_else(|| StoreError::corrupt("correction kind", kind))?,
+                        note: row.try_get("note")?,
+                        at: rows::timestamp(row.try_get("at")?)?,
+                    },
                     headline: row.try_get("headline")?,
                     path: row.try_get("path")?,
                 })

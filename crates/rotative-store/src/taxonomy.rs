@@ -128,6 +128,18 @@ impl Store {
         .transpose()
     }
 
+    /// Tag names, most used first, to suggest while writing.
+    pub async fn tag_names(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        Ok(sqlx::query_scalar(
+            "SELECT t.name FROM tags t LEFT JOIN article_tags at ON at.tag_id = t.id
+             GROUP BY t.id ORDER BY COUNT(at.article_id) DESC, t.name LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?)
+    }
+
     async fn row_by_slug(
         &self,
         sql: &'static str,

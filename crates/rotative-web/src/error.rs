@@ -2,6 +2,8 @@
 //! carries what went wrong, and `render_error_pages` turns that into a French page in the theme.
 //! Internal details are logged once, never shown.
 
+use std::borrow::Cow;
+
 use axum::{
     extract::{Request, State},
     http::{StatusCode, header},
@@ -19,8 +21,18 @@ use crate::AppState;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    #[error("gone")]
+    Gone,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many sign-in attempts")]
+    TooManyAttempts,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -30,22 +42,40 @@ pub enum AppError {
 }
 
 /// What a reader is told, attached to the response for `render_error_pages`.
-#[derive(Debug, Clone, Copy)]
-struct ReaderMessage(&'static str);
+#[derive(Debug, Clone)]
+struct ReaderMessage(Cow<'static, str>);
 
 impl AppError {
-    fn status_and_message(&self) -> (StatusCode, &'static str) {
-        match self {
+    fn status_and_message(&self) -> (StatusCode, Cow<'static, str>) {
+        let (status, message): (StatusCode, Cow<'static, str>) = match self {
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
-                "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.",
+                "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.".into(),
             ),
-            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            Self::Gone => (
+                StatusCode::GONE,
+                "Cet article a été retiré par la rédaction. Il n'est plus disponible.".into(),
+            ),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, (*message).into()),
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.".into(),
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Votre rôle ne permet pas cette action.".into(),
+            ),
+            Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
+            Self::TooManyAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
+            ),
             Self::Store(_) | Self::Render(_) | Self::Media(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.",
+                "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.".into(),
             ),
-        }
+        };
+        (status, message)
     }
 }
 
@@ -68,13 +98,13 @@ pub(crate) async fn render_error_pages(
     next: Next,
 ) -> Response {
     let response = next.run(request).await;
-    let Some(ReaderMessage(message)) = response.extensions().get::<ReaderMessage>().copied() else {
+    let Some(ReaderMessage(message)) = response.extensions().get::<ReaderMessage>().cloned() else {
         return response;
     };
     let status = response.status();
     // The page lists sections to help readers on; if even that fails, a plain page still answers.
     let nav = state.nav().await.unwrap_or_default();
-    match state.pages(&nav).error(status.as_u16(), message) {
+    match state.pages(&nav).error(status.as_u16(), &message) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {
             tracing::error!(error = ?error, "error page failed to render");

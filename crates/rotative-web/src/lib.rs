@@ -1,10 +1,12 @@
-//! Rotative's HTTP surface: the public site (and, later, the newsroom and the API).
+//! Rotative's HTTP surface: the public site and the newsroom (and, later, the API).
 //! Owns: routes, extractors, response headers, and the one place where errors become responses.
 //! Never: SQL, HTML built by hand, or rules that belong to the domain.
 
 mod assets;
+pub mod auth;
 mod error;
 mod health;
+mod newsroom;
 mod public;
 mod state;
 
@@ -23,6 +25,7 @@ use tower_http::{
 };
 
 pub use error::AppError;
+pub use newsroom::publish_due;
 pub use state::{AppState, Services};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -36,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(assets::router())
+        .merge(newsroom::router())
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))

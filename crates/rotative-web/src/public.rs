@@ -22,6 +22,7 @@ const HOME_SECTION_COUNT: u32 = 4;
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route("/corrections/", get(corrections))
         .route("/sujet/{slug}/", get(tag))
         .route("/sujet/{slug}", get(add_trailing_slash))
         .route("/auteur/{slug}/", get(author))
@@ -107,14 +108,44 @@ async fn article(
         slug: &slug,
     };
     let path = ArticlePath::from_parts(parts).map_err(|_| AppError::NotFound)?;
-    let article = state
-        .store
-        .published_article(&path)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(article) = state.store.published_article(&path).await? else {
+        // A story taken down keeps its address, which says so: 410, not 404.
+        return Err(if state.store.is_unpublished_path(&path).await? {
+            AppError::Gone
+        } else {
+            AppError::NotFound
+        });
+    };
     let related = related(&state, article.id).await?;
+    let corrections: Vec<_> = state
+        .store
+        .corrections(Some(article.id), 50)
+        .await?
+        .into_iter()
+        .map(|entry| entry.correction)
+        .collect();
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&nav).article(&article, &related)?))
+    Ok(Html(state.pages(&nav).article(
+        &article,
+        &related,
+        &corrections,
+    )?))
+}
+
+async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let entries: Vec<_> = state
+        .store
+        .corrections(None, 200)
+        .await?
+        .into_iter()
+        .filter_map(|entry| {
+            entry
+                .path
+                .map(|path| (entry.correction, entry.headline, path))
+        })
+        .collect();
+    let nav = state.nav().await?;
+    Ok(Html(state.pages(&nav).corrections(&entries)?))
 }
 
 /// Stories sharing the most tags, then the section, then the newest; never the story itself.

@@ -22,6 +22,25 @@ pub enum Command {
     /// Bring content in from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Manage newsroom accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input, never from the command line.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// contributor, journalist, editor or admin
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,9 +11,9 @@ use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
     rank_related,
 };
-use rotative_domain::{Email, Role};
+use rotative_domain::{CorrectionKind, Email, Role};
 use rotative_store::{
-    CorrectionKind, Listing, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store, StoryContent,
+    Listing, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store, StoryContent,
 };
 
 async fn sqlite() -> Store {
@@ -604,7 +604,11 @@ async fn corrections_move_the_updated_date(store: Store) {
     assert!(article.was_updated());
     let notes = f.store.corrections(None, 10).await.unwrap();
     assert_eq!(
-        (notes.len(), notes[0].kind, notes[0].headline.as_str()),
+        (
+            notes.len(),
+            notes[0].correction.kind,
+            notes[0].headline.as_str()
+        ),
         (1, CorrectionKind::Correction, "Corrigé")
     );
 }

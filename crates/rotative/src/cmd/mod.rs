@@ -2,12 +2,19 @@
 
 mod import;
 mod serve;
+mod user;
 
-use crate::cli::{Command, ImportCommand};
+use crate::cli::{Command, ImportCommand, UserCommand};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve::run(args).await,
         Command::Import(ImportCommand::Story { file, site }) => import::story(&file, &site).await,
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            site,
+        }) => user::add(&email, &name, &role, &site).await,
     }
 }

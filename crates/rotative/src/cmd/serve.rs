@@ -1,5 +1,7 @@
 //! `rotative serve`
 
+use std::{net::SocketAddr, time::Duration};
+
 use anyhow::Context;
 use rotative_web::{AppState, Services};
 use tokio::net::TcpListener;
@@ -27,14 +29,30 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         page_size: site.settings.page_size,
         site: public,
     });
+    let scheduler = tokio::spawn(publish_scheduled(state.clone()));
     tracing::info!("listening on http://{address}");
-    axum::serve(listener, rotative_web::router(state))
+    let app = rotative_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
+    scheduler.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Publishes scheduled stories when their time comes, checking every second, starting with any
+/// that fell due while the server was down.
+async fn publish_scheduled(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = rotative_web::publish_due(&state).await {
+            tracing::error!(?error, "scheduled publishing failed; retrying");
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server stops.

@@ -1,0 +1,237 @@
+//! Newsroom accounts on the web: password hashes, session cookies, the signed-in extractor and
+//! CSRF tokens. Readers never get a cookie: every cookie here is scoped to `/redaction`.
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use std::{fmt::Write, net::SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts, OriginalUri},
+    http::{HeaderMap, HeaderValue, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use password_hash::rand_core::RngCore;
+use rotative_store::User;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
+
+pub const SESSION_COOKIE: &str = "rotative_session";
+pub const SIGN_IN_COOKIE: &str = "rotative_signin";
+pub const NEWSROOM: &str = "/redaction";
+/// A session unused for this long ends.
+pub const IDLE_SECONDS: i64 = 2 * 60 * 60;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Whether `password` matches the stored hash; a malformed hash matches nothing.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// 256 random bits, hex-encoded: session tokens and CSRF tokens.
+pub fn new_token() -> String {
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// What the database keeps of a session token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
+}
+
+/// The value of one cookie from the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A newsroom cookie: HTTP-only, same-site, sent only to `/redaction`, `Secure` over HTTPS.
+pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{name}={value}; Path={NEWSROOM}; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Where to go after signing in: only a path on this site, never another host.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path
+        }
+        _ => "/redaction/",
+    }
+}
+
+/// The address a request came from, for throttling sign-ins ("unknown" when the server was not
+/// started with connection info, as in tests).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(
+                || "unknown".to_owned(),
+                |ConnectInfo(addr)| addr.ip().to_string(),
+            );
+        Ok(Self(address))
+    }
+}
+
+/// The person behind a request to the newsroom, with their session's CSRF token.
+pub struct SignedIn {
+    pub user: User,
+    pub csrf_token: String,
+    pub token_hash: String,
+}
+
+impl SignedIn {
+    /// Refuses a state-changing request whose form does not carry this session's token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        let expected = self.csrf_token.as_bytes();
+        let submitted = submitted.as_bytes();
+        // Compared in constant time: the token must not leak through timing.
+        let same = expected.len() == submitted.len()
+            && expected
+                .iter()
+                .zip(submitted)
+                .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same { Ok(()) } else { Err(AppError::Csrf) }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let to_sign_in = |parts: &Parts| {
+            let here = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map_or_else(|| parts.uri.to_string(), |uri| uri.0.to_string());
+            let next: String = here
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                        char::from(b).to_string()
+                    }
+                    other => format!("%{other:02X}"),
+                })
+                .collect();
+            Redirect::to(&format!("{NEWSROOM}/connexion?suite={next}")).into_response()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_sign_in(parts));
+        };
+        let hash = token_hash(token);
+        match state.store.live_session(&hash, IDLE_SECONDS).await {
+            Ok(Some(session)) => Ok(Self {
+                user: session.user,
+                csrf_token: session.csrf_token,
+                token_hash: hash,
+            }),
+            Ok(None) => Err(to_sign_in(parts)),
+            Err(error) => Err(AppError::from(error).into_response()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "correct horse battery"));
+        assert!(!verify_password(&hash, "wrong"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/redaction/articles/3")),
+            "/redaction/articles/3"
+        );
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/a\r\nb",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/redaction/", "{hostile}");
+        }
+        assert_eq!(safe_next(None), "/redaction/");
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; rotative_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+        let value = set_cookie(SESSION_COOKIE, "t", 60, true);
+        let value = value.to_str().unwrap();
+        assert!(
+            value.contains("HttpOnly")
+                && value.contains("SameSite=Lax")
+                && value.contains("Secure")
+        );
+        assert!(value.contains("Path=/redaction"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

@@ -1,0 +1,90 @@
+//! The newsroom under `/redaction/`: signing in, writing, reviewing, publishing, correcting.
+//! Every action is checked on the server against the domain's workflow rules.
+
+mod history;
+mod service;
+mod session;
+mod stories;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+use minijinja::context;
+use serde::Serialize;
+
+pub use service::publish_due;
+
+use crate::{AppError, AppState, auth::SignedIn};
+
+/// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
+const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/redaction/connexion",
+            get(session::sign_in_form).post(session::sign_in),
+        )
+        .route("/redaction/deconnexion", post(session::sign_out))
+        .route(
+            "/redaction/mot-de-passe",
+            get(session::password_form).post(session::change_password),
+        )
+        .route("/redaction", get(stories::to_dashboard))
+        .route("/redaction/", get(stories::dashboard))
+        .route("/redaction/articles/nouveau", get(stories::new_story))
+        .route("/redaction/articles", post(stories::create))
+        .route(
+            "/redaction/articles/{id}",
+            get(stories::edit).post(stories::save),
+        )
+        .route("/redaction/articles/{id}/action", post(stories::act))
+        .route(
+            "/redaction/articles/{id}/corrections",
+            post(stories::correct),
+        )
+        .route(
+            "/redaction/articles/{id}/historique",
+            get(history::revisions),
+        )
+        .route(
+            "/redaction/articles/{id}/historique/{revision}/restaurer",
+            post(history::restore),
+        )
+        .route("/redaction/journal", get(history::audit_log))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
+}
+
+#[derive(Serialize)]
+struct Viewer<'a> {
+    name: &'a str,
+    role: &'static str,
+    is_editor: bool,
+    csrf: &'a str,
+}
+
+/// Renders a newsroom template with the signed-in person and the site.
+fn render<S: Serialize>(
+    state: &AppState,
+    who: &SignedIn,
+    template: &str,
+    page: S,
+) -> Result<String, AppError> {
+    let viewer = Viewer {
+        name: who.user.name.as_ref(),
+        role: who.user.role.label_fr(),
+        is_editor: rotative_domain::workflow::can_manage_taxonomy(who.user.role),
+        csrf: &who.csrf_token,
+    };
+    Ok(state.theme.render(
+        template,
+        &context! {
+            site_name => &state.site.name,
+            stylesheet => &state.theme.stylesheet().url,
+            viewer => viewer,
+            page => page,
+        },
+    )?)
+}

@@ -1,0 +1,341 @@
+//! What newsroom actions do, between the form and the store: turning a form into story content,
+//! moving a story through the workflow, publishing what fell due.
+
+use std::collections::HashMap;
+
+use jiff::{Timestamp, civil::DateTime};
+use rotative_domain::{
+    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Ownership, Section, Slug,
+    Standfirst, StoryAction, Tag, WorkflowError, authorize,
+};
+use rotative_render::{StoredImage, figure_sources, render_body};
+use rotative_store::{EditableStory, NewLeadImage, StoryContent};
+use serde::{Deserialize, Serialize};
+
+use crate::{AppError, AppState, auth::SignedIn};
+
+/// The body's size limit, in bytes of Markdown: far above any real story, low enough to keep
+/// rendering and storage cheap.
+pub(crate) const MAX_BODY_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(crate) struct StoryForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub base_revision: Option<i64>,
+    #[serde(default)]
+    pub headline: String,
+    #[serde(default)]
+    pub standfirst: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub section: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub authors: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub intent: String,
+}
+
+impl StoryForm {
+    pub(crate) fn from_story(story: &EditableStory) -> Self {
+        let names = |names: Vec<String>| names.join(", ");
+        Self {
+            csrf: String::new(),
+            base_revision: Some(story.current_revision_id),
+            headline: story.headline.to_string(),
+            standfirst: story
+                .standfirst
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            body: story.body_markdown.clone(),
+            section: story.section.name.to_string(),
+            tags: names(story.tags.iter().map(|t| t.name.to_string()).collect()),
+            authors: names(story.authors.iter().map(|a| a.name.to_string()).collect()),
+            kind: story.kind.as_str().to_owned(),
+            intent: String::new(),
+        }
+    }
+}
+
+/// A problem with one field, said to the writer in French.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn names<T>(
+    list: &str,
+    make: impl Fn(Name) -> Result<T, rotative_domain::ParseError>,
+) -> Result<Vec<T>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            Name::parse(name)
+                .and_then(&make)
+                .map_err(|_| format!("« {name} » n'est pas un nom valable."))
+        })
+        .collect()
+}
+
+/// Turns the editor's form into story content, or says what to fix. Images in the body refer to
+/// media already stored (`media:KEY`).
+pub(crate) async fn content_from_form(
+    state: &AppState,
+    form: &StoryForm,
+    default_author: &Name,
+) -> Result<Result<StoryContent, Vec<FieldError>>, AppError> {
+    let mut errors = Vec::new();
+    let mut fail =
+        |field: &'static str, message: String| errors.push(FieldError { field, message });
+    let headline = Headline::parse(&form.headline)
+        .map_err(|_| {
+            fail(
+                "headline",
+                format!(
+                    "Le titre est obligatoire et tient sur une ligne de {} caractères au plus.",
+                    Headline::MAX_CHARS
+                ),
+            );
+        })
+        .ok();
+    let standfirst = if form.standfirst.trim().is_empty() {
+        None
+    } else {
+        Standfirst::parse(&form.standfirst)
+            .map_err(|_| {
+                fail(
+                    "standfirst",
+                    format!(
+                        "Le chapeau compte {} caractères au plus.",
+                        Standfirst::MAX_CHARS
+                    ),
+                );
+            })
+            .ok()
+    };
+    let section = Section::from_label(&form.section)
+        .map_err(|_| fail("section", "Choisissez ou nommez une rubrique.".into()))
+        .ok();
+    let tags = names(&form.tags, Tag::named)
+        .map_err(|m| fail("tags", m))
+        .ok();
+    let mut authors = names(&form.authors, Author::named)
+        .map_err(|m| fail("authors", m))
+        .ok();
+    if authors.as_ref().is_some_and(Vec::is_empty) {
+        authors = Author::named(default_author.clone()).ok().map(|a| vec![a]);
+    }
+    let kind = ArticleKind::parse(&form.kind)
+        .map_err(|_| fail("kind", "Choisissez un type d'article.".into()))
+        .ok();
+    if form.body.trim().is_empty() {
+        fail("body", "Le texte de l'article est vide.".into());
+    }
+    let mut images = HashMap::new();
+    let mut lead_image = None;
+    match figure_sources(&form.body) {
+        Ok(figures) => {
+            for figure in &figures {
+                match state.store.media_by_key(&figure.name).await? {
+                    Some(media) => {
+                        images.insert(
+                            figure.name.clone(),
+                            StoredImage {
+                                key: media.storage_key,
+                                width: media.width,
+                                height: media.height,
+                            },
+                        );
+                    }
+                    None => fail(
+                        "body",
+                        format!("L'image « {} » n'est pas dans la médiathèque.", figure.name),
+                    ),
+                }
+            }
+            lead_image = figures.first().map(|figure| NewLeadImage {
+                storage_key: figure.name.clone(),
+                alt: figure.alt.clone(),
+                caption: figure.caption.clone(),
+                credit: figure.credit.clone(),
+            });
+        }
+        Err(error) => fail("body", image_problem_fr(&error)),
+    }
+    let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), true) =
+        (headline, section, tags, authors, kind, errors.is_empty())
+    else {
+        return Ok(Err(errors));
+    };
+    let body_html = render_body(&state.theme, &form.body, &images)?;
+    Ok(Ok(StoryContent {
+        headline,
+        standfirst,
+        body_markdown: form.body.clone(),
+        body_html,
+        kind,
+        section,
+        tags,
+        authors,
+        media: Vec::new(),
+        lead_image,
+    }))
+}
+
+fn image_problem_fr(error: &rotative_render::RenderError) -> String {
+    use rotative_render::RenderError;
+    match error {
+        RenderError::ExternalImage(url) => {
+            format!(
+                "L'image « {url} » vient d'un autre site : seules les images de la médiathèque sont publiées."
+            )
+        }
+        RenderError::MissingAlt(name) => {
+            format!("L'image « {name} » n'a pas de texte alternatif : décrivez ce qu'elle montre.")
+        }
+        RenderError::InvalidAlt { name, .. } => {
+            format!("Le texte alternatif de l'image « {name} » est trop long.")
+        }
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn ownership(who: &SignedIn, story: &EditableStory) -> Ownership {
+    if story.created_by == Some(who.user.id) {
+        Ownership::Own
+    } else {
+        Ownership::Others
+    }
+}
+
+pub(crate) fn workflow_error(error: WorkflowError) -> AppError {
+    match error {
+        WorkflowError::NotAllowed => AppError::Forbidden,
+        illegal @ WorkflowError::IllegalMove { .. } => AppError::Conflict(illegal.to_string()),
+    }
+}
+
+/// Reads a date and time typed in the site's time zone (`2026-03-29T02:30`); times that do not
+/// exist or happen twice because of a daylight-saving change resolve to the later instant.
+pub(crate) fn local_time(state: &AppState, typed: &str) -> Option<Timestamp> {
+    let civil: DateTime = typed.trim().parse().ok()?;
+    civil
+        .to_zoned(state.site.time_zone.clone())
+        .ok()
+        .map(|zoned| zoned.timestamp())
+}
+
+/// Applies a workflow action, after checking role, ownership and state.
+pub(crate) async fn act(
+    state: &AppState,
+    who: &SignedIn,
+    story: &EditableStory,
+    action: StoryAction,
+    scheduled_for: Option<&str>,
+) -> Result<(), AppError> {
+    let to = authorize(who.user.role, action, ownership(who, story), story.status)
+        .map_err(workflow_error)?;
+    let now = Timestamp::now();
+    let (path, published_at, scheduled_at) = match action {
+        StoryAction::Publish => {
+            let published_at = story.published_at.unwrap_or(now);
+            (
+                Some(public_path(state, story, published_at)),
+                Some(published_at),
+                None,
+            )
+        }
+        StoryAction::Schedule => {
+            let at = scheduled_for
+                .and_then(|typed| local_time(state, typed))
+                .ok_or(AppError::BadRequest(
+                    "Indiquez la date et l'heure de publication.",
+                ))?;
+            if at <= now {
+                return Err(AppError::Conflict(
+                    "L'heure de publication programmée est déjà passée.".into(),
+                ));
+            }
+            (None, None, Some(at))
+        }
+        _ => (None, None, None),
+    };
+    let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
+    let moved = state
+        .store
+        .move_story(
+            story.id,
+            story.status,
+            to,
+            path.as_ref(),
+            published_at,
+            scheduled_at,
+            (Some(who.user.id), action.as_str(), &detail),
+        )
+        .await?;
+    if moved {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "L'article a changé d'état entre-temps : rechargez la page.".into(),
+        ))
+    }
+}
+
+/// The story's public address: the one it already had, or one dated by its publication.
+fn public_path(state: &AppState, story: &EditableStory, published_at: Timestamp) -> ArticlePath {
+    story.path.clone().unwrap_or_else(|| {
+        ArticlePath::new(
+            &story.section.slug,
+            &story.slug,
+            published_at,
+            &state.site.time_zone,
+        )
+    })
+}
+
+/// Publishes every scheduled story whose time has come (each once, even with several
+/// instances: the move only happens from `scheduled`). Returns how many went live.
+pub async fn publish_due(state: &AppState) -> Result<usize, AppError> {
+    let mut published = 0;
+    for (id, at) in state.store.due_scheduled().await? {
+        let Some(story) = state.store.story_for_edit(id).await? else {
+            continue;
+        };
+        let path = public_path(state, &story, at);
+        let moved = state
+            .store
+            .move_story(
+                id,
+                ArticleStatus::Scheduled,
+                ArticleStatus::Published,
+                Some(&path),
+                Some(at),
+                None,
+                (None, "publish", "scheduled"),
+            )
+            .await?;
+        if moved {
+            tracing::info!(story = id, path = %path, "scheduled story published");
+            published += 1;
+        }
+    }
+    Ok(published)
+}
+
+/// A new story's slug: from its headline, made unique.
+pub(crate) async fn new_slug(state: &AppState, headline: &Headline) -> Result<Slug, AppError> {
+    // A headline of punctuation only still needs an address.
+    let base = Slug::from_title(headline.as_ref())
+        .or_else(|_| Slug::parse("article"))
+        .map_err(|_| AppError::BadRequest("Titre illisible."))?;
+    Ok(state.store.free_article_slug(&base).await?)
+}

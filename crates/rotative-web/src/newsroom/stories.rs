@@ -1,0 +1,474 @@
+//! The dashboard and the story editor.
+
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use rotative_domain::{
+    ArticleKind, ArticleStatus, CorrectionKind, StoryAction, authorize, workflow::state_fr,
+};
+use rotative_store::{EditableStory, NewArticle, SaveOutcome};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    history::{DiffSegment, word_diff},
+    render,
+    service::{
+        self, FieldError, MAX_BODY_BYTES, StoryForm, content_from_form, ownership, workflow_error,
+    },
+};
+use crate::{AppError, AppState, auth::SignedIn};
+
+const DASHBOARD_LIMIT: u32 = 200;
+
+pub(crate) async fn to_dashboard() -> Redirect {
+    Redirect::permanent("/redaction/")
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DashboardQuery {
+    etat: Option<String>,
+    q: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DashboardRow {
+    id: i64,
+    headline: String,
+    status: &'static str,
+    status_label: &'static str,
+    section: String,
+    mine: bool,
+    path: Option<String>,
+}
+
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Html<String>, AppError> {
+    let status = query
+        .etat
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| ArticleStatus::parse(s).ok());
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let mut rows = state
+        .store
+        .newsroom_stories(status, search, DASHBOARD_LIMIT)
+        .await?;
+    // Contributors see only their own work; everyone sees their own first.
+    if who.user.role == rotative_domain::Role::Contributor {
+        rows.retain(|row| row.created_by == Some(who.user.id));
+    }
+    rows.sort_by_key(|row| row.created_by != Some(who.user.id));
+    let rows: Vec<DashboardRow> = rows
+        .into_iter()
+        .map(|row| DashboardRow {
+            id: row.id,
+            mine: row.created_by == Some(who.user.id),
+            headline: row.headline,
+            status: row.status.as_str(),
+            status_label: state_fr(row.status),
+            section: row.section,
+            path: row.path.filter(|_| row.status == ArticleStatus::Published),
+        })
+        .collect();
+    let counts: Vec<_> = state
+        .store
+        .count_by_status()
+        .await?
+        .into_iter()
+        .map(|(status, count)| {
+            minijinja::context! { value => status.as_str(), label => state_fr(status), count => count }
+        })
+        .collect();
+    let page = minijinja::context! {
+        rows => rows,
+        counts => counts,
+        selected => status.map(ArticleStatus::as_str),
+        q => search,
+    };
+    Ok(Html(render(&state, &who, "newsroom/dashboard.html", page)?))
+}
+
+#[derive(Serialize)]
+struct ActionButton {
+    value: &'static str,
+    label: &'static str,
+    needs_time: bool,
+}
+
+#[derive(Serialize)]
+struct EditorPage<'a> {
+    id: Option<i64>,
+    form: &'a StoryForm,
+    errors: &'a [FieldError],
+    kinds: Vec<(&'static str, &'static str)>,
+    sections: Vec<String>,
+    known_tags: Vec<String>,
+    status_label: Option<&'static str>,
+    path: Option<String>,
+    actions: Vec<ActionButton>,
+    can_correct: bool,
+    preview_html: Option<String>,
+    conflict: Option<Vec<DiffSegment>>,
+    saved: bool,
+}
+
+async fn editor_page(
+    state: &AppState,
+    who: &SignedIn,
+    story: Option<&EditableStory>,
+    form: &StoryForm,
+    errors: &[FieldError],
+    extra: (Option<String>, Option<Vec<DiffSegment>>, bool),
+) -> Result<String, AppError> {
+    let (preview_html, conflict, saved) = extra;
+    let actions = story
+        .map(|story| {
+            [
+                StoryAction::Submit,
+                StoryAction::ReturnToDraft,
+                StoryAction::Publish,
+                StoryAction::Schedule,
+                StoryAction::Unpublish,
+            ]
+            .into_iter()
+            .filter(|action| {
+                authorize(who.user.role, *action, ownership(who, story), story.status).is_ok()
+            })
+            .map(|action| ActionButton {
+                value: action.as_str(),
+                label: action.label_fr(),
+                needs_time: action == StoryAction::Schedule,
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    let can_correct = story.is_some_and(|story| {
+        authorize(
+            who.user.role,
+            StoryAction::Correct,
+            ownership(who, story),
+            story.status,
+        )
+        .is_ok()
+    });
+    let page = EditorPage {
+        id: story.map(|s| s.id),
+        form,
+        errors,
+        kinds: ArticleKind::ALL
+            .into_iter()
+            .map(|k| (k.as_str(), k.label_fr()))
+            .collect(),
+        sections: state
+            .store
+            .sections()
+            .await?
+            .into_iter()
+            .map(|(_, s)| s.name.to_string())
+            .collect(),
+        known_tags: state.store.tag_names(200).await?,
+        status_label: story.map(|s| state_fr(s.status)),
+        path: story.and_then(|s| {
+            s.path
+                .as_ref()
+                .filter(|_| s.status == ArticleStatus::Published)
+                .map(ToString::to_string)
+        }),
+        actions,
+        can_correct,
+        preview_html,
+        conflict,
+        saved,
+    };
+    render(state, who, "newsroom/editor.html", page)
+}
+
+pub(crate) async fn new_story(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Html<String>, AppError> {
+    let form = StoryForm {
+        kind: ArticleKind::News.as_str().into(),
+        authors: who.user.name.to_string(),
+        ..StoryForm::default()
+    };
+    Ok(Html(
+        editor_page(&state, &who, None, &form, &[], (None, None, false)).await?,
+    ))
+}
+
+/// Checks the size limit first, so an oversized body is refused with the text kept in the form.
+fn too_large(form: &StoryForm) -> Option<FieldError> {
+    (form.body.len() > MAX_BODY_BYTES).then(|| FieldError {
+        field: "body",
+        message: format!(
+            "Le texte dépasse la taille maximale ({} Ko). Il n'a pas été enregistré.",
+            MAX_BODY_BYTES / 1024
+        ),
+    })
+}
+
+async fn form_problem(
+    state: &AppState,
+    who: &SignedIn,
+    story: Option<&EditableStory>,
+    form: &StoryForm,
+    status: StatusCode,
+    errors: &[FieldError],
+) -> Result<Response, AppError> {
+    let html = editor_page(state, who, story, form, errors, (None, None, false)).await?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<StoryForm>,
+) -> Result<Response, AppError> {
+    who.check_csrf(&form.csrf)?;
+    if let Some(error) = too_large(&form) {
+        return form_problem(
+            &state,
+            &who,
+            None,
+            &form,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &[error],
+        )
+        .await;
+    }
+    let content = match content_from_form(&state, &form, &who.user.name).await? {
+        Ok(content) => content,
+        Err(errors) => {
+            return form_problem(
+                &state,
+                &who,
+                None,
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+            )
+            .await;
+        }
+    };
+    if form.intent == "preview" {
+        let html = editor_page(
+            &state,
+            &who,
+            None,
+            &form,
+            &[],
+            (Some(content.body_html), None, false),
+        )
+        .await?;
+        return Ok(Html(html).into_response());
+    }
+    let slug = service::new_slug(&state, &content.headline).await?;
+    let id = state
+        .store
+        .create_article(&NewArticle {
+            slug,
+            path: None,
+            status: ArticleStatus::Draft,
+            published_at: None,
+            created_by: Some(who.user.id),
+            content,
+        })
+        .await?;
+    state
+        .store
+        .audit(Some(who.user.id), Some(id), "create", "")
+        .await?;
+    Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
+}
+
+async fn story_or_404(state: &AppState, id: i64) -> Result<EditableStory, AppError> {
+    state
+        .store
+        .story_for_edit(id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EditQuery {
+    enregistre: Option<String>,
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Query(query): Query<EditQuery>,
+) -> Result<Html<String>, AppError> {
+    let story = story_or_404(&state, id).await?;
+    let viewable = authorize(
+        who.user.role,
+        StoryAction::Edit,
+        ownership(&who, &story),
+        story.status,
+    )
+    .is_ok()
+        || ownership(&who, &story) == rotative_domain::Ownership::Own;
+    if !viewable {
+        return Err(AppError::Forbidden);
+    }
+    let form = StoryForm::from_story(&story);
+    let saved = query.enregistre.is_some();
+    Ok(Html(
+        editor_page(&state, &who, Some(&story), &form, &[], (None, None, saved)).await?,
+    ))
+}
+
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<StoryForm>,
+) -> Result<Response, AppError> {
+    who.check_csrf(&form.csrf)?;
+    let story = story_or_404(&state, id).await?;
+    authorize(
+        who.user.role,
+        StoryAction::Edit,
+        ownership(&who, &story),
+        story.status,
+    )
+    .map_err(workflow_error)?;
+    if let Some(error) = too_large(&form) {
+        return form_problem(
+            &state,
+            &who,
+            Some(&story),
+            &form,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &[error],
+        )
+        .await;
+    }
+    let content = match content_from_form(&state, &form, &who.user.name).await? {
+        Ok(content) => content,
+        Err(errors) => {
+            return form_problem(
+                &state,
+                &who,
+                Some(&story),
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+            )
+            .await;
+        }
+    };
+    if form.intent == "preview" {
+        let html = editor_page(
+            &state,
+            &who,
+            Some(&story),
+            &form,
+            &[],
+            (Some(content.body_html), None, false),
+        )
+        .await?;
+        return Ok(Html(html).into_response());
+    }
+    let base = form.base_revision.unwrap_or(story.current_revision_id);
+    match state
+        .store
+        .save_story(id, base, &content, who.user.id)
+        .await?
+    {
+        SaveOutcome::Saved { .. } => {
+            state
+                .store
+                .audit(Some(who.user.id), Some(id), "edit", "")
+                .await?;
+            Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
+        }
+        SaveOutcome::Conflict { .. } => {
+            // Show the current text with what this person typed, as a diff; their text is kept.
+            let current = story_or_404(&state, id).await?;
+            let diff = word_diff(&current.body_markdown, &form.body);
+            let mut form = form;
+            form.base_revision = Some(current.current_revision_id);
+            let html = editor_page(
+                &state,
+                &who,
+                Some(&current),
+                &form,
+                &[],
+                (None, Some(diff), false),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, Html(html)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ActionForm {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    scheduled_at: String,
+}
+
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, AppError> {
+    who.check_csrf(&form.csrf)?;
+    let story = story_or_404(&state, id).await?;
+    let action =
+        StoryAction::parse(&form.action).map_err(|_| AppError::BadRequest("Action inconnue."))?;
+    if matches!(action, StoryAction::Edit | StoryAction::Correct) {
+        return Err(AppError::BadRequest("Action inconnue."));
+    }
+    service::act(&state, &who, &story, action, Some(&form.scheduled_at)).await?;
+    Ok(Redirect::to(&format!("/redaction/articles/{id}")))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CorrectionForm {
+    csrf: String,
+    kind: String,
+    note: String,
+}
+
+pub(crate) async fn correct(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<CorrectionForm>,
+) -> Result<Redirect, AppError> {
+    who.check_csrf(&form.csrf)?;
+    let story = story_or_404(&state, id).await?;
+    authorize(
+        who.user.role,
+        StoryAction::Correct,
+        ownership(&who, &story),
+        story.status,
+    )
+    .map_err(workflow_error)?;
+    let kind =
+        CorrectionKind::parse(&form.kind).ok_or(AppError::BadRequest("Type de note inconnu."))?;
+    let note = form.note.trim();
+    if note.is_empty() || note.chars().count() > 2000 {
+        return Err(AppError::BadRequest(
+            "La note doit compter entre 1 et 2 000 caractères.",
+        ));
+    }
+    state
+        .store
+        .add_correction(id, kind, note, who.user.id)
+        .await?;
+    Ok(Redirect::to(&format!("/redaction/articles/{id}")))
+}
