@@ -159,7 +159,7 @@ impl Article {
     /// Whether the story was changed after it first reached readers, so the page shows both dates.
     pub fn was_updated(&self) -> bool {
         self.published_at
-            .is_some_and(|published| self.updated_at.as_second() > published.as_second() + 60)
+            .is_some_and(|published| self.updated_at > published)
     }
 }
 

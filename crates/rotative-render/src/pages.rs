@@ -143,8 +143,8 @@ impl<'a> Pages<'a> {
             section: (&article.section).into(),
             authors: article.authors.iter().map(LinkView::from).collect(),
             published: article.published_at.map(|at| DateView::new(at, tz)),
-            updated: article
-                .was_updated()
+            // A public note is an update even when it came within the publication's second.
+            updated: (article.was_updated() || !corrections.is_empty())
                 .then(|| DateView::new(article.updated_at, tz)),
             body_html: article.body_html.clone(),
             tags: article.tags.iter().map(LinkView::from).collect(),

@@ -31,6 +31,38 @@ const EMBEDDED: &[(&str, &str)] = &[
         "partials/pagination.html",
         include_str!("../templates/partials/pagination.html"),
     ),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
+    (
+        "newsroom/base.html",
+        include_str!("../templates/newsroom/base.html"),
+    ),
+    (
+        "newsroom/sign_in.html",
+        include_str!("../templates/newsroom/sign_in.html"),
+    ),
+    (
+        "newsroom/password.html",
+        include_str!("../templates/newsroom/password.html"),
+    ),
+    (
+        "newsroom/dashboard.html",
+        include_str!("../templates/newsroom/dashboard.html"),
+    ),
+    (
+        "newsroom/editor.html",
+        include_str!("../templates/newsroom/editor.html"),
+    ),
+    (
+        "newsroom/history.html",
+        include_str!("../templates/newsroom/history.html"),
+    ),
+    (
+        "newsroom/audit.html",
+        include_str!("../templates/newsroom/audit.html"),
+    ),
 ];
 
 const STYLESHEET: &str = include_str!("../templates/style.css");
@@ -149,6 +181,16 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let theme = Theme::embedded();
+        for (name, _) in EMBEDDED {
+            if let Err(error) = theme.env.get_template(name) {
+                panic!("{name}: {error:#}");
+            }
+        }
+    }
 
     #[test]
     fn operator_templates_take_precedence() {

@@ -81,8 +81,35 @@ impl TestSite {
     }
 
     pub async fn get(&self, uri: &str) -> Page {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A request with an optional cookie header and an optional form body.
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        form: Option<&[(&str, &str)]>,
+    ) -> Page {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(cookie) = cookie {
+            builder = builder.header("cookie", cookie);
+        }
+        let body = match form {
+            Some(fields) => {
+                builder = builder.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded(fields))
+            }
+            None => Body::empty(),
+        };
+        self.send(builder.body(body).unwrap()).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> Page {
         let response = rotative_web::router(self.state.clone())
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .oneshot(request)
             .await
             .unwrap();
         let status = response.status();
@@ -108,5 +135,39 @@ impl TestSite {
 impl Page {
     pub fn count(&self, needle: &str) -> usize {
         self.body.matches(needle).count()
+    }
+}
+
+/// Encodes form fields as a browser does.
+fn serde_urlencoded(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of a hidden form field, as the browser would send it back.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        Some(self.body[start..start + self.body[start..].find('"')?].to_owned())
     }
 }

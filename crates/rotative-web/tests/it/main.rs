@@ -7,5 +7,6 @@
 )]
 
 mod helpers;
+mod newsroom;
 mod pages;
 mod responses;

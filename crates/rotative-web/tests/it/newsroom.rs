@@ -1,0 +1,513 @@
+//! The newsroom through the real router: accounts, CSRF, roles, the workflow, revisions,
+//! conflicts, corrections, scheduling.
+
+use axum::http::StatusCode;
+use rotative_domain::{Email, Name, Role};
+use rotative_web::auth::hash_password;
+
+use crate::helpers::{TestSite, story};
+
+const PASSWORD: &str = "un mot de passe solide";
+
+async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
+    let hash = hash_password(PASSWORD).unwrap();
+    site.state
+        .store
+        .create_user(
+            &Email::parse(email).unwrap(),
+            &Name::parse(name).unwrap(),
+            role,
+            Some(&hash),
+        )
+        .await
+        .unwrap();
+}
+
+/// Signs in through the form and returns the session cookie.
+async fn sign_in(site: &TestSite, email: &str) -> String {
+    let form = site.get("/redaction/connexion").await;
+    let sign_in_cookie = form
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = form.field("csrf").unwrap();
+    let response = site
+        .request(
+            "POST",
+            "/redaction/connexion",
+            Some(&sign_in_cookie),
+            Some(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("suite", "/redaction/"),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let cookie = response.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Path=/redaction")
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The session's CSRF token, read from a newsroom page.
+async fn csrf(site: &TestSite, cookie: &str) -> String {
+    site.request("GET", "/redaction/", Some(cookie), None)
+        .await
+        .field("csrf")
+        .unwrap()
+}
+
+async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &str) -> String {
+    let csrf = csrf(site, cookie).await;
+    let response = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(cookie),
+            Some(&[
+                ("csrf", &csrf),
+                ("headline", headline),
+                ("standfirst", "Le chapeau."),
+                ("body", body),
+                ("section", "monde"),
+                ("tags", "Bélarus, Russie"),
+                ("authors", ""),
+                ("kind", "news"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    response
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn act(site: &TestSite, cookie: &str, story: &str, action: &str, at: &str) -> StatusCode {
+    let csrf = csrf(site, cookie).await;
+    site.request(
+        "POST",
+        &format!("{story}/action"),
+        Some(cookie),
+        Some(&[("csrf", &csrf), ("action", action), ("scheduled_at", at)]),
+    )
+    .await
+    .status
+}
+
+async fn newsroom() -> TestSite {
+    let site = TestSite::with_stories(&[story("Déjà en ligne", "monde", "")], 10).await;
+    account(&site, "julie@exemple.fr", "Julie Martin", Role::Journalist).await;
+    account(&site, "chef@exemple.fr", "Paul Chef", Role::Editor).await;
+    account(
+        &site,
+        "stagiaire@exemple.fr",
+        "Léa Stagiaire",
+        Role::Contributor,
+    )
+    .await;
+    site
+}
+
+#[tokio::test]
+async fn signed_out_people_are_sent_to_sign_in_and_back() {
+    let site = newsroom().await;
+    let page = site.get("/redaction/articles/nouveau").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.header("location"),
+        Some("/redaction/connexion?suite=/redaction/articles/nouveau")
+    );
+    assert!(page.header("set-cookie").is_none());
+    let form = site
+        .get("/redaction/connexion?suite=https://evil.example/")
+        .await;
+    assert_eq!(
+        form.field("suite").as_deref(),
+        Some("/redaction/"),
+        "never off-site"
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_then_throttled() {
+    let site = newsroom().await;
+    let form = site.get("/redaction/connexion").await;
+    let cookie = form
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = form.field("csrf").unwrap();
+    let attempt = |password: &'static str| {
+        let (site, cookie, csrf) = (&site, cookie.clone(), csrf.clone());
+        async move {
+            site.request(
+                "POST",
+                "/redaction/connexion",
+                Some(&cookie),
+                Some(&[
+                    ("email", "julie@exemple.fr"),
+                    ("password", password),
+                    ("csrf", &csrf),
+                ]),
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let page = attempt("mauvais").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        assert!(page.body.contains("Adresse ou mot de passe incorrect"));
+    }
+    let blocked = attempt(PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.body.contains("Trop de tentatives"));
+    let forged = site
+        .request(
+            "POST",
+            "/redaction/connexion",
+            None,
+            Some(&[
+                ("email", "chef@exemple.fr"),
+                ("password", PASSWORD),
+                ("csrf", "x"),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a sign-in form from elsewhere is refused"
+    );
+}
+
+#[tokio::test]
+async fn posts_without_the_session_token_are_refused() {
+    let site = newsroom().await;
+    let cookie = sign_in(&site, "julie@exemple.fr").await;
+    let page = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(&cookie),
+            Some(&[
+                ("headline", "Sans jeton"),
+                ("body", "x"),
+                ("section", "monde"),
+                ("kind", "news"),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(&cookie),
+            Some(&[
+                ("csrf", "faux"),
+                ("headline", "Sans jeton"),
+                ("body", "x"),
+                ("section", "monde"),
+                ("kind", "news"),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(site.get("/").await.body.contains("Déjà en ligne"));
+}
+
+#[tokio::test]
+async fn journalist_writes_editor_publishes_reader_reads() {
+    let site = newsroom().await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let story = write_story(
+        &site,
+        &julie,
+        "Minsk sous pression",
+        "Premier paragraphe.\n\n> Nous tiendrons.\n>\n> — Un officier",
+    )
+    .await;
+    assert_eq!(
+        act(&site, &julie, &story, "publish", "").await,
+        StatusCode::FORBIDDEN,
+        "journalists do not publish"
+    );
+    assert_eq!(
+        act(&site, &julie, &story, "submit", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&site, &julie, &story, "submit", "").await,
+        StatusCode::CONFLICT,
+        "already in review"
+    );
+
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let dashboard = site
+        .request("GET", "/redaction/?etat=in_review", Some(&chef), None)
+        .await;
+    assert!(dashboard.body.contains("Minsk sous pression"));
+    assert_eq!(
+        act(&site, &chef, &story, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let editor_page = site.request("GET", &story, Some(&chef), None).await;
+    let start = editor_page.body.find("— <a href=\"/monde/").unwrap() + 13;
+    let public =
+        editor_page.body[start..start + editor_page.body[start..].find('"').unwrap()].to_owned();
+    let page = site.get(&public).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>Minsk sous pression</h1>"));
+    assert!(
+        page.body
+            .contains("<a href=\"/auteur/julie-martin/\" rel=\"author\">Julie Martin</a>"),
+        "the writer signs by default"
+    );
+    assert!(page.body.contains("<figcaption>— Un officier</figcaption>"));
+
+    let log = site
+        .request("GET", "/redaction/journal", Some(&chef), None)
+        .await;
+    assert!(log.body.contains("Publier") && log.body.contains("Paul Chef"));
+    assert_eq!(
+        site.request("GET", "/redaction/journal", Some(&julie), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A correction shows on the story and on the corrections page, and moves the updated date.
+    let token = csrf(&site, &chef).await;
+    let note = site
+        .request(
+            "POST",
+            &format!("{story}/corrections"),
+            Some(&chef),
+            Some(&[
+                ("csrf", &token),
+                ("kind", "correction"),
+                ("note", "Le nom de la brigade était erroné."),
+            ]),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::SEE_OTHER);
+    let corrected = site.get(&public).await.body;
+    assert!(corrected.contains("Le nom de la brigade était erroné."));
+    assert!(corrected.contains("Mis à jour le"));
+    assert!(
+        site.get("/corrections/")
+            .await
+            .body
+            .contains("Le nom de la brigade était erroné.")
+    );
+
+    assert_eq!(
+        act(&site, &chef, &story, "unpublish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let gone = site.get(&public).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(gone.body.contains("Article retiré"));
+}
+
+#[tokio::test]
+async fn contributors_touch_only_their_own_drafts() {
+    let site = newsroom().await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let story = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
+    let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+    assert_eq!(
+        site.request("GET", &story, Some(&lea), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !site
+            .request("GET", "/redaction/", Some(&lea), None)
+            .await
+            .body
+            .contains("Le brouillon de Julie")
+    );
+    let own = write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+    assert_eq!(
+        act(&site, &lea, &own, "submit", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let token = csrf(&site, &lea).await;
+    let late_edit = site
+        .request(
+            "POST",
+            &own,
+            Some(&lea),
+            Some(&[
+                ("csrf", &token),
+                ("headline", "Modifié"),
+                ("body", "x"),
+                ("section", "monde"),
+                ("kind", "news"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        late_edit.status,
+        StatusCode::FORBIDDEN,
+        "in review, a contributor's draft is the editors'"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_saves_keep_both_texts() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(&site, &chef, "Deux plumes", "Version de départ.").await;
+    let editor = site.request("GET", &story, Some(&chef), None).await;
+    let base = editor.field("base_revision").unwrap();
+    let token = editor.field("csrf").unwrap();
+    let save = |body: &'static str| {
+        let (site, chef, story, base, token) = (
+            &site,
+            chef.clone(),
+            story.clone(),
+            base.clone(),
+            token.clone(),
+        );
+        async move {
+            site.request(
+                "POST",
+                &story,
+                Some(&chef),
+                Some(&[
+                    ("csrf", &token),
+                    ("base_revision", &base),
+                    ("headline", "Deux plumes"),
+                    ("body", body),
+                    ("section", "monde"),
+                    ("kind", "news"),
+                    ("intent", "save"),
+                ]),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save("Version de la première plume.").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let second = save("Version de la seconde plume.").await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(second.body.contains("Quelqu’un a enregistré cet article"));
+    assert!(
+        second.body.contains("<del>première</del>") && second.body.contains("<ins>seconde</ins>"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second.body.contains("Version de la seconde plume."),
+        "what was typed stays in the form"
+    );
+    let history = site
+        .request("GET", &format!("{story}/historique"), Some(&chef), None)
+        .await;
+    assert!(history.body.contains("conflit, non appliquée"));
+}
+
+#[tokio::test]
+async fn hostile_bodies_never_reach_a_page() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(
+        &site,
+        &chef,
+        "<script>alert(1)</script> Titre",
+        "<script>alert(2)</script>\n\n[lien](javascript:alert(3)) <img src=x onerror=alert(4)> <p style=\"background:url(javascript:alert(5))\">x</p>",
+    )
+    .await;
+    assert_eq!(
+        act(&site, &chef, &story, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let public = site.first_article_path().await;
+    let page = site.get(&public).await.body;
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the headline is text"
+    );
+    for hostile in ["<script>alert", "javascript:", "onerror", "style="] {
+        assert!(!page.contains(hostile), "{hostile} reached the page");
+    }
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused_and_kept_in_the_form() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let body = "mot ".repeat(200_000);
+    let page = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(&chef),
+            Some(&[
+                ("csrf", &token),
+                ("headline", "Trop long"),
+                ("body", &body),
+                ("section", "monde"),
+                ("kind", "news"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.body.contains("taille maximale"));
+    assert!(page.body.contains("Trop long"), "the draft is kept");
+}
+
+#[tokio::test]
+async fn scheduled_stories_go_live_on_time_once() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(&site, &chef, "À paraître", "Bientôt.").await;
+    assert_eq!(
+        act(&site, &chef, &story, "schedule", "2020-01-01T08:00").await,
+        StatusCode::CONFLICT,
+        "not in the past"
+    );
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2))
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    assert_eq!(
+        act(&site, &chef, &story, "schedule", &soon).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        rotative_web::publish_due(&site.state).await.unwrap(),
+        0,
+        "not yet"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(rotative_web::publish_due(&site.state).await.unwrap(), 1);
+    assert_eq!(
+        rotative_web::publish_due(&site.state).await.unwrap(),
+        0,
+        "exactly once"
+    );
+    assert!(site.get("/").await.body.contains("À paraître"));
+}
