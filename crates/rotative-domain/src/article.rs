@@ -1,7 +1,9 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::{AltText, ArticlePath, Author, Headline, ParseError, Section, Slug, Standfirst, Tag};
+use crate::{
+    AltText, ArticlePath, Author, Headline, ParseError, Section, Slug, Source, Standfirst, Tag,
+};
 
 /// What kind of journalism a story is, shown to readers so news is never mistaken for opinion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -137,6 +139,8 @@ pub struct Article {
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
     pub lead_image: Option<Figure>,
+    /// What the story relies on, shown to readers.
+    pub sources: Vec<Source>,
     pub published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
 }

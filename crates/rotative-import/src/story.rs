@@ -9,7 +9,7 @@ use std::{
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, ParseError, Section, Slug,
-    Standfirst, Tag,
+    Source, Standfirst, Tag,
 };
 use rotative_media::{LocalStorage, MediaError, StorageKey, inspect};
 use rotative_render::{FigureSource, RenderError, StoredImage, Theme, figure_sources, render_body};
@@ -86,6 +86,7 @@ pub struct StoryFile {
     pub status: StoryStatus,
     pub published_at: Option<Timestamp>,
     pub slug: Option<Slug>,
+    pub sources: Vec<Source>,
     pub body: String,
     pub figures: Vec<FigureSource>,
 }
@@ -113,6 +114,15 @@ struct FrontMatter {
     status: Option<String>,
     published_at: Option<DateValue>,
     slug: Option<String>,
+    #[serde(default)]
+    sources: Vec<SourceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceEntry {
+    label: String,
+    url: String,
 }
 
 /// Splits `+++\nTOML\n+++\nbody`, returning the TOML and the body.
@@ -205,6 +215,12 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         .map(Slug::parse)
         .transpose()
         .map_err(field("slug"))?;
+    let sources = front
+        .sources
+        .iter()
+        .map(|entry| Source::parse(&entry.label, &entry.url))
+        .collect::<Result<_, _>>()
+        .map_err(field("sources"))?;
     let body = body.trim();
     if body.is_empty() {
         return Err(StoryError::Body("is empty".into()));
@@ -220,6 +236,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         status,
         published_at,
         slug,
+        sources,
         body: body.to_owned(),
         figures,
     })
@@ -379,6 +396,7 @@ impl Importer<'_> {
                     authors: story.authors,
                     media,
                     lead_image,
+                    sources: story.sources,
                 },
             })
             .await?;

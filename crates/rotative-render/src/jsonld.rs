@@ -84,6 +84,14 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
             "creditText": figure.credit,
         }]);
     }
+    if !article.sources.is_empty() {
+        let citations: Vec<Value> = article
+            .sources
+            .iter()
+            .map(|source| json!({ "@type": "CreativeWork", "name": source.label, "url": source.url }))
+            .collect();
+        story["citation"] = json!(citations);
+    }
     if !article.tags.is_empty() {
         let keywords: Vec<&str> = article.tags.iter().map(|t| t.name.as_ref()).collect();
         story["keywords"] = json!(keywords);

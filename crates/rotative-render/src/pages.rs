@@ -74,6 +74,7 @@ struct ArticleView {
     updated: Option<DateView>,
     body_html: String,
     tags: Vec<LinkView>,
+    sources: Vec<rotative_domain::Source>,
     image: Option<ImageView>,
     image_url: Option<String>,
 }
@@ -148,6 +149,7 @@ impl<'a> Pages<'a> {
                 .then(|| DateView::new(article.updated_at, tz)),
             body_html: article.body_html.clone(),
             tags: article.tags.iter().map(LinkView::from).collect(),
+            sources: article.sources.clone(),
             image: article.lead_image.as_ref().map(ImageView::from),
             image_url: article
                 .lead_image

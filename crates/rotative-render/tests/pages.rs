@@ -65,6 +65,13 @@ fn article() -> Article {
             Author::named(Name::parse("Marc Lefèvre").unwrap()).unwrap(),
         ],
         lead_image: Some(figure()),
+        sources: vec![
+            rotative_domain::Source::parse(
+                "La lettre des officiers",
+                "https://exemple.fr/lettre.pdf",
+            )
+            .unwrap(),
+        ],
         published_at: Some(published),
         updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
     }

@@ -3,13 +3,13 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use rotative_domain::{
     AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, RelatedCandidate, Section, Slug, Standfirst, Tag,
+    Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst, Tag,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
 
 use crate::{
     Db, NewMedia, Store, StoreError,
-    newsroom::{content_refs, insert_revision, link_people_and_subjects},
+    newsroom::{content_refs, insert_revision, link_details},
     now_seconds, rows,
 };
 
@@ -39,6 +39,7 @@ pub struct StoryContent {
     /// Image files the body uses, recorded with the story.
     pub media: Vec<NewMedia>,
     pub lead_image: Option<NewLeadImage>,
+    pub sources: Vec<Source>,
 }
 
 /// A new story: its content, and where it stands in the workflow.
@@ -203,7 +204,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-        link_people_and_subjects(&mut tx, id, content).await?;
+        link_details(&mut tx, id, content).await?;
         insert_revision(&mut tx, id, content, new.created_by, None, false).await?;
         tx.commit().await?;
         Ok(id)
@@ -247,6 +248,7 @@ impl Store {
             tags,
             authors: summary.authors,
             lead_image: summary.lead_image,
+            sources: self.sources_of(id).await?,
             published_at: Some(summary.published_at),
             updated_at: rows::timestamp(row.try_get("updated_at")?)?,
         }))

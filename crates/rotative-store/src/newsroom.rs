@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Correction, CorrectionKind, Headline, Section,
-    Slug, Standfirst, Tag,
+    Slug, Source, Standfirst, Tag,
 };
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
@@ -42,8 +42,8 @@ pub(crate) async fn content_refs(
     })
 }
 
-/// Links a story to its tags and authors (creating new ones), in the order given.
-pub(crate) async fn link_people_and_subjects(
+/// Links a story to its tags, authors (creating new ones) and sources, in the order given.
+pub(crate) async fn link_details(
     conn: &mut SqliteConnection,
     article_id: i64,
     content: &StoryContent,
@@ -62,6 +62,19 @@ pub(crate) async fn link_people_and_subjects(
             .bind(article_id)
             .bind(tag_id)
             .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, source) in (0_i64..).zip(&content.sources) {
+        sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
+            .bind(article_id)
+            .bind(position)
+            .bind(&source.label)
+            .bind(&source.url)
             .execute(&mut *conn)
             .await?;
     }
@@ -126,6 +139,7 @@ pub struct EditableStory {
     pub section: Section,
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
+    pub sources: Vec<Source>,
     pub created_by: Option<i64>,
     pub current_revision_id: i64,
     pub published_at: Option<Timestamp>,
@@ -242,6 +256,7 @@ impl Store {
                 .await?
                 .remove(&id)
                 .unwrap_or_default(),
+            sources: self.sources_of(id).await?,
             created_by: row.try_get("created_by")?,
             current_revision_id: row
                 .try_get::<Option<i64>, _>("current_revision_id")?
@@ -311,7 +326,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        link_people_and_subjects(&mut tx, id, content).await?;
+        link_details(&mut tx, id, content).await?;
         let revision_id = insert_revision(
             &mut tx,
             id,
@@ -545,6 +560,21 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A story's sources, in the writer's order.
+    pub(crate) async fn sources_of(&self, article_id: i64) -> Result<Vec<Source>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT label, url FROM article_sources WHERE article_id = $1 ORDER BY position",
+        )
+        .bind(article_id)
+        .fetch_all(pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(label, url)| Source { label, url })
+            .collect())
     }
 
     /// Whether a path belonged to a story that was taken down, so it answers 410 Gone.

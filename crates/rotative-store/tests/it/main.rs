@@ -114,6 +114,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             authors: vec![],
             media: vec![],
             lead_image: None,
+            sources: vec![],
         },
     }
 }
@@ -170,6 +171,8 @@ async fn published_story_round_trips(store: Store) {
         Tag::named(Name::parse("Russie").unwrap()).unwrap(),
     ];
     new.content.authors = vec![f.author.clone()];
+    new.content.sources =
+        vec![rotative_domain::Source::parse("Lettre", "https://exemple.fr/l.pdf").unwrap()];
     new.content.standfirst = Some(rotative_domain::Standfirst::parse("Le chapeau.").unwrap());
     new.content.lead_image = Some(NewLeadImage {
         storage_key: "abc.jpg".into(),
@@ -194,6 +197,7 @@ async fn published_story_round_trips(store: Store) {
         "a new tag is created with the story"
     );
     assert_eq!(article.authors[0].slug.as_ref(), "claire-dubois");
+    assert_eq!(article.sources[0].url, "https://exemple.fr/l.pdf");
     let lead = article.lead_image.unwrap();
     assert_eq!(
         (lead.key.as_str(), lead.width, lead.height),

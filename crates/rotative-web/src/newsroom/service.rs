@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::{Timestamp, civil::DateTime};
 use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Ownership, Section, Slug,
-    Standfirst, StoryAction, Tag, WorkflowError, authorize,
+    Source, Standfirst, StoryAction, Tag, WorkflowError, authorize,
 };
 use rotative_render::{StoredImage, figure_sources, render_body};
 use rotative_store::{EditableStory, NewLeadImage, StoryContent};
@@ -37,6 +37,9 @@ pub(crate) struct StoryForm {
     pub authors: String,
     #[serde(default)]
     pub kind: String,
+    /// One source a line: `Label | https://…`.
+    #[serde(default)]
+    pub sources: String,
     #[serde(default)]
     pub intent: String,
 }
@@ -58,6 +61,12 @@ impl StoryForm {
             tags: names(story.tags.iter().map(|t| t.name.to_string()).collect()),
             authors: names(story.authors.iter().map(|a| a.name.to_string()).collect()),
             kind: story.kind.as_str().to_owned(),
+            sources: story
+                .sources
+                .iter()
+                .map(|source| format!("{} | {}", source.label, source.url))
+                .collect::<Vec<_>>()
+                .join("\n"),
             intent: String::new(),
         }
     }
@@ -136,43 +145,28 @@ pub(crate) async fn content_from_form(
     let kind = ArticleKind::parse(&form.kind)
         .map_err(|_| fail("kind", "Choisissez un type d'article.".into()))
         .ok();
+    let sources = parse_sources(&form.sources)
+        .map_err(|message| fail("sources", message))
+        .ok();
     if form.body.trim().is_empty() {
         fail("body", "Le texte de l'article est vide.".into());
     }
-    let mut images = HashMap::new();
-    let mut lead_image = None;
-    match figure_sources(&form.body) {
-        Ok(figures) => {
-            for figure in &figures {
-                match state.store.media_by_key(&figure.name).await? {
-                    Some(media) => {
-                        images.insert(
-                            figure.name.clone(),
-                            StoredImage {
-                                key: media.storage_key,
-                                width: media.width,
-                                height: media.height,
-                            },
-                        );
-                    }
-                    None => fail(
-                        "body",
-                        format!("L'image « {} » n'est pas dans la médiathèque.", figure.name),
-                    ),
-                }
-            }
-            lead_image = figures.first().map(|figure| NewLeadImage {
-                storage_key: figure.name.clone(),
-                alt: figure.alt.clone(),
-                caption: figure.caption.clone(),
-                credit: figure.credit.clone(),
-            });
+    let (images, lead_image) = match body_images(state, &form.body).await? {
+        Ok(found) => found,
+        Err(message) => {
+            fail("body", message);
+            (HashMap::new(), None)
         }
-        Err(error) => fail("body", image_problem_fr(&error)),
-    }
-    let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), true) =
-        (headline, section, tags, authors, kind, errors.is_empty())
-    else {
+    };
+    let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), Some(sources), true) = (
+        headline,
+        section,
+        tags,
+        authors,
+        kind,
+        sources,
+        errors.is_empty(),
+    ) else {
         return Ok(Err(errors));
     };
     let body_html = render_body(&state.theme, &form.body, &images)?;
@@ -187,7 +181,57 @@ pub(crate) async fn content_from_form(
         authors,
         media: Vec::new(),
         lead_image,
+        sources,
     }))
+}
+
+/// One source a line, `Label | https://…`.
+fn parse_sources(text: &str) -> Result<Vec<Source>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let (label, url) = line.rsplit_once('|').unwrap_or(("", line));
+            Source::parse(label, url).map_err(|_| {
+                format!("Source « {line} » : écrivez un libellé, une barre verticale, puis une adresse https://…")
+            })
+        })
+        .collect()
+}
+
+type BodyImages = (HashMap<String, StoredImage>, Option<NewLeadImage>);
+
+/// The stored images a body refers to (`media:KEY`), and its lead image (the first), or what is
+/// wrong with them.
+async fn body_images(state: &AppState, body: &str) -> Result<Result<BodyImages, String>, AppError> {
+    let figures = match figure_sources(body) {
+        Ok(figures) => figures,
+        Err(error) => return Ok(Err(image_problem_fr(&error))),
+    };
+    let mut images = HashMap::new();
+    for figure in &figures {
+        let Some(media) = state.store.media_by_key(&figure.name).await? else {
+            return Ok(Err(format!(
+                "L'image « {} » n'est pas dans la médiathèque.",
+                figure.name
+            )));
+        };
+        images.insert(
+            figure.name.clone(),
+            StoredImage {
+                key: media.storage_key,
+                width: media.width,
+                height: media.height,
+            },
+        );
+    }
+    let lead = figures.first().map(|figure| NewLeadImage {
+        storage_key: figure.name.clone(),
+        alt: figure.alt.clone(),
+        caption: figure.caption.clone(),
+        credit: figure.credit.clone(),
+    });
+    Ok(Ok((images, lead)))
 }
 
 fn image_problem_fr(error: &rotative_render::RenderError) -> String {

@@ -80,6 +80,10 @@ async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &str) 
                 ("section", "monde"),
                 ("tags", "Bélarus, Russie"),
                 ("authors", ""),
+                (
+                    "sources",
+                    "Lettre des officiers | https://exemple.fr/lettre.pdf",
+                ),
                 ("kind", "news"),
                 ("intent", "save"),
             ]),
@@ -280,6 +284,7 @@ async fn journalist_writes_editor_publishes_reader_reads() {
         "the writer signs by default"
     );
     assert!(page.body.contains("<figcaption>— Un officier</figcaption>"));
+    assert!(page.body.contains("<a href=\"https://exemple.fr/lettre.pdf\" rel=\"noopener noreferrer nofollow\">Lettre des officiers</a>"));
 
     let log = site
         .request("GET", "/redaction/journal", Some(&chef), None)
@@ -510,4 +515,36 @@ async fn scheduled_stories_go_live_on_time_once() {
         "exactly once"
     );
     assert!(site.get("/").await.body.contains("À paraître"));
+}
+
+#[tokio::test]
+async fn sources_must_be_web_addresses() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let page = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(&chef),
+            Some(&[
+                ("csrf", &token),
+                ("headline", "Sources"),
+                ("body", "Texte."),
+                ("section", "monde"),
+                ("kind", "news"),
+                ("sources", "Piège | javascript:alert(1)"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("href=\"#sources\""),
+        "the error points at the field"
+    );
+    assert!(
+        page.body.contains("Piège | javascript:alert(1)"),
+        "what was typed is kept"
+    );
 }
