@@ -15,7 +15,7 @@ pub use body::{FigureSource, StoredImage, figure_sources, render_body};
 pub use error::RenderError;
 pub use pages::{HomeSection, ListingKind, Pages};
 pub use sanitize::clean as sanitize_html;
-pub use theme::{Stylesheet, Theme};
+pub use theme::{Asset, Theme};
 pub use views::Site;
 
 /// Where a stored media file is served: one rule, shared by bodies, pages and the media route.

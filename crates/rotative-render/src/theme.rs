@@ -66,28 +66,49 @@ const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 const STYLESHEET: &str = include_str!("../templates/style.css");
+const EDITOR_SCRIPT: &str = include_str!("../templates/newsroom/editor.js");
 
-/// The theme's stylesheet and the URL it is served at; the URL carries a hash of the content so
-/// browsers and CDNs may keep it forever.
+/// A file the theme serves besides pages, and the URL it is served at; the URL carries a hash of
+/// the content so browsers and CDNs may keep it forever.
 #[derive(Debug, Clone)]
-pub struct Stylesheet {
-    pub css: String,
+pub struct Asset {
+    pub body: String,
     pub url: String,
+    pub content_type: &'static str,
 }
 
-impl Stylesheet {
-    fn new(css: String) -> Self {
+impl Asset {
+    fn new(body: String, stem: &str, extension: &str, content_type: &'static str) -> Self {
         let mut hasher = DefaultHasher::new();
-        css.hash(&mut hasher);
-        let url = format!("/theme/style.{:016x}.css", hasher.finish());
-        Self { css, url }
+        body.hash(&mut hasher);
+        let url = format!("/theme/{stem}.{:016x}.{extension}", hasher.finish());
+        Self {
+            body,
+            url,
+            content_type,
+        }
     }
+
+    fn stylesheet(css: String) -> Self {
+        Self::new(css, "style", "css", "text/css; charset=utf-8")
+    }
+}
+
+fn editor_script() -> Asset {
+    Asset::new(
+        EDITOR_SCRIPT.to_owned(),
+        "editor",
+        "js",
+        "text/javascript; charset=utf-8",
+    )
 }
 
 #[derive(Debug)]
 pub struct Theme {
     env: Environment<'static>,
-    stylesheet: Stylesheet,
+    stylesheet: Asset,
+    /// The newsroom editor's script; readers' pages never load a script.
+    editor_script: Asset,
 }
 
 fn embedded_template(name: &str) -> Option<&'static str> {
@@ -142,7 +163,8 @@ impl Theme {
     pub fn embedded() -> Self {
         Self {
             env: environment(None),
-            stylesheet: Stylesheet::new(STYLESHEET.to_owned()),
+            stylesheet: Asset::stylesheet(STYLESHEET.to_owned()),
+            editor_script: editor_script(),
         }
     }
 
@@ -161,7 +183,8 @@ impl Theme {
         };
         let theme = Self {
             env: environment(Some(folder.to_owned())),
-            stylesheet: Stylesheet::new(css),
+            stylesheet: Asset::stylesheet(css),
+            editor_script: editor_script(),
         };
         for (name, _) in EMBEDDED {
             theme.env.get_template(name)?;
@@ -173,8 +196,19 @@ impl Theme {
         Ok(self.env.get_template(name)?.render(context)?)
     }
 
-    pub fn stylesheet(&self) -> &Stylesheet {
+    pub fn stylesheet(&self) -> &Asset {
         &self.stylesheet
+    }
+
+    pub fn editor_script(&self) -> &Asset {
+        &self.editor_script
+    }
+
+    /// The asset served at `url`, if any.
+    pub fn asset(&self, url: &str) -> Option<&Asset> {
+        [&self.stylesheet, &self.editor_script]
+            .into_iter()
+            .find(|asset| asset.url == url)
     }
 }
 
@@ -215,7 +249,7 @@ mod tests {
             out, "<figure>&lt;x&gt;</figure>",
             "overridden and still escaped"
         );
-        assert_eq!(theme.stylesheet().css, "body{color:red}");
+        assert_eq!(theme.stylesheet().body, "body{color:red}");
         assert_ne!(theme.stylesheet().url, Theme::embedded().stylesheet().url);
         std::fs::write(dir.join("error.html"), "{% if %}").unwrap();
         assert!(

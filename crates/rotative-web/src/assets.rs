@@ -16,24 +16,25 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/theme/{file}", get(stylesheet))
+        .route("/theme/{file}", get(theme_asset))
         .route("/media/{key}", get(media))
 }
 
-async fn stylesheet(
+/// The theme's stylesheet and the newsroom's script, at their content-hashed addresses.
+async fn theme_asset(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let stylesheet = state.theme.stylesheet();
-    if stylesheet.url.strip_prefix("/theme/") != Some(file.as_str()) {
-        return Err(AppError::NotFound);
-    }
+    let asset = state
+        .theme
+        .asset(&format!("/theme/{file}"))
+        .ok_or(AppError::NotFound)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, asset.content_type),
             (header::CACHE_CONTROL, IMMUTABLE),
         ],
-        stylesheet.css.clone(),
+        asset.body.clone(),
     ))
 }
 

@@ -9,14 +9,20 @@ mod stories;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
+    http::{HeaderValue, header},
     routing::{get, post},
 };
 use minijinja::context;
 use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use service::publish_due;
 
 use crate::{AppError, AppState, auth::SignedIn};
+
+/// The newsroom runs its own script (never inline), talks only to this site.
+const NEWSROOM_POLICY: &str = "default-src 'self'; script-src 'self'; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
 const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -41,6 +47,8 @@ pub(crate) fn router() -> Router<AppState> {
             get(stories::edit).post(stories::save),
         )
         .route("/redaction/articles/{id}/action", post(stories::act))
+        .route("/redaction/articles/{id}/autosave", post(stories::autosave))
+        .route("/redaction/apercu", post(stories::preview))
         .route(
             "/redaction/articles/{id}/corrections",
             post(stories::correct),
@@ -55,6 +63,10 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/redaction/journal", get(history::audit_log))
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NEWSROOM_POLICY),
+        ))
 }
 
 #[derive(Serialize)]
@@ -83,6 +95,7 @@ fn render<S: Serialize>(
         &context! {
             site_name => &state.site.name,
             stylesheet => &state.theme.stylesheet().url,
+            script => &state.theme.editor_script().url,
             viewer => viewer,
             page => page,
         },

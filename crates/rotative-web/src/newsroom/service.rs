@@ -185,6 +185,17 @@ pub(crate) async fn content_from_form(
     }))
 }
 
+/// The body alone, rendered as readers will see it, or what is wrong with its images.
+pub(crate) async fn preview_body(
+    state: &AppState,
+    body: &str,
+) -> Result<Result<String, String>, AppError> {
+    Ok(match body_images(state, body).await? {
+        Ok((images, _)) => Ok(render_body(&state.theme, body, &images)?),
+        Err(message) => Err(message),
+    })
+}
+
 /// One source a line, `Label | https://…`.
 fn parse_sources(text: &str) -> Result<Vec<Source>, String> {
     text.lines()

@@ -1,7 +1,7 @@
 //! The dashboard and the story editor.
 
 use axum::{
-    Form,
+    Form, Json,
     extract::{Path, Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
@@ -9,7 +9,7 @@ use axum::{
 use rotative_domain::{
     ArticleKind, ArticleStatus, CorrectionKind, StoryAction, authorize, workflow::state_fr,
 };
-use rotative_store::{EditableStory, NewArticle, SaveOutcome};
+use rotative_store::{EditableStory, NewArticle, SaveOutcome, StoryContent};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -326,56 +326,62 @@ pub(crate) async fn edit(
     ))
 }
 
+/// A save request, checked: either content ready to store, or why it is refused.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request"
+)]
+enum Checked {
+    Ready(EditableStory, StoryContent),
+    Refused(EditableStory, StatusCode, Vec<FieldError>),
+}
+
+/// What the HTML save and the autosave share: token, permission, size, fields.
+async fn check_save(
+    state: &AppState,
+    who: &SignedIn,
+    id: i64,
+    form: &StoryForm,
+) -> Result<Checked, AppError> {
+    who.check_csrf(&form.csrf)?;
+    let story = story_or_404(state, id).await?;
+    authorize(
+        who.user.role,
+        StoryAction::Edit,
+        ownership(who, &story),
+        story.status,
+    )
+    .map_err(workflow_error)?;
+    if let Some(error) = too_large(form) {
+        return Ok(Checked::Refused(
+            story,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec![error],
+        ));
+    }
+    Ok(
+        match content_from_form(state, form, &who.user.name).await? {
+            Ok(content) => Checked::Ready(story, content),
+            Err(errors) => Checked::Refused(story, StatusCode::UNPROCESSABLE_ENTITY, errors),
+        },
+    )
+}
+
 pub(crate) async fn save(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<i64>,
     Form(form): Form<StoryForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
-    let story = story_or_404(&state, id).await?;
-    authorize(
-        who.user.role,
-        StoryAction::Edit,
-        ownership(&who, &story),
-        story.status,
-    )
-    .map_err(workflow_error)?;
-    if let Some(error) = too_large(&form) {
-        return form_problem(
-            &state,
-            &who,
-            Some(&story),
-            &form,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &[error],
-        )
-        .await;
-    }
-    let content = match content_from_form(&state, &form, &who.user.name).await? {
-        Ok(content) => content,
-        Err(errors) => {
-            return form_problem(
-                &state,
-                &who,
-                Some(&story),
-                &form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-            )
-            .await;
+    let (story, content) = match check_save(&state, &who, id, &form).await? {
+        Checked::Ready(story, content) => (story, content),
+        Checked::Refused(story, status, errors) => {
+            return form_problem(&state, &who, Some(&story), &form, status, &errors).await;
         }
     };
     if form.intent == "preview" {
-        let html = editor_page(
-            &state,
-            &who,
-            Some(&story),
-            &form,
-            &[],
-            (Some(content.body_html), None, false),
-        )
-        .await?;
+        let extra = (Some(content.body_html), None, false);
+        let html = editor_page(&state, &who, Some(&story), &form, &[], extra).await?;
         return Ok(Html(html).into_response());
     }
     let base = form.base_revision.unwrap_or(story.current_revision_id);
@@ -409,6 +415,86 @@ pub(crate) async fn save(
             Ok((StatusCode::CONFLICT, Html(html)).into_response())
         }
     }
+}
+
+/// What the editor's script learns from an autosave.
+#[derive(Serialize)]
+struct AutosaveReply {
+    status: &'static str,
+    base_revision: Option<i64>,
+    messages: Vec<String>,
+}
+
+/// Saves in the background while someone writes (the editor's script calls it every few
+/// seconds and when the page is left). Same checks as a save; answers JSON.
+pub(crate) async fn autosave(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<StoryForm>,
+) -> Result<Response, AppError> {
+    let reply = |status: StatusCode,
+                 name: &'static str,
+                 base_revision: Option<i64>,
+                 messages: Vec<String>| {
+        (
+            status,
+            Json(AutosaveReply {
+                status: name,
+                base_revision,
+                messages,
+            }),
+        )
+            .into_response()
+    };
+    let (story, content) = match check_save(&state, &who, id, &form).await? {
+        Checked::Ready(story, content) => (story, content),
+        Checked::Refused(_, status, errors) => {
+            return Ok(reply(
+                status,
+                "invalid",
+                None,
+                errors.into_iter().map(|e| e.message).collect(),
+            ));
+        }
+    };
+    let base = form.base_revision.unwrap_or(story.current_revision_id);
+    Ok(
+        match state
+            .store
+            .save_story(id, base, &content, who.user.id)
+            .await?
+        {
+            SaveOutcome::Saved { revision_id } => {
+                reply(StatusCode::OK, "saved", Some(revision_id), Vec::new())
+            }
+            SaveOutcome::Conflict {
+                current_revision_id,
+                ..
+            } => reply(
+                StatusCode::CONFLICT,
+                "conflict",
+                Some(current_revision_id),
+                Vec::new(),
+            ),
+        },
+    )
+}
+
+/// The body as readers will see it, for the editor's live preview.
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<StoryForm>,
+) -> Result<Response, AppError> {
+    who.check_csrf(&form.csrf)?;
+    if too_large(&form).is_some() {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    Ok(match service::preview_body(&state, &form.body).await? {
+        Ok(html) => Html(html).into_response(),
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Json(vec![message])).into_response(),
+    })
 }
 
 #[derive(Deserialize)]

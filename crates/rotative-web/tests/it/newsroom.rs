@@ -548,3 +548,101 @@ async fn sources_must_be_web_addresses() {
         "what was typed is kept"
     );
 }
+
+#[tokio::test]
+async fn autosave_and_live_preview_answer_the_editor_script() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(&site, &chef, "Autosauvegarde", "Début.").await;
+    let editor = site.request("GET", &story, Some(&chef), None).await;
+    let csp = editor.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(
+        editor.body.contains("<script src=\"/theme/editor."),
+        "the editor loads its script"
+    );
+    let script = editor
+        .body
+        .split("<script src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let served = site.get(&script).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert!(
+        served
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(
+        !site.get("/").await.body.contains("<script src"),
+        "readers' pages load no script"
+    );
+
+    let base = editor.field("base_revision").unwrap();
+    let token = editor.field("csrf").unwrap();
+    let fields = |body: &'static str, base: String| {
+        vec![
+            ("csrf".to_owned(), token.clone()),
+            ("base_revision".to_owned(), base),
+            ("headline".to_owned(), "Autosauvegarde".to_owned()),
+            ("body".to_owned(), body.to_owned()),
+            ("section".to_owned(), "monde".to_owned()),
+            ("kind".to_owned(), "news".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let (site, chef, story) = (&site, chef.clone(), story.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            site.request(
+                "POST",
+                &format!("{story}/autosave"),
+                Some(&chef),
+                Some(&pairs),
+            )
+            .await
+        }
+    };
+    let saved = post(fields("Début, puis la suite.", base.clone())).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let reply: serde_json::Value = serde_json::from_str(&saved.body).unwrap();
+    assert_eq!(reply["status"], "saved");
+    let stale = post(fields("Autre texte.", base)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let fresh = post(fields(
+        "Encore la suite.",
+        reply["base_revision"].to_string(),
+    ))
+    .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+
+    let preview = site
+        .request(
+            "POST",
+            "/redaction/apercu",
+            Some(&chef),
+            Some(&[
+                ("csrf", &token),
+                ("body", "Il dit : « oui » <script>x</script>"),
+            ]),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("dit&nbsp;: «\u{202f}oui\u{202f}»")
+            && !preview.body.contains("<script"),
+        "{}",
+        preview.body
+    );
+}

@@ -1,0 +1,141 @@
+// The story editor, improved when JavaScript runs: a formatting toolbar, a live preview rendered
+// by the server, autosave every few seconds and on leave, and a copy of the text kept in this
+// browser so nothing typed is lost if the session ends. Without JavaScript the form works as is.
+(function () {
+  'use strict';
+  var form = document.querySelector('form.editor');
+  if (!form) return;
+  var body = form.querySelector('#body');
+  var state = document.getElementById('save-state');
+  var autosaveUrl = form.getAttribute('data-autosave');
+  var previewUrl = form.getAttribute('data-preview');
+  var draftKey = 'rotative-draft:' + (form.getAttribute('data-story') || 'nouveau');
+  var dirty = false;
+  var saving = false;
+
+  function say(text) { if (state) state.textContent = text; }
+  function now() {
+    var d = new Date();
+    return d.getHours() + ' h ' + String(d.getMinutes()).padStart(2, '0');
+  }
+
+  // Toolbar: each button wraps the selection or prefixes the selected lines.
+  var tools = [
+    ['Gras', '**', '**', 'texte en gras'],
+    ['Italique', '_', '_', 'texte en italique'],
+    ['Lien', '[', '](https://)', 'texte du lien'],
+    ['Intertitre', '\n## ', '\n', 'Intertitre'],
+    ['Citation', '\n> ', '\n>\n> — Source\n', 'Citation'],
+    ['Liste', '\n- ', '\n', 'élément'],
+    ['Figure', '\n![', '](media:CLÉ "Légende — Crédit")\n', 'description de l’image'],
+  ];
+  var bar = document.createElement('div');
+  bar.className = 'toolbar';
+  bar.setAttribute('role', 'toolbar');
+  bar.setAttribute('aria-label', 'Mise en forme du texte');
+  bar.setAttribute('aria-controls', 'body');
+  tools.forEach(function (tool) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary';
+    button.textContent = tool[0];
+    button.addEventListener('click', function () {
+      var start = body.selectionStart, end = body.selectionEnd;
+      var selected = body.value.slice(start, end) || tool[3];
+      var insert = tool[1] + selected + tool[2];
+      body.setRangeText(insert, start, end, 'select');
+      body.focus();
+      changed();
+    });
+    bar.appendChild(button);
+  });
+  body.parentNode.insertBefore(bar, body);
+
+  function fields() { return new URLSearchParams(new FormData(form)); }
+
+  function keepLocally() {
+    try { localStorage.setItem(draftKey, JSON.stringify({ at: Date.now(), values: Object.fromEntries(fields()) })); } catch (e) { /* storage full or disabled */ }
+  }
+
+  // A copy from this browser that differs from the server's text is offered back.
+  try {
+    var kept = JSON.parse(localStorage.getItem(draftKey) || 'null');
+    if (kept && kept.values && kept.values.body && kept.values.body !== body.value) {
+      var offer = document.createElement('p');
+      offer.className = 'form-error';
+      offer.setAttribute('role', 'alert');
+      offer.textContent = 'Une version non enregistrée de ce texte est gardée dans ce navigateur. ';
+      var restore = document.createElement('button');
+      restore.type = 'button';
+      restore.textContent = 'La reprendre';
+      restore.addEventListener('click', function () {
+        ['headline', 'standfirst', 'body', 'section', 'tags', 'authors', 'sources'].forEach(function (name) {
+          var field = form.elements[name];
+          if (field && kept.values[name] !== undefined) field.value = kept.values[name];
+        });
+        offer.remove();
+        changed();
+      });
+      offer.appendChild(restore);
+      form.parentNode.insertBefore(offer, form);
+    }
+  } catch (e) { /* no storage */ }
+
+  var previewTimer = null;
+  var preview = document.getElementById('live-preview');
+  function refreshPreview() {
+    if (!preview || !previewUrl) return;
+    fetch(previewUrl, { method: 'POST', body: fields(), credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) preview.innerHTML = html; })
+      .catch(function () { /* the next keystroke tries again */ });
+  }
+
+  function changed() {
+    dirty = true;
+    say('Modifications non enregistrées');
+    keepLocally();
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(refreshPreview, 800);
+  }
+  form.addEventListener('input', changed);
+
+  function autosave() {
+    if (!dirty || saving || !autosaveUrl) return;
+    saving = true;
+    dirty = false;
+    fetch(autosaveUrl, { method: 'POST', body: fields(), credentials: 'same-origin', redirect: 'manual' })
+      .then(function (r) {
+        if (r.type === 'opaqueredirect' || r.status === 401 || r.status === 303) {
+          dirty = true;
+          say('Votre session a expiré : le texte est gardé dans ce navigateur. Reconnectez-vous dans un autre onglet, puis revenez ici.');
+          return null;
+        }
+        return r.json().then(function (reply) { return { status: r.status, reply: reply }; });
+      })
+      .then(function (result) {
+        if (!result) return;
+        if (result.reply.status === 'saved') {
+          form.elements.base_revision.value = result.reply.base_revision;
+          try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
+          say('Enregistré à ' + now());
+        } else if (result.reply.status === 'conflict') {
+          dirty = true;
+          say('Quelqu’un d’autre a enregistré cet article : cliquez sur « Enregistrer » pour voir les différences. Votre texte est gardé.');
+        } else {
+          dirty = true;
+          say('Non enregistré : ' + (result.reply.messages || []).join(' '));
+        }
+      })
+      .catch(function () { dirty = true; say('Hors ligne : le texte est gardé dans ce navigateur.'); })
+      .finally(function () { saving = false; });
+  }
+  setInterval(autosave, 5000);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden' && dirty && autosaveUrl) {
+      navigator.sendBeacon(autosaveUrl, fields());
+      keepLocally();
+    }
+  });
+  form.addEventListener('submit', function () { try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ } });
+})();
