@@ -1,12 +1,21 @@
 // Runs axe-core (WCAG 2.2 A and AA rules) on each URL given, in Debian's headless Chromium.
-// Prints one JSON line per page: {"url", "violations": [{id, impact, help, nodes: [target…]}]}.
+// Prints one JSON line per page: {"url", "title", "violations": [{id, impact, help, nodes: [target…]}]}.
 // Exit code: 0 when no page has a violation, 1 otherwise, 2 when the check itself failed.
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = require('axe-core').source;
-const urls = process.argv.slice(2);
+// `--cookie name=value` (any number, before the URLs) is sent with every page: newsroom pages
+// are checked signed in.
+const args = process.argv.slice(2);
+const cookies = [];
+while (args[0] === '--cookie') {
+  const [name, ...value] = args[1].split('=');
+  cookies.push({ name, value: value.join('=') });
+  args.splice(0, 2);
+}
+const urls = args;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -18,6 +27,11 @@ try {
   // A phone-sized viewport: readers come on phones first. The site's Content-Security-Policy
   // forbids every script, axe's included, so the checking browser is told to set it aside.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  if (cookies.length > 0) {
+    // A cookie scoped to the newsroom, as the site sets it.
+    const origin = new URL(urls[0]).origin;
+    await context.addCookies(cookies.map((c) => ({ ...c, url: `${origin}/redaction/` })));
+  }
   const page = await context.newPage();
   for (const url of urls) {
     await page.goto(url, { waitUntil: 'load' });
@@ -29,7 +43,7 @@ try {
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
     }));
     if (violations.length > 0) failed = true;
-    console.log(JSON.stringify({ url, violations }));
+    console.log(JSON.stringify({ url, title: await page.title(), violations }));
   }
 } catch (error) {
   console.error(error);

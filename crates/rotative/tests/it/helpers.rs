@@ -1,6 +1,6 @@
 use std::{
     io::{BufRead, BufReader},
-    path::Path,
+    path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
     sync::mpsc,
     time::Duration,
@@ -130,4 +130,43 @@ pub fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let begin = text.find(start)? + start.len();
     let stop = text[begin..].find(end)? + begin;
     Some(&text[begin..stop])
+}
+
+/// Where an installed tool is, from its variable (`scripts/test` sets them all), or `None` with a
+/// note outside CI; in CI a missing tool fails the test.
+pub fn tool(variable: &str) -> Option<PathBuf> {
+    match std::env::var_os(variable) {
+        Some(path) => Some(PathBuf::from(path)),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("{variable} is not set: run scripts/test")
+        }
+        None => {
+            eprintln!(
+                "skipped: {variable} is not set (scripts/test installs the tool and sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// Creates a newsroom account with `rotative user add`, the password on standard input.
+pub fn add_user(data: &Path, email: &str, name: &str, role: &str, password: &str) {
+    use std::io::Write;
+    let mut child = rotative()
+        .args([
+            "user", "add", "--email", email, "--name", name, "--role", role, "--data",
+        ])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

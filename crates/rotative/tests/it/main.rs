@@ -8,6 +8,8 @@
 
 mod helpers;
 mod import_story;
+mod newsroom_browser;
 mod seed;
 mod serve;
 mod validators;
+mod webdriver;

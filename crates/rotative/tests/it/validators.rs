@@ -2,25 +2,9 @@
 //! valid HTML and axe-core (WCAG 2.2 A and AA) in Chromium. `scripts/test` installs both and
 //! says where they are through `ROTATIVE_VNU_JAR` and `ROTATIVE_AXE_SCRIPT`.
 
-use std::{path::PathBuf, process::Command};
+use std::process::Command;
 
-use crate::helpers::{Server, between};
-
-/// The validator's location, or `None` (with a note) outside CI when it is not installed.
-fn validator(variable: &str) -> Option<PathBuf> {
-    match std::env::var_os(variable) {
-        Some(path) => Some(PathBuf::from(path)),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("{variable} is not set: run scripts/test")
-        }
-        None => {
-            eprintln!(
-                "skipped: {variable} is not set (scripts/test installs the validator and sets it)"
-            );
-            None
-        }
-    }
-}
+use crate::helpers::{Server, between, tool as validator};
 
 /// A demo site with small listing pages, so pagination is on the pages checked.
 fn demo_site(dir: &std::path::Path) -> (Server, Vec<String>) {
@@ -115,5 +99,119 @@ fn every_page_type_passes_axe() {
         report.lines().count(),
         urls.len(),
         "every page was checked: {report}"
+    );
+}
+
+/// Signs in over HTTP as a browser would and returns the session cookie's value.
+fn newsroom_session(server: &Server, email: &str, password: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut form = agent
+        .get(&format!("{}/redaction/connexion", server.base))
+        .call()
+        .unwrap();
+    let sign_in_cookie = form
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = form.body_mut().read_to_string().unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"")
+        .unwrap()
+        .to_owned();
+    let response = agent
+        .post(&format!("{}/redaction/connexion", server.base))
+        .header("cookie", &sign_in_cookie)
+        .send_form([
+            ("email", email),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+        ])
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned()
+}
+
+#[test]
+fn every_newsroom_page_passes_axe() {
+    let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    crate::helpers::add_user(
+        &data,
+        "chef@exemple.fr",
+        "Paul Chef",
+        "editor",
+        "mot de passe de test",
+    );
+    let server = Server::start(&data, &[]);
+    let session = newsroom_session(&server, "chef@exemple.fr", "mot de passe de test");
+    let paths = [
+        "/redaction/",
+        "/redaction/?etat=published",
+        "/redaction/articles/nouveau",
+        "/redaction/articles/1",
+        "/redaction/articles/1/historique",
+        "/redaction/journal",
+        "/redaction/mot-de-passe",
+        "/corrections/",
+    ];
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|path| format!("{}{path}", server.base))
+        .collect();
+    let output = Command::new("node")
+        .arg(&script)
+        .args(["--cookie", &format!("rotative_session={session}")])
+        .args(&urls)
+        .output()
+        .expect("node runs axe-core");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "axe-core found WCAG 2.2 AA violations in the newsroom (or could not run):\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        report.lines().count(),
+        urls.len(),
+        "every page was checked: {report}"
+    );
+    assert!(
+        !report.contains("Connexion à la rédaction"),
+        "pages were checked signed in"
+    );
+    // The sign-in page itself, signed out.
+    let sign_in = Command::new("node")
+        .arg(&script)
+        .arg(format!("{}/redaction/connexion", server.base))
+        .output()
+        .unwrap();
+    assert!(
+        sign_in.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sign_in.stdout)
     );
 }
