@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use jiff::{Timestamp, civil::DateTime};
+use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Ownership, Section, Slug,
     Source, Standfirst, StoryAction, Tag, WorkflowError, authorize,
@@ -278,12 +278,13 @@ pub(crate) fn workflow_error(error: WorkflowError) -> AppError {
     }
 }
 
-/// Reads a date and time typed in the site's time zone (`2026-03-29T02:30`); times that do not
-/// exist or happen twice because of a daylight-saving change resolve to the later instant.
-pub(crate) fn local_time(state: &AppState, typed: &str) -> Option<Timestamp> {
+/// Reads a date and time typed in the site's time zone (`2026-11-30T08:00`). Around
+/// daylight-saving changes, a time the spring change skips moves forward by the gap (02:30 is
+/// 03:30), and a time the autumn change repeats is its first occurrence.
+pub(crate) fn local_time(time_zone: &TimeZone, typed: &str) -> Option<Timestamp> {
     let civil: DateTime = typed.trim().parse().ok()?;
     civil
-        .to_zoned(state.site.time_zone.clone())
+        .to_zoned(time_zone.clone())
         .ok()
         .map(|zoned| zoned.timestamp())
 }
@@ -310,7 +311,7 @@ pub(crate) async fn act(
         }
         StoryAction::Schedule => {
             let at = scheduled_for
-                .and_then(|typed| local_time(state, typed))
+                .and_then(|typed| local_time(&state.site.time_zone, typed))
                 .ok_or(AppError::BadRequest(
                     "Indiquez la date et l'heure de publication.",
                 ))?;
@@ -393,4 +394,29 @@ pub(crate) async fn new_slug(state: &AppState, headline: &Headline) -> Result<Sl
         .or_else(|_| Slug::parse("article"))
         .map_err(|_| AppError::BadRequest("Titre illisible."))?;
     Ok(state.store.free_article_slug(&base).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheduled_times_are_read_in_the_site_zone_across_daylight_saving() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let cases = [
+            ("2026-12-01T08:00", "2026-12-01T07:00:00Z"),
+            ("2026-07-01T08:00", "2026-07-01T06:00:00Z"),
+            ("2026-03-29T02:30", "2026-03-29T01:30:00Z"),
+            ("2026-10-25T02:30", "2026-10-25T00:30:00Z"),
+            ("2026-11-30T08:00:30", "2026-11-30T07:00:30Z"),
+        ];
+        for (typed, utc) in cases {
+            assert_eq!(
+                local_time(&paris, typed).unwrap().to_string(),
+                utc,
+                "{typed}"
+            );
+        }
+        assert_eq!(local_time(&paris, "demain matin"), None);
+    }
 }

@@ -646,3 +646,123 @@ async fn autosave_and_live_preview_answer_the_editor_script() {
         preview.body
     );
 }
+
+/// Who makes the request in the authorization table.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    Contributor,
+    Journalist,
+    Editor,
+    Admin,
+}
+
+const WHO: [Who; 5] = [
+    Who::Anonymous,
+    Who::Contributor,
+    Who::Journalist,
+    Who::Editor,
+    Who::Admin,
+];
+
+/// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
+/// 303 for an anonymous person is the way to the sign-in page.
+const TABLE: [(&str, &str, [u16; 5]); 16] = [
+    //                                                  anon  contrib journ editor admin
+    ("GET", "/redaction/", [303, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/redaction/articles/nouveau",
+        [303, 200, 200, 200, 200],
+    ),
+    ("POST", "/redaction/articles", [303, 303, 303, 303, 303]),
+    ("GET", "/redaction/articles/{A}", [303, 403, 200, 200, 200]),
+    ("POST", "/redaction/articles/{A}", [303, 403, 303, 303, 303]),
+    (
+        "POST",
+        "/redaction/articles/{A}/autosave",
+        [303, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/action?submit",
+        [303, 403, 303, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/action?publish",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/action?unpublish",
+        [303, 403, 403, 409, 409],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/corrections",
+        [303, 403, 403, 409, 409],
+    ),
+    (
+        "GET",
+        "/redaction/articles/{A}/historique",
+        [303, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/historique/{R}/restaurer",
+        [303, 403, 303, 303, 303],
+    ),
+    ("GET", "/redaction/journal", [303, 403, 403, 200, 200]),
+    ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
+    ("POST", "/redaction/apercu", [303, 200, 200, 200, 200]),
+    ("POST", "/redaction/deconnexion", [303, 303, 303, 303, 303]),
+];
+
+#[tokio::test]
+async fn every_newsroom_route_for_every_role() {
+    for (method, route, expected) in TABLE {
+        for (who, status) in WHO.into_iter().zip(expected) {
+            // A fresh site each time: every request starts from the same draft.
+            let site = newsroom().await;
+            account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+            let julie = sign_in(&site, "julie@exemple.fr").await;
+            let story = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
+            let id = story.rsplit('/').next().unwrap();
+            let revision = site
+                .state
+                .store
+                .revisions(id.parse().unwrap())
+                .await
+                .unwrap()[0]
+                .id
+                .to_string();
+            let cookie = match who {
+                Who::Anonymous => None,
+                Who::Contributor => Some(sign_in(&site, "stagiaire@exemple.fr").await),
+                Who::Journalist => Some(julie),
+                Who::Editor => Some(sign_in(&site, "chef@exemple.fr").await),
+                Who::Admin => Some(sign_in(&site, "admin@exemple.fr").await),
+            };
+            let token = match &cookie {
+                Some(cookie) => csrf(&site, cookie).await,
+                None => String::new(),
+            };
+            let (path, action) = route.split_once('?').unwrap_or((route, ""));
+            let path = path.replace("{A}", id).replace("{R}", &revision);
+            let fields: Vec<(&str, &str)> = vec![
+                ("csrf", &token),
+                ("action", action),
+                ("headline", "Le brouillon de Julie"),
+                ("body", "Texte revu."),
+                ("section", "monde"),
+                ("kind", "news"),
+                ("intent", "save"),
+                ("note", "Une note."),
+            ];
+            let form = (method == "POST").then_some(fields.as_slice());
+            let page = site.request(method, &path, cookie.as_deref(), form).await;
+            assert_eq!(page.status.as_u16(), status, "{method} {route} as {who:?}");
+        }
+    }
+}
