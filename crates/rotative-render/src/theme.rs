@@ -63,6 +63,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "newsroom/audit.html",
         include_str!("../templates/newsroom/audit.html"),
     ),
+    (
+        "newsroom/accounts.html",
+        include_str!("../templates/newsroom/accounts.html"),
+    ),
 ];
 
 const STYLESHEET: &str = include_str!("../templates/style.css");

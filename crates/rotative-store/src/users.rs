@@ -96,6 +96,25 @@ impl Store {
         rows.iter().map(user).collect()
     }
 
+    /// Gives an account another role; its sessions end, so the new rights apply at once.
+    pub async fn set_role(&self, user_id: i64, role: Role) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Sets a new password and ends every session of the account, so a stolen session dies with
     /// the old password.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {

@@ -446,6 +446,13 @@ async fn accounts_and_sessions(store: Store) {
         "and stay ended"
     );
     store.create_session("again", id, "csrf").await.unwrap();
+    assert!(store.set_role(id, Role::Editor).await.unwrap());
+    assert!(
+        store.live_session("again", 3600).await.unwrap().is_none(),
+        "a new role ends sessions"
+    );
+    assert_eq!(store.users().await.unwrap()[0].role, Role::Editor);
+    store.create_session("again", id, "csrf").await.unwrap();
     store.set_password(id, "new-hash").await.unwrap();
     assert!(
         store.live_session("again", 3600).await.unwrap().is_none(),

@@ -1,6 +1,7 @@
 //! The newsroom under `/redaction/`: signing in, writing, reviewing, publishing, correcting.
 //! Every action is checked on the server against the domain's workflow rules.
 
+mod accounts;
 mod history;
 mod service;
 mod session;
@@ -62,6 +63,11 @@ pub(crate) fn router() -> Router<AppState> {
             post(history::restore),
         )
         .route("/redaction/journal", get(history::audit_log))
+        .route(
+            "/redaction/comptes",
+            get(accounts::list).post(accounts::create),
+        )
+        .route("/redaction/comptes/{id}/role", post(accounts::change_role))
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -74,6 +80,7 @@ struct Viewer<'a> {
     name: &'a str,
     role: &'static str,
     is_editor: bool,
+    is_admin: bool,
     csrf: &'a str,
 }
 
@@ -88,6 +95,7 @@ fn render<S: Serialize>(
         name: who.user.name.as_ref(),
         role: who.user.role.label_fr(),
         is_editor: rotative_domain::workflow::can_manage_taxonomy(who.user.role),
+        is_admin: rotative_domain::workflow::can_manage_users(who.user.role),
         csrf: &who.csrf_token,
     };
     Ok(state.theme.render(

@@ -667,7 +667,7 @@ const WHO: [Who; 5] = [
 
 /// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 16] = [
+const TABLE: [(&str, &str, [u16; 5]); 19] = [
     //                                                  anon  contrib journ editor admin
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
@@ -714,6 +714,13 @@ const TABLE: [(&str, &str, [u16; 5]); 16] = [
         [303, 403, 303, 303, 303],
     ),
     ("GET", "/redaction/journal", [303, 403, 403, 200, 200]),
+    ("GET", "/redaction/comptes", [303, 403, 403, 403, 200]),
+    ("POST", "/redaction/comptes", [303, 403, 403, 403, 303]),
+    (
+        "POST",
+        "/redaction/comptes/{J}/role",
+        [303, 403, 403, 403, 303],
+    ),
     ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/apercu", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/deconnexion", [303, 303, 303, 303, 303]),
@@ -749,7 +756,17 @@ async fn every_newsroom_route_for_every_role() {
                 None => String::new(),
             };
             let (path, action) = route.split_once('?').unwrap_or((route, ""));
-            let path = path.replace("{A}", id).replace("{R}", &revision);
+            let journalist = site
+                .state
+                .store
+                .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let path = path
+                .replace("{A}", id)
+                .replace("{R}", &revision)
+                .replace("{J}", &journalist.id.to_string());
             let fields: Vec<(&str, &str)> = vec![
                 ("csrf", &token),
                 ("action", action),
@@ -759,6 +776,10 @@ async fn every_newsroom_route_for_every_role() {
                 ("kind", "news"),
                 ("intent", "save"),
                 ("note", "Une note."),
+                ("email", "nouveau@exemple.fr"),
+                ("name", "Nouvelle Recrue"),
+                ("role", "editor"),
+                ("password", "provisoire-1234"),
             ];
             let form = (method == "POST").then_some(fields.as_slice());
             let page = site.request(method, &path, cookie.as_deref(), form).await;

@@ -1,0 +1,169 @@
+//! Accounts, for administrators: who works in the newsroom, with which role.
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use rotative_domain::{Email, Name, Role, workflow::can_manage_users};
+use rotative_store::StoreError;
+use serde::{Deserialize, Serialize};
+
+use super::render;
+use crate::{
+    AppError, AppState,
+    auth::{MIN_PASSWORD_CHARS, SignedIn, hash_password},
+};
+
+#[derive(Serialize)]
+struct AccountRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+    is_me: bool,
+}
+
+fn admin_only(who: &SignedIn) -> Result<(), AppError> {
+    if can_manage_users(who.user.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    who: &SignedIn,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<Response, AppError> {
+    let accounts: Vec<AccountRow> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|user| AccountRow {
+            id: user.id,
+            name: user.name.to_string(),
+            email: user.email.to_string(),
+            role: user.role.as_str(),
+            is_me: user.id == who.user.id,
+        })
+        .collect();
+    let roles: Vec<(&str, &str)> = Role::ALL
+        .into_iter()
+        .map(|r| (r.as_str(), r.label_fr()))
+        .collect();
+    let html = render(
+        state,
+        who,
+        "newsroom/accounts.html",
+        minijinja::context! {
+            accounts => accounts,
+            roles => roles,
+            error => error,
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Response, AppError> {
+    admin_only(&who)?;
+    page(&state, &who, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewAccount {
+    csrf: String,
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<NewAccount>,
+) -> Result<Response, AppError> {
+    who.check_csrf(&form.csrf)?;
+    admin_only(&who)?;
+    let parsed = (
+        Email::parse(&form.email),
+        Name::parse(&form.name),
+        Role::parse(&form.role),
+    );
+    let (Ok(email), Ok(name), Ok(role)) = parsed else {
+        let error = "Indiquez une adresse électronique valide, un nom et un rôle.";
+        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
+    };
+    if form.password.chars().count() < MIN_PASSWORD_CHARS {
+        let error = "Le mot de passe provisoire doit compter au moins dix caractères.";
+        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
+    }
+    let hash = hash_password(&form.password)
+        .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
+    match state
+        .store
+        .create_user(&email, &name, role, Some(&hash))
+        .await
+    {
+        Ok(id) => {
+            state
+                .store
+                .audit(
+                    Some(who.user.id),
+                    None,
+                    "user_add",
+                    &format!("{email} ({}) #{id}", role.as_str()),
+                )
+                .await?;
+            Ok(Redirect::to("/redaction/comptes").into_response())
+        }
+        Err(StoreError::AlreadyExists(_)) => {
+            let error = "Un compte existe déjà avec cette adresse.";
+            page(&state, &who, StatusCode::CONFLICT, Some(error)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RoleChange {
+    csrf: String,
+    role: String,
+}
+
+pub(crate) async fn change_role(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<RoleChange>,
+) -> Result<Redirect, AppError> {
+    who.check_csrf(&form.csrf)?;
+    admin_only(&who)?;
+    let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest("Rôle inconnu."))?;
+    if id == who.user.id && role != Role::Admin {
+        return Err(AppError::Conflict(
+            "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into(),
+        ));
+    }
+    if !state.store.set_role(id, role).await? {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .audit(
+            Some(who.user.id),
+            None,
+            "user_role",
+            &format!("#{id} → {}", role.as_str()),
+        )
+        .await?;
+    Ok(Redirect::to("/redaction/comptes"))
+}
