@@ -12,6 +12,8 @@ pub enum RenderError {
     InvalidAlt { name: String, problem: String },
     #[error("image `{0}` is not in the media library")]
     UnknownImage(String),
+    #[error("could not write a feed")]
+    Feed(#[from] std::io::Error),
     #[error("cannot read theme folder {path}: {source}")]
     ThemeFolder {
         path: String,

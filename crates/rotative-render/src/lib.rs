@@ -5,6 +5,7 @@
 mod body;
 mod dates;
 mod error;
+mod feeds;
 mod jsonld;
 mod pages;
 mod sanitize;
@@ -13,6 +14,7 @@ mod views;
 
 pub use body::{FigureSource, StoredImage, figure_sources, render_body};
 pub use error::RenderError;
+pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages};
 pub use sanitize::clean as sanitize_html;
 pub use theme::{Asset, Theme};

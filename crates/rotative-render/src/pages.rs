@@ -10,7 +10,9 @@ use crate::{
     RenderError, Site, Theme,
     dates::DateView,
     jsonld, media_url,
-    views::{CardView, ImageView, LinkView, PageMeta, author_url, section_url, tag_url},
+    views::{
+        CardView, ImageView, LinkView, PageMeta, author_url, feed_links, section_url, tag_url,
+    },
 };
 
 #[derive(Serialize)]
@@ -273,6 +275,7 @@ impl<'a> Pages<'a> {
             canonical: Some(self.site.absolute(&page_url(pagination.page))),
             prev: pagination.previous().map(page_url),
             next: pagination.next().map(page_url),
+            feeds: feed_links(&format!("{} – {name}", self.site.name), &path),
         };
         self.theme.render(
             "listing.html",

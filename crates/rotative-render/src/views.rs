@@ -15,6 +15,8 @@ pub struct Site {
     pub base_url: String,
     pub description: String,
     pub time_zone: TimeZone,
+    /// Whether feeds carry whole stories (or only their standfirst).
+    pub feed_full_text: bool,
 }
 
 impl Site {
@@ -117,6 +119,30 @@ impl CardView {
     }
 }
 
+/// A `<link rel="alternate">` to one of a page's feeds.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub href: String,
+    pub media_type: &'static str,
+}
+
+/// The three feeds of a listing, for the head of its page.
+pub fn feed_links(title: &str, page_path: &str) -> Vec<FeedLink> {
+    [
+        ("Atom", "feed.atom", "application/atom+xml"),
+        ("RSS", "feed.rss", "application/rss+xml"),
+        ("JSON Feed", "feed.json", "application/feed+json"),
+    ]
+    .into_iter()
+    .map(|(format, file, media_type)| FeedLink {
+        title: format!("{title} ({format})"),
+        href: format!("{page_path}{file}"),
+        media_type,
+    })
+    .collect()
+}
+
 /// Head-of-page metadata shared by every page.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PageMeta {
@@ -125,4 +151,6 @@ pub struct PageMeta {
     pub canonical: Option<String>,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Feeds of this page's listing, besides the site's own.
+    pub feeds: Vec<FeedLink>,
 }

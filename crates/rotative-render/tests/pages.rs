@@ -20,6 +20,7 @@ fn site() -> Site {
         base_url: "https://journal.example".into(),
         description: "Un journal d'essai".into(),
         time_zone: TimeZone::get("Europe/Paris").unwrap(),
+        feed_full_text: true,
     }
 }
 

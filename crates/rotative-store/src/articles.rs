@@ -55,6 +55,14 @@ pub struct NewArticle {
     pub content: StoryContent,
 }
 
+/// A published story as feeds carry it: its summary, its body and when it last changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    pub summary: ArticleSummary,
+    pub body_html: String,
+    pub updated_at: Timestamp,
+}
+
 /// Which published stories a listing page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
@@ -271,6 +279,33 @@ impl Store {
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
         let rows = query.build().fetch_all(pool).await?;
         self.summaries(&rows).await
+    }
+
+    /// The newest published stories of a listing, with their bodies, for feeds.
+    #[tracing::instrument(skip(self))]
+    pub async fn published_feed_items(
+        &self,
+        listing: Listing,
+        limit: u32,
+    ) -> Result<Vec<FeedItem>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html, a.updated_at");
+        let mut query = published(&select, now_seconds(), listing);
+        query
+            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = query.build().fetch_all(pool).await?;
+        let summaries = self.summaries(&rows).await?;
+        rows.iter()
+            .zip(summaries)
+            .map(|(row, summary)| {
+                Ok(FeedItem {
+                    summary,
+                    body_html: row.try_get("body_html")?,
+                    updated_at: rows::timestamp(row.try_get("updated_at")?)?,
+                })
+            })
+            .collect()
     }
 
     /// How many published stories a listing has, for pagination.

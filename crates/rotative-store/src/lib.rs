@@ -17,7 +17,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use articles::{Listing, NewArticle, NewLeadImage, StoryContent};
+pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
 pub use error::StoreError;
 pub use media::{MediaRecord, NewMedia};
 pub use newsroom::{

@@ -3,13 +3,14 @@
 use axum::{
     Router,
     extract::{OriginalUri, Path, Query, State, rejection::QueryRejection},
-    response::{Html, Redirect},
+    http::header,
+    response::{Html, IntoResponse, Redirect, Response},
     routing::get,
 };
 use rotative_domain::{
     ArticlePath, ArticleSummary, ArticleUrlParts, PageNumber, Pagination, Slug, rank_related,
 };
-use rotative_render::{HomeSection, ListingKind};
+use rotative_render::{FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, render_feed};
 use rotative_store::Listing;
 use serde::Deserialize;
 
@@ -23,6 +24,18 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/corrections/", get(corrections))
+        .route(
+            "/feed.atom",
+            get(|state| site_feed(state, FeedFormat::Atom)),
+        )
+        .route("/feed.rss", get(|state| site_feed(state, FeedFormat::Rss)))
+        .route(
+            "/feed.json",
+            get(|state| site_feed(state, FeedFormat::Json)),
+        )
+        .route("/sujet/{slug}/{file}", get(tag_feed))
+        .route("/auteur/{slug}/{file}", get(author_feed))
+        .route("/{section}/{file}", get(section_feed))
         .route("/sujet/{slug}/", get(tag))
         .route("/sujet/{slug}", get(add_trailing_slash))
         .route("/auteur/{slug}/", get(author))
@@ -146,6 +159,107 @@ async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppE
         .collect();
     let nav = state.nav().await?;
     Ok(Html(state.pages(&nav).corrections(&entries)?))
+}
+
+/// Stories in a feed: enough for a reader who checks once a day.
+const FEED_LENGTH: u32 = 30;
+
+fn feed_format(file: &str) -> Result<FeedFormat, AppError> {
+    FeedFormat::from_file_name(file).ok_or(AppError::NotFound)
+}
+
+async fn feed_response(
+    state: &AppState,
+    format: FeedFormat,
+    channel: FeedChannel,
+    listing: Listing,
+) -> Result<Response, AppError> {
+    let items = state
+        .store
+        .published_feed_items(listing, FEED_LENGTH)
+        .await?;
+    let entries: Vec<FeedEntry<'_>> = items
+        .iter()
+        .map(|item| FeedEntry {
+            summary: &item.summary,
+            body_html: &item.body_html,
+            updated_at: item.updated_at,
+        })
+        .collect();
+    let body = render_feed(
+        &state.site,
+        format,
+        &channel,
+        &entries,
+        state.site.feed_full_text,
+    )?;
+    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
+}
+
+async fn site_feed(
+    State(state): State<AppState>,
+    format: FeedFormat,
+) -> Result<Response, AppError> {
+    let channel = FeedChannel {
+        title: state.site.name.clone(),
+        description: state.site.description.clone(),
+        page_path: "/".into(),
+    };
+    feed_response(&state, format, channel, Listing::Everything).await
+}
+
+async fn section_feed(
+    State(state): State<AppState>,
+    Path((section, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let format = feed_format(&file)?;
+    let (id, section) = state
+        .store
+        .section_by_slug(&slug(&section)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let channel = FeedChannel {
+        title: format!("{} – {}", state.site.name, section.name),
+        description: format!("Les articles de la rubrique {}", section.name),
+        page_path: format!("/{}/", section.slug),
+    };
+    feed_response(&state, format, channel, Listing::Section(id)).await
+}
+
+async fn tag_feed(
+    State(state): State<AppState>,
+    Path((tag, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let format = feed_format(&file)?;
+    let (id, tag) = state
+        .store
+        .tag_by_slug(&slug(&tag)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let channel = FeedChannel {
+        title: format!("{} – {}", state.site.name, tag.name),
+        description: format!("Les articles sur le sujet {}", tag.name),
+        page_path: format!("/sujet/{}/", tag.slug),
+    };
+    feed_response(&state, format, channel, Listing::Tag(id)).await
+}
+
+async fn author_feed(
+    State(state): State<AppState>,
+    Path((author, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let format = feed_format(&file)?;
+    let (id, author) = state
+        .store
+        .author_by_slug(&slug(&author)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let channel = FeedChannel {
+        title: format!("{} – {}", state.site.name, author.name),
+        description: format!("Les articles de {}", author.name),
+        page_path: format!("/auteur/{}/", author.slug),
+    };
+    feed_response(&state, format, channel, Listing::Author(id)).await
 }
 
 /// Stories sharing the most tags, then the section, then the newest; never the story itself.

@@ -13,6 +13,8 @@ pub struct SiteSettings {
     pub base_url: Option<String>,
     pub time_zone: String,
     pub page_size: u32,
+    /// Whether feeds carry whole stories, or only their standfirst.
+    pub feed_full_text: bool,
 }
 
 impl Default for SiteSettings {
@@ -23,6 +25,7 @@ impl Default for SiteSettings {
             base_url: None,
             time_zone: "Europe/Paris".into(),
             page_size: 10,
+            feed_full_text: true,
         }
     }
 }

@@ -75,6 +75,7 @@ impl OpenSite {
             base_url: base_url.trim_end_matches('/').to_owned(),
             description: self.settings.description.clone(),
             time_zone: self.time_zone.clone(),
+            feed_full_text: self.settings.feed_full_text,
         }
     }
 

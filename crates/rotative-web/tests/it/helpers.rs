@@ -69,6 +69,7 @@ impl TestSite {
             base_url: "https://journal.example".into(),
             description: "Journal d'essai".into(),
             time_zone,
+            feed_full_text: true,
         };
         let state = AppState::new(Services {
             store,

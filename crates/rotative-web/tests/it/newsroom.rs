@@ -321,6 +321,29 @@ async fn journalist_writes_editor_publishes_reader_reads() {
             .body
             .contains("Le nom de la brigade était erroné.")
     );
+    let modified = corrected
+        .split("\"dateModified\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(corrected.contains(&format!(
+        "<meta property=\"article:modified_time\" content=\"{modified}\">"
+    )));
+    let feed: serde_json::Value = serde_json::from_str(&site.get("/feed.json").await.body).unwrap();
+    let entry = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["url"].as_str().unwrap().ends_with(&public))
+        .unwrap();
+    assert_eq!(
+        entry["date_modified"],
+        modified.as_str(),
+        "the feed entry is updated too"
+    );
 
     assert_eq!(
         act(&site, &chef, &story, "unpublish", "").await,

@@ -216,3 +216,46 @@ fn every_newsroom_page_passes_axe() {
         String::from_utf8_lossy(&sign_in.stdout)
     );
 }
+
+#[test]
+fn feeds_pass_the_w3c_feed_validator() {
+    let Some(python) = validator("ROTATIVE_FEED_PYTHON") else {
+        return;
+    };
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/tools/feedvalidator/src");
+    assert!(
+        tools.join("demo.py").exists(),
+        "the W3C feed validator must be at {}",
+        tools.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = demo_site(&dir.path().join("site"));
+    for path in [
+        "/feed.atom",
+        "/feed.rss",
+        "/monde/feed.atom",
+        "/sujet/belarus/feed.rss",
+        "/auteur/claire-dubois/feed.atom",
+    ] {
+        let feed = server.get(path);
+        assert_eq!(feed.status, 200, "{path}");
+        let file = dir
+            .path()
+            .join(path.trim_start_matches('/').replace('/', "-"));
+        std::fs::write(&file, feed.body).unwrap();
+        let output = Command::new(&python)
+            .current_dir(&tools)
+            .arg("demo.py")
+            .arg(&file)
+            .arg("A")
+            .output()
+            .expect("python runs the feed validator");
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && report.contains("No errors or warnings"),
+            "{path}: {report}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
