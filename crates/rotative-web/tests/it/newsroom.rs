@@ -297,13 +297,26 @@ async fn journalist_writes_editor_publishes_reader_reads() {
         StatusCode::FORBIDDEN
     );
 
-    // A correction shows on the story and on the corrections page, and moves the updated date.
-    let token = csrf(&site, &chef).await;
+    correct_publicly(&site, &chef, &story, &public).await;
+
+    assert_eq!(
+        act(&site, &chef, &story, "unpublish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let gone = site.get(&public).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(gone.body.contains("Article retiré"));
+}
+
+/// A correction shows on the story and on the corrections page, and moves the updated date of
+/// the page, of its JSON-LD and of its feed entry.
+async fn correct_publicly(site: &TestSite, chef: &str, story: &str, public: &str) {
+    let token = csrf(site, chef).await;
     let note = site
         .request(
             "POST",
             &format!("{story}/corrections"),
-            Some(&chef),
+            Some(chef),
             Some(&[
                 ("csrf", &token),
                 ("kind", "correction"),
@@ -312,7 +325,7 @@ async fn journalist_writes_editor_publishes_reader_reads() {
         )
         .await;
     assert_eq!(note.status, StatusCode::SEE_OTHER);
-    let corrected = site.get(&public).await.body;
+    let corrected = site.get(public).await.body;
     assert!(corrected.contains("Le nom de la brigade était erroné."));
     assert!(corrected.contains("Mis à jour le"));
     assert!(
@@ -337,21 +350,13 @@ async fn journalist_writes_editor_publishes_reader_reads() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|item| item["url"].as_str().unwrap().ends_with(&public))
+        .find(|item| item["url"].as_str().unwrap().ends_with(public))
         .unwrap();
     assert_eq!(
         entry["date_modified"],
         modified.as_str(),
         "the feed entry is updated too"
     );
-
-    assert_eq!(
-        act(&site, &chef, &story, "unpublish", "").await,
-        StatusCode::SEE_OTHER
-    );
-    let gone = site.get(&public).await;
-    assert_eq!(gone.status, StatusCode::GONE);
-    assert!(gone.body.contains("Article retiré"));
 }
 
 #[tokio::test]
