@@ -7,7 +7,7 @@ use rotative_domain::{
 use serde::Serialize;
 
 use crate::{
-    RenderError, Site, Theme,
+    FeedChannel, RenderError, Site, Theme,
     dates::DateView,
     jsonld, media_url,
     views::{
@@ -55,6 +55,29 @@ pub enum ListingKind<'a> {
 }
 
 impl ListingKind<'_> {
+    /// The feeds of this listing, named like its page.
+    pub fn feed_channel(self, site_name: &str) -> FeedChannel {
+        let (name, description) = match self {
+            Self::Section(section) => (
+                section.name.as_ref(),
+                format!("Les articles de la rubrique {}", section.name),
+            ),
+            Self::Tag(tag) => (
+                tag.name.as_ref(),
+                format!("Les articles sur le sujet {}", tag.name),
+            ),
+            Self::Author(author) => (
+                author.name.as_ref(),
+                format!("Les articles de {}", author.name),
+            ),
+        };
+        FeedChannel {
+            title: format!("{site_name} – {name}"),
+            description,
+            page_path: self.path(),
+        }
+    }
+
     fn path(self) -> String {
         match self {
             Self::Section(section) => section_url(section),

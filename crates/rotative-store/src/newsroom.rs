@@ -10,6 +10,7 @@ use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{
     Db, Store, StoreError, StoryContent, media::record_media, now_seconds, rows, taxonomy,
+    users::insert_audit,
 };
 
 /// Ids that a story's content points at, created in the same transaction when new.
@@ -375,14 +376,7 @@ impl Store {
             == 1;
         if moved {
             let (user_id, action, detail) = audit;
-            sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(user_id)
-                .bind(id)
-                .bind(action)
-                .bind(detail)
-                .bind(now_seconds())
-                .execute(&mut *tx)
-                .await?;
+            insert_audit(&mut tx, user_id, Some(id), action, detail).await?;
         }
         tx.commit().await?;
         Ok(moved)
@@ -516,13 +510,14 @@ impl Store {
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, 'correct', $3, $4)")
-            .bind(user_id)
-            .bind(article_id)
-            .bind(kind.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        insert_audit(
+            &mut tx,
+            Some(user_id),
+            Some(article_id),
+            "correct",
+            kind.as_str(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Newsroom accounts, their sessions, sign-in throttling and the audit log.
 
 use rotative_domain::{Email, Name, Role};
-use sqlx::{Row, sqlite::SqliteRow};
+use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{Db, Store, StoreError, now_seconds};
 
@@ -48,6 +48,25 @@ fn user(row: &SqliteRow) -> Result<User, StoreError> {
         role: Role::parse(&role).map_err(|e| StoreError::corrupt("role", e))?,
         password_hash: row.try_get("password_hash")?,
     })
+}
+
+/// One audit line, inside whatever transaction the action itself runs in.
+pub(crate) async fn insert_audit(
+    conn: &mut SqliteConnection,
+    user_id: Option<i64>,
+    article_id: Option<i64>,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(article_id)
+        .bind(action)
+        .bind(detail)
+        .bind(now_seconds())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -246,15 +265,14 @@ impl Store {
         detail: &str,
     ) -> Result<(), StoreError> {
         let Db::Sqlite(pool) = &self.db;
-        sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(user_id)
-            .bind(article_id)
-            .bind(action)
-            .bind(detail)
-            .bind(now_seconds())
-            .execute(pool)
-            .await?;
-        Ok(())
+        insert_audit(
+            &mut *pool.acquire().await?,
+            user_id,
+            article_id,
+            action,
+            detail,
+        )
+        .await
     }
 
     /// The newest audit entries, optionally for one story.

@@ -8,7 +8,8 @@ use axum::{
     routing::get,
 };
 use rotative_domain::{
-    ArticlePath, ArticleSummary, ArticleUrlParts, PageNumber, Pagination, Slug, rank_related,
+    ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination, Section, Slug,
+    Tag, rank_related,
 };
 use rotative_render::{FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, render_feed};
 use rotative_store::Listing;
@@ -208,60 +209,6 @@ async fn site_feed(
     feed_response(&state, format, channel, Listing::Everything).await
 }
 
-async fn section_feed(
-    State(state): State<AppState>,
-    Path((section, file)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let format = feed_format(&file)?;
-    let (id, section) = state
-        .store
-        .section_by_slug(&slug(&section)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let channel = FeedChannel {
-        title: format!("{} – {}", state.site.name, section.name),
-        description: format!("Les articles de la rubrique {}", section.name),
-        page_path: format!("/{}/", section.slug),
-    };
-    feed_response(&state, format, channel, Listing::Section(id)).await
-}
-
-async fn tag_feed(
-    State(state): State<AppState>,
-    Path((tag, file)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let format = feed_format(&file)?;
-    let (id, tag) = state
-        .store
-        .tag_by_slug(&slug(&tag)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let channel = FeedChannel {
-        title: format!("{} – {}", state.site.name, tag.name),
-        description: format!("Les articles sur le sujet {}", tag.name),
-        page_path: format!("/sujet/{}/", tag.slug),
-    };
-    feed_response(&state, format, channel, Listing::Tag(id)).await
-}
-
-async fn author_feed(
-    State(state): State<AppState>,
-    Path((author, file)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let format = feed_format(&file)?;
-    let (id, author) = state
-        .store
-        .author_by_slug(&slug(&author)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let channel = FeedChannel {
-        title: format!("{} – {}", state.site.name, author.name),
-        description: format!("Les articles de {}", author.name),
-        page_path: format!("/auteur/{}/", author.slug),
-    };
-    feed_response(&state, format, channel, Listing::Author(id)).await
-}
-
 /// Stories sharing the most tags, then the section, then the newest; never the story itself.
 async fn related(state: &AppState, id: i64) -> Result<Vec<ArticleSummary>, AppError> {
     let Some((article, candidates)) = state.store.related_candidates(id).await? else {
@@ -271,12 +218,65 @@ async fn related(state: &AppState, id: i64) -> Result<Vec<ArticleSummary>, AppEr
     Ok(state.store.published_summaries_by_ids(&ids).await?)
 }
 
-async fn listing(
+/// The three kinds of listing readers reach by a slug.
+#[derive(Clone, Copy)]
+enum ListingRoute {
+    Section,
+    Tag,
+    Author,
+}
+
+/// A listing found by its slug, owning what its page and feeds show.
+enum Found {
+    Section(Section),
+    Tag(Tag),
+    Author(Author),
+}
+
+impl Found {
+    fn kind(&self) -> ListingKind<'_> {
+        match self {
+            Self::Section(section) => ListingKind::Section(section),
+            Self::Tag(tag) => ListingKind::Tag(tag),
+            Self::Author(author) => ListingKind::Author(author),
+        }
+    }
+}
+
+async fn find(
     state: &AppState,
-    kind: ListingKind<'_>,
-    listing: Listing,
-    page: PageNumber,
+    route: ListingRoute,
+    value: &str,
+) -> Result<(Listing, Found), AppError> {
+    let slug = slug(value)?;
+    let found = match route {
+        ListingRoute::Section => state
+            .store
+            .section_by_slug(&slug)
+            .await?
+            .map(|(id, section)| (Listing::Section(id), Found::Section(section))),
+        ListingRoute::Tag => state
+            .store
+            .tag_by_slug(&slug)
+            .await?
+            .map(|(id, tag)| (Listing::Tag(id), Found::Tag(tag))),
+        ListingRoute::Author => state
+            .store
+            .author_by_slug(&slug)
+            .await?
+            .map(|(id, author)| (Listing::Author(id), Found::Author(author))),
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+async fn listing_page(
+    state: &AppState,
+    route: ListingRoute,
+    value: &str,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
+    let page = page_number(query)?;
+    let (listing, found) = find(state, route, value).await?;
     let total = state.store.count_published(listing).await?;
     let pagination = Pagination::new(page, state.page_size, total);
     if pagination.is_out_of_range() {
@@ -288,10 +288,27 @@ async fn listing(
         .await?;
     let nav = state.nav().await?;
     Ok(Html(state.pages(&nav).listing(
-        kind,
+        found.kind(),
         &stories,
         &pagination,
     )?))
+}
+
+async fn listing_feed(
+    state: &AppState,
+    route: ListingRoute,
+    value: &str,
+    file: &str,
+) -> Result<Response, AppError> {
+    let format = feed_format(file)?;
+    let (listing, found) = find(state, route, value).await?;
+    feed_response(
+        state,
+        format,
+        found.kind().feed_channel(&state.site.name),
+        listing,
+    )
+    .await
 }
 
 async fn section(
@@ -299,19 +316,7 @@ async fn section(
     Path(section): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let page = page_number(query)?;
-    let (id, section) = state
-        .store
-        .section_by_slug(&slug(&section)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    listing(
-        &state,
-        ListingKind::Section(&section),
-        Listing::Section(id),
-        page,
-    )
-    .await
+    listing_page(&state, ListingRoute::Section, &section, query).await
 }
 
 async fn tag(
@@ -319,13 +324,7 @@ async fn tag(
     Path(tag): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let page = page_number(query)?;
-    let (id, tag) = state
-        .store
-        .tag_by_slug(&slug(&tag)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    listing(&state, ListingKind::Tag(&tag), Listing::Tag(id), page).await
+    listing_page(&state, ListingRoute::Tag, &tag, query).await
 }
 
 async fn author(
@@ -333,17 +332,26 @@ async fn author(
     Path(author): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let page = page_number(query)?;
-    let (id, author) = state
-        .store
-        .author_by_slug(&slug(&author)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    listing(
-        &state,
-        ListingKind::Author(&author),
-        Listing::Author(id),
-        page,
-    )
-    .await
+    listing_page(&state, ListingRoute::Author, &author, query).await
+}
+
+async fn section_feed(
+    State(state): State<AppState>,
+    Path((section, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    listing_feed(&state, ListingRoute::Section, &section, &file).await
+}
+
+async fn tag_feed(
+    State(state): State<AppState>,
+    Path((tag, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    listing_feed(&state, ListingRoute::Tag, &tag, &file).await
+}
+
+async fn author_feed(
+    State(state): State<AppState>,
+    Path((author, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    listing_feed(&state, ListingRoute::Author, &author, &file).await
 }

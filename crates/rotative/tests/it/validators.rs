@@ -84,12 +84,19 @@ fn every_page_type_passes_axe() {
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    let output = Command::new("node")
-        .arg(&script)
-        .args(&urls)
-        .output()
-        .expect("node runs axe-core");
-    let report = String::from_utf8_lossy(&output.stdout);
+    run_axe(&script, None, &urls);
+}
+
+/// Runs axe-core (WCAG 2.2 A and AA) on every URL, optionally with a cookie; fails on any
+/// violation and returns the report (one JSON line a page).
+fn run_axe(script: &std::path::Path, cookie: Option<&str>, urls: &[String]) -> String {
+    let mut command = Command::new("node");
+    command.arg(script);
+    if let Some(cookie) = cookie {
+        command.args(["--cookie", cookie]);
+    }
+    let output = command.args(urls).output().expect("node runs axe-core");
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "axe-core found WCAG 2.2 AA violations (or could not run):\n{report}\n{}",
@@ -100,6 +107,7 @@ fn every_page_type_passes_axe() {
         urls.len(),
         "every page was checked: {report}"
     );
+    report
 }
 
 /// Signs in over HTTP as a browser would and returns the session cookie's value.
@@ -183,37 +191,16 @@ fn every_newsroom_page_passes_axe() {
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    let output = Command::new("node")
-        .arg(&script)
-        .args(["--cookie", &format!("rotative_session={session}")])
-        .args(&urls)
-        .output()
-        .expect("node runs axe-core");
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = run_axe(&script, Some(&format!("rotative_session={session}")), &urls);
     assert!(
-        output.status.success(),
-        "axe-core found WCAG 2.2 AA violations in the newsroom (or could not run):\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        report.lines().count(),
-        urls.len(),
-        "every page was checked: {report}"
-    );
-    assert!(
-        !report.contains("Connexion à la rédaction"),
-        "pages were checked signed in"
+        !report.contains("\"title\":\"Connexion"),
+        "pages were checked signed in: {report}"
     );
     // The sign-in page itself, signed out.
-    let sign_in = Command::new("node")
-        .arg(&script)
-        .arg(format!("{}/redaction/connexion", server.base))
-        .output()
-        .unwrap();
-    assert!(
-        sign_in.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sign_in.stdout)
+    run_axe(
+        &script,
+        None,
+        &[format!("{}/redaction/connexion", server.base)],
     );
 }
 
