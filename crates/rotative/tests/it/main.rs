@@ -9,6 +9,7 @@
 mod helpers;
 mod import_story;
 mod newsroom_browser;
+mod scheduling;
 mod seed;
 mod serve;
 mod validators;
