@@ -170,3 +170,48 @@ pub fn add_user(data: &Path, email: &str, name: &str, role: &str, password: &str
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Signs in to the newsroom over HTTP as a browser would; returns the session cookie
+/// (`rotative_session=…`).
+pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut form = agent
+        .get(&format!("{}/redaction/connexion", server.base))
+        .call()
+        .unwrap();
+    let form_cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = form.body_mut().read_to_string().unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"")
+        .unwrap()
+        .to_owned();
+    let signed_in = agent
+        .post(&format!("{}/redaction/connexion", server.base))
+        .header("cookie", &form_cookie)
+        .send_form([
+            ("email", email),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+        ])
+        .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie");
+    cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}

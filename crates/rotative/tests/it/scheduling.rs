@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::helpers::{Server, add_user, between};
+use crate::helpers::{Server, add_user, between, sign_in_over_http};
 
 const PASSWORD: &str = "mot de passe de test";
 
@@ -17,39 +17,9 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Signs in through the form; returns the session cookie and the session's CSRF token.
+/// Signs in; returns the session cookie and the session's CSRF token.
 fn sign_in(server: &Server) -> (String, String) {
-    let mut form = agent()
-        .get(&format!("{}/redaction/connexion", server.base))
-        .call()
-        .unwrap();
-    let form_cookie = form.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let html = form.body_mut().read_to_string().unwrap();
-    let token = between(&html, "name=\"csrf\" value=\"", "\"")
-        .unwrap()
-        .to_owned();
-    let signed_in = agent()
-        .post(&format!("{}/redaction/connexion", server.base))
-        .header("cookie", &form_cookie)
-        .send_form([
-            ("email", "chef@exemple.fr"),
-            ("password", PASSWORD),
-            ("csrf", token.as_str()),
-        ])
-        .unwrap();
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = sign_in_over_http(server, "chef@exemple.fr", PASSWORD);
     let mut dashboard = agent()
         .get(&format!("{}/redaction/", server.base))
         .header("cookie", &cookie)

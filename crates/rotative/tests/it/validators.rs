@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::helpers::{Server, between, tool as validator};
+use crate::helpers::{Server, between, sign_in_over_http, tool as validator};
 
 /// A demo site with small listing pages, so pagination is on the pages checked.
 fn demo_site(dir: &std::path::Path) -> (Server, Vec<String>) {
@@ -110,56 +110,6 @@ fn run_axe(script: &std::path::Path, cookie: Option<&str>, urls: &[String]) -> S
     report
 }
 
-/// Signs in over HTTP as a browser would and returns the session cookie's value.
-fn newsroom_session(server: &Server, email: &str, password: &str) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
-    let mut form = agent
-        .get(&format!("{}/redaction/connexion", server.base))
-        .call()
-        .unwrap();
-    let sign_in_cookie = form
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let html = form.body_mut().read_to_string().unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"")
-        .unwrap()
-        .to_owned();
-    let response = agent
-        .post(&format!("{}/redaction/connexion", server.base))
-        .header("cookie", &sign_in_cookie)
-        .send_form([
-            ("email", email),
-            ("password", password),
-            ("csrf", csrf.as_str()),
-        ])
-        .unwrap();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .expect("a session cookie")
-        .to_str()
-        .unwrap();
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_owned()
-}
-
 #[test]
 fn every_newsroom_page_passes_axe() {
     let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
@@ -175,7 +125,7 @@ fn every_newsroom_page_passes_axe() {
         "mot de passe de test",
     );
     let server = Server::start(&data, &[]);
-    let session = newsroom_session(&server, "chef@exemple.fr", "mot de passe de test");
+    let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de test");
     let paths = [
         "/redaction/",
         "/redaction/?etat=published",
@@ -191,7 +141,7 @@ fn every_newsroom_page_passes_axe() {
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    let report = run_axe(&script, Some(&format!("rotative_session={session}")), &urls);
+    let report = run_axe(&script, Some(&cookie), &urls);
     assert!(
         !report.contains("\"title\":\"Connexion"),
         "pages were checked signed in: {report}"
