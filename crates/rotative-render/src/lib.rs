@@ -9,6 +9,7 @@ mod feeds;
 mod jsonld;
 mod pages;
 mod sanitize;
+mod sitemaps;
 mod theme;
 mod views;
 
@@ -17,6 +18,9 @@ pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages};
 pub use sanitize::clean as sanitize_html;
+pub use sitemaps::{
+    SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
+};
 pub use theme::{Asset, Theme};
 pub use views::Site;
 

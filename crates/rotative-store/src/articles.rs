@@ -308,6 +308,50 @@ impl Store {
             .collect()
     }
 
+    /// Addresses of published stories with their last change, oldest first, for sitemaps.
+    pub async fn published_paths(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<(ArticlePath, Timestamp)>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = published(
+            "SELECT a.path, a.updated_at",
+            now_seconds(),
+            Listing::Everything,
+        );
+        query
+            .push(" ORDER BY a.published_at, a.id LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(pool).await?;
+        rows.into_iter()
+            .map(|(path, at)| Ok((ArticlePath::from_stored(path), rows::timestamp(at)?)))
+            .collect()
+    }
+
+    /// Stories published since `since`, newest first (the news sitemap's two days).
+    pub async fn published_since(
+        &self,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut query = published(
+            &format!("SELECT {SUMMARY_COLUMNS}"),
+            now_seconds(),
+            Listing::Everything,
+        );
+        query
+            .push(" AND a.published_at >= ")
+            .push_bind(since.as_second())
+            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = query.build().fetch_all(pool).await?;
+        self.summaries(&rows).await
+    }
+
     /// How many published stories a listing has, for pagination.
     pub async fn count_published(&self, listing: Listing) -> Result<u64, StoreError> {
         let Db::Sqlite(pool) = &self.db;

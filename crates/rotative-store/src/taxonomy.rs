@@ -128,6 +128,29 @@ impl Store {
         .transpose()
     }
 
+    /// Slugs of tags and authors that have a published story: the listing pages worth indexing.
+    pub async fn listed_tags_and_authors(&self) -> Result<(Vec<Slug>, Vec<Slug>), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let tags: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id
+             JOIN articles a ON a.id = at.article_id WHERE a.status = 'published' ORDER BY t.slug",
+        )
+        .fetch_all(pool)
+        .await?;
+        let authors: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT au.slug FROM authors au JOIN article_authors aa ON aa.author_id = au.id
+             JOIN articles a ON a.id = aa.article_id WHERE a.status = 'published' ORDER BY au.slug",
+        )
+        .fetch_all(pool)
+        .await?;
+        let slugs = |list: Vec<String>| {
+            list.iter()
+                .map(|s| rows::slug(s))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok((slugs(tags)?, slugs(authors)?))
+    }
+
     /// Tag names, most used first, to suggest while writing.
     pub async fn tag_names(&self, limit: u32) -> Result<Vec<String>, StoreError> {
         let Db::Sqlite(pool) = &self.db;

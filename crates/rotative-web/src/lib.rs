@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod auth;
+mod crawlers;
 mod error;
 mod health;
 mod newsroom;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(assets::router())
+        .merge(crawlers::router())
         .merge(newsroom::router())
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })

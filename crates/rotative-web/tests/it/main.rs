@@ -6,6 +6,7 @@
     reason = "test fixtures fail loudly"
 )]
 
+mod crawlers;
 mod feeds;
 mod helpers;
 mod newsroom;

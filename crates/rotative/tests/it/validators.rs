@@ -196,3 +196,43 @@ fn feeds_pass_the_w3c_feed_validator() {
         );
     }
 }
+
+#[test]
+fn sitemaps_match_the_sitemaps_org_schemas() {
+    let Some(xmllint) = validator("ROTATIVE_XMLLINT") else {
+        return;
+    };
+    let schemas =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/xsd");
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = demo_site(&dir.path().join("site"));
+    for (path, schema) in [
+        ("/sitemap.xml", "siteindex.xsd"),
+        ("/sitemaps/pages.xml", "sitemap.xsd"),
+        ("/sitemaps/articles-1.xml", "sitemap.xsd"),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        let file = dir
+            .path()
+            .join(path.trim_start_matches('/').replace('/', "-"));
+        std::fs::write(&file, response.body).unwrap();
+        let output = Command::new(&xmllint)
+            .arg("--noout")
+            .arg("--schema")
+            .arg(schemas.join(schema))
+            .arg(&file)
+            .output()
+            .expect("xmllint runs");
+        assert!(
+            output.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let news = server.get("/news-sitemap.xml").body;
+    assert!(
+        news.matches("<news:news>").count() >= 6,
+        "the demo's stories of the last two days"
+    );
+}

@@ -1,0 +1,118 @@
+//! What search engines fetch: `robots.txt`, the sitemap index, its sitemaps, the news sitemap.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use jiff::{SignedDuration, Timestamp};
+use rotative_render::{
+    SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
+};
+use rotative_store::Listing;
+
+use crate::{AppError, AppState};
+
+const XML: &str = "application/xml; charset=utf-8";
+/// Google News reads the stories of the last two days, a thousand at most.
+const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
+const NEWS_MAX: u32 = 1000;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(index))
+        .route("/sitemaps/{file}", get(one_sitemap))
+        .route("/news-sitemap.xml", get(news))
+}
+
+fn xml(body: String) -> Response {
+    ([(header::CONTENT_TYPE, XML)], body).into_response()
+}
+
+async fn robots(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        robots_txt(&state.site),
+    )
+        .into_response()
+}
+
+fn entry(path: String) -> SitemapEntry {
+    SitemapEntry {
+        path,
+        last_modified: None,
+    }
+}
+
+/// The index: the listing pages' sitemap, then one sitemap per 50,000 stories.
+async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
+    let stories = state.store.count_published(Listing::Everything).await?;
+    let chunks = stories.div_ceil(u64::from(SITEMAP_MAX_URLS)).max(1);
+    let mut sitemaps = vec![entry("/sitemaps/pages.xml".into())];
+    sitemaps.extend((1..=chunks).map(|n| entry(format!("/sitemaps/articles-{n}.xml"))));
+    Ok(xml(sitemap_index(&state.site, &sitemaps)?))
+}
+
+async fn one_sitemap(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    if file == "pages.xml" {
+        return pages(&state).await;
+    }
+    let chunk: u64 = file
+        .strip_prefix("articles-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 1)
+        .ok_or(AppError::NotFound)?;
+    let offset = (chunk - 1) * u64::from(SITEMAP_MAX_URLS);
+    let paths = state
+        .store
+        .published_paths(offset, SITEMAP_MAX_URLS)
+        .await?;
+    if paths.is_empty() && chunk > 1 {
+        return Err(AppError::NotFound);
+    }
+    let urls: Vec<SitemapEntry> = paths
+        .into_iter()
+        .map(|(path, at)| SitemapEntry {
+            path: path.to_string(),
+            last_modified: Some(at),
+        })
+        .collect();
+    Ok(xml(sitemap(&state.site, &urls)?))
+}
+
+/// Home, sections, subjects and authors with published stories, corrections.
+async fn pages(state: &AppState) -> Result<Response, AppError> {
+    let mut urls = vec![entry("/".into()), entry("/corrections/".into())];
+    urls.extend(
+        state
+            .store
+            .sections()
+            .await?
+            .into_iter()
+            .map(|(_, s)| entry(format!("/{}/", s.slug))),
+    );
+    let (tags, authors) = state.store.listed_tags_and_authors().await?;
+    urls.extend(
+        tags.into_iter()
+            .map(|slug| entry(format!("/sujet/{slug}/"))),
+    );
+    urls.extend(
+        authors
+            .into_iter()
+            .map(|slug| entry(format!("/auteur/{slug}/"))),
+    );
+    Ok(xml(sitemap(&state.site, &urls)?))
+}
+
+async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
+    let since = Timestamp::now() - NEWS_WINDOW;
+    let stories = state.store.published_since(since, NEWS_MAX).await?;
+    Ok(xml(news_sitemap(&state.site, &stories)?))
+}
