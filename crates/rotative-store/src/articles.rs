@@ -262,6 +262,23 @@ impl Store {
         }))
     }
 
+    /// The story with this id, if readers may see it now.
+    pub async fn published_article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let path: Option<Option<String>> =
+            sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+        match path.flatten() {
+            Some(path) => {
+                self.published_article(&ArticlePath::from_stored(path))
+                    .await
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Published stories of a listing, newest first.
     #[tracing::instrument(skip(self))]
     pub async fn published_summaries(

@@ -3,6 +3,7 @@
 //! Never: HTTP, rendering, file storage; callers never see SQL or a back end's types.
 
 mod articles;
+mod changes;
 mod error;
 mod media;
 mod newsroom;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
 };
 
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
+pub use changes::Change;
 pub use error::StoreError;
 pub use media::{MediaRecord, NewMedia};
 pub use newsroom::{

@@ -1,0 +1,241 @@
+//! The index itself: schema, opening, following the change log, rebuilding.
+
+use std::{path::Path, sync::Mutex};
+
+use rotative_domain::Article;
+use rotative_store::{Store, StoreError};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    directory::MmapDirectory,
+    schema::{
+        FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+        TextOptions,
+    },
+};
+use thiserror::Error;
+
+use crate::analysis::{FRENCH, french, html_to_text};
+
+#[derive(Debug, Error)]
+pub enum SearchError {
+    #[error("search index error")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("cannot open the search index folder")]
+    Folder(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the search index is in use by a crashed writer")]
+    Poisoned,
+}
+
+/// Changes applied per batch while catching up; each batch is one commit.
+const BATCH: u32 = 500;
+/// Memory the writer may use before it flushes a segment.
+const WRITER_MEMORY: usize = 50_000_000;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub headline: Field,
+    pub standfirst: Field,
+    pub body: Field,
+    pub tags: Field,
+    pub authors: Field,
+    pub section: Field,
+    pub section_name: Field,
+    pub published_at: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(FRENCH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let fields = Fields {
+        id: builder.add_u64_field("id", INDEXED | STORED | FAST),
+        path: builder.add_text_field("path", STORED),
+        headline: builder.add_text_field("headline", text(true)),
+        standfirst: builder.add_text_field("standfirst", text(true)),
+        body: builder.add_text_field("body", text(true)),
+        tags: builder.add_text_field("tags", text(false)),
+        authors: builder.add_text_field("authors", text(false)),
+        section: builder.add_text_field("section", STRING | STORED),
+        section_name: builder.add_text_field("section_name", STORED),
+        published_at: builder.add_i64_field("published_at", INDEXED | STORED | FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// The search index of one instance: rebuilt from the database whenever needed.
+pub struct SearchIndex {
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `folder`, creating it if needed. An index written with another schema
+    /// (an older version) is discarded: it is only a cache.
+    pub fn open(folder: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(folder).map_err(|e| SearchError::Index(e.into()))?;
+        let (schema, fields) = schema();
+        let directory = MmapDirectory::open(folder)?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            Err(error) => {
+                tracing::warn!(%error, "search index unreadable or outdated: rebuilding it");
+                std::fs::remove_dir_all(folder).map_err(|e| SearchError::Index(e.into()))?;
+                std::fs::create_dir_all(folder).map_err(|e| SearchError::Index(e.into()))?;
+                Index::create_in_dir(folder, schema)?
+            }
+        };
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory, for tests and throwaway runs.
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        index.tokenizers().register(FRENCH, french());
+        let writer = index.writer(WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// Where in the change log this index stands (the payload of its last commit).
+    fn position(&self) -> Result<i64, SearchError> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default())
+    }
+
+    fn document(&self, article: &Article) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.id, u64::try_from(article.id).unwrap_or_default());
+        doc.add_text(f.path, article.path.as_ref());
+        doc.add_text(f.headline, article.headline.as_ref());
+        if let Some(standfirst) = &article.standfirst {
+            doc.add_text(f.standfirst, standfirst.as_ref());
+        }
+        doc.add_text(f.body, html_to_text(&article.body_html));
+        for tag in &article.tags {
+            doc.add_text(f.tags, tag.name.as_ref());
+        }
+        for author in &article.authors {
+            doc.add_text(f.authors, author.name.as_ref());
+        }
+        doc.add_text(f.section, article.section.slug.as_ref());
+        doc.add_text(f.section_name, article.section.name.as_ref());
+        doc.add_i64(
+            f.published_at,
+            article.published_at.map_or(0, jiff::Timestamp::as_second),
+        );
+        doc
+    }
+
+    /// Applies the change log since this index's last commit: each changed story is removed and,
+    /// if readers may see it now, added again. Returns how many changes were applied.
+    #[tracing::instrument(skip_all)]
+    pub async fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
+        let mut applied = 0;
+        loop {
+            let position = self.position()?;
+            let changes = store.changes_since(position, BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let mut ids: Vec<i64> = changes.iter().map(|c| c.article_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut articles = Vec::with_capacity(ids.len());
+            for id in &ids {
+                articles.push((*id, store.published_article_by_id(*id).await?));
+            }
+            self.apply(&articles, last)?;
+            applied += changes.len();
+        }
+        if applied > 0 {
+            self.reader.reload()?;
+        }
+        Ok(applied)
+    }
+
+    fn apply(&self, articles: &[(i64, Option<Article>)], position: i64) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for (id, article) in articles {
+            writer.delete_term(Term::from_field_u64(
+                self.fields.id,
+                u64::try_from(*id).unwrap_or_default(),
+            ));
+            if let Some(article) = article {
+                writer.add_document(self.document(article))?;
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&position.to_string());
+        commit.commit()?;
+        Ok(())
+    }
+
+    /// Rebuilds the whole index from the database, reporting progress as (done, total).
+    pub async fn rebuild(
+        &self,
+        store: &Store,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<u64, SearchError> {
+        let position = store.last_change().await?;
+        let total = store.count_articles().await?;
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+            writer.delete_all_documents()?;
+        }
+        let mut done = 0;
+        let mut after = 0;
+        loop {
+            let ids = store.article_ids(after, BATCH).await?;
+            let Some(last) = ids.last().copied() else {
+                break;
+            };
+            let mut articles = Vec::with_capacity(ids.len());
+            for id in &ids {
+                articles.push((*id, store.published_article_by_id(*id).await?));
+            }
+            // Commits carry the log position read before the rebuild: changes made meanwhile
+            // are applied by the next catch-up.
+            self.apply(&articles, position)?;
+            done += u64::try_from(ids.len()).unwrap_or_default();
+            progress(done, total);
+            after = last;
+        }
+        if done == 0 {
+            self.apply(&[], position)?;
+        }
+        self.reader.reload()?;
+        Ok(done)
+    }
+}

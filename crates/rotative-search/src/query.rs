@@ -1,0 +1,168 @@
+//! Searching: any text a reader types (quotes make a phrase; everything else is words), narrowed
+//! by section and dates, ranked by relevance with a gentle boost for recent stories.
+
+use std::ops::Bound;
+
+use jiff::Timestamp;
+use rotative_domain::Slug;
+use tantivy::{
+    DocAddress, Score, SegmentReader, TantivyDocument, Term,
+    collector::{Count, TopDocs},
+    query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
+    schema::{IndexRecordOption, Value},
+    snippet::SnippetGenerator,
+};
+
+use crate::{SearchError, SearchIndex};
+
+/// Longest query read: anything beyond is noise (and a cost).
+const MAX_QUERY_CHARS: usize = 200;
+/// Half-life, in days, of the boost recent stories get.
+const RECENCY_DAYS: f32 = 30.0;
+
+/// What a reader asked for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub section: Option<Slug>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// One story found, with a passage where the words appear (HTML, words in `<mark>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub id: i64,
+    pub path: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub section_slug: String,
+    pub section_name: String,
+    pub published_at: Timestamp,
+    pub snippet_html: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+}
+
+/// Keeps what a reader typed from being read as query syntax, except double quotes (phrases).
+/// Unbalanced quotes are closed.
+fn sanitize(text: &str) -> String {
+    let mut clean: String = text
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .map(|c| {
+            if c.is_alphanumeric() || c == '"' || c == '\'' || c == '’' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    if clean.matches('"').count() % 2 == 1 {
+        clean.push('"');
+    }
+    clean
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+impl SearchIndex {
+    /// Runs a search. An empty or meaningless query finds nothing (and is no error).
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let f = self.fields;
+        let text = sanitize(&query.text);
+        if text.trim().is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.headline, f.standfirst, f.body, f.tags, f.authors],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.headline, 3.0);
+        parser.set_field_boost(f.tags, 2.0);
+        parser.set_field_boost(f.standfirst, 1.5);
+        let (words, _ignored) = parser.parse_query_lenient(&text);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words.box_clone())];
+        if let Some(section) = &query.section {
+            let term = Term::from_field_text(f.section, section.as_ref());
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if query.from.is_some() || query.to.is_some() {
+            let bound = |at: Option<Timestamp>, inclusive: fn(Term) -> Bound<Term>| {
+                at.map_or(Bound::Unbounded, |at| {
+                    inclusive(Term::from_field_i64(f.published_at, at.as_second()))
+                })
+            };
+            let range = RangeQuery::new(
+                bound(query.from, Bound::Included),
+                bound(query.to, Bound::Included),
+            );
+            clauses.push((Occur::Must, Box::new(range)));
+        }
+        let combined = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let now = Timestamp::now().as_second();
+        let top = TopDocs::with_limit(query.limit.max(1))
+            .and_offset(query.offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let dates = segment
+                    .fast_fields()
+                    .i64("published_at")
+                    .ok()
+                    .map(|c| c.first_or_default_col(0));
+                move |doc, score: Score| {
+                    let Some(dates) = &dates else { return score };
+                    #[expect(
+                        clippy::cast_precision_loss,
+                        reason = "an age in days needs no precision"
+                    )]
+                    let age_days = (now - dates.get_val(doc)).max(0) as f32 / 86_400.0;
+                    // At most +50 % for today's stories, fading by half every month.
+                    score * (1.0 + 0.5 * 0.5_f32.powf(age_days / RECENCY_DAYS))
+                }
+            });
+        let (found, total): (Vec<(Score, DocAddress)>, usize) =
+            searcher.search(&combined, &(top, Count))?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*words, f.body)?;
+        snippets.set_max_num_chars(220);
+        let mut hits = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let mut snippet = snippets.snippet_from_doc(&doc);
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let id = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default();
+            let published = doc
+                .get_first(f.published_at)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default();
+            hits.push(SearchHit {
+                id: i64::try_from(id).unwrap_or_default(),
+                path: text_of(&doc, f.path).unwrap_or_default(),
+                headline: text_of(&doc, f.headline).unwrap_or_default(),
+                standfirst: text_of(&doc, f.standfirst),
+                section_slug: text_of(&doc, f.section).unwrap_or_default(),
+                section_name: text_of(&doc, f.section_name).unwrap_or_default(),
+                published_at: Timestamp::from_second(published).unwrap_or(Timestamp::UNIX_EPOCH),
+                snippet_html: snippet.to_html(),
+            });
+        }
+        Ok(SearchResults { total, hits })
+    }
+}
