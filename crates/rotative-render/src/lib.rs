@@ -16,7 +16,7 @@ mod views;
 pub use body::{FigureSource, StoredImage, figure_sources, render_body};
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
-pub use pages::{HomeSection, ListingKind, Pages};
+pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};
 pub use sanitize::clean as sanitize_html;
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,

@@ -46,6 +46,37 @@ pub struct HomeSection {
     pub stories: Vec<ArticleSummary>,
 }
 
+/// A search as the results page shows it: what was asked, what was found, where the pages are.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub query: String,
+    pub section: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub total: usize,
+    pub page: u32,
+    pub total_pages: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub hits: Vec<SearchHitView>,
+    /// When nothing is found: the latest stories, to read something anyway.
+    pub latest: Vec<ArticleSummary>,
+    /// The same words without the section and date filters, when some are set.
+    pub unfiltered: Option<String>,
+}
+
+/// One result, its passage already marked up by the search index (escaped text and `<mark>`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHitView {
+    pub url: String,
+    pub headline: String,
+    pub standfirst: Option<String>,
+    pub section_name: String,
+    pub section_url: String,
+    pub published_at: jiff::Timestamp,
+    pub snippet_html: String,
+}
+
 /// Which listing a page shows.
 #[derive(Debug, Clone, Copy)]
 pub enum ListingKind<'a> {
@@ -352,6 +383,53 @@ impl<'a> Pages<'a> {
         self.theme.render(
             "corrections.html",
             &context! { site => self.site_view(), nav => self.nav(None), page => meta, notes => notes },
+        )
+    }
+
+    /// The search page: the form, then results or, when there are none, suggestions.
+    pub fn search(&self, search: &SearchPage) -> Result<String, RenderError> {
+        let title = if search.query.is_empty() {
+            "Recherche".to_owned()
+        } else {
+            format!("Recherche : {}", search.query)
+        };
+        let meta = PageMeta {
+            title,
+            description: Some(format!(
+                "Rechercher dans les articles de {}",
+                self.site.name
+            )),
+            prev: search.prev.clone(),
+            next: search.next.clone(),
+            ..PageMeta::default()
+        };
+        let hits: Vec<_> = search
+            .hits
+            .iter()
+            .map(|hit| {
+                context! {
+                    hit => hit,
+                    date => DateView::new(hit.published_at, &self.site.time_zone),
+                }
+            })
+            .collect();
+        let sections: Vec<_> = self
+            .nav
+            .iter()
+            .map(|s| context! { slug => s.slug.as_ref(), name => s.name.as_ref() })
+            .collect();
+        self.theme.render(
+            "search.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(None),
+                page => meta,
+                search => search,
+                hits => hits,
+                sections => sections,
+                latest => self.cards(&search.latest),
+                noindex => true,
+            },
         )
     }
 

@@ -35,6 +35,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../templates/corrections.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
     (
         "newsroom/base.html",
         include_str!("../templates/newsroom/base.html"),

@@ -12,6 +12,7 @@ use axum::{
 };
 use rotative_media::MediaError;
 use rotative_render::RenderError;
+use rotative_search::SearchError;
 use rotative_store::StoreError;
 use thiserror::Error;
 
@@ -39,6 +40,8 @@ pub enum AppError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Media(#[from] MediaError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// What a reader is told, attached to the response for `render_error_pages`.
@@ -70,7 +73,7 @@ impl AppError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
             ),
-            Self::Store(_) | Self::Render(_) | Self::Media(_) => (
+            Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.".into(),
             ),

@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod newsroom;
 mod public;
+mod search;
 mod state;
 
 use std::time::Duration;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(crawlers::router())
         .merge(newsroom::router())
+        .merge(search::router())
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use rotative_domain::Section;
 use rotative_media::LocalStorage;
 use rotative_render::{Pages, Site, Theme};
+use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
 /// What the site runs on, built once at start by the binary.
@@ -11,6 +12,8 @@ pub struct Services {
     pub storage: LocalStorage,
     pub theme: Theme,
     pub site: Site,
+    /// This instance's search index, following the store's change log.
+    pub search: SearchIndex,
     /// Stories per listing page.
     pub page_size: u32,
 }

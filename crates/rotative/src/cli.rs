@@ -25,6 +25,18 @@ pub enum Command {
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the search index.
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the database (it is only a cache of it).
+    Reindex {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

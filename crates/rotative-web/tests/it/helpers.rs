@@ -71,7 +71,10 @@ impl TestSite {
             time_zone,
             feed_full_text: true,
         };
+        let search = rotative_search::SearchIndex::in_memory().unwrap();
+        search.catch_up(&store).await.unwrap();
         let state = AppState::new(Services {
+            search,
             store,
             storage,
             theme,

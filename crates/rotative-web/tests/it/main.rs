@@ -12,3 +12,4 @@ mod helpers;
 mod newsroom;
 mod pages;
 mod responses;
+mod search;

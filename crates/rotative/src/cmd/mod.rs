@@ -1,15 +1,17 @@
 //! One module per subcommand.
 
 mod import;
+mod search;
 mod serve;
 mod user;
 
-use crate::cli::{Command, ImportCommand, UserCommand};
+use crate::cli::{Command, ImportCommand, SearchCommand, UserCommand};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve::run(args).await,
         Command::Import(ImportCommand::Story { file, site }) => import::story(&file, &site).await,
+        Command::Search(SearchCommand::Reindex { site }) => search::reindex(&site).await,
         Command::User(UserCommand::Add {
             email,
             name,

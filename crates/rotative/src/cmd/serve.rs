@@ -3,6 +3,7 @@
 use std::{net::SocketAddr, time::Duration};
 
 use anyhow::Context;
+use rotative_search::SearchIndex;
 use rotative_web::{AppState, Services};
 use tokio::net::TcpListener;
 
@@ -16,6 +17,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("cannot load demo content")?;
     }
+    let search = SearchIndex::open(&args.site.data.join("search-index"))
+        .context("cannot open the search index")?;
+    let caught_up = search
+        .catch_up(&site.store)
+        .await
+        .context("cannot update the search index")?;
+    tracing::info!(changes = caught_up, "search index up to date");
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -23,6 +31,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let public = site.site(&args.site, &format!("http://{address}"));
     let store = site.store.clone();
     let state = AppState::new(Services {
+        search,
         store: site.store,
         storage: site.storage,
         theme,
@@ -30,6 +39,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         site: public,
     });
     let scheduler = tokio::spawn(publish_scheduled(state.clone()));
+    let indexer = tokio::spawn(follow_changes(state.clone()));
     tracing::info!("listening on http://{address}");
     let app = rotative_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -37,6 +47,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("server failed")?;
     scheduler.abort();
+    indexer.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -51,6 +62,19 @@ async fn publish_scheduled(state: AppState) {
         tick.tick().await;
         if let Err(error) = rotative_web::publish_due(&state).await {
             tracing::error!(?error, "scheduled publishing failed; retrying");
+        }
+    }
+}
+
+/// Keeps the search index up to date with the change log: a story published, edited or
+/// unpublished by any process is found (or no longer found) within a second or two.
+async fn follow_changes(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.search.catch_up(&state.store).await {
+            tracing::error!(?error, "search indexing failed; retrying");
         }
     }
 }

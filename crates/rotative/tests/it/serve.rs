@@ -64,3 +64,35 @@ fn a_broken_theme_stops_start_up_with_a_reason() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("error: cannot load theme"), "{stderr}");
 }
+
+#[test]
+fn a_story_imported_while_serving_is_found_within_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let server = Server::start(&data, &["--no-demo"]);
+    let story = dir.path().join("story.md");
+    std::fs::write(
+        &story,
+        "+++\nheadline = \"Le téléphérique de Brest rouvre\"\nsection = \"France\"\n+++\nLes cabines reprennent du service.\n",
+    )
+    .unwrap();
+    let imported = crate::helpers::import_story(&data, &story);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let start = std::time::Instant::now();
+    while !server
+        .get("/recherche?q=telepherique")
+        .body
+        .contains("Le téléphérique de Brest rouvre</a>")
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "not found within 2 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(server.terminate().success());
+}

@@ -34,6 +34,9 @@ fn demo_site(dir: &std::path::Path) -> (Server, Vec<String>) {
         format!("{section}?page=2"),
         tag,
         author,
+        "/recherche?q=b%C3%A9larus".to_owned(),
+        "/recherche?q=zzyzx".to_owned(),
+        "/corrections/".to_owned(),
         "/page-qui-n-existe-pas/".to_owned(),
     ];
     (server, paths)
