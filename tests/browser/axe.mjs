@@ -7,9 +7,14 @@ import { chromium } from 'playwright-core';
 const require = createRequire(import.meta.url);
 const axeSource = require('axe-core').source;
 // `--cookie name=value` (any number, before the URLs) is sent with every page: newsroom pages
-// are checked signed in.
+// are checked signed in. `--dark` checks the pages as a reader who prefers a dark scheme sees them.
 const args = process.argv.slice(2);
 const cookies = [];
+let colorScheme = 'light';
+if (args[0] === '--dark') {
+  colorScheme = 'dark';
+  args.shift();
+}
 while (args[0] === '--cookie') {
   const [name, ...value] = args[1].split('=');
   cookies.push({ name, value: value.join('=') });
@@ -26,7 +31,7 @@ let failed = false;
 try {
   // A phone-sized viewport: readers come on phones first. The site's Content-Security-Policy
   // forbids every script, axe's included, so the checking browser is told to set it aside.
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, colorScheme });
   if (cookies.length > 0) {
     // A cookie scoped to the newsroom, as the site sets it.
     const origin = new URL(urls[0]).origin;

@@ -21,6 +21,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// Bytes on the wire (compressed, when the response is).
+    pub size: usize,
 }
 
 /// A story file with one illustration; `extra` goes into the front matter.
@@ -89,6 +91,17 @@ impl TestSite {
             .await
     }
 
+    /// A GET as a browser sends it, accepting compressed responses.
+    pub async fn get_compressed(&self, uri: &str) -> Page {
+        self.send(
+            Request::get(uri)
+                .header("accept-encoding", "br, gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A request with an optional cookie header and an optional form body.
     pub async fn request(
         &self,
@@ -124,6 +137,7 @@ impl TestSite {
         Page {
             status,
             headers,
+            size: bytes.len(),
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }

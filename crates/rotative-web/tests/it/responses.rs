@@ -111,3 +111,29 @@ async fn malformed_query_is_a_french_400() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("Demande impossible"));
 }
+
+#[tokio::test]
+async fn an_article_page_weighs_under_40_kilobytes_compressed() {
+    let site =
+        TestSite::with_stories(&[story("Un article", "monde", "tags = [\"Essai\"]")], 10).await;
+    let article = site.get_compressed(&site.first_article_path().await).await;
+    assert!(
+        article.header("content-encoding").is_some(),
+        "pages travel compressed"
+    );
+    let html = site.get(&site.first_article_path().await).await.body;
+    let start = html.find("href=\"/theme/").unwrap() + 6;
+    let stylesheet = site
+        .get_compressed(&html[start..start + html[start..].find('"').unwrap()])
+        .await;
+    assert!(stylesheet.header("content-encoding").is_some());
+    let weight = article.size + stylesheet.size;
+    assert!(
+        weight < 40 * 1024,
+        "article HTML + CSS weigh {weight} bytes compressed"
+    );
+    assert!(
+        !html.contains("<script src"),
+        "no JavaScript needed to read"
+    );
+}

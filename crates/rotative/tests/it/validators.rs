@@ -87,14 +87,18 @@ fn every_page_type_passes_axe() {
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    run_axe(&script, None, &urls);
+    run_axe(&script, false, None, &urls);
+    run_axe(&script, true, None, &urls);
 }
 
 /// Runs axe-core (WCAG 2.2 A and AA) on every URL, optionally with a cookie; fails on any
 /// violation and returns the report (one JSON line a page).
-fn run_axe(script: &std::path::Path, cookie: Option<&str>, urls: &[String]) -> String {
+fn run_axe(script: &std::path::Path, dark: bool, cookie: Option<&str>, urls: &[String]) -> String {
     let mut command = Command::new("node");
     command.arg(script);
+    if dark {
+        command.arg("--dark");
+    }
     if let Some(cookie) = cookie {
         command.args(["--cookie", cookie]);
     }
@@ -144,7 +148,7 @@ fn every_newsroom_page_passes_axe() {
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    let report = run_axe(&script, Some(&cookie), &urls);
+    let report = run_axe(&script, false, Some(&cookie), &urls);
     assert!(
         !report.contains("\"title\":\"Connexion"),
         "pages were checked signed in: {report}"
@@ -152,9 +156,12 @@ fn every_newsroom_page_passes_axe() {
     // The sign-in page itself, signed out.
     run_axe(
         &script,
+        false,
         None,
         &[format!("{}/redaction/connexion", server.base)],
     );
+    // And the newsroom in a dark scheme.
+    run_axe(&script, true, Some(&cookie), &urls);
 }
 
 #[test]
