@@ -9,6 +9,7 @@
 mod helpers;
 mod import_story;
 mod newsroom_browser;
+mod privacy;
 mod scheduling;
 mod seed;
 mod serve;
