@@ -1,5 +1,3 @@
-use std::cmp::Reverse;
-
 use jiff::Timestamp;
 
 /// What ranking needs to know of a story that might be related to the one being read.
@@ -9,9 +7,12 @@ pub struct RelatedCandidate {
     pub tag_ids: Vec<i64>,
     pub section_id: i64,
     pub published_at: Timestamp,
+    /// How close its text is to the story's (from the search index; 0 when unknown).
+    pub similarity: f32,
 }
 
-/// Picks up to `limit` related stories: most shared tags first, then same section, then newest.
+/// Picks up to `limit` related stories: most shared tags first, then the closest text, then same
+/// section, then newest.
 /// The story itself is never related to itself; no candidates gives an empty list, which pages
 /// show as no block at all.
 pub fn rank_related(
@@ -30,14 +31,21 @@ pub fn rank_related(
                 .count();
             let same_section = c.section_id == article.section_id;
             (
-                Reverse(shared_tags),
-                Reverse(same_section),
-                Reverse(c.published_at),
+                shared_tags,
+                c.similarity,
+                same_section,
+                c.published_at,
                 c.id,
             )
         })
         .collect();
-    scored.sort_unstable();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(b.3.cmp(&a.3))
+            .then(a.4.cmp(&b.4))
+    });
     scored.into_iter().take(limit).map(|(.., id)| id).collect()
 }
 
@@ -51,6 +59,7 @@ mod tests {
             tag_ids: tags.to_vec(),
             section_id: section,
             published_at: Timestamp::from_second(day * 86_400).unwrap(),
+            similarity: 0.0,
         }
     }
 
@@ -67,6 +76,23 @@ mod tests {
         ];
         assert_eq!(rank_related(&article, &candidates, 10), vec![4, 6, 3, 5, 2]);
         assert_eq!(rank_related(&article, &candidates, 2), vec![4, 6]);
+    }
+
+    #[test]
+    fn closer_text_wins_between_equal_tags() {
+        let article = candidate(1, &[10], 100, 50);
+        let mut far = candidate(2, &[10], 100, 49);
+        far.similarity = 0.5;
+        let mut close = candidate(3, &[10], 200, 1);
+        close.similarity = 4.0;
+        let untagged_but_close = RelatedCandidate {
+            similarity: 9.0,
+            ..candidate(4, &[], 100, 49)
+        };
+        assert_eq!(
+            rank_related(&article, &[far, close, untagged_but_close], 3),
+            vec![3, 2, 4]
+        );
     }
 
     #[test]

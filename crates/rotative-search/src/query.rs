@@ -1,14 +1,14 @@
 //! Searching: any text a reader types (quotes make a phrase; everything else is words), narrowed
 //! by section and dates, ranked by relevance with a gentle boost for recent stories.
 
-use std::ops::Bound;
+use std::{collections::HashMap, ops::Bound};
 
 use jiff::Timestamp;
 use rotative_domain::Slug;
 use tantivy::{
     DocAddress, Score, SegmentReader, TantivyDocument, Term,
     collector::{Count, TopDocs},
-    query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
+    query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
 };
@@ -164,5 +164,44 @@ impl SearchIndex {
             });
         }
         Ok(SearchResults { total, hits })
+    }
+}
+
+/// How many similar stories the index proposes for related-article ranking.
+const SIMILAR_COUNT: usize = 50;
+
+impl SearchIndex {
+    /// Stories whose text is close to this one's, with a similarity score (higher is closer).
+    /// A story not in the index (not published) has no similar stories.
+    pub fn similar(&self, article_id: i64) -> Result<HashMap<i64, f32>, SearchError> {
+        let searcher = self.reader.searcher();
+        let id = u64::try_from(article_id).unwrap_or_default();
+        let term = Term::from_field_u64(self.fields.id, id);
+        let own = TermQuery::new(term, IndexRecordOption::Basic);
+        let Some((_, address)) = searcher
+            .search(&own, &TopDocs::with_limit(1))?
+            .into_iter()
+            .next()
+        else {
+            return Ok(HashMap::new());
+        };
+        let query = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(40)
+            .with_min_word_length(3)
+            .with_document(address);
+        let mut similar = HashMap::new();
+        for (score, found) in searcher.search(&query, &TopDocs::with_limit(SIMILAR_COUNT + 1))? {
+            let doc: TantivyDocument = searcher.doc(found)?;
+            let found_id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default();
+            if found_id != id {
+                similar.insert(i64::try_from(found_id).unwrap_or_default(), score);
+            }
+        }
+        Ok(similar)
     }
 }

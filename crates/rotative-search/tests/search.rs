@@ -254,3 +254,59 @@ async fn rebuild_matches_catch_up() {
         "the index persists"
     );
 }
+
+#[tokio::test]
+async fn similar_stories_share_words() {
+    let (_store, index, _dir) = site(&[
+        (
+            "Le tramway de Brest",
+            "france",
+            "Le tramway de Brest gagne une ligne vers le port et la gare.",
+            1,
+        ),
+        (
+            "Brest prolonge son tramway",
+            "france",
+            "La ligne de tramway vers le port de Brest ouvrira en juin.",
+            2,
+        ),
+        (
+            "Marché de Noël",
+            "france",
+            "Les chalets ouvrent samedi place de la mairie.",
+            3,
+        ),
+    ])
+    .await;
+    let tram = index
+        .search(&SearchQuery {
+            text: "gagne".into(),
+            limit: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let similar = index.similar(tram.hits[0].id).unwrap();
+    let scores: Vec<f32> = similar.values().copied().collect();
+    assert!(!similar.contains_key(&tram.hits[0].id), "never itself");
+    let other_tram = index
+        .search(&SearchQuery {
+            text: "prolonge".into(),
+            limit: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let market = index
+        .search(&SearchQuery {
+            text: "chalets".into(),
+            limit: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let close = similar
+        .get(&other_tram.hits[0].id)
+        .copied()
+        .unwrap_or_default();
+    let far = similar.get(&market.hits[0].id).copied().unwrap_or_default();
+    assert!(close > far, "{scores:?}");
+    assert!(index.similar(9_999).unwrap().is_empty());
+}

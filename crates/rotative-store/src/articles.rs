@@ -456,6 +456,7 @@ impl Store {
                     row.try_get::<Option<i64>, _>("published_at")?
                         .unwrap_or_default(),
                 )?,
+                similarity: 0.0,
             })
         };
         let target = candidate(&article)?;

@@ -209,11 +209,22 @@ async fn site_feed(
     feed_response(&state, format, channel, Listing::Everything).await
 }
 
-/// Stories sharing the most tags, then the section, then the newest; never the story itself.
+/// Stories sharing the most tags, then the closest text, then the section, then the newest;
+/// never the story itself.
 async fn related(state: &AppState, id: i64) -> Result<Vec<ArticleSummary>, AppError> {
-    let Some((article, candidates)) = state.store.related_candidates(id).await? else {
+    let Some((article, mut candidates)) = state.store.related_candidates(id).await? else {
         return Ok(Vec::new());
     };
+    // Text similarity from the search index refines the order; without it, tags and sections
+    // still decide.
+    match state.search.similar(id) {
+        Ok(similar) => {
+            for candidate in &mut candidates {
+                candidate.similarity = similar.get(&candidate.id).copied().unwrap_or_default();
+            }
+        }
+        Err(error) => tracing::warn!(?error, "related articles without text similarity"),
+    }
     let ids = rank_related(&article, &candidates, RELATED_COUNT);
     Ok(state.store.published_summaries_by_ids(&ids).await?)
 }
