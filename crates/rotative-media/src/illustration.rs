@@ -126,6 +126,33 @@ pub fn draw(seed: &str, width: u32, height: u32) -> Result<Vec<u8>, MediaError> 
     Ok(jpeg)
 }
 
+/// The site's emblem, for publisher logos in structured data and link previews: concentric
+/// rings, like the rollers of a rotary press, on a square. PNG, `size` pixels a side.
+pub fn emblem(size: u32) -> Result<Vec<u8>, MediaError> {
+    const INK: Colour = [163, 39, 31];
+    const PAPER: Colour = [255, 253, 248];
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "image sizes are far below f32's exact range"
+    )]
+    let half = size as f32 / 2.0;
+    let image = RgbImage::from_fn(size, size, |x, y| {
+        #[expect(clippy::cast_precision_loss, reason = "pixel coordinates are small")]
+        let (dx, dy) = (x as f32 + 0.5 - half, y as f32 + 0.5 - half);
+        let r = (dx * dx + dy * dy).sqrt() / half;
+        // Rings at fixed fractions of the radius; the one-pixel blend smooths their edges.
+        let ring =
+            |inner: f32, outer: f32| ((r - inner).min(outer - r) * half + 0.5).clamp(0.0, 1.0);
+        let coverage = ring(0.0, 0.22).max(ring(0.36, 0.52)).max(ring(0.66, 0.92));
+        Rgb(mix(PAPER, INK, coverage))
+    });
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| MediaError::Encode(e.to_string()))?;
+    Ok(png)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +163,15 @@ mod tests {
         assert_eq!(a, draw("Minsk", 120, 68).unwrap());
         assert_ne!(a, draw("Moscou", 120, 68).unwrap());
         assert_eq!(&a[..3], &[0xFF, 0xD8, 0xFF]);
+    }
+
+    #[test]
+    fn emblem_is_a_square_png() {
+        let png = emblem(64).unwrap();
+        let info = crate::inspect(&png).unwrap();
+        assert_eq!(
+            (info.kind, info.width, info.height),
+            (crate::ImageKind::Png, 64, 64)
+        );
     }
 }

@@ -4,7 +4,7 @@ use rotative_domain::{Article, ArticleKind, Author};
 use serde_json::{Value, json};
 
 use crate::{
-    Site,
+    EMBLEM_PATH, EMBLEM_SIZE, Site,
     dates::DateView,
     media_url,
     views::{LinkView, author_url},
@@ -69,6 +69,12 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
             "@type": "Organization",
             "name": site.name,
             "url": site.absolute("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": site.absolute(EMBLEM_PATH),
+                "width": EMBLEM_SIZE,
+                "height": EMBLEM_SIZE,
+            },
         },
     });
     if let Some(standfirst) = &article.standfirst {

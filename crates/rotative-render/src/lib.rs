@@ -24,6 +24,10 @@ pub use sitemaps::{
 pub use theme::{Asset, Theme};
 pub use views::Site;
 
+/// Where the site's emblem (its logo for structured data and previews) is served, and its size.
+pub const EMBLEM_PATH: &str = "/logo.png";
+pub const EMBLEM_SIZE: u32 = 512;
+
 /// Where a stored media file is served: one rule, shared by bodies, pages and the media route.
 pub fn media_url(key: &str) -> String {
     format!("/media/{key}")

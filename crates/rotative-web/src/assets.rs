@@ -9,6 +9,7 @@ use axum::{
     routing::get,
 };
 use rotative_media::StorageKey;
+use rotative_render::EMBLEM_PATH;
 
 use crate::{AppError, AppState};
 
@@ -18,6 +19,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/theme/{file}", get(theme_asset))
         .route("/media/{key}", get(media))
+        .route(EMBLEM_PATH, get(emblem))
 }
 
 /// The theme's stylesheet and the newsroom's script, at their content-hashed addresses.
@@ -36,6 +38,17 @@ async fn theme_asset(
         ],
         asset.body.clone(),
     ))
+}
+
+/// The emblem's address is fixed (structured data names it), so it is cached for a day only.
+async fn emblem(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        state.emblem.clone(),
+    )
 }
 
 async fn media(

@@ -14,6 +14,8 @@ pub struct Services {
     pub site: Site,
     /// This instance's search index, following the store's change log.
     pub search: SearchIndex,
+    /// The site's emblem as a PNG, drawn once at start.
+    pub emblem: Vec<u8>,
     /// Stories per listing page.
     pub page_size: u32,
 }

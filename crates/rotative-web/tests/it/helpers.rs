@@ -76,6 +76,7 @@ impl TestSite {
         let search = rotative_search::SearchIndex::in_memory().unwrap();
         search.catch_up(&store).await.unwrap();
         let state = AppState::new(Services {
+            emblem: illustration::emblem(64).unwrap(),
             search,
             store,
             storage,

@@ -137,3 +137,13 @@ async fn an_article_page_weighs_under_40_kilobytes_compressed() {
         "no JavaScript needed to read"
     );
 }
+
+#[tokio::test]
+async fn the_publisher_emblem_is_served_and_named_in_structured_data() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    let logo = site.get("/logo.png").await;
+    assert_eq!(logo.status, StatusCode::OK);
+    assert_eq!(logo.headers.get(header::CONTENT_TYPE).unwrap(), "image/png");
+    let article = site.get(&site.first_article_path().await).await.body;
+    assert!(article.contains("\"logo\":{\"@type\":\"ImageObject\",\"height\":512,\"url\":\"https://journal.example/logo.png\",\"width\":512}"), "{article}");
+}

@@ -30,7 +30,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let store = site.store.clone();
+    let emblem = rotative_media::illustration::emblem(rotative_render::EMBLEM_SIZE)?;
     let state = AppState::new(Services {
+        emblem,
         search,
         store: site.store,
         storage: site.storage,
