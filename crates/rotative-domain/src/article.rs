@@ -2,7 +2,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    AltText, ArticlePath, Author, Headline, ParseError, Section, Slug, Source, Standfirst, Tag,
+    AltText, ArticlePath, Author, Claim, Headline, ParseError, Section, Slug, Source, Standfirst,
+    Tag,
 };
 
 /// What kind of journalism a story is, shown to readers so news is never mistaken for opinion.
@@ -15,18 +16,22 @@ pub enum ArticleKind {
     Interview,
     Report,
     Explainer,
+    /// Checks one claim and gives a verdict (with schema.org `ClaimReview`).
+    FactCheck,
 }
 
 impl ArticleKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::News,
         Self::Analysis,
         Self::Opinion,
         Self::Interview,
         Self::Report,
         Self::Explainer,
+        Self::FactCheck,
     ];
-    const EXPECTED: &'static str = "news, analysis, opinion, interview, report, explainer";
+    const EXPECTED: &'static str =
+        "news, analysis, opinion, interview, report, explainer, factcheck";
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
         Self::ALL
@@ -47,6 +52,7 @@ impl ArticleKind {
             Self::Interview => "interview",
             Self::Report => "report",
             Self::Explainer => "explainer",
+            Self::FactCheck => "factcheck",
         }
     }
 
@@ -59,6 +65,7 @@ impl ArticleKind {
             Self::Interview => "Entretien",
             Self::Report => "Reportage",
             Self::Explainer => "Décryptage",
+            Self::FactCheck => "Vérification",
         }
     }
 }
@@ -141,6 +148,8 @@ pub struct Article {
     pub lead_image: Option<Figure>,
     /// What the story relies on, shown to readers.
     pub sources: Vec<Source>,
+    /// The claim a fact-check examines, with its verdict.
+    pub claim: Option<Claim>,
     pub published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
 }

@@ -3,6 +3,7 @@
 //! Never: I/O, async, SQL or HTTP — every function here is pure and tested without a runtime.
 
 mod article;
+mod claim;
 mod correction;
 mod error;
 mod pagination;
@@ -16,6 +17,7 @@ pub mod typography;
 pub mod workflow;
 
 pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
+pub use claim::{Claim, ClaimMismatch, ClaimRating, check_claim};
 pub use correction::{Correction, CorrectionKind};
 pub use error::ParseError;
 pub use pagination::{PageNumber, Pagination};

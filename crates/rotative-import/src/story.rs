@@ -8,8 +8,8 @@ use std::{
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, ParseError, Section, Slug,
-    Source, Standfirst, Tag,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimRating, Headline, Name,
+    ParseError, Section, Slug, Source, Standfirst, Tag, check_claim,
 };
 use rotative_media::{LocalStorage, MediaError, StorageKey, inspect};
 use rotative_render::{FigureSource, RenderError, StoredImage, Theme, figure_sources, render_body};
@@ -87,6 +87,7 @@ pub struct StoryFile {
     pub published_at: Option<Timestamp>,
     pub slug: Option<Slug>,
     pub sources: Vec<Source>,
+    pub claim: Option<Claim>,
     pub body: String,
     pub figures: Vec<FigureSource>,
 }
@@ -116,6 +117,16 @@ struct FrontMatter {
     slug: Option<String>,
     #[serde(default)]
     sources: Vec<SourceEntry>,
+    claim: Option<ClaimEntry>,
+}
+
+/// For fact-checks: `claim = { text = "…", author = "…", rating = "false" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimEntry {
+    text: String,
+    author: Option<String>,
+    rating: String,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +151,36 @@ fn split_front_matter(text: &str) -> Result<(&str, &str), StoryError> {
         offset += line.len();
     }
     Err(StoryError::NoFrontMatter)
+}
+
+/// A publication date with its offset, quoted or as a TOML datetime.
+fn parse_date(value: DateValue) -> Result<Timestamp, StoryError> {
+    let text = match value {
+        DateValue::Text(text) => text,
+        DateValue::Toml(datetime) => datetime.to_string(),
+    };
+    text.parse::<Timestamp>().map_err(|_| StoryError::Field {
+        field: "published_at",
+        problem: format!(
+            "`{text}` is not a date with a time and a UTC offset, like 2026-11-24T08:00:00+01:00"
+        ),
+    })
+}
+
+/// A fact-check's claim: required for fact-checks, refused for other kinds.
+fn parse_claim(entry: Option<ClaimEntry>, kind: ArticleKind) -> Result<Option<Claim>, StoryError> {
+    let claim = entry
+        .map(|entry| {
+            let rating = ClaimRating::parse(&entry.rating)?;
+            Claim::parse(&entry.text, entry.author.as_deref(), rating)
+        })
+        .transpose()
+        .map_err(field("claim"))?;
+    check_claim(kind, claim.as_ref()).map_err(|e| StoryError::Field {
+        field: "claim",
+        problem: e.to_string(),
+    })?;
+    Ok(claim)
 }
 
 /// Parses and checks a story file's text; nothing is stored.
@@ -194,21 +235,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
             });
         }
     };
-    let published_at = front
-        .published_at
-        .map(|value| {
-            let text = match value {
-                DateValue::Text(text) => text,
-                DateValue::Toml(datetime) => datetime.to_string(),
-            };
-            text.parse::<Timestamp>().map_err(|_| StoryError::Field {
-                field: "published_at",
-                problem: format!(
-                    "`{text}` is not a date with a time and a UTC offset, like 2026-11-24T08:00:00+01:00"
-                ),
-            })
-        })
-        .transpose()?;
+    let published_at = front.published_at.map(parse_date).transpose()?;
     let slug = front
         .slug
         .as_deref()
@@ -221,6 +248,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         .map(|entry| Source::parse(&entry.label, &entry.url))
         .collect::<Result<_, _>>()
         .map_err(field("sources"))?;
+    let claim = parse_claim(front.claim, kind)?;
     let body = body.trim();
     if body.is_empty() {
         return Err(StoryError::Body("is empty".into()));
@@ -237,6 +265,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         published_at,
         slug,
         sources,
+        claim,
         body: body.to_owned(),
         figures,
     })
@@ -397,6 +426,7 @@ impl Importer<'_> {
                     media,
                     lead_image,
                     sources: story.sources,
+                    claim: story.claim,
                 },
             })
             .await?;
@@ -500,6 +530,30 @@ Premier paragraphe.
             );
             assert!(!message.contains('\n'), "one line: {message}");
         }
+    }
+
+    #[test]
+    fn fact_checks_carry_their_claim() {
+        let fact_check = GOOD.replace("type = \"analysis\"", "type = \"factcheck\"\nclaim = { text = \"Minsk a tout nié.\", author = \"Un porte-parole\", rating = \"misleading\" }");
+        let story = parse_story(&fact_check).unwrap();
+        assert_eq!(story.claim.unwrap().rating, ClaimRating::Misleading);
+        let without = GOOD.replace("type = \"analysis\"", "type = \"factcheck\"");
+        assert!(
+            parse_story(&without)
+                .unwrap_err()
+                .to_string()
+                .contains("field `claim`: a fact-check needs")
+        );
+        let stray = GOOD.replace(
+            "type = \"analysis\"",
+            "claim = { text = \"x\", rating = \"true\" }",
+        );
+        assert!(
+            parse_story(&stray)
+                .unwrap_err()
+                .to_string()
+                .contains("only a fact-check")
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Structured data for search engines and link previews, from the same data as the visible page.
 
-use rotative_domain::{Article, ArticleKind, Author};
+use rotative_domain::{Article, ArticleKind, Author, Claim};
 use serde_json::{Value, json};
 
 use crate::{
@@ -13,7 +13,7 @@ use crate::{
 /// The most precise schema.org type for each kind of story, so opinion is never labelled news.
 fn schema_type(kind: ArticleKind) -> &'static str {
     match kind {
-        ArticleKind::News | ArticleKind::Interview => "NewsArticle",
+        ArticleKind::News | ArticleKind::Interview | ArticleKind::FactCheck => "NewsArticle",
         ArticleKind::Analysis | ArticleKind::Explainer => "AnalysisNewsArticle",
         ArticleKind::Opinion => "OpinionNewsArticle",
         ArticleKind::Report => "ReportageNewsArticle",
@@ -102,9 +102,47 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
         let keywords: Vec<&str> = article.tags.iter().map(|t| t.name.as_ref()).collect();
         story["keywords"] = json!(keywords);
     }
+    let mut graph = vec![story, breadcrumb_list(site, crumbs)];
+    if let Some(claim) = &article.claim {
+        graph.push(claim_review(
+            site,
+            article,
+            claim,
+            &url,
+            published.as_deref(),
+        ));
+    }
+    json!({ "@context": "https://schema.org", "@graph": graph })
+}
+
+/// The verdict of a fact-check, so search engines can show it with the claim.
+fn claim_review(
+    site: &Site,
+    article: &Article,
+    claim: &Claim,
+    url: &str,
+    published: Option<&str>,
+) -> Value {
+    let mut rating = json!({ "@type": "Rating", "alternateName": claim.rating.label_fr() });
+    if let Some(score) = claim.rating.score() {
+        rating["ratingValue"] = json!(score);
+        rating["bestRating"] = json!(5);
+        rating["worstRating"] = json!(1);
+    }
+    let mut item = json!({ "@type": "Claim" });
+    if let Some(author) = &claim.author {
+        item["author"] = json!({ "@type": "Person", "name": author });
+    }
     json!({
-        "@context": "https://schema.org",
-        "@graph": [story, breadcrumb_list(site, crumbs)],
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.text,
+        "itemReviewed": item,
+        "reviewRating": rating,
+        "datePublished": published,
+        "inLanguage": "fr-FR",
+        "author": { "@type": "Organization", "name": site.name, "url": site.absolute("/") },
+        "headline": article.headline.as_ref(),
     })
 }
 

@@ -23,6 +23,14 @@ struct SiteView<'a> {
 }
 
 #[derive(Serialize)]
+struct ClaimView {
+    text: String,
+    author: Option<String>,
+    rating: &'static str,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
 struct NoteView {
     kind: &'static str,
     label: &'static str,
@@ -131,6 +139,7 @@ struct ArticleView {
     body_html: String,
     tags: Vec<LinkView>,
     sources: Vec<rotative_domain::Source>,
+    claim: Option<ClaimView>,
     image: Option<ImageView>,
     image_url: Option<String>,
 }
@@ -206,6 +215,12 @@ impl<'a> Pages<'a> {
             body_html: article.body_html.clone(),
             tags: article.tags.iter().map(LinkView::from).collect(),
             sources: article.sources.clone(),
+            claim: article.claim.as_ref().map(|c| ClaimView {
+                text: c.text.clone(),
+                author: c.author.clone(),
+                rating: c.rating.as_str(),
+                verdict: c.rating.label_fr(),
+            }),
             image: article.lead_image.as_ref().map(ImageView::from),
             image_url: article
                 .lead_image

@@ -73,6 +73,7 @@ fn article() -> Article {
             )
             .unwrap(),
         ],
+        claim: None,
         published_at: Some(published),
         updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
     }
@@ -142,4 +143,29 @@ fn every_other_page_renders() {
     assert!(author_page.contains("ProfilePage") && author_page.contains("Correspondante"));
     let not_found = pages.error(404, "Cette page n'existe pas.").unwrap();
     assert!(not_found.contains("Page introuvable") && not_found.contains("lang=\"fr\""));
+}
+
+#[test]
+fn fact_checks_show_their_verdict_and_carry_a_claim_review() {
+    let theme = Theme::embedded();
+    let site = site();
+    let nav = [section()];
+    let mut fact_check = article();
+    fact_check.kind = rotative_domain::ArticleKind::FactCheck;
+    fact_check.claim = Some(
+        rotative_domain::Claim::parse(
+            "La brigade compte dix mille hommes.",
+            Some("Un ministre"),
+            rotative_domain::ClaimRating::MostlyFalse,
+        )
+        .unwrap(),
+    );
+    let html = Pages::new(&theme, &site, &nav)
+        .article(&fact_check, &[], &[])
+        .unwrap();
+    assert!(html.contains(">Vérification</p>"), "the kind is visible");
+    assert!(html.contains("Notre verdict : <strong>Plutôt faux</strong>"));
+    assert!(html.contains("\"@type\":\"ClaimReview\""));
+    assert!(html.contains("\"claimReviewed\":\"La brigade compte dix mille hommes.\""));
+    assert!(html.contains("\"ratingValue\":2"));
 }

@@ -2,8 +2,9 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst, Tag,
+    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Claim,
+    ClaimRating, Figure, Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst,
+    Tag,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
 
@@ -40,6 +41,8 @@ pub struct StoryContent {
     pub media: Vec<NewMedia>,
     pub lead_image: Option<NewLeadImage>,
     pub sources: Vec<Source>,
+    /// Only for fact-checks.
+    pub claim: Option<Claim>,
 }
 
 /// A new story: its content, and where it stands in the workflow.
@@ -127,6 +130,19 @@ fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
     }))
 }
 
+/// A fact-check's claim, from its three columns.
+pub(crate) fn claim(row: &SqliteRow) -> Result<Option<Claim>, StoreError> {
+    let text: Option<String> = row.try_get("claim_text")?;
+    let Some(text) = text else { return Ok(None) };
+    let author: Option<String> = row.try_get("claim_author")?;
+    let rating: Option<String> = row.try_get("claim_rating")?;
+    let rating = ClaimRating::parse(rating.as_deref().unwrap_or_default())
+        .map_err(|e| StoreError::corrupt("claim rating", e))?;
+    Claim::parse(&text, author.as_deref(), rating)
+        .map(Some)
+        .map_err(|e| StoreError::corrupt("claim", e))
+}
+
 fn summary(row: &SqliteRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
     let headline: String = row.try_get("headline")?;
     let standfirst: Option<String> = row.try_get("standfirst")?;
@@ -187,8 +203,10 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
-                 published_at, created_at, updated_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 published_at, created_at, updated_at, created_by, claim_text, claim_author,
+                 claim_rating)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20)
              RETURNING id",
         )
         .bind(new.slug.as_ref())
@@ -209,6 +227,9 @@ impl Store {
         // A new story has not been updated: its last change is its publication.
         .bind(new.published_at.map_or(now, Timestamp::as_second))
         .bind(new.created_by)
+        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
+        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
@@ -226,7 +247,10 @@ impl Store {
     ) -> Result<Option<Article>, StoreError> {
         let Db::Sqlite(pool) = &self.db;
         let mut query = published(
-            &format!("SELECT {SUMMARY_COLUMNS}, a.slug, a.status, a.body_html, a.updated_at"),
+            &format!(
+                "SELECT {SUMMARY_COLUMNS}, a.slug, a.status, a.body_html, a.updated_at,
+                 a.claim_text, a.claim_author, a.claim_rating"
+            ),
             now_seconds(),
             Listing::Everything,
         );
@@ -257,6 +281,7 @@ impl Store {
             authors: summary.authors,
             lead_image: summary.lead_image,
             sources: self.sources_of(id).await?,
+            claim: claim(&row)?,
             published_at: Some(summary.published_at),
             updated_at: rows::timestamp(row.try_get("updated_at")?)?,
         }))

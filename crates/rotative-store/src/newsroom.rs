@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Correction, CorrectionKind, Headline, Section,
-    Slug, Source, Standfirst, Tag,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind, Headline,
+    Section, Slug, Source, Standfirst, Tag,
 };
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
@@ -141,6 +141,7 @@ pub struct EditableStory {
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
     pub sources: Vec<Source>,
+    pub claim: Option<Claim>,
     pub created_by: Option<i64>,
     pub current_revision_id: i64,
     pub published_at: Option<Timestamp>,
@@ -226,7 +227,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
-                    a.published_at, a.scheduled_at, a.updated_at
+                    a.published_at, a.scheduled_at, a.updated_at, a.claim_text, a.claim_author,
+                    a.claim_rating
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
         .bind(id)
@@ -258,6 +260,7 @@ impl Store {
                 .remove(&id)
                 .unwrap_or_default(),
             sources: self.sources_of(id).await?,
+            claim: crate::articles::claim(&row)?,
             created_by: row.try_get("created_by")?,
             current_revision_id: row
                 .try_get::<Option<i64>, _>("current_revision_id")?
@@ -310,7 +313,8 @@ impl Store {
         sqlx::query(
             "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
                  kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
-                 lead_credit = $10, updated_at = $11
+                 lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
+                 claim_rating = $15
              WHERE id = $12",
         )
         .bind(content.headline.as_ref())
@@ -325,6 +329,9 @@ impl Store {
         .bind(lead.and_then(|l| l.credit.as_deref()))
         .bind(now_seconds())
         .bind(id)
+        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
+        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
         .execute(&mut *tx)
         .await?;
         link_details(&mut tx, id, content).await?;

@@ -115,6 +115,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             media: vec![],
             lead_image: None,
             sources: vec![],
+            claim: None,
         },
     }
 }
@@ -173,6 +174,14 @@ async fn published_story_round_trips(store: Store) {
     new.content.authors = vec![f.author.clone()];
     new.content.sources =
         vec![rotative_domain::Source::parse("Lettre", "https://exemple.fr/l.pdf").unwrap()];
+    let claim = rotative_domain::Claim::parse(
+        "Une rumeur.",
+        Some("Un compte anonyme"),
+        rotative_domain::ClaimRating::False,
+    )
+    .unwrap();
+    new.content.kind = ArticleKind::FactCheck;
+    new.content.claim = Some(claim.clone());
     new.content.standfirst = Some(rotative_domain::Standfirst::parse("Le chapeau.").unwrap());
     new.content.lead_image = Some(NewLeadImage {
         storage_key: "abc.jpg".into(),
@@ -198,6 +207,7 @@ async fn published_story_round_trips(store: Store) {
     );
     assert_eq!(article.authors[0].slug.as_ref(), "claire-dubois");
     assert_eq!(article.sources[0].url, "https://exemple.fr/l.pdf");
+    assert_eq!(article.claim, Some(claim), "a fact-check keeps its claim");
     let lead = article.lead_image.unwrap();
     assert_eq!(
         (lead.key.as_str(), lead.width, lead.height),

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Ownership, Section, Slug,
-    Source, Standfirst, StoryAction, Tag, WorkflowError, authorize,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimMismatch, ClaimRating, Headline,
+    Name, Ownership, Section, Slug, Source, Standfirst, StoryAction, Tag, WorkflowError, authorize,
+    check_claim,
 };
 use rotative_render::{StoredImage, figure_sources, render_body};
 use rotative_store::{EditableStory, NewLeadImage, StoryContent};
@@ -40,6 +41,13 @@ pub(crate) struct StoryForm {
     /// One source a line: `Label | https://…`.
     #[serde(default)]
     pub sources: String,
+    /// Fact-checks only: the claim examined, who made it, the verdict.
+    #[serde(default)]
+    pub claim_text: String,
+    #[serde(default)]
+    pub claim_author: String,
+    #[serde(default)]
+    pub claim_rating: String,
     #[serde(default)]
     pub intent: String,
 }
@@ -67,6 +75,21 @@ impl StoryForm {
                 .map(|source| format!("{} | {}", source.label, source.url))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            claim_text: story
+                .claim
+                .as_ref()
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
+            claim_author: story
+                .claim
+                .as_ref()
+                .and_then(|c| c.author.clone())
+                .unwrap_or_default(),
+            claim_rating: story
+                .claim
+                .as_ref()
+                .map(|c| c.rating.as_str().to_owned())
+                .unwrap_or_default(),
             intent: String::new(),
         }
     }
@@ -148,6 +171,10 @@ pub(crate) async fn content_from_form(
     let sources = parse_sources(&form.sources)
         .map_err(|message| fail("sources", message))
         .ok();
+    let claim = parse_claim(form, kind)
+        .map_err(|message| fail("claim_text", message))
+        .ok()
+        .flatten();
     if form.body.trim().is_empty() {
         fail("body", "Le texte de l'article est vide.".into());
     }
@@ -182,6 +209,7 @@ pub(crate) async fn content_from_form(
         media: Vec::new(),
         lead_image,
         sources,
+        claim,
     }))
 }
 
@@ -194,6 +222,30 @@ pub(crate) async fn preview_body(
         Ok((images, _)) => Ok(render_body(&state.theme, body, &images)?),
         Err(message) => Err(message),
     })
+}
+
+/// A fact-check's claim from the form: required for fact-checks, refused for other kinds.
+fn parse_claim(form: &StoryForm, kind: Option<ArticleKind>) -> Result<Option<Claim>, String> {
+    let typed = !form.claim_text.trim().is_empty();
+    let claim = if typed {
+        let rating = ClaimRating::parse(&form.claim_rating)
+            .map_err(|_| "Choisissez un verdict.".to_owned())?;
+        Some(
+            Claim::parse(&form.claim_text, Some(&form.claim_author), rating)
+                .map_err(|_| "L'affirmation vérifiée compte 500 caractères au plus.".to_owned())?,
+        )
+    } else {
+        None
+    };
+    match kind.map(|kind| check_claim(kind, claim.as_ref())) {
+        Some(Err(ClaimMismatch::FactCheckWithoutClaim)) => {
+            Err("Une vérification indique l'affirmation vérifiée et son verdict.".into())
+        }
+        Some(Err(ClaimMismatch::ClaimWithoutFactCheck)) => {
+            Err("Seule une vérification porte une affirmation et un verdict : videz ces champs ou changez le type.".into())
+        }
+        _ => Ok(claim),
+    }
 }
 
 /// One source a line, `Label | https://…`.

@@ -107,6 +107,7 @@ struct EditorPage<'a> {
     form: &'a StoryForm,
     errors: &'a [FieldError],
     kinds: Vec<(&'static str, &'static str)>,
+    ratings: Vec<(&'static str, &'static str)>,
     sections: Vec<String>,
     known_tags: Vec<String>,
     status_label: Option<&'static str>,
@@ -161,6 +162,10 @@ async fn editor_page(
         id: story.map(|s| s.id),
         form,
         errors,
+        ratings: rotative_domain::ClaimRating::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label_fr()))
+            .collect(),
         kinds: ArticleKind::ALL
             .into_iter()
             .map(|k| (k.as_str(), k.label_fr()))

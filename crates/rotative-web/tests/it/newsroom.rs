@@ -815,3 +815,59 @@ async fn every_newsroom_route_for_every_role() {
         }
     }
 }
+
+#[tokio::test]
+async fn fact_checks_need_a_claim_and_show_a_verdict() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let fields = |claim: &'static str| {
+        vec![
+            ("csrf", token.clone()),
+            (
+                "headline",
+                "Non, la brigade ne compte pas dix mille hommes".to_owned(),
+            ),
+            (
+                "body",
+                "Les chiffres officiels disent autre chose.".to_owned(),
+            ),
+            ("section", "monde".to_owned()),
+            ("kind", "factcheck".to_owned()),
+            ("claim_text", claim.to_owned()),
+            ("claim_author", "Un ministre".to_owned()),
+            ("claim_rating", "false".to_owned()),
+            ("intent", "save".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (site, chef) = (&site, chef.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            site.request("POST", "/redaction/articles", Some(&chef), Some(&pairs))
+                .await
+        }
+    };
+    let missing = post(fields("")).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Une vérification indique l"));
+    let created = post(fields("La brigade compte dix mille hommes.")).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let story = created
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&site, &chef, &story, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let page = site.get(&site.first_article_path().await).await.body;
+    assert!(
+        page.contains("Notre verdict : <strong>Faux</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("\"@type\":\"ClaimReview\""));
+}
