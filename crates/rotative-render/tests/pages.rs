@@ -169,3 +169,30 @@ fn fact_checks_show_their_verdict_and_carry_a_claim_review() {
     assert!(html.contains("\"claimReviewed\":\"La brigade compte dix mille hommes.\""));
     assert!(html.contains("\"ratingValue\":2"));
 }
+
+#[test]
+fn feeds_snapshot() {
+    use rotative_render::{FeedChannel, FeedEntry, FeedFormat, render_feed};
+    let site = site();
+    let channel = FeedChannel {
+        title: "Rotative – Monde".into(),
+        description: "Les articles de la rubrique Monde".into(),
+        page_path: "/monde/".into(),
+    };
+    let story = summary(2);
+    let body = "<p>Texte avec une <a href=\"/monde/\">rubrique</a> et <img src=\"/media/x.jpg\" alt=\"\">.</p>";
+    let entries = [FeedEntry {
+        summary: &story,
+        body_html: body,
+        updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
+    }];
+    for format in FeedFormat::ALL {
+        let feed = render_feed(&site, format, &channel, &entries, true).unwrap();
+        insta::assert_snapshot!(format.file_name(), feed);
+    }
+    let summary_only = render_feed(&site, FeedFormat::Atom, &channel, &entries, false).unwrap();
+    assert!(
+        !summary_only.contains("<content"),
+        "a summary-only feed carries no body"
+    );
+}
