@@ -5,6 +5,7 @@
 mod article;
 mod claim;
 mod correction;
+mod embed;
 mod error;
 mod pagination;
 mod permalink;
@@ -19,6 +20,7 @@ pub mod workflow;
 pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
 pub use claim::{Claim, ClaimMismatch, ClaimRating, check_claim};
 pub use correction::{Correction, CorrectionKind};
+pub use embed::{Embed, Provider};
 pub use error::ParseError;
 pub use pagination::{PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};

@@ -12,7 +12,7 @@
 use std::{collections::HashMap, hash::BuildHasher};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use rotative_domain::{AltText, ParseError, french_typography};
+use rotative_domain::{AltText, Embed, ParseError, french_typography};
 use serde::Serialize;
 
 use crate::{RenderError, sanitize, theme::Theme};
@@ -139,6 +139,22 @@ pub fn render_body<S: BuildHasher>(
                 theme.render("partials/figure.html", &view)?.into(),
             ));
             i += consumed;
+        } else if let Some(embed) = lone_embed(&events[i..]) {
+            let label = if embed.provider.is_video() {
+                format!("Vidéo {}", embed.provider.name())
+            } else {
+                format!("Message sur {}", embed.provider.name())
+            };
+            let view = EmbedView {
+                frame: &embed.frame,
+                url: &embed.url,
+                provider: embed.provider.name(),
+                label,
+            };
+            out.push(Event::Html(
+                theme.render("partials/embed.html", &view)?.into(),
+            ));
+            i += 3;
         } else if let Some(consumed) = attributed_quote(&events[i..], &mut out) {
             i += consumed;
         } else {
@@ -188,6 +204,45 @@ fn typographed(parser: Parser<'_>) -> Vec<Event<'_>> {
 
 fn note_id(name: &str) -> CowStr<'static> {
     format!("note-{name}").into()
+}
+
+#[derive(Serialize)]
+struct EmbedView<'a> {
+    frame: &'a str,
+    url: &'a str,
+    provider: &'static str,
+    label: String,
+}
+
+/// The origins of the embed frames a rendered body may load after a click: what the page's
+/// Content-Security-Policy must allow, and nothing more.
+pub fn embed_origins(body_html: &str) -> Vec<String> {
+    let marker = "data-embed-src=\"";
+    let mut origins: Vec<String> = body_html
+        .match_indices(marker)
+        .filter_map(|(at, _)| {
+            let start = at + marker.len();
+            let end = body_html[start..].find('"')? + start;
+            Embed::frame_origin(&body_html[start..end])
+        })
+        .collect();
+    origins.sort();
+    origins.dedup();
+    origins
+}
+
+/// Recognises a paragraph that is a bare link to a video or a social post: an embed.
+fn lone_embed(events: &[Event<'_>]) -> Option<Embed> {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Text(text),
+        Event::End(TagEnd::Paragraph),
+        ..,
+    ] = events
+    else {
+        return None;
+    };
+    Embed::recognise(text)
 }
 
 type LoneImage<'e> = (&'e str, &'e str, String);
@@ -365,6 +420,27 @@ mod tests {
             figure_sources("![](media:a.jpg)"),
             Err(RenderError::MissingAlt(_))
         ));
+    }
+
+    #[test]
+    fn video_links_on_their_own_line_become_click_to_load_placeholders() {
+        let html = render(
+            "Avant.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nAprès, un lien dans le texte : https://vimeo.com/1.",
+        );
+        assert!(html.contains("<figure class=\"embed\" data-embed-src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""), "{html}");
+        assert!(
+            html.contains("<a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\""),
+            "{html}"
+        );
+        assert!(!html.contains("<iframe"), "no frame before the reader asks");
+        assert_eq!(
+            html.matches("class=\"embed\"").count(),
+            1,
+            "a link inside a sentence stays text"
+        );
+        let forged =
+            render("<figure class=\"embed\" data-embed-src=\"javascript:alert(1)\">x</figure>");
+        assert!(!forged.contains("javascript:"), "{forged}");
     }
 
     #[test]

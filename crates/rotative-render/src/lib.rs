@@ -13,7 +13,7 @@ mod sitemaps;
 mod theme;
 mod views;
 
-pub use body::{FigureSource, StoredImage, figure_sources, render_body};
+pub use body::{FigureSource, StoredImage, embed_origins, figure_sources, render_body};
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};

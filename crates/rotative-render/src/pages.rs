@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::{
     FeedChannel, RenderError, Site, Theme,
+    body::embed_origins,
     dates::DateView,
     jsonld, media_url,
     views::{
@@ -244,6 +245,8 @@ impl<'a> Pages<'a> {
                 breadcrumbs => crumbs,
                 related => self.cards(related),
                 corrections => self.notes(corrections),
+                embeds_script => (!embed_origins(&article.body_html).is_empty())
+                    .then(|| self.theme.embeds_script().url.as_str()),
                 jsonld => jsonld,
             },
         )

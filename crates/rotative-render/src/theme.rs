@@ -28,6 +28,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/partials/figure.html"),
     ),
     (
+        "partials/embed.html",
+        include_str!("../templates/partials/embed.html"),
+    ),
+    (
         "partials/pagination.html",
         include_str!("../templates/partials/pagination.html"),
     ),
@@ -72,6 +76,7 @@ const EMBEDDED: &[(&str, &str)] = &[
 
 const STYLESHEET: &str = include_str!("../templates/style.css");
 const EDITOR_SCRIPT: &str = include_str!("../templates/newsroom/editor.js");
+const EMBEDS_SCRIPT: &str = include_str!("../templates/embeds.js");
 
 /// A file the theme serves besides pages, and the URL it is served at; the URL carries a hash of
 /// the content so browsers and CDNs may keep it forever.
@@ -112,8 +117,11 @@ fn editor_script() -> Asset {
 pub struct Theme {
     env: Environment<'static>,
     stylesheet: Asset,
-    /// The newsroom editor's script; readers' pages never load a script.
+    /// The newsroom editor's script.
     editor_script: Asset,
+    /// Click-to-load for embeds, the one script a reader's page may load, and only when a story
+    /// has an embed.
+    embeds_script: Asset,
 }
 
 fn embedded_template(name: &str) -> Option<&'static str> {
@@ -170,6 +178,12 @@ impl Theme {
             env: environment(None),
             stylesheet: Asset::stylesheet(STYLESHEET.to_owned()),
             editor_script: editor_script(),
+            embeds_script: Asset::new(
+                EMBEDS_SCRIPT.to_owned(),
+                "embeds",
+                "js",
+                "text/javascript; charset=utf-8",
+            ),
         }
     }
 
@@ -190,6 +204,12 @@ impl Theme {
             env: environment(Some(folder.to_owned())),
             stylesheet: Asset::stylesheet(css),
             editor_script: editor_script(),
+            embeds_script: Asset::new(
+                EMBEDS_SCRIPT.to_owned(),
+                "embeds",
+                "js",
+                "text/javascript; charset=utf-8",
+            ),
         };
         for (name, _) in EMBEDDED {
             theme.env.get_template(name)?;
@@ -209,9 +229,13 @@ impl Theme {
         &self.editor_script
     }
 
+    pub fn embeds_script(&self) -> &Asset {
+        &self.embeds_script
+    }
+
     /// The asset served at `url`, if any.
     pub fn asset(&self, url: &str) -> Option<&Asset> {
-        [&self.stylesheet, &self.editor_script]
+        [&self.stylesheet, &self.editor_script, &self.embeds_script]
             .into_iter()
             .find(|asset| asset.url == url)
     }
@@ -220,6 +244,21 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_asset_is_served_at_its_address() {
+        let theme = Theme::embedded();
+        for asset in [
+            theme.stylesheet(),
+            theme.editor_script(),
+            theme.embeds_script(),
+        ] {
+            assert_eq!(
+                theme.asset(&asset.url).map(|a| a.url.as_str()),
+                Some(asset.url.as_str())
+            );
+        }
+    }
 
     #[test]
     fn every_embedded_template_compiles() {

@@ -11,7 +11,9 @@ use rotative_domain::{
     ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination, Section, Slug,
     Tag, rank_related,
 };
-use rotative_render::{FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, render_feed};
+use rotative_render::{
+    FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
+};
 use rotative_store::Listing;
 use serde::Deserialize;
 
@@ -113,7 +115,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
 async fn article(
     State(state): State<AppState>,
     Path((section, year, month, day, slug)): Path<(String, String, String, String, String)>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let parts = ArticleUrlParts {
         section: &section,
         year: &year,
@@ -139,11 +141,20 @@ async fn article(
         .map(|entry| entry.correction)
         .collect();
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&nav).article(
-        &article,
-        &related,
-        &corrections,
-    )?))
+    let html = state
+        .pages(&nav)
+        .article(&article, &related, &corrections)?;
+    let frames = embed_origins(&article.body_html);
+    if frames.is_empty() {
+        return Ok(Html(html).into_response());
+    }
+    // A story with embeds runs the click-to-load script and may frame those providers, only.
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; frame-src {}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        frames.join(" ")
+    );
+    Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response())
 }
 
 async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppError> {

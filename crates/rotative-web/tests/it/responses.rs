@@ -147,3 +147,47 @@ async fn the_publisher_emblem_is_served_and_named_in_structured_data() {
     let article = site.get(&site.first_article_path().await).await.body;
     assert!(article.contains("\"logo\":{\"@type\":\"ImageObject\",\"height\":512,\"url\":\"https://journal.example/logo.png\",\"width\":512}"), "{article}");
 }
+
+#[tokio::test]
+async fn embeds_wait_for_a_click_and_only_their_provider_may_be_framed() {
+    let with_video = "+++\nheadline = \"Une vidéo\"\nsection = \"monde\"\n+++\nLe reportage en images :\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n";
+    let site = TestSite::with_stories(
+        &[with_video.to_owned(), story("Sans vidéo", "monde", "")],
+        10,
+    )
+    .await;
+    let home = site.get("/").await.body;
+    let link = |headline: &str| {
+        let at = home.find(&format!(">{headline}</a>")).unwrap();
+        let start = home[..at].rfind("href=\"").unwrap() + 6;
+        home[start..start + home[start..].find('"').unwrap()].to_owned()
+    };
+    let video = site.get(&link("Une vidéo")).await;
+    assert!(video.body.contains("<figure class=\"embed\""));
+    assert!(
+        video.body.contains("Voir sur YouTube</a>"),
+        "a link for readers without the frame"
+    );
+    assert!(
+        !video.body.contains("<iframe"),
+        "nothing from the provider before a click"
+    );
+    assert!(video.body.contains("<script src=\"/theme/embeds."));
+    let csp = video.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("frame-src https://www.youtube-nocookie.com;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    let plain = site.get(&link("Sans vidéo")).await;
+    assert!(
+        plain
+            .header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'none'")
+    );
+    assert!(!plain.body.contains("<script src"));
+}
