@@ -102,15 +102,15 @@ impl Asset {
     fn stylesheet(css: String) -> Self {
         Self::new(css, "style", "css", "text/css; charset=utf-8")
     }
-}
 
-fn editor_script() -> Asset {
-    Asset::new(
-        EDITOR_SCRIPT.to_owned(),
-        "editor",
-        "js",
-        "text/javascript; charset=utf-8",
-    )
+    fn script(source: &str, stem: &str) -> Self {
+        Self::new(
+            source.to_owned(),
+            stem,
+            "js",
+            "text/javascript; charset=utf-8",
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -174,16 +174,15 @@ fn environment(folder: Option<PathBuf>) -> Environment<'static> {
 impl Theme {
     /// The default theme, as compiled into the binary.
     pub fn embedded() -> Self {
+        Self::assemble(None, STYLESHEET.to_owned())
+    }
+
+    fn assemble(folder: Option<PathBuf>, css: String) -> Self {
         Self {
-            env: environment(None),
-            stylesheet: Asset::stylesheet(STYLESHEET.to_owned()),
-            editor_script: editor_script(),
-            embeds_script: Asset::new(
-                EMBEDS_SCRIPT.to_owned(),
-                "embeds",
-                "js",
-                "text/javascript; charset=utf-8",
-            ),
+            env: environment(folder),
+            stylesheet: Asset::stylesheet(css),
+            editor_script: Asset::script(EDITOR_SCRIPT, "editor"),
+            embeds_script: Asset::script(EMBEDS_SCRIPT, "embeds"),
         }
     }
 
@@ -200,17 +199,7 @@ impl Theme {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => STYLESHEET.to_owned(),
             Err(e) => return Err(unreadable(e)),
         };
-        let theme = Self {
-            env: environment(Some(folder.to_owned())),
-            stylesheet: Asset::stylesheet(css),
-            editor_script: editor_script(),
-            embeds_script: Asset::new(
-                EMBEDS_SCRIPT.to_owned(),
-                "embeds",
-                "js",
-                "text/javascript; charset=utf-8",
-            ),
-        };
+        let theme = Self::assemble(Some(folder.to_owned()), css);
         for (name, _) in EMBEDDED {
             theme.env.get_template(name)?;
         }

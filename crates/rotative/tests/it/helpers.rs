@@ -12,6 +12,22 @@ pub fn rotative() -> Command {
     command
 }
 
+/// Writes a story file next to the site and imports it; returns the story's path on the site.
+pub fn publish_text(data: &Path, text: &str) -> String {
+    let file = data.with_extension("story.md");
+    std::fs::write(&file, text).unwrap();
+    let imported = import_story(data, &file);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let url = String::from_utf8(imported.stdout).unwrap();
+    url.trim()
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_owned()
+}
+
 /// Runs `rotative import story FILE --data DIR`.
 pub fn import_story(data: &Path, file: &Path) -> Output {
     rotative()

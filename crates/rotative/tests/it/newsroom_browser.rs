@@ -165,20 +165,10 @@ fn an_embed_loads_its_frame_only_after_a_click() {
     };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("site");
-    let story = dir.path().join("video.md");
-    std::fs::write(
-        &story,
+    let path = crate::helpers::publish_text(
+        &data,
         "+++\nheadline = \"Le reportage vidéo\"\nsection = \"Monde\"\n+++\nLes images :\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n",
-    )
-    .unwrap();
-    let imported = crate::helpers::import_story(&data, &story);
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
     );
-    let url = String::from_utf8(imported.stdout).unwrap();
-    let path = url.trim().trim_start_matches("http://127.0.0.1:8080");
     let server = Server::start(&data, &["--no-demo"]);
     let driver = Driver::start(chromedriver.to_str().unwrap());
     let browser = driver.browser(&dir.path().join("profile"));

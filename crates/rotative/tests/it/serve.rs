@@ -70,17 +70,9 @@ fn a_story_imported_while_serving_is_found_within_seconds() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("site");
     let server = Server::start(&data, &["--no-demo"]);
-    let story = dir.path().join("story.md");
-    std::fs::write(
-        &story,
+    crate::helpers::publish_text(
+        &data,
         "+++\nheadline = \"Le téléphérique de Brest rouvre\"\nsection = \"France\"\n+++\nLes cabines reprennent du service.\n",
-    )
-    .unwrap();
-    let imported = crate::helpers::import_story(&data, &story);
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
     );
     let start = std::time::Instant::now();
     while !server
