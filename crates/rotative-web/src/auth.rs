@@ -5,7 +5,7 @@ use argon2::{
     Argon2,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
-use std::{fmt::Write, net::SocketAddr};
+use std::{fmt::Write, net::SocketAddr, sync::LazyLock};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts, OriginalUri},
@@ -31,6 +31,16 @@ pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
+}
+
+/// Spends the time a password check takes when there is no account to check against, so the
+/// answer's delay does not tell whether an address has an account.
+pub fn verify_nothing(password: &str) {
+    static DECOY: LazyLock<Option<String>> =
+        LazyLock::new(|| hash_password("rotative decoy password").ok());
+    if let Some(decoy) = DECOY.as_deref() {
+        verify_password(decoy, password);
+    }
 }
 
 /// Whether `password` matches the stored hash; a malformed hash matches nothing.

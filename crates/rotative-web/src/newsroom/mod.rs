@@ -73,6 +73,11 @@ pub(crate) fn router() -> Router<AppState> {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(NEWSROOM_POLICY),
         ))
+        // Newsroom pages are private: no browser or shared cache keeps them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 #[derive(Serialize)]

@@ -14,7 +14,8 @@ use crate::{
     AppError, AppState,
     auth::{
         ClientAddress, IDLE_SECONDS, MIN_PASSWORD_CHARS, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn,
-        cookie, hash_password, new_token, safe_next, set_cookie, token_hash, verify_password,
+        cookie, hash_password, new_token, safe_next, set_cookie, token_hash, verify_nothing,
+        verify_password,
     },
 };
 
@@ -105,6 +106,13 @@ pub(crate) async fn sign_in(
         Ok(email) => state.store.user_by_email(&email).await?,
         Err(_) => None,
     };
+    if user
+        .as_ref()
+        .and_then(|u| u.password_hash.as_ref())
+        .is_none()
+    {
+        verify_nothing(&form.password);
+    }
     let verified = user.filter(|user| {
         user.password_hash
             .as_deref()
