@@ -130,7 +130,11 @@ async fn signed_out_people_are_sent_to_sign_in_and_back() {
     let site = newsroom().await;
     let page = site.get("/redaction/articles/nouveau").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(page.header("cache-control"), Some("no-store"), "newsroom answers are never cached");
+    assert_eq!(
+        page.header("cache-control"),
+        Some("no-store"),
+        "newsroom answers are never cached"
+    );
     assert_eq!(
         page.header("location"),
         Some("/redaction/connexion?suite=/redaction/articles/nouveau")

@@ -24,6 +24,20 @@ async fn readers_get_no_cookie_and_a_strict_policy() {
             "nosniff"
         );
         assert!(page.headers.get("x-request-id").is_some(), "{uri}");
+        let permissions = page
+            .headers
+            .get("permissions-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(permissions.contains("camera=()"), "{uri}");
+        // The test site's address is https: browsers are told to keep to it.
+        assert!(
+            page.headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_some(),
+            "{uri}"
+        );
         for attribute in ["src=\"http", "href=\"http"] {
             let external = page.body.matches(attribute).count();
             let own = page
