@@ -28,6 +28,14 @@ pub enum Command {
     /// Manage the search index.
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Check that settings, database, media storage, search index and theme are usable.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Folder of templates that replace the default theme's.
+        #[arg(long, env = "ROTATIVE_THEME")]
+        theme: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod check;
 mod import;
 mod search;
 mod serve;
@@ -12,6 +13,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args).await,
         Command::Import(ImportCommand::Story { file, site }) => import::story(&file, &site).await,
         Command::Search(SearchCommand::Reindex { site }) => search::reindex(&site).await,
+        Command::Check { site, theme } => check::run(&site, theme.as_deref()).await,
         Command::User(UserCommand::Add {
             email,
             name,

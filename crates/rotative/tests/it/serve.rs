@@ -88,3 +88,41 @@ fn a_story_imported_while_serving_is_found_within_seconds() {
     }
     assert!(server.terminate().success());
 }
+
+#[test]
+fn check_reports_what_is_usable_and_fails_on_what_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let output = rotative()
+        .args(["check", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = String::from_utf8(output.stdout).unwrap();
+    for line in [
+        "ok   settings",
+        "ok   database",
+        "ok   media",
+        "ok   search index",
+        "ok   theme",
+    ] {
+        assert!(report.contains(line), "{report}");
+    }
+    std::fs::write(
+        data.join("rotative.toml"),
+        "[site]\ntime_zone = \"Lune/Tranquillité\"\n",
+    )
+    .unwrap();
+    let broken = rotative()
+        .args(["check", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("unknown time zone"));
+}

@@ -1,0 +1,35 @@
+//! `rotative check`: is everything this site needs reachable and sane? For operators before a
+//! start, and for health scripts.
+
+use anyhow::Context;
+use rotative_search::SearchIndex;
+
+use crate::{cli::SiteArgs, site::OpenSite};
+
+pub async fn run(args: &SiteArgs, theme: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let site = OpenSite::open(args).await?;
+    println!(
+        "ok   settings: site « {} », time zone {}",
+        site.settings.name, site.settings.time_zone
+    );
+    site.store
+        .ping()
+        .await
+        .context("database does not answer")?;
+    let stories = site.store.count_articles().await?;
+    println!("ok   database: reachable, schema up to date, {stories} stories");
+    let probe = site.storage.root().join(".rotative-check");
+    tokio::fs::write(&probe, b"check")
+        .await
+        .context("media storage is not writable")?;
+    tokio::fs::remove_file(&probe)
+        .await
+        .context("media storage is not writable")?;
+    println!("ok   media: {} is writable", site.storage.root().display());
+    SearchIndex::open(&args.data.join("search-index")).context("search index cannot be opened")?;
+    println!("ok   search index: opens");
+    OpenSite::theme(theme)?;
+    println!("ok   theme: every template compiles");
+    site.store.close().await;
+    Ok(())
+}
