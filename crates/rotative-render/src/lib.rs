@@ -17,7 +17,6 @@ pub use body::{FigureSource, StoredImage, embed_origins, figure_sources, render_
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};
-pub use sanitize::clean as sanitize_html;
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };
