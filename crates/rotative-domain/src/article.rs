@@ -34,13 +34,7 @@ impl ArticleKind {
         "news, analysis, opinion, interview, report, explainer, factcheck";
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-            .ok_or_else(|| ParseError::UnknownValue {
-                value: value.to_owned(),
-                expected: Self::EXPECTED,
-            })
+        crate::error::parse_named(value, &Self::ALL, Self::as_str, Self::EXPECTED)
     }
 
     /// The stable identifier stored in databases and story files.
@@ -92,13 +86,7 @@ impl ArticleStatus {
     const EXPECTED: &'static str = "draft, in_review, scheduled, published, unpublished";
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .ok_or_else(|| ParseError::UnknownValue {
-                value: value.to_owned(),
-                expected: Self::EXPECTED,
-            })
+        crate::error::parse_named(value, &Self::ALL, Self::as_str, Self::EXPECTED)
     }
 
     pub fn as_str(self) -> &'static str {

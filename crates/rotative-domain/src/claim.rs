@@ -27,13 +27,12 @@ impl ClaimRating {
     ];
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == value)
-            .ok_or_else(|| ParseError::UnknownValue {
-                value: value.to_owned(),
-                expected: "false, mostly_false, misleading, mixed, mostly_true, true, unproven",
-            })
+        crate::error::parse_named(
+            value,
+            &Self::ALL,
+            Self::as_str,
+            "false, mostly_false, misleading, mixed, mostly_true, true, unproven",
+        )
     }
 
     pub fn as_str(self) -> &'static str {

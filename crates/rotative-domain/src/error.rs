@@ -27,3 +27,19 @@ pub enum ParseError {
     #[error("`{0}` is not a valid date path")]
     InvalidDate(String),
 }
+
+/// Finds the value of a closed set (kinds, states, roles…) whose stable name is `value`.
+pub(crate) fn parse_named<T: Copy>(
+    value: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    expected: &'static str,
+) -> Result<T, ParseError> {
+    all.iter()
+        .copied()
+        .find(|candidate| name(*candidate) == value)
+        .ok_or_else(|| ParseError::UnknownValue {
+            value: value.to_owned(),
+            expected,
+        })
+}

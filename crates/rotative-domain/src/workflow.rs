@@ -29,13 +29,12 @@ impl Role {
     ];
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|role| role.as_str() == value)
-            .ok_or_else(|| ParseError::UnknownValue {
-                value: value.to_owned(),
-                expected: "contributor, journalist, editor, admin",
-            })
+        crate::error::parse_named(
+            value,
+            &Self::ALL,
+            Self::as_str,
+            "contributor, journalist, editor, admin",
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -93,13 +92,12 @@ impl StoryAction {
     ];
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str() == value)
-            .ok_or_else(|| ParseError::UnknownValue {
-                value: value.to_owned(),
-                expected: "edit, submit, return_to_draft, publish, schedule, unpublish, correct",
-            })
+        crate::error::parse_named(
+            value,
+            &Self::ALL,
+            Self::as_str,
+            "edit, submit, return_to_draft, publish, schedule, unpublish, correct",
+        )
     }
 
     pub fn as_str(self) -> &'static str {
