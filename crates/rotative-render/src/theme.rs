@@ -72,6 +72,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "newsroom/accounts.html",
         include_str!("../templates/newsroom/accounts.html"),
     ),
+    (
+        "newsroom/settings.html",
+        include_str!("../templates/newsroom/settings.html"),
+    ),
 ];
 
 const STYLESHEET: &str = include_str!("../templates/style.css");

@@ -17,6 +17,8 @@ pub struct Site {
     pub time_zone: TimeZone,
     /// Whether feeds carry whole stories (or only their standfirst).
     pub feed_full_text: bool,
+    /// Stories per listing page.
+    pub page_size: u32,
 }
 
 impl Site {

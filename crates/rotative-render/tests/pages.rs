@@ -21,6 +21,7 @@ fn site() -> Site {
         description: "Un journal d'essai".into(),
         time_zone: TimeZone::get("Europe/Paris").unwrap(),
         feed_full_text: true,
+        page_size: 10,
     }
 }
 

@@ -35,7 +35,7 @@ fn xml(body: String) -> Response {
 async fn robots(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        robots_txt(&state.site),
+        robots_txt(&state.site()),
     )
         .into_response()
 }
@@ -53,7 +53,7 @@ async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
     let chunks = stories.div_ceil(u64::from(SITEMAP_MAX_URLS)).max(1);
     let mut sitemaps = vec![entry("/sitemaps/pages.xml".into())];
     sitemaps.extend((1..=chunks).map(|n| entry(format!("/sitemaps/articles-{n}.xml"))));
-    Ok(xml(sitemap_index(&state.site, &sitemaps)?))
+    Ok(xml(sitemap_index(&state.site(), &sitemaps)?))
 }
 
 async fn one_sitemap(
@@ -84,7 +84,7 @@ async fn one_sitemap(
             last_modified: Some(at),
         })
         .collect();
-    Ok(xml(sitemap(&state.site, &urls)?))
+    Ok(xml(sitemap(&state.site(), &urls)?))
 }
 
 /// Home, sections, subjects and authors with published stories, corrections.
@@ -108,11 +108,11 @@ async fn pages(state: &AppState) -> Result<Response, AppError> {
             .into_iter()
             .map(|slug| entry(format!("/auteur/{slug}/"))),
     );
-    Ok(xml(sitemap(&state.site, &urls)?))
+    Ok(xml(sitemap(&state.site(), &urls)?))
 }
 
 async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     let since = Timestamp::now() - NEWS_WINDOW;
     let stories = state.store.published_since(since, NEWS_MAX).await?;
-    Ok(xml(news_sitemap(&state.site, &stories)?))
+    Ok(xml(news_sitemap(&state.site(), &stories)?))
 }

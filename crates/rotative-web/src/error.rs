@@ -107,7 +107,10 @@ pub(crate) async fn render_error_pages(
     let status = response.status();
     // The page lists sections to help readers on; if even that fails, a plain page still answers.
     let nav = state.nav().await.unwrap_or_default();
-    match state.pages(&nav).error(status.as_u16(), &message) {
+    match state
+        .pages(&state.site(), &nav)
+        .error(status.as_u16(), &message)
+    {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {
             tracing::error!(error = ?error, "error page failed to render");

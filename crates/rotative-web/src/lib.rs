@@ -28,7 +28,7 @@ use tower_http::{
 };
 
 pub use error::AppError;
-pub use newsroom::publish_due;
+pub use newsroom::{publish_due, with_stored_settings};
 pub use state::{AppState, Services};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -44,7 +44,7 @@ const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
 /// The whole site: every route, then the layers every response goes through.
 pub fn router(state: AppState) -> Router {
-    let https = state.site.base_url.starts_with("https://");
+    let https = state.site().base_url.starts_with("https://");
     let router = Router::new()
         .merge(health::router())
         .merge(assets::router())

@@ -109,7 +109,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
         });
     }
     let nav: Vec<_> = sections.into_iter().map(|(_, section)| section).collect();
-    Ok(Html(state.pages(&nav).home(&top, &blocks)?))
+    Ok(Html(state.pages(&state.site(), &nav).home(&top, &blocks)?))
 }
 
 async fn article(
@@ -142,7 +142,7 @@ async fn article(
         .collect();
     let nav = state.nav().await?;
     let html = state
-        .pages(&nav)
+        .pages(&state.site(), &nav)
         .article(&article, &related, &corrections)?;
     let frames = embed_origins(&article.body_html);
     if frames.is_empty() {
@@ -170,7 +170,9 @@ async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppE
         })
         .collect();
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&nav).corrections(&entries)?))
+    Ok(Html(
+        state.pages(&state.site(), &nav).corrections(&entries)?,
+    ))
 }
 
 /// Stories in a feed: enough for a reader who checks once a day.
@@ -199,11 +201,11 @@ async fn feed_response(
         })
         .collect();
     let body = render_feed(
-        &state.site,
+        &state.site(),
         format,
         &channel,
         &entries,
-        state.site.feed_full_text,
+        state.site().feed_full_text,
     )?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }
@@ -213,8 +215,8 @@ async fn site_feed(
     format: FeedFormat,
 ) -> Result<Response, AppError> {
     let channel = FeedChannel {
-        title: state.site.name.clone(),
-        description: state.site.description.clone(),
+        title: state.site().name.clone(),
+        description: state.site().description.clone(),
         page_path: "/".into(),
     };
     feed_response(&state, format, channel, Listing::Everything).await
@@ -300,7 +302,7 @@ async fn listing_page(
     let page = page_number(query)?;
     let (listing, found) = find(state, route, value).await?;
     let total = state.store.count_published(listing).await?;
-    let pagination = Pagination::new(page, state.page_size, total);
+    let pagination = Pagination::new(page, state.site().page_size, total);
     if pagination.is_out_of_range() {
         return Err(AppError::NotFound);
     }
@@ -309,7 +311,7 @@ async fn listing_page(
         .published_summaries(listing, pagination.per_page, pagination.offset())
         .await?;
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&nav).listing(
+    Ok(Html(state.pages(&state.site(), &nav).listing(
         found.kind(),
         &stories,
         &pagination,
@@ -327,7 +329,7 @@ async fn listing_feed(
     feed_response(
         state,
         format,
-        found.kind().feed_channel(&state.site.name),
+        found.kind().feed_channel(&state.site().name),
         listing,
     )
     .await

@@ -38,7 +38,7 @@ pub(crate) struct SearchParams {
 /// A day typed in a date field, as the first instant of that day in the site's time zone.
 fn day_start(state: &AppState, typed: &str) -> Option<Timestamp> {
     let date: Date = typed.trim().parse().ok()?;
-    date.to_zoned(state.site.time_zone.clone())
+    date.to_zoned(state.site().time_zone.clone())
         .ok()
         .map(|zoned| zoned.timestamp())
 }
@@ -138,5 +138,5 @@ async fn search(
         unfiltered: filtered.then(|| url(&[("q", &text)])),
     };
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&nav).search(&view)?))
+    Ok(Html(state.pages(&state.site(), &nav).search(&view)?))
 }

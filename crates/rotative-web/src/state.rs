@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use rotative_domain::Section;
 use rotative_media::LocalStorage;
@@ -11,22 +11,45 @@ pub struct Services {
     pub store: Store,
     pub storage: LocalStorage,
     pub theme: Theme,
-    pub site: Site,
+    /// The site as configured at start; what pages use is `AppState::site`, which
+    /// administrators may change while the site runs.
+    pub configured_site: Site,
     /// This instance's search index, following the store's change log.
     pub search: SearchIndex,
     /// The site's emblem as a PNG, drawn once at start.
     pub emblem: Vec<u8>,
-    /// Stories per listing page.
-    pub page_size: u32,
 }
 
-/// Shared by every request; cloning is one reference count.
+/// Shared by every request; cloning is two reference counts.
 #[derive(Clone)]
-pub struct AppState(Arc<Services>);
+pub struct AppState {
+    services: Arc<Services>,
+    site: Arc<RwLock<Arc<Site>>>,
+}
 
 impl AppState {
     pub fn new(services: Services) -> Self {
-        Self(Arc::new(services))
+        let site = Arc::new(RwLock::new(Arc::new(services.configured_site.clone())));
+        Self {
+            services: Arc::new(services),
+            site,
+        }
+    }
+
+    /// The site's identity and settings as they are now.
+    pub fn site(&self) -> Arc<Site> {
+        self.site.read().map_or_else(
+            |poisoned| Arc::clone(&poisoned.into_inner()),
+            |site| Arc::clone(&site),
+        )
+    }
+
+    /// Replaces the site's settings for every request from now on.
+    pub(crate) fn set_site(&self, site: Site) {
+        match self.site.write() {
+            Ok(mut current) => *current = Arc::new(site),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(site),
+        }
     }
 
     /// The sections every page lists in its navigation.
@@ -40,8 +63,8 @@ impl AppState {
             .collect())
     }
 
-    pub(crate) fn pages<'a>(&'a self, nav: &'a [Section]) -> Pages<'a> {
-        Pages::new(&self.theme, &self.site, nav)
+    pub(crate) fn pages<'a>(&'a self, site: &'a Site, nav: &'a [Section]) -> Pages<'a> {
+        Pages::new(&self.theme, site, nav)
     }
 }
 
@@ -49,6 +72,6 @@ impl std::ops::Deref for AppState {
     type Target = Services;
 
     fn deref(&self) -> &Services {
-        &self.0
+        &self.services
     }
 }

@@ -76,6 +76,7 @@ impl OpenSite {
             description: self.settings.description.clone(),
             time_zone: self.time_zone.clone(),
             feed_full_text: self.settings.feed_full_text,
+            page_size: self.settings.page_size,
         }
     }
 

@@ -47,7 +47,7 @@ pub(crate) fn word_diff(old: &str, new: &str) -> Vec<DiffSegment> {
 fn when(state: &AppState, seconds: i64) -> String {
     Timestamp::from_second(seconds)
         .map(|at| {
-            at.to_zoned(state.site.time_zone.clone())
+            at.to_zoned(state.site().time_zone.clone())
                 .strftime("%d/%m/%Y %H:%M")
                 .to_string()
         })

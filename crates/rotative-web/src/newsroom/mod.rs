@@ -5,6 +5,7 @@ mod accounts;
 mod history;
 mod service;
 mod session;
+mod settings;
 mod stories;
 
 use axum::{
@@ -18,6 +19,7 @@ use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use service::publish_due;
+pub use settings::with_stored_settings;
 
 use crate::{AppError, AppState, auth::SignedIn};
 
@@ -68,6 +70,10 @@ pub(crate) fn router() -> Router<AppState> {
             get(accounts::list).post(accounts::create),
         )
         .route("/redaction/comptes/{id}/role", post(accounts::change_role))
+        .route(
+            "/redaction/reglages",
+            get(settings::show).post(settings::save),
+        )
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -106,7 +112,7 @@ fn render<S: Serialize>(
     Ok(state.theme.render(
         template,
         &context! {
-            site_name => &state.site.name,
+            site_name => &state.site().name,
             stylesheet => &state.theme.stylesheet().url,
             script => &state.theme.editor_script().url,
             viewer => viewer,

@@ -363,7 +363,7 @@ pub(crate) async fn act(
         }
         StoryAction::Schedule => {
             let at = scheduled_for
-                .and_then(|typed| local_time(&state.site.time_zone, typed))
+                .and_then(|typed| local_time(&state.site().time_zone, typed))
                 .ok_or(AppError::BadRequest(
                     "Indiquez la date et l'heure de publication.",
                 ))?;
@@ -405,7 +405,7 @@ fn public_path(state: &AppState, story: &EditableStory, published_at: Timestamp)
             &story.section.slug,
             &story.slug,
             published_at,
-            &state.site.time_zone,
+            &state.site().time_zone,
         )
     })
 }

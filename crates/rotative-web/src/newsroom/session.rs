@@ -37,7 +37,7 @@ pub(crate) struct SignInForm {
 }
 
 fn secure(state: &AppState) -> bool {
-    state.site.base_url.starts_with("https://")
+    state.site().base_url.starts_with("https://")
 }
 
 fn sign_in_page(
@@ -52,7 +52,7 @@ fn sign_in_page(
     let html = state.theme.render(
         "newsroom/sign_in.html",
         &context! {
-            site_name => &state.site.name,
+            site_name => &state.site().name,
             stylesheet => &state.theme.stylesheet().url,
             csrf => &token,
             next => next,

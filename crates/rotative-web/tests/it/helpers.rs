@@ -72,6 +72,7 @@ impl TestSite {
             description: "Journal d'essai".into(),
             time_zone,
             feed_full_text: true,
+            page_size,
         };
         let search = rotative_search::SearchIndex::in_memory().unwrap();
         search.catch_up(&store).await.unwrap();
@@ -81,8 +82,7 @@ impl TestSite {
             store,
             storage,
             theme,
-            site,
-            page_size,
+            configured_site: site,
         });
         Self { state, _dir: dir }
     }

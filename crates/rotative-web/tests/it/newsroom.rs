@@ -700,7 +700,7 @@ const WHO: [Who; 5] = [
 
 /// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 19] = [
+const TABLE: [(&str, &str, [u16; 5]); 21] = [
     //                                                  anon  contrib journ editor admin
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
@@ -754,6 +754,8 @@ const TABLE: [(&str, &str, [u16; 5]); 19] = [
         "/redaction/comptes/{J}/role",
         [303, 403, 403, 403, 303],
     ),
+    ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
+    ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
     ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/apercu", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/deconnexion", [303, 303, 303, 303, 303]),
@@ -813,6 +815,8 @@ async fn every_newsroom_route_for_every_role() {
                 ("name", "Nouvelle Recrue"),
                 ("role", "editor"),
                 ("password", "provisoire-1234"),
+                ("description", "Un journal."),
+                ("page_size", "12"),
             ];
             let form = (method == "POST").then_some(fields.as_slice());
             let page = site.request(method, &path, cookie.as_deref(), form).await;
@@ -875,4 +879,62 @@ async fn fact_checks_need_a_claim_and_show_a_verdict() {
         "{page}"
     );
     assert!(page.contains("\"@type\":\"ClaimReview\""));
+}
+
+#[tokio::test]
+async fn administrators_change_the_site_settings_at_once() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let admin = sign_in(&site, "admin@exemple.fr").await;
+    let token = csrf(&site, &admin).await;
+    let save = |name: &'static str, page_size: &'static str| {
+        let (site, admin, token) = (&site, admin.clone(), token.clone());
+        async move {
+            site.request(
+                "POST",
+                "/redaction/reglages",
+                Some(&admin),
+                Some(&[
+                    ("csrf", &token),
+                    ("name", name),
+                    ("description", "Le journal du quartier."),
+                    ("page_size", page_size),
+                ]),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        save("", "10").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        save("La Gazette", "0").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(save("La Gazette", "5").await.status, StatusCode::SEE_OTHER);
+    let home = site.get("/").await.body;
+    assert!(
+        home.contains("<title>La Gazette</title>"),
+        "the new name shows at once"
+    );
+    assert!(home.contains("Le journal du quartier."));
+    let atom = site.get("/feed.atom").await.body;
+    assert!(
+        atom.contains("<title>La Gazette</title>") && !atom.contains("<content"),
+        "summary-only feeds"
+    );
+    let stored =
+        rotative_web::with_stored_settings(&site.state.store, site.state.site().as_ref().clone())
+            .await
+            .unwrap();
+    assert_eq!(
+        (
+            stored.name.as_str(),
+            stored.page_size,
+            stored.feed_full_text
+        ),
+        ("La Gazette", 5, false),
+        "kept for the next start"
+    );
 }

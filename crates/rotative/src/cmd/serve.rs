@@ -30,6 +30,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let store = site.store.clone();
+    let public = rotative_web::with_stored_settings(&site.store, public).await?;
     let emblem = rotative_media::illustration::emblem(rotative_render::EMBLEM_SIZE)?;
     let state = AppState::new(Services {
         emblem,
@@ -37,8 +38,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         store: site.store,
         storage: site.storage,
         theme,
-        page_size: site.settings.page_size,
-        site: public,
+        configured_site: public,
     });
     let scheduler = tokio::spawn(publish_scheduled(state.clone()));
     let indexer = tokio::spawn(follow_changes(state.clone()));

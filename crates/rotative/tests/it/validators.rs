@@ -142,6 +142,7 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/journal",
         "/redaction/mot-de-passe",
         "/redaction/comptes",
+        "/redaction/reglages",
         "/corrections/",
     ];
     let urls: Vec<String> = paths
