@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod auth;
+mod caching;
 mod crawlers;
 mod error;
 mod health;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn(caching::validators))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

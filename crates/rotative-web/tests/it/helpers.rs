@@ -92,6 +92,15 @@ impl TestSite {
             .await
     }
 
+    /// A GET with extra headers.
+    pub async fn send_with(&self, uri: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
     /// A GET as a browser sends it, accepting compressed responses.
     pub async fn get_compressed(&self, uri: &str) -> Page {
         self.send(

@@ -205,3 +205,39 @@ async fn embeds_wait_for_a_click_and_only_their_provider_may_be_framed() {
     );
     assert!(!plain.body.contains("<script src"));
 }
+
+#[tokio::test]
+async fn pages_carry_validators_and_answer_304_when_unchanged() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    for uri in ["/", "/monde/", "/feed.atom", "/sitemap.xml"] {
+        let first = site.get(uri).await;
+        let etag = first
+            .header("etag")
+            .unwrap_or_else(|| panic!("{uri} has an ETag"))
+            .to_owned();
+        assert!(
+            first
+                .header("cache-control")
+                .unwrap()
+                .contains("stale-while-revalidate"),
+            "{uri}"
+        );
+        let again = site
+            .send_with(uri, &[("if-none-match", etag.as_str())])
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{uri}");
+        assert!(again.body.is_empty());
+        let other = site.send_with(uri, &[("if-none-match", "W/\"0\"")]).await;
+        assert_eq!(other.status, StatusCode::OK, "{uri}");
+    }
+    let html = site.get(&site.first_article_path().await).await.body;
+    let start = html.find("src=\"/media/").unwrap() + 5;
+    let image = site
+        .get(&html[start..start + html[start..].find('"').unwrap()])
+        .await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert!(
+        image.header("etag").is_none(),
+        "only pages, feeds and sitemaps are hashed"
+    );
+}
