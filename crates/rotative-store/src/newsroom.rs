@@ -145,8 +145,6 @@ pub struct EditableStory {
     pub created_by: Option<i64>,
     pub current_revision_id: i64,
     pub published_at: Option<Timestamp>,
-    pub scheduled_at: Option<Timestamp>,
-    pub updated_at: Timestamp,
 }
 
 /// What happened to a save.
@@ -190,7 +188,6 @@ pub struct StoryRow {
     pub status: ArticleStatus,
     pub section: String,
     pub created_by: Option<i64>,
-    pub updated_at: i64,
     pub path: Option<String>,
 }
 
@@ -215,7 +212,6 @@ fn story_row(row: &SqliteRow) -> Result<StoryRow, StoreError> {
         status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
         section: row.try_get("section_name")?,
         created_by: row.try_get("created_by")?,
-        updated_at: row.try_get("updated_at")?,
         path: row.try_get("path")?,
     })
 }
@@ -227,7 +223,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
-                    a.published_at, a.scheduled_at, a.updated_at, a.claim_text, a.claim_author,
+                    a.published_at, a.claim_text, a.claim_author,
                     a.claim_rating
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
@@ -266,8 +262,6 @@ impl Store {
                 .try_get::<Option<i64>, _>("current_revision_id")?
                 .unwrap_or_default(),
             published_at: timestamp_opt(row.try_get("published_at")?)?,
-            scheduled_at: timestamp_opt(row.try_get("scheduled_at")?)?,
-            updated_at: rows::timestamp(row.try_get("updated_at")?)?,
         }))
     }
 

@@ -50,6 +50,15 @@ fn user(row: &SqliteRow) -> Result<User, StoreError> {
     })
 }
 
+/// Ends every session of an account, inside the transaction that changed its rights or password.
+async fn end_all_sessions(conn: &mut SqliteConnection, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// One audit line, inside whatever transaction the action itself runs in.
 pub(crate) async fn insert_audit(
     conn: &mut SqliteConnection,
@@ -126,10 +135,7 @@ impl Store {
             .await?
             .rows_affected()
             == 1;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_all_sessions(&mut tx, user_id).await?;
         tx.commit().await?;
         Ok(changed)
     }
@@ -144,10 +150,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_all_sessions(&mut tx, user_id).await?;
         tx.commit().await?;
         Ok(())
     }
