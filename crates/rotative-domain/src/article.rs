@@ -113,6 +113,8 @@ pub struct Figure {
     pub key: String,
     pub width: u32,
     pub height: u32,
+    /// A moving image is shown as uploaded: its resized copies are stills.
+    pub animated: bool,
     pub alt: AltText,
     pub caption: Option<String>,
     pub credit: Option<String>,

@@ -11,9 +11,11 @@ use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimRating, Headline, Name,
     ParseError, Section, Slug, Source, Standfirst, Tag, check_claim,
 };
-use rotative_media::{LocalStorage, MediaError, StorageKey, inspect};
+use rotative_media::{MediaError, MediaStorage, PixelLimit, StorageKey, clean};
 use rotative_render::{FigureSource, RenderError, StoredImage, Theme, figure_sources, render_body};
-use rotative_store::{NewArticle, NewLeadImage, NewMedia, Store, StoreError, StoryContent};
+use rotative_store::{
+    MediaText, NewArticle, NewLeadImage, NewMedia, Store, StoreError, StoryContent,
+};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -254,6 +256,9 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         return Err(StoryError::Body("is empty".into()));
     }
     let figures = figure_sources(body)?;
+    if let Some(figure) = figures.iter().find(|figure| figure.alt.is_none()) {
+        return Err(RenderError::MissingAlt(figure.name.clone()).into());
+    }
     Ok(StoryFile {
         headline,
         standfirst,
@@ -281,7 +286,7 @@ pub struct ImportedStory {
 /// Imports stories into one site.
 pub struct Importer<'a> {
     pub store: &'a Store,
-    pub storage: &'a LocalStorage,
+    pub storage: &'a MediaStorage,
     pub theme: &'a Theme,
     pub time_zone: &'a TimeZone,
 }
@@ -348,46 +353,23 @@ impl Importer<'_> {
         story: StoryFile,
         images: &HashMap<String, Vec<u8>>,
     ) -> Result<ImportedStory, StoryError> {
-        let mut stored_images = HashMap::new();
-        let mut files: Vec<(StorageKey, &[u8])> = Vec::new();
-        let mut media = Vec::new();
-        for figure in &story.figures {
-            if stored_images.contains_key(&figure.name) {
-                continue;
-            }
-            let image_error = |problem: String| StoryError::Image {
-                name: figure.name.clone(),
-                problem,
-            };
-            let bytes = images
-                .get(&figure.name)
-                .ok_or_else(|| image_error("file not found next to the story".into()))?;
-            let info = inspect(bytes).map_err(|e| image_error(e.to_string()))?;
-            let key = StorageKey::for_content(bytes, info.kind);
-            stored_images.insert(
-                figure.name.clone(),
-                StoredImage {
-                    key: key.to_string(),
-                    width: info.width,
-                    height: info.height,
-                },
-            );
-            media.push(NewMedia {
-                storage_key: key.to_string(),
-                content_type: info.kind.content_type().to_owned(),
-                width: info.width,
-                height: info.height,
-                byte_size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
-                original_name: Some(figure.name.clone()),
-            });
-            files.push((key, bytes));
-        }
+        let ImageFiles {
+            stored: stored_images,
+            files,
+            media,
+        } = image_files(&story.figures, images)?;
         let body_html = render_body(self.theme, &story.body, &stored_images)?;
-        let lead_image = story.figures.first().map(|figure| NewLeadImage {
-            storage_key: stored_images[&figure.name].key.clone(),
-            alt: figure.alt.clone(),
-            caption: figure.caption.clone(),
-            credit: figure.credit.clone(),
+        let media_keys = stored_images
+            .values()
+            .map(|image| image.key.clone())
+            .collect();
+        let lead_image = story.figures.first().and_then(|figure| {
+            Some(NewLeadImage {
+                storage_key: stored_images[&figure.name].key.clone(),
+                alt: figure.alt.clone()?,
+                caption: figure.caption.clone(),
+                credit: figure.credit.clone(),
+            })
         });
         let base_slug = match &story.slug {
             Some(slug) => slug.clone(),
@@ -425,6 +407,7 @@ impl Importer<'_> {
                     authors: story.authors,
                     media,
                     lead_image,
+                    media_keys,
                     sources: story.sources,
                     claim: story.claim,
                 },
@@ -432,6 +415,70 @@ impl Importer<'_> {
             .await?;
         Ok(ImportedStory { id, path })
     }
+}
+
+/// Story images checked, cleaned of metadata and keyed, ready to store.
+struct ImageFiles {
+    stored: HashMap<String, StoredImage>,
+    files: Vec<(StorageKey, Vec<u8>)>,
+    media: Vec<NewMedia>,
+}
+
+fn image_files(
+    figures: &[FigureSource],
+    images: &HashMap<String, Vec<u8>>,
+) -> Result<ImageFiles, StoryError> {
+    let mut stored_images = HashMap::new();
+    let mut files: Vec<(StorageKey, Vec<u8>)> = Vec::new();
+    let mut media = Vec::new();
+    for figure in figures {
+        if stored_images.contains_key(&figure.name) {
+            continue;
+        }
+        let image_error = |problem: String| StoryError::Image {
+            name: figure.name.clone(),
+            problem,
+        };
+        let bytes = images
+            .get(&figure.name)
+            .ok_or_else(|| image_error("file not found next to the story".into()))?;
+        let image = clean(bytes, PixelLimit::default()).map_err(|e| image_error(e.to_string()))?;
+        let key = StorageKey::for_content(&image.bytes, image.kind);
+        let description = MediaText {
+            alt: figure.alt.as_ref().map(ToString::to_string),
+            caption: figure.caption.clone(),
+            credit: figure.credit.clone(),
+        };
+        stored_images.insert(
+            figure.name.clone(),
+            StoredImage {
+                key: key.to_string(),
+                width: image.width,
+                height: image.height,
+                animated: image.animated,
+                alt: description.alt.clone(),
+                caption: description.caption.clone(),
+                credit: description.credit.clone(),
+            },
+        );
+        media.push(NewMedia {
+            storage_key: key.to_string(),
+            content_type: image.kind.content_type().to_owned(),
+            width: image.width,
+            height: image.height,
+            byte_size: u64::try_from(image.bytes.len()).unwrap_or(u64::MAX),
+            original_name: Some(figure.name.clone()),
+            animated: image.animated,
+            description,
+            uploaded_by: None,
+        });
+        files.push((key, image.bytes));
+    }
+    Ok(ImageFiles {
+        stored: stored_images,
+        files,
+        media,
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use rotative_import::Importer;
-use rotative_media::{LocalStorage, illustration};
+use rotative_media::{MediaStorage, StorageKey, illustration};
 use rotative_render::Theme;
 use rotative_store::{Listing, Store};
 
@@ -26,9 +26,9 @@ Les voitures repassent sur le pont.
 ![Le pont au matin](media:pont.jpg "Le pont, rouvert — Illustration Rotative")
 "#;
 
-async fn site(dir: &Path) -> (Store, LocalStorage) {
+async fn site(dir: &Path) -> (Store, MediaStorage) {
     let store = Store::open_sqlite(&dir.join("rotative.db")).await.unwrap();
-    let storage = LocalStorage::open(dir.join("media")).await.unwrap();
+    let storage = MediaStorage::local(dir.join("media")).await.unwrap();
     (store, storage)
 }
 
@@ -66,7 +66,13 @@ async fn imports_a_story_with_its_image() {
     );
     let lead = article.lead_image.unwrap();
     assert_eq!((lead.width, lead.height), (640, 360));
-    assert!(storage.root().join(&lead.key).exists(), "image stored");
+    assert!(
+        storage
+            .exists(&StorageKey::parse(&lead.key).unwrap())
+            .await
+            .unwrap(),
+        "image stored"
+    );
 
     let again = importer
         .import_file(&stories.join("pont.md"))
@@ -131,7 +137,7 @@ async fn a_bad_image_stores_nothing() {
     );
     assert_eq!(store.count_published(Listing::Everything).await.unwrap(), 0);
     assert_eq!(
-        std::fs::read_dir(storage.root()).unwrap().count(),
+        std::fs::read_dir(dir.path().join("media")).unwrap().count(),
         0,
         "no file stored"
     );

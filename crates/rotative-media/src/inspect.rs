@@ -64,7 +64,7 @@ impl ImageKind {
             .find(|kind| kind.extension() == ext)
     }
 
-    fn format(self) -> ImageFormat {
+    pub(crate) fn format(self) -> ImageFormat {
         match self {
             Self::Jpeg => ImageFormat::Jpeg,
             Self::Png => ImageFormat::Png,

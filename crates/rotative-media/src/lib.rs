@@ -6,8 +6,10 @@
 mod error;
 pub mod illustration;
 mod inspect;
+pub mod process;
 mod storage;
 
 pub use error::MediaError;
 pub use inspect::{ImageInfo, ImageKind, inspect};
-pub use storage::{LocalStorage, StorageKey};
+pub use process::{CleanImage, PixelLimit, Variant, clean, variant_widths, variants};
+pub use storage::{ByteRange, MediaStorage, ReadOutcome, StorageKey, StoredRead};

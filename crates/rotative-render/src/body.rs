@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use rotative_domain::{AltText, Embed, ParseError, french_typography};
 use serde::Serialize;
 
-use crate::{RenderError, sanitize, theme::Theme};
+use crate::{RenderError, picture::PictureView, sanitize, theme::Theme};
 
 const MEDIA_SCHEME: &str = "media:";
 
@@ -28,7 +28,8 @@ fn options() -> Options {
 pub struct FigureSource {
     /// The name after `media:` (a file next to a story file, or a media library name).
     pub name: String,
-    pub alt: AltText,
+    /// `None` when the writer left it empty: the library's alt text then applies.
+    pub alt: Option<AltText>,
     pub caption: Option<String>,
     pub credit: Option<String>,
 }
@@ -39,6 +40,11 @@ pub struct StoredImage {
     pub key: String,
     pub width: u32,
     pub height: u32,
+    pub animated: bool,
+    /// What the media library says of the image, used where the story says nothing.
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 /// Splits an image title `Caption — Credit` at its last em dash: credits name a person or agency,
@@ -75,13 +81,16 @@ pub fn figure_sources(markdown: &str) -> Result<Vec<FigureSource>, RenderError> 
                     .strip_prefix(MEDIA_SCHEME)
                     .filter(|name| !name.is_empty())
                     .ok_or_else(|| RenderError::ExternalImage(url.clone()))?;
-                let alt = AltText::parse(&alt).map_err(|e| match e {
-                    ParseError::Empty => RenderError::MissingAlt(name.to_owned()),
-                    other => RenderError::InvalidAlt {
-                        name: name.to_owned(),
-                        problem: other.to_string(),
-                    },
-                })?;
+                let alt = match AltText::parse(&alt) {
+                    Ok(alt) => Some(alt),
+                    Err(ParseError::Empty) => None,
+                    Err(other) => {
+                        return Err(RenderError::InvalidAlt {
+                            name: name.to_owned(),
+                            problem: other.to_string(),
+                        });
+                    }
+                };
                 let (caption, credit) = caption_and_credit(&title);
                 sources.push(FigureSource {
                     name: name.to_owned(),
@@ -98,10 +107,8 @@ pub fn figure_sources(markdown: &str) -> Result<Vec<FigureSource>, RenderError> 
 
 #[derive(Serialize)]
 struct FigureView<'a> {
-    src: String,
+    picture: PictureView,
     alt: &'a str,
-    width: u32,
-    height: u32,
     caption: Option<String>,
     credit: Option<String>,
     eager: bool,
@@ -125,11 +132,20 @@ pub fn render_body<S: BuildHasher>(
                 .get(name)
                 .ok_or_else(|| RenderError::UnknownImage(name.to_owned()))?;
             let (caption, credit) = caption_and_credit(title);
+            let alt = Some(alt.trim())
+                .filter(|alt| !alt.is_empty())
+                .or(stored.alt.as_deref())
+                .unwrap_or_default();
+            let caption = caption.or_else(|| stored.caption.clone());
+            let credit = credit.or_else(|| stored.credit.clone());
             let view = FigureView {
-                src: crate::media_url(&stored.key),
-                alt: alt.trim(),
-                width: stored.width,
-                height: stored.height,
+                picture: PictureView::new(
+                    &stored.key,
+                    stored.width,
+                    stored.height,
+                    stored.animated,
+                ),
+                alt,
                 caption: caption.map(|c| french_typography(&c)),
                 credit: credit.map(|c| french_typography(&c)),
                 eager: figures_seen == 0,
@@ -328,6 +344,10 @@ mod tests {
                 key: format!("{}.jpg", "a".repeat(32)),
                 width: 1200,
                 height: 675,
+                animated: false,
+                alt: Some("Texte de la médiathèque".into()),
+                caption: None,
+                credit: Some("Crédit de la médiathèque".into()),
             },
         )])
     }
@@ -354,6 +374,20 @@ mod tests {
         );
         assert!(html.contains("Illustration Rotative"), "{html}");
         assert!(!html.contains("<p><figure"), "{html}");
+        assert!(
+            html.contains(" 640w,") && html.contains("type=\"image/webp\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_library_description_fills_what_the_story_leaves_out() {
+        let html = render("![](media:minsk.jpg \"Une légende\")");
+        assert!(html.contains("alt=\"Texte de la médiathèque\""), "{html}");
+        assert!(
+            html.contains("Une légende") && html.contains("Crédit de la médiathèque"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -416,10 +450,7 @@ mod tests {
             figure_sources("![x](https://tracker.example/p.gif)"),
             Err(RenderError::ExternalImage(_))
         ));
-        assert!(matches!(
-            figure_sources("![](media:a.jpg)"),
-            Err(RenderError::MissingAlt(_))
-        ));
+        assert_eq!(figure_sources("![](media:a.jpg)").unwrap()[0].alt, None);
     }
 
     #[test]

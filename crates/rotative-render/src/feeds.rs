@@ -9,7 +9,7 @@ use quick_xml::{
 use rotative_domain::ArticleSummary;
 use serde_json::{Value, json};
 
-use crate::{RenderError, Site, dates::DateView, media_url, views::author_url};
+use crate::{RenderError, SharedImage, Site, dates::DateView, views::author_url};
 
 /// The three formats, each at `…/feed.EXT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,9 +69,14 @@ pub struct FeedEntry<'a> {
 }
 
 /// Bodies link to `/media/…` and `/…`; feed readers need absolute addresses.
+/// Feed readers show entries away from the site: every link and image address, including each
+/// candidate of a `srcset`, is made absolute.
 fn absolute_links(site: &Site, html: &str) -> String {
-    html.replace(" src=\"/", &format!(" src=\"{}/", site.base_url))
-        .replace(" href=\"/", &format!(" href=\"{}/", site.base_url))
+    let base = &site.base_url;
+    html.replace(" src=\"/", &format!(" src=\"{base}/"))
+        .replace(" href=\"/", &format!(" href=\"{base}/"))
+        .replace(" srcset=\"/", &format!(" srcset=\"{base}/"))
+        .replace("w, /media/", &format!("w, {base}/media/"))
 }
 
 fn rfc3339(at: Timestamp, tz: &TimeZone) -> String {
@@ -299,7 +304,7 @@ fn json_feed(
                 item["content_text"] = json!(story.standfirst.as_ref().map_or("", AsRef::as_ref));
             }
             if let Some(image) = &story.lead_image {
-                item["image"] = json!(site.absolute(&media_url(&image.key)));
+                item["image"] = json!(site.absolute(&SharedImage::of(image).path));
             }
             item
         })

@@ -4,9 +4,8 @@ use rotative_domain::{Article, ArticleKind, Author, Claim};
 use serde_json::{Value, json};
 
 use crate::{
-    EMBLEM_PATH, EMBLEM_SIZE, Site,
+    EMBLEM_PATH, EMBLEM_SIZE, SharedImage, Site,
     dates::DateView,
-    media_url,
     views::{LinkView, author_url},
 };
 
@@ -81,11 +80,12 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
         story["description"] = json!(standfirst.as_ref());
     }
     if let Some(figure) = &article.lead_image {
+        let shared = SharedImage::of(figure);
         story["image"] = json!([{
             "@type": "ImageObject",
-            "url": site.absolute(&media_url(&figure.key)),
-            "width": figure.width,
-            "height": figure.height,
+            "url": site.absolute(&shared.path),
+            "width": shared.width,
+            "height": shared.height,
             "caption": figure.caption,
             "creditText": figure.credit,
         }]);

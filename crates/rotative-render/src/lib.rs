@@ -8,6 +8,7 @@ mod error;
 mod feeds;
 mod jsonld;
 mod pages;
+mod picture;
 mod sanitize;
 mod sitemaps;
 mod theme;
@@ -17,6 +18,7 @@ pub use body::{FigureSource, StoredImage, embed_origins, figure_sources, render_
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};
+pub use picture::{PictureView, SharedImage};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };

@@ -7,10 +7,10 @@ use rotative_domain::{
 use serde::Serialize;
 
 use crate::{
-    FeedChannel, RenderError, Site, Theme,
+    FeedChannel, RenderError, SharedImage, Site, Theme,
     body::embed_origins,
     dates::DateView,
-    jsonld, media_url,
+    jsonld,
     views::{
         CardView, ImageView, LinkView, PageMeta, author_url, feed_links, section_url, tag_url,
     },
@@ -142,7 +142,7 @@ struct ArticleView {
     sources: Vec<rotative_domain::Source>,
     claim: Option<ClaimView>,
     image: Option<ImageView>,
-    image_url: Option<String>,
+    shared_image: Option<SharedImage>,
 }
 
 /// Renders pages for one site with one theme; `nav` is the list of sections shown on every page.
@@ -223,10 +223,11 @@ impl<'a> Pages<'a> {
                 verdict: c.rating.label_fr(),
             }),
             image: article.lead_image.as_ref().map(ImageView::from),
-            image_url: article
-                .lead_image
-                .as_ref()
-                .map(|f| self.site.absolute(&media_url(&f.key))),
+            shared_image: article.lead_image.as_ref().map(|figure| {
+                let mut shared = SharedImage::of(figure);
+                shared.path = self.site.absolute(&shared.path);
+                shared
+            }),
         };
         let meta = PageMeta {
             title: article.headline.to_string(),

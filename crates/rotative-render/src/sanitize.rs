@@ -9,7 +9,8 @@ use rotative_domain::Embed;
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
     builder
-        .add_tags(["section"])
+        .add_tags(["section", "picture", "source"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         .add_tag_attributes(
             "img",
             ["width", "height", "loading", "decoding", "srcset", "sizes"],
@@ -25,16 +26,52 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .add_allowed_classes("div", ["footnote-definition"])
         .url_schemes(["http", "https", "mailto"].into())
         .url_relative(UrlRelative::PassThrough)
-        .attribute_filter(|_element, attribute, value| match attribute {
+        .attribute_filter(|element, attribute, value| match attribute {
             // Ids are allowed only for footnotes, so stored content cannot hijack page anchors.
             "id" if !value.starts_with("note-") => None,
             // A frame address is kept only if it is a provider's embed page.
             "data-embed-src" if Embed::frame_origin(value).is_none() => None,
+            // Images come from the site's own media only: a reader's browser never asks a
+            // third party for a picture, whatever HTML a body contains.
+            "src" if element == "img" && !is_own_media(value) => None,
+            "srcset"
+                if !value
+                    .split(',')
+                    .all(|candidate| is_own_media(candidate.trim())) =>
+            {
+                None
+            }
             _ => Some(value.into()),
         });
     builder
 });
 
+fn is_own_media(url: &str) -> bool {
+    url.strip_prefix(MEDIA_PREFIX)
+        .is_some_and(|rest| !rest.starts_with('/') && !rest.contains(".."))
+}
+
+const MEDIA_PREFIX: &str = "/media/";
+
 pub fn clean(html: &str) -> String {
     SANITIZER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_from_elsewhere_lose_their_address() {
+        let html = clean(
+            "<picture><source srcset=\"/media/a-320.webp 320w, https://tracker.example/p.gif 1w\"><img src=\"https://tracker.example/p.gif\" alt=\"x\"></picture>",
+        );
+        assert!(!html.contains("tracker"), "{html}");
+        let own = clean(
+            "<picture><source type=\"image/webp\" srcset=\"/media/a-320.webp 320w\" sizes=\"100vw\"><img src=\"/media/a.jpg\" alt=\"x\"></picture>",
+        );
+        assert!(own.contains("srcset=\"/media/a-320.webp 320w\""), "{own}");
+        assert!(own.contains("src=\"/media/a.jpg\""), "{own}");
+        assert!(!clean("<img src=\"/media/../theme/x\">").contains("src="));
+    }
 }

@@ -28,6 +28,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/partials/figure.html"),
     ),
     (
+        "partials/picture.html",
+        include_str!("../templates/partials/picture.html"),
+    ),
+    (
         "partials/embed.html",
         include_str!("../templates/partials/embed.html"),
     ),
@@ -75,6 +79,18 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "newsroom/settings.html",
         include_str!("../templates/newsroom/settings.html"),
+    ),
+    (
+        "newsroom/library.html",
+        include_str!("../templates/newsroom/library.html"),
+    ),
+    (
+        "newsroom/media.html",
+        include_str!("../templates/newsroom/media.html"),
+    ),
+    (
+        "newsroom/upload_form.html",
+        include_str!("../templates/newsroom/upload_form.html"),
     ),
 ];
 

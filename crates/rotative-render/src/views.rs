@@ -5,7 +5,7 @@ use jiff::tz::TimeZone;
 use rotative_domain::{ArticleSummary, Author, Figure, Section, Tag};
 use serde::Serialize;
 
-use crate::{dates::DateView, media_url};
+use crate::{dates::DateView, picture::PictureView};
 
 /// The site's identity and settings, from configuration.
 #[derive(Debug, Clone)]
@@ -74,19 +74,16 @@ impl From<&Author> for LinkView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
-    pub src: String,
+    #[serde(flatten)]
+    pub picture: PictureView,
     pub alt: String,
-    pub width: u32,
-    pub height: u32,
 }
 
 impl From<&Figure> for ImageView {
     fn from(figure: &Figure) -> Self {
         Self {
-            src: media_url(&figure.key),
+            picture: PictureView::of(figure),
             alt: figure.alt.to_string(),
-            width: figure.width,
-            height: figure.height,
         }
     }
 }

@@ -42,6 +42,7 @@ fn figure() -> Figure {
         key: format!("{}.jpg", "0".repeat(32)),
         width: 1200,
         height: 675,
+        animated: false,
         alt: AltText::parse("Une place enneigée à Minsk").unwrap(),
         caption: Some("La place, un matin d'hiver".into()),
         credit: Some("Illustration Rotative".into()),

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{ArticleStatus, Slug};
 use rotative_import::{Importer, parse_story};
-use rotative_media::LocalStorage;
+use rotative_media::MediaStorage;
 use rotative_render::Theme;
 use rotative_search::{SearchIndex, SearchQuery};
 use rotative_store::Store;
@@ -22,7 +22,7 @@ async fn site(stories: &[(&str, &str, &str, i64)]) -> (Store, SearchIndex, tempf
     let store = Store::open_sqlite(&dir.path().join("rotative.db"))
         .await
         .unwrap();
-    let storage = LocalStorage::open(dir.path().join("media")).await.unwrap();
+    let storage = MediaStorage::local(dir.path().join("media")).await.unwrap();
     let theme = Theme::embedded();
     let tz = TimeZone::get("Europe/Paris").unwrap();
     let importer = Importer {

@@ -40,6 +40,8 @@ pub struct StoryContent {
     /// Image files the body uses, recorded with the story.
     pub media: Vec<NewMedia>,
     pub lead_image: Option<NewLeadImage>,
+    /// Storage keys of every library image the body shows.
+    pub media_keys: Vec<String>,
     pub sources: Vec<Source>,
     /// Only for fact-checks.
     pub claim: Option<Claim>,
@@ -77,7 +79,7 @@ pub enum Listing {
 
 const SUMMARY_COLUMNS: &str = "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at,
     s.slug AS section_slug, s.name AS section_name,
-    a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height";
+    a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height, m.animated";
 
 const SUMMARY_FROM: &str = " FROM articles a
     JOIN sections s ON s.id = a.section_id
@@ -124,6 +126,7 @@ fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
         key: row.try_get("storage_key")?,
         width: dimension("width")?,
         height: dimension("height")?,
+        animated: row.try_get("animated")?,
         alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("alt text", e))?,
         caption: row.try_get("lead_caption")?,
         credit: row.try_get("lead_credit")?,

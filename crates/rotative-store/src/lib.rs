@@ -21,7 +21,7 @@ use sqlx::sqlite::{
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
 pub use changes::Change;
 pub use error::StoreError;
-pub use media::{MediaRecord, NewMedia};
+pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
 };

@@ -1,10 +1,10 @@
 use rotative_domain::MediaId;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::{Db, Store, StoreError, now_seconds};
 
-/// An image file the media layer has stored and measured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An image file the media layer has stored and measured, with the description it came with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewMedia {
     pub storage_key: String,
     pub content_type: String,
@@ -12,6 +12,17 @@ pub struct NewMedia {
     pub height: u32,
     pub byte_size: u64,
     pub original_name: Option<String>,
+    pub animated: bool,
+    pub description: MediaText,
+    pub uploaded_by: Option<i64>,
+}
+
+/// What the library says of an image; stories use it where they give none of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MediaText {
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,46 +32,133 @@ pub struct MediaRecord {
     pub content_type: String,
     pub width: u32,
     pub height: u32,
+    pub byte_size: u64,
+    pub original_name: Option<String>,
+    pub animated: bool,
+    pub variants_ready: bool,
+    pub description: MediaText,
+    pub created_at: i64,
 }
+
+const COLUMNS: &str = "id, storage_key, content_type, width, height, byte_size, original_name, \
+                       animated, variants_ready, alt, caption, credit, created_at";
 
 fn record(row: &sqlx::sqlite::SqliteRow) -> Result<MediaRecord, StoreError> {
     let dimension = |column: &str| -> Result<u32, StoreError> {
         let value: i64 = row.try_get(column)?;
         u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
     };
+    let byte_size: i64 = row.try_get("byte_size")?;
     Ok(MediaRecord {
         id: MediaId(row.try_get("id")?),
         storage_key: row.try_get("storage_key")?,
         content_type: row.try_get("content_type")?,
         width: dimension("width")?,
         height: dimension("height")?,
+        byte_size: u64::try_from(byte_size).map_err(|e| StoreError::corrupt("file size", e))?,
+        original_name: row.try_get("original_name")?,
+        animated: row.try_get("animated")?,
+        variants_ready: row.try_get("variants_ready")?,
+        description: MediaText {
+            alt: row.try_get("alt")?,
+            caption: row.try_get("caption")?,
+            credit: row.try_get("credit")?,
+        },
+        created_at: row.try_get("created_at")?,
     })
 }
 
 /// Records a stored file. The key is the content's hash, so the same bytes uploaded twice are one
-/// record.
+/// record; a second upload fills in only what the library did not know yet.
 pub(crate) async fn record_media(
     conn: &mut SqliteConnection,
     media: &NewMedia,
 ) -> Result<MediaRecord, StoreError> {
-    let sql = "INSERT INTO media
-                   (storage_key, content_type, width, height, byte_size, original_name, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
-               ON CONFLICT (storage_key) DO UPDATE SET storage_key = excluded.storage_key
-               RETURNING id, storage_key, content_type, width, height";
+    let sql = format!(
+        "INSERT INTO media
+             (storage_key, content_type, width, height, byte_size, original_name, animated,
+              alt, caption, credit, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (storage_key) DO UPDATE SET
+             alt = COALESCE(media.alt, excluded.alt),
+             caption = COALESCE(media.caption, excluded.caption),
+             credit = COALESCE(media.credit, excluded.credit)
+         RETURNING {COLUMNS}"
+    );
     let byte_size =
         i64::try_from(media.byte_size).map_err(|e| StoreError::corrupt("file size", e))?;
-    let row = sqlx::query(sql)
+    let row = sqlx::query(&sql)
         .bind(&media.storage_key)
         .bind(&media.content_type)
         .bind(i64::from(media.width))
         .bind(i64::from(media.height))
         .bind(byte_size)
         .bind(media.original_name.as_deref())
+        .bind(media.animated)
+        .bind(media.description.alt.as_deref())
+        .bind(media.description.caption.as_deref())
+        .bind(media.description.credit.as_deref())
+        .bind(media.uploaded_by)
         .bind(now_seconds())
         .fetch_one(conn)
         .await?;
     record(&row)
+}
+
+/// Remembers which library images a story shows, replacing what it showed before.
+pub(crate) async fn link_media(
+    conn: &mut SqliteConnection,
+    article_id: i64,
+    keys: &[String],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM article_media WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await?;
+    for key in keys {
+        sqlx::query(
+            "INSERT INTO article_media (article_id, media_id)
+             SELECT $1, id FROM media WHERE storage_key = $2
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(article_id)
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The library's search: words found in the alt text, caption, credit or file name.
+#[derive(Debug, Clone, Default)]
+pub struct MediaQuery {
+    pub text: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+fn push_library_filter(query: &mut QueryBuilder<'_, Sqlite>, text: Option<&str>) {
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query.push(" WHERE ");
+        for (i, column) in ["alt", "caption", "credit", "original_name"]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                query.push(" OR ");
+            }
+            query
+                .push(format!("lower({column}) LIKE lower("))
+                .push_bind(pattern.clone())
+                .push(") ESCAPE '\\'");
+        }
+    }
 }
 
 impl Store {
@@ -71,11 +169,96 @@ impl Store {
     }
 
     pub async fn media_by_key(&self, key: &str) -> Result<Option<MediaRecord>, StoreError> {
-        let sql =
-            "SELECT id, storage_key, content_type, width, height FROM media WHERE storage_key = $1";
+        let sql = format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1");
         let row = match &self.db {
-            Db::Sqlite(pool) => sqlx::query(sql).bind(key).fetch_optional(pool).await?,
+            Db::Sqlite(pool) => sqlx::query(&sql).bind(key).fetch_optional(pool).await?,
         };
         row.as_ref().map(record).transpose()
+    }
+
+    pub async fn media_by_id(&self, id: MediaId) -> Result<Option<MediaRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM media WHERE id = $1");
+        let row = match &self.db {
+            Db::Sqlite(pool) => sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?,
+        };
+        row.as_ref().map(record).transpose()
+    }
+
+    /// The original a variant was made from: the key sharing its content hash.
+    pub async fn media_by_hash(&self, hash: &str) -> Result<Option<MediaRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM media WHERE substr(storage_key, 1, 32) = $1");
+        let row = match &self.db {
+            Db::Sqlite(pool) => sqlx::query(&sql).bind(hash).fetch_optional(pool).await?,
+        };
+        row.as_ref().map(record).transpose()
+    }
+
+    /// The library page: newest first, filtered by words in its descriptions.
+    pub async fn media_library(
+        &self,
+        query: &MediaQuery,
+    ) -> Result<(Vec<MediaRecord>, u64), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM media");
+        push_library_filter(&mut count, query.text.as_deref());
+        let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+        let mut list = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM media"));
+        push_library_filter(&mut list, query.text.as_deref());
+        list.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(query.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(query.offset));
+        let rows = list.build().fetch_all(pool).await?;
+        let records = rows.iter().map(record).collect::<Result<_, _>>()?;
+        Ok((records, u64::try_from(total).unwrap_or_default()))
+    }
+
+    /// Changes what the library says of an image.
+    pub async fn describe_media(&self, id: MediaId, text: &MediaText) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let done =
+            sqlx::query("UPDATE media SET alt = $2, caption = $3, credit = $4 WHERE id = $1")
+                .bind(id.0)
+                .bind(text.alt.as_deref())
+                .bind(text.caption.as_deref())
+                .bind(text.credit.as_deref())
+                .execute(pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("image"));
+        }
+        Ok(())
+    }
+
+    /// Images whose resized copies are still to be made, oldest first.
+    pub async fn media_without_variants(&self, limit: u32) -> Result<Vec<MediaRecord>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM media WHERE NOT variants_ready ORDER BY id LIMIT $1");
+        let Db::Sqlite(pool) = &self.db;
+        let rows = sqlx::query(&sql)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+        rows.iter().map(record).collect()
+    }
+
+    pub async fn mark_variants_ready(&self, id: MediaId) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        sqlx::query("UPDATE media SET variants_ready = TRUE WHERE id = $1")
+            .bind(id.0)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The stories that show an image, so its new description can reach them.
+    pub async fn stories_using_media(&self, id: MediaId) -> Result<Vec<i64>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        Ok(sqlx::query_scalar(
+            "SELECT article_id FROM article_media WHERE media_id = $1 ORDER BY article_id",
+        )
+        .bind(id.0)
+        .fetch_all(pool)
+        .await?)
     }
 }

@@ -9,8 +9,8 @@ use rotative_domain::{
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{
-    Db, Store, StoreError, StoryContent, media::record_media, now_seconds, rows, taxonomy,
-    users::insert_audit,
+    Db, NewLeadImage, Store, StoreError, StoryContent, media::record_media, now_seconds, rows,
+    taxonomy, users::insert_audit,
 };
 
 /// Ids that a story's content points at, created in the same transaction when new.
@@ -88,7 +88,7 @@ pub(crate) async fn link_details(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    crate::media::link_media(conn, article_id, &content.media_keys).await
 }
 
 /// Records a revision; unless it is a conflict, it becomes the story's current one.
@@ -340,6 +340,42 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(SaveOutcome::Saved { revision_id })
+    }
+
+    /// Replaces a story's rendered body and lead image after something it shows changed outside
+    /// it (an image's description in the library). The text is unchanged, so no revision.
+    pub async fn refresh_rendering(
+        &self,
+        id: i64,
+        body_html: &str,
+        lead: Option<&NewLeadImage>,
+    ) -> Result<(), StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let lead_media_id: Option<i64> = match lead {
+            Some(lead) => {
+                sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
+                    .bind(&lead.storage_key)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => None,
+        };
+        sqlx::query(
+            "UPDATE articles SET body_html = $2, lead_media_id = $3, lead_alt = $4,
+                 lead_caption = $5, lead_credit = $6
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(body_html)
+        .bind(lead_media_id)
+        .bind(lead.map(|l| l.alt.as_ref()))
+        .bind(lead.and_then(|l| l.caption.as_deref()))
+        .bind(lead.and_then(|l| l.credit.as_deref()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Moves a story from `from` to `to`, if it is still in `from` (two editors clicking at once

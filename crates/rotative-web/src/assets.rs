@@ -1,5 +1,6 @@
-//! Files readers' browsers fetch besides pages: the theme's stylesheet and stored media. Both have
-//! content-addressed URLs, so they are cached for a year and never revalidated.
+//! Files readers' browsers fetch besides pages: the theme's stylesheet and script at
+//! content-hashed URLs, cached for a year and never revalidated; the emblem; stored media (see
+//! `media`).
 
 use axum::{
     Router,
@@ -8,7 +9,6 @@ use axum::{
     response::IntoResponse,
     routing::get,
 };
-use rotative_media::StorageKey;
 use rotative_render::EMBLEM_PATH;
 
 use crate::{AppError, AppState};
@@ -18,7 +18,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/theme/{file}", get(theme_asset))
-        .route("/media/{key}", get(media))
+        .route("/media/{key}", get(crate::media::serve))
         .route(EMBLEM_PATH, get(emblem))
 }
 
@@ -49,19 +49,4 @@ async fn emblem(State(state): State<AppState>) -> impl IntoResponse {
         ],
         state.emblem.clone(),
     )
-}
-
-async fn media(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<impl IntoResponse, AppError> {
-    let key = StorageKey::parse(&key).map_err(|_| AppError::NotFound)?;
-    let bytes = state.storage.get(&key).await?.ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, key.kind().content_type()),
-            (header::CACHE_CONTROL, IMMUTABLE),
-        ],
-        bytes,
-    ))
 }

@@ -16,7 +16,40 @@ use rotative_search::SearchError;
 use rotative_store::StoreError;
 use thiserror::Error;
 
-use crate::AppState;
+use crate::{AppState, media::UploadError};
+
+fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
+    match error {
+        UploadError::TooLarge { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "Le fichier dépasse la taille maximale de {} Mo. Réduisez l'image avant de l'envoyer.",
+                limit / (1024 * 1024)
+            )
+            .into(),
+        ),
+        UploadError::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Ce fichier n'est pas une image JPEG, PNG, WebP ou GIF. Les images SVG et les autres fichiers ne sont pas acceptés.".into(),
+        ),
+        UploadError::TooManyPixels { width, height, limit } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "L'image mesure {width} × {height} pixels, au-delà de la limite de {} mégapixels.",
+                limit / 1_000_000
+            )
+            .into(),
+        ),
+        UploadError::Corrupt(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "L'image est endommagée ou incomplète : elle ne peut pas être lue. Envoyez le fichier d'origine.".into(),
+        ),
+        UploadError::NoFile => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choisissez un fichier image à envoyer.".into(),
+        ),
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum AppError {
@@ -32,6 +65,8 @@ pub enum AppError {
     Forbidden,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("invalid: {0}")]
+    Unprocessable(String),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
     #[error(transparent)]
@@ -42,6 +77,8 @@ pub enum AppError {
     Media(#[from] MediaError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error("upload refused: {0}")]
+    Upload(#[from] UploadError),
 }
 
 /// What a reader is told, attached to the response for `render_error_pages`.
@@ -69,10 +106,14 @@ impl AppError {
                 "Votre rôle ne permet pas cette action.".into(),
             ),
             Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
+            Self::Unprocessable(message) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, message.clone().into())
+            }
             Self::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
             ),
+            Self::Upload(refusal) => upload_refusal(refusal),
             Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.".into(),

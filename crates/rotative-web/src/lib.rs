@@ -8,6 +8,7 @@ mod caching;
 mod crawlers;
 mod error;
 mod health;
+mod media;
 mod newsroom;
 mod public;
 mod search;
@@ -29,6 +30,7 @@ use tower_http::{
 };
 
 pub use error::AppError;
+pub use media::{UploadLimits, VariantQueue, make_pending_variants};
 pub use newsroom::{publish_due, with_stored_settings};
 pub use state::{AppState, Services};
 
@@ -50,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(assets::router())
         .merge(crawlers::router())
-        .merge(newsroom::router())
+        .merge(newsroom::router(state.upload_limits))
         .merge(search::router())
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })

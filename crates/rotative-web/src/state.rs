@@ -1,15 +1,20 @@
 use std::sync::{Arc, RwLock};
 
 use rotative_domain::Section;
-use rotative_media::LocalStorage;
+use rotative_media::MediaStorage;
 use rotative_render::{Pages, Site, Theme};
 use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
+use crate::media::{UploadLimits, VariantQueue};
+
 /// What the site runs on, built once at start by the binary.
 pub struct Services {
     pub store: Store,
-    pub storage: LocalStorage,
+    pub storage: MediaStorage,
+    pub upload_limits: UploadLimits,
+    /// Resized copies waiting to be made.
+    pub variants: VariantQueue,
     pub theme: Theme,
     /// The site as configured at start; what pages use is `AppState::site`, which
     /// administrators may change while the site runs.

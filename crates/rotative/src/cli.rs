@@ -83,7 +83,8 @@ pub struct SiteArgs {
     /// Database URL (`sqlite://PATH`); defaults to DATA/rotative.db.
     #[arg(long, env = "ROTATIVE_DATABASE")]
     pub database: Option<String>,
-    /// Media storage (a folder, or `file://PATH`); defaults to DATA/media.
+    /// Media storage: a folder (or `file://PATH`), or an S3-compatible bucket
+    /// (`s3://BUCKET/PREFIX`, configured by the usual `AWS_*` variables); defaults to DATA/media.
     #[arg(long, env = "ROTATIVE_MEDIA")]
     pub media: Option<String>,
     /// Site settings file (TOML); defaults to DATA/rotative.toml when it exists.
@@ -107,6 +108,9 @@ pub struct ServeArgs {
     /// Folder of templates that replace the default theme's.
     #[arg(long, env = "ROTATIVE_THEME")]
     pub theme: Option<PathBuf>,
+    /// Largest image file the newsroom may upload, in megabytes.
+    #[arg(long, env = "ROTATIVE_MAX_UPLOAD_MB", default_value_t = 25)]
+    pub max_upload_mb: u64,
 }
 
 #[cfg(test)]

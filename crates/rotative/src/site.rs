@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use jiff::tz::TimeZone;
-use rotative_media::LocalStorage;
+use rotative_media::MediaStorage;
 use rotative_render::{Site, Theme};
 use rotative_store::Store;
 
@@ -12,7 +12,7 @@ use crate::{cli::SiteArgs, config::SiteSettings};
 
 pub struct OpenSite {
     pub store: Store,
-    pub storage: LocalStorage,
+    pub storage: MediaStorage,
     pub settings: SiteSettings,
     pub time_zone: TimeZone,
 }
@@ -27,13 +27,22 @@ fn database_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn media_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+/// The media storage the flags name: a local folder (the default, DATA/media) or an
+/// S3-compatible bucket (`s3://bucket/prefix`).
+async fn open_storage(args: &SiteArgs) -> anyhow::Result<MediaStorage> {
     match args.media.as_deref() {
-        None => Ok(args.data.join("media")),
         Some(url) if url.starts_with("s3://") => {
-            bail!("S3 media storage is not supported by this version; use a local folder")
+            MediaStorage::s3(url).with_context(|| format!("cannot use the media bucket {url}"))
         }
-        Some(url) => Ok(PathBuf::from(url.strip_prefix("file://").unwrap_or(url))),
+        other => {
+            let folder = other.map_or_else(
+                || args.data.join("media"),
+                |url| PathBuf::from(url.strip_prefix("file://").unwrap_or(url)),
+            );
+            MediaStorage::local(&folder)
+                .await
+                .with_context(|| format!("cannot open media folder {}", folder.display()))
+        }
     }
 }
 
@@ -50,10 +59,7 @@ impl OpenSite {
         let store = Store::open_sqlite(&database)
             .await
             .with_context(|| format!("cannot open database {}", database.display()))?;
-        let media = media_path(args)?;
-        let storage = LocalStorage::open(&media)
-            .await
-            .with_context(|| format!("cannot open media folder {}", media.display()))?;
+        let storage = open_storage(args).await?;
         Ok(Self {
             store,
             storage,

@@ -138,4 +138,57 @@
     }
   });
   form.addEventListener('submit', function () { try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ } });
+
+  // Images: dropped on the text, or sent with the upload form, go to the library without leaving
+  // the page; the line that shows them is inserted where the cursor is.
+  var uploadForm = document.querySelector('form[data-upload]');
+  var refusals = {
+    413: 'l’image dépasse la taille maximale.',
+    415: 'ce fichier n’est pas une image JPEG, PNG, WebP ou GIF.',
+    422: 'l’image est endommagée, trop grande en pixels, ou sa description est trop longue.'
+  };
+  function upload(file, extra) {
+    var data = new FormData();
+    data.append('csrf', form.querySelector('input[name=csrf]').value);
+    Object.keys(extra || {}).forEach(function (name) { data.append(name, extra[name]); });
+    data.append('file', file);
+    say('Envoi de « ' + file.name + ' »…');
+    return fetch('/redaction/medias', { method: 'POST', body: data, headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (response) {
+        if (!response.ok) throw new Error(refusals[response.status] || 'l’envoi a échoué (' + response.status + ').');
+        return response.json();
+      })
+      .then(function (image) {
+        var at = body.selectionEnd;
+        body.setRangeText('\n\n' + image.markdown + '\n\n', at, at, 'end');
+        changed();
+        say('Image ajoutée. Décrivez-la si ce n’est pas fait : la publication attend son texte alternatif.');
+      })
+      .catch(function (error) { say('Image refusée : ' + error.message); });
+  }
+  body.addEventListener('dragover', function (event) {
+    if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, 'Files') >= 0) {
+      event.preventDefault();
+      body.classList.add('dropping');
+    }
+  });
+  body.addEventListener('dragleave', function () { body.classList.remove('dropping'); });
+  body.addEventListener('drop', function (event) {
+    body.classList.remove('dropping');
+    if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+    event.preventDefault();
+    Array.prototype.forEach.call(event.dataTransfer.files, function (file) { upload(file); });
+  });
+  if (uploadForm) {
+    uploadForm.addEventListener('submit', function (event) {
+      var input = uploadForm.querySelector('input[type=file]');
+      if (!input.files.length) return;
+      event.preventDefault();
+      upload(input.files[0], {
+        alt: uploadForm.querySelector('[name=alt]').value,
+        caption: uploadForm.querySelector('[name=caption]').value,
+        credit: uploadForm.querySelector('[name=credit]').value
+      }).then(function () { uploadForm.reset(); });
+    });
+  }
 })();

@@ -11,9 +11,10 @@ use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
     rank_related,
 };
-use rotative_domain::{CorrectionKind, Email, Role};
+use rotative_domain::{CorrectionKind, Email, MediaId, Role};
 use rotative_store::{
-    Listing, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store, StoryContent,
+    Listing, MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store,
+    StoryContent,
 };
 
 async fn sqlite() -> Store {
@@ -44,6 +45,7 @@ on_every_backend!(
     slugs_stay_unique,
     related_candidates_rank_shared_tags_first,
     same_media_is_one_record,
+    media_library_searches_describes_and_tracks_use,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
@@ -114,6 +116,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             authors: vec![],
             media: vec![],
             lead_image: None,
+            media_keys: vec![],
             sources: vec![],
             claim: None,
         },
@@ -166,7 +169,9 @@ async fn published_story_round_trips(store: Store) {
         height: 675,
         byte_size: 1000,
         original_name: Some("photo.jpg".into()),
+        ..NewMedia::default()
     }];
+    new.content.media_keys = vec!["abc.jpg".into()];
     new.content.tags = vec![
         f.tag.clone(),
         Tag::named(Name::parse("Russie").unwrap()).unwrap(),
@@ -334,13 +339,131 @@ async fn same_media_is_one_record(store: Store) {
         width: 10,
         height: 10,
         byte_size: 10,
-        original_name: None,
+        ..NewMedia::default()
     };
     let first = store.record_media(&media).await.unwrap();
-    let second = store.record_media(&media).await.unwrap();
+    let described = NewMedia {
+        description: MediaText {
+            alt: Some("Un pont".into()),
+            caption: None,
+            credit: Some("Agence".into()),
+        },
+        ..media.clone()
+    };
+    let second = store.record_media(&described).await.unwrap();
     assert_eq!(first.id, second.id);
-    assert_eq!(store.media_by_key("same.png").await.unwrap(), Some(first));
+    assert_eq!(
+        second.description.alt.as_deref(),
+        Some("Un pont"),
+        "a second upload fills in what the library did not know"
+    );
+    let third = store.record_media(&media).await.unwrap();
+    assert_eq!(
+        third.description, second.description,
+        "and never erases what it knew"
+    );
+    assert_eq!(store.media_by_key("same.png").await.unwrap(), Some(third));
     assert_eq!(store.media_by_key("other.png").await.unwrap(), None);
+}
+
+async fn media_library_searches_describes_and_tracks_use(store: Store) {
+    let f = fixture(store).await;
+    for (key, alt) in [
+        ("a.jpg", "Le pont de Vilnius au matin"),
+        ("b.jpg", "Une place à 50 % vide"),
+    ] {
+        f.store
+            .record_media(&NewMedia {
+                storage_key: key.into(),
+                content_type: "image/jpeg".into(),
+                width: 800,
+                height: 600,
+                byte_size: 1,
+                description: MediaText {
+                    alt: Some(alt.into()),
+                    ..MediaText::default()
+                },
+                ..NewMedia::default()
+            })
+            .await
+            .unwrap();
+    }
+    let search = |text: &str| MediaQuery {
+        text: Some(text.into()),
+        limit: 10,
+        offset: 0,
+    };
+    let (found, total) = f.store.media_library(&search("PONT")).await.unwrap();
+    assert_eq!(
+        (found.len(), total, found[0].storage_key.as_str()),
+        (1, 1, "a.jpg")
+    );
+    let (found, _) = f.store.media_library(&search("50 %")).await.unwrap();
+    assert_eq!(
+        found.len(),
+        1,
+        "a % in the query is a character, not a wildcard"
+    );
+    let (found, _) = f.store.media_library(&search("_")).await.unwrap();
+    assert!(found.is_empty());
+    let (all, total) = f
+        .store
+        .media_library(&MediaQuery {
+            limit: 1,
+            ..MediaQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((all.len(), total), (1, 2));
+
+    let a = f.store.media_by_key("a.jpg").await.unwrap().unwrap();
+    let text = MediaText {
+        alt: Some("Le pont, repeint".into()),
+        caption: Some("Vilnius".into()),
+        credit: None,
+    };
+    f.store.describe_media(a.id, &text).await.unwrap();
+    assert_eq!(
+        f.store
+            .media_by_id(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .description,
+        text
+    );
+    assert!(f.store.describe_media(MediaId(9999), &text).await.is_err());
+
+    let mut new = story("Le pont", &f.section, Some(days_ago(1)));
+    new.content.media_keys = vec!["a.jpg".into()];
+    let id = f.store.create_article(&new).await.unwrap();
+    assert_eq!(f.store.stories_using_media(a.id).await.unwrap(), [id]);
+    f.store
+        .refresh_rendering(id, "<p>Nouveau rendu.</p>", None)
+        .await
+        .unwrap();
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(story.body_markdown, "Texte.", "the text is untouched");
+
+    let pending = f.store.media_without_variants(10).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    f.store.mark_variants_ready(a.id).await.unwrap();
+    let pending = f.store.media_without_variants(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let hash = "0123456789abcdef0123456789abcdef";
+    let original = f
+        .store
+        .record_media(&NewMedia {
+            storage_key: format!("{hash}.png"),
+            content_type: "image/png".into(),
+            width: 10,
+            height: 10,
+            byte_size: 1,
+            ..NewMedia::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(f.store.media_by_hash(hash).await.unwrap(), Some(original));
 }
 
 async fn schema_enforces_unique_paths(store: Store) {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod history;
+mod library;
 mod service;
 mod session;
 mod settings;
@@ -21,7 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use service::publish_due;
 pub use settings::with_stored_settings;
 
-use crate::{AppError, AppState, auth::SignedIn};
+use crate::{AppError, AppState, auth::SignedIn, media::UploadLimits};
 
 /// The newsroom runs its own script (never inline), talks only to this site.
 const NEWSROOM_POLICY: &str = "default-src 'self'; script-src 'self'; connect-src 'self'; \
@@ -30,7 +31,19 @@ const NEWSROOM_POLICY: &str = "default-src 'self'; script-src 'self'; connect-sr
 /// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
 const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-pub(crate) fn router() -> Router<AppState> {
+/// The upload route has its own body limit: the configured file size plus the form around it.
+fn uploads(limits: UploadLimits) -> Router<AppState> {
+    let body_limit =
+        usize::try_from(limits.max_bytes.saturating_add(64 * 1024)).unwrap_or(usize::MAX);
+    Router::new()
+        .route(
+            "/redaction/medias",
+            get(library::list).post(library::upload),
+        )
+        .layer(DefaultBodyLimit::max(body_limit))
+}
+
+pub(crate) fn router(limits: UploadLimits) -> Router<AppState> {
     Router::new()
         .route(
             "/redaction/connexion",
@@ -74,7 +87,12 @@ pub(crate) fn router() -> Router<AppState> {
             "/redaction/reglages",
             get(settings::show).post(settings::save),
         )
+        .route(
+            "/redaction/medias/{id}",
+            get(library::show).post(library::describe),
+        )
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
+        .merge(uploads(limits))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(NEWSROOM_POLICY),

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimMismatch, ClaimRating, Headline,
-    Name, Ownership, Section, Slug, Source, Standfirst, StoryAction, Tag, WorkflowError, authorize,
-    check_claim,
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimMismatch, ClaimRating,
+    Headline, MediaId, Name, Ownership, Section, Slug, Source, Standfirst, StoryAction, Tag,
+    WorkflowError, authorize, check_claim,
 };
 use rotative_render::{StoredImage, figure_sources, render_body};
 use rotative_store::{EditableStory, NewLeadImage, StoryContent};
@@ -178,11 +178,11 @@ pub(crate) async fn content_from_form(
     if form.body.trim().is_empty() {
         fail("body", "Le texte de l'article est vide.".into());
     }
-    let (images, lead_image) = match body_images(state, &form.body).await? {
+    let found = match body_images(state, &form.body).await? {
         Ok(found) => found,
         Err(message) => {
             fail("body", message);
-            (HashMap::new(), None)
+            BodyImages::default()
         }
     };
     let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), Some(sources), true) = (
@@ -196,7 +196,7 @@ pub(crate) async fn content_from_form(
     ) else {
         return Ok(Err(errors));
     };
-    let body_html = render_body(&state.theme, &form.body, &images)?;
+    let body_html = render_body(&state.theme, &form.body, &found.images)?;
     Ok(Ok(StoryContent {
         headline,
         standfirst,
@@ -207,7 +207,8 @@ pub(crate) async fn content_from_form(
         tags,
         authors,
         media: Vec::new(),
-        lead_image,
+        lead_image: found.lead,
+        media_keys: found.keys,
         sources,
         claim,
     }))
@@ -219,7 +220,7 @@ pub(crate) async fn preview_body(
     body: &str,
 ) -> Result<Result<String, String>, AppError> {
     Ok(match body_images(state, body).await? {
-        Ok((images, _)) => Ok(render_body(&state.theme, body, &images)?),
+        Ok(found) => Ok(render_body(&state.theme, body, &found.images)?),
         Err(message) => Err(message),
     })
 }
@@ -262,39 +263,114 @@ fn parse_sources(text: &str) -> Result<Vec<Source>, String> {
         .collect()
 }
 
-type BodyImages = (HashMap<String, StoredImage>, Option<NewLeadImage>);
+/// What a body's images resolve to in the library.
+#[derive(Default)]
+struct BodyImages {
+    /// Keyed by the name after `media:`.
+    images: HashMap<String, StoredImage>,
+    /// The first image, shown on lists, social cards and JSON-LD; none while it lacks alt text.
+    lead: Option<NewLeadImage>,
+    keys: Vec<String>,
+    /// Images neither the story nor the library describes: they block publication.
+    missing_alt: Vec<String>,
+}
 
-/// The stored images a body refers to (`media:KEY`), and its lead image (the first), or what is
-/// wrong with them.
+/// The stored images a body refers to (`media:KEY`), each with the story's description or,
+/// where the story gives none, the library's; or what is wrong with them.
 async fn body_images(state: &AppState, body: &str) -> Result<Result<BodyImages, String>, AppError> {
     let figures = match figure_sources(body) {
         Ok(figures) => figures,
         Err(error) => return Ok(Err(image_problem_fr(&error))),
     };
-    let mut images = HashMap::new();
-    for figure in &figures {
+    let mut found = BodyImages::default();
+    for (position, figure) in figures.iter().enumerate() {
         let Some(media) = state.store.media_by_key(&figure.name).await? else {
             return Ok(Err(format!(
                 "L'image « {} » n'est pas dans la médiathèque.",
                 figure.name
             )));
         };
-        images.insert(
+        let alt = figure.alt.clone().or_else(|| {
+            media
+                .description
+                .alt
+                .as_deref()
+                .and_then(|alt| AltText::parse(alt).ok())
+        });
+        match &alt {
+            None if !found.missing_alt.contains(&figure.name) => {
+                found.missing_alt.push(figure.name.clone());
+            }
+            Some(alt) if position == 0 => {
+                found.lead = Some(NewLeadImage {
+                    storage_key: media.storage_key.clone(),
+                    alt: alt.clone(),
+                    caption: figure.caption.clone().or(media.description.caption.clone()),
+                    credit: figure.credit.clone().or(media.description.credit.clone()),
+                });
+            }
+            _ => {}
+        }
+        found.keys.push(media.storage_key.clone());
+        found.images.insert(
             figure.name.clone(),
             StoredImage {
                 key: media.storage_key,
                 width: media.width,
                 height: media.height,
+                animated: media.animated,
+                alt: media.description.alt,
+                caption: media.description.caption,
+                credit: media.description.credit,
             },
         );
     }
-    let lead = figures.first().map(|figure| NewLeadImage {
-        storage_key: figure.name.clone(),
-        alt: figure.alt.clone(),
-        caption: figure.caption.clone(),
-        credit: figure.credit.clone(),
-    });
-    Ok(Ok((images, lead)))
+    Ok(Ok(found))
+}
+
+/// Why a body cannot reach readers yet: the images it shows without alt text.
+pub(crate) async fn images_without_alt(
+    state: &AppState,
+    body: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(body_images(state, body)
+        .await?
+        .map(|found| found.missing_alt)
+        .unwrap_or_default())
+}
+
+pub(crate) fn missing_alt_fr(names: &[String]) -> String {
+    let list = names
+        .iter()
+        .map(|name| format!("« {name} »"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "Sans texte alternatif, une image n'est pas lisible par tous : décrivez ce que montre {list} (dans le texte ou dans la médiathèque) avant de publier."
+    )
+}
+
+/// Renders again the stories that show an image whose library description changed, so pages
+/// show the new alt text, caption and credit.
+pub(crate) async fn refresh_stories_using(
+    state: &AppState,
+    media: MediaId,
+) -> Result<usize, AppError> {
+    let ids = state.store.stories_using_media(media).await?;
+    for &id in &ids {
+        let Some(story) = state.store.story_for_edit(id).await? else {
+            continue;
+        };
+        let Ok(found) = body_images(state, &story.body_markdown).await? else {
+            continue;
+        };
+        let html = render_body(&state.theme, &story.body_markdown, &found.images)?;
+        state
+            .store
+            .refresh_rendering(id, &html, found.lead.as_ref())
+            .await?;
+    }
+    Ok(ids.len())
 }
 
 fn image_problem_fr(error: &rotative_render::RenderError) -> String {
@@ -305,9 +381,7 @@ fn image_problem_fr(error: &rotative_render::RenderError) -> String {
                 "L'image « {url} » vient d'un autre site : seules les images de la médiathèque sont publiées."
             )
         }
-        RenderError::MissingAlt(name) => {
-            format!("L'image « {name} » n'a pas de texte alternatif : décrivez ce qu'elle montre.")
-        }
+        RenderError::MissingAlt(name) => missing_alt_fr(std::slice::from_ref(name)),
         RenderError::InvalidAlt { name, .. } => {
             format!("Le texte alternatif de l'image « {name} » est trop long.")
         }
@@ -351,6 +425,12 @@ pub(crate) async fn act(
 ) -> Result<(), AppError> {
     let to = authorize(who.user.role, action, ownership(who, story), story.status)
         .map_err(workflow_error)?;
+    if matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled) {
+        let missing = images_without_alt(state, &story.body_markdown).await?;
+        if !missing.is_empty() {
+            return Err(AppError::Conflict(missing_alt_fr(&missing)));
+        }
+    }
     let now = Timestamp::now();
     let (path, published_at, scheduled_at) = match action {
         StoryAction::Publish => {

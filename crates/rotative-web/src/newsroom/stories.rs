@@ -9,7 +9,7 @@ use axum::{
 use rotative_domain::{
     ArticleKind, ArticleStatus, CorrectionKind, StoryAction, authorize, workflow::state_fr,
 };
-use rotative_store::{EditableStory, NewArticle, SaveOutcome, StoryContent};
+use rotative_store::{EditableStory, MediaRecord, NewArticle, SaveOutcome, StoryContent};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -117,6 +117,42 @@ struct EditorPage<'a> {
     preview_html: Option<String>,
     conflict: Option<Vec<DiffSegment>>,
     saved: bool,
+    /// Images the text shows without alt text: publication waits for them.
+    missing_alt: Option<String>,
+    uploaded: Option<UploadedImage>,
+    max_upload_megabytes: u64,
+}
+
+/// What the editor shows besides the form, depending on how it was reached.
+#[derive(Default)]
+struct Extras {
+    preview_html: Option<String>,
+    conflict: Option<Vec<DiffSegment>>,
+    saved: bool,
+    /// An image just uploaded from the editor, to be placed in the text.
+    uploaded: Option<MediaRecord>,
+}
+
+/// An image just added to the library, with the Markdown that places it in a story.
+#[derive(Serialize)]
+pub(crate) struct UploadedImage {
+    pub key: String,
+    pub markdown: String,
+    pub edit_url: String,
+}
+
+impl From<&MediaRecord> for UploadedImage {
+    fn from(media: &MediaRecord) -> Self {
+        Self {
+            key: media.storage_key.clone(),
+            markdown: format!(
+                "![{}](media:{})",
+                media.description.alt.as_deref().unwrap_or_default(),
+                media.storage_key
+            ),
+            edit_url: format!("/redaction/medias/{}", media.id.0),
+        }
+    }
 }
 
 async fn editor_page(
@@ -125,9 +161,9 @@ async fn editor_page(
     story: Option<&EditableStory>,
     form: &StoryForm,
     errors: &[FieldError],
-    extra: (Option<String>, Option<Vec<DiffSegment>>, bool),
+    extras: Extras,
 ) -> Result<String, AppError> {
-    let (preview_html, conflict, saved) = extra;
+    let missing_alt = service::images_without_alt(state, &form.body).await?;
     let actions = story
         .map(|story| {
             [
@@ -187,9 +223,12 @@ async fn editor_page(
         }),
         actions,
         can_correct,
-        preview_html,
-        conflict,
-        saved,
+        preview_html: extras.preview_html,
+        conflict: extras.conflict,
+        saved: extras.saved,
+        missing_alt: (!missing_alt.is_empty()).then(|| service::missing_alt_fr(&missing_alt)),
+        uploaded: extras.uploaded.as_ref().map(UploadedImage::from),
+        max_upload_megabytes: state.upload_limits.max_bytes / (1024 * 1024),
     };
     render(state, who, "newsroom/editor.html", page)
 }
@@ -204,7 +243,7 @@ pub(crate) async fn new_story(
         ..StoryForm::default()
     };
     Ok(Html(
-        editor_page(&state, &who, None, &form, &[], (None, None, false)).await?,
+        editor_page(&state, &who, None, &form, &[], Extras::default()).await?,
     ))
 }
 
@@ -227,7 +266,7 @@ async fn form_problem(
     status: StatusCode,
     errors: &[FieldError],
 ) -> Result<Response, AppError> {
-    let html = editor_page(state, who, story, form, errors, (None, None, false)).await?;
+    let html = editor_page(state, who, story, form, errors, Extras::default()).await?;
     Ok((status, Html(html)).into_response())
 }
 
@@ -269,7 +308,10 @@ pub(crate) async fn create(
             None,
             &form,
             &[],
-            (Some(content.body_html), None, false),
+            Extras {
+                preview_html: Some(content.body_html),
+                ..Extras::default()
+            },
         )
         .await?;
         return Ok(Html(html).into_response());
@@ -304,6 +346,8 @@ async fn story_or_404(state: &AppState, id: i64) -> Result<EditableStory, AppErr
 #[derive(Deserialize)]
 pub(crate) struct EditQuery {
     enregistre: Option<String>,
+    /// Set after an upload from the editor without JavaScript: the image to place in the text.
+    image: Option<String>,
 }
 
 pub(crate) async fn edit(
@@ -326,8 +370,17 @@ pub(crate) async fn edit(
     }
     let form = StoryForm::from_story(&story);
     let saved = query.enregistre.is_some();
+    let uploaded = match query.image {
+        Some(key) => state.store.media_by_key(&key).await?,
+        None => None,
+    };
+    let extras = Extras {
+        saved,
+        uploaded,
+        ..Extras::default()
+    };
     Ok(Html(
-        editor_page(&state, &who, Some(&story), &form, &[], (None, None, saved)).await?,
+        editor_page(&state, &who, Some(&story), &form, &[], extras).await?,
     ))
 }
 
@@ -364,6 +417,23 @@ async fn check_save(
             vec![error],
         ));
     }
+    if matches!(
+        story.status,
+        ArticleStatus::Published | ArticleStatus::Scheduled
+    ) {
+        let missing = service::images_without_alt(state, &form.body).await?;
+        if !missing.is_empty() {
+            let error = FieldError {
+                field: "body",
+                message: service::missing_alt_fr(&missing),
+            };
+            return Ok(Checked::Refused(
+                story,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![error],
+            ));
+        }
+    }
     Ok(
         match content_from_form(state, form, &who.user.name).await? {
             Ok(content) => Checked::Ready(story, content),
@@ -385,7 +455,10 @@ pub(crate) async fn save(
         }
     };
     if form.intent == "preview" {
-        let extra = (Some(content.body_html), None, false);
+        let extra = Extras {
+            preview_html: Some(content.body_html),
+            ..Extras::default()
+        };
         let html = editor_page(&state, &who, Some(&story), &form, &[], extra).await?;
         return Ok(Html(html).into_response());
     }
@@ -414,7 +487,10 @@ pub(crate) async fn save(
                 Some(&current),
                 &form,
                 &[],
-                (None, Some(diff), false),
+                Extras {
+                    conflict: Some(diff),
+                    ..Extras::default()
+                },
             )
             .await?;
             Ok((StatusCode::CONFLICT, Html(html)).into_response())

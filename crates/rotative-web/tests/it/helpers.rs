@@ -6,10 +6,10 @@ use axum::{
 };
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_import::{Importer, parse_story};
-use rotative_media::{LocalStorage, illustration};
+use rotative_media::{MediaStorage, illustration};
 use rotative_render::{Site, Theme};
 use rotative_store::Store;
-use rotative_web::{AppState, Services};
+use rotative_web::{AppState, Services, UploadLimits, VariantQueue};
 use tower::ServiceExt;
 
 pub struct TestSite {
@@ -39,7 +39,7 @@ impl TestSite {
         let store = Store::open_sqlite(&dir.path().join("rotative.db"))
             .await
             .unwrap();
-        let storage = LocalStorage::open(dir.path().join("media")).await.unwrap();
+        let storage = MediaStorage::local(dir.path().join("media")).await.unwrap();
         let theme = Theme::embedded();
         let time_zone = TimeZone::get("Europe/Paris").unwrap();
         let importer = Importer {
@@ -81,6 +81,8 @@ impl TestSite {
             search,
             store,
             storage,
+            upload_limits: UploadLimits::default(),
+            variants: VariantQueue::default(),
             theme,
             configured_site: site,
         });

@@ -18,14 +18,11 @@ pub async fn run(args: &SiteArgs, theme: Option<&std::path::Path>) -> anyhow::Re
         .context("database does not answer")?;
     let stories = site.store.count_articles().await?;
     println!("ok   database: reachable, schema up to date, {stories} stories");
-    let probe = site.storage.root().join(".rotative-check");
-    tokio::fs::write(&probe, b"check")
+    site.storage
+        .check_writable()
         .await
         .context("media storage is not writable")?;
-    tokio::fs::remove_file(&probe)
-        .await
-        .context("media storage is not writable")?;
-    println!("ok   media: {} is writable", site.storage.root().display());
+    println!("ok   media: {} is writable", site.storage.location());
     SearchIndex::open(&args.data.join("search-index")).context("search index cannot be opened")?;
     println!("ok   search index: opens");
     OpenSite::theme(theme)?;

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
-use rotative_web::{AppState, Services};
+use rotative_web::{AppState, Services, UploadLimits, VariantQueue};
 use tokio::net::TcpListener;
 
 use crate::{cli::ServeArgs, demo, site::OpenSite};
@@ -37,11 +37,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         search,
         store: site.store,
         storage: site.storage,
+        upload_limits: UploadLimits {
+            max_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),
+            ..UploadLimits::default()
+        },
+        variants: VariantQueue::default(),
         theme,
         configured_site: public,
     });
     let scheduler = tokio::spawn(publish_scheduled(state.clone()));
     let indexer = tokio::spawn(follow_changes(state.clone()));
+    let resizer = tokio::spawn(make_variants(state.clone()));
     tracing::info!("listening on http://{address}");
     let app = rotative_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -50,6 +56,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .context("server failed")?;
     scheduler.abort();
     indexer.abort();
+    resizer.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -78,6 +85,19 @@ async fn follow_changes(state: AppState) {
         if let Err(error) = state.search.catch_up(&state.store).await {
             tracing::error!(?error, "search indexing failed; retrying");
         }
+    }
+}
+
+/// Makes the resized copies of new images: at start (images imported while the server was
+/// down), after each upload, and every minute for anything a failure left behind.
+async fn make_variants(state: AppState) {
+    loop {
+        match rotative_web::make_pending_variants(&state).await {
+            Ok(0) => {}
+            Ok(made) => tracing::info!(images = made, "resized copies made"),
+            Err(error) => tracing::error!(?error, "making resized copies failed; retrying"),
+        }
+        let _ = tokio::time::timeout(Duration::from_mins(1), state.variants.wanted()).await;
     }
 }
 

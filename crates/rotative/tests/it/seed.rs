@@ -305,7 +305,21 @@ fn the_seed_article_done_right() {
         assert_eq!(page.status, 200, "{linked}");
         assert!(!page.set_cookie, "{linked}");
     }
-    let image = between(&page.body, "<figure class=\"figure\"><img src=\"", "\"").unwrap();
-    assert_eq!(server.get(image).status, 200);
+    let figure = between(&page.body, "<figure class=\"figure\">", "</figure>").unwrap();
+    assert!(
+        figure.contains("<source type=\"image/webp\" srcset=\"/media/")
+            && figure.contains(" sizes=\"")
+            && figure.contains(" width=\"")
+            && figure.contains(" alt=\""),
+        "responsive, described figure: {figure}"
+    );
+    let addresses: Vec<&str> = figure
+        .split(['"', ' ', ','])
+        .filter(|part| part.starts_with("/media/"))
+        .collect();
+    assert!(addresses.len() >= 5, "{figure}");
+    for address in addresses {
+        assert_eq!(server.get(address).status, 200, "{address}");
+    }
     assert!(server.terminate().success(), "clean exit on SIGTERM");
 }

@@ -1,0 +1,124 @@
+//! How pages point at a stored image: its resized copies, so a phone downloads a phone-sized file.
+
+use rotative_domain::Figure;
+use rotative_media::{ImageKind, StorageKey, variant_widths};
+use serde::Serialize;
+
+use crate::media_url;
+
+/// An image as `<picture>` needs it: WebP copies first, copies in the original format for
+/// browsers without WebP, the largest copy as `src`, and the original's proportions so the page
+/// does not move while it loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PictureView {
+    pub src: String,
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub width: u32,
+    pub height: u32,
+}
+
+fn srcset(key: &StorageKey, widths: &[u32], kind: ImageKind) -> String {
+    widths
+        .iter()
+        .map(|&w| format!("{} {w}w", media_url(key.variant(w, kind).as_ref())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl PictureView {
+    /// A moving image keeps its original (the copies are stills); so does one too small to
+    /// have copies.
+    pub fn new(key: &str, width: u32, height: u32, animated: bool) -> Self {
+        let widths: Vec<u32> = variant_widths(width).collect();
+        let parsed = StorageKey::parse(key)
+            .ok()
+            .filter(|_| !animated && !widths.is_empty());
+        let Some(parsed) = parsed else {
+            return Self {
+                src: media_url(key),
+                srcset: None,
+                webp_srcset: None,
+                width,
+                height,
+            };
+        };
+        let kind = parsed.kind();
+        let largest = widths.last().copied().unwrap_or(width);
+        Self {
+            src: media_url(parsed.variant(largest, kind).as_ref()),
+            srcset: Some(srcset(&parsed, &widths, kind)),
+            webp_srcset: (kind != ImageKind::WebP)
+                .then(|| srcset(&parsed, &widths, ImageKind::WebP)),
+            width,
+            height,
+        }
+    }
+
+    pub fn of(figure: &Figure) -> Self {
+        Self::new(&figure.key, figure.width, figure.height, figure.animated)
+    }
+}
+
+/// The file social networks and feed readers show for a story: the largest copy in the
+/// original format (widely understood, never the full camera file), and its size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharedImage {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl SharedImage {
+    pub fn of(figure: &Figure) -> Self {
+        let largest = variant_widths(figure.width).last();
+        match (StorageKey::parse(&figure.key), largest) {
+            (Ok(key), Some(width)) if !figure.animated => Self {
+                path: media_url(key.variant(width, key.kind()).as_ref()),
+                width,
+                height: rotative_media::process::scaled_height(figure.width, figure.height, width),
+            },
+            _ => Self {
+                path: media_url(&figure.key),
+                width: figure.width,
+                height: figure.height,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef.jpg";
+    const HASH: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_large_photo_offers_each_width_in_webp_and_jpeg() {
+        let view = PictureView::new(KEY, 3000, 2000, false);
+        assert_eq!(view.src, format!("/media/{HASH}-1600.jpg"));
+        assert_eq!(
+            view.webp_srcset.unwrap(),
+            format!(
+                "/media/{HASH}-320.webp 320w, /media/{HASH}-640.webp 640w, /media/{HASH}-1024.webp 1024w, /media/{HASH}-1600.webp 1600w"
+            )
+        );
+        assert!(view.srcset.unwrap().ends_with("-1600.jpg 1600w"));
+        assert_eq!((view.width, view.height), (3000, 2000));
+    }
+
+    #[test]
+    fn small_or_moving_images_are_served_as_uploaded() {
+        for view in [
+            PictureView::new(KEY, 300, 200, false),
+            PictureView::new(KEY, 3000, 2000, true),
+        ] {
+            assert_eq!(view.src, format!("/media/{KEY}"));
+            assert_eq!((view.srcset, view.webp_srcset), (None, None));
+        }
+        let webp = PictureView::new(&format!("{HASH}.webp"), 700, 400, false);
+        assert_eq!(webp.webp_srcset, None);
+        assert!(webp.srcset.unwrap().contains("-640.webp 640w"));
+    }
+}

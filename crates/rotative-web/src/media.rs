@@ -1,0 +1,313 @@
+//! Images: taking an upload in (checked, cleaned, stored, recorded), making its resized copies
+//! once, and serving files with ranges and forever-cache headers.
+
+use std::io::Write;
+
+use axum::{
+    body::Body,
+    extract::{Path, State, multipart::Field},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use futures_util::TryStreamExt;
+use rotative_media::{
+    ByteRange, CleanImage, MediaError, PixelLimit, ReadOutcome, StorageKey, clean, variants,
+};
+use rotative_store::{MediaRecord, MediaText, NewMedia};
+use thiserror::Error;
+use tokio::sync::{Mutex, Notify};
+
+use crate::{AppError, AppState};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// What an upload may be; set by the operator (`--max-upload-mb`), checked before anything is
+/// stored.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    pub max_bytes: u64,
+    pub pixels: PixelLimit,
+}
+
+impl Default for UploadLimits {
+    /// 25 MB: a full-resolution photo from any current camera, with room to spare.
+    fn default() -> Self {
+        Self {
+            max_bytes: 25 * 1024 * 1024,
+            pixels: PixelLimit::default(),
+        }
+    }
+}
+
+/// Why an upload was refused; each becomes its own status and French message.
+#[derive(Debug, Error)]
+pub enum UploadError {
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("not an accepted image type")]
+    UnsupportedType,
+    #[error("too many pixels: {width}×{height}")]
+    TooManyPixels { width: u32, height: u32, limit: u64 },
+    #[error("damaged image: {0}")]
+    Corrupt(String),
+    #[error("the form holds no file")]
+    NoFile,
+}
+
+/// The resized copies still to make: one maker at a time on this instance, woken by uploads.
+#[derive(Debug, Default)]
+pub struct VariantQueue {
+    wanted: Notify,
+    making: Mutex<()>,
+}
+
+impl VariantQueue {
+    /// Wakes the background maker.
+    pub fn wake(&self) {
+        self.wanted.notify_one();
+    }
+
+    /// Waits until an upload asks for copies.
+    pub async fn wanted(&self) {
+        self.wanted.notified().await;
+    }
+}
+
+/// Copies a form's file field to a temporary file, refusing it as soon as it passes the limit,
+/// so memory stays flat whatever a client sends.
+pub(crate) async fn receive_file(
+    mut field: Field<'_>,
+    limit: u64,
+) -> Result<Option<tempfile::NamedTempFile>, AppError> {
+    let mut file = tokio::task::spawn_blocking(tempfile::NamedTempFile::new)
+        .await
+        .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
+        .map_err(MediaError::Io)?;
+    let mut received: u64 = 0;
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(UploadError::TooLarge { limit }.into());
+            }
+            Err(_) => {
+                return Err(AppError::BadRequest(
+                    "Le fichier n'a pas été reçu en entier.",
+                ));
+            }
+        };
+        received += chunk.len() as u64;
+        if received > limit {
+            return Err(UploadError::TooLarge { limit }.into());
+        }
+        file.write_all(&chunk).map_err(MediaError::Io)?;
+    }
+    Ok((received > 0).then_some(file))
+}
+
+fn refusal(error: MediaError) -> AppError {
+    match error {
+        MediaError::UnsupportedType => UploadError::UnsupportedType.into(),
+        MediaError::TooManyPixels {
+            width,
+            height,
+            limit,
+        } => UploadError::TooManyPixels {
+            width,
+            height,
+            limit,
+        }
+        .into(),
+        MediaError::Corrupt(problem) => UploadError::Corrupt(problem).into(),
+        other => other.into(),
+    }
+}
+
+/// Checks, cleans, stores and records an uploaded file, then asks for its copies. The database
+/// row is written only once the file is safely stored.
+pub(crate) async fn ingest(
+    state: &AppState,
+    file: tempfile::NamedTempFile,
+    original_name: Option<String>,
+    description: MediaText,
+    uploaded_by: i64,
+) -> Result<MediaRecord, AppError> {
+    let pixels = state.upload_limits.pixels;
+    let image: CleanImage = tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(file.path())?;
+        clean(&bytes, pixels)
+    })
+    .await
+    .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
+    .map_err(refusal)?;
+    let key = StorageKey::for_content(&image.bytes, image.kind);
+    let new = NewMedia {
+        storage_key: key.to_string(),
+        content_type: image.kind.content_type().to_owned(),
+        width: image.width,
+        height: image.height,
+        byte_size: image.bytes.len() as u64,
+        original_name,
+        animated: image.animated,
+        description,
+        uploaded_by: Some(uploaded_by),
+    };
+    state.storage.put(&key, image.bytes).await?;
+    let record = state.store.record_media(&new).await?;
+    if !record.variants_ready {
+        state.variants.wake();
+    }
+    Ok(record)
+}
+
+/// Makes and stores the resized copies of one image, then marks it done.
+async fn make_variants_of(state: &AppState, media: &MediaRecord) -> Result<(), AppError> {
+    let key = StorageKey::parse(&media.storage_key)?;
+    let Some(original) = state.storage.get(&key).await? else {
+        tracing::warn!(key = %key, "an image's original is missing from storage");
+        return Ok(());
+    };
+    let pixels = state.upload_limits.pixels;
+    let image = CleanImage {
+        kind: key.kind(),
+        width: media.width,
+        height: media.height,
+        animated: media.animated,
+        bytes: original.to_vec(),
+    };
+    let made = tokio::task::spawn_blocking(move || variants(&image, pixels))
+        .await
+        .map_err(|e| MediaError::Io(std::io::Error::other(e)))??;
+    for variant in made {
+        state
+            .storage
+            .put(&key.variant(variant.width, variant.kind), variant.bytes)
+            .await?;
+    }
+    state.store.mark_variants_ready(media.id).await?;
+    Ok(())
+}
+
+/// Makes the copies every image still lacks. Run by the background job at start, after each
+/// upload, and by the media route when a page asks for a copy first.
+pub async fn make_pending_variants(state: &AppState) -> Result<usize, AppError> {
+    let _one_maker = state.variants.making.lock().await;
+    let mut made = 0;
+    loop {
+        let pending = state.store.media_without_variants(8).await?;
+        if pending.is_empty() {
+            return Ok(made);
+        }
+        for media in &pending {
+            if let Err(error) = make_variants_of(state, media).await {
+                tracing::error!(key = %media.storage_key, %error, "could not make an image's copies");
+                state.store.mark_variants_ready(media.id).await?;
+            }
+            made += 1;
+        }
+    }
+}
+
+/// Reads a `Range` header: one range of bytes. Several ranges, or one we cannot read, are
+/// answered with the whole file, as HTTP allows.
+fn requested_range(headers: &HeaderMap) -> Option<ByteRange> {
+    let spec = headers
+        .get(header::RANGE)?
+        .to_str()
+        .ok()?
+        .strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (start, end) = spec.trim().split_once('-')?;
+    match (start.parse::<u64>().ok(), end.parse::<u64>().ok()) {
+        (Some(start), Some(end_inclusive)) => Some(ByteRange::Bounded {
+            start,
+            end_inclusive,
+        }),
+        (Some(start), None) if end.is_empty() => Some(ByteRange::From(start)),
+        (None, Some(count)) if start.is_empty() => Some(ByteRange::Last(count)),
+        _ => None,
+    }
+}
+
+/// A stored image or one of its copies. A copy a page asks for before the background job made
+/// it is made on the spot.
+pub(crate) async fn serve(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let key = StorageKey::parse(&key).map_err(|_| AppError::NotFound)?;
+    let etag = format!("\"{key}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|known| known.as_bytes() == etag.as_bytes())
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let range = requested_range(&headers);
+    let mut outcome = state.storage.read(&key, range).await?;
+    if matches!(outcome, ReadOutcome::Missing) && make_missing_variant(&state, &key).await? {
+        outcome = state.storage.read(&key, range).await?;
+    }
+    let read = match outcome {
+        ReadOutcome::Found(read) => read,
+        ReadOutcome::Missing => return Err(AppError::NotFound),
+        ReadOutcome::RangeNotSatisfiable(size) => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+            )
+                .into_response());
+        }
+    };
+    let partial = range.is_some();
+    let mut response = Response::new(Body::from_stream(read.body.map_err(std::io::Error::other)));
+    *response.status_mut() = if partial {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(key.kind().content_type()),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(read.range.end - read.range.start),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    if partial {
+        let content_range = format!(
+            "bytes {}-{}/{}",
+            read.range.start,
+            read.range.end - 1,
+            read.total_size
+        );
+        if let Ok(value) = HeaderValue::from_str(&content_range) {
+            headers.insert(header::CONTENT_RANGE, value);
+        }
+    }
+    Ok(response)
+}
+
+/// Whether `key` names a copy of a known image whose copies were not made yet, now made.
+async fn make_missing_variant(state: &AppState, key: &StorageKey) -> Result<bool, AppError> {
+    let Some((hash, _)) = key.as_ref().split_once('-') else {
+        return Ok(false);
+    };
+    match state.store.media_by_hash(hash).await? {
+        Some(media) if !media.variants_ready => {
+            make_pending_variants(state).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
