@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 pub struct TestSite {
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 pub struct Page {
@@ -23,6 +23,13 @@ pub struct Page {
     pub body: String,
     /// Bytes on the wire (compressed, when the response is).
     pub size: usize,
+    pub raw: Vec<u8>,
+}
+
+/// One part of a `multipart/form-data` body: a text field, or a file with its name.
+pub enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, &'a [u8]),
 }
 
 /// A story file with one illustration; `extra` goes into the front matter.
@@ -86,7 +93,7 @@ impl TestSite {
             theme,
             configured_site: site,
         });
-        Self { state, _dir: dir }
+        Self { state, dir }
     }
 
     pub async fn get(&self, uri: &str) -> Page {
@@ -151,7 +158,60 @@ impl TestSite {
             headers,
             size: bytes.len(),
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            raw: bytes.to_vec(),
         }
+    }
+
+    /// A form with files, as a browser posts it; `accept_json` as the editor's script does.
+    pub async fn post_multipart(
+        &self,
+        uri: &str,
+        cookie: &str,
+        parts: &[Part<'_>],
+        accept_json: bool,
+    ) -> Page {
+        let boundary = "----rotative-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for part in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match part {
+                Part::Text(name, value) => {
+                    body.extend_from_slice(
+                        format!(
+                            "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                        )
+                        .as_bytes(),
+                    );
+                }
+                Part::File(name, file_name, bytes) => {
+                    body.extend_from_slice(
+                        format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                            .as_bytes(),
+                    );
+                    body.extend_from_slice(bytes);
+                    body.extend_from_slice(b"\r\n");
+                }
+            }
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = Request::post(uri)
+            .header("cookie", cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("content-length", body.len());
+        if accept_json {
+            request = request.header("accept", "application/json");
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// How many files the media folder holds.
+    pub fn media_files(&self) -> usize {
+        std::fs::read_dir(self.dir.path().join("media"))
+            .unwrap()
+            .count()
     }
 
     /// The address of the newest story, from the home page.

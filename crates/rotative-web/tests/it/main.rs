@@ -9,6 +9,7 @@
 mod crawlers;
 mod feeds;
 mod helpers;
+mod media;
 mod newsroom;
 mod pages;
 mod responses;

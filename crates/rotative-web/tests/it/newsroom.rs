@@ -7,9 +7,9 @@ use rotative_web::auth::hash_password;
 
 use crate::helpers::{TestSite, story};
 
-const PASSWORD: &str = "un mot de passe solide";
+pub const PASSWORD: &str = "un mot de passe solide";
 
-async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
+pub async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
     let hash = hash_password(PASSWORD).unwrap();
     site.state
         .store
@@ -24,7 +24,7 @@ async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
 }
 
 /// Signs in through the form and returns the session cookie.
-async fn sign_in(site: &TestSite, email: &str) -> String {
+pub async fn sign_in(site: &TestSite, email: &str) -> String {
     let form = site.get("/redaction/connexion").await;
     let sign_in_cookie = form
         .header("set-cookie")
@@ -58,14 +58,14 @@ async fn sign_in(site: &TestSite, email: &str) -> String {
 }
 
 /// The session's CSRF token, read from a newsroom page.
-async fn csrf(site: &TestSite, cookie: &str) -> String {
+pub async fn csrf(site: &TestSite, cookie: &str) -> String {
     site.request("GET", "/redaction/", Some(cookie), None)
         .await
         .field("csrf")
         .unwrap()
 }
 
-async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &str) -> String {
+pub async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &str) -> String {
     let csrf = csrf(site, cookie).await;
     let response = site
         .request(
@@ -99,7 +99,7 @@ async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &str) 
         .to_owned()
 }
 
-async fn act(site: &TestSite, cookie: &str, story: &str, action: &str, at: &str) -> StatusCode {
+pub async fn act(site: &TestSite, cookie: &str, story: &str, action: &str, at: &str) -> StatusCode {
     let csrf = csrf(site, cookie).await;
     site.request(
         "POST",
@@ -111,7 +111,7 @@ async fn act(site: &TestSite, cookie: &str, story: &str, action: &str, at: &str)
     .status
 }
 
-async fn newsroom() -> TestSite {
+pub async fn newsroom() -> TestSite {
     let site = TestSite::with_stories(&[story("Déjà en ligne", "monde", "")], 10).await;
     account(&site, "julie@exemple.fr", "Julie Martin", Role::Journalist).await;
     account(&site, "chef@exemple.fr", "Paul Chef", Role::Editor).await;
@@ -700,7 +700,7 @@ const WHO: [Who; 5] = [
 
 /// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 21] = [
+const TABLE: [(&str, &str, [u16; 5]); 25] = [
     //                                                  anon  contrib journ editor admin
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
@@ -759,6 +759,11 @@ const TABLE: [(&str, &str, [u16; 5]); 21] = [
     ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/apercu", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/deconnexion", [303, 303, 303, 303, 303]),
+    ("GET", "/redaction/medias", [303, 200, 200, 200, 200]),
+    // A form without a file part is not an upload.
+    ("POST", "/redaction/medias", [303, 400, 400, 400, 400]),
+    ("GET", "/redaction/medias/{M}", [303, 200, 200, 200, 200]),
+    ("POST", "/redaction/medias/{M}", [303, 303, 303, 303, 303]),
 ];
 
 #[tokio::test]
@@ -801,7 +806,8 @@ async fn every_newsroom_route_for_every_role() {
             let path = path
                 .replace("{A}", id)
                 .replace("{R}", &revision)
-                .replace("{J}", &journalist.id.to_string());
+                .replace("{J}", &journalist.id.to_string())
+                .replace("{M}", "1");
             let fields: Vec<(&str, &str)> = vec![
                 ("csrf", &token),
                 ("action", action),

@@ -33,7 +33,7 @@ async fn article_page_has_everything_a_reader_and_a_crawler_need() {
     assert!(html.contains(">Analyse</p>"), "visible kind label");
     assert!(html.contains("<a href=\"/auteur/claire-dubois/\" rel=\"author\">Claire Dubois</a>"));
     assert!(html.contains("Publié le <time datetime=\""));
-    assert!(html.contains("<figure class=\"figure\"><img src=\"/media/"));
+    assert!(html.contains("<figure class=\"figure\"><picture><img src=\"/media/"));
     assert!(html.contains("alt=\"Une illustration\""));
     assert!(html.contains(
         "<figcaption>Légende <span class=\"credit\">Illustration Rotative</span></figcaption>"
