@@ -140,8 +140,9 @@ impl MediaStorage {
     }
 
     /// An S3-compatible bucket, `s3://bucket/prefix`. Credentials, region and endpoint come from
-    /// the usual `AWS_*` variables (`AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP` for a local server).
-    pub fn s3(address: &str) -> Result<Self, MediaError> {
+    /// the usual `AWS_*` variables (`AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP` for a local server);
+    /// `settings` (same names, lower case) override them.
+    pub fn s3(address: &str, settings: &[(&str, &str)]) -> Result<Self, MediaError> {
         let rest = address
             .strip_prefix("s3://")
             .ok_or_else(|| MediaError::Address(format!("`{address}` does not start with s3://")))?;
@@ -149,9 +150,14 @@ impl MediaStorage {
         if bucket.is_empty() {
             return Err(MediaError::Address(format!("`{address}` names no bucket")));
         }
-        let bucket_store = AmazonS3Builder::from_env()
-            .with_bucket_name(bucket)
-            .build()?;
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        for (key, value) in settings {
+            let key = key
+                .parse()
+                .map_err(|_| MediaError::Address(format!("unknown S3 setting `{key}`")))?;
+            builder = builder.with_config(key, *value);
+        }
+        let bucket_store = builder.build()?;
         let prefix = prefix.trim_matches('/');
         let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
             Arc::new(bucket_store)

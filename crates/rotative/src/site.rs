@@ -32,7 +32,7 @@ fn database_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
 async fn open_storage(args: &SiteArgs) -> anyhow::Result<MediaStorage> {
     match args.media.as_deref() {
         Some(url) if url.starts_with("s3://") => {
-            MediaStorage::s3(url).with_context(|| format!("cannot use the media bucket {url}"))
+            MediaStorage::s3(url, &[]).with_context(|| format!("cannot use the media bucket {url}"))
         }
         other => {
             let folder = other.map_or_else(

@@ -329,19 +329,30 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
     assert!(found.body.contains("Sans texte alternatif"));
     let record = site.state.store.media_by_key(&key).await.unwrap().unwrap();
     let token = csrf(&site, &chef).await;
-    let described = site
-        .request(
-            "POST",
-            &format!("/redaction/medias/{}", record.id.0),
-            Some(&chef),
-            Some(&[
-                ("csrf", &token),
-                ("alt", "Des passants traversent une place enneigée"),
-                ("caption", "La place, un matin"),
-                ("credit", "Illustration Rotative"),
-            ]),
-        )
-        .await;
+    let describe = |alt: &'static str, caption: &'static str, credit: &'static str| {
+        let (site, chef, token) = (&site, &chef, &token);
+        let address = format!("/redaction/medias/{}", record.id.0);
+        async move {
+            site.request(
+                "POST",
+                &address,
+                Some(chef),
+                Some(&[
+                    ("csrf", token.as_str()),
+                    ("alt", alt),
+                    ("caption", caption),
+                    ("credit", credit),
+                ]),
+            )
+            .await
+        }
+    };
+    let described = describe(
+        "Des passants traversent une place enneigée",
+        "La place, un matin",
+        "Illustration Rotative",
+    )
+    .await;
     assert_eq!(
         described.status,
         StatusCode::SEE_OTHER,
@@ -360,19 +371,12 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
         "<meta property=\"og:image\" content=\"https://journal.example/media/{}-1024.jpg\">",
         &key[..32]
     )));
-    let hostile = site
-        .request(
-            "POST",
-            &format!("/redaction/medias/{}", record.id.0),
-            Some(&chef),
-            Some(&[
-                ("csrf", &token),
-                ("alt", "<script>alert(1)</script>"),
-                ("caption", "<img src=x onerror=alert(1)>"),
-                ("credit", "\"><script>alert(2)</script>"),
-            ]),
-        )
-        .await;
+    let hostile = describe(
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\"><script>alert(2)</script>",
+    )
+    .await;
     assert_eq!(hostile.status, StatusCode::SEE_OTHER);
     let page = site.get(&public).await.body;
     assert!(!page.contains("<script>alert") && !page.contains("<img src=x"));

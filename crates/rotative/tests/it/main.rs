@@ -8,6 +8,7 @@
 
 mod helpers;
 mod import_story;
+mod media_s3;
 mod newsroom_browser;
 mod privacy;
 mod scheduling;

@@ -143,6 +143,9 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/mot-de-passe",
         "/redaction/comptes",
         "/redaction/reglages",
+        "/redaction/medias",
+        "/redaction/medias?q=place",
+        "/redaction/medias/1",
         "/corrections/",
     ];
     let urls: Vec<String> = paths
