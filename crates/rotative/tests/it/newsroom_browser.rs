@@ -1,5 +1,5 @@
-//! The newsroom in a real browser (Chromium through chromedriver): a journalist writes and
-//! submits, an editor publishes, a reader reads; two editors saving at once lose nothing.
+//! The newsroom in a real browser (Chromium through chromedriver): a journalist writes, adds an
+//! image and submits, an editor publishes, a reader reads; two editors saving at once lose nothing.
 //! With `ROTATIVE_SCREENSHOTS=DIR` the steps are saved as pictures (docs/newsroom.md uses them).
 
 use std::path::{Path, PathBuf};
@@ -76,6 +76,26 @@ fn journalist_writes_editor_publishes_reader_reads() {
     screenshot(&browser, "03-editeur");
     browser.click("button[name=intent][value=save]");
     browser.wait_for("Enregistré.");
+    // An image sent from the editor goes to the library and into the text without a reload.
+    let photo = dir.path().join("tramway.jpg");
+    std::fs::write(
+        &photo,
+        rotative_media::illustration::draw("tramway", 1200, 800).unwrap(),
+    )
+    .unwrap();
+    browser.attach("#upload-file", &photo);
+    browser.type_into("#upload-alt", "Un tramway à quai, portes ouvertes");
+    browser.click("form[data-upload] button[type=submit]");
+    browser.wait_for("alt=\"Un tramway à quai, portes ouvertes\""); // in the live preview
+    screenshot(&browser, "03b-image");
+    browser.click("button[name=intent][value=save]");
+    browser.wait_for("Un tramway à quai, portes ouvertes](media:");
+    let editor = browser.url();
+    browser.open(&format!("{}/redaction/medias", server.base));
+    browser.wait_for("Un tramway à quai, portes ouvertes</span>");
+    screenshot(&browser, "03c-mediatheque");
+    browser.open(&editor);
+    browser.wait_for("Modifier l’article");
     browser.click("form.inline button");
     browser.wait_for("<strong>en relecture</strong>");
     sign_out(&browser);
@@ -106,6 +126,10 @@ fn journalist_writes_editor_publishes_reader_reads() {
         "signed by the journalist"
     );
     assert!(article.contains("<figcaption>— Une habitante du quartier</figcaption>"));
+    assert!(
+        article.contains("<source type=\"image/webp\" srcset=\"/media/"),
+        "the uploaded image, in sizes for every screen"
+    );
     screenshot(&browser, "05-article-publie");
 }
 

@@ -135,6 +135,15 @@ impl Browser {
         );
     }
 
+    /// Chooses a file in a file field, as a person picking it in the dialog would.
+    pub fn attach(&self, css: &str, file: &std::path::Path) {
+        let element = self.find(css);
+        post(
+            &format!("{}/element/{element}/value", self.session),
+            &json!({ "text": file.to_str().unwrap() }),
+        );
+    }
+
     /// Activates a link or button, after scrolling it into view. The activation goes through
     /// the element itself (as a keyboard user pressing Enter would), so a suggestion list left
     /// open by the previous field cannot swallow it.
