@@ -5,6 +5,7 @@
 //! Never: HTTP, or writing anything before the whole input has been checked.
 
 mod story;
+pub mod wp_content;
 pub mod wxr;
 
 pub use story::{ImportedStory, Importer, StoryError, StoryFile, StoryStatus, parse_story};
