@@ -5,7 +5,9 @@
 //! Never: HTTP, or writing anything before the whole input has been checked.
 
 mod story;
+mod wordpress;
 pub mod wp_content;
 pub mod wxr;
 
 pub use story::{ImportedStory, Importer, StoryError, StoryFile, StoryStatus, parse_story};
+pub use wordpress::{ImportReport, WordPressError, WordPressImporter};

@@ -6,7 +6,7 @@ use rotative_domain::{
     ClaimRating, Figure, Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst,
     Tag,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{
     Db, NewMedia, Store, StoreError,
@@ -197,13 +197,59 @@ impl Store {
     /// author it names that is new, in one transaction: a failure or a crash leaves all or nothing.
     #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
     pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
-        let now = now_seconds();
         let Db::Sqlite(pool) = &self.db;
         let mut tx = pool.begin().await?;
-        let content = &new.content;
-        let refs = content_refs(&mut tx, content).await?;
-        let lead = content.lead_image.as_ref();
-        let id: i64 = sqlx::query_scalar(
+        let id = insert_article(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Stores a story brought in from another system, with the redirects from its old
+    /// addresses and the record of where it came from, in one transaction: an import stopped at
+    /// any moment leaves each item either wholly imported or not at all, and a rerun skips it.
+    #[tracing::instrument(skip(self, new, redirects), fields(slug = %new.slug))]
+    pub async fn create_imported_article(
+        &self,
+        new: &NewArticle,
+        (source, source_id): (&str, &str),
+        redirects: &[String],
+    ) -> Result<i64, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let id = insert_article(&mut tx, new).await?;
+        sqlx::query(
+            "INSERT INTO imported_items (source, source_id, article_id) VALUES ($1, $2, $3)
+             ON CONFLICT (source, source_id) DO UPDATE SET article_id = excluded.article_id",
+        )
+        .bind(source)
+        .bind(source_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(target) = &new.path {
+            for old in redirects {
+                sqlx::query(
+                    "INSERT INTO redirects (old, target) VALUES ($1, $2) ON CONFLICT (old) DO NOTHING",
+                )
+                .bind(old)
+                .bind(target.as_ref())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Inserts a story with its first revision and everything it names, inside the caller's
+/// transaction.
+async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i64, StoreError> {
+    let now = now_seconds();
+    let content = &new.content;
+    let refs = content_refs(tx, content).await?;
+    let lead = content.lead_image.as_ref();
+    let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
                  published_at, created_at, updated_at, created_by, claim_text, claim_author,
@@ -236,12 +282,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-        link_details(&mut tx, id, content).await?;
-        insert_revision(&mut tx, id, content, new.created_by, None, false).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
+    link_details(tx, id, content).await?;
+    insert_revision(tx, id, content, new.created_by, None, false).await?;
+    Ok(id)
+}
 
+impl Store {
     /// The published story at this address, if readers may see it now.
     #[tracing::instrument(skip(self))]
     pub async fn published_article(

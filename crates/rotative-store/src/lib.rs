@@ -5,6 +5,7 @@
 mod articles;
 mod changes;
 mod error;
+mod imports;
 mod media;
 mod newsroom;
 mod rows;

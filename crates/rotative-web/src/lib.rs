@@ -11,6 +11,7 @@ mod health;
 mod media;
 mod newsroom;
 mod public;
+mod redirects;
 mod search;
 mod state;
 
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), redirects::old_addresses))
         .layer(middleware::from_fn(caching::validators))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -72,6 +72,14 @@ pub enum ImportCommand {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Import a WordPress export (Tools › Export in WordPress): posts, pages, authors,
+    /// categories and tags, with every old address redirected to its new one. Safe to run again.
+    Wordpress {
+        /// The export file (WXR, `.xml`).
+        file: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 /// Where a site keeps its data: every command that touches the site takes these.

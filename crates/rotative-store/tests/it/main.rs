@@ -46,6 +46,7 @@ on_every_backend!(
     related_candidates_rank_shared_tags_first,
     same_media_is_one_record,
     media_library_searches_describes_and_tracks_use,
+    imports_are_recorded_with_their_redirects,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
@@ -755,4 +756,60 @@ async fn corrections_move_the_updated_date(store: Store) {
         ),
         (1, CorrectionKind::Correction, "Corrigé")
     );
+}
+
+async fn imports_are_recorded_with_their_redirects(store: Store) {
+    let f = fixture(store).await;
+    let new = story("Importé", &f.section, Some(days_ago(3)));
+    assert_eq!(
+        f.store.imported_item("wordpress", "19").await.unwrap(),
+        None
+    );
+    let id = f
+        .store
+        .create_imported_article(
+            &new,
+            ("wordpress", "19"),
+            &["/?p=19".into(), "/2008/10/boat/".into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.imported_item("wordpress", "19").await.unwrap(),
+        Some(Some(id))
+    );
+    let target = new.path.as_ref().unwrap().to_string();
+    assert_eq!(
+        f.store.redirect("/?p=19").await.unwrap(),
+        Some(target.clone())
+    );
+    assert_eq!(
+        f.store.redirect("/2008/10/boat/").await.unwrap(),
+        Some(target.clone())
+    );
+    assert!(
+        !f.store.add_redirect("/?p=19", "/ailleurs/").await.unwrap(),
+        "the first target stays"
+    );
+    assert!(
+        f.store
+            .add_redirect("/category/x/", "/monde/")
+            .await
+            .unwrap()
+    );
+    assert_eq!(f.store.redirect("/?p=20").await.unwrap(), None);
+
+    let duplicate = story("Importé", &f.section, Some(days_ago(3)));
+    assert!(
+        f.store
+            .create_imported_article(&duplicate, ("wordpress", "21"), &["/?p=21".into()])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        f.store.imported_item("wordpress", "21").await.unwrap(),
+        None,
+        "a failed item leaves no record and no redirect"
+    );
+    assert_eq!(f.store.redirect("/?p=21").await.unwrap(), None);
 }

@@ -98,10 +98,16 @@ impl Server {
         let mut response = agent.get(&format!("{}{path}", self.base)).call().unwrap();
         let status = response.status().as_u16();
         let set_cookie = response.headers().get("set-cookie").is_some();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.body_mut().read_to_string().unwrap_or_default();
         Response {
             status,
             set_cookie,
+            location,
             body,
         }
     }
@@ -138,6 +144,7 @@ impl Drop for Server {
 pub struct Response {
     pub status: u16,
     pub set_cookie: bool,
+    pub location: Option<String>,
     pub body: String,
 }
 

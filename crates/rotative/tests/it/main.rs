@@ -8,6 +8,7 @@
 
 mod helpers;
 mod import_story;
+mod import_wordpress;
 mod media_s3;
 mod newsroom_browser;
 mod privacy;

@@ -1,0 +1,556 @@
+//! `rotative import wordpress`: a WordPress export brought in, each old address answering with a
+//! permanent redirect to its new one.
+//!
+//! The file is read twice, as a stream both times: first to check all of it and learn its
+//! authors and categories (nothing is written if it is broken), then to import each item in its
+//! own transaction, with its redirects and the record that it was imported — so a run stopped
+//! at any point resumes where it stopped, and a second run changes nothing.
+
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    fs::File,
+    io::BufReader,
+    path::{Path, PathBuf},
+    sync::LazyLock,
+};
+
+use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+use regex::Regex;
+use rotative_domain::{
+    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Standfirst, Tag,
+};
+use rotative_render::{Theme, render_body};
+use rotative_store::{NewArticle, Store, StoreError, StoryContent};
+use thiserror::Error;
+
+use crate::{
+    wp_content::convert,
+    wxr::{Entry, Taxonomy, WpItem, WxrProblem, WxrReader, locate},
+};
+
+const SOURCE: &str = "wordpress";
+
+#[derive(Debug, Error)]
+pub enum WordPressError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {problem}")]
+    Xml {
+        path: PathBuf,
+        line: u64,
+        column: u64,
+        problem: WxrProblem,
+    },
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// What a run did, item by item, for the report printed at the end.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub imported: usize,
+    /// Imported by an earlier run, left as they are.
+    pub unchanged: usize,
+    pub skipped: Vec<(String, String)>,
+    pub failed: Vec<(String, String)>,
+    pub drafts_from_scheduled: usize,
+    pub sticky: usize,
+    pub comments: usize,
+    pub redirects: usize,
+    pub unknown_shortcodes: BTreeSet<String>,
+    pub images_left_out: BTreeSet<String>,
+}
+
+/// What the first pass learns: who wrote, what the categories are, where the site lived.
+#[derive(Default)]
+struct Survey {
+    authors: HashMap<String, String>,
+    categories: HashMap<String, (String, String)>,
+    items: usize,
+}
+
+pub struct WordPressImporter<'a> {
+    pub store: &'a Store,
+    pub theme: &'a Theme,
+    pub time_zone: &'a TimeZone,
+}
+
+fn open(path: &Path) -> Result<WxrReader<BufReader<File>>, WordPressError> {
+    let file = File::open(path).map_err(|source| WordPressError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(WxrReader::new(BufReader::with_capacity(64 * 1024, file)))
+}
+
+fn xml_error(path: &Path, error: crate::wxr::WxrError) -> WordPressError {
+    let (line, column) = File::open(path)
+        .and_then(|file| locate(file, error.offset))
+        .unwrap_or((0, 0));
+    WordPressError::Xml {
+        path: path.to_owned(),
+        line,
+        column,
+        problem: error.problem,
+    }
+}
+
+/// The path (and query) of an address on the old site: `https://site.example/a/?p=1` → `/a/?p=1`.
+fn old_path(link: &str) -> Option<String> {
+    let rest = link.split_once("://")?.1;
+    let path = rest.find('/').map_or("/", |at| &rest[at..]);
+    let path = path.split('#').next().unwrap_or(path);
+    (!path.is_empty()).then(|| path.to_owned())
+}
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<[^>]*>").unwrap_or_else(|_| unreachable!("a fixed pattern")));
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<figure[^>]*>.*?</figure>").unwrap_or_else(|_| unreachable!("a fixed pattern"))
+});
+static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<img[^>]*?src=["']([^"']*)["'][^>]*>"#)
+        .unwrap_or_else(|_| unreachable!("a fixed pattern"))
+});
+static GALLERY_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!-- rotative:gallery-image (\d+) -->")
+        .unwrap_or_else(|_| unreachable!("a fixed pattern"))
+});
+
+/// Images from the old site would be requested from it by readers' browsers; until image files
+/// are imported, they are left out of the story and listed in the report.
+fn without_foreign_images(body: &str, left_out: &mut BTreeSet<String>) -> String {
+    for image in IMAGE.captures_iter(body) {
+        left_out.insert(image[1].to_owned());
+    }
+    for id in GALLERY_IMAGE.captures_iter(body) {
+        left_out.insert(format!("gallery image {}", &id[1]));
+    }
+    let body = FIGURE.replace_all(body, |figure: &regex::Captures<'_>| {
+        if figure[0].contains("<img") {
+            String::new()
+        } else {
+            figure[0].to_owned()
+        }
+    });
+    let body = IMAGE.replace_all(&body, "");
+    GALLERY_IMAGE.replace_all(&body, "").into_owned()
+}
+
+/// WordPress allows a post without a title; its first words stand in for one.
+fn untitled(item: &WpItem) -> Result<Headline, rotative_domain::ParseError> {
+    let text = TAG.replace_all(&item.content, " ");
+    let words: Vec<&str> = text.split_whitespace().take(10).collect();
+    if words.is_empty() {
+        Headline::parse(&format!("Sans titre ({})", item.id))
+    } else {
+        Headline::parse(&format!("{}…", words.join(" ")))
+    }
+}
+
+/// What identifies an item across runs: its WordPress id, or, in exports written without ids,
+/// its permanent identifier or address.
+fn source_key(item: &WpItem) -> String {
+    if item.id > 0 {
+        item.id.to_string()
+    } else if !item.guid.is_empty() {
+        item.guid.clone()
+    } else {
+        format!("{}|{}", item.link, item.title)
+    }
+}
+
+/// WordPress dates are `YYYY-MM-DD HH:MM:SS`, in UTC (`_gmt`) or in the site's zone.
+fn timestamp(item: &WpItem, zone: &TimeZone) -> Option<Timestamp> {
+    let parse = |text: &str| text.replace(' ', "T").parse::<DateTime>().ok();
+    if let Some(utc) = parse(&item.date_gmt).filter(|_| !item.date_gmt.starts_with("0000")) {
+        return utc.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp());
+    }
+    parse(&item.date)?
+        .to_zoned(zone.clone())
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// An excerpt as a standfirst: text only, cut at a word when too long.
+fn standfirst(excerpt: &str) -> Option<Standfirst> {
+    let text = TAG.replace_all(excerpt, " ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return None;
+    }
+    let mut cut = String::new();
+    for word in text.split(' ') {
+        if cut.chars().count() + word.chars().count() + 2 > Standfirst::MAX_CHARS {
+            cut.push('…');
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    Standfirst::parse(&cut).ok()
+}
+
+fn named<T>(
+    name: &str,
+    make: impl Fn(Name) -> Result<T, rotative_domain::ParseError>,
+) -> Option<T> {
+    Name::parse(name).ok().and_then(|name| make(name).ok())
+}
+
+impl WordPressImporter<'_> {
+    /// Imports every post and page of the export at `path`; `progress` hears about each item.
+    pub async fn import(
+        &self,
+        path: &Path,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<ImportReport, WordPressError> {
+        let survey = Self::survey(path)?;
+        let mut reader = open(path)?;
+        let mut report = ImportReport::default();
+        let mut archives: HashSet<(String, String)> = HashSet::new();
+        let mut seen = 0;
+        while let Some(entry) = reader.next_entry().map_err(|e| xml_error(path, e))? {
+            let Entry::Item(item) = entry else { continue };
+            seen += 1;
+            progress(seen, survey.items);
+            self.import_item(&item, &survey, &mut report, &mut archives)
+                .await?;
+        }
+        for (old, target) in archives {
+            if self.store.add_redirect(&old, &target).await? {
+                report.redirects += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Reads the whole file once, checking it and learning its authors and categories.
+    fn survey(path: &Path) -> Result<Survey, WordPressError> {
+        let mut reader = open(path)?;
+        let mut survey = Survey::default();
+        while let Some(entry) = reader.next_entry().map_err(|e| xml_error(path, e))? {
+            match entry {
+                Entry::Author(author) => {
+                    let name = if author.display_name.is_empty() {
+                        author.login.clone()
+                    } else {
+                        author.display_name
+                    };
+                    survey.authors.insert(author.login, name);
+                }
+                Entry::Term(term) if term.taxonomy == Taxonomy::Category => {
+                    survey
+                        .categories
+                        .insert(term.slug, (term.name, term.parent));
+                }
+                Entry::Term(_) => {}
+                Entry::Item(_) => survey.items += 1,
+            }
+        }
+        Ok(survey)
+    }
+
+    async fn import_item(
+        &self,
+        item: &WpItem,
+        survey: &Survey,
+        report: &mut ImportReport,
+        archives: &mut HashSet<(String, String)>,
+    ) -> Result<(), WordPressError> {
+        let label = format!("#{} « {} »", item.id, item.title);
+        if !matches!(item.post_type.as_str(), "post" | "page" | "") {
+            let reason = match item.post_type.as_str() {
+                "attachment" => "image file: images are not imported yet".to_owned(),
+                other => format!("{other}: not a story"),
+            };
+            report.skipped.push((label, reason));
+            return Ok(());
+        }
+        let status = match item.status.as_str() {
+            "publish" => ArticleStatus::Published,
+            "draft" | "pending" | "private" => ArticleStatus::Draft,
+            "future" => {
+                report.drafts_from_scheduled += 1;
+                ArticleStatus::Draft
+            }
+            other => {
+                report.skipped.push((label, format!("status « {other} »")));
+                return Ok(());
+            }
+        };
+        if self
+            .store
+            .imported_item(SOURCE, &source_key(item))
+            .await?
+            .is_some()
+        {
+            report.unchanged += 1;
+            return Ok(());
+        }
+        report.comments += item.comments;
+        report.sticky += usize::from(item.sticky);
+        match self.story(item, survey, status, report, archives).await? {
+            Ok(()) => report.imported += 1,
+            Err(reason) => report.failed.push((label, reason)),
+        }
+        Ok(())
+    }
+
+    /// Builds and stores one story; the inner error is why this item could not be imported.
+    async fn story(
+        &self,
+        item: &WpItem,
+        survey: &Survey,
+        status: ArticleStatus,
+        report: &mut ImportReport,
+        archives: &mut HashSet<(String, String)>,
+    ) -> Result<Result<(), String>, WordPressError> {
+        let Ok(headline) = Headline::parse(&item.title).or_else(|_| untitled(item)) else {
+            return Ok(Err("no usable title".into()));
+        };
+        let is_page = item.post_type == "page";
+        let (section, mut tags) = placement(item, survey, is_page);
+        let authors: Vec<Author> = survey
+            .authors
+            .get(&item.creator)
+            .or(Some(&item.creator))
+            .and_then(|name| named(name, Author::named))
+            .into_iter()
+            .collect();
+        tags.extend(
+            item.terms
+                .iter()
+                .filter(|t| t.taxonomy == Taxonomy::Tag)
+                .filter_map(|t| named(&t.name, Tag::named)),
+        );
+        tags.dedup_by(|a, b| a.slug == b.slug);
+        let converted = convert(&item.content);
+        report
+            .unknown_shortcodes
+            .extend(converted.unknown_shortcodes.iter().cloned());
+        let body = without_foreign_images(&converted.body, &mut report.images_left_out);
+        let body_html = match render_body(self.theme, &body, &HashMap::new()) {
+            Ok(html) => html,
+            Err(error) => return Ok(Err(format!("content: {error}"))),
+        };
+        let published_at = timestamp(item, self.time_zone).unwrap_or_else(Timestamp::now);
+        let base_slug = Slug::parse(&item.slug)
+            .or_else(|_| Slug::from_title(&item.title))
+            .map_err(|e| e.to_string());
+        let Ok(base_slug) = base_slug else {
+            return Ok(Err("no usable address".into()));
+        };
+        let slug = self.store.free_article_slug(&base_slug).await?;
+        let published = status == ArticleStatus::Published;
+        let path =
+            published.then(|| ArticlePath::new(&section.slug, &slug, published_at, self.time_zone));
+        let mut redirects: Vec<String> = [item.link.as_str(), item.guid.as_str()]
+            .into_iter()
+            .filter_map(old_path)
+            .collect();
+        if item.id > 0 {
+            redirects.push(format!("/?p={}", item.id));
+            if is_page {
+                redirects.push(format!("/?page_id={}", item.id));
+            }
+        }
+        redirects.dedup();
+        if published {
+            note_archives(item, survey, (&section, &tags, &authors), archives);
+        }
+        let new = NewArticle {
+            slug,
+            path,
+            status,
+            published_at: published.then_some(published_at),
+            created_by: None,
+            content: StoryContent {
+                headline,
+                standfirst: standfirst(&item.excerpt),
+                body_markdown: body,
+                body_html,
+                kind: if is_page {
+                    ArticleKind::Explainer
+                } else {
+                    ArticleKind::News
+                },
+                section,
+                tags,
+                authors,
+                media: Vec::new(),
+                lead_image: None,
+                media_keys: Vec::new(),
+                sources: Vec::new(),
+                claim: None,
+            },
+        };
+        let stored = self
+            .store
+            .create_imported_article(&new, (SOURCE, &source_key(item)), &redirects)
+            .await;
+        match stored {
+            Ok(_) => {
+                if published {
+                    report.redirects += redirects.len();
+                }
+                Ok(Ok(()))
+            }
+            Err(StoreError::AlreadyExists(what)) => Ok(Err(format!("{what} already exists"))),
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+/// A post's section is its first category's top ancestor; the categories under it become
+/// subjects. Pages go to a section of their own.
+fn placement(item: &WpItem, survey: &Survey, is_page: bool) -> (Section, Vec<Tag>) {
+    let fallback = || named("Articles", Section::named).into_iter().next();
+    if is_page && let Some(section) = named("Pages", Section::named) {
+        return (section, Vec::new());
+    }
+    let categories: Vec<&str> = item
+        .terms
+        .iter()
+        .filter(|t| t.taxonomy == Taxonomy::Category)
+        .map(|t| t.slug.as_str())
+        .collect();
+    let top = |slug: &str| {
+        let mut current = slug.to_owned();
+        for _ in 0..16 {
+            match survey.categories.get(&current) {
+                Some((_, parent)) if !parent.is_empty() => current.clone_from(parent),
+                _ => break,
+            }
+        }
+        current
+    };
+    let name_of = |slug: &str| {
+        survey
+            .categories
+            .get(slug)
+            .map(|(name, _)| name.clone())
+            .or_else(|| {
+                item.terms
+                    .iter()
+                    .find(|t| t.slug == slug)
+                    .map(|t| t.name.clone())
+            })
+            .unwrap_or_else(|| slug.to_owned())
+    };
+    let section = categories
+        .first()
+        .and_then(|first| named(&name_of(&top(first)), Section::named))
+        .or_else(fallback);
+    let tags = categories
+        .iter()
+        .filter(|slug| top(slug) != **slug)
+        .filter_map(|slug| named(&name_of(slug), Tag::named))
+        .collect();
+    match section {
+        Some(section) => (section, tags),
+        None => (
+            Section::from_label("Articles").unwrap_or_else(|_| unreachable!("a valid name")),
+            tags,
+        ),
+    }
+}
+
+/// The archive addresses a published story makes meaningful on the new site: its
+/// categories, tags and author, and their feeds.
+fn note_archives(
+    item: &WpItem,
+    survey: &Survey,
+    (section, tags, authors): (&Section, &[Tag], &[Author]),
+    archives: &mut HashSet<(String, String)>,
+) {
+    for term in &item.terms {
+        let (old_base, new_base) = match term.taxonomy {
+            Taxonomy::Category => {
+                let is_top = survey
+                    .categories
+                    .get(&term.slug)
+                    .is_none_or(|(_, parent)| parent.is_empty());
+                let target = if is_top {
+                    format!("/{}/", section.slug)
+                } else {
+                    match named(&term.name, Tag::named) {
+                        Some(tag) if tags.iter().any(|t| t.slug == tag.slug) => {
+                            format!("/sujet/{}/", tag.slug)
+                        }
+                        _ => format!("/{}/", section.slug),
+                    }
+                };
+                (format!("/category/{}/", term.slug), target)
+            }
+            Taxonomy::Tag => match named(&term.name, Tag::named) {
+                Some(tag) => (
+                    format!("/tag/{}/", term.slug),
+                    format!("/sujet/{}/", tag.slug),
+                ),
+                None => continue,
+            },
+            Taxonomy::Other => continue,
+        };
+        archives.insert((format!("{old_base}feed/"), format!("{new_base}feed.atom")));
+        archives.insert((old_base, new_base));
+    }
+    if let Some(author) = authors.first() {
+        let old = format!("/author/{}/", item.creator);
+        let new = format!("/auteur/{}/", author.slug);
+        archives.insert((format!("{old}feed/"), format!("{new}feed.atom")));
+        archives.insert((old, new));
+    }
+    archives.insert(("/feed/".into(), "/feed.atom".into()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_addresses_keep_their_path_and_query() {
+        assert_eq!(
+            old_path("https://wp-themes.com/?p=19").as_deref(),
+            Some("/?p=19")
+        );
+        assert_eq!(
+            old_path("http://site.example/2008/10/boat/#more").as_deref(),
+            Some("/2008/10/boat/")
+        );
+        assert_eq!(old_path("https://site.example").as_deref(), Some("/"));
+        assert_eq!(old_path("not a link"), None);
+    }
+
+    #[test]
+    fn images_from_the_old_site_are_left_out_and_listed() {
+        let mut left_out = BTreeSet::new();
+        let body = without_foreign_images(
+            "<p>Avant.</p>\n\n<figure><img src=\"https://old.example/a.jpg\" alt=\"\"><figcaption>Légende</figcaption></figure>\n\n<p>Et <img src='https://old.example/b.png'> là.</p>",
+            &mut left_out,
+        );
+        assert_eq!(body, "<p>Avant.</p>\n\n\n\n<p>Et  là.</p>");
+        assert_eq!(left_out.len(), 2);
+    }
+
+    #[test]
+    fn excerpts_become_standfirsts_cut_at_a_word() {
+        assert_eq!(
+            standfirst("<p>Un <b>court</b> résumé.</p>")
+                .unwrap()
+                .as_ref(),
+            "Un court résumé."
+        );
+        let long = "mot ".repeat(400);
+        let cut = standfirst(&long).unwrap();
+        assert!(
+            cut.as_ref().ends_with('…') && cut.as_ref().chars().count() <= Standfirst::MAX_CHARS
+        );
+        assert_eq!(standfirst("  "), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! Addresses of a site Rotative replaced (a WordPress import records them) answered with a
+//! permanent redirect, so old links, bookmarks and search results keep working.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::AppState;
+
+/// Looks an address up as the old site wrote it, then without its query (tracking
+/// parameters added by others), then with the trailing slash WordPress puts on every path.
+async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Option<String> {
+    let mut candidates = Vec::with_capacity(3);
+    if let Some(query) = query {
+        candidates.push(format!("{path}?{query}"));
+    }
+    candidates.push(path.to_owned());
+    if !path.ends_with('/') {
+        candidates.push(format!("{path}/"));
+    }
+    for candidate in candidates {
+        match state.store.redirect(&candidate).await {
+            Ok(Some(target)) => return Some(target),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "redirect lookup failed");
+                return None;
+            }
+        }
+    }
+    None
+}
+
+fn moved(target: &str) -> Response {
+    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(location) = HeaderValue::from_str(target) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    response
+}
+
+/// WordPress's query addresses (`/?p=19`, `/?page_id=2`, `/?cat=3`) reach the home page, so
+/// they are looked up first; any other address only when this site has nothing there.
+pub(crate) async fn old_addresses(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    if path == "/"
+        && query.is_some()
+        && let Some(target) = new_address(&state, &path, query.as_deref()).await
+    {
+        return moved(&target);
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::NOT_FOUND
+        && let Some(target) = new_address(&state, &path, query.as_deref()).await
+    {
+        return moved(&target);
+    }
+    response
+}
