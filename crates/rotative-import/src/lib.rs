@@ -7,6 +7,7 @@
 mod story;
 mod wordpress;
 pub mod wp_content;
+mod wp_images;
 pub mod wxr;
 
 pub use story::{ImportedStory, Importer, StoryError, StoryFile, StoryStatus, parse_story};

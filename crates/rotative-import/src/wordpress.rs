@@ -17,14 +17,17 @@ use std::{
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use regex::Regex;
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Standfirst, Tag,
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug,
+    Standfirst, Tag,
 };
+use rotative_media::MediaStorage;
 use rotative_render::{Theme, render_body};
-use rotative_store::{NewArticle, Store, StoreError, StoryContent};
+use rotative_store::{NewArticle, NewLeadImage, Store, StoreError, StoryContent};
 use thiserror::Error;
 
 use crate::{
     wp_content::convert,
+    wp_images::{ImagePlacer, PlacedImages},
     wxr::{Entry, Taxonomy, WpItem, WxrProblem, WxrReader, locate},
 };
 
@@ -46,6 +49,8 @@ pub enum WordPressError {
     },
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    #[error("media storage: {0}")]
+    Media(#[from] rotative_media::MediaError),
 }
 
 /// What a run did, item by item, for the report printed at the end.
@@ -69,13 +74,18 @@ pub struct ImportReport {
 struct Survey {
     authors: HashMap<String, String>,
     categories: HashMap<String, (String, String)>,
+    /// Attachment ids and the addresses of their files, for galleries and featured images.
+    attachments: HashMap<u64, String>,
     items: usize,
 }
 
 pub struct WordPressImporter<'a> {
     pub store: &'a Store,
+    pub storage: &'a MediaStorage,
     pub theme: &'a Theme,
     pub time_zone: &'a TimeZone,
+    /// A copy of the old site's `wp-content/uploads`, where its images are read from.
+    pub uploads: Option<&'a Path>,
 }
 
 fn open(path: &Path) -> Result<WxrReader<BufReader<File>>, WordPressError> {
@@ -108,38 +118,6 @@ fn old_path(link: &str) -> Option<String> {
 
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<[^>]*>").unwrap_or_else(|_| unreachable!("a fixed pattern")));
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<figure[^>]*>.*?</figure>").unwrap_or_else(|_| unreachable!("a fixed pattern"))
-});
-static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<img[^>]*?src=["']([^"']*)["'][^>]*>"#)
-        .unwrap_or_else(|_| unreachable!("a fixed pattern"))
-});
-static GALLERY_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!-- rotative:gallery-image (\d+) -->")
-        .unwrap_or_else(|_| unreachable!("a fixed pattern"))
-});
-
-/// Images from the old site would be requested from it by readers' browsers; until image files
-/// are imported, they are left out of the story and listed in the report.
-fn without_foreign_images(body: &str, left_out: &mut BTreeSet<String>) -> String {
-    for image in IMAGE.captures_iter(body) {
-        left_out.insert(image[1].to_owned());
-    }
-    for id in GALLERY_IMAGE.captures_iter(body) {
-        left_out.insert(format!("gallery image {}", &id[1]));
-    }
-    let body = FIGURE.replace_all(body, |figure: &regex::Captures<'_>| {
-        if figure[0].contains("<img") {
-            String::new()
-        } else {
-            figure[0].to_owned()
-        }
-    });
-    let body = IMAGE.replace_all(&body, "");
-    GALLERY_IMAGE.replace_all(&body, "").into_owned()
-}
-
 /// WordPress allows a post without a title; its first words stand in for one.
 fn untitled(item: &WpItem) -> Result<Headline, rotative_domain::ParseError> {
     let text = TAG.replace_all(&item.content, " ");
@@ -250,7 +228,12 @@ impl WordPressImporter<'_> {
                         .insert(term.slug, (term.name, term.parent));
                 }
                 Entry::Term(_) => {}
-                Entry::Item(_) => survey.items += 1,
+                Entry::Item(item) => {
+                    survey.items += 1;
+                    if item.post_type == "attachment" && !item.attachment_url.is_empty() {
+                        survey.attachments.insert(item.id, item.attachment_url);
+                    }
+                }
             }
         }
         Ok(survey)
@@ -266,7 +249,7 @@ impl WordPressImporter<'_> {
         let label = format!("#{} « {} »", item.id, item.title);
         if !matches!(item.post_type.as_str(), "post" | "page" | "") {
             let reason = match item.post_type.as_str() {
-                "attachment" => "image file: images are not imported yet".to_owned(),
+                "attachment" => "image file: imported with the stories that show it".to_owned(),
                 other => format!("{other}: not a story"),
             };
             report.skipped.push((label, reason));
@@ -302,6 +285,49 @@ impl WordPressImporter<'_> {
         Ok(())
     }
 
+    /// The story's body: converted, its images placed, rendered; and its lead image.
+    async fn body(
+        &self,
+        item: &WpItem,
+        survey: &Survey,
+        report: &mut ImportReport,
+        archives: &mut HashSet<(String, String)>,
+    ) -> Result<Result<(PlacedImages, String, Option<NewLeadImage>), String>, WordPressError> {
+        let converted = convert(&item.content);
+        report
+            .unknown_shortcodes
+            .extend(converted.unknown_shortcodes.iter().cloned());
+        let placer = ImagePlacer {
+            store: self.store,
+            storage: self.storage,
+            uploads: self.uploads,
+            attachments: &survey.attachments,
+        };
+        let featured = item
+            .meta("_thumbnail_id")
+            .and_then(|id| id.trim().parse().ok());
+        let placed = placer
+            .place_all(&converted.body, featured, &mut report.images_left_out)
+            .await?;
+        for (old, new) in &placed.redirects {
+            archives.insert((old.clone(), new.clone()));
+        }
+        let body_html = match render_body(self.theme, &placed.body, &placed.images) {
+            Ok(html) => html,
+            Err(error) => return Ok(Err(format!("content: {error}"))),
+        };
+        let lead_image = placed.keys.iter().find_map(|key| {
+            let image = &placed.images[key];
+            Some(NewLeadImage {
+                storage_key: key.clone(),
+                alt: AltText::parse(image.alt.as_deref()?).ok()?,
+                caption: image.caption.clone(),
+                credit: image.credit.clone(),
+            })
+        });
+        Ok(Ok((placed, body_html, lead_image)))
+    }
+
     /// Builds and stores one story; the inner error is why this item could not be imported.
     async fn story(
         &self,
@@ -330,15 +356,11 @@ impl WordPressImporter<'_> {
                 .filter_map(|t| named(&t.name, Tag::named)),
         );
         tags.dedup_by(|a, b| a.slug == b.slug);
-        let converted = convert(&item.content);
-        report
-            .unknown_shortcodes
-            .extend(converted.unknown_shortcodes.iter().cloned());
-        let body = without_foreign_images(&converted.body, &mut report.images_left_out);
-        let body_html = match render_body(self.theme, &body, &HashMap::new()) {
-            Ok(html) => html,
-            Err(error) => return Ok(Err(format!("content: {error}"))),
-        };
+        let (placed, body_html, lead_image) =
+            match self.body(item, survey, report, archives).await? {
+                Ok(body) => body,
+                Err(reason) => return Ok(Err(reason)),
+            };
         let published_at = timestamp(item, self.time_zone).unwrap_or_else(Timestamp::now);
         let base_slug = Slug::parse(&item.slug)
             .or_else(|_| Slug::from_title(&item.title))
@@ -373,7 +395,7 @@ impl WordPressImporter<'_> {
             content: StoryContent {
                 headline,
                 standfirst: standfirst(&item.excerpt),
-                body_markdown: body,
+                body_markdown: placed.body,
                 body_html,
                 kind: if is_page {
                     ArticleKind::Explainer
@@ -384,8 +406,8 @@ impl WordPressImporter<'_> {
                 tags,
                 authors,
                 media: Vec::new(),
-                lead_image: None,
-                media_keys: Vec::new(),
+                lead_image,
+                media_keys: placed.keys,
                 sources: Vec::new(),
                 claim: None,
             },
@@ -525,17 +547,6 @@ mod tests {
         );
         assert_eq!(old_path("https://site.example").as_deref(), Some("/"));
         assert_eq!(old_path("not a link"), None);
-    }
-
-    #[test]
-    fn images_from_the_old_site_are_left_out_and_listed() {
-        let mut left_out = BTreeSet::new();
-        let body = without_foreign_images(
-            "<p>Avant.</p>\n\n<figure><img src=\"https://old.example/a.jpg\" alt=\"\"><figcaption>Légende</figcaption></figure>\n\n<p>Et <img src='https://old.example/b.png'> là.</p>",
-            &mut left_out,
-        );
-        assert_eq!(body, "<p>Avant.</p>\n\n\n\n<p>Et  là.</p>");
-        assert_eq!(left_out.len(), 2);
     }
 
     #[test]

@@ -174,12 +174,15 @@ impl Store {
     /// The slug itself if no story has it yet, else the first free `slug-N`.
     #[tracing::instrument(skip(self))]
     pub async fn free_article_slug(&self, base: &Slug) -> Result<Slug, StoreError> {
-        let sql = "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2";
+        // `base-…` as a range of the unique index (slugs are `[a-z0-9-]`, and `.` follows `-`):
+        // a `LIKE` would read every story, and imports call this once per item.
+        let sql = "SELECT slug FROM articles WHERE slug = $1 OR (slug > $2 AND slug < $3)";
         let taken: Vec<String> = match &self.db {
             Db::Sqlite(pool) => {
                 sqlx::query_scalar(sql)
                     .bind(base.as_ref())
-                    .bind(format!("{base}-%"))
+                    .bind(format!("{base}-"))
+                    .bind(format!("{base}."))
                     .fetch_all(pool)
                     .await?
             }

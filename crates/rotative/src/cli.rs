@@ -77,6 +77,10 @@ pub enum ImportCommand {
     Wordpress {
         /// The export file (WXR, `.xml`).
         file: PathBuf,
+        /// A copy of the old site's `wp-content/uploads` folder: the images stories show are
+        /// taken from it into the media library.
+        #[arg(long)]
+        uploads: Option<PathBuf>,
         #[command(flatten)]
         site: SiteArgs,
     },

@@ -39,13 +39,15 @@ pub async fn story(file: &Path, args: &SiteArgs) -> anyhow::Result<()> {
 /// Imports a WordPress export, saying how far it got (a line that rewrites itself on a
 /// terminal, a line every hundred items otherwise), then what it did. Fails (exit 1) when any
 /// item could not be imported.
-pub async fn wordpress(file: &Path, args: &SiteArgs) -> anyhow::Result<()> {
+pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> anyhow::Result<()> {
     let site = OpenSite::open(args).await?;
     let theme = OpenSite::theme(None)?;
     let importer = WordPressImporter {
         store: &site.store,
+        storage: &site.storage,
         theme: &theme,
         time_zone: &site.time_zone,
+        uploads,
     };
     let terminal = std::io::stderr().is_terminal();
     let report = importer
@@ -116,7 +118,7 @@ fn print_report(report: &ImportReport) {
     }
     if !report.images_left_out.is_empty() {
         println!(
-            "note: {} image(s) from the old site left out of the stories (image files are not imported yet)",
+            "note: {} image(s) left out of the stories: not in --uploads, or not a JPEG, PNG, WebP or GIF",
             report.images_left_out.len()
         );
     }

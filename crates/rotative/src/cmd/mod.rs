@@ -12,9 +12,11 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve::run(args).await,
         Command::Import(ImportCommand::Story { file, site }) => import::story(&file, &site).await,
-        Command::Import(ImportCommand::Wordpress { file, site }) => {
-            import::wordpress(&file, &site).await
-        }
+        Command::Import(ImportCommand::Wordpress {
+            file,
+            uploads,
+            site,
+        }) => import::wordpress(&file, uploads.as_deref(), &site).await,
         Command::Search(SearchCommand::Reindex { site }) => search::reindex(&site).await,
         Command::Check { site, theme } => check::run(&site, theme.as_deref()).await,
         Command::User(UserCommand::Add {

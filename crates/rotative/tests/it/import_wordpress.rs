@@ -121,3 +121,81 @@ fn a_broken_export_writes_nothing_and_says_where() {
         );
     }
 }
+
+/// An export written for this test: a post showing a captioned image, with a featured image.
+const EXPORT_WITH_IMAGES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Ancien site</title><link>https://ancien.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Une du pont</title><link>https://ancien.example/?attachment_id=7</link><wp:post_id>7</wp:post_id>
+<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://ancien.example/wp-content/uploads/2024/03/une.jpg</wp:attachment_url></item>
+<item><title>Le pont rouvre</title><link>https://ancien.example/2024/03/12/le-pont-rouvre/</link>
+<dc:creator>claire</dc:creator><wp:post_id>12</wp:post_id><wp:post_date_gmt>2024-03-12 08:00:00</wp:post_date_gmt>
+<wp:post_name>le-pont-rouvre</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="france"><![CDATA[France]]></category>
+<content:encoded><![CDATA[Les voitures repassent.
+
+[caption id="attachment_9" width="300"]<img src="https://ancien.example/wp-content/uploads/2024/03/pont-300x200.jpg" alt="Le pont &amp; la rivière" /> Le pont, rouvert[/caption]
+
+<img src="https://ancien.example/wp-content/uploads/2024/03/absente.jpg" alt="" />]]></content:encoded>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>7</wp:meta_value></wp:postmeta>
+</item></channel></rss>"#;
+
+#[test]
+fn images_come_from_the_uploads_folder_into_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let uploads = dir.path().join("uploads/2024/03");
+    std::fs::create_dir_all(&uploads).unwrap();
+    for (name, seed) in [("pont.jpg", "pont"), ("une.jpg", "une")] {
+        let jpeg = rotative_media::illustration::draw(seed, 1200, 800).unwrap();
+        std::fs::write(uploads.join(name), jpeg).unwrap();
+    }
+    let export = dir.path().join("export.xml");
+    std::fs::write(&export, EXPORT_WITH_IMAGES).unwrap();
+    let data = dir.path().join("site");
+    let output = rotative()
+        .args(["import", "wordpress"])
+        .arg(&export)
+        .arg("--uploads")
+        .arg(dir.path().join("uploads"))
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("imported   1"), "{report}");
+    assert!(
+        report.contains("1 image(s) left out"),
+        "the missing file is listed: {report}"
+    );
+
+    let server = Server::start(&data, &["--no-demo"]);
+    let moved = server.get("/2024/03/12/le-pont-rouvre/");
+    let page = server.get(moved.location.as_deref().unwrap());
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("<figcaption>Le pont, rouvert</figcaption>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("alt=\"Le pont &amp; la rivière\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<source type=\"image/webp\""));
+    assert!(
+        !page.body.contains("ancien.example/wp-content"),
+        "nothing from the old site"
+    );
+    assert!(
+        page.body.contains("<meta property=\"og:image\""),
+        "a lead image"
+    );
+    let file = server.get("/wp-content/uploads/2024/03/pont-300x200.jpg");
+    assert_eq!(file.status, 301);
+    assert!(file.location.as_deref().unwrap().starts_with("/media/"));
+    assert!(server.terminate().success());
+}
