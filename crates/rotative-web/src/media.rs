@@ -164,10 +164,11 @@ pub(crate) async fn ingest(
 /// Makes and stores the resized copies of one image, then marks it done.
 async fn make_variants_of(state: &AppState, media: &MediaRecord) -> Result<(), AppError> {
     let key = StorageKey::parse(&media.storage_key)?;
-    let Some(original) = state.storage.get(&key).await? else {
-        tracing::warn!(key = %key, "an image's original is missing from storage");
-        return Ok(());
-    };
+    let original = state
+        .storage
+        .get(&key)
+        .await?
+        .ok_or(MediaError::InvalidKey(media.storage_key.clone()))?;
     let pixels = state.upload_limits.pixels;
     let image = CleanImage {
         kind: key.kind(),
@@ -199,12 +200,20 @@ pub async fn make_pending_variants(state: &AppState) -> Result<usize, AppError> 
         if pending.is_empty() {
             return Ok(made);
         }
+        let mut failed = false;
         for media in &pending {
-            if let Err(error) = make_variants_of(state, media).await {
-                tracing::error!(key = %media.storage_key, %error, "could not make an image's copies");
-                state.store.mark_variants_ready(media.id).await?;
+            match make_variants_of(state, media).await {
+                Ok(()) => made += 1,
+                Err(error) => {
+                    // Left pending (storage may be briefly unreachable): retried at the next
+                    // wake-up, after the images behind it in this round.
+                    tracing::error!(key = %media.storage_key, %error, "could not make an image's copies");
+                    failed = true;
+                }
             }
-            made += 1;
+        }
+        if failed {
+            return Ok(made);
         }
     }
 }

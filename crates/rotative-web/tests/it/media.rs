@@ -381,3 +381,28 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
     let page = site.get(&public).await.body;
     assert!(!page.contains("<script>alert") && !page.contains("<img src=x"));
 }
+
+#[tokio::test]
+async fn an_image_whose_copies_cannot_be_made_stays_pending_without_stopping_the_others() {
+    let site = newsroom().await;
+    let missing = rotative_store::NewMedia {
+        storage_key: "0123456789abcdef0123456789abcdef.jpg".into(),
+        content_type: "image/jpeg".into(),
+        width: 2000,
+        height: 1000,
+        byte_size: 1,
+        ..rotative_store::NewMedia::default()
+    };
+    site.state.store.record_media(&missing).await.unwrap();
+    let made = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        rotative_web::make_pending_variants(&site.state),
+    )
+    .await
+    .expect("the maker returns instead of retrying forever")
+    .unwrap();
+    assert_eq!(made, 1, "the story's own image got its copies");
+    let pending = site.state.store.media_without_variants(10).await.unwrap();
+    assert_eq!(pending.len(), 1, "the broken one waits for the next round");
+    assert_eq!(pending[0].storage_key, missing.storage_key);
+}
