@@ -395,6 +395,7 @@ impl Importer<'_> {
                 path: path.clone(),
                 status,
                 published_at,
+                scheduled_at: None,
                 created_by: None,
                 content: StoryContent {
                     headline: story.headline,

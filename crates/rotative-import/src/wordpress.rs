@@ -61,7 +61,7 @@ pub struct ImportReport {
     pub unchanged: usize,
     pub skipped: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
-    pub drafts_from_scheduled: usize,
+    pub scheduled: usize,
     pub sticky: usize,
     pub comments: usize,
     pub redirects: usize,
@@ -259,8 +259,8 @@ impl WordPressImporter<'_> {
             "publish" => ArticleStatus::Published,
             "draft" | "pending" | "private" => ArticleStatus::Draft,
             "future" => {
-                report.drafts_from_scheduled += 1;
-                ArticleStatus::Draft
+                report.scheduled += 1;
+                ArticleStatus::Scheduled
             }
             other => {
                 report.skipped.push((label, format!("status « {other} »")));
@@ -391,6 +391,8 @@ impl WordPressImporter<'_> {
             path,
             status,
             published_at: published.then_some(published_at),
+            // A scheduled post goes live at its date (at once if that passed while moving).
+            scheduled_at: (status == ArticleStatus::Scheduled).then_some(published_at),
             created_by: None,
             content: StoryContent {
                 headline,

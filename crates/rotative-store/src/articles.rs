@@ -55,6 +55,8 @@ pub struct NewArticle {
     pub path: Option<ArticlePath>,
     pub status: ArticleStatus,
     pub published_at: Option<Timestamp>,
+    /// For a scheduled story: when it goes live.
+    pub scheduled_at: Option<Timestamp>,
     /// The newsroom account that created it (none for imports and demo content).
     pub created_by: Option<i64>,
     pub content: StoryContent,
@@ -256,9 +258,9 @@ async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
                  published_at, created_at, updated_at, created_by, claim_text, claim_author,
-                 claim_rating)
+                 claim_rating, scheduled_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20)
+                 $19, $20, $21)
              RETURNING id",
         )
         .bind(new.slug.as_ref())
@@ -282,6 +284,7 @@ async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i
         .bind(content.claim.as_ref().map(|c| c.text.as_str()))
         .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
         .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
+        .bind(new.scheduled_at.map(Timestamp::as_second))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;

@@ -105,6 +105,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             ArticleStatus::Draft
         },
         published_at,
+        scheduled_at: None,
         created_by: None,
         content: StoryContent {
             headline: Headline::parse(headline).unwrap(),

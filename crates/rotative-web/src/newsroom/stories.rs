@@ -324,6 +324,7 @@ pub(crate) async fn create(
             path: None,
             status: ArticleStatus::Draft,
             published_at: None,
+            scheduled_at: None,
             created_by: Some(who.user.id),
             content,
         })

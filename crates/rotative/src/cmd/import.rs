@@ -90,10 +90,10 @@ fn print_report(report: &ImportReport) {
     for (item, reason) in &report.skipped {
         println!("  skipped: {item}: {reason}");
     }
-    if report.drafts_from_scheduled > 0 {
+    if report.scheduled > 0 {
         println!(
-            "note: {} scheduled post(s) imported as drafts; schedule them in the newsroom",
-            report.drafts_from_scheduled
+            "note: {} scheduled post(s) will go live at their date",
+            report.scheduled
         );
     }
     if report.sticky > 0 {

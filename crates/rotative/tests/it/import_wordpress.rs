@@ -139,7 +139,12 @@ const EXPORT_WITH_IMAGES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 <img src="https://ancien.example/wp-content/uploads/2024/03/absente.jpg" alt="" />]]></content:encoded>
 <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>7</wp:meta_value></wp:postmeta>
-</item></channel></rss>"#;
+</item>
+<item><title>Le pont, dans un siècle</title><link>https://ancien.example/2099/01/01/futur/</link>
+<wp:post_id>13</wp:post_id><wp:post_date_gmt>2099-01-01 08:00:00</wp:post_date_gmt>
+<wp:post_name>futur</wp:post_name><wp:status>future</wp:status><wp:post_type>post</wp:post_type>
+<content:encoded><![CDATA[Plus tard.]]></content:encoded></item>
+</channel></rss>"#;
 
 #[test]
 fn images_come_from_the_uploads_folder_into_the_library() {
@@ -164,7 +169,8 @@ fn images_come_from_the_uploads_folder_into_the_library() {
         .unwrap();
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{report}");
-    assert!(report.contains("imported   1"), "{report}");
+    assert!(report.contains("imported   2"), "{report}");
+    assert!(report.contains("1 scheduled post(s)"), "{report}");
     assert!(
         report.contains("1 image(s) left out"),
         "the missing file is listed: {report}"
@@ -193,6 +199,11 @@ fn images_come_from_the_uploads_folder_into_the_library() {
     assert!(
         page.body.contains("<meta property=\"og:image\""),
         "a lead image"
+    );
+    assert_eq!(
+        server.get("/2099/01/01/futur/").status,
+        404,
+        "a scheduled story is not public before its time"
     );
     let file = server.get("/wp-content/uploads/2024/03/pont-300x200.jpg");
     assert_eq!(file.status, 301);
