@@ -27,7 +27,7 @@ use thiserror::Error;
 
 use crate::{
     wp_content::convert,
-    wp_images::{ImagePlacer, PlacedImages},
+    wp_images::{ImagePlacer, PlacedImages, uploads_path},
     wxr::{Entry, Taxonomy, WpItem, WxrProblem, WxrReader, locate},
 };
 
@@ -76,6 +76,8 @@ struct Survey {
     categories: HashMap<String, (String, String)>,
     /// Attachment ids and the addresses of their files, for galleries and featured images.
     attachments: HashMap<u64, String>,
+    /// Attachment pages by the uploads path of their file, so they lead to the stored image.
+    attachment_pages: HashMap<String, String>,
     items: usize,
 }
 
@@ -231,6 +233,11 @@ impl WordPressImporter<'_> {
                 Entry::Item(item) => {
                     survey.items += 1;
                     if item.post_type == "attachment" && !item.attachment_url.is_empty() {
+                        if let (Some(file), Some(page)) =
+                            (uploads_path(&item.attachment_url), old_path(&item.link))
+                        {
+                            survey.attachment_pages.insert(file, page);
+                        }
                         survey.attachments.insert(item.id, item.attachment_url);
                     }
                 }
@@ -302,6 +309,7 @@ impl WordPressImporter<'_> {
             storage: self.storage,
             uploads: self.uploads,
             attachments: &survey.attachments,
+            attachment_pages: &survey.attachment_pages,
         };
         let featured = item
             .meta("_thumbnail_id")

@@ -71,11 +71,17 @@ fn plain(html: &str) -> String {
         .join(" ")
 }
 
+/// Where an address points inside `wp-content/uploads` (`2024/03/pont.jpg`), without its query.
+pub(crate) fn uploads_path(address: &str) -> Option<String> {
+    let relative = address.split(UPLOADS).nth(1)?;
+    relative.split(['?', '#']).next().map(str::to_owned)
+}
+
 /// The file an image address names in the uploads folder, if it is there. Sized copies
 /// (`photo-300x200.jpg`) lead to the original; `..` never leaves the folder.
 fn uploaded_file(uploads: &Path, address: &str) -> Option<(String, PathBuf)> {
-    let relative = address.split(UPLOADS).nth(1)?;
-    let relative = relative.split(['?', '#']).next()?;
+    let relative = uploads_path(address)?;
+    let relative = relative.as_str();
     let safe = Path::new(relative)
         .components()
         .all(|part| matches!(part, Component::Normal(_)));
@@ -98,6 +104,8 @@ pub struct ImagePlacer<'a> {
     pub uploads: Option<&'a Path>,
     /// Attachment ids to their addresses, for galleries and featured images.
     pub attachments: &'a HashMap<u64, String>,
+    /// Attachment pages (old paths) by the uploads path of their file.
+    pub attachment_pages: &'a HashMap<String, String>,
 }
 
 impl ImagePlacer<'_> {
@@ -154,6 +162,11 @@ impl ImagePlacer<'_> {
                 .redirects
                 .push((format!("{UPLOADS}{old}"), format!("/media/{key}")));
         }
+        if let Some(page) = self.attachment_pages.get(&relative) {
+            placed
+                .redirects
+                .push((page.clone(), format!("/media/{key}")));
+        }
         placed.keys.push(key.to_string());
         placed.images.insert(
             key.to_string(),
@@ -186,9 +199,12 @@ impl ImagePlacer<'_> {
         let mut placed = PlacedImages::default();
         let mut out = String::with_capacity(body.len());
         if let Some(address) = featured.and_then(|id| self.attachments.get(&id)) {
+            // The same file, whichever size of it the text shows.
+            let original = |address: &str| {
+                uploads_path(address).map(|p| SIZE_SUFFIX.replace(&p, "$1").into_owned())
+            };
             let shown = SOURCE.captures_iter(body).any(|found| {
-                uploaded_file(Path::new(""), &found[1]).map(|f| f.0)
-                    == uploaded_file(Path::new(""), address).map(|f| f.0)
+                original(&found[1]).is_some() && original(&found[1]) == original(address)
             });
             if !shown {
                 match self.place(address, "", "", &mut placed).await? {

@@ -205,6 +205,18 @@ fn images_come_from_the_uploads_folder_into_the_library() {
         404,
         "a scheduled story is not public before its time"
     );
+    let attachment_page = server.get("/?attachment_id=7");
+    assert_eq!(
+        attachment_page.status, 301,
+        "an attachment page leads to its image"
+    );
+    assert!(
+        attachment_page
+            .location
+            .as_deref()
+            .unwrap()
+            .starts_with("/media/")
+    );
     let file = server.get("/wp-content/uploads/2024/03/pont-300x200.jpg");
     assert_eq!(file.status, 301);
     assert!(file.location.as_deref().unwrap().starts_with("/media/"));
