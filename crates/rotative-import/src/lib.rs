@@ -4,6 +4,7 @@
 //! stories; reading WordPress exports (WXR) as a stream.
 //! Never: HTTP, or writing anything before the whole input has been checked.
 
+mod library_image;
 mod story;
 mod wordpress;
 pub mod wp_content;

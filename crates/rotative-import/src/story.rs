@@ -19,6 +19,8 @@ use rotative_store::{
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::library_image::LibraryImage;
+
 /// What can be wrong with a story file, said in one line that names the field or image at fault.
 #[derive(Debug, Error)]
 pub enum StoryError {
@@ -444,36 +446,15 @@ fn image_files(
             .get(&figure.name)
             .ok_or_else(|| image_error("file not found next to the story".into()))?;
         let image = clean(bytes, PixelLimit::default()).map_err(|e| image_error(e.to_string()))?;
-        let key = StorageKey::for_content(&image.bytes, image.kind);
         let description = MediaText {
             alt: figure.alt.as_ref().map(ToString::to_string),
             caption: figure.caption.clone(),
             credit: figure.credit.clone(),
         };
-        stored_images.insert(
-            figure.name.clone(),
-            StoredImage {
-                key: key.to_string(),
-                width: image.width,
-                height: image.height,
-                animated: image.animated,
-                alt: description.alt.clone(),
-                caption: description.caption.clone(),
-                credit: description.credit.clone(),
-            },
-        );
-        media.push(NewMedia {
-            storage_key: key.to_string(),
-            content_type: image.kind.content_type().to_owned(),
-            width: image.width,
-            height: image.height,
-            byte_size: u64::try_from(image.bytes.len()).unwrap_or(u64::MAX),
-            original_name: Some(figure.name.clone()),
-            animated: image.animated,
-            description,
-            uploaded_by: None,
-        });
-        files.push((key, image.bytes));
+        let entry = LibraryImage::new(image, Some(figure.name.clone()), description);
+        stored_images.insert(figure.name.clone(), entry.stored);
+        media.push(entry.record);
+        files.push((entry.key, entry.bytes));
     }
     Ok(ImageFiles {
         stored: stored_images,

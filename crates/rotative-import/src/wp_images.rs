@@ -10,11 +10,11 @@ use std::{
 };
 
 use regex::Regex;
-use rotative_media::{MediaStorage, PixelLimit, StorageKey, clean};
+use rotative_media::{MediaStorage, PixelLimit, clean};
 use rotative_render::StoredImage;
-use rotative_store::{MediaText, NewMedia, Store};
+use rotative_store::{MediaText, Store};
 
-use crate::wordpress::WordPressError;
+use crate::{library_image::LibraryImage, wordpress::WordPressError};
 
 static FIGURE_OR_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<figure[^>]*>.*?</figure>|<img[^>]*>")
@@ -131,33 +131,20 @@ impl ImagePlacer<'_> {
         let Ok(image) = clean(&bytes, PixelLimit::default()) else {
             return Ok(None);
         };
-        let key = StorageKey::for_content(&image.bytes, image.kind);
         let description = MediaText {
             alt: Some(alt.to_owned()).filter(|a| !a.is_empty()),
             caption: Some(caption.to_owned()).filter(|c| !c.is_empty()),
             credit: None,
         };
-        let record = NewMedia {
-            storage_key: key.to_string(),
-            content_type: image.kind.content_type().to_owned(),
-            width: image.width,
-            height: image.height,
-            byte_size: image.bytes.len() as u64,
-            original_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-            animated: image.animated,
-            description: description.clone(),
-            uploaded_by: None,
-        };
-        self.storage.put(&key, image.bytes).await?;
-        self.store.record_media(&record).await?;
+        let original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let entry = LibraryImage::new(image, original_name, description);
+        let key = entry.key;
+        self.storage.put(&key, entry.bytes).await?;
+        self.store.record_media(&entry.record).await?;
         // The address as the post wrote it (often a sized copy) and the original file both
         // lead to the stored image.
-        let written = address
-            .split(UPLOADS)
-            .nth(1)
-            .and_then(|rest| rest.split(['?', '#']).next())
-            .unwrap_or(&relative);
-        for old in [written, relative.as_str()] {
+        let written = uploads_path(address).unwrap_or_else(|| relative.clone());
+        for old in [&written, &relative] {
             placed
                 .redirects
                 .push((format!("{UPLOADS}{old}"), format!("/media/{key}")));
@@ -168,18 +155,7 @@ impl ImagePlacer<'_> {
                 .push((page.clone(), format!("/media/{key}")));
         }
         placed.keys.push(key.to_string());
-        placed.images.insert(
-            key.to_string(),
-            StoredImage {
-                key: key.to_string(),
-                width: image.width,
-                height: image.height,
-                animated: image.animated,
-                alt: description.alt,
-                caption: description.caption,
-                credit: None,
-            },
-        );
+        placed.images.insert(key.to_string(), entry.stored);
         let title = if caption.is_empty() {
             String::new()
         } else {
