@@ -78,10 +78,14 @@ pub enum StoryAction {
     Unpublish,
     /// Add a public, dated correction or update note.
     Correct,
+    /// Keep it at the top of the home page, above newer stories, until unpinned.
+    Pin,
+    /// Let it fall back to its place by date on the home page.
+    Unpin,
 }
 
 impl StoryAction {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::Edit,
         Self::Submit,
         Self::ReturnToDraft,
@@ -89,6 +93,8 @@ impl StoryAction {
         Self::Schedule,
         Self::Unpublish,
         Self::Correct,
+        Self::Pin,
+        Self::Unpin,
     ];
 
     pub fn parse(value: &str) -> Result<Self, ParseError> {
@@ -96,7 +102,7 @@ impl StoryAction {
             value,
             &Self::ALL,
             Self::as_str,
-            "edit, submit, return_to_draft, publish, schedule, unpublish, correct",
+            "edit, submit, return_to_draft, publish, schedule, unpublish, correct, pin, unpin",
         )
     }
 
@@ -109,6 +115,8 @@ impl StoryAction {
             Self::Schedule => "schedule",
             Self::Unpublish => "unpublish",
             Self::Correct => "correct",
+            Self::Pin => "pin",
+            Self::Unpin => "unpin",
         }
     }
 
@@ -122,6 +130,8 @@ impl StoryAction {
             Self::Schedule => "Programmer",
             Self::Unpublish => "Dépublier",
             Self::Correct => "Ajouter une correction",
+            Self::Pin => "Épingler à la une",
+            Self::Unpin => "Retirer de la une",
         }
     }
 }
@@ -138,22 +148,25 @@ pub enum Ownership {
 pub enum WorkflowError {
     #[error("Votre rôle ne permet pas cette action sur cet article.")]
     NotAllowed,
-    #[error("Impossible de {action} un article {state}.", action = infinitive(*.action), state = state_fr(*.from))]
+    #[error("Impossible {action} un article {state}.", action = infinitive(*.action), state = state_fr(*.from))]
     IllegalMove {
         from: ArticleStatus,
         action: StoryAction,
     },
 }
 
+/// The verb with its preposition, elided before a vowel (« d'épingler »).
 fn infinitive(action: StoryAction) -> &'static str {
     match action {
-        StoryAction::Edit => "modifier",
-        StoryAction::Submit => "soumettre à relecture",
-        StoryAction::ReturnToDraft => "repasser en brouillon",
-        StoryAction::Publish => "publier",
-        StoryAction::Schedule => "programmer",
-        StoryAction::Unpublish => "dépublier",
-        StoryAction::Correct => "corriger publiquement",
+        StoryAction::Edit => "de modifier",
+        StoryAction::Submit => "de soumettre à relecture",
+        StoryAction::ReturnToDraft => "de repasser en brouillon",
+        StoryAction::Publish => "de publier",
+        StoryAction::Schedule => "de programmer",
+        StoryAction::Unpublish => "de dépublier",
+        StoryAction::Correct => "de corriger publiquement",
+        StoryAction::Pin => "d'épingler à la une",
+        StoryAction::Unpin => "de retirer de la une",
     }
 }
 
@@ -168,20 +181,22 @@ pub fn state_fr(state: ArticleStatus) -> &'static str {
     }
 }
 
-/// The state a story moves to, or why it cannot. `Edit` and `Correct` keep the state.
+/// The state a story moves to, or why it cannot. `Edit`, `Correct`, `Pin` and `Unpin` keep the
+/// state; only published stories are pinned, since the home page shows nothing else.
 pub fn transition(
     from: ArticleStatus,
     action: StoryAction,
 ) -> Result<ArticleStatus, WorkflowError> {
     use ArticleStatus::{Draft, InReview, Published, Scheduled, Unpublished};
-    use StoryAction::{Correct, Edit, Publish, ReturnToDraft, Schedule, Submit, Unpublish};
+    use StoryAction::{
+        Correct, Edit, Pin, Publish, ReturnToDraft, Schedule, Submit, Unpin, Unpublish,
+    };
     let to = match (from, action) {
         (_, Edit) => Some(from),
         (Draft, Submit) => Some(InReview),
         (InReview | Scheduled | Unpublished, ReturnToDraft) => Some(Draft),
-        (Draft | InReview | Scheduled | Unpublished, Publish) | (Published, Correct) => {
-            Some(Published)
-        }
+        (Draft | InReview | Scheduled | Unpublished, Publish)
+        | (Published, Correct | Pin | Unpin) => Some(Published),
         (Draft | InReview | Scheduled, Schedule) => Some(Scheduled),
         (Published, Unpublish) => Some(Unpublished),
         _ => None,
@@ -246,8 +261,8 @@ mod tests {
     /// Every (state, action) pair: the expected new state, or `None` for an illegal move.
     #[test]
     fn transition_table() {
-        let table: [(ArticleStatus, [Option<ArticleStatus>; 7]); 5] = [
-            //          Edit            Submit          ReturnToDraft  Publish          Schedule         Unpublish          Correct
+        let table: [(ArticleStatus, [Option<ArticleStatus>; 9]); 5] = [
+            //          Edit            Submit          ReturnToDraft  Publish          Schedule         Unpublish          Correct          Pin              Unpin
             (
                 Draft,
                 [
@@ -256,6 +271,8 @@ mod tests {
                     None,
                     Some(Published),
                     Some(Scheduled),
+                    None,
+                    None,
                     None,
                     None,
                 ],
@@ -270,6 +287,8 @@ mod tests {
                     Some(Scheduled),
                     None,
                     None,
+                    None,
+                    None,
                 ],
             ),
             (
@@ -280,6 +299,8 @@ mod tests {
                     Some(Draft),
                     Some(Published),
                     Some(Scheduled),
+                    None,
+                    None,
                     None,
                     None,
                 ],
@@ -294,6 +315,8 @@ mod tests {
                     None,
                     Some(Unpublished),
                     Some(Published),
+                    Some(Published),
+                    Some(Published),
                 ],
             ),
             (
@@ -303,6 +326,8 @@ mod tests {
                     None,
                     Some(Draft),
                     Some(Published),
+                    None,
+                    None,
                     None,
                     None,
                     None,
@@ -368,6 +393,16 @@ mod tests {
         );
         assert_eq!(authorize(Journalist, Submit, Own, Draft), Ok(InReview));
         assert_eq!(authorize(Editor, Correct, Others, Published), Ok(Published));
+        assert_eq!(
+            authorize(Journalist, StoryAction::Pin, Own, Published),
+            Err(WorkflowError::NotAllowed)
+        );
+        assert_eq!(
+            authorize(Editor, StoryAction::Pin, Others, Draft)
+                .unwrap_err()
+                .to_string(),
+            "Impossible d'épingler à la une un article en brouillon."
+        );
     }
 
     #[test]

@@ -399,6 +399,8 @@ impl Importer<'_> {
                 published_at,
                 scheduled_at: None,
                 created_by: None,
+                updated_at: None,
+                pinned_at: None,
                 content: StoryContent {
                     headline: story.headline,
                     standfirst: story.standfirst,

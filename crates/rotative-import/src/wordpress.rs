@@ -17,12 +17,16 @@ use std::{
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use regex::Regex;
 use rotative_domain::{
-    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug,
-    Standfirst, Tag,
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, Section,
+    Slug, Standfirst, Tag,
 };
 use rotative_media::MediaStorage;
 use rotative_render::{Theme, render_body};
-use rotative_store::{NewArticle, NewLeadImage, Store, StoreError, StoryContent};
+use rotative_store::{
+    EditableStory, ImportUpdate, ImportedStory, NewArticle, NewLeadImage, Store, StoreError,
+    StoryContent,
+};
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::{
@@ -32,6 +36,7 @@ use crate::{
 };
 
 const SOURCE: &str = "wordpress";
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 #[derive(Debug, Error)]
 pub enum WordPressError {
@@ -57,22 +62,36 @@ pub enum WordPressError {
 #[derive(Debug, Default)]
 pub struct ImportReport {
     pub imported: usize,
+    /// Imported by an earlier run and changed at the source since: brought up to date.
+    pub updated: usize,
     /// Imported by an earlier run, left as they are.
     pub unchanged: usize,
     pub skipped: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
     pub scheduled: usize,
+    /// Sticky posts, pinned to the top of the home page.
     pub sticky: usize,
     pub comments: usize,
+    /// Authors given an account that waits for an admin to activate it.
+    pub accounts: usize,
+    /// Authors without a usable email address: bylines only.
+    pub authors_without_account: Vec<String>,
     pub redirects: usize,
     pub unknown_shortcodes: BTreeSet<String>,
     pub images_left_out: BTreeSet<String>,
 }
 
+/// An author of the export: the byline's name, and the address their account is made with.
+struct SurveyedAuthor {
+    name: String,
+    email: String,
+}
+
 /// What the first pass learns: who wrote, what the categories are, where the site lived.
 #[derive(Default)]
 struct Survey {
-    authors: HashMap<String, String>,
+    /// By login.
+    authors: HashMap<String, SurveyedAuthor>,
     categories: HashMap<String, (String, String)>,
     /// Attachment ids and the addresses of their files, for galleries and featured images.
     attachments: HashMap<u64, String>,
@@ -143,13 +162,24 @@ fn source_key(item: &WpItem) -> String {
     }
 }
 
-/// WordPress dates are `YYYY-MM-DD HH:MM:SS`, in UTC (`_gmt`) or in the site's zone.
+/// When the item was published.
 fn timestamp(item: &WpItem, zone: &TimeZone) -> Option<Timestamp> {
+    wordpress_time(&item.date_gmt, &item.date, zone)
+}
+
+/// When the item was last changed.
+fn modified(item: &WpItem, zone: &TimeZone) -> Option<Timestamp> {
+    wordpress_time(&item.modified_gmt, &item.modified, zone)
+}
+
+/// WordPress dates are `YYYY-MM-DD HH:MM:SS`, in UTC (`_gmt`) or in the site's zone; drafts
+/// carry `0000-00-00 00:00:00` in UTC.
+fn wordpress_time(utc: &str, local: &str, zone: &TimeZone) -> Option<Timestamp> {
     let parse = |text: &str| text.replace(' ', "T").parse::<DateTime>().ok();
-    if let Some(utc) = parse(&item.date_gmt).filter(|_| !item.date_gmt.starts_with("0000")) {
+    if let Some(utc) = parse(utc).filter(|_| !utc.starts_with("0000")) {
         return utc.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp());
     }
-    parse(&item.date)?
+    parse(local)?
         .to_zoned(zone.clone())
         .ok()
         .map(|z| z.timestamp())
@@ -191,16 +221,17 @@ impl WordPressImporter<'_> {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, WordPressError> {
         let survey = Self::survey(path)?;
-        let mut reader = open(path)?;
         let mut report = ImportReport::default();
+        self.accounts(&survey, &mut report).await?;
+        let mut reader = open(path)?;
         let mut archives: HashSet<(String, String)> = HashSet::new();
         let mut seen = 0;
         while let Some(entry) = reader.next_entry().map_err(|e| xml_error(path, e))? {
             let Entry::Item(item) = entry else { continue };
-            seen += 1;
-            progress(seen, survey.items);
             self.import_item(&item, &survey, &mut report, &mut archives)
                 .await?;
+            seen += 1;
+            progress(seen, survey.items);
         }
         for (old, target) in archives {
             if self.store.add_redirect(&old, &target).await? {
@@ -208,6 +239,37 @@ impl WordPressImporter<'_> {
             }
         }
         Ok(report)
+    }
+
+    /// Gives each author an account without a password, tied to their byline, for an admin to
+    /// activate; an author without a valid address keeps only the byline.
+    async fn accounts(
+        &self,
+        survey: &Survey,
+        report: &mut ImportReport,
+    ) -> Result<(), WordPressError> {
+        let mut logins: Vec<&String> = survey.authors.keys().collect();
+        logins.sort();
+        for login in logins {
+            let author = &survey.authors[login];
+            let parsed = (Email::parse(&author.email), Name::parse(&author.name));
+            let (Ok(email), Ok(name)) = parsed else {
+                report.authors_without_account.push(author.name.clone());
+                continue;
+            };
+            let Ok(byline) = Author::named(name.clone()) else {
+                report.authors_without_account.push(author.name.clone());
+                continue;
+            };
+            if self
+                .store
+                .create_inactive_user(&email, &name, Role::Journalist, &byline)
+                .await?
+            {
+                report.accounts += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Reads the whole file once, checking it and learning its authors and categories.
@@ -222,7 +284,10 @@ impl WordPressImporter<'_> {
                     } else {
                         author.display_name
                     };
-                    survey.authors.insert(author.login, name);
+                    let email = author.email;
+                    survey
+                        .authors
+                        .insert(author.login, SurveyedAuthor { name, email });
                 }
                 Entry::Term(term) if term.taxonomy == Taxonomy::Category => {
                     survey
@@ -274,19 +339,36 @@ impl WordPressImporter<'_> {
                 return Ok(());
             }
         };
-        if self
-            .store
-            .imported_item(SOURCE, &source_key(item))
-            .await?
-            .is_some()
-        {
-            report.unchanged += 1;
-            return Ok(());
-        }
         report.comments += item.comments;
         report.sticky += usize::from(item.sticky);
-        match self.story(item, survey, status, report, archives).await? {
-            Ok(()) => report.imported += 1,
+        let fingerprint = fingerprint(item);
+        let earlier = match self.store.imported_item(SOURCE, &source_key(item)).await? {
+            None => None,
+            // Imports made before fingerprints were kept cannot tell a change: left alone.
+            Some(record) if record.fingerprint == fingerprint || record.revision_id.is_none() => {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            Some(record) => match record.article_id {
+                Some(id) => self.store.story_for_edit(id).await?,
+                None => None,
+            },
+        };
+        let story = Prepared {
+            item,
+            status,
+            fingerprint,
+            earlier: earlier.as_ref(),
+        };
+        match self.story(&story, survey, report, archives).await? {
+            Ok(Outcome::Imported) => report.imported += 1,
+            Ok(Outcome::Updated) => report.updated += 1,
+            Ok(Outcome::KeptNewsroomVersion) => report.skipped.push((
+                label,
+                "changed at the source, but worked on in the newsroom since the last import: \
+                 the newsroom's version is kept"
+                    .into(),
+            )),
             Err(reason) => report.failed.push((label, reason)),
         }
         Ok(())
@@ -336,15 +418,21 @@ impl WordPressImporter<'_> {
         Ok(Ok((placed, body_html, lead_image)))
     }
 
-    /// Builds and stores one story; the inner error is why this item could not be imported.
+    /// Builds and stores one story, or brings an earlier import of it up to date; the inner
+    /// error is why this item could not be imported.
     async fn story(
         &self,
-        item: &WpItem,
+        prepared: &Prepared<'_>,
         survey: &Survey,
-        status: ArticleStatus,
         report: &mut ImportReport,
         archives: &mut HashSet<(String, String)>,
-    ) -> Result<Result<(), String>, WordPressError> {
+    ) -> Result<Result<Outcome, String>, WordPressError> {
+        let Prepared {
+            item,
+            status,
+            earlier,
+            ..
+        } = *prepared;
         let Ok(headline) = Headline::parse(&item.title).or_else(|_| untitled(item)) else {
             return Ok(Err("no usable title".into()));
         };
@@ -353,6 +441,7 @@ impl WordPressImporter<'_> {
         let authors: Vec<Author> = survey
             .authors
             .get(&item.creator)
+            .map(|author| &author.name)
             .or(Some(&item.creator))
             .and_then(|name| named(name, Author::named))
             .into_iter()
@@ -370,27 +459,27 @@ impl WordPressImporter<'_> {
                 Err(reason) => return Ok(Err(reason)),
             };
         let published_at = timestamp(item, self.time_zone).unwrap_or_else(Timestamp::now);
-        let base_slug = Slug::parse(&item.slug)
-            .or_else(|_| Slug::from_title(&item.title))
-            .map_err(|e| e.to_string());
-        let Ok(base_slug) = base_slug else {
-            return Ok(Err("no usable address".into()));
+        let slug = if let Some(story) = earlier {
+            story.slug.clone()
+        } else {
+            let base_slug = Slug::parse(&item.slug)
+                .or_else(|_| Slug::from_title(&item.title))
+                .map_err(|e| e.to_string());
+            let Ok(base_slug) = base_slug else {
+                return Ok(Err("no usable address".into()));
+            };
+            self.store.free_article_slug(&base_slug).await?
         };
-        let slug = self.store.free_article_slug(&base_slug).await?;
-        let published = status == ArticleStatus::Published;
-        let path =
-            published.then(|| ArticlePath::new(&section.slug, &slug, published_at, self.time_zone));
-        let mut redirects: Vec<String> = [item.link.as_str(), item.guid.as_str()]
-            .into_iter()
-            .filter_map(old_path)
-            .collect();
-        if item.id > 0 {
-            redirects.push(format!("/?p={}", item.id));
-            if is_page {
-                redirects.push(format!("/?page_id={}", item.id));
-            }
-        }
-        redirects.dedup();
+        let published = status == ArticleStatus::Published
+            || earlier.is_some_and(|story| story.status == ArticleStatus::Published);
+        let path = published.then(|| {
+            earlier
+                .and_then(|story| story.path.clone())
+                .unwrap_or_else(|| {
+                    ArticlePath::new(&section.slug, &slug, published_at, self.time_zone)
+                })
+        });
+        let redirects = old_addresses(item, is_page);
         if published {
             note_archives(item, survey, (&section, &tags, &authors), archives);
         }
@@ -402,6 +491,8 @@ impl WordPressImporter<'_> {
             // A scheduled post goes live at its date (at once if that passed while moving).
             scheduled_at: (status == ArticleStatus::Scheduled).then_some(published_at),
             created_by: None,
+            updated_at: modified(item, self.time_zone).filter(|at| *at > published_at),
+            pinned_at: item.sticky.then_some(published_at),
             content: StoryContent {
                 headline,
                 standfirst: standfirst(&item.excerpt),
@@ -422,21 +513,121 @@ impl WordPressImporter<'_> {
                 claim: None,
             },
         };
-        let stored = self
-            .store
-            .create_imported_article(&new, (SOURCE, &source_key(item)), &redirects)
-            .await;
-        match stored {
-            Ok(_) => {
-                if published {
-                    report.redirects += redirects.len();
-                }
-                Ok(Ok(()))
+        let imported = ImportedStory {
+            article: new,
+            source: SOURCE.to_owned(),
+            source_id: source_key(item),
+            fingerprint: prepared.fingerprint.clone(),
+            redirects,
+        };
+        self.store_story(&imported, earlier.is_some(), published, report)
+            .await
+    }
+
+    /// Writes a prepared story: new, or over the story an earlier run made of the same item.
+    async fn store_story(
+        &self,
+        imported: &ImportedStory,
+        seen_before: bool,
+        published: bool,
+        report: &mut ImportReport,
+    ) -> Result<Result<Outcome, String>, WordPressError> {
+        let outcome = if seen_before {
+            match self.store.update_imported_article(imported).await? {
+                ImportUpdate::Updated => Outcome::Updated,
+                ImportUpdate::EditedSince => return Ok(Ok(Outcome::KeptNewsroomVersion)),
+                ImportUpdate::Missing => return Ok(Err("its story is gone".into())),
             }
-            Err(StoreError::AlreadyExists(what)) => Ok(Err(format!("{what} already exists"))),
-            Err(other) => Err(other.into()),
+        } else {
+            match self.store.create_imported_article(imported).await {
+                Ok(_) => Outcome::Imported,
+                Err(StoreError::AlreadyExists(what)) => {
+                    return Ok(Err(format!("{what} already exists")));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        };
+        if published {
+            report.redirects += imported.redirects.len();
+        }
+        Ok(Ok(outcome))
+    }
+}
+
+/// The addresses an item answered on: its link, its permanent identifier, and the `?p=` and
+/// `?page_id=` forms WordPress answers whatever the permalink structure.
+fn old_addresses(item: &WpItem, is_page: bool) -> Vec<String> {
+    let mut addresses: Vec<String> = [item.link.as_str(), item.guid.as_str()]
+        .into_iter()
+        .filter_map(old_path)
+        .collect();
+    if item.id > 0 {
+        addresses.push(format!("/?p={}", item.id));
+        if is_page {
+            addresses.push(format!("/?page_id={}", item.id));
         }
     }
+    addresses.dedup();
+    addresses
+}
+
+/// One item on its way in: what the source says, and what an earlier run made of it.
+struct Prepared<'a> {
+    item: &'a WpItem,
+    status: ArticleStatus,
+    fingerprint: String,
+    /// The story an earlier run made of this item, now changed at the source.
+    earlier: Option<&'a EditableStory>,
+}
+
+/// What became of an item that was not refused.
+enum Outcome {
+    Imported,
+    Updated,
+    KeptNewsroomVersion,
+}
+
+/// A digest of everything the import reads from an item, to tell on a rerun whether the source
+/// changed it since.
+fn fingerprint(item: &WpItem) -> String {
+    let mut hasher = Sha256::new();
+    let terms = item
+        .terms
+        .iter()
+        .map(|t| format!("{:?}/{}/{}", t.taxonomy, t.slug, t.name));
+    let fields = [
+        item.title.as_str(),
+        &item.link,
+        &item.guid,
+        &item.creator,
+        &item.content,
+        &item.excerpt,
+        &item.post_type,
+        &item.status,
+        &item.slug,
+        &item.date,
+        &item.date_gmt,
+        &item.modified,
+        &item.modified_gmt,
+        if item.sticky { "sticky" } else { "" },
+        item.meta("_thumbnail_id").unwrap_or_default(),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(terms);
+    for field in fields {
+        // The length first, so no two different lists of fields hash alike.
+        hasher.update(field.len().to_le_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+            hex.push(char::from(HEX_DIGITS[usize::from(byte & 0xf)]));
+            hex
+        })
 }
 
 /// A post's section is its first category's top ancestor; the categories under it become

@@ -59,6 +59,10 @@ pub struct NewArticle {
     pub scheduled_at: Option<Timestamp>,
     /// The newsroom account that created it (none for imports and demo content).
     pub created_by: Option<i64>,
+    /// When it last changed, for stories brought in with their history; else its publication.
+    pub updated_at: Option<Timestamp>,
+    /// Kept at the top of the home page from this time (a WordPress sticky post).
+    pub pinned_at: Option<Timestamp>,
     pub content: StoryContent,
 }
 
@@ -204,52 +208,18 @@ impl Store {
     pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
         let Db::Sqlite(pool) = &self.db;
         let mut tx = pool.begin().await?;
-        let id = insert_article(&mut tx, new).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Stores a story brought in from another system, with the redirects from its old
-    /// addresses and the record of where it came from, in one transaction: an import stopped at
-    /// any moment leaves each item either wholly imported or not at all, and a rerun skips it.
-    #[tracing::instrument(skip(self, new, redirects), fields(slug = %new.slug))]
-    pub async fn create_imported_article(
-        &self,
-        new: &NewArticle,
-        (source, source_id): (&str, &str),
-        redirects: &[String],
-    ) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        let mut tx = pool.begin().await?;
-        let id = insert_article(&mut tx, new).await?;
-        sqlx::query(
-            "INSERT INTO imported_items (source, source_id, article_id) VALUES ($1, $2, $3)
-             ON CONFLICT (source, source_id) DO UPDATE SET article_id = excluded.article_id",
-        )
-        .bind(source)
-        .bind(source_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(target) = &new.path {
-            for old in redirects {
-                sqlx::query(
-                    "INSERT INTO redirects (old, target) VALUES ($1, $2) ON CONFLICT (old) DO NOTHING",
-                )
-                .bind(old)
-                .bind(target.as_ref())
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        let (id, _) = insert_article(&mut tx, new).await?;
         tx.commit().await?;
         Ok(id)
     }
 }
 
 /// Inserts a story with its first revision and everything it names, inside the caller's
-/// transaction.
-async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i64, StoreError> {
+/// transaction. Returns the story's id and its revision's.
+pub(crate) async fn insert_article(
+    tx: &mut SqliteConnection,
+    new: &NewArticle,
+) -> Result<(i64, i64), StoreError> {
     let now = now_seconds();
     let content = &new.content;
     let refs = content_refs(tx, content).await?;
@@ -258,9 +228,9 @@ async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i
             "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
                  body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
                  published_at, created_at, updated_at, created_by, claim_text, claim_author,
-                 claim_rating, scheduled_at)
+                 claim_rating, scheduled_at, pinned_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21)
+                 $19, $20, $21, $22)
              RETURNING id",
         )
         .bind(new.slug.as_ref())
@@ -279,18 +249,23 @@ async fn insert_article(tx: &mut SqliteConnection, new: &NewArticle) -> Result<i
         .bind(new.published_at.map(Timestamp::as_second))
         .bind(now)
         // A new story has not been updated: its last change is its publication.
-        .bind(new.published_at.map_or(now, Timestamp::as_second))
+        .bind(
+            new.updated_at
+                .or(new.published_at)
+                .map_or(now, Timestamp::as_second),
+        )
         .bind(new.created_by)
         .bind(content.claim.as_ref().map(|c| c.text.as_str()))
         .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
         .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
         .bind(new.scheduled_at.map(Timestamp::as_second))
+        .bind(new.pinned_at.map(Timestamp::as_second))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
     link_details(tx, id, content).await?;
-    insert_revision(tx, id, content, new.created_by, None, false).await?;
-    Ok(id)
+    let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
+    Ok((id, revision_id))
 }
 
 impl Store {
@@ -375,6 +350,42 @@ impl Store {
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
         let rows = query.build().fetch_all(pool).await?;
+        self.summaries(&rows).await
+    }
+
+    /// The top of the home page: pinned stories, newest pin first, then the newest stories.
+    /// Two queries on indexes rather than one sort of every story by a computed key.
+    #[tracing::instrument(skip(self))]
+    pub async fn front_page(&self, limit: u32) -> Result<Vec<ArticleSummary>, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let now = now_seconds();
+        let mut pinned = published(
+            &format!("SELECT {SUMMARY_COLUMNS}"),
+            now,
+            Listing::Everything,
+        );
+        pinned
+            .push(" AND a.pinned_at IS NOT NULL ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let mut rows = pinned.build().fetch_all(pool).await?;
+        let mut latest = published(
+            &format!("SELECT {SUMMARY_COLUMNS}"),
+            now,
+            Listing::Everything,
+        );
+        latest
+            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        for row in latest.build().fetch_all(pool).await? {
+            let id: i64 = row.try_get("id")?;
+            let already = rows
+                .iter()
+                .any(|shown| shown.try_get::<i64, _>("id").is_ok_and(|shown| shown == id));
+            if !already {
+                rows.push(row);
+            }
+        }
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         self.summaries(&rows).await
     }
 

@@ -1,7 +1,48 @@
 //! What imports leave behind: redirects from a replaced site's addresses, and which source item
 //! became which story.
 
-use crate::{Db, Store, StoreError};
+use jiff::Timestamp;
+use sqlx::SqliteConnection;
+
+use crate::{
+    Db, NewArticle, Store, StoreError,
+    articles::insert_article,
+    newsroom::{apply_content, insert_revision},
+    now_seconds,
+};
+
+/// A story brought in from another system, with what identifies it there.
+#[derive(Debug, Clone)]
+pub struct ImportedStory {
+    pub article: NewArticle,
+    /// The system it came from (`wordpress`) and its id there.
+    pub source: String,
+    pub source_id: String,
+    /// A digest of the item as the source gave it: a rerun updates the story when it differs.
+    pub fingerprint: String,
+    /// Old addresses (paths with their query) that lead to the story once it is published.
+    pub redirects: Vec<String>,
+}
+
+/// What an earlier import of an item left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// The story it became (none if that story was deleted since).
+    pub article_id: Option<i64>,
+    pub fingerprint: String,
+    /// The revision the import wrote; none for imports made before revisions were recorded.
+    pub revision_id: Option<i64>,
+}
+
+/// What a rerun did to a story whose source changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportUpdate {
+    Updated,
+    /// The newsroom saved a revision since the import: its work is kept, the source's ignored.
+    EditedSince,
+    /// The story is gone (or the item was never imported): nothing to update.
+    Missing,
+}
 
 impl Store {
     /// Remembers that `old` (a path with its query) now lives at `target`. A second import of
@@ -29,19 +70,135 @@ impl Store {
         )
     }
 
-    /// The story an item of `source` became, if it was imported before.
+    /// What an earlier import of this item of `source` left, if it was imported before.
     pub async fn imported_item(
         &self,
         source: &str,
         source_id: &str,
-    ) -> Result<Option<Option<i64>>, StoreError> {
+    ) -> Result<Option<ImportRecord>, StoreError> {
         let Db::Sqlite(pool) = &self.db;
-        Ok(sqlx::query_scalar(
-            "SELECT article_id FROM imported_items WHERE source = $1 AND source_id = $2",
+        let row: Option<(Option<i64>, String, Option<i64>)> = sqlx::query_as(
+            "SELECT article_id, fingerprint, revision_id FROM imported_items
+             WHERE source = $1 AND source_id = $2",
         )
         .bind(source)
         .bind(source_id)
         .fetch_optional(pool)
-        .await?)
+        .await?;
+        Ok(
+            row.map(|(article_id, fingerprint, revision_id)| ImportRecord {
+                article_id,
+                fingerprint,
+                revision_id,
+            }),
+        )
     }
+
+    /// Stores a story brought in from another system, with its redirects and the record of
+    /// where it came from, in one transaction: an import stopped at any moment leaves each item
+    /// either wholly imported or not at all, and a rerun skips it.
+    #[tracing::instrument(skip(self, story), fields(slug = %story.article.slug))]
+    pub async fn create_imported_article(&self, story: &ImportedStory) -> Result<i64, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let (id, revision_id) = insert_article(&mut tx, &story.article).await?;
+        record_import(&mut tx, story, id, revision_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Brings the source's new version of an imported story in as a new revision, with its
+    /// dates and pin, unless the newsroom worked on the story since the import. The story keeps
+    /// its slug and, once it has one, its public address; a story not yet published takes the
+    /// source's state (a draft published at the source since is published), a published one
+    /// stays published. One transaction.
+    #[tracing::instrument(skip(self, story), fields(source_id = %story.source_id))]
+    pub async fn update_imported_article(
+        &self,
+        story: &ImportedStory,
+    ) -> Result<ImportUpdate, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Any newsroom action (a save, a publish, a pin) is in the revisions or the audit log.
+        let found: Option<(i64, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
+            "SELECT a.id, a.current_revision_id, i.revision_id,
+                 EXISTS (SELECT 1 FROM audit_log l WHERE l.article_id = a.id) AS acted_on
+             FROM imported_items i JOIN articles a ON a.id = i.article_id
+             WHERE i.source = $1 AND i.source_id = $2",
+        )
+        .bind(&story.source)
+        .bind(&story.source_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, current, imported, acted_on)) = found else {
+            return Ok(ImportUpdate::Missing);
+        };
+        if acted_on || imported.is_none() || current != imported {
+            return Ok(ImportUpdate::EditedSince);
+        }
+        let article = &story.article;
+        let updated_at = article
+            .updated_at
+            .map_or_else(now_seconds, Timestamp::as_second);
+        apply_content(&mut tx, id, &article.content, updated_at).await?;
+        sqlx::query(
+            "UPDATE articles SET
+                 scheduled_at = CASE WHEN status = 'published' THEN scheduled_at ELSE $4 END,
+                 status = CASE WHEN status = 'published' THEN status ELSE $1 END,
+                 path = COALESCE(path, $2), published_at = COALESCE(published_at, $3),
+                 pinned_at = $5
+             WHERE id = $6",
+        )
+        .bind(article.status.as_str())
+        .bind(article.path.as_ref().map(AsRef::as_ref))
+        .bind(article.published_at.map(Timestamp::as_second))
+        .bind(article.scheduled_at.map(Timestamp::as_second))
+        .bind(article.pinned_at.map(Timestamp::as_second))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let revision_id =
+            insert_revision(&mut tx, id, &article.content, None, current, false).await?;
+        record_import(&mut tx, story, id, revision_id).await?;
+        tx.commit().await?;
+        Ok(ImportUpdate::Updated)
+    }
+}
+
+/// Records which story an item became and, once it is public, its old addresses.
+async fn record_import(
+    tx: &mut SqliteConnection,
+    story: &ImportedStory,
+    article_id: i64,
+    revision_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imported_items (source, source_id, article_id, fingerprint, revision_id)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (source, source_id) DO UPDATE SET article_id = excluded.article_id,
+             fingerprint = excluded.fingerprint, revision_id = excluded.revision_id",
+    )
+    .bind(&story.source)
+    .bind(&story.source_id)
+    .bind(article_id)
+    .bind(&story.fingerprint)
+    .bind(revision_id)
+    .execute(&mut *tx)
+    .await?;
+    let target: Option<String> = sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
+        .bind(article_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if let Some(target) = target {
+        for old in &story.redirects {
+            sqlx::query(
+                "INSERT INTO redirects (old, target) VALUES ($1, $2) ON CONFLICT (old) DO NOTHING",
+            )
+            .bind(old)
+            .bind(&target)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
 }

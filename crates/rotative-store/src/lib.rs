@@ -22,6 +22,7 @@ use sqlx::sqlite::{
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
 pub use changes::Change;
 pub use error::StoreError;
+pub use imports::{ImportRecord, ImportUpdate, ImportedStory};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
@@ -82,6 +83,29 @@ impl Store {
             Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await?,
         };
         Ok(())
+    }
+
+    /// What the database's own consistency checks find wrong (pages, indexes, references): an
+    /// empty list for a sound database. Reads every page, so it is for `rotative check`, not for
+    /// health probes.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(pool)
+                    .await?;
+                problems.retain(|line| line != "ok");
+                let orphans: Vec<(String, Option<i64>, String)> =
+                    sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                        .fetch_all(pool)
+                        .await?;
+                problems.extend(orphans.into_iter().map(|(table, row, parent)| {
+                    let row = row.map_or_else(String::new, |row| format!(" row {row}"));
+                    format!("{table}{row} points to a missing {parent}")
+                }));
+                Ok(problems)
+            }
+        }
     }
 
     /// Whether the site has any story at all; a new site gets demo content.

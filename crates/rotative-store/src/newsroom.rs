@@ -91,6 +91,43 @@ pub(crate) async fn link_details(
     crate::media::link_media(conn, article_id, &content.media_keys).await
 }
 
+/// Writes a story's content over its row and its links (tags, bylines, sources), inside the
+/// caller's transaction; the caller adds the revision.
+pub(crate) async fn apply_content(
+    conn: &mut SqliteConnection,
+    id: i64,
+    content: &StoryContent,
+    updated_at: i64,
+) -> Result<(), StoreError> {
+    let refs = content_refs(conn, content).await?;
+    let lead = content.lead_image.as_ref();
+    sqlx::query(
+        "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
+             kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
+             lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
+             claim_rating = $15
+         WHERE id = $12",
+    )
+    .bind(content.headline.as_ref())
+    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+    .bind(&content.body_markdown)
+    .bind(&content.body_html)
+    .bind(content.kind.as_str())
+    .bind(refs.section_id)
+    .bind(refs.lead_media_id)
+    .bind(lead.map(|l| l.alt.as_ref()))
+    .bind(lead.and_then(|l| l.caption.as_deref()))
+    .bind(lead.and_then(|l| l.credit.as_deref()))
+    .bind(updated_at)
+    .bind(id)
+    .bind(content.claim.as_ref().map(|c| c.text.as_str()))
+    .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+    .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
+    .execute(&mut *conn)
+    .await?;
+    link_details(conn, id, content).await
+}
+
 /// Records a revision; unless it is a conflict, it becomes the story's current one.
 pub(crate) async fn insert_revision(
     conn: &mut SqliteConnection,
@@ -145,6 +182,8 @@ pub struct EditableStory {
     pub created_by: Option<i64>,
     pub current_revision_id: i64,
     pub published_at: Option<Timestamp>,
+    /// Kept at the top of the home page.
+    pub pinned: bool,
 }
 
 /// What happened to a save.
@@ -224,7 +263,7 @@ impl Store {
             "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
                     a.published_at, a.claim_text, a.claim_author,
-                    a.claim_rating
+                    a.claim_rating, a.pinned_at IS NOT NULL AS pinned
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
         .bind(id)
@@ -262,6 +301,7 @@ impl Store {
                 .try_get::<Option<i64>, _>("current_revision_id")?
                 .unwrap_or_default(),
             published_at: timestamp_opt(row.try_get("published_at")?)?,
+            pinned: row.try_get("pinned")?,
         }))
     }
 
@@ -302,33 +342,7 @@ impl Store {
                 current_revision_id: current,
             });
         }
-        let refs = content_refs(&mut tx, content).await?;
-        let lead = content.lead_image.as_ref();
-        sqlx::query(
-            "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
-                 kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
-                 lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
-                 claim_rating = $15
-             WHERE id = $12",
-        )
-        .bind(content.headline.as_ref())
-        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
-        .bind(&content.body_markdown)
-        .bind(&content.body_html)
-        .bind(content.kind.as_str())
-        .bind(refs.section_id)
-        .bind(refs.lead_media_id)
-        .bind(lead.map(|l| l.alt.as_ref()))
-        .bind(lead.and_then(|l| l.caption.as_deref()))
-        .bind(lead.and_then(|l| l.credit.as_deref()))
-        .bind(now_seconds())
-        .bind(id)
-        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
-        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
-        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
-        .execute(&mut *tx)
-        .await?;
-        link_details(&mut tx, id, content).await?;
+        apply_content(&mut tx, id, content, now_seconds()).await?;
         let revision_id = insert_revision(
             &mut tx,
             id,
@@ -417,6 +431,35 @@ impl Store {
         }
         tx.commit().await?;
         Ok(moved)
+    }
+
+    /// Pins a published story to the top of the home page, or unpins it, with its audit line in
+    /// the same transaction. Returns whether anything changed (pinning a pinned story does not).
+    pub async fn set_pinned(
+        &self,
+        id: i64,
+        pinned: bool,
+        audit: (Option<i64>, &str),
+    ) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE articles SET pinned_at = CASE WHEN $1 THEN $2 END
+             WHERE id = $3 AND status = 'published' AND (pinned_at IS NOT NULL) <> $1",
+        )
+        .bind(pinned)
+        .bind(now_seconds())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            let (user_id, action) = audit;
+            insert_audit(&mut tx, user_id, Some(id), action, "").await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Scheduled stories whose time has come, oldest first.

@@ -1,6 +1,6 @@
 //! Newsroom accounts, their sessions, sign-in throttling and the audit log.
 
-use rotative_domain::{Email, Name, Role};
+use rotative_domain::{Author, Email, Name, Role};
 use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{Db, Store, StoreError, now_seconds};
@@ -138,6 +138,54 @@ impl Store {
         end_all_sessions(&mut tx, user_id).await?;
         tx.commit().await?;
         Ok(changed)
+    }
+
+    /// Creates, if no account has this address yet, an account that cannot sign in until an
+    /// admin activates it, tied to its byline. Returns whether it was created.
+    pub async fn create_inactive_user(
+        &self,
+        email: &Email,
+        name: &Name,
+        role: Role,
+        byline: &Author,
+    ) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        let mut tx = pool.begin().await?;
+        let author_id = crate::taxonomy::ensure_author(&mut tx, byline).await?;
+        let created = sqlx::query(
+            "INSERT INTO users (email, name, role, password_hash, author_id, created_at)
+             VALUES ($1, $2, $3, NULL, $4, $5) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(email.as_ref())
+        .bind(name.as_ref())
+        .bind(role.as_str())
+        .bind(author_id)
+        .bind(now_seconds())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Gives an account that has no password yet its first one. Returns false when the account
+    /// does not exist or already has a password (which only its owner changes).
+    pub async fn activate_user(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let Db::Sqlite(pool) = &self.db;
+        Ok(sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
+        )
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+            == 1)
     }
 
     /// Sets a new password and ends every session of the account, so a stolen session dies with

@@ -83,10 +83,7 @@ async fn add_trailing_slash(OriginalUri(uri): OriginalUri) -> Result<Redirect, A
 }
 
 async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let top = state
-        .store
-        .published_summaries(Listing::Everything, HOME_TOP_COUNT, 0)
-        .await?;
+    let top = state.store.front_page(HOME_TOP_COUNT).await?;
     let sections = state.store.sections().await?;
     let mut blocks = Vec::with_capacity(sections.len());
     for (id, section) in &sections {

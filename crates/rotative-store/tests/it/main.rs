@@ -13,8 +13,8 @@ use rotative_domain::{
 };
 use rotative_domain::{CorrectionKind, Email, MediaId, Role};
 use rotative_store::{
-    Listing, MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, SaveOutcome, Store,
-    StoryContent,
+    ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage,
+    NewMedia, SaveOutcome, Store, StoryContent,
 };
 
 async fn sqlite() -> Store {
@@ -47,6 +47,9 @@ on_every_backend!(
     same_media_is_one_record,
     media_library_searches_describes_and_tracks_use,
     imports_are_recorded_with_their_redirects,
+    changed_imports_update_unless_edited_since,
+    imported_accounts_wait_for_activation,
+    pinned_stories_lead_the_front_page,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
@@ -107,6 +110,8 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
         published_at,
         scheduled_at: None,
         created_by: None,
+        updated_at: None,
+        pinned_at: None,
         content: StoryContent {
             headline: Headline::parse(headline).unwrap(),
             standfirst: None,
@@ -768,16 +773,18 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
     );
     let id = f
         .store
-        .create_imported_article(
-            &new,
-            ("wordpress", "19"),
-            &["/?p=19".into(), "/2008/10/boat/".into()],
-        )
+        .create_imported_article(&imported(new.clone(), "19", &["/?p=19", "/2008/10/boat/"]))
         .await
         .unwrap();
+    let record = f
+        .store
+        .imported_item("wordpress", "19")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        f.store.imported_item("wordpress", "19").await.unwrap(),
-        Some(Some(id))
+        (record.article_id, record.fingerprint.as_str()),
+        (Some(id), "v1")
     );
     let target = new.path.as_ref().unwrap().to_string();
     assert_eq!(
@@ -803,7 +810,7 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
     let duplicate = story("Importé", &f.section, Some(days_ago(3)));
     assert!(
         f.store
-            .create_imported_article(&duplicate, ("wordpress", "21"), &["/?p=21".into()])
+            .create_imported_article(&imported(duplicate, "21", &["/?p=21"]))
             .await
             .is_err()
     );
@@ -813,4 +820,160 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
         "a failed item leaves no record and no redirect"
     );
     assert_eq!(f.store.redirect("/?p=21").await.unwrap(), None);
+}
+
+fn imported(article: NewArticle, source_id: &str, redirects: &[&str]) -> ImportedStory {
+    ImportedStory {
+        article,
+        source: "wordpress".into(),
+        source_id: source_id.into(),
+        fingerprint: "v1".into(),
+        redirects: redirects.iter().map(|r| (*r).to_owned()).collect(),
+    }
+}
+
+async fn changed_imports_update_unless_edited_since(store: Store) {
+    let f = fixture(store).await;
+    let draft = imported(
+        story("Première version", &f.section, None),
+        "30",
+        &["/?p=30"],
+    );
+    let id = f.store.create_imported_article(&draft).await.unwrap();
+
+    // Published at the source since the first run: the rerun publishes it, with its redirects.
+    let mut published = imported(
+        story("Première version", &f.section, Some(days_ago(1))),
+        "30",
+        &["/?p=30"],
+    );
+    published.article.slug = draft.article.slug.clone();
+    published.article.content.headline = Headline::parse("Deuxième version").unwrap();
+    published.article.pinned_at = Some(days_ago(1));
+    published.fingerprint = "v2".into();
+    assert_eq!(
+        f.store.update_imported_article(&published).await.unwrap(),
+        ImportUpdate::Updated
+    );
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(
+        (story.status, story.headline.as_ref(), story.pinned),
+        (ArticleStatus::Published, "Deuxième version", true)
+    );
+    assert_eq!(f.store.revisions(id).await.unwrap().len(), 2);
+    let path = published.article.path.as_ref().unwrap().to_string();
+    assert_eq!(f.store.redirect("/?p=30").await.unwrap(), Some(path));
+    let record = f
+        .store
+        .imported_item("wordpress", "30")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.fingerprint, "v2");
+
+    // An editor saves it in the newsroom: the source's next change is left out.
+    let editor = user(&f.store, "edit@example.org", Role::Editor).await;
+    let mut edited = story.clone();
+    edited.headline = Headline::parse("Version de la rédaction").unwrap();
+    let content = StoryContent {
+        headline: edited.headline.clone(),
+        ..published.article.content.clone()
+    };
+    f.store
+        .save_story(id, story.current_revision_id, &content, editor)
+        .await
+        .unwrap();
+    published.fingerprint = "v3".into();
+    published.article.content.headline = Headline::parse("Troisième version").unwrap();
+    assert_eq!(
+        f.store.update_imported_article(&published).await.unwrap(),
+        ImportUpdate::EditedSince
+    );
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(story.headline.as_ref(), "Version de la rédaction");
+    published.source_id = "31".into();
+    assert_eq!(
+        f.store.update_imported_article(&published).await.unwrap(),
+        ImportUpdate::Missing
+    );
+}
+
+async fn pinned_stories_lead_the_front_page(store: Store) {
+    let f = fixture(store).await;
+    let mut ids = Vec::new();
+    for (headline, days) in [("Ancien", 5), ("Moyen", 3), ("Récent", 1)] {
+        let new = story(headline, &f.section, Some(days_ago(days)));
+        ids.push(f.store.create_article(&new).await.unwrap());
+    }
+    let front = |store: Store| async move {
+        let page = store.front_page(2).await.unwrap();
+        page.iter().map(|s| s.id).collect::<Vec<_>>()
+    };
+    assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
+    assert!(
+        f.store
+            .set_pinned(ids[0], true, (None, "pin"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !f.store
+            .set_pinned(ids[0], true, (None, "pin"))
+            .await
+            .unwrap(),
+        "pinning a pinned story changes nothing"
+    );
+    assert_eq!(front(f.store.clone()).await, [ids[0], ids[2]]);
+    assert_eq!(
+        f.store.audit_entries(Some(ids[0]), 10).await.unwrap().len(),
+        1
+    );
+    assert!(
+        f.store
+            .set_pinned(ids[0], false, (None, "unpin"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
+    let draft = f
+        .store
+        .create_article(&story("Brouillon", &f.section, None))
+        .await
+        .unwrap();
+    assert!(
+        !f.store
+            .set_pinned(draft, true, (None, "pin"))
+            .await
+            .unwrap(),
+        "only published stories are pinned"
+    );
+}
+
+async fn imported_accounts_wait_for_activation(store: Store) {
+    let f = fixture(store).await;
+    let email = Email::parse("auteur@exemple.fr").unwrap();
+    let name = Name::parse("Paul Auteur").unwrap();
+    let byline = Author::named(name.clone()).unwrap();
+    assert!(
+        f.store
+            .create_inactive_user(&email, &name, Role::Journalist, &byline)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !f.store
+            .create_inactive_user(&email, &name, Role::Journalist, &byline)
+            .await
+            .unwrap(),
+        "a second import leaves the account alone"
+    );
+    let account = f.store.user_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(account.password_hash, None);
+    assert!(f.store.activate_user(account.id, "hash-1").await.unwrap());
+    assert!(
+        !f.store.activate_user(account.id, "hash-2").await.unwrap(),
+        "an active account keeps its password"
+    );
+    let account = f.store.user_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(account.password_hash.as_deref(), Some("hash-1"));
 }

@@ -23,6 +23,8 @@ struct AccountRow {
     email: String,
     role: &'static str,
     is_me: bool,
+    /// Imported accounts wait for an admin to give them a first password.
+    inactive: bool,
 }
 
 fn admin_only(who: &SignedIn) -> Result<(), AppError> {
@@ -50,6 +52,7 @@ async fn page(
             email: user.email.to_string(),
             role: user.role.as_str(),
             is_me: user.id == who.user.id,
+            inactive: user.password_hash.is_none(),
         })
         .collect();
     let roles: Vec<(&str, &str)> = Role::ALL
@@ -166,4 +169,39 @@ pub(crate) async fn change_role(
         )
         .await?;
     Ok(Redirect::to("/redaction/comptes"))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Activation {
+    csrf: String,
+    password: String,
+}
+
+/// Gives an account that has none (an imported author) a provisional password, which its owner
+/// changes at first sign-in like any provisional password.
+pub(crate) async fn activate(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<Activation>,
+) -> Result<Response, AppError> {
+    who.check_csrf(&form.csrf)?;
+    admin_only(&who)?;
+    if form.password.chars().count() < MIN_PASSWORD_CHARS {
+        let error = "Le mot de passe provisoire doit compter au moins dix caractères.";
+        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
+    }
+    let hash = hash_password(&form.password)
+        .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
+    if !state.store.activate_user(id, &hash).await? {
+        return Err(AppError::Conflict(
+            "Ce compte est déjà actif, ou n’existe pas : seul son titulaire change son mot de passe."
+                .into(),
+        ));
+    }
+    state
+        .store
+        .audit(Some(who.user.id), None, "user_activate", &format!("#{id}"))
+        .await?;
+    Ok(Redirect::to("/redaction/comptes").into_response())
 }

@@ -84,6 +84,10 @@ pub(crate) fn router(limits: UploadLimits) -> Router<AppState> {
         )
         .route("/redaction/comptes/{id}/role", post(accounts::change_role))
         .route(
+            "/redaction/comptes/{id}/activation",
+            post(accounts::activate),
+        )
+        .route(
             "/redaction/reglages",
             get(settings::show).post(settings::save),
         )

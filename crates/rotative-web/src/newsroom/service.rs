@@ -425,6 +425,22 @@ pub(crate) async fn act(
 ) -> Result<(), AppError> {
     let to = authorize(who.user.role, action, ownership(who, story), story.status)
         .map_err(workflow_error)?;
+    if matches!(action, StoryAction::Pin | StoryAction::Unpin) {
+        let pin = action == StoryAction::Pin;
+        return if state
+            .store
+            .set_pinned(story.id, pin, (Some(who.user.id), action.as_str()))
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(if pin {
+                "L'article est déjà à la une.".into()
+            } else {
+                "L'article n'est pas à la une.".into()
+            }))
+        };
+    }
     if matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled) {
         let missing = images_without_alt(state, &story.body_markdown).await?;
         if !missing.is_empty() {

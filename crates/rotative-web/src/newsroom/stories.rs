@@ -172,6 +172,11 @@ async fn editor_page(
                 StoryAction::Publish,
                 StoryAction::Schedule,
                 StoryAction::Unpublish,
+                if story.pinned {
+                    StoryAction::Unpin
+                } else {
+                    StoryAction::Pin
+                },
             ]
             .into_iter()
             .filter(|action| {
@@ -326,6 +331,8 @@ pub(crate) async fn create(
             published_at: None,
             scheduled_at: None,
             created_by: Some(who.user.id),
+            updated_at: None,
+            pinned_at: None,
             content,
         })
         .await?;

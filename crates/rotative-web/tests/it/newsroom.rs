@@ -700,7 +700,7 @@ const WHO: [Who; 5] = [
 
 /// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 25] = [
+const TABLE: [(&str, &str, [u16; 5]); 27] = [
     //                                                  anon  contrib journ editor admin
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
@@ -731,6 +731,12 @@ const TABLE: [(&str, &str, [u16; 5]); 25] = [
         "/redaction/articles/{A}/action?unpublish",
         [303, 403, 403, 409, 409],
     ),
+    // Only published stories are pinned.
+    (
+        "POST",
+        "/redaction/articles/{A}/action?pin",
+        [303, 403, 403, 409, 409],
+    ),
     (
         "POST",
         "/redaction/articles/{A}/corrections",
@@ -753,6 +759,12 @@ const TABLE: [(&str, &str, [u16; 5]); 25] = [
         "POST",
         "/redaction/comptes/{J}/role",
         [303, 403, 403, 403, 303],
+    ),
+    // The journalist's account is active already: only inactive ones are activated.
+    (
+        "POST",
+        "/redaction/comptes/{J}/activation",
+        [303, 403, 403, 403, 409],
     ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
     ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
@@ -943,4 +955,47 @@ async fn administrators_change_the_site_settings_at_once() {
         ("La Gazette", 5, false),
         "kept for the next start"
     );
+}
+
+#[tokio::test]
+async fn editors_pin_a_story_to_the_top_of_the_home_page() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let older = write_story(&site, &chef, "Le pont de la ville", "Texte.").await;
+    assert_eq!(
+        act(&site, &chef, &older, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let newer = write_story(&site, &chef, "La foire aux livres", "Texte.").await;
+    assert_eq!(
+        act(&site, &chef, &newer, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let order = |home: &str| home.find("Le pont de la ville") < home.find("La foire aux livres");
+    assert!(!order(&site.get("/").await.body), "newest first");
+
+    let editor = site.request("GET", &older, Some(&chef), None).await;
+    assert!(editor.body.contains("Épingler à la une"));
+    assert_eq!(
+        act(&site, &chef, &older, "pin", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&site, &chef, &older, "pin", "").await,
+        StatusCode::CONFLICT
+    );
+    assert!(order(&site.get("/").await.body), "the pinned story leads");
+    let editor = site.request("GET", &older, Some(&chef), None).await;
+    assert!(editor.body.contains("Retirer de la une"));
+
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    assert_eq!(
+        act(&site, &julie, &older, "unpin", "").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        act(&site, &chef, &older, "unpin", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!order(&site.get("/").await.body));
 }

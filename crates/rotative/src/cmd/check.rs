@@ -17,7 +17,14 @@ pub async fn run(args: &SiteArgs, theme: Option<&std::path::Path>) -> anyhow::Re
         .await
         .context("database does not answer")?;
     let stories = site.store.count_articles().await?;
-    println!("ok   database: reachable, schema up to date, {stories} stories");
+    let problems = site.store.integrity_problems().await?;
+    if let Some(first) = problems.first() {
+        anyhow::bail!(
+            "database integrity: {first} ({} problem(s) in all)",
+            problems.len()
+        );
+    }
+    println!("ok   database: reachable, schema up to date, consistent, {stories} stories");
     site.storage
         .check_writable()
         .await

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
 use rotative_import::{ImportReport, Importer, WordPressImporter};
@@ -36,9 +37,9 @@ pub async fn story(file: &Path, args: &SiteArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Imports a WordPress export, saying how far it got (a line that rewrites itself on a
-/// terminal, a line every hundred items otherwise), then what it did. Fails (exit 1) when any
-/// item could not be imported.
+/// Imports a WordPress export, saying how far it got (a progress bar on a terminal, a line
+/// every hundred items otherwise), then what it did. Fails (exit 1) when any item could not be
+/// imported.
 pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> anyhow::Result<()> {
     let site = OpenSite::open(args).await?;
     let theme = OpenSite::theme(None)?;
@@ -49,18 +50,19 @@ pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> 
         time_zone: &site.time_zone,
         uploads,
     };
-    let terminal = std::io::stderr().is_terminal();
+    let bar = std::io::stderr().is_terminal().then(progress_bar);
     let report = importer
-        .import(file, |done, total| {
-            if terminal {
-                eprint!("\r{done}/{total} items");
-            } else if done % 100 == 0 || done == total {
-                eprintln!("{done}/{total} items");
+        .import(file, |done, total| match &bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
             }
+            None if done % 100 == 0 || done == total => eprintln!("{done}/{total} items"),
+            None => {}
         })
         .await;
-    if terminal {
-        eprintln!();
+    if let Some(bar) = bar {
+        bar.finish();
     }
     site.store.close().await;
     let report = report?;
@@ -72,8 +74,24 @@ pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> 
     }
 }
 
+/// Items done out of all, with the rate and the time left; redrawn a few times a second.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    let style =
+        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} items  {per_sec}  {eta} left")
+            .map(|style| style.progress_chars("█▉▊▋▌▍▎▏ "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar
+}
+
 fn print_report(report: &ImportReport) {
     println!("imported   {}", report.imported);
+    println!(
+        "updated    {} (changed at the source since an earlier run)",
+        report.updated
+    );
     println!(
         "unchanged  {} (imported by an earlier run)",
         report.unchanged
@@ -81,7 +99,15 @@ fn print_report(report: &ImportReport) {
     println!("skipped    {}", report.skipped.len());
     println!("failed     {}", report.failed.len());
     println!("redirects  {}", report.redirects);
-    if report.unchanged > 0 && report.imported == 0 && report.failed.is_empty() {
+    println!(
+        "accounts   {} (without a password: an admin activates them under Comptes)",
+        report.accounts
+    );
+    if report.unchanged > 0
+        && report.imported == 0
+        && report.updated == 0
+        && report.failed.is_empty()
+    {
         println!("nothing changed: every item was already imported");
     }
     for (item, reason) in &report.failed {
@@ -98,8 +124,14 @@ fn print_report(report: &ImportReport) {
     }
     if report.sticky > 0 {
         println!(
-            "note: {} sticky post(s): Rotative has no pinned stories yet",
+            "note: {} sticky post(s) pinned to the top of the home page",
             report.sticky
+        );
+    }
+    if !report.authors_without_account.is_empty() {
+        println!(
+            "note: no account for {} (no valid email address in the export): bylines only",
+            report.authors_without_account.join(", ")
         );
     }
     if report.comments > 0 {

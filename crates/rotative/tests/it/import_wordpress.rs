@@ -2,7 +2,10 @@
 //! found in the export answers 301 to a page that answers 200; a second run changes nothing;
 //! a broken export writes nothing and says where it is broken.
 
-use std::path::{Path, PathBuf};
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
 
 use rotative_import::wxr::{Entry, Taxonomy, WxrReader};
 
@@ -221,4 +224,205 @@ fn images_come_from_the_uploads_folder_into_the_library() {
     assert_eq!(file.status, 301);
     assert!(file.location.as_deref().unwrap().starts_with("/media/"));
     assert!(server.terminate().success());
+}
+
+/// A post of a generated export: id, title, status, whether it is sticky.
+struct Post<'a> {
+    id: u32,
+    title: &'a str,
+    status: &'a str,
+    sticky: bool,
+}
+
+/// An export written for these tests, with two authors (one without an address) and `posts`.
+fn export(posts: &[Post]) -> String {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/">
+<channel><title>Ancien site</title><link>https://ancien.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_login><![CDATA[claire]]></wp:author_login><wp:author_email><![CDATA[claire@ancien.example]]></wp:author_email><wp:author_display_name><![CDATA[Claire Dumas]]></wp:author_display_name></wp:author>
+<wp:author><wp:author_login><![CDATA[anonyme]]></wp:author_login><wp:author_email></wp:author_email><wp:author_display_name><![CDATA[Plume Anonyme]]></wp:author_display_name></wp:author>
+"#,
+    );
+    for post in posts {
+        let day = post.id % 28 + 1;
+        write!(
+            xml,
+            r#"<item><title>{title}</title><link>https://ancien.example/?p={id}</link>
+<dc:creator>claire</dc:creator><wp:post_id>{id}</wp:post_id>
+<wp:post_date_gmt>2024-02-{day:02} 08:{minute:02}:00</wp:post_date_gmt>
+<wp:post_modified_gmt>2024-03-{day:02} 09:00:00</wp:post_modified_gmt>
+<wp:post_name>article-{id}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>post</wp:post_type>
+<wp:is_sticky>{sticky}</wp:is_sticky>
+<category domain="category" nicename="ville"><![CDATA[Ville]]></category>
+<content:encoded><![CDATA[Premier paragraphe de l'article {id}.
+
+Second paragraphe, plus long, pour que le texte ressemble à un vrai article.]]></content:encoded></item>
+"#,
+            title = post.title,
+            id = post.id,
+            status = post.status,
+            minute = post.id % 60,
+            sticky = u8::from(post.sticky),
+        )
+        .unwrap();
+    }
+    xml.push_str("</channel></rss>\n");
+    xml
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_rerun_brings_changes_in_and_sticky_posts_lead_the_home_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let file = dir.path().join("export.xml");
+    let posts = |second_title: &'static str, third_status: &'static str| {
+        vec![
+            Post {
+                id: 1,
+                title: "La gare rénovée",
+                status: "publish",
+                sticky: true,
+            },
+            Post {
+                id: 2,
+                title: second_title,
+                status: "publish",
+                sticky: false,
+            },
+            Post {
+                id: 3,
+                title: "Le marché de nuit",
+                status: third_status,
+                sticky: false,
+            },
+        ]
+    };
+    std::fs::write(&file, export(&posts("Le tram arrive", "draft"))).unwrap();
+    let first = import(&data, &file);
+    let report = stdout(&first);
+    assert!(first.status.success(), "{report}");
+    assert!(report.contains("imported   3"), "{report}");
+    assert!(
+        report.contains("accounts   1"),
+        "one author has an address: {report}"
+    );
+    assert!(report.contains("bylines only"), "{report}");
+    assert!(report.contains("1 sticky post(s) pinned"), "{report}");
+
+    let again = stdout(&import(&data, &file));
+    assert!(again.contains("nothing changed"), "{again}");
+
+    // At the source since: a title edited, a draft published.
+    std::fs::write(&file, export(&posts("Le tram arrive enfin", "publish"))).unwrap();
+    let rerun = import(&data, &file);
+    let report = stdout(&rerun);
+    assert!(rerun.status.success(), "{report}");
+    assert!(
+        report.contains("imported   0") && report.contains("updated    2"),
+        "{report}"
+    );
+
+    let server = Server::start(&data, &["--no-demo"]);
+    let tram = server.get("/?p=2");
+    assert_eq!(tram.status, 301, "the updated story keeps its address");
+    let page = server.get(tram.location.as_deref().unwrap());
+    assert!(page.body.contains("Le tram arrive enfin"), "{}", page.body);
+    let market = server.get("/?p=3");
+    assert_eq!(
+        market.status, 301,
+        "published at the source, published here"
+    );
+    assert_eq!(server.get(market.location.as_deref().unwrap()).status, 200);
+    // The sticky post is the oldest, yet it leads the home page.
+    let home = server.get("/").body;
+    let sticky = home.find("La gare rénovée").unwrap();
+    let newest = home.find("Le marché de nuit").unwrap();
+    assert!(sticky < newest, "the pinned story comes first");
+    assert!(server.terminate().success());
+}
+
+/// An import killed in the middle leaves whole stories only, and a rerun finishes the job.
+#[test]
+fn a_killed_import_resumes_where_it_stopped() {
+    const POSTS: u32 = 1500;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let file = dir.path().join("export.xml");
+    let titles: Vec<String> = (1..=POSTS)
+        .map(|id| format!("Chronique numéro {id}"))
+        .collect();
+    let posts: Vec<Post> = titles
+        .iter()
+        .zip(1..)
+        .map(|(title, id)| Post {
+            id,
+            title,
+            status: "publish",
+            sticky: false,
+        })
+        .collect();
+    std::fs::write(&file, export(&posts)).unwrap();
+
+    let mut child = rotative()
+        .args(["import", "wordpress"])
+        .arg(&file)
+        .arg("--data")
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let progress = std::io::BufReader::new(child.stderr.take().unwrap());
+    let reached = std::io::BufRead::lines(progress)
+        .map_while(Result::ok)
+        .any(|line| line.starts_with("300/"));
+    assert!(reached, "the import reports its progress");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let check = rotative()
+        .args(["check", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let said = stdout(&check);
+    assert!(
+        check.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let stored: u32 = said
+        .split(" stories")
+        .next()
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        (300..POSTS).contains(&stored),
+        "stopped in the middle: {stored} stored"
+    );
+
+    let resumed = import(&data, &file);
+    let report = stdout(&resumed);
+    assert!(resumed.status.success(), "{report}");
+    assert!(
+        report.contains(&format!("imported   {}", POSTS - stored))
+            && report.contains(&format!("unchanged  {stored}")),
+        "{stored} were stored before the kill: {report}"
+    );
+    let check = rotative()
+        .args(["check", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&check).contains(&format!("consistent, {POSTS} stories")),
+        "{}",
+        stdout(&check)
+    );
 }
