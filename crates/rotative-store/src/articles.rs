@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
 
 use crate::{
     Db, NewMedia, Store, StoreError,
-    newsroom::{content_refs, insert_revision, link_details},
+    newsroom::{Links, content_refs, insert_revision, link_details},
     now_seconds, rows,
 };
 
@@ -263,7 +263,7 @@ pub(crate) async fn insert_article(
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
-    link_details(tx, id, content).await?;
+    link_details(tx, id, content, Links::New).await?;
     let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
     Ok((id, revision_id))
 }

@@ -2,7 +2,7 @@
 //! became which story.
 
 use jiff::Timestamp;
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::{
     Db, NewArticle, Store, StoreError,
@@ -102,7 +102,8 @@ impl Store {
         let Db::Sqlite(pool) = &self.db;
         let mut tx = pool.begin().await?;
         let (id, revision_id) = insert_article(&mut tx, &story.article).await?;
-        record_import(&mut tx, story, id, revision_id).await?;
+        let path = story.article.path.as_ref().map(ToString::to_string);
+        record_import(&mut tx, story, (id, revision_id), path).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -159,18 +160,23 @@ impl Store {
         .await?;
         let revision_id =
             insert_revision(&mut tx, id, &article.content, None, current, false).await?;
-        record_import(&mut tx, story, id, revision_id).await?;
+        let path: Option<String> = sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        record_import(&mut tx, story, (id, revision_id), path).await?;
         tx.commit().await?;
         Ok(ImportUpdate::Updated)
     }
 }
 
-/// Records which story an item became and, once it is public, its old addresses.
+/// Records which story (and revision) an item became and, once it is public at `path`, its old
+/// addresses.
 async fn record_import(
     tx: &mut SqliteConnection,
     story: &ImportedStory,
-    article_id: i64,
-    revision_id: i64,
+    (article_id, revision_id): (i64, i64),
+    path: Option<String>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO imported_items (source, source_id, article_id, fingerprint, revision_id)
@@ -185,20 +191,15 @@ async fn record_import(
     .bind(revision_id)
     .execute(&mut *tx)
     .await?;
-    let target: Option<String> = sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
-        .bind(article_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if let Some(target) = target {
-        for old in &story.redirects {
-            sqlx::query(
-                "INSERT INTO redirects (old, target) VALUES ($1, $2) ON CONFLICT (old) DO NOTHING",
-            )
-            .bind(old)
-            .bind(&target)
-            .execute(&mut *tx)
-            .await?;
-        }
+    if let Some(target) = path
+        && !story.redirects.is_empty()
+    {
+        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO redirects (old, target) ");
+        insert.push_values(&story.redirects, |mut row, old| {
+            row.push_bind(old).push_bind(&target);
+        });
+        insert.push(" ON CONFLICT (old) DO NOTHING");
+        insert.build().execute(&mut *tx).await?;
     }
     Ok(())
 }

@@ -43,20 +43,29 @@ pub(crate) async fn content_refs(
     })
 }
 
+/// Whether a story's links may already exist (an edit replaces them) or cannot (a new story,
+/// which saves the statements that would clear them: imports write thousands of stories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Links {
+    New,
+    Replace,
+}
+
 /// Links a story to its tags, authors (creating new ones) and sources, in the order given.
 pub(crate) async fn link_details(
     conn: &mut SqliteConnection,
     article_id: i64,
     content: &StoryContent,
+    links: Links,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut *conn)
-        .await?;
+    if links == Links::Replace {
+        for table in ["article_tags", "article_authors", "article_sources"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
+                .bind(article_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
     for (position, tag) in (0_i64..).zip(&content.tags) {
         let tag_id = taxonomy::ensure_tag(conn, tag).await?;
         sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -66,10 +75,6 @@ pub(crate) async fn link_details(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
-        .bind(article_id)
-        .execute(&mut *conn)
-        .await?;
     for (position, source) in (0_i64..).zip(&content.sources) {
         sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
             .bind(article_id)
@@ -125,7 +130,7 @@ pub(crate) async fn apply_content(
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
     .execute(&mut *conn)
     .await?;
-    link_details(conn, id, content).await
+    link_details(conn, id, content, Links::Replace).await
 }
 
 /// Records a revision; unless it is a conflict, it becomes the story's current one.
