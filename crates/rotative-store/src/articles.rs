@@ -6,12 +6,13 @@ use rotative_domain::{
     ClaimRating, Figure, Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst,
     Tag,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
-    Db, NewMedia, Store, StoreError,
+    NewMedia, Store, StoreError,
     newsroom::{Links, content_refs, insert_revision, link_details},
     now_seconds, rows,
+    statement::Statement,
 };
 
 /// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
@@ -85,15 +86,16 @@ pub enum Listing {
 
 const SUMMARY_COLUMNS: &str = "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at,
     s.slug AS section_slug, s.name AS section_name,
-    a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height, m.animated";
+    a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height,
+    CAST(m.animated AS BIGINT) AS animated";
 
 const SUMMARY_FROM: &str = " FROM articles a
     JOIN sections s ON s.id = a.section_id
     LEFT JOIN media m ON m.id = a.lead_media_id";
 
 /// Starts a query over the stories readers may see now, optionally narrowed to one listing.
-fn published<'a>(select: &str, now: i64, listing: Listing) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::new(select);
+fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
+    let mut query = Statement::new(select);
     query.push(SUMMARY_FROM);
     query.push(" WHERE a.status = 'published' AND a.published_at <= ");
     query.push_bind(now);
@@ -118,7 +120,7 @@ fn published<'a>(select: &str, now: i64, listing: Listing) -> QueryBuilder<'a, S
     query
 }
 
-fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
+fn lead_image(row: &AnyRow) -> Result<Option<Figure>, StoreError> {
     let Some(media) = row.try_get::<Option<i64>, _>("lead_media_id")? else {
         return Ok(None);
     };
@@ -132,7 +134,7 @@ fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
         key: row.try_get("storage_key")?,
         width: dimension("width")?,
         height: dimension("height")?,
-        animated: row.try_get("animated")?,
+        animated: crate::flag(row, "animated")?,
         alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("alt text", e))?,
         caption: row.try_get("lead_caption")?,
         credit: row.try_get("lead_credit")?,
@@ -140,7 +142,7 @@ fn lead_image(row: &SqliteRow) -> Result<Option<Figure>, StoreError> {
 }
 
 /// A fact-check's claim, from its three columns.
-pub(crate) fn claim(row: &SqliteRow) -> Result<Option<Claim>, StoreError> {
+pub(crate) fn claim(row: &AnyRow) -> Result<Option<Claim>, StoreError> {
     let text: Option<String> = row.try_get("claim_text")?;
     let Some(text) = text else { return Ok(None) };
     let author: Option<String> = row.try_get("claim_author")?;
@@ -152,7 +154,7 @@ pub(crate) fn claim(row: &SqliteRow) -> Result<Option<Claim>, StoreError> {
         .map_err(|e| StoreError::corrupt("claim", e))
 }
 
-fn summary(row: &SqliteRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
+fn summary(row: &AnyRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
     let headline: String = row.try_get("headline")?;
     let standfirst: Option<String> = row.try_get("standfirst")?;
     let kind: String = row.try_get("kind")?;
@@ -183,15 +185,14 @@ impl Store {
         // `base-…` as a range of the unique index (slugs are `[a-z0-9-]`, and `.` follows `-`):
         // a `LIKE` would read every story, and imports call this once per item.
         let sql = "SELECT slug FROM articles WHERE slug = $1 OR (slug > $2 AND slug < $3)";
-        let taken: Vec<String> = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar(sql)
-                    .bind(base.as_ref())
-                    .bind(format!("{base}-"))
-                    .bind(format!("{base}."))
-                    .fetch_all(pool)
-                    .await?
-            }
+        let taken: Vec<String> = {
+            let pool = &self.pool;
+            sqlx::query_scalar(sql)
+                .bind(base.as_ref())
+                .bind(format!("{base}-"))
+                .bind(format!("{base}."))
+                .fetch_all(pool)
+                .await?
         };
         if !taken.iter().any(|s| s == base.as_ref()) {
             return Ok(base.clone());
@@ -206,7 +207,7 @@ impl Store {
     /// author it names that is new, in one transaction: a failure or a crash leaves all or nothing.
     #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
     pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let (id, _) = insert_article(&mut tx, new).await?;
         tx.commit().await?;
@@ -217,7 +218,7 @@ impl Store {
 /// Inserts a story with its first revision and everything it names, inside the caller's
 /// transaction. Returns the story's id and its revision's.
 pub(crate) async fn insert_article(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     new: &NewArticle,
 ) -> Result<(i64, i64), StoreError> {
     let now = now_seconds();
@@ -275,7 +276,7 @@ impl Store {
         &self,
         path: &ArticlePath,
     ) -> Result<Option<Article>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut query = published(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.slug, a.status, a.body_html, a.updated_at,
@@ -285,7 +286,11 @@ impl Store {
             Listing::Everything,
         );
         query.push(" AND a.path = ").push_bind(path.as_ref());
-        let Some(row) = query.build().fetch_optional(pool).await? else {
+        let (sql, arguments) = query.finish()?;
+        let Some(row) = sqlx::query_with(&sql, arguments)
+            .fetch_optional(pool)
+            .await?
+        else {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
@@ -319,7 +324,7 @@ impl Store {
 
     /// The story with this id, if readers may see it now.
     pub async fn published_article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let path: Option<Option<String>> =
             sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
                 .bind(id)
@@ -342,14 +347,17 @@ impl Store {
         limit: u32,
         offset: u64,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut query = published(&format!("SELECT {SUMMARY_COLUMNS}"), now_seconds(), listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-        let rows = query.build().fetch_all(pool).await?;
+        let rows = {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        };
         self.summaries(&rows).await
     }
 
@@ -357,7 +365,7 @@ impl Store {
     /// Two queries on indexes rather than one sort of every story by a computed key.
     #[tracing::instrument(skip(self))]
     pub async fn front_page(&self, limit: u32) -> Result<Vec<ArticleSummary>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let now = now_seconds();
         let mut pinned = published(
             &format!("SELECT {SUMMARY_COLUMNS}"),
@@ -367,7 +375,10 @@ impl Store {
         pinned
             .push(" AND a.pinned_at IS NOT NULL ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let mut rows = pinned.build().fetch_all(pool).await?;
+        let mut rows = {
+            let (sql, arguments) = pinned.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        };
         let mut latest = published(
             &format!("SELECT {SUMMARY_COLUMNS}"),
             now,
@@ -376,7 +387,10 @@ impl Store {
         latest
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        for row in latest.build().fetch_all(pool).await? {
+        for row in {
+            let (sql, arguments) = latest.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        } {
             let id: i64 = row.try_get("id")?;
             let already = rows
                 .iter()
@@ -396,13 +410,16 @@ impl Store {
         listing: Listing,
         limit: u32,
     ) -> Result<Vec<FeedItem>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html, a.updated_at");
         let mut query = published(&select, now_seconds(), listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = query.build().fetch_all(pool).await?;
+        let rows = {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        };
         let summaries = self.summaries(&rows).await?;
         rows.iter()
             .zip(summaries)
@@ -422,7 +439,7 @@ impl Store {
         offset: u64,
         limit: u32,
     ) -> Result<Vec<(ArticlePath, Timestamp)>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut query = published(
             "SELECT a.path, a.updated_at",
             now_seconds(),
@@ -433,7 +450,8 @@ impl Store {
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-        let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(pool).await?;
+        let (sql, arguments) = query.finish()?;
+        let rows: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?;
         rows.into_iter()
             .map(|(path, at)| Ok((ArticlePath::from_stored(path), rows::timestamp(at)?)))
             .collect()
@@ -445,7 +463,7 @@ impl Store {
         since: Timestamp,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut query = published(
             &format!("SELECT {SUMMARY_COLUMNS}"),
             now_seconds(),
@@ -456,15 +474,18 @@ impl Store {
             .push_bind(since.as_second())
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = query.build().fetch_all(pool).await?;
+        let rows = {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        };
         self.summaries(&rows).await
     }
 
     /// How many published stories a listing has, for pagination.
     pub async fn count_published(&self, listing: Listing) -> Result<u64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        let count: i64 = published("SELECT COUNT(*)", now_seconds(), listing)
-            .build_query_scalar()
+        let pool = &self.pool;
+        let (sql, arguments) = published("SELECT COUNT(*)", now_seconds(), listing).finish()?;
+        let count: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(pool)
             .await?;
         u64::try_from(count).map_err(|e| StoreError::corrupt("count", e))
@@ -478,19 +499,19 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut query = published(
             &format!("SELECT {SUMMARY_COLUMNS}"),
             now_seconds(),
             Listing::Everything,
         );
         query.push(" AND a.id IN (");
-        let mut separated = query.separated(", ");
-        for id in ids {
-            separated.push_bind(id);
-        }
+        query.push_binds(ids.iter().copied());
         query.push(")");
-        let rows = query.build().fetch_all(pool).await?;
+        let rows = {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        };
         let mut found = self.summaries(&rows).await?;
         found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
         Ok(found)
@@ -503,7 +524,7 @@ impl Store {
         &self,
         article_id: i64,
     ) -> Result<Option<(RelatedCandidate, Vec<RelatedCandidate>)>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let now = now_seconds();
         let article =
             sqlx::query("SELECT id, section_id, published_at FROM articles WHERE id = $1")
@@ -523,7 +544,7 @@ impl Store {
              SELECT id, section_id, published_at FROM (
                  SELECT id, section_id, published_at FROM articles
                  WHERE status = 'published' AND published_at <= $1 AND id <> $2
-                 ORDER BY published_at DESC LIMIT 20)
+                 ORDER BY published_at DESC LIMIT 20) AS recent
              ORDER BY published_at DESC LIMIT 300",
         )
         .bind(now)
@@ -537,7 +558,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         ids.push(article_id);
         let mut tags = self.tag_ids_of(&ids).await?;
-        let mut candidate = |row: &SqliteRow| -> Result<RelatedCandidate, StoreError> {
+        let mut candidate = |row: &AnyRow| -> Result<RelatedCandidate, StoreError> {
             let id: i64 = row.try_get("id")?;
             Ok(RelatedCandidate {
                 id,
@@ -555,7 +576,7 @@ impl Store {
         Ok(Some((target, candidates)))
     }
 
-    async fn summaries(&self, rows: &[SqliteRow]) -> Result<Vec<ArticleSummary>, StoreError> {
+    async fn summaries(&self, rows: &[AnyRow]) -> Result<Vec<ArticleSummary>, StoreError> {
         let ids: Vec<i64> = rows
             .iter()
             .map(|r| r.try_get("id"))
@@ -575,17 +596,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(by_article);
         }
-        let Db::Sqlite(pool) = &self.db;
-        let mut query = QueryBuilder::<Sqlite>::new(
+        let pool = &self.pool;
+        let mut query = Statement::new(
             "SELECT aa.article_id, au.slug, au.name, au.bio FROM article_authors aa
              JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN (",
         );
-        let mut separated = query.separated(", ");
-        for id in ids {
-            separated.push_bind(id);
-        }
+        query.push_binds(ids.iter().copied());
         query.push(") ORDER BY aa.article_id, aa.position");
-        for row in query.build().fetch_all(pool).await? {
+        for row in {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        } {
             by_article
                 .entry(row.try_get("article_id")?)
                 .or_default()
@@ -599,7 +620,7 @@ impl Store {
     }
 
     pub(crate) async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows = sqlx::query(
             "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
              WHERE at.article_id = $1 ORDER BY at.position",
@@ -613,17 +634,16 @@ impl Store {
     }
 
     async fn tag_ids_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        let mut query = QueryBuilder::<Sqlite>::new(
-            "SELECT article_id, tag_id FROM article_tags WHERE article_id IN (",
-        );
-        let mut separated = query.separated(", ");
-        for id in ids {
-            separated.push_bind(id);
-        }
+        let pool = &self.pool;
+        let mut query =
+            Statement::new("SELECT article_id, tag_id FROM article_tags WHERE article_id IN (");
+        query.push_binds(ids.iter().copied());
         query.push(")");
         let mut by_article: HashMap<i64, Vec<i64>> = HashMap::new();
-        for row in query.build().fetch_all(pool).await? {
+        for row in {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+        } {
             by_article
                 .entry(row.try_get("article_id")?)
                 .or_default()

@@ -2,13 +2,14 @@
 //! became which story.
 
 use jiff::Timestamp;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
 
 use crate::{
-    Db, NewArticle, Store, StoreError,
+    NewArticle, Store, StoreError,
     articles::insert_article,
     newsroom::{apply_content, insert_revision},
     now_seconds,
+    statement::Statement,
 };
 
 /// A story brought in from another system, with what identifies it there.
@@ -48,7 +49,7 @@ impl Store {
     /// Remembers that `old` (a path with its query) now lives at `target`. A second import of
     /// the same address keeps the first target: links already followed keep working.
     pub async fn add_redirect(&self, old: &str, target: &str) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let done = sqlx::query(
             "INSERT INTO redirects (old, target) VALUES ($1, $2) ON CONFLICT (old) DO NOTHING",
         )
@@ -61,7 +62,7 @@ impl Store {
 
     /// Where an old address now lives, if an import said so.
     pub async fn redirect(&self, old: &str) -> Result<Option<String>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         Ok(
             sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
                 .bind(old)
@@ -76,7 +77,7 @@ impl Store {
         source: &str,
         source_id: &str,
     ) -> Result<Option<ImportRecord>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let row: Option<(Option<i64>, String, Option<i64>)> = sqlx::query_as(
             "SELECT article_id, fingerprint, revision_id FROM imported_items
              WHERE source = $1 AND source_id = $2",
@@ -99,7 +100,7 @@ impl Store {
     /// either wholly imported or not at all, and a rerun skips it.
     #[tracing::instrument(skip(self, story), fields(slug = %story.article.slug))]
     pub async fn create_imported_article(&self, story: &ImportedStory) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let (id, revision_id) = insert_article(&mut tx, &story.article).await?;
         let path = story.article.path.as_ref().map(ToString::to_string);
@@ -118,23 +119,24 @@ impl Store {
         &self,
         story: &ImportedStory,
     ) -> Result<ImportUpdate, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         // Any newsroom action (a save, a publish, a pin) is in the revisions or the audit log.
-        let found: Option<(i64, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
+        let sql = format!(
             "SELECT a.id, a.current_revision_id, i.revision_id,
-                 EXISTS (SELECT 1 FROM audit_log l WHERE l.article_id = a.id) AS acted_on
+                 (SELECT COUNT(*) FROM audit_log l WHERE l.article_id = a.id) AS actions
              FROM imported_items i JOIN articles a ON a.id = i.article_id
-             WHERE i.source = $1 AND i.source_id = $2",
-        )
-        .bind(&story.source)
-        .bind(&story.source_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((id, current, imported, acted_on)) = found else {
+             WHERE i.source = $1 AND i.source_id = $2{}",
+            self.for_update()
+        );
+        let found: Option<(i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(&sql)
+            .bind(&story.source)
+            .bind(&story.source_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((id, current, imported, actions)) = found else {
             return Ok(ImportUpdate::Missing);
         };
-        if acted_on || imported.is_none() || current != imported {
+        if actions > 0 || imported.is_none() || current != imported {
             return Ok(ImportUpdate::EditedSince);
         }
         let article = &story.article;
@@ -173,7 +175,7 @@ impl Store {
 /// Records which story (and revision) an item became and, once it is public at `path`, its old
 /// addresses.
 async fn record_import(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     story: &ImportedStory,
     (article_id, revision_id): (i64, i64),
     path: Option<String>,
@@ -194,12 +196,18 @@ async fn record_import(
     if let Some(target) = path
         && !story.redirects.is_empty()
     {
-        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO redirects (old, target) ");
-        insert.push_values(&story.redirects, |mut row, old| {
-            row.push_bind(old).push_bind(&target);
-        });
+        let mut insert = Statement::new("INSERT INTO redirects (old, target) VALUES ");
+        for (i, old) in story.redirects.iter().enumerate() {
+            insert.push(if i == 0 { "(" } else { ", (" });
+            insert
+                .push_bind(old)
+                .push(", ")
+                .push_bind(&target)
+                .push(")");
+        }
         insert.push(" ON CONFLICT (old) DO NOTHING");
-        insert.build().execute(&mut *tx).await?;
+        let (sql, arguments) = insert.finish()?;
+        sqlx::query_with(&sql, arguments).execute(&mut *tx).await?;
     }
     Ok(())
 }

@@ -10,13 +10,15 @@ mod media;
 mod newsroom;
 mod rows;
 mod settings;
+mod statement;
 mod taxonomy;
 mod users;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{collections::BTreeSet, path::Path, sync::Once};
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyConnectOptions, AnyPoolOptions},
 };
 
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
@@ -29,101 +31,169 @@ pub use newsroom::{
 };
 pub use users::{AuditEntry, Session, User};
 
-/// The database behind the store. Each variant is one back end; queries that both dialects accept
-/// are written once, the others get one arm per back end.
-#[derive(Debug, Clone)]
-enum Db {
-    Sqlite(SqlitePool),
+/// Which database is behind the store. Queries both dialects accept are written once; the few
+/// that differ ask which one this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
 /// The repository: cheap to clone (a pool inside), shared by every request and command.
+///
+/// One code path for both back ends goes through sqlx's `Any` driver: every value the schema
+/// holds is an integer or text (times are Unix seconds, flags 0 or 1), which `Any` carries alike.
 #[derive(Debug, Clone)]
 pub struct Store {
-    db: Db,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Per-connection SQLite settings: WAL lets readers go on while the one writer commits, and a
+/// writer waits for another rather than failing at once.
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+fn install_drivers() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+}
 
 impl Store {
     /// Opens (creating it if needed) the SQLite database at `path`, in WAL mode, and applies
-    /// pending migrations. WAL lets readers go on while the one writer commits.
+    /// pending migrations.
     #[tracing::instrument]
     pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        Self::connect_sqlite(options, 8).await
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Self::connect(&url, Backend::Sqlite, 8).await
     }
 
     /// A private in-memory database, for tests and throwaway runs.
     pub async fn open_sqlite_in_memory() -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
         // One connection: every connection to `:memory:` would be a different database.
-        Self::connect_sqlite(options, 1).await
+        Self::connect("sqlite::memory:", Backend::Sqlite, 1).await
     }
 
-    async fn connect_sqlite(options: SqliteConnectOptions, max: u32) -> Result<Self, StoreError> {
-        let pool = SqlitePoolOptions::new()
+    /// Connects to the PostgreSQL database at `url` (`postgres://…`) and applies pending
+    /// migrations, under PostgreSQL's advisory lock: ten instances starting at once apply each
+    /// migration once.
+    #[tracing::instrument(skip(url))]
+    pub async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        Self::connect(url, Backend::Postgres, 16).await
+    }
+
+    async fn connect(url: &str, backend: Backend, max: u32) -> Result<Self, StoreError> {
+        install_drivers();
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = AnyPoolOptions::new()
             .max_connections(max)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_SETUP).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
-        SQLITE_MIGRATIONS.run(&pool).await?;
-        Ok(Self {
-            db: Db::Sqlite(pool),
-        })
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Answers whether the database is reachable, for readiness checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        match &self.db {
-            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await?,
-        };
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
     /// What the database's own consistency checks find wrong (pages, indexes, references): an
     /// empty list for a sound database. Reads every page, so it is for `rotative check`, not for
-    /// health probes.
+    /// health probes. PostgreSQL checks references as it writes: nothing to add there.
     pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
-        match &self.db {
-            Db::Sqlite(pool) => {
-                let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-                    .fetch_all(pool)
-                    .await?;
-                problems.retain(|line| line != "ok");
-                let orphans: Vec<(String, Option<i64>, String)> =
-                    sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
-                        .fetch_all(pool)
-                        .await?;
-                problems.extend(orphans.into_iter().map(|(table, row, parent)| {
-                    let row = row.map_or_else(String::new, |row| format!(" row {row}"));
-                    format!("{table}{row} points to a missing {parent}")
-                }));
-                Ok(problems)
-            }
+        if self.backend == Backend::Postgres {
+            return Ok(Vec::new());
         }
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        problems.retain(|line| line != "ok");
+        let orphans: Vec<(String, Option<i64>, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+        problems.extend(orphans.into_iter().map(|(table, row, parent)| {
+            let row = row.map_or_else(String::new, |row| format!(" row {row}"));
+            format!("{table}{row} points to a missing {parent}")
+        }));
+        Ok(problems)
+    }
+
+    /// Every (table, column) of the schema, bookkeeping tables aside: both back ends must give
+    /// the same set.
+    pub async fn schema_columns(&self) -> Result<BTreeSet<(String, String)>, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE '_sqlx%'"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT)
+                 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'"
+            }
+        };
+        let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Whether the site has any story at all; a new site gets demo content.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let count: i64 = match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM articles")
-                    .fetch_one(pool)
-                    .await?
-            }
-        };
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(count == 0)
     }
 
     pub async fn close(&self) {
-        match &self.db {
-            Db::Sqlite(pool) => pool.close().await,
+        self.pool.close().await;
+    }
+
+    /// Starts a transaction that writes after it reads: SQLite takes its write lock at once
+    /// (so the read and the write see the same data), PostgreSQL relies on the caller's
+    /// `FOR UPDATE` (see [`Store::for_update`]).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// The row lock a read inside [`Store::begin_write`] takes on PostgreSQL.
+    fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
         }
+    }
+}
+
+/// A 0/1 flag column (or a comparison, which PostgreSQL returns as a boolean) as a `bool`.
+fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, StoreError> {
+    use sqlx::Row;
+    match row.try_get::<bool, _>(column) {
+        Ok(value) => Ok(value),
+        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
     }
 }
 

@@ -1,7 +1,7 @@
 use rotative_domain::MediaId;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
-use crate::{Db, Store, StoreError, now_seconds};
+use crate::{Store, StoreError, now_seconds, statement::Statement};
 
 /// An image file the media layer has stored and measured, with the description it came with.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -41,9 +41,11 @@ pub struct MediaRecord {
 }
 
 const COLUMNS: &str = "id, storage_key, content_type, width, height, byte_size, original_name, \
-                       animated, variants_ready, alt, caption, credit, created_at";
+                       CAST(animated AS BIGINT) AS animated,
+                       CAST(variants_ready AS BIGINT) AS variants_ready, alt, caption, credit,
+                       created_at";
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<MediaRecord, StoreError> {
+fn record(row: &sqlx::any::AnyRow) -> Result<MediaRecord, StoreError> {
     let dimension = |column: &str| -> Result<u32, StoreError> {
         let value: i64 = row.try_get(column)?;
         u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
@@ -57,8 +59,8 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<MediaRecord, StoreError> {
         height: dimension("height")?,
         byte_size: u64::try_from(byte_size).map_err(|e| StoreError::corrupt("file size", e))?,
         original_name: row.try_get("original_name")?,
-        animated: row.try_get("animated")?,
-        variants_ready: row.try_get("variants_ready")?,
+        animated: crate::flag(row, "animated")?,
+        variants_ready: crate::flag(row, "variants_ready")?,
         description: MediaText {
             alt: row.try_get("alt")?,
             caption: row.try_get("caption")?,
@@ -71,7 +73,7 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<MediaRecord, StoreError> {
 /// Records a stored file. The key is the content's hash, so the same bytes uploaded twice are one
 /// record; a second upload fills in only what the library did not know yet.
 pub(crate) async fn record_media(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     media: &NewMedia,
 ) -> Result<MediaRecord, StoreError> {
     let sql = format!(
@@ -94,7 +96,7 @@ pub(crate) async fn record_media(
         .bind(i64::from(media.height))
         .bind(byte_size)
         .bind(media.original_name.as_deref())
-        .bind(media.animated)
+        .bind(i64::from(media.animated))
         .bind(media.description.alt.as_deref())
         .bind(media.description.caption.as_deref())
         .bind(media.description.credit.as_deref())
@@ -107,7 +109,7 @@ pub(crate) async fn record_media(
 
 /// Remembers which library images a story shows, replacing what it showed before.
 pub(crate) async fn link_media(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     article_id: i64,
     keys: &[String],
 ) -> Result<(), StoreError> {
@@ -137,7 +139,7 @@ pub struct MediaQuery {
     pub offset: u32,
 }
 
-fn push_library_filter(query: &mut QueryBuilder<'_, Sqlite>, text: Option<&str>) {
+fn push_library_filter(query: &mut Statement<'_>, text: Option<&str>) {
     if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!(
             "%{}%",
@@ -154,7 +156,7 @@ fn push_library_filter(query: &mut QueryBuilder<'_, Sqlite>, text: Option<&str>)
                 query.push(" OR ");
             }
             query
-                .push(format!("lower({column}) LIKE lower("))
+                .push(&format!("lower({column}) LIKE lower("))
                 .push_bind(pattern.clone())
                 .push(") ESCAPE '\\'");
         }
@@ -164,22 +166,24 @@ fn push_library_filter(query: &mut QueryBuilder<'_, Sqlite>, text: Option<&str>)
 impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn record_media(&self, media: &NewMedia) -> Result<MediaRecord, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         record_media(&mut *pool.acquire().await?, media).await
     }
 
     pub async fn media_by_key(&self, key: &str) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1");
-        let row = match &self.db {
-            Db::Sqlite(pool) => sqlx::query(&sql).bind(key).fetch_optional(pool).await?,
+        let row = {
+            let pool = &self.pool;
+            sqlx::query(&sql).bind(key).fetch_optional(pool).await?
         };
         row.as_ref().map(record).transpose()
     }
 
     pub async fn media_by_id(&self, id: MediaId) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE id = $1");
-        let row = match &self.db {
-            Db::Sqlite(pool) => sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?,
+        let row = {
+            let pool = &self.pool;
+            sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?
         };
         row.as_ref().map(record).transpose()
     }
@@ -187,8 +191,9 @@ impl Store {
     /// The original a variant was made from: the key sharing its content hash.
     pub async fn media_by_hash(&self, hash: &str) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE substr(storage_key, 1, 32) = $1");
-        let row = match &self.db {
-            Db::Sqlite(pool) => sqlx::query(&sql).bind(hash).fetch_optional(pool).await?,
+        let row = {
+            let pool = &self.pool;
+            sqlx::query(&sql).bind(hash).fetch_optional(pool).await?
         };
         row.as_ref().map(record).transpose()
     }
@@ -198,24 +203,28 @@ impl Store {
         &self,
         query: &MediaQuery,
     ) -> Result<(Vec<MediaRecord>, u64), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM media");
+        let pool = &self.pool;
+        let mut count = Statement::new("SELECT COUNT(*) FROM media");
         push_library_filter(&mut count, query.text.as_deref());
-        let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-        let mut list = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM media"));
+        let (sql, arguments) = count.finish()?;
+        let total: i64 = sqlx::query_scalar_with(&sql, arguments)
+            .fetch_one(pool)
+            .await?;
+        let mut list = Statement::new(format!("SELECT {COLUMNS} FROM media"));
         push_library_filter(&mut list, query.text.as_deref());
         list.push(" ORDER BY created_at DESC, id DESC LIMIT ")
             .push_bind(i64::from(query.limit))
             .push(" OFFSET ")
             .push_bind(i64::from(query.offset));
-        let rows = list.build().fetch_all(pool).await?;
+        let (sql, arguments) = list.finish()?;
+        let rows = sqlx::query_with(&sql, arguments).fetch_all(pool).await?;
         let records = rows.iter().map(record).collect::<Result<_, _>>()?;
         Ok((records, u64::try_from(total).unwrap_or_default()))
     }
 
     /// Changes what the library says of an image.
     pub async fn describe_media(&self, id: MediaId, text: &MediaText) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let done =
             sqlx::query("UPDATE media SET alt = $2, caption = $3, credit = $4 WHERE id = $1")
                 .bind(id.0)
@@ -233,8 +242,8 @@ impl Store {
     /// Images whose resized copies are still to be made, oldest first.
     pub async fn media_without_variants(&self, limit: u32) -> Result<Vec<MediaRecord>, StoreError> {
         let sql =
-            format!("SELECT {COLUMNS} FROM media WHERE NOT variants_ready ORDER BY id LIMIT $1");
-        let Db::Sqlite(pool) = &self.db;
+            format!("SELECT {COLUMNS} FROM media WHERE variants_ready = 0 ORDER BY id LIMIT $1");
+        let pool = &self.pool;
         let rows = sqlx::query(&sql)
             .bind(i64::from(limit))
             .fetch_all(pool)
@@ -243,8 +252,8 @@ impl Store {
     }
 
     pub async fn mark_variants_ready(&self, id: MediaId) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        sqlx::query("UPDATE media SET variants_ready = TRUE WHERE id = $1")
+        let pool = &self.pool;
+        sqlx::query("UPDATE media SET variants_ready = 1 WHERE id = $1")
             .bind(id.0)
             .execute(pool)
             .await?;
@@ -253,7 +262,7 @@ impl Store {
 
     /// The stories that show an image, so its new description can reach them.
     pub async fn stories_using_media(&self, id: MediaId) -> Result<Vec<i64>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         Ok(sqlx::query_scalar(
             "SELECT article_id FROM article_media WHERE media_id = $1 ORDER BY article_id",
         )

@@ -6,10 +6,10 @@ use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind, Headline,
     Section, Slug, Source, Standfirst, Tag,
 };
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
-    Db, NewLeadImage, Store, StoreError, StoryContent, media::record_media, now_seconds, rows,
+    NewLeadImage, Store, StoreError, StoryContent, media::record_media, now_seconds, rows,
     taxonomy, users::insert_audit,
 };
 
@@ -20,7 +20,7 @@ pub(crate) struct ContentRefs {
 }
 
 pub(crate) async fn content_refs(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     content: &StoryContent,
 ) -> Result<ContentRefs, StoreError> {
     for media in &content.media {
@@ -53,7 +53,7 @@ pub(crate) enum Links {
 
 /// Links a story to its tags, authors (creating new ones) and sources, in the order given.
 pub(crate) async fn link_details(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     article_id: i64,
     content: &StoryContent,
     links: Links,
@@ -99,7 +99,7 @@ pub(crate) async fn link_details(
 /// Writes a story's content over its row and its links (tags, bylines, sources), inside the
 /// caller's transaction; the caller adds the revision.
 pub(crate) async fn apply_content(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     content: &StoryContent,
     updated_at: i64,
@@ -135,7 +135,7 @@ pub(crate) async fn apply_content(
 
 /// Records a revision; unless it is a conflict, it becomes the story's current one.
 pub(crate) async fn insert_revision(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     article_id: i64,
     content: &StoryContent,
     user_id: Option<i64>,
@@ -248,7 +248,7 @@ fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
     value.map(rows::timestamp).transpose()
 }
 
-fn story_row(row: &SqliteRow) -> Result<StoryRow, StoreError> {
+fn story_row(row: &AnyRow) -> Result<StoryRow, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(StoryRow {
         id: row.try_get("id")?,
@@ -263,7 +263,7 @@ fn story_row(row: &SqliteRow) -> Result<StoryRow, StoreError> {
 impl Store {
     /// A story in any state, for the newsroom.
     pub async fn story_for_edit(&self, id: i64) -> Result<Option<EditableStory>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let row = sqlx::query(
             "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
@@ -306,7 +306,7 @@ impl Store {
                 .try_get::<Option<i64>, _>("current_revision_id")?
                 .unwrap_or_default(),
             published_at: timestamp_opt(row.try_get("published_at")?)?,
-            pinned: row.try_get("pinned")?,
+            pinned: crate::flag(&row, "pinned")?,
         }))
     }
 
@@ -320,14 +320,16 @@ impl Store {
         content: &StoryContent,
         user_id: i64,
     ) -> Result<SaveOutcome, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
-        // BEGIN IMMEDIATE semantics: the check and the write see the same latest revision.
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let current: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT current_revision_id FROM articles WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        // The check and the write see the same latest revision.
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT current_revision_id FROM articles WHERE id = $1{}",
+            self.for_update()
+        );
+        let current: Option<Option<i64>> = sqlx::query_scalar(&sql)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let current = current
             .ok_or(StoreError::NotFound("story"))?
             .unwrap_or_default();
@@ -369,7 +371,7 @@ impl Store {
         body_html: &str,
         lead: Option<&NewLeadImage>,
     ) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let lead_media_id: Option<i64> = match lead {
             Some(lead) => {
@@ -413,7 +415,7 @@ impl Store {
         scheduled_at: Option<Timestamp>,
         audit: (Option<i64>, &str, &str),
     ) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE articles SET status = $1, path = COALESCE($2, path),
@@ -446,7 +448,7 @@ impl Store {
         pinned: bool,
         audit: (Option<i64>, &str),
     ) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE articles SET pinned_at = CASE WHEN $1 THEN $2 END
@@ -469,7 +471,7 @@ impl Store {
 
     /// Scheduled stories whose time has come, oldest first.
     pub async fn due_scheduled(&self) -> Result<Vec<(i64, Timestamp)>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT id, scheduled_at FROM articles WHERE status = 'scheduled' AND scheduled_at <= $1
              ORDER BY scheduled_at",
@@ -489,7 +491,7 @@ impl Store {
         headline_contains: Option<&str>,
         limit: u32,
     ) -> Result<Vec<StoryRow>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let pattern = headline_contains.map(|q| format!("%{}%", q.replace(['%', '_'], "")));
         let rows = sqlx::query(
             "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.updated_at, a.path
@@ -507,7 +509,7 @@ impl Store {
 
     /// How many stories are in each state.
     pub async fn count_by_status(&self) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
                 .fetch_all(pool)
@@ -525,7 +527,7 @@ impl Store {
     }
 
     pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows = sqlx::query(
             "SELECT r.id, r.created_at, u.name AS user_name, r.headline, r.conflict
              FROM revisions r LEFT JOIN users u ON u.id = r.user_id
@@ -552,7 +554,7 @@ impl Store {
         article_id: i64,
         revision_id: i64,
     ) -> Result<Option<RevisionText>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let row = sqlx::query(
             "SELECT id, headline, standfirst, body_markdown FROM revisions WHERE article_id = $1 AND id = $2",
         )
@@ -579,7 +581,7 @@ impl Store {
         note: &str,
         user_id: i64,
     ) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let now = now_seconds();
         let mut tx = pool.begin().await?;
         sqlx::query("INSERT INTO corrections (article_id, kind, note, user_id, at) VALUES ($1, $2, $3, $4, $5)")
@@ -613,7 +615,7 @@ impl Store {
         article_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<CorrectionEntry>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows = sqlx::query(
             "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
              FROM corrections c JOIN articles a ON a.id = c.article_id
@@ -644,7 +646,7 @@ impl Store {
 
     /// A story's sources, in the writer's order.
     pub(crate) async fn sources_of(&self, article_id: i64) -> Result<Vec<Source>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT label, url FROM article_sources WHERE article_id = $1 ORDER BY position",
         )
@@ -659,7 +661,7 @@ impl Store {
 
     /// Whether a path belonged to a story that was taken down, so it answers 410 Gone.
     pub async fn is_unpublished_path(&self, path: &ArticlePath) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM articles WHERE path = $1 AND status = 'unpublished'",
         )

@@ -1,8 +1,8 @@
-use crate::{Db, Store, StoreError};
+use crate::{Store, StoreError};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         Ok(
             sqlx::query_scalar("SELECT value FROM site_settings WHERE key = $1")
                 .bind(key)
@@ -12,7 +12,7 @@ impl Store {
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         sqlx::query(
             "INSERT INTO site_settings (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,14 +1,14 @@
 use rotative_domain::{Author, Section, Slug, Tag};
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::{Db, Store, StoreError, rows};
+use crate::{Store, StoreError, rows};
 
 /// A record with the id other records point at.
 pub type Stored<T> = (i64, T);
 
 /// Returns the id of the section with this slug, creating it (last in order) if it is new.
 pub(crate) async fn ensure_section(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     section: &Section,
 ) -> Result<i64, StoreError> {
     let sql = "INSERT INTO sections (slug, name, position)
@@ -22,7 +22,7 @@ pub(crate) async fn ensure_section(
         .await?)
 }
 
-pub(crate) async fn ensure_tag(conn: &mut SqliteConnection, tag: &Tag) -> Result<i64, StoreError> {
+pub(crate) async fn ensure_tag(conn: &mut AnyConnection, tag: &Tag) -> Result<i64, StoreError> {
     let sql = "INSERT INTO tags (slug, name) VALUES ($1, $2)
                ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
                RETURNING id";
@@ -36,7 +36,7 @@ pub(crate) async fn ensure_tag(conn: &mut SqliteConnection, tag: &Tag) -> Result
 /// Returns the author's id, creating them if new; an existing author's bio is kept unless a new
 /// one is given.
 pub(crate) async fn ensure_author(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     author: &Author,
 ) -> Result<i64, StoreError> {
     let sql = "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
@@ -53,27 +53,28 @@ pub(crate) async fn ensure_author(
 impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn ensure_section(&self, section: &Section) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         ensure_section(&mut *pool.acquire().await?, section).await
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn ensure_tag(&self, tag: &Tag) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         ensure_tag(&mut *pool.acquire().await?, tag).await
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn ensure_author(&self, author: &Author) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         ensure_author(&mut *pool.acquire().await?, author).await
     }
 
     /// Every section, in the order the site shows them.
     pub async fn sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
         let sql = "SELECT id, slug, name FROM sections ORDER BY position, name";
-        let rows = match &self.db {
-            Db::Sqlite(pool) => sqlx::query(sql).fetch_all(pool).await?,
+        let rows = {
+            let pool = &self.pool;
+            sqlx::query(sql).fetch_all(pool).await?
         };
         rows.iter()
             .map(|r| {
@@ -130,7 +131,7 @@ impl Store {
 
     /// Slugs of tags and authors that have a published story: the listing pages worth indexing.
     pub async fn listed_tags_and_authors(&self) -> Result<(Vec<Slug>, Vec<Slug>), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let tags: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id
              JOIN articles a ON a.id = at.article_id WHERE a.status = 'published' ORDER BY t.slug",
@@ -153,7 +154,7 @@ impl Store {
 
     /// Tag names, most used first, to suggest while writing.
     pub async fn tag_names(&self, limit: u32) -> Result<Vec<String>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         Ok(sqlx::query_scalar(
             "SELECT t.name FROM tags t LEFT JOIN article_tags at ON at.tag_id = t.id
              GROUP BY t.id ORDER BY COUNT(at.article_id) DESC, t.name LIMIT $1",
@@ -167,8 +168,8 @@ impl Store {
         &self,
         sql: &'static str,
         slug: &Slug,
-    ) -> Result<Option<SqliteRow>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+    ) -> Result<Option<AnyRow>, StoreError> {
+        let pool = &self.pool;
         Ok(sqlx::query(sql)
             .bind(slug.as_ref())
             .fetch_optional(pool)

@@ -1,9 +1,9 @@
 //! Newsroom accounts, their sessions, sign-in throttling and the audit log.
 
 use rotative_domain::{Author, Email, Name, Role};
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::{Db, Store, StoreError, now_seconds};
+use crate::{Store, StoreError, now_seconds};
 
 /// An account as the newsroom needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct AuditEntry {
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
 
-fn user(row: &SqliteRow) -> Result<User, StoreError> {
+fn user(row: &AnyRow) -> Result<User, StoreError> {
     let email: String = row.try_get("email")?;
     let name: String = row.try_get("name")?;
     let role: String = row.try_get("role")?;
@@ -51,7 +51,7 @@ fn user(row: &SqliteRow) -> Result<User, StoreError> {
 }
 
 /// Ends every session of an account, inside the transaction that changed its rights or password.
-async fn end_all_sessions(conn: &mut SqliteConnection, user_id: i64) -> Result<(), StoreError> {
+async fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(conn)
@@ -61,7 +61,7 @@ async fn end_all_sessions(conn: &mut SqliteConnection, user_id: i64) -> Result<(
 
 /// One audit line, inside whatever transaction the action itself runs in.
 pub(crate) async fn insert_audit(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user_id: Option<i64>,
     article_id: Option<i64>,
     action: &str,
@@ -88,7 +88,7 @@ impl Store {
         role: Role,
         password_hash: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -104,7 +104,7 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
         ))
@@ -115,7 +115,7 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
         ))
@@ -126,7 +126,7 @@ impl Store {
 
     /// Gives an account another role; its sessions end, so the new rights apply at once.
     pub async fn set_role(&self, user_id: i64, role: Role) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let changed = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
@@ -149,7 +149,7 @@ impl Store {
         role: Role,
         byline: &Author,
     ) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let author_id = crate::taxonomy::ensure_author(&mut tx, byline).await?;
         let created = sqlx::query(
@@ -176,7 +176,7 @@ impl Store {
         user_id: i64,
         password_hash: &str,
     ) -> Result<bool, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         Ok(sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
         )
@@ -191,7 +191,7 @@ impl Store {
     /// Sets a new password and ends every session of the account, so a stolen session dies with
     /// the old password.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
@@ -209,7 +209,7 @@ impl Store {
         user_id: i64,
         csrf_token: &str,
     ) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let now = now_seconds();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
@@ -231,7 +231,7 @@ impl Store {
         token_hash: &str,
         idle_seconds: i64,
     ) -> Result<Option<Session>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let now = now_seconds();
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at FROM sessions s
@@ -261,7 +261,7 @@ impl Store {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(pool)
@@ -274,7 +274,7 @@ impl Store {
         email: &str,
         address: &str,
     ) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
             .bind(email)
             .bind(address)
@@ -291,7 +291,7 @@ impl Store {
         address: &str,
         window: i64,
     ) -> Result<(u32, u32), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let since = now_seconds() - window;
         let (by_email, by_address): (i64, i64) = sqlx::query_as(
             "SELECT
@@ -315,7 +315,7 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         insert_audit(
             &mut *pool.acquire().await?,
             user_id,
@@ -332,7 +332,7 @@ impl Store {
         article_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let Db::Sqlite(pool) = &self.db;
+        let pool = &self.pool;
         let rows = sqlx::query(
             "SELECT l.at, u.name AS user_name, l.article_id, a.headline, l.action, l.detail
              FROM audit_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles a ON a.id = l.article_id

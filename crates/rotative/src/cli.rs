@@ -92,7 +92,9 @@ pub struct SiteArgs {
     /// Folder for the SQLite database and local media.
     #[arg(long, env = "ROTATIVE_DATA", default_value = "rotative-data")]
     pub data: PathBuf,
-    /// Database URL (`sqlite://PATH`); defaults to DATA/rotative.db.
+    /// Database: a SQLite file (`sqlite://PATH` or a path) or a PostgreSQL server
+    /// (`postgres://USER@HOST/DB`), which several instances of the site share; defaults to
+    /// DATA/rotative.db.
     #[arg(long, env = "ROTATIVE_DATABASE")]
     pub database: Option<String>,
     /// Media storage: a folder (or `file://PATH`), or an S3-compatible bucket

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use jiff::tz::TimeZone;
 use rotative_media::MediaStorage;
 use rotative_render::{Site, Theme};
@@ -17,13 +17,26 @@ pub struct OpenSite {
     pub time_zone: TimeZone,
 }
 
-fn database_path(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+/// The database the flags name: a SQLite file (the default, DATA/rotative.db) or a PostgreSQL
+/// server (`postgres://…`), shared by every instance of a site.
+async fn open_store(args: &SiteArgs) -> anyhow::Result<Store> {
     match args.database.as_deref() {
-        None => Ok(args.data.join("rotative.db")),
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            bail!("PostgreSQL databases are not supported by this version; use a SQLite path")
+            // The address may carry a password: only its host part goes into messages.
+            let host = url.rsplit('@').next().unwrap_or("the server");
+            Store::open_postgres(url)
+                .await
+                .with_context(|| format!("cannot open the PostgreSQL database at {host}"))
         }
-        Some(url) => Ok(PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url))),
+        other => {
+            let path = other.map_or_else(
+                || args.data.join("rotative.db"),
+                |url| PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url)),
+            );
+            Store::open_sqlite(&path)
+                .await
+                .with_context(|| format!("cannot open database {}", path.display()))
+        }
     }
 }
 
@@ -55,10 +68,7 @@ impl OpenSite {
             .with_context(|| format!("unknown time zone `{}`", settings.time_zone))?;
         std::fs::create_dir_all(&args.data)
             .with_context(|| format!("cannot create data folder {}", args.data.display()))?;
-        let database = database_path(args)?;
-        let store = Store::open_sqlite(&database)
-            .await
-            .with_context(|| format!("cannot open database {}", database.display()))?;
+        let store = open_store(args).await?;
         let storage = open_storage(args).await?;
         Ok(Self {
             store,

@@ -23,6 +23,37 @@ async fn sqlite() -> Store {
         .expect("in-memory SQLite")
 }
 
+/// A store in a schema of its own in the PostgreSQL database named by
+/// `ROTATIVE_TEST_DATABASE_URL`, so tests run side by side from a fresh start. Without that
+/// variable the PostgreSQL half is skipped, except in CI where it must run.
+async fn postgres() -> Option<Store> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let Ok(url) = std::env::var("ROTATIVE_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL suite: set ROTATIVE_TEST_DATABASE_URL"
+        );
+        return None;
+    };
+    let schema = format!(
+        "store_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("PostgreSQL from ROTATIVE_TEST_DATABASE_URL");
+    sqlx::Executor::execute(
+        &mut admin,
+        format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}").as_str(),
+    )
+    .await
+    .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+    Some(Store::open_postgres(&url).await.expect("PostgreSQL store"))
+}
+
 /// Runs one test body against each back end available here.
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
@@ -34,7 +65,37 @@ macro_rules! on_every_backend {
                 }
             )*
         }
+        mod postgres_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(store) = super::postgres().await {
+                        super::$name(store).await;
+                    }
+                }
+            )*
+        }
     };
+}
+
+#[tokio::test]
+async fn both_back_ends_have_the_same_tables_and_columns() {
+    let Some(postgres) = postgres().await else {
+        return;
+    };
+    let sqlite = sqlite().await.schema_columns().await.unwrap();
+    let postgres = postgres.schema_columns().await.unwrap();
+    assert!(sqlite.len() > 50, "{sqlite:?}");
+    assert_eq!(
+        sqlite.difference(&postgres).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "only in SQLite"
+    );
+    assert_eq!(
+        postgres.difference(&sqlite).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "only in PostgreSQL"
+    );
 }
 
 on_every_backend!(
