@@ -11,6 +11,7 @@ mod import_story;
 mod import_wordpress;
 mod media_s3;
 mod newsroom_browser;
+mod postgres;
 mod privacy;
 mod scheduling;
 mod seed;

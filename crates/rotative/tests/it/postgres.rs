@@ -1,0 +1,96 @@
+//! The same binary on PostgreSQL (`--database postgres://…`), from `ROTATIVE_TEST_DATABASE_URL`:
+//! skipped without it, except in CI where it must run.
+
+use std::process::Stdio;
+
+use crate::helpers::{Server, rotative};
+
+/// A fresh schema of its own in the test database, and the address that selects it.
+fn fresh_database(name: &str) -> Option<String> {
+    let Ok(url) = std::env::var("ROTATIVE_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL tests: set ROTATIVE_TEST_DATABASE_URL"
+        );
+        return None;
+    };
+    let schema = format!("cli_{name}_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+            .await
+            .expect("PostgreSQL from ROTATIVE_TEST_DATABASE_URL");
+        let reset = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}");
+        sqlx::Executor::execute(&mut admin, reset.as_str())
+            .await
+            .unwrap();
+    });
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some(format!(
+        "{url}{separator}options=-c%20search_path%3D{schema}"
+    ))
+}
+
+/// Ten instances starting at once on an empty database: the migrations are applied once, under
+/// PostgreSQL's advisory lock, and every instance comes up.
+#[test]
+fn ten_instances_start_at_once_on_one_database() {
+    let Some(database) = fresh_database("start") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..10)
+        .map(|i| {
+            rotative()
+                .args(["check", "--database", &database, "--data"])
+                .arg(dir.path().join(format!("instance-{i}")))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn serve_on_postgres_publishes_the_demo_site() {
+    let Some(database) = fresh_database("serve") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--database", &database]);
+    assert!(
+        !dir.path().join("rotative.db").exists(),
+        "no SQLite file next to a PostgreSQL site"
+    );
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.matches("class=\"card\"").count() >= 12,
+        "demo stories"
+    );
+    let first = home
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/monde/2"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(server.get(&first).status, 200, "{first}");
+    assert_eq!(server.get("/feed.atom").status, 200);
+    assert_eq!(server.get("/recherche?q=monde").status, 200);
+    assert!(server.terminate().success());
+}
