@@ -113,13 +113,9 @@ fn a_broken_export_writes_nothing_and_says_where() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: {stderr}");
-        let check = rotative()
-            .args(["check", "--data"])
-            .arg(&data)
-            .output()
-            .unwrap();
+        let checked = check(&data);
         assert!(
-            String::from_utf8_lossy(&check.stdout).contains(" 0 stories"),
+            String::from_utf8_lossy(&checked.stdout).contains(" 0 stories"),
             "{name}: nothing imported"
         );
     }
@@ -271,6 +267,15 @@ Second paragraphe, plus long, pour que le texte ressemble à un vrai article.]]>
     xml
 }
 
+/// `rotative check` on the site: what it says of the database, whether it is sound.
+fn check(data: &Path) -> std::process::Output {
+    rotative()
+        .args(["check", "--data"])
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -385,16 +390,12 @@ fn a_killed_import_resumes_where_it_stopped() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let check = rotative()
-        .args(["check", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    let said = stdout(&check);
+    let checked = check(&data);
+    let said = stdout(&checked);
     assert!(
-        check.status.success(),
+        checked.status.success(),
         "{said}{}",
-        String::from_utf8_lossy(&check.stderr)
+        String::from_utf8_lossy(&checked.stderr)
     );
     let stored: u32 = said
         .split(" stories")
@@ -415,14 +416,10 @@ fn a_killed_import_resumes_where_it_stopped() {
             && report.contains(&format!("unchanged  {stored}")),
         "{stored} were stored before the kill: {report}"
     );
-    let check = rotative()
-        .args(["check", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let checked = check(&data);
     assert!(
-        stdout(&check).contains(&format!("consistent, {POSTS} stories")),
+        stdout(&checked).contains(&format!("consistent, {POSTS} stories")),
         "{}",
-        stdout(&check)
+        stdout(&checked)
     );
 }
