@@ -123,8 +123,9 @@ impl SearchIndex {
         })
     }
 
-    /// Where in the change log this index stands (the payload of its last commit).
-    fn position(&self) -> Result<i64, SearchError> {
+    /// Where in the change log this index stands (the payload of its last commit); the store's
+    /// last change minus this is how far behind it is.
+    pub fn position(&self) -> Result<i64, SearchError> {
         Ok(self
             .index
             .load_metas()?

@@ -1,6 +1,24 @@
 //! The change log: what changed, in order, for whatever keeps a copy (the search index, caches).
 
+use sqlx::postgres::PgListener;
+
 use crate::{Store, StoreError};
+
+/// The channel the change log's trigger announces each change on (PostgreSQL only).
+const CHANGES_CHANNEL: &str = "rotative_changes";
+
+/// Hears of changes other processes log, as they commit, so a follower of the change log need
+/// not wait for its next poll.
+pub struct ChangeListener(PgListener);
+
+impl ChangeListener {
+    /// Waits for the next change. The connection is remade if it drops; changes announced
+    /// meanwhile are missed, which the follower's regular poll makes up for.
+    pub async fn changed(&mut self) -> Result<(), StoreError> {
+        self.0.recv().await?;
+        Ok(())
+    }
+}
 
 /// One entry of the change log: this story changed (created, edited, moved in the workflow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +28,16 @@ pub struct Change {
 }
 
 impl Store {
+    /// A listener for changes, on PostgreSQL; SQLite has no notifications (its followers poll).
+    pub async fn listen_for_changes(&self) -> Result<Option<ChangeListener>, StoreError> {
+        let Some(url) = &self.postgres_url else {
+            return Ok(None);
+        };
+        let mut listener = PgListener::connect(url).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        Ok(Some(ChangeListener(listener)))
+    }
+
     /// Changes after `seq`, oldest first.
     pub async fn changes_since(&self, seq: i64, limit: u32) -> Result<Vec<Change>, StoreError> {
         let pool = &self.pool;

@@ -6,6 +6,7 @@ mod articles;
 mod changes;
 mod error;
 mod imports;
+mod leases;
 mod media;
 mod newsroom;
 mod rows;
@@ -14,7 +15,11 @@ mod statement;
 mod taxonomy;
 mod users;
 
-use std::{collections::BTreeSet, path::Path, sync::Once};
+use std::{
+    collections::BTreeSet,
+    path::Path,
+    sync::{Arc, Once},
+};
 
 use sqlx::{
     AnyPool, Executor,
@@ -22,7 +27,7 @@ use sqlx::{
 };
 
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
-pub use changes::Change;
+pub use changes::{Change, ChangeListener};
 pub use error::StoreError;
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
@@ -47,6 +52,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Kept to open the connection that listens for other instances' changes.
+    postgres_url: Option<Arc<str>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -104,7 +111,12 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        let postgres_url = (backend == Backend::Postgres).then(|| url.into());
+        Ok(Self {
+            pool,
+            backend,
+            postgres_url,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -9,6 +9,7 @@ mod crawlers;
 mod error;
 mod health;
 mod media;
+mod metrics;
 mod newsroom;
 mod public;
 mod redirects;
@@ -27,11 +28,13 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
+use tracing::Level;
 
 pub use error::AppError;
 pub use media::{UploadLimits, VariantQueue, make_pending_variants};
+pub use metrics::{Metrics, metrics_router};
 pub use newsroom::{publish_due, with_stored_settings};
 pub use state::{AppState, Services};
 
@@ -56,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(newsroom::router(state.upload_limits))
         .merge(search::router())
         .merge(public::router())
+        .route_layer(middleware::from_fn(metrics::tag_route))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), redirects::old_addresses))
@@ -81,7 +85,8 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        // One line per answer (status, time taken) in the request's span: the access log.
+        .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)).make_span_with(|request: &axum::http::Request<_>| {
             let id = request
                 .headers()
                 .get(REQUEST_ID)
@@ -90,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
         .with_state(state);
     if https {
         router.layer(SetResponseHeaderLayer::overriding(

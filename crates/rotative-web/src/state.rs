@@ -6,7 +6,10 @@ use rotative_render::{Pages, Site, Theme};
 use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
-use crate::media::{UploadLimits, VariantQueue};
+use crate::{
+    media::{UploadLimits, VariantQueue},
+    metrics::Metrics,
+};
 
 /// What the site runs on, built once at start by the binary.
 pub struct Services {
@@ -30,6 +33,7 @@ pub struct Services {
 pub struct AppState {
     services: Arc<Services>,
     site: Arc<RwLock<Arc<Site>>>,
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -38,7 +42,13 @@ impl AppState {
         Self {
             services: Arc::new(services),
             site,
+            metrics: Arc::default(),
         }
+    }
+
+    /// This instance's counters, for `/metrics` on the metrics listen address.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// The site's identity and settings as they are now.

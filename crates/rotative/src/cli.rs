@@ -11,8 +11,23 @@ use clap::{Args, Parser, Subcommand};
     about = "Rotative, a news publishing platform"
 )]
 pub struct Cli {
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line, with
+    /// the request id of each request's lines) for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "ROTATIVE_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +131,10 @@ pub struct ServeArgs {
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, env = "ROTATIVE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Address and port for Prometheus's `/metrics` (off unless given): kept apart from the
+    /// public address so readers never see it.
+    #[arg(long, env = "ROTATIVE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Do not add demo content to a new site.
     #[arg(long, env = "ROTATIVE_NO_DEMO")]
     pub no_demo: bool,

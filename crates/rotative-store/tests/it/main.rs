@@ -110,6 +110,8 @@ on_every_backend!(
     imports_are_recorded_with_their_redirects,
     changed_imports_update_unless_edited_since,
     imported_accounts_wait_for_activation,
+    a_job_runs_on_one_instance_and_is_taken_over,
+    other_instances_hear_of_changes_at_once,
     pinned_stories_lead_the_front_page,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
@@ -1037,4 +1039,44 @@ async fn imported_accounts_wait_for_activation(store: Store) {
     );
     let account = f.store.user_by_email(&email).await.unwrap().unwrap();
     assert_eq!(account.password_hash.as_deref(), Some("hash-1"));
+}
+
+async fn a_job_runs_on_one_instance_and_is_taken_over(store: Store) {
+    assert!(store.take_lease("publish", "instance-a", 10).await.unwrap());
+    assert!(
+        !store.take_lease("publish", "instance-b", 10).await.unwrap(),
+        "A holds the job"
+    );
+    assert!(
+        store.take_lease("publish", "instance-a", 10).await.unwrap(),
+        "A renews"
+    );
+    assert!(
+        store.take_lease("resize", "instance-b", 10).await.unwrap(),
+        "another job"
+    );
+    // A stops renewing (here: its last lease ran out a while ago): B takes the job over.
+    assert!(store.take_lease("publish", "instance-a", -5).await.unwrap());
+    assert!(store.take_lease("publish", "instance-b", 10).await.unwrap());
+    assert!(!store.take_lease("publish", "instance-a", 10).await.unwrap());
+    store.release_lease("publish", "instance-b").await.unwrap();
+    assert!(
+        store.take_lease("publish", "instance-a", 10).await.unwrap(),
+        "released"
+    );
+}
+
+async fn other_instances_hear_of_changes_at_once(store: Store) {
+    let f = fixture(store).await;
+    let Some(mut changes) = f.store.listen_for_changes().await.unwrap() else {
+        return; // SQLite: followers poll the change log.
+    };
+    let before = f.store.last_change().await.unwrap();
+    let new = story("Annoncé", &f.section, Some(days_ago(1)));
+    f.store.create_article(&new).await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(1), changes.changed())
+        .await
+        .expect("heard within a second")
+        .unwrap();
+    assert!(f.store.last_change().await.unwrap() > before);
 }

@@ -1,6 +1,12 @@
 //! `rotative serve`
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    collections::hash_map::RandomState,
+    hash::{BuildHasher, Hasher},
+    net::SocketAddr,
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
@@ -45,9 +51,24 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         theme,
         configured_site: public,
     });
-    let scheduler = tokio::spawn(publish_scheduled(state.clone()));
+    let instance: Arc<str> = instance_name().into();
+    tracing::info!(%instance, "instance started");
+    let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));
     let indexer = tokio::spawn(follow_changes(state.clone()));
-    let resizer = tokio::spawn(make_variants(state.clone()));
+    let resizer = tokio::spawn(make_variants(state.clone(), instance.clone()));
+    let metrics = match args.metrics_listen {
+        Some(at) => {
+            let listener = TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} for metrics"))?;
+            tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+            let app = rotative_web::metrics_router(state.clone());
+            Some(tokio::spawn(
+                async move { axum::serve(listener, app).await },
+            ))
+        }
+        None => None,
+    };
     tracing::info!("listening on http://{address}");
     let app = rotative_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -57,42 +78,120 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     scheduler.abort();
     indexer.abort();
     resizer.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    // Another instance takes the jobs over at once rather than when the leases run out.
+    for job in [SCHEDULER_JOB, VARIANTS_JOB] {
+        if let Err(error) = store.release_lease(job, &instance).await {
+            tracing::warn!(?error, job, "cannot release the job's lease");
+        }
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
+/// Background jobs that several instances sharing a database must not run side by side: each
+/// runs on the instance holding its lease, renewed as it works.
+const SCHEDULER_JOB: &str = "publish-scheduled";
+const VARIANTS_JOB: &str = "media-variants";
+/// How long a lease outlives its last renewal: the delay before another instance takes over
+/// the job of one that died.
+const SCHEDULER_LEASE_SECONDS: i64 = 10;
+const VARIANTS_LEASE_SECONDS: i64 = 180;
+
+/// A name for this process among the instances sharing a database: its host, its process id
+/// and a random part, since process ids repeat across machines and restarts.
+fn instance_name() -> String {
+    let random = RandomState::new().build_hasher().finish();
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "rotative".into());
+    format!("{host}-{}-{random:016x}", std::process::id())
+}
+
 /// Publishes scheduled stories when their time comes, checking every second, starting with any
-/// that fell due while the server was down.
-async fn publish_scheduled(state: AppState) {
+/// that fell due while the server was down; on the one instance holding the job's lease.
+async fn publish_scheduled(state: AppState, instance: Arc<str>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(error) = rotative_web::publish_due(&state).await {
-            tracing::error!(?error, "scheduled publishing failed; retrying");
+        let lease = state
+            .store
+            .take_lease(SCHEDULER_JOB, &instance, SCHEDULER_LEASE_SECONDS)
+            .await;
+        match lease {
+            Ok(true) => {
+                let round = rotative_web::publish_due(&state).await;
+                state.metrics().job_ran(SCHEDULER_JOB, round.is_err());
+                if let Err(error) = round {
+                    tracing::error!(?error, "scheduled publishing failed; retrying");
+                }
+            }
+            Ok(false) => {}
+            Err(error) => tracing::error!(?error, "cannot take the scheduler's lease; retrying"),
         }
     }
 }
 
 /// Keeps the search index up to date with the change log: a story published, edited or
-/// unpublished by any process is found (or no longer found) within a second or two.
+/// unpublished by any process is found (or no longer found) within a second. On PostgreSQL the
+/// change log's notifications wake it at once; the poll every second is the fallback.
 async fn follow_changes(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut listener = state
+        .store
+        .listen_for_changes()
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(?error, "cannot listen for changes; polling every second");
+            None
+        });
     loop {
-        tick.tick().await;
-        if let Err(error) = state.search.catch_up(&state.store).await {
+        match &mut listener {
+            Some(changes) => {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    heard = changes.changed() => {
+                        if let Err(error) = heard {
+                            tracing::warn!(?error, "stopped listening for changes; polling");
+                            listener = None;
+                        }
+                    }
+                }
+            }
+            None => {
+                tick.tick().await;
+            }
+        }
+        let round = state.search.catch_up(&state.store).await;
+        state.metrics().job_ran("search-index", round.is_err());
+        if let Err(error) = round {
             tracing::error!(?error, "search indexing failed; retrying");
         }
     }
 }
 
 /// Makes the resized copies of new images: at start (images imported while the server was
-/// down), after each upload, and every minute for anything a failure left behind.
-async fn make_variants(state: AppState) {
+/// down), after each upload, and every minute for anything a failure left behind; on the one
+/// instance holding the job's lease (pages ask for a missing copy on demand meanwhile).
+async fn make_variants(state: AppState, instance: Arc<str>) {
     loop {
-        match rotative_web::make_pending_variants(&state).await {
+        let lease = state
+            .store
+            .take_lease(VARIANTS_JOB, &instance, VARIANTS_LEASE_SECONDS)
+            .await;
+        let round = match lease {
+            Ok(true) => {
+                let round = rotative_web::make_pending_variants(&state).await;
+                state.metrics().job_ran(VARIANTS_JOB, round.is_err());
+                round
+            }
+            Ok(false) => Ok(0),
+            Err(error) => Err(error.into()),
+        };
+        match round {
             Ok(0) => {}
             Ok(made) => tracing::info!(images = made, "resized copies made"),
             Err(error) => tracing::error!(?error, "making resized copies failed; retrying"),

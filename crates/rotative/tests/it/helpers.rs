@@ -43,8 +43,10 @@ pub fn import_story(data: &Path, file: &Path) -> Output {
 pub struct Server {
     pub child: Child,
     pub base: String,
-    /// Kept so the thread reading the server's log keeps draining it.
-    _logs: mpsc::Receiver<String>,
+    /// Fed by the thread reading the server's log, which keeps it drained.
+    logs: mpsc::Receiver<String>,
+    /// What the server logged before it said where it listens.
+    pub startup_logs: Vec<String>,
 }
 
 impl Server {
@@ -74,18 +76,26 @@ impl Server {
                 }
             }
         });
+        let mut startup_logs = Vec::new();
         let base = loop {
             let line = logs
                 .recv_timeout(Duration::from_mins(1))
                 .expect("server never said where it listens");
+            startup_logs.push(line.clone());
+            // The address ends the line in text logs, a quoted string in JSON ones.
             if let Some(at) = line.find("listening on http://") {
-                break line[at + "listening on ".len()..].trim().to_owned();
+                let address = &line[at + "listening on ".len()..];
+                let end = address
+                    .find(|c: char| c == '"' || c.is_whitespace())
+                    .unwrap_or(address.len());
+                break address[..end].to_owned();
             }
         };
         Self {
             child,
             base,
-            _logs: logs,
+            logs,
+            startup_logs,
         }
     }
 
@@ -110,6 +120,12 @@ impl Server {
             location,
             body,
         }
+    }
+
+    /// The log lines written since the last call (waiting a moment for the ones on their way).
+    pub fn log_lines(&self) -> Vec<String> {
+        std::thread::sleep(Duration::from_millis(200));
+        self.logs.try_iter().collect()
     }
 
     /// Sends SIGTERM and waits for the process to end on its own.

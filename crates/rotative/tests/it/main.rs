@@ -13,6 +13,7 @@ mod media_s3;
 mod newsroom_browser;
 mod postgres;
 mod privacy;
+mod scale;
 mod scheduling;
 mod seed;
 mod serve;

@@ -4,7 +4,7 @@
 use crate::helpers::{Server, between, rotative};
 
 #[path = "../../../../tests/support/s3_server.rs"]
-mod s3_server;
+pub mod s3_server;
 
 use s3_server::{S3Server, SECRET_KEY};
 

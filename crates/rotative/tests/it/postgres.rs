@@ -6,7 +6,7 @@ use std::process::Stdio;
 use crate::helpers::{Server, rotative};
 
 /// A fresh schema of its own in the test database, and the address that selects it.
-fn fresh_database(name: &str) -> Option<String> {
+pub fn fresh_database(name: &str) -> Option<String> {
     let Ok(url) = std::env::var("ROTATIVE_TEST_DATABASE_URL") else {
         assert!(
             std::env::var_os("CI").is_none(),

@@ -126,3 +126,66 @@ fn check_reports_what_is_usable_and_fails_on_what_is_not() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("unknown time zone"));
 }
+
+/// `--log-format json`: one JSON object a line, each request's lines with its id, the id the
+/// answer carries in `x-request-id`.
+#[test]
+fn json_logs_carry_each_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--no-demo", "--log-format", "json"]);
+    server.log_lines();
+    assert_eq!(server.get("/nulle-part/").status, 404);
+    let lines = server.log_lines();
+    assert!(!lines.is_empty());
+    let mut ids = Vec::new();
+    for line in &lines {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if let Some(id) = entry.pointer("/span/request_id").and_then(|v| v.as_str()) {
+            ids.push(id.to_owned());
+        }
+    }
+    assert!(!ids.is_empty(), "request lines carry their id: {lines:?}");
+    assert!(ids.iter().all(|id| id.len() == 36), "{ids:?}");
+    assert!(server.terminate().success());
+}
+
+/// `--metrics-listen`: Prometheus's `/metrics` on an address of its own, counting answers by
+/// route and status; the public address does not serve it.
+#[test]
+fn metrics_count_answers_on_their_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--metrics-listen", "127.0.0.1:0"]);
+    let metrics = server
+        .startup_logs
+        .iter()
+        .find_map(|line| {
+            let at = line.find("metrics on http://")? + "metrics on ".len();
+            Some(line[at..].trim().to_owned())
+        })
+        .expect("the log says where metrics are");
+    assert_eq!(server.get("/").status, 200);
+    assert_eq!(server.get("/nulle-part/").status, 404);
+    let public = server.get("/metrics");
+    assert!(
+        public.status != 200 && !public.body.contains("rotative_http"),
+        "not on the public address"
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut answer = agent.get(&metrics).call().unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let text = answer.body_mut().read_to_string().unwrap();
+    for expected in [
+        "rotative_http_requests_total{route=\"/\",status=\"200\"} 1",
+        "rotative_http_requests_total{route=\"unmatched\",status=\"404\"}",
+        "rotative_http_request_duration_seconds_bucket",
+        "rotative_job_runs_total{job=\"search-index\"}",
+        "rotative_search_index_lag_changes",
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    assert!(server.terminate().success());
+}

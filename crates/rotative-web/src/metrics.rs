@@ -1,0 +1,165 @@
+//! Prometheus metrics for operators: requests by route and status, answer times, background
+//! jobs, how far the search index lags behind the database. Served by `metrics_router` on a
+//! listen address of its own (`serve --metrics-listen`), never on the public one.
+
+use std::time::Instant;
+
+use axum::{
+    Router,
+    extract::{MatchedPath, Request, State},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        gauge::Gauge,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+
+use crate::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    /// The route's pattern (`/{section}/{year}/{month}/{day}/{slug}`), not the address, so the
+    /// number of series stays small; `unmatched` for addresses no route knows.
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    job: String,
+}
+
+/// The route a request matched, carried from inside the router (where axum knows it) to the
+/// layer that counts the answer.
+#[derive(Clone)]
+struct RouteTag(String);
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Histogram,
+    job_runs: Family<JobLabels, Counter>,
+    job_failures: Family<JobLabels, Counter>,
+    search_lag: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("rotative");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "Requests answered, by route and status",
+            requests.clone(),
+        );
+        // 0.25 ms to 4 s, doubling.
+        let latency = Histogram::new(exponential_buckets(0.000_25, 2.0, 15));
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a request",
+            latency.clone(),
+        );
+        let job_runs = Family::<JobLabels, Counter>::default();
+        registry.register("job_runs", "Background job rounds run", job_runs.clone());
+        let job_failures = Family::<JobLabels, Counter>::default();
+        registry.register(
+            "job_failures",
+            "Background job rounds that failed",
+            job_failures.clone(),
+        );
+        let search_lag = Gauge::default();
+        registry.register(
+            "search_index_lag_changes",
+            "Changes in the database's change log the search index has not taken in yet",
+            search_lag.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            job_runs,
+            job_failures,
+            search_lag,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one round of a background job, and whether it failed.
+    pub fn job_ran(&self, job: &str, failed: bool) {
+        let labels = JobLabels {
+            job: job.to_owned(),
+        };
+        self.job_runs.get_or_create(&labels).inc();
+        if failed {
+            self.job_failures.get_or_create(&labels).inc();
+        }
+    }
+}
+
+/// Inside the router: notes which route answered.
+pub(crate) async fn tag_route(path: MatchedPath, request: Request, next: Next) -> Response {
+    let route = path.as_str().to_owned();
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(RouteTag(route));
+    response
+}
+
+/// Around everything: counts each answer by route and status, and times it.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let route = response
+        .extensions()
+        .get::<RouteTag>()
+        .map_or_else(|| "unmatched".to_owned(), |tag| tag.0.clone());
+    let labels = RequestLabels {
+        route,
+        status: response.status().as_u16(),
+    };
+    state.metrics().requests.get_or_create(&labels).inc();
+    state
+        .metrics()
+        .latency
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics` in Prometheus's text format, for the metrics listen address only.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(exposition))
+        .with_state(state)
+}
+
+async fn exposition(State(state): State<AppState>) -> Response {
+    let metrics = state.metrics();
+    if let (Ok(last), Ok(indexed)) = (state.store.last_change().await, state.search.position()) {
+        metrics.search_lag.set(last.saturating_sub(indexed).max(0));
+    }
+    let mut body = String::new();
+    match encode(&mut body, &metrics.registry) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            body,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
