@@ -11,6 +11,19 @@ impl Store {
         )
     }
 
+    /// Sets `key` only if no one has: of several instances starting at once, one gets `true`
+    /// and does the one-time work the setting stands for.
+    pub async fn claim_setting(&self, key: &str, value: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO site_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let pool = &self.pool;
         sqlx::query(

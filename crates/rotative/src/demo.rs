@@ -87,7 +87,8 @@ struct AuthorEntry {
 /// Adds the demo to a site that has never had any content; a site whose stories were all
 /// deleted stays empty.
 pub async fn load_if_new(site: &OpenSite, theme: &Theme) -> anyhow::Result<()> {
-    if site.store.setting(DEMO_SETTING).await?.is_some() {
+    // Claimed first, so that of several instances starting on one new database, one loads it.
+    if !site.store.claim_setting(DEMO_SETTING, "loading").await? {
         return Ok(());
     }
     if !site.store.is_empty().await? {

@@ -69,12 +69,24 @@ fn serve_on_postgres_publishes_the_demo_site() {
     let Some(database) = fresh_database("serve") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &["--database", &database]);
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // Two instances start at once on the new database: one of them adds the demo, once.
+    let (server, other) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| Server::start(one.path(), &["--database", &database]));
+        let second = scope.spawn(|| Server::start(two.path(), &["--database", &database]));
+        (first.join().unwrap(), second.join().unwrap())
+    });
     assert!(
-        !dir.path().join("rotative.db").exists(),
+        !one.path().join("rotative.db").exists(),
         "no SQLite file next to a PostgreSQL site"
     );
+    let sitemap = server.get("/sitemaps/articles-1.xml").body;
+    assert!(sitemap.matches("<loc>").count() >= 12, "{sitemap}");
+    assert!(
+        !sitemap.contains("-2</loc>"),
+        "each demo story once: {sitemap}"
+    );
+    assert!(other.terminate().success());
     let home = server.get("/");
     assert_eq!(home.status, 200);
     assert!(
