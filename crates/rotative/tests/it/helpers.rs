@@ -210,14 +210,19 @@ pub fn add_user(data: &Path, email: &str, name: &str, role: &str, password: &str
     );
 }
 
-/// Signs in to the newsroom over HTTP as a browser would; returns the session cookie
-/// (`rotative_session=…`).
-pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// An HTTP client that shows every answer as it is: no redirect followed, no status an error.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .build()
-        .into();
+        .into()
+}
+
+/// Signs in to the newsroom over HTTP as a browser would; returns the session cookie
+/// (`rotative_session=…`).
+pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String {
+    let agent = agent();
     let mut form = agent
         .get(&format!("{}/redaction/connexion", server.base))
         .call()

@@ -16,7 +16,7 @@ use std::{
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 
 use crate::{
-    helpers::{Server, between, rotative},
+    helpers::{Server, agent, between, rotative, sign_in_over_http},
     media_s3::s3_server::{S3Server, SECRET_KEY},
     postgres::fresh_database,
 };
@@ -25,17 +25,8 @@ const PASSWORD: &str = "un mot de passe solide";
 
 struct Answer {
     status: u16,
-    cookie: Option<String>,
     location: Option<String>,
     body: String,
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
 }
 
 fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
@@ -46,11 +37,9 @@ fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let cookie = header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned));
     let location = header("location");
     Answer {
         status: response.status().as_u16(),
-        cookie,
         location,
         body: response.body_mut().read_to_string().unwrap_or_default(),
     }
@@ -69,27 +58,6 @@ fn post(server: &Server, path: &str, cookie: &str, fields: &[(&str, &str)]) -> A
         .post(&format!("{}{path}", server.base))
         .header("cookie", cookie);
     answer(request.send_form(fields.iter().copied()).unwrap())
-}
-
-/// Signs in through the form; returns the session cookie.
-fn sign_in(server: &Server) -> String {
-    let form = get(server, "/redaction/connexion", None);
-    let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"")
-        .unwrap()
-        .to_owned();
-    let signed = post(
-        server,
-        "/redaction/connexion",
-        &form.cookie.unwrap(),
-        &[
-            ("email", "chef@exemple.fr"),
-            ("password", PASSWORD),
-            ("csrf", &csrf),
-            ("suite", "/redaction/"),
-        ],
-    );
-    assert_eq!(signed.status, 303, "{}", signed.body);
-    signed.cookie.unwrap()
 }
 
 /// The session's form token, read from a newsroom page of `server`.
@@ -240,7 +208,7 @@ fn three_instances_share_one_database_and_one_bucket() {
         Server::spawn(command)
     };
     let (a, b, c) = (start("a"), start("b"), start("c"));
-    let session = sign_in(&a);
+    let session = sign_in_over_http(&a, "chef@exemple.fr", PASSWORD);
     let path = publish_on_b_read_on_c(&a, &b, &c, &session);
     scheduled_once(&a, &b, &c, &session);
     kill_one_under_load(&a, b, &c, &path);

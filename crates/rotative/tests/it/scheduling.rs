@@ -5,17 +5,9 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::helpers::{Server, add_user, between, sign_in_over_http};
+use crate::helpers::{Server, add_user, agent, between, sign_in_over_http};
 
 const PASSWORD: &str = "mot de passe de test";
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
 
 /// Signs in; returns the session cookie and the session's CSRF token.
 fn sign_in(server: &Server) -> (String, String) {
