@@ -1,7 +1,9 @@
 //! Three instances of the same binary on one PostgreSQL database and one S3-compatible bucket,
 //! as a site behind a load balancer runs: a session made on A works on B, an image uploaded on
 //! A shows on C, a story published on B is read and found on C within a second, a scheduled
-//! story is published once, and killing one instance under load costs the other two nothing.
+//! story is published once, killing one instance under load costs the other two nothing, an
+//! edit, a correction and an unpublishing reach the others within a second, and scheduled
+//! publishing goes on when the instances that ran it die.
 
 use std::{
     io::Write as _,
@@ -209,16 +211,88 @@ fn three_instances_share_one_database_and_one_bucket() {
     };
     let (a, b, c) = (start("a"), start("b"), start("c"));
     let session = sign_in_over_http(&a, "chef@exemple.fr", PASSWORD);
-    let path = publish_on_b_read_on_c(&a, &b, &c, &session);
+    let (story, path) = publish_on_b_read_on_c(&a, &b, &c, &session);
     scheduled_once(&a, &b, &c, &session);
     kill_one_under_load(&a, b, &c, &path);
-    assert!(a.terminate().success());
+    edit_correct_unpublish(&a, &c, &session, &story, &path);
+    scheduling_survives_its_instance(a, &c, &session);
     assert!(c.terminate().success());
 }
 
+/// An edit and a correction made on A are on C's page, and in C's search, within a second; a
+/// story unpublished on C is gone from A (410) and from A's search.
+fn edit_correct_unpublish(a: &Server, c: &Server, session: &str, story: &str, path: &str) {
+    let token = csrf(a, session);
+    let saved = post(
+        a,
+        story,
+        session,
+        &[
+            ("csrf", &token),
+            ("headline", "Le viaduc rouvre enfin à la circulation"),
+            ("body", "Les travaux sont finis, avec un mois d'avance."),
+            ("section", "France"),
+            ("kind", "news"),
+            ("intent", "save"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let token = csrf(a, session);
+    let corrected = post(
+        a,
+        &format!("{story}/corrections"),
+        session,
+        &[
+            ("csrf", &token),
+            ("kind", "correction"),
+            ("note", "Les travaux ont duré onze mois, non douze."),
+        ],
+    );
+    assert_eq!(corrected.status, 303, "{}", corrected.body);
+    let seen = within(Duration::from_secs(1), || {
+        let page = get(c, path, None).body;
+        page.contains("rouvre enfin") && page.contains("onze mois")
+    });
+    assert!(seen.is_some(), "C shows the edit and the correction");
+    let found = within(Duration::from_secs(1), || {
+        get(c, "/recherche?q=avance", None)
+            .body
+            .contains("rouvre enfin")
+    });
+    assert!(found.is_some(), "C's search has the edit within a second");
+    act(c, session, story, "unpublish", "");
+    assert_eq!(get(a, path, None).status, 410);
+    let gone = within(Duration::from_secs(1), || {
+        !get(a, "/recherche?q=avance", None)
+            .body
+            .contains("rouvre enfin")
+    });
+    assert!(
+        gone.is_some(),
+        "A's search no longer finds it within a second"
+    );
+}
+
+/// With A and B dead (killed, their leases left to run out), C takes scheduled publishing over.
+fn scheduling_survives_its_instance(mut a: Server, c: &Server, session: &str) {
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    let scheduled = write_story(c, session, "Le marché de Noël s'installe", "Texte.");
+    let zone = TimeZone::get("Europe/Paris").unwrap();
+    let at = (Timestamp::now() + 2.seconds()).to_zoned(zone);
+    let typed = at.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    act(c, session, &scheduled, "schedule", &typed);
+    // The lease of a dead instance runs out after 10 s at most.
+    let live = within(Duration::from_secs(15), || {
+        get(c, "/", None).body.contains("Le marché de Noël")
+    });
+    assert!(live.is_some(), "C published the scheduled story");
+}
+
 /// A session made on A is valid on B; an image uploaded on A goes to the shared bucket; a story
-/// published on B is read and found on C within a second. Returns the story's address.
-fn publish_on_b_read_on_c(a: &Server, b: &Server, c: &Server, session: &str) -> String {
+/// published on B is read and found on C within a second. Returns the story's newsroom and
+/// public addresses.
+fn publish_on_b_read_on_c(a: &Server, b: &Server, c: &Server, session: &str) -> (String, String) {
     let image = upload(a, session);
     let story = write_story(
         b,
@@ -249,7 +323,7 @@ fn publish_on_b_read_on_c(a: &Server, b: &Server, c: &Server, session: &str) -> 
     assert_eq!(page.status, 200);
     let media = between(&page.body, "src=\"/media/", "\"").unwrap();
     assert_eq!(get(c, &format!("/media/{media}"), None).status, 200);
-    path
+    (story, path)
 }
 
 /// A story scheduled on A goes live once, whichever instance publishes it: one audit entry.
