@@ -74,7 +74,15 @@ impl Store {
     /// pending migrations.
     #[tracing::instrument]
     pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
-        let url = format!("sqlite://{}?mode=rwc", path.display());
+        // The path goes into a URL, where `%`, `?` and `#` mean something: escaped, any folder
+        // name works.
+        let escaped = path
+            .display()
+            .to_string()
+            .replace('%', "%25")
+            .replace('?', "%3F")
+            .replace('#', "%23");
+        let url = format!("sqlite://{escaped}?mode=rwc");
         Self::connect(&url, Backend::Sqlite, 8).await
     }
 

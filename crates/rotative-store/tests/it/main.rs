@@ -79,6 +79,20 @@ macro_rules! on_every_backend {
 }
 
 #[tokio::test]
+async fn any_folder_name_holds_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Le Journal 100% #local? é");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("rotative.db");
+    let store = Store::open_sqlite(&path).await.unwrap();
+    store.set_setting("probe", "ok").await.unwrap();
+    store.close().await;
+    assert!(path.exists(), "the file is where it was asked for");
+    let again = Store::open_sqlite(&path).await.unwrap();
+    assert_eq!(again.setting("probe").await.unwrap().as_deref(), Some("ok"));
+}
+
+#[tokio::test]
 async fn both_back_ends_have_the_same_tables_and_columns() {
     let Some(postgres) = postgres().await else {
         return;
