@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
+use std::fmt;
 use std::io::IsTerminal;
 
 use rotative_import::{ImportReport, Importer, WordPressImporter};
@@ -62,7 +63,8 @@ pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> 
         })
         .await;
     if let Some(bar) = bar {
-        bar.finish();
+        // The report follows on the same terminal: the bar gives way to it.
+        bar.finish_and_clear();
     }
     site.store.close().await;
     let report = report?;
@@ -78,8 +80,15 @@ pub async fn wordpress(file: &Path, uploads: Option<&Path>, args: &SiteArgs) -> 
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new(0);
     let style =
-        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} items  {per_sec}  {eta} left")
-            .map(|style| style.progress_chars("█▉▊▋▌▍▎▏ "));
+        ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} items  {rate}  {eta} left")
+            .map(|style| {
+                style.progress_chars("█▉▊▋▌▍▎▏ ").with_key(
+                    "rate",
+                    |state: &ProgressState, out: &mut dyn fmt::Write| {
+                        let _ = write!(out, "{:.0}/s", state.per_sec());
+                    },
+                )
+            });
     if let Ok(style) = style {
         bar.set_style(style);
     }
