@@ -23,34 +23,18 @@ async fn sqlite() -> Store {
         .expect("in-memory SQLite")
 }
 
-/// A store in a schema of its own in the PostgreSQL database named by
-/// `ROTATIVE_TEST_DATABASE_URL`, so tests run side by side from a fresh start. Without that
-/// variable the PostgreSQL half is skipped, except in CI where it must run.
+#[path = "../../../../tests/support/postgres.rs"]
+mod postgres_schema;
+
+/// A store in a schema of its own, so tests run side by side from a fresh start.
 async fn postgres() -> Option<Store> {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let Ok(url) = std::env::var("ROTATIVE_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL suite: set ROTATIVE_TEST_DATABASE_URL"
-        );
-        return None;
-    };
     let schema = format!(
         "store_test_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-        .await
-        .expect("PostgreSQL from ROTATIVE_TEST_DATABASE_URL");
-    sqlx::Executor::execute(
-        &mut admin,
-        format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}").as_str(),
-    )
-    .await
-    .unwrap();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let url = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+    let url = postgres_schema::fresh_schema(&schema).await?;
     Some(Store::open_postgres(&url).await.expect("PostgreSQL store"))
 }
 

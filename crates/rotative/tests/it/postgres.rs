@@ -5,33 +5,19 @@ use std::process::Stdio;
 
 use crate::helpers::{Server, rotative};
 
+#[path = "../../../../tests/support/postgres.rs"]
+mod postgres_schema;
+
 /// A fresh schema of its own in the test database, and the address that selects it.
 pub fn fresh_database(name: &str) -> Option<String> {
-    let Ok(url) = std::env::var("ROTATIVE_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the PostgreSQL tests: set ROTATIVE_TEST_DATABASE_URL"
-        );
-        return None;
-    };
-    let schema = format!("cli_{name}_{}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-            .await
-            .expect("PostgreSQL from ROTATIVE_TEST_DATABASE_URL");
-        let reset = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}");
-        sqlx::Executor::execute(&mut admin, reset.as_str())
-            .await
-            .unwrap();
-    });
-    let separator = if url.contains('?') { '&' } else { '?' };
-    Some(format!(
-        "{url}{separator}options=-c%20search_path%3D{schema}"
-    ))
+    runtime.block_on(postgres_schema::fresh_schema(&format!(
+        "cli_{name}_{}",
+        std::process::id()
+    )))
 }
 
 /// Ten instances starting at once on an empty database: the migrations are applied once, under
