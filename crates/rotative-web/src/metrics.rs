@@ -39,9 +39,9 @@ struct JobLabels {
 }
 
 /// The route a request matched, carried from inside the router (where axum knows it) to the
-/// layer that counts the answer.
+/// layer that counts the answer; a reference count, not a copy of the pattern.
 #[derive(Clone)]
-struct RouteTag(String);
+struct RouteTag(MatchedPath);
 
 pub struct Metrics {
     registry: Registry,
@@ -108,9 +108,8 @@ impl Metrics {
 
 /// Inside the router: notes which route answered.
 pub(crate) async fn tag_route(path: MatchedPath, request: Request, next: Next) -> Response {
-    let route = path.as_str().to_owned();
     let mut response = next.run(request).await;
-    response.extensions_mut().insert(RouteTag(route));
+    response.extensions_mut().insert(RouteTag(path));
     response
 }
 
@@ -121,11 +120,11 @@ pub(crate) async fn record(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     let route = response
-        .extensions()
-        .get::<RouteTag>()
-        .map_or_else(|| "unmatched".to_owned(), |tag| tag.0.clone());
+        .extensions_mut()
+        .remove::<RouteTag>()
+        .map_or_else(|| "unmatched".to_owned(), |tag| tag.0.as_str().to_owned());
     let labels = RequestLabels {
         route,
         status: response.status().as_u16(),
