@@ -10,7 +10,7 @@ use std::{
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
-use rotative_web::{AppState, Services, UploadLimits, VariantQueue};
+use rotative_web::{AppError, AppState, Services, UploadLimits, VariantQueue};
 use tokio::net::TcpListener;
 
 use crate::{cli::ServeArgs, demo, site::OpenSite};
@@ -116,22 +116,36 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let lease = state
-            .store
-            .take_lease(SCHEDULER_JOB, &instance, SCHEDULER_LEASE_SECONDS)
-            .await;
-        match lease {
-            Ok(true) => {
-                let round = rotative_web::publish_due(&state).await;
-                state.metrics().job_ran(SCHEDULER_JOB, round.is_err());
-                if let Err(error) = round {
-                    tracing::error!(?error, "scheduled publishing failed; retrying");
-                }
-            }
-            Ok(false) => {}
-            Err(error) => tracing::error!(?error, "cannot take the scheduler's lease; retrying"),
+        let round = leased_round(
+            &state,
+            &instance,
+            (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
+            || rotative_web::publish_due(&state),
+        )
+        .await;
+        if let Err(error) = round {
+            tracing::error!(?error, "scheduled publishing failed; retrying");
         }
     }
+}
+
+/// Runs one round of a background job if this instance holds its lease (taking or renewing
+/// it), and counts it; does nothing (0) while another instance holds it.
+async fn leased_round<F>(
+    state: &AppState,
+    instance: &str,
+    (job, lease_seconds): (&str, i64),
+    round: impl FnOnce() -> F,
+) -> Result<usize, AppError>
+where
+    F: Future<Output = Result<usize, AppError>>,
+{
+    if !state.store.take_lease(job, instance, lease_seconds).await? {
+        return Ok(0);
+    }
+    let done = round().await;
+    state.metrics().job_ran(job, done.is_err());
+    done
 }
 
 /// Keeps the search index up to date with the change log: a story published, edited or
@@ -178,19 +192,13 @@ async fn follow_changes(state: AppState) {
 /// instance holding the job's lease (pages ask for a missing copy on demand meanwhile).
 async fn make_variants(state: AppState, instance: Arc<str>) {
     loop {
-        let lease = state
-            .store
-            .take_lease(VARIANTS_JOB, &instance, VARIANTS_LEASE_SECONDS)
-            .await;
-        let round = match lease {
-            Ok(true) => {
-                let round = rotative_web::make_pending_variants(&state).await;
-                state.metrics().job_ran(VARIANTS_JOB, round.is_err());
-                round
-            }
-            Ok(false) => Ok(0),
-            Err(error) => Err(error.into()),
-        };
+        let round = leased_round(
+            &state,
+            &instance,
+            (VARIANTS_JOB, VARIANTS_LEASE_SECONDS),
+            || rotative_web::make_pending_variants(&state),
+        )
+        .await;
         match round {
             Ok(0) => {}
             Ok(made) => tracing::info!(images = made, "resized copies made"),
