@@ -3,7 +3,7 @@
 use std::{path::Path, sync::Mutex};
 
 use rotative_domain::Article;
-use rotative_store::{Store, StoreError};
+use rotative_store::{Change, Store, StoreError};
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
     directory::MmapDirectory,
@@ -170,7 +170,7 @@ impl SearchIndex {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 break;
             };
-            let mut ids: Vec<i64> = changes.iter().map(|c| c.article_id).collect();
+            let mut ids: Vec<i64> = changes.iter().filter_map(Change::story).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut articles = Vec::with_capacity(ids.len());

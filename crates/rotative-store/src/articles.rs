@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
@@ -75,8 +75,18 @@ pub struct FeedItem {
     pub updated_at: Timestamp,
 }
 
+/// The stories that might be related to one: see `Store::related_candidates`.
+#[derive(Debug, Clone)]
+pub struct RelatedPool {
+    pub story: RelatedCandidate,
+    pub candidates: Vec<RelatedCandidate>,
+    /// Whether the site's most recent stories were added for want of enough in the same
+    /// section or sharing a subject.
+    pub site_wide: bool,
+}
+
 /// Which published stories a listing page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Listing {
     Everything,
     Section(i64),
@@ -517,13 +527,16 @@ impl Store {
         Ok(found)
     }
 
-    /// The story as ranking sees it, and the published stories that might be related to it: those
-    /// sharing a tag or the section, plus the most recent, bounded so big sites stay fast.
+    /// The story as ranking sees it, and the published stories that might be related to it:
+    /// those sharing a tag or the section, bounded so big sites stay fast. Only when these are
+    /// fewer than `enough` do the site's most recent stories join them: a page cache then knows
+    /// which listings a story's related block depends on.
     #[tracing::instrument(skip(self))]
     pub async fn related_candidates(
         &self,
         article_id: i64,
-    ) -> Result<Option<(RelatedCandidate, Vec<RelatedCandidate>)>, StoreError> {
+        enough: usize,
+    ) -> Result<Option<RelatedPool>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
         let article =
@@ -534,17 +547,12 @@ impl Store {
         let Some(article) = article else {
             return Ok(None);
         };
-        let rows = sqlx::query(
+        let mut rows = sqlx::query(
             "SELECT id, section_id, published_at FROM articles a
              WHERE a.status = 'published' AND a.published_at <= $1 AND a.id <> $2
                AND (a.section_id = $3 OR a.id IN (
                    SELECT t.article_id FROM article_tags t
                    WHERE t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)))
-             UNION
-             SELECT id, section_id, published_at FROM (
-                 SELECT id, section_id, published_at FROM articles
-                 WHERE status = 'published' AND published_at <= $1 AND id <> $2
-                 ORDER BY published_at DESC LIMIT 20) AS recent
              ORDER BY published_at DESC LIMIT 300",
         )
         .bind(now)
@@ -552,6 +560,27 @@ impl Store {
         .bind(article.try_get::<i64, _>("section_id")?)
         .fetch_all(pool)
         .await?;
+        let site_wide = rows.len() < enough;
+        if site_wide {
+            let recent = sqlx::query(
+                "SELECT id, section_id, published_at FROM articles
+                 WHERE status = 'published' AND published_at <= $1 AND id <> $2
+                 ORDER BY published_at DESC LIMIT 20",
+            )
+            .bind(now)
+            .bind(article_id)
+            .fetch_all(pool)
+            .await?;
+            let mut known: HashSet<i64> = rows
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
+            for row in recent {
+                if known.insert(row.try_get("id")?) {
+                    rows.push(row);
+                }
+            }
+        }
         let mut ids: Vec<i64> = rows
             .iter()
             .map(|r| r.try_get("id"))
@@ -571,9 +600,34 @@ impl Store {
                 similarity: 0.0,
             })
         };
-        let target = candidate(&article)?;
+        let story = candidate(&article)?;
         let candidates = rows.iter().map(&mut candidate).collect::<Result<_, _>>()?;
-        Ok(Some((target, candidates)))
+        Ok(Some(RelatedPool {
+            story,
+            candidates,
+            site_wide,
+        }))
+    }
+
+    /// The listings a story is in once published: its section, its subjects and its bylines
+    /// (the whole site's listing aside).
+    pub async fn story_listings(&self, id: i64) -> Result<Vec<Listing>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT 'section', section_id FROM articles WHERE id = $1
+             UNION ALL SELECT 'tag', tag_id FROM article_tags WHERE article_id = $1
+             UNION ALL SELECT 'author', author_id FROM article_authors WHERE article_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, id)| match kind.as_str() {
+                "section" => Listing::Section(id),
+                "tag" => Listing::Tag(id),
+                _ => Listing::Author(id),
+            })
+            .collect())
     }
 
     async fn summaries(&self, rows: &[AnyRow]) -> Result<Vec<ArticleSummary>, StoreError> {

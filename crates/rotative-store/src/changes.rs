@@ -2,7 +2,7 @@
 
 use sqlx::postgres::PgListener;
 
-use crate::{Store, StoreError};
+use crate::{Listing, Store, StoreError};
 
 /// The channel the change log's trigger announces each change on (PostgreSQL only).
 const CHANGES_CHANNEL: &str = "rotative_changes";
@@ -20,11 +20,34 @@ impl ChangeListener {
     }
 }
 
-/// One entry of the change log: this story changed (created, edited, moved in the workflow).
+/// What one entry of the change log says changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// A story was created or edited; `moved` when it entered, left or moved within its
+    /// listings (its status, publication date, section or pin changed).
+    Story { id: i64, moved: bool },
+    /// A listing gained or lost a published story: a subject or a byline added or taken away, a
+    /// story moved to another section.
+    Listing(Listing),
+    /// Something every page shows: the site's settings, its sections, a name.
+    Site,
+}
+
+/// One entry of the change log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
     pub seq: i64,
-    pub article_id: i64,
+    pub changed: Changed,
+}
+
+impl Change {
+    /// The story this change is about, if it is about one.
+    pub fn story(&self) -> Option<i64> {
+        match self.changed {
+            Changed::Story { id, .. } => Some(id),
+            Changed::Listing(_) | Changed::Site => None,
+        }
+    }
 }
 
 impl Store {
@@ -41,17 +64,30 @@ impl Store {
     /// Changes after `seq`, oldest first.
     pub async fn changes_since(&self, seq: i64, limit: u32) -> Result<Vec<Change>, StoreError> {
         let pool = &self.pool;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT seq, article_id FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT seq, subject, subject_id, moved FROM change_log
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(seq)
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, article_id)| Change { seq, article_id })
-            .collect())
+        rows.into_iter()
+            .map(|(seq, subject, id, moved)| {
+                let changed = match subject.as_str() {
+                    "article" => Changed::Story {
+                        id,
+                        moved: moved != 0,
+                    },
+                    "section" => Changed::Listing(Listing::Section(id)),
+                    "tag" => Changed::Listing(Listing::Tag(id)),
+                    "author" => Changed::Listing(Listing::Author(id)),
+                    "site" => Changed::Site,
+                    other => return Err(StoreError::corrupt("change log subject", other)),
+                };
+                Ok(Change { seq, changed })
+            })
+            .collect()
     }
 
     /// The newest position in the change log (0 when empty).

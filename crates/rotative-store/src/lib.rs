@@ -26,8 +26,8 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, StoryContent};
-pub use changes::{Change, ChangeListener};
+pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, RelatedPool, StoryContent};
+pub use changes::{Change, ChangeListener, Changed};
 pub use error::StoreError;
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};

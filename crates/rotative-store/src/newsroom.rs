@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
     NewLeadImage, Store, StoreError, StoryContent, media::record_media, now_seconds, rows,
-    taxonomy, users::insert_audit,
+    statement::Statement, taxonomy, users::insert_audit,
 };
 
 /// Ids that a story's content points at, created in the same transaction when new.
@@ -58,22 +58,51 @@ pub(crate) async fn link_details(
     content: &StoryContent,
     links: Links,
 ) -> Result<(), StoreError> {
-    if links == Links::Replace {
-        for table in ["article_tags", "article_authors", "article_sources"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
-                .bind(article_id)
-                .execute(&mut *conn)
-                .await?;
-        }
+    let mut tag_ids = Vec::with_capacity(content.tags.len());
+    for tag in &content.tags {
+        tag_ids.push(taxonomy::ensure_tag(conn, tag).await?);
     }
-    for (position, tag) in (0_i64..).zip(&content.tags) {
-        let tag_id = taxonomy::ensure_tag(conn, tag).await?;
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+    let mut author_ids = Vec::with_capacity(content.authors.len());
+    for author in &content.authors {
+        author_ids.push(taxonomy::ensure_author(conn, author).await?);
+    }
+    if links == Links::Replace {
+        // Links the story keeps stay in place: the change log then names only the subjects and
+        // bylines that really changed.
+        unlink_others(conn, article_id, ("article_tags", "tag_id"), &tag_ids).await?;
+        unlink_others(
+            conn,
+            article_id,
+            ("article_authors", "author_id"),
+            &author_ids,
+        )
+        .await?;
+        sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
             .bind(article_id)
-            .bind(tag_id)
-            .bind(position)
             .execute(&mut *conn)
             .await?;
+    }
+    for (position, tag_id) in (0_i64..).zip(&tag_ids) {
+        sqlx::query(
+            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)
+             ON CONFLICT (article_id, tag_id) DO UPDATE SET position = excluded.position",
+        )
+        .bind(article_id)
+        .bind(tag_id)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (position, author_id) in (0_i64..).zip(&author_ids) {
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)
+             ON CONFLICT (article_id, author_id) DO UPDATE SET position = excluded.position",
+        )
+        .bind(article_id)
+        .bind(author_id)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
     }
     for (position, source) in (0_i64..).zip(&content.sources) {
         sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
@@ -84,16 +113,28 @@ pub(crate) async fn link_details(
             .execute(&mut *conn)
             .await?;
     }
-    for (position, author) in (0_i64..).zip(&content.authors) {
-        let author_id = taxonomy::ensure_author(conn, author).await?;
-        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(article_id)
-            .bind(author_id)
-            .bind(position)
-            .execute(&mut *conn)
-            .await?;
-    }
     crate::media::link_media(conn, article_id, &content.media_keys).await
+}
+
+/// Removes a story's links (`table`, keyed by `column`) to anything not in `kept`.
+async fn unlink_others(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    (table, column): (&str, &str),
+    kept: &[i64],
+) -> Result<(), StoreError> {
+    let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
+    statement.push_bind(article_id);
+    if !kept.is_empty() {
+        statement.push(&format!(" AND {column} NOT IN ("));
+        statement.push_binds(kept.iter().copied());
+        statement.push(")");
+    }
+    let (sql, arguments) = statement.finish()?;
+    sqlx::query_with(&sql, arguments)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Writes a story's content over its row and its links (tags, bylines, sources), inside the

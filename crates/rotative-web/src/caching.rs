@@ -1,7 +1,6 @@
-//! Validators for readers' pages: every successful GET of a page, feed or sitemap carries a weak
-//! `ETag` (a hash of its body), and a request that already has that version gets `304 Not Modified` with no body.
-//! Pages may be kept for a minute and served stale for five while they revalidate, so a CDN in
-//! front absorbs traffic spikes; a change is seen at the latest a minute later.
+//! Validators for answers the page cache does not keep (search results, say): a successful GET
+//! of a textual answer carries a weak `ETag` (a hash of its body), and a request that already has
+//! that version gets `304 Not Modified` with no body. They may be kept as cached pages are.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -13,7 +12,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-const PAGE_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+use crate::page_cache::layer::PAGE_CACHE_CONTROL;
+
 /// Pages and feeds are small; anything larger than this is passed through untouched.
 const MAX_HASHED_BYTES: usize = 8 * 1024 * 1024;
 
@@ -44,9 +44,10 @@ pub(crate) async fn validators(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::from(bytes));
     };
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
-        parts
-            .headers
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(PAGE_CACHE));
+        parts.headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PAGE_CACHE_CONTROL),
+        );
     }
     parts.headers.insert(header::ETAG, etag.clone());
     if known.as_ref() == Some(&etag) {

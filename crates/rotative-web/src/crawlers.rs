@@ -4,7 +4,7 @@ use axum::{
     Router,
     extract::{Path, State},
     http::header,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::get,
 };
 use jiff::{SignedDuration, Timestamp};
@@ -13,12 +13,17 @@ use rotative_render::{
 };
 use rotative_store::Listing;
 
-use crate::{AppError, AppState};
+use crate::{
+    AppError, AppState,
+    page_cache::{Shown, Shows},
+};
 
 const XML: &str = "application/xml; charset=utf-8";
 /// Google News reads the stories of the last two days, a thousand at most.
 const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
 const NEWS_MAX: u32 = 1000;
+/// How long the news sitemap is kept: a story leaves it at most this late.
+const NEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_mins(1);
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -28,16 +33,17 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/news-sitemap.xml", get(news))
 }
 
+/// Sitemaps list every story with its date: any change to a story may change them.
 fn xml(body: String) -> Response {
-    ([(header::CONTENT_TYPE, XML)], body).into_response()
+    Shows::new(vec![Shown::EveryStory]).on(([(header::CONTENT_TYPE, XML)], body))
 }
 
+/// Made of the site's settings alone, which drop every cached page when they change.
 async fn robots(State(state): State<AppState>) -> Response {
-    (
+    Shows::default().on((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         robots_txt(&state.site()),
-    )
-        .into_response()
+    ))
 }
 
 fn entry(path: String) -> SitemapEntry {
@@ -114,5 +120,10 @@ async fn pages(state: &AppState) -> Result<Response, AppError> {
 async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     let since = Timestamp::now() - NEWS_WINDOW;
     let stories = state.store.published_since(since, NEWS_MAX).await?;
-    Ok(xml(news_sitemap(&state.site(), &stories)?))
+    let mut response = xml(news_sitemap(&state.site(), &stories)?);
+    // Stories leave the two-day window with time alone, which the change log cannot say.
+    if let Some(shows) = response.extensions_mut().get_mut::<Shows>() {
+        shows.fresh_for = Some(NEWS_FRESH_FOR);
+    }
+    Ok(response)
 }

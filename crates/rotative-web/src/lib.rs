@@ -11,6 +11,7 @@ mod health;
 mod media;
 mod metrics;
 mod newsroom;
+mod page_cache;
 mod public;
 mod redirects;
 mod search;
@@ -55,10 +56,22 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .merge(health::router())
         .merge(assets::router())
-        .merge(crawlers::router())
-        .merge(newsroom::router(state.upload_limits))
+        .merge(
+            newsroom::router(state.upload_limits).layer(middleware::from_fn_with_state(
+                state.clone(),
+                page_cache::follow::after_write,
+            )),
+        )
         .merge(search::router())
-        .merge(public::router())
+        .merge(
+            Router::new()
+                .merge(crawlers::router())
+                .merge(public::router())
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    page_cache::layer::serve,
+                )),
+        )
         .route_layer(middleware::from_fn(metrics::tag_route))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))

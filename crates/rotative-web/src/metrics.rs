@@ -13,7 +13,7 @@ use axum::{
     routing::get,
 };
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
+    encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
     metrics::{
         counter::Counter,
         family::Family,
@@ -33,6 +33,36 @@ struct RequestLabels {
     status: u16,
 }
 
+/// How the page cache answered a request for a readers' page.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub(crate) enum CacheResult {
+    /// Answered from memory.
+    Hit,
+    /// Rendered (and kept, if it was a page).
+    Miss,
+    /// Answered with the page another request was rendering at the same moment.
+    Waited,
+    /// Not a page the cache keeps (an unknown query string, an error page).
+    Bypass,
+}
+
+impl EncodeLabelValue for CacheResult {
+    fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let name = match self {
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+            Self::Waited => "waited",
+            Self::Bypass => "bypass",
+        };
+        EncodeLabelValue::encode(&name, encoder)
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    result: CacheResult,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct JobLabels {
     job: String,
@@ -50,6 +80,9 @@ pub struct Metrics {
     job_runs: Family<JobLabels, Counter>,
     job_failures: Family<JobLabels, Counter>,
     search_lag: Gauge,
+    cache_lookups: Family<CacheLabels, Counter>,
+    cache_pages: Gauge,
+    cache_bytes: Gauge,
 }
 
 impl Default for Metrics {
@@ -82,6 +115,24 @@ impl Default for Metrics {
             "Changes in the database's change log the search index has not taken in yet",
             search_lag.clone(),
         );
+        let cache_lookups = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "page_cache_requests",
+            "Readers' page requests by how the page cache answered them",
+            cache_lookups.clone(),
+        );
+        let cache_pages = Gauge::default();
+        registry.register(
+            "page_cache_pages",
+            "Pages held in the page cache",
+            cache_pages.clone(),
+        );
+        let cache_bytes = Gauge::default();
+        registry.register(
+            "page_cache_bytes",
+            "Memory taken by the pages in the page cache (all encodings)",
+            cache_bytes.clone(),
+        );
         Self {
             registry,
             requests,
@@ -89,11 +140,20 @@ impl Default for Metrics {
             job_runs,
             job_failures,
             search_lag,
+            cache_lookups,
+            cache_pages,
+            cache_bytes,
         }
     }
 }
 
 impl Metrics {
+    pub(crate) fn page_cache(&self, result: CacheResult) {
+        self.cache_lookups
+            .get_or_create(&CacheLabels { result })
+            .inc();
+    }
+
     /// Counts one round of a background job, and whether it failed.
     pub fn job_ran(&self, job: &str, failed: bool) {
         let labels = JobLabels {
@@ -149,6 +209,13 @@ async fn exposition(State(state): State<AppState>) -> Response {
     if let (Ok(last), Ok(indexed)) = (state.store.last_change().await, state.search.position()) {
         metrics.search_lag.set(last.saturating_sub(indexed).max(0));
     }
+    let cached = state.page_cache.stats();
+    metrics
+        .cache_pages
+        .set(i64::try_from(cached.pages).unwrap_or(i64::MAX));
+    metrics
+        .cache_bytes
+        .set(i64::try_from(cached.bytes).unwrap_or(i64::MAX));
     let mut body = String::new();
     match encode(&mut body, &metrics.registry) {
         Ok(()) => (

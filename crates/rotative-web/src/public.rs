@@ -4,7 +4,7 @@ use axum::{
     Router,
     extract::{OriginalUri, Path, Query, State, rejection::QueryRejection},
     http::header,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{Html, Redirect, Response},
     routing::get,
 };
 use rotative_domain::{
@@ -14,10 +14,13 @@ use rotative_domain::{
 use rotative_render::{
     FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
 };
-use rotative_store::Listing;
+use rotative_store::{Listing, RelatedPool};
 use serde::Deserialize;
 
-use crate::{AppError, AppState};
+use crate::{
+    AppError, AppState,
+    page_cache::{Shown, Shows},
+};
 
 const RELATED_COUNT: usize = 4;
 const HOME_TOP_COUNT: u32 = 5;
@@ -82,9 +85,10 @@ async fn add_trailing_slash(OriginalUri(uri): OriginalUri) -> Result<Redirect, A
     Ok(Redirect::permanent(&target))
 }
 
-async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let top = state.store.front_page(HOME_TOP_COUNT).await?;
     let sections = state.store.sections().await?;
+    let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
     let mut blocks = Vec::with_capacity(sections.len());
     for (id, section) in &sections {
         let candidates = state
@@ -99,14 +103,18 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
             .into_iter()
             .filter(|story| top.iter().all(|t| t.id != story.id))
             .take(HOME_SECTION_COUNT as usize)
-            .collect();
+            .collect::<Vec<_>>();
+        shows.items.push(Shown::Listing(Listing::Section(*id)));
+        shows
+            .items
+            .extend(stories.iter().map(|story| Shown::Story(story.id)));
         blocks.push(HomeSection {
             section: section.clone(),
             stories,
         });
     }
     let nav: Vec<_> = sections.into_iter().map(|(_, section)| section).collect();
-    Ok(Html(state.pages(&state.site(), &nav).home(&top, &blocks)?))
+    Ok(shows.on(Html(state.pages(&state.site(), &nav).home(&top, &blocks)?)))
 }
 
 async fn article(
@@ -129,7 +137,7 @@ async fn article(
             AppError::NotFound
         });
     };
-    let related = related(&state, article.id).await?;
+    let (related, shows) = related(&state, article.id).await?;
     let corrections: Vec<_> = state
         .store
         .corrections(Some(article.id), 50)
@@ -143,7 +151,7 @@ async fn article(
         .article(&article, &related, &corrections)?;
     let frames = embed_origins(&article.body_html);
     if frames.is_empty() {
-        return Ok(Html(html).into_response());
+        return Ok(shows.on(Html(html)));
     }
     // A story with embeds runs the click-to-load script and may frame those providers, only.
     let policy = format!(
@@ -151,10 +159,10 @@ async fn article(
          form-action 'self'; frame-ancestors 'none'",
         frames.join(" ")
     );
-    Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response())
+    Ok(shows.on(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html))))
 }
 
-async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn corrections(State(state): State<AppState>) -> Result<Response, AppError> {
     let entries: Vec<_> = state
         .store
         .corrections(None, 200)
@@ -167,9 +175,9 @@ async fn corrections(State(state): State<AppState>) -> Result<Html<String>, AppE
         })
         .collect();
     let nav = state.nav().await?;
-    Ok(Html(
+    Ok(Shows::new(vec![Shown::EveryStory]).on(Html(
         state.pages(&state.site(), &nav).corrections(&entries)?,
-    ))
+    )))
 }
 
 /// Stories in a feed: enough for a reader who checks once a day.
@@ -204,7 +212,8 @@ async fn feed_response(
         &entries,
         state.site().feed_full_text,
     )?;
-    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
+    let shows = Shows::listing(listing, items.iter().map(|item| item.summary.id));
+    Ok(shows.on(([(header::CONTENT_TYPE, format.content_type())], body)))
 }
 
 async fn site_feed(
@@ -220,10 +229,17 @@ async fn site_feed(
 }
 
 /// Stories sharing the most tags, then the closest text, then the section, then the newest;
-/// never the story itself.
-async fn related(state: &AppState, id: i64) -> Result<Vec<ArticleSummary>, AppError> {
-    let Some((article, mut candidates)) = state.store.related_candidates(id).await? else {
-        return Ok(Vec::new());
+/// never the story itself. With them, what the story's page shows: itself, them, and the
+/// listings they were picked from (a story entering one may be related from now on).
+async fn related(state: &AppState, id: i64) -> Result<(Vec<ArticleSummary>, Shows), AppError> {
+    let mut shows = Shows::new(vec![Shown::Story(id)]);
+    let Some(RelatedPool {
+        story,
+        mut candidates,
+        site_wide,
+    }) = state.store.related_candidates(id, RELATED_COUNT).await?
+    else {
+        return Ok((Vec::new(), shows));
     };
     // Text similarity from the search index refines the order; without it, tags and sections
     // still decide.
@@ -235,8 +251,21 @@ async fn related(state: &AppState, id: i64) -> Result<Vec<ArticleSummary>, AppEr
         }
         Err(error) => tracing::warn!(?error, "related articles without text similarity"),
     }
-    let ids = rank_related(&article, &candidates, RELATED_COUNT);
-    Ok(state.store.published_summaries_by_ids(&ids).await?)
+    let ids = rank_related(&story, &candidates, RELATED_COUNT);
+    shows.items.extend(ids.iter().copied().map(Shown::Story));
+    shows
+        .items
+        .push(Shown::Listing(Listing::Section(story.section_id)));
+    shows.items.extend(
+        story
+            .tag_ids
+            .iter()
+            .map(|tag| Shown::Listing(Listing::Tag(*tag))),
+    );
+    if site_wide {
+        shows.items.push(Shown::Listing(Listing::Everything));
+    }
+    Ok((state.store.published_summaries_by_ids(&ids).await?, shows))
 }
 
 /// The three kinds of listing readers reach by a slug.
@@ -295,7 +324,7 @@ async fn listing_page(
     route: ListingRoute,
     value: &str,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let page = page_number(query)?;
     let (listing, found) = find(state, route, value).await?;
     let total = state.store.count_published(listing).await?;
@@ -308,11 +337,12 @@ async fn listing_page(
         .published_summaries(listing, pagination.per_page, pagination.offset())
         .await?;
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&state.site(), &nav).listing(
+    let shows = Shows::listing(listing, stories.iter().map(|story| story.id));
+    Ok(shows.on(Html(state.pages(&state.site(), &nav).listing(
         found.kind(),
         &stories,
         &pagination,
-    )?))
+    )?)))
 }
 
 async fn listing_feed(
@@ -336,7 +366,7 @@ async fn section(
     State(state): State<AppState>,
     Path(section): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     listing_page(&state, ListingRoute::Section, &section, query).await
 }
 
@@ -344,7 +374,7 @@ async fn tag(
     State(state): State<AppState>,
     Path(tag): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     listing_page(&state, ListingRoute::Tag, &tag, query).await
 }
 
@@ -352,7 +382,7 @@ async fn author(
     State(state): State<AppState>,
     Path(author): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     listing_page(&state, ListingRoute::Author, &author, query).await
 }
 

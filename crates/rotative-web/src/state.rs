@@ -9,6 +9,7 @@ use rotative_store::{Store, StoreError};
 use crate::{
     media::{UploadLimits, VariantQueue},
     metrics::Metrics,
+    page_cache::{PageCache, follow::Follower},
 };
 
 /// What the site runs on, built once at start by the binary.
@@ -26,6 +27,8 @@ pub struct Services {
     pub search: SearchIndex,
     /// The site's emblem as a PNG, drawn once at start.
     pub emblem: Vec<u8>,
+    /// Memory readers' pages may take in the page cache.
+    pub page_cache_bytes: usize,
 }
 
 /// Shared by every request; cloning is two reference counts.
@@ -34,16 +37,28 @@ pub struct AppState {
     services: Arc<Services>,
     site: Arc<RwLock<Arc<Site>>>,
     metrics: Arc<Metrics>,
+    pub(crate) page_cache: Arc<PageCache>,
+    cache_follower: Arc<Follower>,
 }
 
 impl AppState {
     pub fn new(services: Services) -> Self {
         let site = Arc::new(RwLock::new(Arc::new(services.configured_site.clone())));
         Self {
+            page_cache: Arc::new(PageCache::new(services.page_cache_bytes)),
             services: Arc::new(services),
             site,
             metrics: Arc::default(),
+            cache_follower: Arc::default(),
         }
+    }
+
+    /// Brings the page cache up to date with the change log: pages showing what changed since,
+    /// in any process, are dropped. Returns how many changes were applied.
+    pub async fn follow_changes(&self) -> Result<usize, StoreError> {
+        self.cache_follower
+            .catch_up(&self.store, &self.page_cache)
+            .await
     }
 
     /// This instance's counters, for `/metrics` on the metrics listen address.
@@ -65,6 +80,7 @@ impl AppState {
             Ok(mut current) => *current = Arc::new(site),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(site),
         }
+        self.page_cache.clear();
     }
 
     /// The sections every page lists in its navigation.

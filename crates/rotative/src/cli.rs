@@ -144,6 +144,10 @@ pub struct ServeArgs {
     /// Largest image file the newsroom may upload, in megabytes.
     #[arg(long, env = "ROTATIVE_MAX_UPLOAD_MB", default_value_t = 25)]
     pub max_upload_mb: u64,
+    /// Memory for readers' pages kept ready to send, in megabytes (each page is kept as is,
+    /// gzipped and in Brotli: about 30 KB for a long story).
+    #[arg(long, env = "ROTATIVE_PAGE_CACHE_MB", default_value_t = 64)]
+    pub page_cache_mb: usize,
 }
 
 #[cfg(test)]

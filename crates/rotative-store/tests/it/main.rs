@@ -13,7 +13,7 @@ use rotative_domain::{
 };
 use rotative_domain::{CorrectionKind, Email, MediaId, Role};
 use rotative_store::{
-    ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage,
+    Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage,
     NewMedia, SaveOutcome, Store, StoryContent,
 };
 
@@ -110,6 +110,7 @@ on_every_backend!(
     imported_accounts_wait_for_activation,
     a_job_runs_on_one_instance_and_is_taken_over,
     other_instances_hear_of_changes_at_once,
+    the_change_log_names_what_changed,
     pinned_stories_lead_the_front_page,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
@@ -384,10 +385,31 @@ async fn related_candidates_rank_shared_tags_first(store: Store) {
         new.content.tags = if tagged { vec![f.tag.clone()] } else { vec![] };
         ids.push(f.store.create_article(&new).await.unwrap());
     }
-    let (target, candidates) = f.store.related_candidates(ids[0]).await.unwrap().unwrap();
+    let pool = f
+        .store
+        .related_candidates(ids[0], 5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        pool.site_wide,
+        "two candidates are not enough: recent stories join"
+    );
     assert_eq!(
-        rank_related(&target, &candidates, 5),
+        rank_related(&pool.story, &pool.candidates, 5),
         vec![ids[1], ids[2], ids[3]]
+    );
+    let pool = f
+        .store
+        .related_candidates(ids[0], 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!pool.site_wide);
+    assert_eq!(
+        rank_related(&pool.story, &pool.candidates, 5),
+        vec![ids[1], ids[2]],
+        "neither in the section nor sharing a subject"
     );
     let summaries = f
         .store
@@ -1062,6 +1084,118 @@ async fn a_job_runs_on_one_instance_and_is_taken_over(store: Store) {
         store.take_lease("publish", "instance-a", 10).await.unwrap(),
         "released"
     );
+}
+
+/// What changed since `seq`, and the new position.
+async fn changed_since(store: &Store, seq: i64) -> (Vec<Changed>, i64) {
+    let changes = store.changes_since(seq, 100).await.unwrap();
+    let last = changes.last().map_or(seq, |change| change.seq);
+    let mut changed: Vec<Changed> = changes.into_iter().map(|change| change.changed).collect();
+    // A save writes the story's row twice (its content, then its current revision).
+    changed.dedup();
+    (changed, last)
+}
+
+async fn the_change_log_names_what_changed(store: Store) {
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let start = f.store.last_change().await.unwrap();
+    let mut new = story("Suivi", &f.section, Some(days_ago(1)));
+    new.content.tags = vec![f.tag.clone()];
+    let id = f.store.create_article(&new).await.unwrap();
+    let (changed, seq) = changed_since(&f.store, start).await;
+    assert!(
+        changed.contains(&Changed::Story { id, moved: true }),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&Changed::Listing(Listing::Tag(f.ids.tag))),
+        "{changed:?}"
+    );
+    let mut listings = f.store.story_listings(id).await.unwrap();
+    listings.sort_by_key(|listing| format!("{listing:?}"));
+    assert_eq!(
+        listings,
+        vec![Listing::Section(f.ids.section), Listing::Tag(f.ids.tag)]
+    );
+
+    // An edit that keeps its subject: the story changed, no listing did.
+    let base = f
+        .store
+        .story_for_edit(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .current_revision_id;
+    let mut edit = new.content.clone();
+    edit.headline = Headline::parse("Suivi, mis à jour").unwrap();
+    f.store.save_story(id, base, &edit, editor).await.unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert_eq!(changed, vec![Changed::Story { id, moved: false }]);
+
+    // The subject taken away: that listing changed.
+    let base = f
+        .store
+        .story_for_edit(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .current_revision_id;
+    edit.tags = vec![];
+    f.store.save_story(id, base, &edit, editor).await.unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(
+        changed.contains(&Changed::Listing(Listing::Tag(f.ids.tag))),
+        "{changed:?}"
+    );
+
+    // Unpublished: the story moved out of its listings.
+    f.store
+        .move_story(
+            id,
+            ArticleStatus::Published,
+            ArticleStatus::Unpublished,
+            None,
+            None,
+            None,
+            (Some(editor), "unpublish", ""),
+        )
+        .await
+        .unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert_eq!(changed, vec![Changed::Story { id, moved: true }]);
+
+    // A draft's subjects change no listing.
+    let draft = f
+        .store
+        .create_article(&story("Brouillon", &f.section, None))
+        .await
+        .unwrap();
+    let base = f
+        .store
+        .story_for_edit(draft)
+        .await
+        .unwrap()
+        .unwrap()
+        .current_revision_id;
+    let mut content = story("Brouillon", &f.section, None).content;
+    content.tags = vec![f.tag.clone()];
+    f.store
+        .save_story(draft, base, &content, editor)
+        .await
+        .unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(
+        changed
+            .iter()
+            .all(|c| matches!(c, Changed::Story { id, .. } if *id == draft)),
+        "{changed:?}"
+    );
+
+    // The site's settings: every page.
+    f.store.set_setting("site.name", "Autre nom").await.unwrap();
+    let (changed, _) = changed_since(&f.store, seq).await;
+    assert_eq!(changed, vec![Changed::Site]);
 }
 
 async fn other_instances_hear_of_changes_at_once(store: Store) {

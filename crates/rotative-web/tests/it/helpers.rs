@@ -92,7 +92,11 @@ impl TestSite {
             variants: VariantQueue::default(),
             theme,
             configured_site: site,
+            page_cache_bytes: 16 * 1024 * 1024,
         });
+        // As `rotative serve` does before answering: the page cache starts following the
+        // change log from here.
+        state.follow_changes().await.unwrap();
         Self { state, dir }
     }
 

@@ -11,6 +11,7 @@ mod feeds;
 mod helpers;
 mod media;
 mod newsroom;
+mod page_cache;
 mod pages;
 mod responses;
 mod search;

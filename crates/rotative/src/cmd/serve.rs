@@ -50,7 +50,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         variants: VariantQueue::default(),
         theme,
         configured_site: public,
+        page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
     });
+    state
+        .follow_changes()
+        .await
+        .context("cannot read the change log")?;
     let instance: Arc<str> = instance_name().into();
     tracing::info!(%instance, "instance started");
     let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));
@@ -148,8 +153,9 @@ where
     done
 }
 
-/// Keeps the search index up to date with the change log: a story published, edited or
-/// unpublished by any process is found (or no longer found) within a second. On PostgreSQL the
+/// Keeps the page cache and the search index up to date with the change log: a story
+/// published, edited or unpublished by any process is shown (or no longer shown, or found) within
+/// a second. On PostgreSQL the
 /// change log's notifications wake it at once; the poll every second is the fallback.
 async fn follow_changes(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -178,6 +184,11 @@ async fn follow_changes(state: AppState) {
             None => {
                 tick.tick().await;
             }
+        }
+        let cached = state.follow_changes().await;
+        state.metrics().job_ran("page-cache", cached.is_err());
+        if let Err(error) = cached {
+            tracing::error!(?error, "page cache could not follow changes; retrying");
         }
         let round = state.search.catch_up(&state.store).await;
         state.metrics().job_ran("search-index", round.is_err());

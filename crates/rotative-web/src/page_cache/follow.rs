@@ -1,0 +1,142 @@
+//! Following the change log: each change made by any process drops the cached pages it affects.
+
+use std::collections::HashSet;
+
+use axum::{extract::Request, extract::State, http::Method, middleware::Next, response::Response};
+use rotative_store::{Change, Changed, Listing, Store, StoreError};
+
+use super::{PageCache, Shown};
+use crate::AppState;
+
+const BATCH: u32 = 500;
+
+/// What a change makes out of date, given the listings a moved story is in now. `None`: every
+/// page.
+pub(crate) fn affected(changed: Changed, listings_now: &[Listing]) -> Option<Vec<Shown>> {
+    match changed {
+        Changed::Site => None,
+        Changed::Listing(listing) => Some(vec![Shown::Listing(listing)]),
+        Changed::Story { id, moved } => {
+            let mut items = vec![Shown::Story(id), Shown::EveryStory];
+            if moved {
+                items.push(Shown::Listing(Listing::Everything));
+                items.extend(listings_now.iter().copied().map(Shown::Listing));
+            }
+            Some(items)
+        }
+    }
+}
+
+/// The cache's place in the change log; `None` until the first catch-up, which starts from the
+/// end of the log with an empty cache.
+#[derive(Default)]
+pub struct Follower {
+    position: tokio::sync::Mutex<Option<i64>>,
+}
+
+impl Follower {
+    /// Applies the changes logged since the last catch-up; returns how many.
+    pub async fn catch_up(&self, store: &Store, cache: &PageCache) -> Result<usize, StoreError> {
+        let mut position = self.position.lock().await;
+        let Some(mut seq) = *position else {
+            *position = Some(store.last_change().await?);
+            cache.clear();
+            return Ok(0);
+        };
+        let mut applied = 0;
+        loop {
+            let changes = store.changes_since(seq, BATCH).await?;
+            let Some(last) = changes.last().map(|change| change.seq) else {
+                break;
+            };
+            if let Some(items) = affected_by(store, &changes).await? {
+                cache.invalidate(&items);
+            } else {
+                cache.clear();
+            }
+            applied += changes.len();
+            seq = last;
+            *position = Some(seq);
+        }
+        Ok(applied)
+    }
+}
+
+async fn affected_by(store: &Store, changes: &[Change]) -> Result<Option<Vec<Shown>>, StoreError> {
+    let mut items = HashSet::new();
+    let mut looked_up = HashSet::new();
+    for change in changes {
+        let listings = match change.changed {
+            Changed::Story { id, moved: true } if looked_up.insert(id) => {
+                store.story_listings(id).await?
+            }
+            _ => Vec::new(),
+        };
+        match affected(change.changed, &listings) {
+            Some(more) => items.extend(more),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(items.into_iter().collect()))
+}
+
+/// After a write from the newsroom, this instance's cache catches up before answering: the
+/// editor who published a story sees it on the site at once.
+pub(crate) async fn after_write(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let write = request.method() != Method::GET && request.method() != Method::HEAD;
+    let response = next.run(request).await;
+    if write && let Err(error) = state.follow_changes().await {
+        tracing::warn!(?error, "page cache could not catch up after a write");
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_drops_the_pages_showing_the_story() {
+        let items = affected(
+            Changed::Story {
+                id: 4,
+                moved: false,
+            },
+            &[],
+        )
+        .unwrap_or_default();
+        assert_eq!(items, vec![Shown::Story(4), Shown::EveryStory]);
+    }
+
+    #[test]
+    fn a_story_entering_its_listings_drops_their_pages() {
+        let items = affected(
+            Changed::Story { id: 4, moved: true },
+            &[Listing::Section(1), Listing::Tag(9)],
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            items,
+            vec![
+                Shown::Story(4),
+                Shown::EveryStory,
+                Shown::Listing(Listing::Everything),
+                Shown::Listing(Listing::Section(1)),
+                Shown::Listing(Listing::Tag(9)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_site_change_drops_everything() {
+        assert_eq!(affected(Changed::Site, &[]), None);
+        assert_eq!(
+            affected(Changed::Listing(Listing::Author(2)), &[]),
+            Some(vec![Shown::Listing(Listing::Author(2))])
+        );
+    }
+}

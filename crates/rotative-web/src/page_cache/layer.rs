@@ -1,0 +1,174 @@
+//! The page cache in front of readers' routes: a hit is answered without touching the database
+//! or the templates; a miss renders once, however many readers ask at the same moment.
+
+use std::sync::Arc;
+
+use axum::{
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::{CachedPage, Encoding, Flight, Lookup, Shows, encoding};
+use crate::{AppState, metrics::CacheResult};
+
+/// Browsers keep a page half a minute, shared caches (a CDN) a minute, and both may serve it
+/// stale for five while they revalidate (a `304` from here), or for a day if this site is down.
+pub(crate) const PAGE_CACHE_CONTROL: &str =
+    "public, max-age=30, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
+/// Pages and feeds are far smaller; a body beyond this is answered without being kept.
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The address a page is kept under: its path, and its page number if any. Other query
+/// strings are answered without the cache, so made-up parameters cannot fill it.
+fn cache_key(uri: &Uri) -> Option<&str> {
+    match uri.query() {
+        None => Some(uri.path()),
+        Some(query)
+            if query
+                .strip_prefix("page=")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            uri.path_and_query()
+                .map(axum::http::uri::PathAndQuery::as_str)
+        }
+        Some(_) => None,
+    }
+}
+
+/// What the answer depends on in the request: the encodings accepted and the version held.
+struct Asked {
+    encoding: Encoding,
+    conditions: HeaderMap,
+}
+
+impl Asked {
+    fn of(request: &Request) -> Self {
+        let mut conditions = HeaderMap::new();
+        for name in [header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
+            if let Some(value) = request.headers().get(&name) {
+                conditions.insert(name, value.clone());
+            }
+        }
+        Self {
+            encoding: Encoding::negotiate(request.headers()),
+            conditions,
+        }
+    }
+
+    fn answer(&self, page: &CachedPage) -> Response {
+        let mut response =
+            if encoding::not_modified(&self.conditions, &page.etag, page.last_modified) {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                let mut response = Body::from(page.body(self.encoding).clone()).into_response();
+                response.headers_mut().extend(page.headers.clone());
+                if let Some(value) = self.encoding.header() {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_ENCODING, value);
+                }
+                response
+            };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, page.etag.clone());
+        headers.insert(
+            header::LAST_MODIFIED,
+            encoding::http_date(page.last_modified),
+        );
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PAGE_CACHE_CONTROL),
+        );
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        response
+    }
+}
+
+pub(crate) async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let Some(key) = cache_key(request.uri()).map(str::to_owned) else {
+        state.metrics().page_cache(CacheResult::Bypass);
+        return next.run(request).await;
+    };
+    let asked = Asked::of(&request);
+    loop {
+        match state.page_cache.lookup(&key) {
+            Lookup::Hit(page) => {
+                state.metrics().page_cache(CacheResult::Hit);
+                return asked.answer(&page);
+            }
+            Lookup::Wait(mut flight) => {
+                let done = flight
+                    .wait_for(|flight| matches!(flight, Flight::Done(_)))
+                    .await
+                    .map(|flight| flight.clone());
+                match done {
+                    Ok(Flight::Done(Some(page))) => {
+                        state.metrics().page_cache(CacheResult::Waited);
+                        return asked.answer(&page);
+                    }
+                    // Not a page to keep (a 404, say): this reader's own answer will do.
+                    Ok(_) => {
+                        state.metrics().page_cache(CacheResult::Bypass);
+                        return next.run(request).await;
+                    }
+                    // The reader rendering it went away: ask again, perhaps to render it.
+                    Err(_) => {}
+                }
+            }
+            Lookup::Render(render) => {
+                state.metrics().page_cache(CacheResult::Miss);
+                let response = next.run(request).await;
+                return match keep(response).await {
+                    Ok(page) => {
+                        render.finish(Some(Arc::clone(&page)));
+                        asked.answer(&page)
+                    }
+                    Err(response) => {
+                        render.finish(None);
+                        response
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// The page to keep, if the answer is one: a `200` whose handler said what it shows.
+async fn keep(response: Response) -> Result<Arc<CachedPage>, Response> {
+    if response.status() != StatusCode::OK || response.extensions().get::<Shows>().is_none() {
+        return Err(response);
+    }
+    let (mut parts, body) = response.into_parts();
+    let Some(shows) = parts.extensions.remove::<Shows>() else {
+        return Err(Response::from_parts(parts, body));
+    };
+    let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    let headers = std::mem::take(&mut parts.headers);
+    // Compressing takes a few milliseconds of CPU: off the threads that answer readers.
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_kept_by_path_and_page_number_only() {
+        let key = |uri: &str| cache_key(&uri.parse().unwrap()).map(str::to_owned);
+        assert_eq!(key("/monde/").as_deref(), Some("/monde/"));
+        assert_eq!(key("/monde/?page=2").as_deref(), Some("/monde/?page=2"));
+        assert_eq!(key("/monde/?page="), None);
+        assert_eq!(key("/monde/?page=2&x=1"), None);
+        assert_eq!(key("/monde/?utm_source=x"), None);
+    }
+}
