@@ -7,94 +7,11 @@
     reason = "test fixtures fail loudly"
 )]
 
-use jiff::{Timestamp, tz::TimeZone};
-use rotative_domain::{
-    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, Name, PageNumber, Pagination, Section, Slug, Standfirst, Tag,
-};
-use rotative_render::{HomeSection, ListingKind, Pages, Site, Theme};
+mod support;
 
-fn site() -> Site {
-    Site {
-        name: "Rotative".into(),
-        base_url: "https://journal.example".into(),
-        description: "Un journal d'essai".into(),
-        time_zone: TimeZone::get("Europe/Paris").unwrap(),
-        feed_full_text: true,
-        page_size: 10,
-    }
-}
-
-fn section() -> Section {
-    Section::named(Name::parse("Monde").unwrap()).unwrap()
-}
-
-fn author() -> Author {
-    Author {
-        bio: Some("Correspondante en Europe de l'Est.".into()),
-        ..Author::named(Name::parse("Claire Dubois").unwrap()).unwrap()
-    }
-}
-
-fn figure() -> Figure {
-    Figure {
-        media: MediaId(1),
-        key: format!("{}.jpg", "0".repeat(32)),
-        width: 1200,
-        height: 675,
-        animated: false,
-        alt: AltText::parse("Une place enneigée à Minsk").unwrap(),
-        caption: Some("La place, un matin d'hiver".into()),
-        credit: Some("Illustration Rotative".into()),
-    }
-}
-
-fn article() -> Article {
-    let slug = Slug::parse("minsk-sous-pression").unwrap();
-    let published: Timestamp = "2026-11-24T07:00:00Z".parse().unwrap();
-    Article {
-        id: 7,
-        path: ArticlePath::new(&section().slug, &slug, published, &site().time_zone),
-        slug,
-        headline: Headline::parse("Minsk sous pression : l'armée s'interroge").unwrap(),
-        standfirst: Some(Standfirst::parse("Des officiers écrivent au président.").unwrap()),
-        body_html: "<p>Texte.</p>".into(),
-        kind: ArticleKind::Analysis,
-        status: ArticleStatus::Published,
-        section: section(),
-        tags: vec![Tag::named(Name::parse("Bélarus").unwrap()).unwrap()],
-        authors: vec![
-            author(),
-            Author::named(Name::parse("Marc Lefèvre").unwrap()).unwrap(),
-        ],
-        lead_image: Some(figure()),
-        sources: vec![
-            rotative_domain::Source::parse(
-                "La lettre des officiers",
-                "https://exemple.fr/lettre.pdf",
-            )
-            .unwrap(),
-        ],
-        claim: None,
-        published_at: Some(published),
-        updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
-    }
-}
-
-fn summary(n: i64) -> ArticleSummary {
-    let a = article();
-    ArticleSummary {
-        id: n,
-        path: a.path,
-        headline: Headline::parse(&format!("Titre {n} <b>échappé</b>")).unwrap(),
-        standfirst: a.standfirst,
-        kind: ArticleKind::News,
-        section: a.section,
-        authors: a.authors,
-        lead_image: Some(figure()),
-        published_at: a.published_at.unwrap(),
-    }
-}
+use rotative_domain::{Name, PageNumber, Pagination, Tag};
+use rotative_render::{HomeSection, ListingKind, Pages, Theme};
+use support::{article, author, section, site, summary};
 
 #[test]
 fn article_page_snapshot() {

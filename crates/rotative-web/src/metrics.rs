@@ -209,7 +209,7 @@ async fn exposition(State(state): State<AppState>) -> Response {
     if let (Ok(last), Ok(indexed)) = (state.store.last_change().await, state.search.position()) {
         metrics.search_lag.set(last.saturating_sub(indexed).max(0));
     }
-    let cached = state.page_cache.stats();
+    let cached = state.page_cache().stats();
     metrics
         .cache_pages
         .set(i64::try_from(cached.pages).unwrap_or(i64::MAX));

@@ -56,17 +56,17 @@ pub(crate) async fn old_addresses(
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
-    if path == "/"
-        && query.is_some()
-        && let Some(target) = new_address(&state, &path, query.as_deref()).await
+    // A reference count, not a copy: most requests never look at it again.
+    let uri = request.uri().clone();
+    if uri.path() == "/"
+        && uri.query().is_some()
+        && let Some(target) = new_address(&state, uri.path(), uri.query()).await
     {
         return moved(&target);
     }
     let response = next.run(request).await;
     if response.status() == StatusCode::NOT_FOUND
-        && let Some(target) = new_address(&state, &path, query.as_deref()).await
+        && let Some(target) = new_address(&state, uri.path(), uri.query()).await
     {
         return moved(&target);
     }

@@ -9,6 +9,7 @@ use rotative_store::{Store, StoreError};
 use crate::{
     media::{UploadLimits, VariantQueue},
     metrics::Metrics,
+    newsroom::with_stored_settings,
     page_cache::{PageCache, follow::Follower},
 };
 
@@ -31,44 +32,59 @@ pub struct Services {
     pub page_cache_bytes: usize,
 }
 
-/// Shared by every request; cloning is two reference counts.
+/// Shared by every request; cloning is one reference count (each middleware layer clones it
+/// for every request).
 #[derive(Clone)]
-pub struct AppState {
-    services: Arc<Services>,
-    site: Arc<RwLock<Arc<Site>>>,
-    metrics: Arc<Metrics>,
-    pub(crate) page_cache: Arc<PageCache>,
-    cache_follower: Arc<Follower>,
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    services: Services,
+    site: RwLock<Arc<Site>>,
+    metrics: Metrics,
+    page_cache: Arc<PageCache>,
+    cache_follower: Follower,
 }
 
 impl AppState {
     pub fn new(services: Services) -> Self {
-        let site = Arc::new(RwLock::new(Arc::new(services.configured_site.clone())));
-        Self {
+        Self(Arc::new(Shared {
+            site: RwLock::new(Arc::new(services.configured_site.clone())),
             page_cache: Arc::new(PageCache::new(services.page_cache_bytes)),
-            services: Arc::new(services),
-            site,
-            metrics: Arc::default(),
-            cache_follower: Arc::default(),
-        }
+            services,
+            metrics: Metrics::default(),
+            cache_follower: Follower::default(),
+        }))
+    }
+
+    /// Readers' pages kept ready to send.
+    pub(crate) fn page_cache(&self) -> &Arc<PageCache> {
+        &self.0.page_cache
     }
 
     /// Brings the page cache up to date with the change log: pages showing what changed since,
-    /// in any process, are dropped. Returns how many changes were applied.
+    /// in any process, are dropped, and settings an administrator changed on another instance
+    /// are taken in. Returns how many changes were applied.
     pub async fn follow_changes(&self) -> Result<usize, StoreError> {
-        self.cache_follower
-            .catch_up(&self.store, &self.page_cache)
-            .await
+        let caught = self
+            .0
+            .cache_follower
+            .catch_up(&self.store, &self.0.page_cache)
+            .await?;
+        if caught.site_changed {
+            let site = with_stored_settings(&self.store, self.configured_site.clone()).await?;
+            self.set_site(site);
+        }
+        Ok(caught.changes)
     }
 
     /// This instance's counters, for `/metrics` on the metrics listen address.
     pub fn metrics(&self) -> &Metrics {
-        &self.metrics
+        &self.0.metrics
     }
 
     /// The site's identity and settings as they are now.
     pub fn site(&self) -> Arc<Site> {
-        self.site.read().map_or_else(
+        self.0.site.read().map_or_else(
             |poisoned| Arc::clone(&poisoned.into_inner()),
             |site| Arc::clone(&site),
         )
@@ -76,11 +92,11 @@ impl AppState {
 
     /// Replaces the site's settings for every request from now on.
     pub(crate) fn set_site(&self, site: Site) {
-        match self.site.write() {
+        match self.0.site.write() {
             Ok(mut current) => *current = Arc::new(site),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(site),
         }
-        self.page_cache.clear();
+        self.0.page_cache.clear();
     }
 
     /// The sections every page lists in its navigation.
@@ -103,6 +119,6 @@ impl std::ops::Deref for AppState {
     type Target = Services;
 
     fn deref(&self) -> &Services {
-        &self.services
+        &self.0.services
     }
 }

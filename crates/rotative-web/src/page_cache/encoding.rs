@@ -112,8 +112,12 @@ pub(crate) fn http_date(time: SystemTime) -> HeaderValue {
 
 /// Whether the reader already holds this version: `If-None-Match` decides when sent (RFC 9110
 /// §13.2.2), `If-Modified-Since` otherwise.
-pub(crate) fn not_modified(request: &HeaderMap, etag: &HeaderValue, modified: SystemTime) -> bool {
-    if let Some(wanted) = request.get(header::IF_NONE_MATCH) {
+pub(crate) fn not_modified(
+    (if_none_match, if_modified_since): (Option<&HeaderValue>, Option<&HeaderValue>),
+    etag: &HeaderValue,
+    modified: SystemTime,
+) -> bool {
+    if let Some(wanted) = if_none_match {
         let Ok(wanted) = wanted.to_str() else {
             return false;
         };
@@ -124,8 +128,7 @@ pub(crate) fn not_modified(request: &HeaderMap, etag: &HeaderValue, modified: Sy
             tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours
         });
     }
-    request
-        .get(header::IF_MODIFIED_SINCE)
+    if_modified_since
         .and_then(|since| since.to_str().ok())
         .and_then(|since| httpdate::parse_http_date(since).ok())
         .is_some_and(|since| modified <= since)
@@ -181,26 +184,33 @@ mod tests {
         assert!(brotli(page.as_bytes()).len() < page.len() / 10);
     }
 
+    fn conditions(request: &HeaderMap) -> (Option<&HeaderValue>, Option<&HeaderValue>) {
+        (
+            request.get(header::IF_NONE_MATCH),
+            request.get(header::IF_MODIFIED_SINCE),
+        )
+    }
+
     #[test]
     fn a_reader_with_this_version_gets_not_modified() {
         let tag = etag(b"page");
         let modified = whole_seconds(SystemTime::now());
         let mut request = HeaderMap::new();
-        assert!(!not_modified(&request, &tag, modified));
+        assert!(!not_modified(conditions(&request), &tag, modified));
         request.insert(header::IF_NONE_MATCH, tag.clone());
-        assert!(not_modified(&request, &tag, modified));
+        assert!(not_modified(conditions(&request), &tag, modified));
         request.insert(
             header::IF_NONE_MATCH,
             HeaderValue::from_static("\"other\", W/\"x\""),
         );
-        assert!(!not_modified(&request, &tag, modified));
+        assert!(!not_modified(conditions(&request), &tag, modified));
         // A strong form of the same tag matches too (weak comparison).
         let strong = tag.to_str().unwrap_or_default().trim_start_matches("W/");
         request.insert(
             header::IF_NONE_MATCH,
             HeaderValue::from_str(strong).unwrap_or_else(|_| HeaderValue::from_static("")),
         );
-        assert!(not_modified(&request, &tag, modified));
+        assert!(not_modified(conditions(&request), &tag, modified));
     }
 
     #[test]
@@ -209,14 +219,14 @@ mod tests {
         let modified = whole_seconds(SystemTime::now());
         let mut request = HeaderMap::new();
         request.insert(header::IF_MODIFIED_SINCE, http_date(modified));
-        assert!(not_modified(&request, &tag, modified));
+        assert!(not_modified(conditions(&request), &tag, modified));
         request.insert(
             header::IF_MODIFIED_SINCE,
             http_date(modified - Duration::from_mins(1)),
         );
-        assert!(!not_modified(&request, &tag, modified));
+        assert!(!not_modified(conditions(&request), &tag, modified));
         request.insert(header::IF_MODIFIED_SINCE, http_date(modified));
         request.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"other\""));
-        assert!(!not_modified(&request, &tag, modified));
+        assert!(!not_modified(conditions(&request), &tag, modified));
     }
 }

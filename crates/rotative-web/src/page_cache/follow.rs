@@ -35,15 +35,15 @@ pub struct Follower {
 }
 
 impl Follower {
-    /// Applies the changes logged since the last catch-up; returns how many.
-    pub async fn catch_up(&self, store: &Store, cache: &PageCache) -> Result<usize, StoreError> {
+    /// Applies the changes logged since the last catch-up.
+    pub async fn catch_up(&self, store: &Store, cache: &PageCache) -> Result<Caught, StoreError> {
         let mut position = self.position.lock().await;
+        let mut caught = Caught::default();
         let Some(mut seq) = *position else {
             *position = Some(store.last_change().await?);
             cache.clear();
-            return Ok(0);
+            return Ok(caught);
         };
-        let mut applied = 0;
         loop {
             let changes = store.changes_since(seq, BATCH).await?;
             let Some(last) = changes.last().map(|change| change.seq) else {
@@ -53,13 +53,22 @@ impl Follower {
                 cache.invalidate(&items);
             } else {
                 cache.clear();
+                caught.site_changed = true;
             }
-            applied += changes.len();
+            caught.changes += changes.len();
             seq = last;
             *position = Some(seq);
         }
-        Ok(applied)
+        Ok(caught)
     }
+}
+
+/// What a catch-up found.
+#[derive(Debug, Default)]
+pub struct Caught {
+    pub changes: usize,
+    /// The site's settings, sections or names changed (here or in another process).
+    pub site_changed: bool,
 }
 
 async fn affected_by(store: &Store, changes: &[Change]) -> Result<Option<Vec<Shown>>, StoreError> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    http::{HeaderValue, Method, StatusCode, Uri, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -41,43 +41,38 @@ fn cache_key(uri: &Uri) -> Option<&str> {
 /// What the answer depends on in the request: the encodings accepted and the version held.
 struct Asked {
     encoding: Encoding,
-    conditions: HeaderMap,
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
 }
 
 impl Asked {
     fn of(request: &Request) -> Self {
-        let mut conditions = HeaderMap::new();
-        for name in [header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
-            if let Some(value) = request.headers().get(&name) {
-                conditions.insert(name, value.clone());
-            }
-        }
+        let headers = request.headers();
         Self {
-            encoding: Encoding::negotiate(request.headers()),
-            conditions,
+            encoding: Encoding::negotiate(headers),
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
         }
     }
 
     fn answer(&self, page: &CachedPage) -> Response {
-        let mut response =
-            if encoding::not_modified(&self.conditions, &page.etag, page.last_modified) {
-                StatusCode::NOT_MODIFIED.into_response()
-            } else {
-                let mut response = Body::from(page.body(self.encoding).clone()).into_response();
-                response.headers_mut().extend(page.headers.clone());
-                if let Some(value) = self.encoding.header() {
-                    response
-                        .headers_mut()
-                        .insert(header::CONTENT_ENCODING, value);
-                }
-                response
-            };
+        let held = (self.if_none_match.as_ref(), self.if_modified_since.as_ref());
+        let mut response = if encoding::not_modified(held, &page.etag, page.last_modified) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let mut response = Body::from(page.body(self.encoding).clone()).into_response();
+            let headers = response.headers_mut();
+            for (name, value) in &page.headers {
+                headers.insert(name, value.clone());
+            }
+            if let Some(value) = self.encoding.header() {
+                headers.insert(header::CONTENT_ENCODING, value);
+            }
+            response
+        };
         let headers = response.headers_mut();
         headers.insert(header::ETAG, page.etag.clone());
-        headers.insert(
-            header::LAST_MODIFIED,
-            encoding::http_date(page.last_modified),
-        );
+        headers.insert(header::LAST_MODIFIED, page.last_modified_header.clone());
         headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static(PAGE_CACHE_CONTROL),
@@ -91,13 +86,14 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    let Some(key) = cache_key(request.uri()).map(str::to_owned) else {
+    let uri = request.uri().clone();
+    let Some(key) = cache_key(&uri) else {
         state.metrics().page_cache(CacheResult::Bypass);
         return next.run(request).await;
     };
     let asked = Asked::of(&request);
     loop {
-        match state.page_cache.lookup(&key) {
+        match state.page_cache().lookup(key) {
             Lookup::Hit(page) => {
                 state.metrics().page_cache(CacheResult::Hit);
                 return asked.answer(&page);

@@ -82,6 +82,8 @@ pub(crate) struct CachedPage {
     brotli: Bytes,
     etag: HeaderValue,
     last_modified: SystemTime,
+    /// `last_modified` as sent, written once rather than on every hit.
+    last_modified_header: HeaderValue,
     shows: Box<[Shown]>,
     expires: Option<Instant>,
     /// The cache's clock at the last hit, for evicting the least recently read pages first.
@@ -92,15 +94,17 @@ impl CachedPage {
     /// Compresses the body both ways and fingerprints it; a few milliseconds, once per page.
     pub(crate) fn new(headers: HeaderMap, body: Bytes, shows: Shows) -> Self {
         let etag = encoding::etag(&body);
+        // HTTP dates have whole seconds; a page made now is not newer than a date the
+        // reader was given within the same second.
+        let last_modified = encoding::whole_seconds(SystemTime::now());
         Self {
             headers,
             gzip: encoding::gzip(&body),
             brotli: encoding::brotli(&body),
             identity: body,
             etag,
-            // HTTP dates have whole seconds; a page made now is not newer than a date the
-            // reader was given within the same second.
-            last_modified: encoding::whole_seconds(SystemTime::now()),
+            last_modified,
+            last_modified_header: encoding::http_date(last_modified),
             shows: shows.items.into_boxed_slice(),
             expires: shows.fresh_for.map(|fresh| Instant::now() + fresh),
             last_read: AtomicU64::new(0),

@@ -197,3 +197,23 @@ async fn readers_asking_at_once_share_one_render() {
     assert_eq!(hits_now - hits + waited, 15, "the others waited or hit");
     assert!(waited > 0, "some asked while it was being rendered");
 }
+
+#[tokio::test]
+async fn settings_changed_by_another_instance_reach_every_page() {
+    let site = TestSite::with_stories(&[story("Crise au port", "monde", "")], 10).await;
+    assert!(site.get("/").await.body.contains("Rotative"));
+    // Another instance's administrator renames the site: the row changes, not this process.
+    site.state
+        .store
+        .set_setting("site.name", "La Gazette du port")
+        .await
+        .unwrap();
+    site.state.follow_changes().await.unwrap();
+    assert!(site.get("/").await.body.contains("La Gazette du port"));
+    assert!(
+        site.get("/feed.atom")
+            .await
+            .body
+            .contains("La Gazette du port")
+    );
+}
