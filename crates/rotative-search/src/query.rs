@@ -185,7 +185,17 @@ impl SearchIndex {
         else {
             return Ok(HashMap::new());
         };
+        // A term's document count includes deleted documents until segments merge, while
+        // MoreLikeThis divides by the live ones, and panics when the first is larger
+        // (quickwit-oss/tantivy#2964): such terms are in (nearly) every story and say nothing
+        // of likeness, so they are left out.
+        let live = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| u64::from(segment.num_docs()))
+            .sum();
         let query = MoreLikeThisQuery::builder()
+            .with_max_doc_frequency(live)
             .with_min_doc_frequency(1)
             .with_min_term_frequency(1)
             .with_max_query_terms(40)

@@ -257,7 +257,7 @@ async fn rebuild_matches_catch_up() {
 
 #[tokio::test]
 async fn similar_stories_share_words() {
-    let (_store, index, _dir) = site(&[
+    let (store, index, _dir) = site(&[
         (
             "Le tramway de Brest",
             "france",
@@ -309,4 +309,14 @@ async fn similar_stories_share_words() {
     let far = similar.get(&market.hits[0].id).copied().unwrap_or_default();
     assert!(close > far, "{scores:?}");
     assert!(index.similar(9_999).unwrap().is_empty());
+
+    // Both tram stories changed: the index now holds their old versions as deleted documents
+    // beside a live one, which tantivy's term counts still include (its MoreLikeThis used to
+    // panic on that).
+    for id in [tram.hits[0].id, other_tram.hits[0].id] {
+        store.set_pinned(id, true, (None, "pin")).await.unwrap();
+    }
+    index.catch_up(&store).await.unwrap();
+    let again = index.similar(tram.hits[0].id).unwrap();
+    assert!(again.contains_key(&other_tram.hits[0].id), "{again:?}");
 }
