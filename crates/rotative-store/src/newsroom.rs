@@ -66,43 +66,28 @@ pub(crate) async fn link_details(
     for author in &content.authors {
         author_ids.push(taxonomy::ensure_author(conn, author).await?);
     }
-    if links == Links::Replace {
-        // Links the story keeps stay in place: the change log then names only the subjects and
-        // bylines that really changed.
-        unlink_others(conn, article_id, ("article_tags", "tag_id"), &tag_ids).await?;
-        unlink_others(
-            conn,
-            article_id,
-            ("article_authors", "author_id"),
-            &author_ids,
-        )
-        .await?;
+    let replace = links == Links::Replace;
+    link_in_order(
+        conn,
+        article_id,
+        ("article_tags", "tag_id"),
+        &tag_ids,
+        replace,
+    )
+    .await?;
+    link_in_order(
+        conn,
+        article_id,
+        ("article_authors", "author_id"),
+        &author_ids,
+        replace,
+    )
+    .await?;
+    if replace {
         sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
             .bind(article_id)
             .execute(&mut *conn)
             .await?;
-    }
-    for (position, tag_id) in (0_i64..).zip(&tag_ids) {
-        sqlx::query(
-            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)
-             ON CONFLICT (article_id, tag_id) DO UPDATE SET position = excluded.position",
-        )
-        .bind(article_id)
-        .bind(tag_id)
-        .bind(position)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (position, author_id) in (0_i64..).zip(&author_ids) {
-        sqlx::query(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)
-             ON CONFLICT (article_id, author_id) DO UPDATE SET position = excluded.position",
-        )
-        .bind(article_id)
-        .bind(author_id)
-        .bind(position)
-        .execute(&mut *conn)
-        .await?;
     }
     for (position, source) in (0_i64..).zip(&content.sources) {
         sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
@@ -116,24 +101,41 @@ pub(crate) async fn link_details(
     crate::media::link_media(conn, article_id, &content.media_keys).await
 }
 
-/// Removes a story's links (`table`, keyed by `column`) to anything not in `kept`.
-async fn unlink_others(
+/// Links a story to `ids` in their order (`table`, keyed by `column`: subjects or bylines);
+/// with `replace`, first removes its links to anything else. Links it keeps stay in place, so
+/// the change log names only the subjects and bylines that really changed.
+async fn link_in_order(
     conn: &mut AnyConnection,
     article_id: i64,
     (table, column): (&str, &str),
-    kept: &[i64],
+    ids: &[i64],
+    replace: bool,
 ) -> Result<(), StoreError> {
-    let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
-    statement.push_bind(article_id);
-    if !kept.is_empty() {
-        statement.push(&format!(" AND {column} NOT IN ("));
-        statement.push_binds(kept.iter().copied());
-        statement.push(")");
+    if replace {
+        let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
+        statement.push_bind(article_id);
+        if !ids.is_empty() {
+            statement.push(&format!(" AND {column} NOT IN ("));
+            statement.push_binds(ids.iter().copied());
+            statement.push(")");
+        }
+        let (sql, arguments) = statement.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
     }
-    let (sql, arguments) = statement.finish()?;
-    sqlx::query_with(&sql, arguments)
-        .execute(&mut *conn)
-        .await?;
+    let upsert = format!(
+        "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3)
+         ON CONFLICT (article_id, {column}) DO UPDATE SET position = excluded.position"
+    );
+    for (position, id) in (0_i64..).zip(ids) {
+        sqlx::query(&upsert)
+            .bind(article_id)
+            .bind(id)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -44,8 +44,9 @@ fn main() -> ExitCode {
 /// the access log's line per request never holds up a thread that answers readers; when it
 /// falls behind, callers wait rather than lines being lost.
 fn init_tracing(format: cli::LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tantivy=warn,tower_http=info")
+    });
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .finish(std::io::stderr());
