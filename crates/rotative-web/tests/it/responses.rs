@@ -52,6 +52,60 @@ async fn readers_get_no_cookie_and_a_strict_policy() {
     }
 }
 
+/// Every kind of answer a browser may load carries the security headers, whatever made it:
+/// pages from the cache, listings, feeds, sitemaps, search, the newsroom, errors.
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers() {
+    let site =
+        TestSite::with_stories(&[story("Un article", "monde", "tags = [\"Bélarus\"]")], 10).await;
+    let article = site.first_article_path().await;
+    let uris = [
+        "/",
+        article.as_str(),
+        "/monde/",
+        "/monde/?page=1",
+        "/sujet/belarus/",
+        "/auteur/claire-dubois/",
+        "/corrections/",
+        "/feed.atom",
+        "/feed.rss",
+        "/feed.json",
+        "/monde/feed.atom",
+        "/sitemap.xml",
+        "/sitemaps/articles-1.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+        "/recherche?q=article",
+        "/redaction/connexion",
+        "/absent/",
+        "/monde/2020/01/01/absent",
+    ];
+    for uri in uris {
+        let page = site.get(uri).await;
+        let expected = if uri.contains("absent") {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(page.status, expected, "{uri}");
+        let header = |name: &str| page.header(name).unwrap_or_else(|| panic!("{uri}: {name}"));
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{uri}: {csp}"
+        );
+        assert!(csp.contains("object-src 'none'"), "{uri}: {csp}");
+        assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin");
+        assert!(header("permissions-policy").contains("geolocation=()"));
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert!(header("strict-transport-security").contains("max-age="));
+        assert!(
+            page.header("set-cookie").is_none() || uri.starts_with("/redaction"),
+            "{uri}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn media_and_stylesheet_are_served_immutable() {
     let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
