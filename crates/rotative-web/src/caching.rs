@@ -2,8 +2,6 @@
 //! of a textual answer carries a weak `ETag` (a hash of its body), and a request that already has
 //! that version gets `304 Not Modified` with no body. They may be kept as cached pages are.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use axum::{
     body::{Body, to_bytes},
     extract::Request,
@@ -12,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::page_cache::layer::PAGE_CACHE_CONTROL;
+use crate::page_cache::{etag, layer::PAGE_CACHE_CONTROL};
 
 /// Pages and feeds are small; anything larger than this is passed through untouched.
 const MAX_HASHED_BYTES: usize = 8 * 1024 * 1024;
@@ -38,11 +36,7 @@ pub(crate) async fn validators(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_HASHED_BYTES).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    let Ok(etag) = HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish())) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
+    let etag = etag(&bytes);
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
         parts.headers.insert(
             header::CACHE_CONTROL,
