@@ -43,7 +43,7 @@ use tracing::Level;
 pub use error::AppError;
 pub use media::{UploadLimits, VariantQueue, make_pending_variants};
 pub use metrics::{Metrics, metrics_router};
-pub use newsroom::{publish_due, with_stored_settings};
+pub use newsroom::{publish_due, route_list as newsroom_routes, with_stored_settings};
 pub use state::{AppState, Services};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -12,8 +12,8 @@ mod stories;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderValue, header},
-    routing::{get, post},
+    http::{HeaderValue, Method, header},
+    routing::{MethodRouter, get, post},
 };
 use minijinja::context;
 use serde::Serialize;
@@ -31,72 +31,123 @@ const NEWSROOM_POLICY: &str = "default-src 'self'; script-src 'self'; connect-sr
 /// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
 const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-/// The upload route has its own body limit: the configured file size plus the form around it.
-fn uploads(limits: UploadLimits) -> Router<AppState> {
-    let body_limit =
+/// Every newsroom route, as (method, path, handler). The router is built from this list and
+/// the authorization test walks it, so a route added here without a row in the test's table of
+/// who may call it fails that test.
+fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    // The upload route takes the configured file size plus the form around it; every other
+    // route, forms of Markdown text only.
+    let upload_limit =
         usize::try_from(limits.max_bytes.saturating_add(64 * 1024)).unwrap_or(usize::MAX);
-    Router::new()
-        .route(
+    vec![
+        (
+            Method::GET,
+            "/redaction/connexion",
+            get(session::sign_in_form),
+        ),
+        (Method::POST, "/redaction/connexion", post(session::sign_in)),
+        (
+            Method::POST,
+            "/redaction/deconnexion",
+            post(session::sign_out),
+        ),
+        (
+            Method::GET,
+            "/redaction/mot-de-passe",
+            get(session::password_form),
+        ),
+        (
+            Method::POST,
+            "/redaction/mot-de-passe",
+            post(session::change_password),
+        ),
+        (Method::GET, "/redaction", get(stories::to_dashboard)),
+        (Method::GET, "/redaction/", get(stories::dashboard)),
+        (
+            Method::GET,
+            "/redaction/articles/nouveau",
+            get(stories::new_story),
+        ),
+        (Method::POST, "/redaction/articles", post(stories::create)),
+        (Method::GET, "/redaction/articles/{id}", get(stories::edit)),
+        (
+            Method::POST,
+            "/redaction/articles/{id}",
+            post(stories::save),
+        ),
+        (
+            Method::POST,
+            "/redaction/articles/{id}/action",
+            post(stories::act),
+        ),
+        (
+            Method::POST,
+            "/redaction/articles/{id}/autosave",
+            post(stories::autosave),
+        ),
+        (Method::POST, "/redaction/apercu", post(stories::preview)),
+        (
+            Method::POST,
+            "/redaction/articles/{id}/corrections",
+            post(stories::correct),
+        ),
+        (
+            Method::GET,
+            "/redaction/articles/{id}/historique",
+            get(history::revisions),
+        ),
+        (
+            Method::POST,
+            "/redaction/articles/{id}/historique/{revision}/restaurer",
+            post(history::restore),
+        ),
+        (Method::GET, "/redaction/journal", get(history::audit_log)),
+        (Method::GET, "/redaction/comptes", get(accounts::list)),
+        (Method::POST, "/redaction/comptes", post(accounts::create)),
+        (
+            Method::POST,
+            "/redaction/comptes/{id}/role",
+            post(accounts::change_role),
+        ),
+        (
+            Method::POST,
+            "/redaction/comptes/{id}/activation",
+            post(accounts::activate),
+        ),
+        (Method::GET, "/redaction/reglages", get(settings::show)),
+        (Method::POST, "/redaction/reglages", post(settings::save)),
+        (Method::GET, "/redaction/medias", get(library::list)),
+        (
+            Method::POST,
             "/redaction/medias",
-            get(library::list).post(library::upload),
-        )
-        .layer(DefaultBodyLimit::max(body_limit))
+            post(library::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        ),
+        (Method::GET, "/redaction/medias/{id}", get(library::show)),
+        (
+            Method::POST,
+            "/redaction/medias/{id}",
+            post(library::describe),
+        ),
+    ]
+}
+
+/// The method and path of every newsroom route, for the tests that must cover them all.
+#[must_use]
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes(UploadLimits::default())
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
 }
 
 pub(crate) fn router(limits: UploadLimits) -> Router<AppState> {
-    Router::new()
-        .route(
-            "/redaction/connexion",
-            get(session::sign_in_form).post(session::sign_in),
-        )
-        .route("/redaction/deconnexion", post(session::sign_out))
-        .route(
-            "/redaction/mot-de-passe",
-            get(session::password_form).post(session::change_password),
-        )
-        .route("/redaction", get(stories::to_dashboard))
-        .route("/redaction/", get(stories::dashboard))
-        .route("/redaction/articles/nouveau", get(stories::new_story))
-        .route("/redaction/articles", post(stories::create))
-        .route(
-            "/redaction/articles/{id}",
-            get(stories::edit).post(stories::save),
-        )
-        .route("/redaction/articles/{id}/action", post(stories::act))
-        .route("/redaction/articles/{id}/autosave", post(stories::autosave))
-        .route("/redaction/apercu", post(stories::preview))
-        .route(
-            "/redaction/articles/{id}/corrections",
-            post(stories::correct),
-        )
-        .route(
-            "/redaction/articles/{id}/historique",
-            get(history::revisions),
-        )
-        .route(
-            "/redaction/articles/{id}/historique/{revision}/restaurer",
-            post(history::restore),
-        )
-        .route("/redaction/journal", get(history::audit_log))
-        .route(
-            "/redaction/comptes",
-            get(accounts::list).post(accounts::create),
-        )
-        .route("/redaction/comptes/{id}/role", post(accounts::change_role))
-        .route(
-            "/redaction/comptes/{id}/activation",
-            post(accounts::activate),
-        )
-        .route(
-            "/redaction/reglages",
-            get(settings::show).post(settings::save),
-        )
-        .route(
-            "/redaction/medias/{id}",
-            get(library::show).post(library::describe),
-        )
+    routes(limits)
+        .into_iter()
+        // Two handlers on one path (GET and POST) merge into one route.
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
-        .merge(uploads(limits))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(NEWSROOM_POLICY),

@@ -1,6 +1,8 @@
 //! The newsroom through the real router: accounts, CSRF, roles, the workflow, revisions,
 //! conflicts, corrections, scheduling.
 
+use std::collections::BTreeSet;
+
 use axum::http::StatusCode;
 use rotative_domain::{Email, Name, Role};
 use rotative_web::auth::hash_password;
@@ -698,10 +700,16 @@ const WHO: [Who; 5] = [
     Who::Admin,
 ];
 
-/// Every newsroom route, on a draft owned by the journalist, and the status each person gets.
+/// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
+/// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 27] = [
+const TABLE: [(&str, &str, [u16; 5]); 43] = [
     //                                                  anon  contrib journ editor admin
+    // The sign-in form is open to all; signing in needs the form's own token, which a
+    // session's token is not.
+    ("GET", "/redaction/connexion", [200, 200, 200, 200, 200]),
+    ("POST", "/redaction/connexion", [403, 403, 403, 403, 403]),
+    ("GET", "/redaction", [308, 308, 308, 308, 308]),
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
         "GET",
@@ -776,10 +784,98 @@ const TABLE: [(&str, &str, [u16; 5]); 27] = [
     ("POST", "/redaction/medias", [303, 400, 400, 400, 400]),
     ("GET", "/redaction/medias/{M}", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/medias/{M}", [303, 303, 303, 303, 303]),
+    ("POST", "/redaction/mot-de-passe", [303, 303, 303, 303, 303]),
+    // Each person's own draft against somebody else's.
+    ("GET", "/redaction/articles/{C}", [303, 200, 403, 200, 200]),
+    ("POST", "/redaction/articles/{C}", [303, 303, 403, 303, 303]),
+    (
+        "POST",
+        "/redaction/articles/{C}/autosave",
+        [303, 200, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{C}/action?submit",
+        [303, 303, 403, 303, 303],
+    ),
+    (
+        "GET",
+        "/redaction/articles/{C}/historique",
+        [303, 200, 403, 200, 200],
+    ),
+    // A published story belongs to the editors.
+    ("GET", "/redaction/articles/{P}", [303, 403, 403, 200, 200]),
+    ("POST", "/redaction/articles/{P}", [303, 403, 403, 303, 303]),
+    (
+        "POST",
+        "/redaction/articles/{P}/action?pin",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{P}/action?unpublish",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{P}/corrections",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "GET",
+        "/redaction/articles/{P}/historique",
+        [303, 403, 403, 200, 200],
+    ),
+    // Only somebody's own draft goes back from review; an editor's move is always allowed.
+    (
+        "POST",
+        "/redaction/articles/{P}/action?return_to_draft",
+        [303, 403, 403, 409, 409],
+    ),
 ];
+
+/// The id of the story the test site opens with, published by an import (no newsroom author).
+async fn published_story(site: &TestSite) -> String {
+    let first = site.state.store.published_article_by_id(1).await.unwrap();
+    first
+        .expect("the imported story is published")
+        .id
+        .to_string()
+}
+
+/// The route pattern a row of the table exercises.
+fn route_pattern(row: &str) -> String {
+    let path = row.split_once('?').map_or(row, |(path, _)| path);
+    ["{A}", "{C}", "{P}", "{J}", "{M}"]
+        .into_iter()
+        .fold(path.to_owned(), |path, placeholder| {
+            path.replace(placeholder, "{id}")
+        })
+        .replace("{R}", "{revision}")
+}
+
+#[test]
+fn the_table_covers_every_newsroom_route() {
+    let routes: BTreeSet<(String, String)> = rotative_web::newsroom_routes()
+        .into_iter()
+        .map(|(method, path)| (method.to_string(), path.to_owned()))
+        .collect();
+    let covered: BTreeSet<(String, String)> = TABLE
+        .iter()
+        .map(|(method, row, _)| ((*method).to_owned(), route_pattern(row)))
+        .collect();
+    let unchecked: Vec<_> = routes.difference(&covered).collect();
+    assert!(
+        unchecked.is_empty(),
+        "routes missing from the authorization table: {unchecked:?}"
+    );
+    let unknown: Vec<_> = covered.difference(&routes).collect();
+    assert!(unknown.is_empty(), "rows for no route: {unknown:?}");
+}
 
 #[tokio::test]
 async fn every_newsroom_route_for_every_role() {
+    let mut wrong = Vec::new();
     for (method, route, expected) in TABLE {
         for (who, status) in WHO.into_iter().zip(expected) {
             // A fresh site each time: every request starts from the same draft.
@@ -788,6 +884,10 @@ async fn every_newsroom_route_for_every_role() {
             let julie = sign_in(&site, "julie@exemple.fr").await;
             let story = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
             let id = story.rsplit('/').next().unwrap();
+            let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+            let own = write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+            let contributors = own.rsplit('/').next().unwrap();
+            let published = published_story(&site).await;
             let revision = site
                 .state
                 .store
@@ -798,7 +898,7 @@ async fn every_newsroom_route_for_every_role() {
                 .to_string();
             let cookie = match who {
                 Who::Anonymous => None,
-                Who::Contributor => Some(sign_in(&site, "stagiaire@exemple.fr").await),
+                Who::Contributor => Some(lea),
                 Who::Journalist => Some(julie),
                 Who::Editor => Some(sign_in(&site, "chef@exemple.fr").await),
                 Who::Admin => Some(sign_in(&site, "admin@exemple.fr").await),
@@ -817,6 +917,8 @@ async fn every_newsroom_route_for_every_role() {
                 .unwrap();
             let path = path
                 .replace("{A}", id)
+                .replace("{C}", contributors)
+                .replace("{P}", &published)
                 .replace("{R}", &revision)
                 .replace("{J}", &journalist.id.to_string())
                 .replace("{M}", "1");
@@ -826,7 +928,15 @@ async fn every_newsroom_route_for_every_role() {
                 ("headline", "Le brouillon de Julie"),
                 ("body", "Texte revu."),
                 ("section", "monde"),
-                ("kind", "news"),
+                // A story's kind, or a public note's on the corrections route.
+                (
+                    "kind",
+                    if path.ends_with("/corrections") {
+                        "correction"
+                    } else {
+                        "news"
+                    },
+                ),
                 ("intent", "save"),
                 ("note", "Une note."),
                 ("email", "nouveau@exemple.fr"),
@@ -835,12 +945,21 @@ async fn every_newsroom_route_for_every_role() {
                 ("password", "provisoire-1234"),
                 ("description", "Un journal."),
                 ("page_size", "12"),
+                ("current", PASSWORD),
+                ("new", "un nouveau mot de passe"),
+                ("confirm", "un nouveau mot de passe"),
             ];
             let form = (method == "POST").then_some(fields.as_slice());
             let page = site.request(method, &path, cookie.as_deref(), form).await;
-            assert_eq!(page.status.as_u16(), status, "{method} {route} as {who:?}");
+            if page.status.as_u16() != status {
+                wrong.push(format!(
+                    "{method} {route} as {who:?}: {} instead of {status}",
+                    page.status.as_u16()
+                ));
+            }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[tokio::test]
