@@ -5,6 +5,7 @@
 mod assets;
 pub mod auth;
 mod caching;
+mod connections;
 mod crawlers;
 mod error;
 mod health;
@@ -40,6 +41,7 @@ use tower_http::{
 };
 use tracing::Level;
 
+pub use connections::{HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, serve};
 pub use error::AppError;
 pub use media::{UploadLimits, VariantQueue, make_pending_variants};
 pub use metrics::{Metrics, metrics_router};

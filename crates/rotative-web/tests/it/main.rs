@@ -9,6 +9,7 @@
 mod crawlers;
 mod feeds;
 mod helpers;
+mod hostile;
 mod media;
 mod newsroom;
 mod page_cache;

@@ -3,7 +3,6 @@
 use std::{
     collections::hash_map::RandomState,
     hash::{BuildHasher, Hasher},
-    net::SocketAddr,
     sync::Arc,
     time::Duration,
 };
@@ -75,9 +74,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     tracing::info!("listening on http://{address}");
-    let app = rotative_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    rotative_web::serve(listener, rotative_web::router(state), shutdown_signal())
         .await
         .context("server failed")?;
     scheduler.abort();
