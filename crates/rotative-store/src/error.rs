@@ -13,6 +13,8 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0} already exists")]
     AlreadyExists(&'static str),
+    #[error("{0} is done on SQLite databases only")]
+    SqliteOnly(&'static str),
 }
 
 impl StoreError {

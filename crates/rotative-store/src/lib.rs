@@ -137,6 +137,23 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a copy of the whole database to `path` (a new file), consistent as of one moment,
+    /// while the site goes on reading and writing: SQLite's `VACUUM INTO` reads one snapshot.
+    /// PostgreSQL sites are copied by `pg_dump`, which does the same there.
+    pub async fn copy_to(&self, path: &Path) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            return Err(StoreError::SqliteOnly("copying the database to a file"));
+        }
+        let path = path
+            .to_str()
+            .ok_or_else(|| StoreError::corrupt("copy destination", "the path is not UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// What the database's own consistency checks find wrong (pages, indexes, references): an
     /// empty list for a sound database. Reads every page, so it is for `rotative check`, not for
     /// health probes. PostgreSQL checks references as it writes: nothing to add there.

@@ -43,6 +43,21 @@ pub enum Command {
     /// Manage the search index.
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Copy a running site (database, media, settings) into one file, without stopping it.
+    /// For sites on SQLite and a local media folder; PostgreSQL and S3 have their own tools.
+    Backup {
+        /// The file to write (a tar archive).
+        file: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Bring a site back from a backup file, onto an empty data folder.
+    Restore {
+        /// A file written by `rotative backup`.
+        file: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Check that settings, database, media storage, search index and theme are usable.
     Check {
         #[command(flatten)]

@@ -17,44 +17,54 @@ pub struct OpenSite {
     pub time_zone: TimeZone,
 }
 
-/// The database the flags name: a SQLite file (the default, DATA/rotative.db) or a PostgreSQL
+/// The SQLite file the flags name (DATA/rotative.db by default), or `None` for a PostgreSQL
 /// server (`postgres://…`), shared by every instance of a site.
-async fn open_store(args: &SiteArgs) -> anyhow::Result<Store> {
+pub fn sqlite_path(args: &SiteArgs) -> Option<PathBuf> {
     match args.database.as_deref() {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => None,
+        other => Some(other.map_or_else(
+            || args.data.join("rotative.db"),
+            |url| PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url)),
+        )),
+    }
+}
+
+/// The local media folder the flags name (DATA/media by default), or `None` for an
+/// S3-compatible bucket (`s3://bucket/prefix`).
+pub fn media_folder(args: &SiteArgs) -> Option<PathBuf> {
+    match args.media.as_deref() {
+        Some(url) if url.starts_with("s3://") => None,
+        other => Some(other.map_or_else(
+            || args.data.join("media"),
+            |url| PathBuf::from(url.strip_prefix("file://").unwrap_or(url)),
+        )),
+    }
+}
+
+async fn open_store(args: &SiteArgs) -> anyhow::Result<Store> {
+    match (sqlite_path(args), args.database.as_deref()) {
+        (Some(path), _) => Store::open_sqlite(&path)
+            .await
+            .with_context(|| format!("cannot open database {}", path.display())),
+        (None, url) => {
+            let url = url.unwrap_or_default();
             // The address may carry a password: only its host part goes into messages.
             let host = url.rsplit('@').next().unwrap_or("the server");
             Store::open_postgres(url)
                 .await
                 .with_context(|| format!("cannot open the PostgreSQL database at {host}"))
         }
-        other => {
-            let path = other.map_or_else(
-                || args.data.join("rotative.db"),
-                |url| PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url)),
-            );
-            Store::open_sqlite(&path)
-                .await
-                .with_context(|| format!("cannot open database {}", path.display()))
-        }
     }
 }
 
-/// The media storage the flags name: a local folder (the default, DATA/media) or an
-/// S3-compatible bucket (`s3://bucket/prefix`).
 async fn open_storage(args: &SiteArgs) -> anyhow::Result<MediaStorage> {
-    match args.media.as_deref() {
-        Some(url) if url.starts_with("s3://") => {
+    match (media_folder(args), args.media.as_deref()) {
+        (Some(folder), _) => MediaStorage::local(&folder)
+            .await
+            .with_context(|| format!("cannot open media folder {}", folder.display())),
+        (None, url) => {
+            let url = url.unwrap_or_default();
             MediaStorage::s3(url, &[]).with_context(|| format!("cannot use the media bucket {url}"))
-        }
-        other => {
-            let folder = other.map_or_else(
-                || args.data.join("media"),
-                |url| PathBuf::from(url.strip_prefix("file://").unwrap_or(url)),
-            );
-            MediaStorage::local(&folder)
-                .await
-                .with_context(|| format!("cannot open media folder {}", folder.display()))
         }
     }
 }

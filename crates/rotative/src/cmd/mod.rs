@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod backup;
 mod check;
 mod import;
 mod search;
@@ -18,6 +19,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             site,
         }) => import::wordpress(&file, uploads.as_deref(), &site).await,
         Command::Search(SearchCommand::Reindex { site }) => search::reindex(&site).await,
+        Command::Backup { file, site } => backup::backup(&file, &site).await,
+        Command::Restore { file, site } => backup::restore(&file, &site).await,
         Command::Check { site, theme } => check::run(&site, theme.as_deref()).await,
         Command::User(UserCommand::Add {
             email,

@@ -6,6 +6,7 @@
     reason = "test fixtures fail loudly"
 )]
 
+mod backup;
 mod helpers;
 mod import_story;
 mod import_wordpress;
