@@ -73,8 +73,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let shutdown = shutdown_signal();
     tracing::info!("listening on http://{address}");
-    rotative_web::serve(listener, rotative_web::router(state), shutdown_signal())
+    rotative_web::serve(listener, rotative_web::router(state), shutdown)
         .await
         .context("server failed")?;
     scheduler.abort();
@@ -217,27 +218,28 @@ async fn make_variants(state: AppState, instance: Arc<str>) {
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server stops.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+/// The signals are taken over when this is called, not when the future is first polled: a
+/// SIGTERM that arrives just after "listening on" is logged still stops the server cleanly.
+fn shutdown_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let watched = [SignalKind::interrupt(), SignalKind::terminate()].map(|kind| {
+        signal(kind)
+            .inspect_err(|error| tracing::error!(%error, ?kind, "cannot listen for the signal"))
+            .ok()
+    });
+    async move {
+        let [interrupt, terminate] = watched.map(|signal| async move {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+        });
+        tokio::select! {
+            () = interrupt => {},
+            () = terminate => {},
         }
-    };
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

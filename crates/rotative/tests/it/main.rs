@@ -7,6 +7,7 @@
 )]
 
 mod backup;
+mod crash;
 mod helpers;
 mod import_story;
 mod import_wordpress;
