@@ -254,6 +254,12 @@ fn encode(text: &str) -> String {
 }
 
 impl Page {
+    /// Where a redirect leads, without its query string (a newsroom story's address).
+    pub fn location_path(&self) -> String {
+        let location = self.header("location").expect("a redirect");
+        location.split('?').next().unwrap_or(location).to_owned()
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

@@ -92,13 +92,7 @@ pub async fn write_story(site: &TestSite, cookie: &str, headline: &str, body: &s
         )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
-    response
-        .header("location")
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned()
+    response.location_path()
 }
 
 pub async fn act(site: &TestSite, cookie: &str, story: &str, action: &str, at: &str) -> StatusCode {
@@ -999,13 +993,7 @@ async fn fact_checks_need_a_claim_and_show_a_verdict() {
     assert!(missing.body.contains("Une vérification indique l"));
     let created = post(fields("La brigade compte dix mille hommes.")).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);
-    let story = created
-        .header("location")
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let story = created.location_path();
     assert_eq!(
         act(&site, &chef, &story, "publish", "").await,
         StatusCode::SEE_OTHER
