@@ -15,7 +15,7 @@ use rotative_media::illustration;
 
 use crate::{
     helpers::{Part, TestSite},
-    newsroom::{act, csrf, newsroom, sign_in},
+    newsroom::{act, csrf, newsroom, sign_in, write_story},
 };
 
 /// Each payload carries its own marker, so a failure names the field it came through.
@@ -336,6 +336,11 @@ async fn sql_fragments_in_every_parameter_are_only_text() {
             );
             assert!(!page.body.contains("$argon2"), "{address}");
         }
+        // In a story's fields, a fragment is text, stored and shown as typed.
+        let story = write_story(&site, &chef, &format!("Titre {fragment}"), fragment).await;
+        let id: i64 = story.rsplit('/').next().unwrap().parse().unwrap();
+        let revisions = site.state.store.revisions(id).await.unwrap();
+        assert_eq!(revisions[0].headline, format!("Titre {fragment}"));
         // A sign-in whose address or password is a fragment lets nobody in.
         let form = site.get("/redaction/connexion").await;
         let cookie = form
