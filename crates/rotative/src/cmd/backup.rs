@@ -13,6 +13,7 @@ use std::{
 };
 
 use anyhow::{Context, bail};
+use rotative_media::StorageKey;
 use rotative_search::SearchIndex;
 use rotative_store::Store;
 use serde::{Deserialize, Serialize};
@@ -73,7 +74,11 @@ pub async fn backup(file: &Path, args: &SiteArgs) -> anyhow::Result<()> {
     site.store.close().await;
 
     let partial = work.path().join("backup.tar");
-    let media_files = write_archive(&partial, &copy, &media, &args.data.join(SETTINGS))?;
+    let settings = args
+        .config
+        .clone()
+        .unwrap_or_else(|| args.data.join(SETTINGS));
+    let media_files = write_archive(&partial, &copy, &media, &settings)?;
     std::fs::rename(&partial, file).with_context(|| format!("cannot write {}", file.display()))?;
     println!(
         "backed up {} with {media_files} media files to {}",
@@ -95,7 +100,13 @@ fn write_archive(to: &Path, database: &Path, media: &Path, settings: &Path) -> a
     if media.is_dir() {
         for entry in std::fs::read_dir(media).context("cannot read the media folder")? {
             let entry = entry?;
-            if entry.file_type()?.is_file() {
+            // Media files only: an upload being written is a staging file under another name,
+            // left for the next backup.
+            let is_media = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| StorageKey::parse(name).is_ok());
+            if is_media && entry.file_type()?.is_file() {
                 files.push(entry.file_name());
             }
         }
@@ -179,7 +190,14 @@ pub async fn restore(file: &Path, args: &SiteArgs) -> anyhow::Result<()> {
     if settings.is_file() && !args.data.join(SETTINGS).exists() {
         std::fs::rename(settings, args.data.join(SETTINGS))?;
     }
-    // Last: until the database is in place, the folder is not a site.
+    // Last: until the database is in place, the folder is not a site. Closing the store
+    // folded its write-ahead log into the file; any log left goes along with it.
+    for suffix in ["-wal", "-shm"] {
+        let log = PathBuf::from(format!("{}{suffix}", unpacked.display()));
+        if log.exists() {
+            std::fs::rename(&log, format!("{}{suffix}", database.display()))?;
+        }
+    }
     std::fs::rename(&unpacked, &database)?;
 
     let site = OpenSite::open(args).await?;
