@@ -1,6 +1,7 @@
 //! Validators for answers the page cache does not keep (search results, say): a successful GET
 //! of a textual answer carries a weak `ETag` (a hash of its body), and a request that already has
-//! that version gets `304 Not Modified` with no body. They may be kept as cached pages are.
+//! that version (by the same weak, list-aware comparison as cached pages) gets
+//! `304 Not Modified` with no body. They may be kept as cached pages are.
 
 use axum::{
     body::{Body, to_bytes},
@@ -10,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::page_cache::{etag, layer::PAGE_CACHE_CONTROL};
+use crate::page_cache::{etag, etag_matches, layer::PAGE_CACHE_CONTROL};
 
 /// Pages and feeds are small; anything larger than this is passed through untouched.
 const MAX_HASHED_BYTES: usize = 8 * 1024 * 1024;
@@ -44,7 +45,7 @@ pub(crate) async fn validators(request: Request, next: Next) -> Response {
         );
     }
     parts.headers.insert(header::ETAG, etag.clone());
-    if known.as_ref() == Some(&etag) {
+    if known.is_some_and(|known| etag_matches(&known, &etag)) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());

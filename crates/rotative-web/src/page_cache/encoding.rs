@@ -110,6 +110,19 @@ pub(crate) fn http_date(time: SystemTime) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"))
 }
 
+/// Whether `If-None-Match` names this version: a list of tags, compared weakly, or `*`.
+pub(crate) fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(wanted) = if_none_match.to_str() else {
+        return false;
+    };
+    let ours = etag.to_str().unwrap_or_default();
+    let ours = ours.strip_prefix("W/").unwrap_or(ours);
+    wanted.split(',').any(|tag| {
+        let tag = tag.trim();
+        tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours
+    })
+}
+
 /// Whether the reader already holds this version: `If-None-Match` decides when sent (RFC 9110
 /// §13.2.2), `If-Modified-Since` otherwise.
 pub(crate) fn not_modified(
@@ -118,15 +131,7 @@ pub(crate) fn not_modified(
     modified: SystemTime,
 ) -> bool {
     if let Some(wanted) = if_none_match {
-        let Ok(wanted) = wanted.to_str() else {
-            return false;
-        };
-        let ours = etag.to_str().unwrap_or_default();
-        let ours = ours.strip_prefix("W/").unwrap_or(ours);
-        return wanted.split(',').any(|tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours
-        });
+        return etag_matches(wanted, etag);
     }
     if_modified_since
         .and_then(|since| since.to_str().ok())

@@ -24,7 +24,7 @@ use bytes::Bytes;
 use rotative_store::Listing;
 use tokio::sync::watch;
 
-pub(crate) use encoding::{Encoding, etag};
+pub(crate) use encoding::{Encoding, etag, etag_matches};
 
 /// What a page shows, as far as changes are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
