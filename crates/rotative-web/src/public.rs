@@ -337,7 +337,7 @@ async fn listing_page(
         .published_summaries(listing, pagination.per_page, pagination.offset())
         .await?;
     let nav = state.nav().await?;
-    let shows = Shows::listing(listing, stories.iter().map(|story| story.id));
+    let shows = Shows::listing(listing, stories.iter().map(|story| story.id)).paged();
     Ok(shows.on(Html(state.pages(&state.site(), &nav).listing(
         found.kind(),
         &stories,

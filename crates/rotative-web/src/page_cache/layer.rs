@@ -21,19 +21,22 @@ pub(crate) const PAGE_CACHE_CONTROL: &str =
 /// Pages and feeds are far smaller; a body beyond this is answered without being kept.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
-/// The address a page is kept under: its path, and its page number if any. Other query
-/// strings are answered without the cache, so made-up parameters cannot fill it.
+/// The address a page is kept under: its path, and its page number if any, written as the
+/// site writes it (`?page=2`, never `?page=02` nor `?page=1`). Other query strings are answered
+/// without the cache, so made-up parameters cannot fill it.
 fn cache_key(uri: &Uri) -> Option<&str> {
+    let canonical_page = |n: &str| {
+        n.len() <= 6
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && !n.starts_with('0')
+            && !n.is_empty()
+            && n != "1"
+    };
     match uri.query() {
         None => Some(uri.path()),
-        Some(query)
-            if query
-                .strip_prefix("page=")
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            uri.path_and_query()
-                .map(axum::http::uri::PathAndQuery::as_str)
-        }
+        Some(query) if query.strip_prefix("page=").is_some_and(canonical_page) => uri
+            .path_and_query()
+            .map(axum::http::uri::PathAndQuery::as_str),
         Some(_) => None,
     }
 }
@@ -120,7 +123,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
             Lookup::Render(render) => {
                 state.metrics().page_cache(CacheResult::Miss);
                 let response = next.run(request).await;
-                return match keep(response).await {
+                return match keep(response, uri.query().is_some()).await {
                     Ok(page) => {
                         render.finish(Some(Arc::clone(&page)));
                         asked.answer(&page)
@@ -135,9 +138,15 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
     }
 }
 
-/// The page to keep, if the answer is one: a `200` whose handler said what it shows.
-async fn keep(response: Response) -> Result<Arc<CachedPage>, Response> {
-    if response.status() != StatusCode::OK || response.extensions().get::<Shows>().is_none() {
+/// The page to keep, if the answer is one: a `200` whose handler said what it shows, and, when
+/// a page number was asked for, a page of a listing (others ignore the number: kept under it,
+/// `/?page=2`, `/?page=3`… would each be a copy of the home page pushing real pages out).
+async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Response> {
+    let keepable = response
+        .extensions()
+        .get::<Shows>()
+        .is_some_and(|shows| shows.paged || !numbered);
+    if response.status() != StatusCode::OK || !keepable {
         return Err(response);
     }
     let (mut parts, body) = response.into_parts();
@@ -164,6 +173,9 @@ mod tests {
         assert_eq!(key("/monde/").as_deref(), Some("/monde/"));
         assert_eq!(key("/monde/?page=2").as_deref(), Some("/monde/?page=2"));
         assert_eq!(key("/monde/?page="), None);
+        assert_eq!(key("/monde/?page=02"), None);
+        assert_eq!(key("/monde/?page=1"), None);
+        assert_eq!(key("/monde/?page=1000000"), None);
         assert_eq!(key("/monde/?page=2&x=1"), None);
         assert_eq!(key("/monde/?utm_source=x"), None);
     }

@@ -44,6 +44,8 @@ pub(crate) struct Shows {
     pub(crate) items: Vec<Shown>,
     /// For pages that change with time alone (the news sitemap's two-day window).
     pub(crate) fresh_for: Option<std::time::Duration>,
+    /// A listing split into numbered pages: only such pages are kept under `?page=N`.
+    pub(crate) paged: bool,
 }
 
 impl Shows {
@@ -51,7 +53,14 @@ impl Shows {
         Self {
             items,
             fresh_for: None,
+            paged: false,
         }
+    }
+
+    /// Marks the page as one of a numbered listing.
+    pub(crate) fn paged(mut self) -> Self {
+        self.paged = true;
+        self
     }
 
     /// The response, marked as a page the cache may keep.

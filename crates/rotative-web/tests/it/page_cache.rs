@@ -17,16 +17,58 @@ use crate::{
 
 /// How many readers' requests the cache answered this way, from `/metrics`.
 async fn answered(site: &TestSite, result: &str) -> u64 {
+    metric(
+        site,
+        &format!("rotative_page_cache_requests_total{{result=\"{result}\"}}"),
+    )
+    .await
+}
+
+/// One value from `/metrics`, named with its labels.
+async fn metric(site: &TestSite, name: &str) -> u64 {
     let response = rotative_web::metrics_router(site.state.clone())
         .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
         .await
         .unwrap();
     let text = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let prefix = format!("rotative_page_cache_requests_total{{result=\"{result}\"}} ");
+    let prefix = format!("{name} ");
     String::from_utf8_lossy(&text)
         .lines()
         .find_map(|line| line.strip_prefix(&prefix).map(str::to_owned))
         .map_or(0, |count| count.parse().unwrap())
+}
+
+#[tokio::test]
+async fn made_up_page_numbers_fill_nothing() {
+    let stories: Vec<String> = (0..5)
+        .map(|n| story(&format!("Article {n}"), "monde", ""))
+        .collect();
+    let site = TestSite::with_stories(&stories, 2).await;
+    assert_eq!(site.get("/").await.status, StatusCode::OK);
+    let kept = metric(&site, "rotative_page_cache_pages").await;
+    // Pages that are not listings ignore a page number: answered, never kept under it.
+    for n in 2..30 {
+        assert_eq!(
+            site.get(&format!("/?page={n}")).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            site.get(&format!("/feed.atom?page={n}")).await.status,
+            StatusCode::OK
+        );
+    }
+    // A number written otherwise than the site writes it is answered, not kept either.
+    for odd in ["02", "002", "1"] {
+        let page = site.get(&format!("/monde/?page={odd}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+    }
+    assert_eq!(metric(&site, "rotative_page_cache_pages").await, kept);
+    // A listing's real second page is kept.
+    site.get("/monde/?page=2").await;
+    let hits = answered(&site, "hit").await;
+    site.get("/monde/?page=2").await;
+    assert_eq!(answered(&site, "hit").await, hits + 1);
+    assert_eq!(metric(&site, "rotative_page_cache_pages").await, kept + 1);
 }
 
 async fn hits_and_misses(site: &TestSite) -> (u64, u64) {
