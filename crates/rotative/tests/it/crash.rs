@@ -19,7 +19,13 @@ use crate::helpers::{Server, add_user, agent, between, sign_in_over_http};
 
 const PASSWORD: &str = "un mot de passe solide";
 const WRITERS: usize = 4;
-const KILLS: usize = 20;
+/// Kills in one run; `ROTATIVE_CRASH_KILLS` asks for more (a longer hunt by hand).
+fn kills() -> usize {
+    std::env::var("ROTATIVE_CRASH_KILLS")
+        .ok()
+        .and_then(|kills| kills.parse().ok())
+        .unwrap_or(20)
+}
 
 /// A small random generator: the kill moments need no more, and the seed is printed so a
 /// failing run can be replayed (`ROTATIVE_CRASH_SEED`).
@@ -149,7 +155,8 @@ fn killed_at_random_moments_the_server_loses_no_acknowledged_save() {
         .map(|writer| new_story(&server, &cookie, writer))
         .collect();
     let mut acknowledged: Vec<(i64, String)> = Vec::new();
-    for round in 0..KILLS {
+    let kills = kills();
+    for round in 0..kills {
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = stories
             .iter()
@@ -180,12 +187,12 @@ fn killed_at_random_moments_the_server_loses_no_acknowledged_save() {
         server = Server::start(&data, &["--no-demo"]);
     }
     assert!(
-        acknowledged.len() >= KILLS * WRITERS,
+        acknowledged.len() >= kills * WRITERS,
         "only {} saves were made: the test did not write enough to mean anything",
         acknowledged.len()
     );
     eprintln!(
-        "{KILLS} kills, {} acknowledged saves, none lost",
+        "{kills} kills, {} acknowledged saves, none lost",
         acknowledged.len()
     );
     assert!(
