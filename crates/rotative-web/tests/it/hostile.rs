@@ -24,11 +24,13 @@ fn payload(field: &str) -> String {
 }
 
 /// What would run in a reader's browser if a payload reached a page as markup: its elements
-/// with their `<` as written (escaped as `&lt;` or `\u003c`, they are text).
-fn live_markup(field: &str) -> [String; 2] {
+/// with their `<` as written (escaped as `&lt;` or `\u003c`, they are text), or the handler
+/// as an HTML serialiser would rewrite it.
+fn live_markup(field: &str) -> [String; 3] {
     [
         format!("<script>alert('{field}')"),
         format!("<img src=x onerror=alert('{field}')"),
+        format!("onerror=\"alert('{field}')\""),
     ]
 }
 
