@@ -254,6 +254,12 @@ fn encode(text: &str) -> String {
 }
 
 impl Page {
+    /// The cookie an answer sets, as the browser sends it back (`name=value`).
+    pub fn cookie(&self) -> String {
+        let set = self.header("set-cookie").expect("a cookie");
+        set.split(';').next().unwrap_or(set).to_owned()
+    }
+
     /// Where a redirect leads, without its query string (a newsroom story's address).
     pub fn location_path(&self) -> String {
         let location = self.header("location").expect("a redirect");

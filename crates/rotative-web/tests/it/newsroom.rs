@@ -28,13 +28,7 @@ pub async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
 /// Signs in through the form and returns the session cookie.
 pub async fn sign_in(site: &TestSite, email: &str) -> String {
     let form = site.get("/redaction/connexion").await;
-    let sign_in_cookie = form
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let sign_in_cookie = form.cookie();
     let csrf = form.field("csrf").unwrap();
     let response = site
         .request(
@@ -150,13 +144,7 @@ async fn signed_out_people_are_sent_to_sign_in_and_back() {
 async fn wrong_passwords_are_refused_then_throttled() {
     let site = newsroom().await;
     let form = site.get("/redaction/connexion").await;
-    let cookie = form
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = form.cookie();
     let csrf = form.field("csrf").unwrap();
     let attempt = |password: &'static str| {
         let (site, cookie, csrf) = (&site, cookie.clone(), csrf.clone());
