@@ -2,7 +2,7 @@
 //! clients that hold connections open or send too much: a deadline for the request's head, a
 //! cap on its size, and a drain on shutdown.
 
-use std::{convert::Infallible, future::Future, io, net::SocketAddr, pin::pin, time::Duration};
+use std::{convert::Infallible, future::Future, net::SocketAddr, pin::pin, time::Duration};
 
 use axum::{Router, body::Body, extract::ConnectInfo, http::Request};
 use hyper::{body::Incoming, server::conn::http1};
@@ -24,15 +24,8 @@ pub const MAX_HEADERS: usize = 100;
 
 /// Answers on `listener` with `app` until `shutdown` resolves; connections then finish the
 /// answer they are giving and close. Each request carries the client's address (`ConnectInfo`).
-///
-/// # Errors
-/// Only when the listener's own address cannot be read; failed accepts are logged and retried.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()>,
-) -> io::Result<()> {
-    listener.local_addr()?;
+/// A failed accept (out of file descriptors, say) is logged and retried.
+pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Output = ()>) {
     let (stop, stopping) = watch::channel(());
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
@@ -58,7 +51,6 @@ pub async fn serve(
     drop(stopping);
     stop.send_replace(());
     while connections.join_next().await.is_some() {}
-    Ok(())
 }
 
 /// Serves one connection until the client closes it, or until shutdown once its answer is out.

@@ -75,9 +75,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let shutdown = shutdown_signal();
     tracing::info!("listening on http://{address}");
-    rotative_web::serve(listener, rotative_web::router(state), shutdown)
-        .await
-        .context("server failed")?;
+    rotative_web::serve(listener, rotative_web::router(state), shutdown).await;
     scheduler.abort();
     indexer.abort();
     resizer.abort();
