@@ -112,10 +112,11 @@ fn write_archive(to: &Path, database: &Path, media: &Path, settings: &Path) -> a
         }
     }
     files.sort();
+    let now = jiff::Timestamp::now();
     let manifest = Manifest {
         format: FORMAT,
         written_by: env!("CARGO_PKG_VERSION").to_owned(),
-        created: jiff::Timestamp::now(),
+        created: now,
         media_files: files.len() as u64,
     };
     let mut archive = tar::Builder::new(BufWriter::new(File::create(to)?));
@@ -123,7 +124,7 @@ fn write_archive(to: &Path, database: &Path, media: &Path, settings: &Path) -> a
     let mut header = tar::Header::new_gnu();
     header.set_size(manifest.len() as u64);
     header.set_mode(0o644);
-    header.set_mtime(jiff::Timestamp::now().as_second().try_into().unwrap_or(0));
+    header.set_mtime(now.as_second().try_into().unwrap_or(0));
     header.set_cksum();
     archive.append_data(&mut header, MANIFEST, manifest.as_bytes())?;
     archive.append_path_with_name(database, DATABASE)?;

@@ -15,7 +15,10 @@ use std::{
 
 use rotative_store::Store;
 
-use crate::helpers::{Server, add_user, agent, between, sign_in_over_http};
+use crate::{
+    helpers::{Server, add_user, agent, between, sign_in_over_http},
+    scale::write_story,
+};
 
 const PASSWORD: &str = "un mot de passe solide";
 const WRITERS: usize = 4;
@@ -42,29 +45,13 @@ impl Moments {
 
 /// Creates a story and returns its numeric id.
 fn new_story(server: &Server, cookie: &str, writer: usize) -> i64 {
-    let mut dashboard = agent()
-        .get(&format!("{}/redaction/", server.base))
-        .header("cookie", cookie)
-        .call()
-        .unwrap();
-    let html = dashboard.body_mut().read_to_string().unwrap();
-    let token = between(&html, "name=\"csrf\" value=\"", "\"").unwrap();
-    let saved = agent()
-        .post(&format!("{}/redaction/articles", server.base))
-        .header("cookie", cookie)
-        .send_form([
-            ("csrf", token),
-            ("headline", &format!("Plume {writer}, version 0")),
-            ("body", "Premier jet."),
-            ("section", "France"),
-            ("kind", "news"),
-            ("intent", "save"),
-        ])
-        .unwrap();
-    assert_eq!(saved.status(), 303);
-    let location = saved.headers()["location"].to_str().unwrap();
-    let id = location.split('?').next().unwrap().rsplit('/').next();
-    id.unwrap().parse().unwrap()
+    let story = write_story(
+        server,
+        cookie,
+        &format!("Plume {writer}, version 0"),
+        "Premier jet.",
+    );
+    story.rsplit('/').next().unwrap().parse().unwrap()
 }
 
 /// Saves new versions of one story until the server stops answering; returns the headlines of

@@ -72,7 +72,7 @@ fn csrf(server: &Server, cookie: &str) -> String {
 }
 
 /// Writes a story on `server` and returns its newsroom address.
-fn write_story(server: &Server, cookie: &str, headline: &str, body: &str) -> String {
+pub(crate) fn write_story(server: &Server, cookie: &str, headline: &str, body: &str) -> String {
     let token = csrf(server, cookie);
     let saved = post(
         server,
