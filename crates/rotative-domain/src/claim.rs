@@ -89,6 +89,7 @@ impl Claim {
         author: Option<&str>,
         rating: ClaimRating,
     ) -> Result<Self, ParseError> {
+        let text = crate::without_controls(text);
         let text = text.trim();
         if text.is_empty() {
             return Err(ParseError::Empty);
@@ -98,7 +99,8 @@ impl Claim {
                 max: Self::MAX_TEXT,
             });
         }
-        let author = author.map(str::trim).filter(|a| !a.is_empty());
+        let author = author.map(crate::without_controls);
+        let author = author.as_deref().map(str::trim).filter(|a| !a.is_empty());
         if author.is_some_and(|a| a.chars().count() > Self::MAX_AUTHOR) {
             return Err(ParseError::TooLong {
                 max: Self::MAX_AUTHOR,

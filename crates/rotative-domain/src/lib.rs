@@ -28,6 +28,6 @@ pub use related::{RelatedCandidate, rank_related};
 pub use slug::Slug;
 pub use source::Source;
 pub use taxonomy::{Author, Section, Tag};
-pub use text::{AltText, Email, Headline, Name, Standfirst};
+pub use text::{AltText, Email, Headline, Name, Standfirst, without_controls};
 pub use typography::french_typography;
 pub use workflow::{Ownership, Role, StoryAction, WorkflowError, authorize, can, transition};

@@ -15,6 +15,7 @@ impl Source {
 
     /// Accepts a label and an `http(s)` address; anything else (`javascript:`, `data:`…) is refused.
     pub fn parse(label: &str, url: &str) -> Result<Self, ParseError> {
+        let label = crate::without_controls(label);
         let label = label.trim();
         let url = url.trim();
         if label.is_empty() {

@@ -4,8 +4,26 @@ use serde::Serialize;
 
 use crate::ParseError;
 
-/// Trims, then checks the length in characters (what a writer counts, not bytes).
+/// Whether a character has no place in text readers get: control characters other than tab and
+/// line breaks (pasted from old word processors, or typed to break XML: a feed holding U+0001 is
+/// not well-formed), and the two noncharacters XML also forbids.
+fn is_stray_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The text without stray control characters; borrowed when it has none (almost always).
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(is_stray_control) {
+        text.replace(is_stray_control, "").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Drops stray control characters, trims, then checks the length in characters (what a writer
+/// counts, not bytes).
 fn bounded_text(value: &str, max: usize, one_line: bool) -> Result<String, ParseError> {
+    let value = without_controls(value);
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(ParseError::Empty);
@@ -82,6 +100,18 @@ mod tests {
             })
         );
         assert!(Headline::parse(&"é".repeat(Headline::MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(
+            Standfirst::parse("Un\u{1} chapeau\u{7f}\u{85}\u{fffe} sur\ndeux\tlignes")
+                .unwrap()
+                .as_ref(),
+            "Un chapeau sur\ndeux\tlignes"
+        );
+        assert_eq!(Headline::parse("\u{1}\u{2}"), Err(ParseError::Empty));
+        assert_eq!(without_controls("Déjà propre"), "Déjà propre");
     }
 
     #[test]

@@ -58,7 +58,8 @@ impl From<RenderError> for StoryError {
             RenderError::ExternalImage(_)
             | RenderError::MissingAlt(_)
             | RenderError::InvalidAlt { .. }
-            | RenderError::UnknownImage(_) => Self::Body(error.to_string()),
+            | RenderError::UnknownImage(_)
+            | RenderError::TooDeep { .. } => Self::Body(error.to_string()),
             other => Self::Render(other),
         }
     }

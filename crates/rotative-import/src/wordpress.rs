@@ -93,11 +93,27 @@ struct Survey {
     /// By login.
     authors: HashMap<String, SurveyedAuthor>,
     categories: HashMap<String, (String, String)>,
+    /// Tag slugs, used or not.
+    tags: Vec<String>,
     /// Attachment ids and the addresses of their files, for galleries and featured images.
     attachments: HashMap<u64, String>,
     /// Attachment pages by the uploads path of their file, so they lead to the stored image.
     attachment_pages: HashMap<String, String>,
     items: usize,
+}
+
+impl Survey {
+    /// The category at the top of `slug`'s family: the one that becomes a section.
+    fn top_category(&self, slug: &str) -> String {
+        let mut current = slug.to_owned();
+        for _ in 0..16 {
+            match self.categories.get(&current) {
+                Some((_, parent)) if !parent.is_empty() => current.clone_from(parent),
+                _ => break,
+            }
+        }
+        current
+    }
 }
 
 pub struct WordPressImporter<'a> {
@@ -233,12 +249,73 @@ impl WordPressImporter<'_> {
             seen += 1;
             progress(seen, survey.items);
         }
-        for (old, target) in archives {
-            if self.store.add_redirect(&old, &target).await? {
+        for (old, target) in &archives {
+            if self.store.add_redirect(old, target).await? {
                 report.redirects += 1;
             }
         }
+        self.unused_archives(&survey, &archives, &mut report)
+            .await?;
         Ok(report)
+    }
+
+    /// Archives of the old site that no published post used: a category leads to its family's
+    /// section when that section has published stories; anything else is gone (410), never a
+    /// 404.
+    async fn unused_archives(
+        &self,
+        survey: &Survey,
+        archives: &HashSet<(String, String)>,
+        report: &mut ImportReport,
+    ) -> Result<(), WordPressError> {
+        let used: HashSet<&str> = archives.iter().map(|(old, _)| old.as_str()).collect();
+        let shown: HashSet<String> = self
+            .store
+            .published_sections()
+            .await?
+            .into_iter()
+            .map(|(_, section)| section.slug.to_string())
+            .collect();
+        let mut unused: Vec<(String, Option<String>)> = Vec::new();
+        for slug in survey.categories.keys() {
+            let section = survey
+                .categories
+                .get(&survey.top_category(slug))
+                .and_then(|(name, _)| named(name, Section::named))
+                .map(|section| section.slug.to_string())
+                .filter(|section| shown.contains(section));
+            unused.push((
+                format!("/category/{slug}/"),
+                section.map(|s| format!("/{s}/")),
+            ));
+        }
+        unused.extend(
+            survey
+                .tags
+                .iter()
+                .map(|slug| (format!("/tag/{slug}/"), None)),
+        );
+        for (old, target) in unused {
+            if used.contains(old.as_str()) {
+                continue;
+            }
+            for (old, target) in [
+                (
+                    format!("{old}feed/"),
+                    target.as_ref().map(|t| format!("{t}feed.atom")),
+                ),
+                (old, target),
+            ] {
+                let added = match &target {
+                    Some(target) => self.store.add_redirect(&old, target).await?,
+                    None => self.store.add_gone(&old).await?,
+                };
+                if added {
+                    report.redirects += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Gives each author an account without a password, tied to their byline, for an admin to
@@ -293,6 +370,9 @@ impl WordPressImporter<'_> {
                     survey
                         .categories
                         .insert(term.slug, (term.name, term.parent));
+                }
+                Entry::Term(term) if term.taxonomy == Taxonomy::Tag => {
+                    survey.tags.push(term.slug);
                 }
                 Entry::Term(_) => {}
                 Entry::Item(item) => {
@@ -643,16 +723,7 @@ fn placement(item: &WpItem, survey: &Survey, is_page: bool) -> (Section, Vec<Tag
         .filter(|t| t.taxonomy == Taxonomy::Category)
         .map(|t| t.slug.as_str())
         .collect();
-    let top = |slug: &str| {
-        let mut current = slug.to_owned();
-        for _ in 0..16 {
-            match survey.categories.get(&current) {
-                Some((_, parent)) if !parent.is_empty() => current.clone_from(parent),
-                _ => break,
-            }
-        }
-        current
-    };
+    let top = |slug: &str| survey.top_category(slug);
     let name_of = |slug: &str| {
         survey
             .categories

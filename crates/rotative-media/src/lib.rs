@@ -11,5 +11,8 @@ mod storage;
 
 pub use error::MediaError;
 pub use inspect::{ImageInfo, ImageKind, inspect};
-pub use process::{CleanImage, PixelLimit, Variant, clean, variant_widths, variants};
+pub use process::{
+    CleanImage, MAX_DECODED_BYTES, PixelLimit, Variant, clean, decoded_size, variant_widths,
+    variants,
+};
 pub use storage::{ByteRange, MediaStorage, ReadOutcome, StorageKey, StoredRead};

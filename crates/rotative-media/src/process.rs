@@ -45,6 +45,19 @@ impl Default for PixelLimit {
     }
 }
 
+/// Most memory one image may take once decoded: a 61-megapixel photo in colour (183 MB) fits,
+/// a 9,000 × 9,000 RGBA PNG (324 MB from a 300 KB file) does not.
+pub const MAX_DECODED_BYTES: u64 = 200 * 1024 * 1024;
+
+/// The memory an image takes once decoded, read from its header without decoding it.
+pub fn decoded_size(bytes: &[u8], pixels: PixelLimit) -> Result<u64, MediaError> {
+    let kind = ImageKind::sniff(bytes).ok_or(MediaError::UnsupportedType)?;
+    let decoder = reader(bytes, kind, pixels)
+        .into_decoder()
+        .map_err(corrupt)?;
+    Ok(decoder.total_bytes())
+}
+
 /// An upload made safe to serve: the picture the journalist sent, upright and without metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CleanImage {
@@ -101,6 +114,15 @@ pub fn clean(bytes: &[u8], pixels: PixelLimit) -> Result<CleanImage, MediaError>
     let mut decoder = reader(bytes, kind, pixels)
         .into_decoder()
         .map_err(corrupt)?;
+    let decoded = decoder.total_bytes();
+    if decoded > MAX_DECODED_BYTES {
+        let bytes_per_pixel = decoded / (u64::from(width) * u64::from(height)).max(1);
+        return Err(MediaError::TooManyPixels {
+            width,
+            height,
+            limit: MAX_DECODED_BYTES / bytes_per_pixel.max(1),
+        });
+    }
     let orientation = decoder.orientation().map_err(corrupt)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     let (bytes, animated) = if kind == ImageKind::Gif {
@@ -148,6 +170,47 @@ fn keep_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
     }
 }
 
+/// A JPEG's segments and scans after its start marker, kept up to its end-of-image marker: the
+/// picture's segments and scans stay, metadata segments (also those between the scans of a
+/// progressive JPEG) go, and nothing after the end marker is kept (phones append a video or a
+/// second picture there, with metadata of its own).
+fn segments_to_end_marker(data: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(data.len());
+    // Where the run of bytes not yet copied starts.
+    let mut run = 0;
+    let mut at = 0;
+    while at < data.len() {
+        if data[at] != markers::P {
+            at += 1;
+            continue;
+        }
+        match data.get(at + 1).copied() {
+            // Stuffed zero bytes and restart markers are image data; a second 0xFF is a fill byte.
+            Some(0x00 | markers::RST0..=markers::RST7 | markers::P) | None => at += 1,
+            Some(markers::EOI) => {
+                kept.extend_from_slice(&data[run..at]);
+                kept.extend_from_slice(&[markers::P, markers::EOI]);
+                return kept;
+            }
+            Some(marker) => {
+                kept.extend_from_slice(&data[run..at]);
+                let length = data
+                    .get(at + 2..at + 4)
+                    .map_or(0, |l| usize::from(u16::from_be_bytes([l[0], l[1]])));
+                let end = (at + 2 + length).min(data.len());
+                let contents = data.get(at + 4..end).unwrap_or_default();
+                if keep_jpeg_segment(marker, contents) {
+                    kept.extend_from_slice(&data[at..end]);
+                }
+                run = end;
+                at = end;
+            }
+        }
+    }
+    kept.extend_from_slice(&data[run..]);
+    kept
+}
+
 /// PNG chunks that make up the picture (colour, transparency, animation); text, time and EXIF go.
 const PNG_CHUNKS_KEPT: [&[u8; 4]; 14] = [
     b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
@@ -168,7 +231,14 @@ fn strip(bytes: &[u8], kind: ImageKind) -> Result<Vec<u8>, MediaError> {
             let mut jpeg = Jpeg::from_bytes(input).map_err(corrupt)?;
             jpeg.segments_mut()
                 .retain(|segment| keep_jpeg_segment(segment.marker(), segment.contents()));
-            jpeg.encoder().write_to(&mut out)?;
+            let mut encoded = Vec::with_capacity(bytes.len());
+            jpeg.encoder().write_to(&mut encoded)?;
+            // The segments before the first scan are filtered above; the first scan holds the
+            // rest of the file (later scans, the segments between them, the end marker and
+            // whatever a camera appended after it), filtered here.
+            let (start, rest) = encoded.split_at(2);
+            out.extend_from_slice(start);
+            out.extend_from_slice(&segments_to_end_marker(rest));
         }
         ImageKind::Png => {
             let mut png = Png::from_bytes(input).map_err(corrupt)?;
@@ -467,6 +537,67 @@ mod tests {
             pixels(&tagged),
             "stripping must not re-encode"
         );
+    }
+
+    /// Phones append a motion-photo video (or a second picture) after the end marker, and a
+    /// progressive JPEG may carry metadata between its scans: neither survives.
+    #[test]
+    fn nothing_after_a_jpeg_end_marker_or_between_its_scans_survives() {
+        let plain = illustration::draw("essai", 400, 200).unwrap();
+        let end = plain
+            .windows(2)
+            .rposition(|pair| pair == [markers::P, markers::EOI])
+            .unwrap();
+        let motion = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom\xa9xyz+48.8566+002.3522/";
+        let mut trailed = plain[..end + 2].to_vec();
+        trailed.extend_from_slice(motion);
+        let clean = clean(&trailed, PixelLimit::default()).unwrap();
+        assert!(!contains(&clean.bytes, b"+48.8566+002.3522/"));
+        assert!(!contains(&clean.bytes, b"ftypmp42"));
+        assert!(clean.bytes.ends_with(&[markers::P, markers::EOI]));
+
+        let mut progressive = DynamicImage::ImageRgb8(image::RgbImage::new(64, 32));
+        progressive.invert();
+        let jpeg = encode(&progressive, ImageKind::Jpeg, 90).unwrap();
+        let scan = jpeg
+            .windows(2)
+            .position(|pair| pair == [markers::P, markers::SOS])
+            .unwrap();
+        let data_end = jpeg.len() - 2;
+        let comment = [&[markers::P, markers::COM, 0, 21][..], GPS_MARK].concat();
+        let between = [
+            &jpeg[..data_end],
+            &comment,
+            &jpeg[scan..data_end],
+            &[markers::P, markers::EOI],
+            b"+48.8566+002.3522/",
+        ]
+        .concat();
+        let stripped = segments_to_end_marker(&between[2..]);
+        assert!(!contains(&stripped, GPS_MARK) && !contains(&stripped, b"+48.8566"));
+        assert_eq!(
+            stripped,
+            [
+                &jpeg[2..data_end],
+                &jpeg[scan..data_end],
+                &[markers::P, markers::EOI]
+            ]
+            .concat(),
+            "the scans stay byte for byte"
+        );
+    }
+
+    #[test]
+    fn data_after_a_webp_or_gif_is_dropped() {
+        let picture = DynamicImage::ImageRgb8(image::RgbImage::new(40, 20));
+        let mut webp = encode_webp(&picture, 80).unwrap();
+        webp.extend_from_slice(b"+48.8566+002.3522/");
+        let clean_webp = clean(&webp, PixelLimit::default()).unwrap();
+        assert!(!contains(&clean_webp.bytes, b"+48.8566"));
+        let mut gif = encode(&picture, ImageKind::Gif, 80).unwrap();
+        gif.extend_from_slice(b"+48.8566+002.3522/");
+        let clean_gif = clean(&gif, PixelLimit::default()).unwrap();
+        assert!(!contains(&clean_gif.bytes, b"+48.8566"));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::{collections::HashMap, hash::BuildHasher};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use rotative_domain::{AltText, Embed, ParseError, french_typography};
+use rotative_domain::{AltText, Embed, ParseError, french_typography, without_controls};
 use serde::Serialize;
 
 use crate::{RenderError, picture::PictureView, sanitize, theme::Theme};
@@ -121,7 +121,16 @@ pub fn render_body<S: BuildHasher>(
     markdown: &str,
     images: &HashMap<String, StoredImage, S>,
 ) -> Result<String, RenderError> {
-    let events: Vec<Event<'_>> = typographed(Parser::new_ext(markdown, options()));
+    let markdown = without_controls(markdown);
+    let events: Vec<Event<'_>> = typographed(Parser::new_ext(&markdown, options()));
+    // Markdown nesting is refused here, before any HTML is written; the sanitiser's own check
+    // then covers HTML typed into the body.
+    if markdown_depth(&events) > sanitize::MAX_NESTING {
+        return Err(RenderError::TooDeep {
+            limit: sanitize::MAX_NESTING,
+        });
+    }
+    let quote_ends = quote_ends(&events);
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut figures_seen = 0_usize;
     let mut i = 0;
@@ -171,7 +180,7 @@ pub fn render_body<S: BuildHasher>(
                 theme.render("partials/embed.html", &view)?.into(),
             ));
             i += 3;
-        } else if let Some(consumed) = attributed_quote(&events[i..], &mut out) {
+        } else if let Some(consumed) = attributed_quote(&events[i..], quote_ends[i], &mut out) {
             i += consumed;
         } else {
             out.push(events[i].clone());
@@ -180,7 +189,42 @@ pub fn render_body<S: BuildHasher>(
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Ok(sanitize::clean(&html))
+    sanitize::clean(&html)
+}
+
+/// How deep the body's blocks and spans nest (quotations in lists in quotations…).
+fn markdown_depth(events: &[Event<'_>]) -> usize {
+    let (mut depth, mut deepest) = (0_usize, 0_usize);
+    for event in events {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// For each event that starts a quotation, how far ahead its end is; found in one pass, so that
+/// quotations nested thousands deep cost no more than flat ones.
+fn quote_ends(events: &[Event<'_>]) -> Vec<usize> {
+    let mut ends = vec![0; events.len()];
+    let mut open = Vec::new();
+    for (at, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => open.push(at),
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if let Some(start) = open.pop() {
+                    ends[start] = at - start;
+                }
+            }
+            _ => {}
+        }
+    }
+    ends
 }
 
 /// Applies French typography to text outside code, and namespaces footnote ids so they cannot
@@ -292,24 +336,24 @@ fn lone_image<'e>(events: &'e [Event<'_>]) -> Option<(LoneImage<'e>, usize)> {
 
 /// Recognises a top-level quotation whose last paragraph names its source (`— Name`), and writes
 /// it as a figure: the quote in `<blockquote>`, the source in `<figcaption>`.
-fn attributed_quote<'a>(events: &[Event<'a>], out: &mut Vec<Event<'a>>) -> Option<usize> {
+/// `end` is how far ahead the quotation's end is (from [`quote_ends`]).
+fn attributed_quote<'a>(
+    events: &[Event<'a>],
+    end: usize,
+    out: &mut Vec<Event<'a>>,
+) -> Option<usize> {
     let Event::Start(Tag::BlockQuote(_)) = events.first()? else {
         return None;
     };
-    let mut depth = 0_usize;
-    let end = events.iter().position(|event| {
-        match event {
-            Event::Start(Tag::BlockQuote(_)) => depth += 1,
-            Event::End(TagEnd::BlockQuote(_)) => depth -= 1,
-            _ => {}
-        }
-        depth == 0
-    })?;
     let inner = &events[1..end];
+    // Checked first: the search back then stays within the quotation's last paragraph.
+    if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
     let last_paragraph = inner
         .iter()
         .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
-    if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) || last_paragraph == 0 {
+    if last_paragraph == 0 {
         return None;
     }
     let source = &inner[last_paragraph + 1..inner.len() - 1];
@@ -472,6 +516,40 @@ mod tests {
         let forged =
             render("<figure class=\"embed\" data-embed-src=\"javascript:alert(1)\">x</figure>");
         assert!(!forged.contains("javascript:"), "{forged}");
+    }
+
+    #[test]
+    fn deeply_nested_bodies_are_refused_at_once() {
+        for hostile in [
+            ">".repeat(40_000),
+            ">".repeat(200_000),
+            "<div>".repeat(100_000),
+            "> ".repeat(20_000) + "x\n>\n> — Source",
+            "- ".repeat(20_000) + "x",
+            "*".repeat(100_000) + "x" + &"*".repeat(100_000),
+            "[".repeat(100_000),
+        ] {
+            let started = std::time::Instant::now();
+            let result = render_body(&Theme::embedded(), &hostile, &images());
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{}: {:?}",
+                &hostile[..10],
+                started.elapsed()
+            );
+            if let Err(error) = result {
+                assert!(matches!(error, RenderError::TooDeep { .. }), "{error}");
+            }
+        }
+        assert!(matches!(
+            render_body(&Theme::embedded(), &">".repeat(40_000), &images()),
+            Err(RenderError::TooDeep { .. })
+        ));
+        let quoted = format!("{}Nous tiendrons.\n>\n> — Une officière", "> ".repeat(12));
+        assert!(
+            render(&quoted).contains("<figcaption>"),
+            "reasonable nesting still renders"
+        );
     }
 
     #[test]

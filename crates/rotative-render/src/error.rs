@@ -12,6 +12,10 @@ pub enum RenderError {
     InvalidAlt { name: String, problem: String },
     #[error("image `{0}` is not in the media library")]
     UnknownImage(String),
+    /// Elements nested deeper than any story needs: refused before the sanitiser, whose work
+    /// grows with the square of the depth.
+    #[error("the body nests elements more than {limit} levels deep")]
+    TooDeep { limit: usize },
     #[error("could not write a feed")]
     Feed(#[from] std::io::Error),
     #[error("cannot read theme folder {path}: {source}")]

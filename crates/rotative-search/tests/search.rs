@@ -188,7 +188,7 @@ async fn unpublished_stories_leave_the_index() {
     store
         .move_story(
             id,
-            ArticleStatus::Published,
+            (ArticleStatus::Published, None),
             ArticleStatus::Unpublished,
             None,
             None,

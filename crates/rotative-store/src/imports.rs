@@ -35,6 +35,15 @@ pub struct ImportRecord {
     pub revision_id: Option<i64>,
 }
 
+/// What became of an address of the site Rotative replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OldAddress {
+    /// It lives at this address now.
+    Moved(String),
+    /// Nothing here took its place.
+    Gone,
+}
+
 /// What a rerun did to a story whose source changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportUpdate {
@@ -60,15 +69,34 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Where an old address now lives, if an import said so.
-    pub async fn redirect(&self, old: &str) -> Result<Option<String>, StoreError> {
+    /// Remembers that `old` leads nowhere on this site (an archive no published story uses),
+    /// unless it already leads somewhere.
+    pub async fn add_gone(&self, old: &str) -> Result<bool, StoreError> {
         let pool = &self.pool;
-        Ok(
-            sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
-                .bind(old)
-                .fetch_optional(pool)
-                .await?,
+        let done = sqlx::query(
+            "INSERT INTO gone (old) SELECT $1
+             WHERE NOT EXISTS (SELECT 1 FROM redirects WHERE old = $2)
+             ON CONFLICT (old) DO NOTHING",
         )
+        .bind(old)
+        .bind(old)
+        .execute(pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// What became of an old address, if an import said so.
+    pub async fn redirect(&self, old: &str) -> Result<Option<OldAddress>, StoreError> {
+        let pool = &self.pool;
+        let target: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT target FROM redirects WHERE old = $1
+             UNION ALL SELECT NULL FROM gone WHERE old = $2",
+        )
+        .bind(old)
+        .bind(old)
+        .fetch_optional(pool)
+        .await?;
+        Ok(target.map(|target| target.map_or(OldAddress::Gone, OldAddress::Moved)))
     }
 
     /// What an earlier import of this item of `source` left, if it was imported before.

@@ -29,10 +29,11 @@ use sqlx::{
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, RelatedPool, StoryContent};
 pub use changes::{Change, ChangeListener, Changed};
 pub use error::StoreError;
-pub use imports::{ImportRecord, ImportUpdate, ImportedStory};
+pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{
-    CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveOutcome, StoryRow,
+    CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome, StoryRow,
+    StorySave,
 };
 pub use users::{AuditEntry, Session, User};
 

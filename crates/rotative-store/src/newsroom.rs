@@ -240,12 +240,73 @@ pub enum SaveOutcome {
     Saved {
         revision_id: i64,
     },
+    /// The story moved (published, say) since the writer's permission was checked, to a state
+    /// they may not edit it in: nothing was written.
+    StateChanged {
+        status: ArticleStatus,
+    },
     /// Someone saved since the writer loaded the story: their text is kept as a revision, not
     /// applied, and the newsroom shows both.
     Conflict {
         kept_revision_id: i64,
         current_revision_id: i64,
     },
+}
+
+/// A save of a story's content by someone.
+#[derive(Debug, Clone, Copy)]
+pub struct StorySave<'a> {
+    pub id: i64,
+    /// The revision the writer started from: a newer one makes the save a conflict.
+    pub base_revision_id: i64,
+    pub content: &'a StoryContent,
+    pub user_id: i64,
+    /// The states the writer may edit the story in, checked again inside the save: an autosave
+    /// sent before an editor published changes nothing once the story is public.
+    pub editable_in: &'a [ArticleStatus],
+    pub kind: SaveKind,
+}
+
+/// How a save reached the store, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveKind {
+    /// The writer asked to save: one audit line each.
+    Edit,
+    /// The editor saved while the writer typed: one audit line for a writer's autosaves of a
+    /// story within ten minutes, counting them.
+    Autosave,
+    /// An earlier revision's text, brought back.
+    Restore { revision_id: i64 },
+}
+
+/// How long a run of autosaves by one writer shares one audit line.
+const AUTOSAVE_GROUP_SECONDS: i64 = 10 * 60;
+
+/// Counts an autosave on the story's latest audit line when that line is the same writer's
+/// autosaves of the last minutes; otherwise starts a new line.
+async fn audit_autosave(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    article_id: i64,
+) -> Result<(), StoreError> {
+    let now = now_seconds();
+    let grouped = sqlx::query(
+        "UPDATE audit_log SET at = $1, detail = CAST(CAST(detail AS INTEGER) + 1 AS TEXT)
+         WHERE id = (SELECT MAX(id) FROM audit_log WHERE article_id = $2)
+           AND action = 'autosave' AND user_id = $3 AND at > $4",
+    )
+    .bind(now)
+    .bind(article_id)
+    .bind(user_id)
+    .bind(now - AUTOSAVE_GROUP_SECONDS)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !grouped {
+        insert_audit(conn, Some(user_id), Some(article_id), "autosave", "1").await?;
+    }
+    Ok(())
 }
 
 /// A line of a story's history.
@@ -353,36 +414,35 @@ impl Store {
         }))
     }
 
-    /// Saves a new revision of a story written from `base_revision_id`. If another save came
-    /// first, the text is kept as a conflicting revision and the story is left as it was.
-    #[tracing::instrument(skip(self, content))]
-    pub async fn save_story(
-        &self,
-        id: i64,
-        base_revision_id: i64,
-        content: &StoryContent,
-        user_id: i64,
-    ) -> Result<SaveOutcome, StoreError> {
-        // The check and the write see the same latest revision.
+    /// Saves a story's content as its new current revision, unless someone saved since the
+    /// writer's base revision (the text is then kept as a conflict revision) or the story moved
+    /// to a state the writer may not edit it in. Checked and written in one transaction, with
+    /// the audit line.
+    #[tracing::instrument(skip_all, fields(story = save.id))]
+    pub async fn save_story(&self, save: &StorySave<'_>) -> Result<SaveOutcome, StoreError> {
+        // The check and the write see the same latest revision and state.
         let mut tx = self.begin_write().await?;
         let sql = format!(
-            "SELECT current_revision_id FROM articles WHERE id = $1{}",
+            "SELECT current_revision_id, status FROM articles WHERE id = $1{}",
             self.for_update()
         );
-        let current: Option<Option<i64>> = sqlx::query_scalar(&sql)
-            .bind(id)
+        let found: Option<(Option<i64>, String)> = sqlx::query_as(&sql)
+            .bind(save.id)
             .fetch_optional(&mut *tx)
             .await?;
-        let current = current
-            .ok_or(StoreError::NotFound("story"))?
-            .unwrap_or_default();
-        if current != base_revision_id {
+        let (current, status) = found.ok_or(StoreError::NotFound("story"))?;
+        let current = current.unwrap_or_default();
+        let status = ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?;
+        if !save.editable_in.contains(&status) {
+            return Ok(SaveOutcome::StateChanged { status });
+        }
+        if current != save.base_revision_id {
             let kept = insert_revision(
                 &mut tx,
-                id,
-                content,
-                Some(user_id),
-                Some(base_revision_id),
+                save.id,
+                save.content,
+                Some(save.user_id),
+                Some(save.base_revision_id),
                 true,
             )
             .await?;
@@ -392,16 +452,33 @@ impl Store {
                 current_revision_id: current,
             });
         }
-        apply_content(&mut tx, id, content, now_seconds()).await?;
+        apply_content(&mut tx, save.id, save.content, now_seconds()).await?;
         let revision_id = insert_revision(
             &mut tx,
-            id,
-            content,
-            Some(user_id),
-            Some(base_revision_id),
+            save.id,
+            save.content,
+            Some(save.user_id),
+            Some(save.base_revision_id),
             false,
         )
         .await?;
+        match save.kind {
+            SaveKind::Edit => {
+                insert_audit(&mut tx, Some(save.user_id), Some(save.id), "edit", "").await?;
+            }
+            SaveKind::Autosave => audit_autosave(&mut tx, save.user_id, save.id).await?,
+            SaveKind::Restore { revision_id } => {
+                let detail = revision_id.to_string();
+                insert_audit(
+                    &mut tx,
+                    Some(save.user_id),
+                    Some(save.id),
+                    "restore",
+                    &detail,
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(SaveOutcome::Saved { revision_id })
     }
@@ -443,7 +520,9 @@ impl Store {
     }
 
     /// Moves a story from `from` to `to`, if it is still in `from` (two editors clicking at once
-    /// move it once), and writes the audit line in the same transaction. Returns whether it moved.
+    /// move it once) and, when `reviewed` names a revision, still at that revision (an editor
+    /// publishes the text they read, not one saved meanwhile); writes the audit line in the same
+    /// transaction. Returns whether it moved.
     #[expect(
         clippy::too_many_arguments,
         reason = "one workflow move is all of these together"
@@ -451,7 +530,7 @@ impl Store {
     pub async fn move_story(
         &self,
         id: i64,
-        from: ArticleStatus,
+        (from, reviewed): (ArticleStatus, Option<i64>),
         to: ArticleStatus,
         path: Option<&ArticlePath>,
         published_at: Option<Timestamp>,
@@ -463,7 +542,7 @@ impl Store {
         let moved = sqlx::query(
             "UPDATE articles SET status = $1, path = COALESCE($2, path),
                  published_at = COALESCE($3, published_at), scheduled_at = $4
-             WHERE id = $5 AND status = $6",
+             WHERE id = $5 AND status = $6 AND ($7 IS NULL OR current_revision_id = $8)",
         )
         .bind(to.as_str())
         .bind(path.map(AsRef::as_ref))
@@ -471,6 +550,8 @@ impl Store {
         .bind(scheduled_at.map(Timestamp::as_second))
         .bind(id)
         .bind(from.as_str())
+        .bind(reviewed)
+        .bind(reviewed)
         .execute(&mut *tx)
         .await?
         .rows_affected()

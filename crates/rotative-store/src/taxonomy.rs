@@ -69,9 +69,25 @@ impl Store {
         ensure_author(&mut *pool.acquire().await?, author).await
     }
 
-    /// Every section, in the order the site shows them.
+    /// Every section, in the order the site shows them, those without a published story too:
+    /// what the newsroom chooses from.
     pub async fn sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
-        let sql = "SELECT id, slug, name FROM sections ORDER BY position, name";
+        self.sections_where("SELECT id, slug, name FROM sections ORDER BY position, name")
+            .await
+    }
+
+    /// The sections with a published story, in order: what readers see. A section typed into a
+    /// draft, or made ahead of its first story, stays out of sight until a story is published.
+    pub async fn published_sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
+        self.sections_where(
+            "SELECT id, slug, name FROM sections s
+             WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
+             ORDER BY position, name",
+        )
+        .await
+    }
+
+    async fn sections_where(&self, sql: &'static str) -> Result<Vec<Stored<Section>>, StoreError> {
         let rows = {
             let pool = &self.pool;
             sqlx::query(sql).fetch_all(pool).await?

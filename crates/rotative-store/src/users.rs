@@ -224,17 +224,19 @@ impl Store {
         Ok(())
     }
 
-    /// The session with this token hash if it was used within `idle_seconds`; an idle session is
-    /// deleted. A live session's last use is refreshed (at most once a minute, to spare writes).
+    /// The session with this token hash if it was used within `idle_seconds` and began within
+    /// `lifetime_seconds`; one idle or too old is deleted. A live session's last use is refreshed
+    /// (at most once a minute, to spare writes).
     pub async fn live_session(
         &self,
         token_hash: &str,
         idle_seconds: i64,
+        lifetime_seconds: i64,
     ) -> Result<Option<Session>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at FROM sessions s
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ))
         .bind(token_hash)
@@ -242,7 +244,8 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let last_seen_at: i64 = row.try_get("last_seen_at")?;
-        if now - last_seen_at > idle_seconds {
+        let created_at: i64 = row.try_get("created_at")?;
+        if now - last_seen_at > idle_seconds || now - created_at > lifetime_seconds {
             self.end_session(token_hash).await?;
             return Ok(None);
         }
@@ -269,42 +272,92 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_sign_in_failure(
-        &self,
-        email: &str,
-        address: &str,
-    ) -> Result<(), StoreError> {
+    /// Counts one more attempt under `key` within a window of `window` seconds (a new window
+    /// starts once the last one is over) and returns the attempts in the window, this one
+    /// included. One statement: attempts made in parallel are each counted, so a limit checked
+    /// on the result cannot be raced.
+    pub async fn count_attempt(&self, key: &str, window: i64) -> Result<u32, StoreError> {
         let pool = &self.pool;
-        sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
-            .bind(email)
-            .bind(address)
-            .bind(now_seconds())
+        let now = now_seconds();
+        let attempts: i64 = sqlx::query_scalar(
+            "INSERT INTO sign_in_attempts (key, window_start, attempts) VALUES ($1, $2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 attempts = CASE WHEN sign_in_attempts.window_start <= $3 THEN 1
+                                 ELSE sign_in_attempts.attempts + 1 END,
+                 window_start = CASE WHEN sign_in_attempts.window_start <= $4 THEN $5
+                                     ELSE sign_in_attempts.window_start END
+             RETURNING attempts",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(now - window)
+        .bind(now - window)
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+        Ok(u32::try_from(attempts).unwrap_or(u32::MAX))
+    }
+
+    /// Forgets the attempts counted under `key` (after a successful sign-in).
+    pub async fn forget_attempts(&self, key: &str) -> Result<(), StoreError> {
+        let pool = &self.pool;
+        sqlx::query("DELETE FROM sign_in_attempts WHERE key = $1")
+            .bind(key)
             .execute(pool)
             .await?;
         Ok(())
     }
 
-    /// Failed sign-ins for this account and from this address within the last `window` seconds.
-    pub async fn recent_sign_in_failures(
-        &self,
-        email: &str,
-        address: &str,
-        window: i64,
-    ) -> Result<(u32, u32), StoreError> {
+    /// Remembers a browser the account signed in from, by its token's hash.
+    pub async fn remember_device(&self, token_hash: &str, user_id: i64) -> Result<(), StoreError> {
         let pool = &self.pool;
-        let since = now_seconds() - window;
-        let (by_email, by_address): (i64, i64) = sqlx::query_as(
-            "SELECT
-                 (SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $3),
-                 (SELECT COUNT(*) FROM sign_in_failures WHERE address = $2 AND at > $3)",
+        sqlx::query(
+            "INSERT INTO known_devices (token_hash, user_id, last_used_at) VALUES ($1, $2, $3)
+             ON CONFLICT (token_hash) DO UPDATE SET last_used_at = excluded.last_used_at",
         )
-        .bind(email)
-        .bind(address)
-        .bind(since)
-        .fetch_one(pool)
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_seconds())
+        .execute(pool)
         .await?;
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok((count(by_email), count(by_address)))
+        Ok(())
+    }
+
+    /// Whether the browser with this token's hash signed in to the account of `email` before.
+    pub async fn is_known_device(&self, token_hash: &str, email: &str) -> Result<bool, StoreError> {
+        let pool = &self.pool;
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM known_devices d JOIN users u ON u.id = d.user_id
+             WHERE d.token_hash = $1 AND u.email = $2",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
+        Ok(known.is_some())
+    }
+
+    /// The secret called `name`, made by `make` and kept if no instance made it before: every
+    /// instance ends up with the same one.
+    pub async fn shared_secret(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        let pool = &self.pool;
+        sqlx::query(
+            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(make())
+        .execute(pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?,
+        )
     }
 
     /// Writes one line of the audit log: who did what, to which story, when.

@@ -12,6 +12,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use hmac::{Hmac, Mac};
 use password_hash::rand_core::RngCore;
 use rotative_store::User;
 use sha2::{Digest, Sha256};
@@ -20,9 +21,14 @@ use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "rotative_session";
 pub const SIGN_IN_COOKIE: &str = "rotative_signin";
+/// Marks a browser an account signed in from before (see `known_devices`).
+pub const DEVICE_COOKIE: &str = "rotative_appareil";
 pub const NEWSROOM: &str = "/redaction";
 /// A session unused for this long ends.
 pub const IDLE_SECONDS: i64 = 2 * 60 * 60;
+/// A session ends this long after sign-in however often it is used: a stolen cookie does not
+/// last for ever.
+pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 24 * 60 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Hashes a password with argon2id and a random salt.
@@ -71,6 +77,44 @@ fn hex(bytes: &[u8]) -> String {
             let _ = write!(out, "{byte:02x}");
             out
         })
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The sign-in form's token, made from the random token its cookie holds: the server's signature
+/// of it, which only the server can make. A cookie tossed in from elsewhere, with a form value to
+/// match it, therefore signs nobody in.
+pub fn sign_in_form_token(key: &[u8], cookie_token: &str) -> String {
+    hex(&sign_in_mac(key, cookie_token).finalize().into_bytes())
+}
+
+/// Whether `form_token` is the signature of `cookie_token` (compared in constant time).
+pub fn sign_in_token_matches(key: &[u8], cookie_token: &str, form_token: &str) -> bool {
+    let Some(signature) = unhex(form_token) else {
+        return false;
+    };
+    !cookie_token.is_empty()
+        && sign_in_mac(key, cookie_token)
+            .verify_slice(&signature)
+            .is_ok()
+}
+
+fn sign_in_mac(key: &[u8], cookie_token: &str) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"sign-in ");
+    mac.update(cookie_token.as_bytes());
+    mac
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+        .collect()
 }
 
 /// The value of one cookie from the request's `Cookie` headers.
@@ -175,7 +219,11 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(to_sign_in(parts));
         };
         let hash = token_hash(token);
-        match state.store.live_session(&hash, IDLE_SECONDS).await {
+        match state
+            .store
+            .live_session(&hash, IDLE_SECONDS, SESSION_LIFETIME_SECONDS)
+            .await
+        {
             Ok(Some(session)) => Ok(Self {
                 user: session.user,
                 csrf_token: session.csrf_token,
@@ -190,6 +238,22 @@ impl FromRequestParts<AppState> for SignedIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_tokens_are_signed() {
+        let key = b"une clef";
+        let form = sign_in_form_token(key, "abc");
+        assert!(sign_in_token_matches(key, "abc", &form));
+        assert!(!sign_in_token_matches(key, "abc", "abc"), "a tossed pair");
+        assert!(!sign_in_token_matches(b"autre", "abc", &form));
+        assert!(!sign_in_token_matches(key, "abd", &form));
+        assert!(!sign_in_token_matches(
+            key,
+            "",
+            &sign_in_form_token(key, "")
+        ));
+        assert!(!sign_in_token_matches(key, "abc", "zz"));
+    }
 
     #[test]
     fn passwords_hash_and_verify() {

@@ -1,16 +1,36 @@
 //! Accepting connections. Like `axum::serve`, with the limits a public server needs against
-//! clients that hold connections open or send too much: a deadline for the request's head, a
-//! cap on its size, and a drain on shutdown.
+//! clients that hold connections open or send too much: a deadline for the request's head (which
+//! also closes idle kept-alive connections), a cap on its size, a deadline for clients that stop
+//! reading, a cap on open connections with room kept for health probes, and a drain on shutdown
+//! that ends within a grace period.
 
-use std::{convert::Infallible, future::Future, net::SocketAddr, pin::pin, time::Duration};
+use std::{
+    convert::Infallible,
+    future::Future,
+    net::SocketAddr,
+    pin::pin,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
-use axum::{Router, body::Body, extract::ConnectInfo, http::Request};
+use axum::{
+    Router,
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode, header},
+    response::{IntoResponse, Response},
+};
 use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
 };
-use tokio::{net::TcpListener, sync::watch, task::JoinSet};
+use tokio::{
+    net::TcpListener,
+    sync::{OwnedSemaphorePermit, Semaphore, watch},
+    task::JoinSet,
+};
+use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
 /// How long a client has to send its request line and headers. A slow client (one byte every
@@ -22,35 +42,182 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Most headers read in one request; beyond it the answer is `431` too.
 pub const MAX_HEADERS: usize = 100;
 
+/// How long an answer may wait for a client that reads nothing: a client that stops reading
+/// (as in a slow-read attack) is disconnected then, so it cannot hold a connection for ever.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections beyond the cap that may still ask `/healthz` or `/readyz`: a saturated instance
+/// tells its load balancer so instead of looking dead.
+const HEALTH_RESERVE: usize = 16;
+/// File descriptors kept for the database, the search index and logs, outside the connections'
+/// share.
+const FILES_KEPT: u64 = 64;
+/// Most one line a while about connections refused at the cap, however many there are.
+const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// How many connections an instance holds open, and how long it lets them finish at shutdown.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections answered at once; more wait in the kernel's queue or, beyond the health
+    /// reserve, are closed at once.
+    pub max_connections: usize,
+    /// After a stop signal, how long answers in flight have to finish before they are cut.
+    pub shutdown_grace: Duration,
+    /// How long an answer waits on a client that reads nothing ([`WRITE_TIMEOUT`]).
+    pub write_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 4096,
+            shutdown_grace: Duration::from_secs(10),
+            write_timeout: WRITE_TIMEOUT,
+        }
+    }
+}
+
+impl ConnectionLimits {
+    /// The cap lowered, if need be, to what the open-file limit allows: each connection may hold
+    /// two descriptors (its socket and a media file it streams). The soft limit is raised to the
+    /// hard one first, as servers do.
+    #[must_use]
+    pub fn within_open_file_limit(self) -> Self {
+        let files = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(u64::MAX);
+        let room = files.saturating_sub(FILES_KEPT) / 2;
+        let room = usize::try_from(room)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(HEALTH_RESERVE)
+            .max(1);
+        Self {
+            max_connections: self.max_connections.min(room),
+            ..self
+        }
+    }
+}
+
 /// Answers on `listener` with `app` until `shutdown` resolves; connections then finish the
-/// answer they are giving and close. Each request carries the client's address (`ConnectInfo`).
-/// A failed accept (out of file descriptors, say) is logged and retried.
-pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Output = ()>) {
+/// answer they are giving and close, within the grace period. Each request carries the
+/// client's address (`ConnectInfo`). A failed accept (out of file descriptors, say) is logged
+/// and retried.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    limits: ConnectionLimits,
+) {
     let (stop, stopping) = watch::channel(());
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
+    let regular = Arc::new(Semaphore::new(limits.max_connections));
+    let reserve = Arc::new(Semaphore::new(HEALTH_RESERVE));
+    let mut refusals = Refusals::default();
     loop {
         let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors and the like: wait rather than spin.
-                    tracing::warn!(%error, "cannot accept a connection");
+                    refusals.accept_failed(&error);
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
             () = &mut shutdown => break,
         };
+        let admission = if let Ok(place) = Arc::clone(&regular).try_acquire_owned() {
+            Admission {
+                _place: place,
+                health_only: false,
+            }
+        } else {
+            refusals.over_cap(limits.max_connections);
+            match Arc::clone(&reserve).try_acquire_owned() {
+                Ok(place) => Admission {
+                    _place: place,
+                    health_only: true,
+                },
+                Err(_) => continue,
+            }
+        };
         // Small answers go out at once rather than waiting for more to fill a packet.
         let _ = stream.set_nodelay(true);
-        connections.spawn(answer(stream, client, app.clone(), stopping.clone()));
+        connections.spawn(answer(
+            stream,
+            client,
+            app.clone(),
+            admission,
+            limits.write_timeout,
+            stopping.clone(),
+        ));
         while connections.try_join_next().is_some() {}
     }
     drop(listener);
     drop(stopping);
     stop.send_replace(());
-    while connections.join_next().await.is_some() {}
+    let drained = tokio::time::timeout(limits.shutdown_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            connections = connections.len(),
+            "answers still in flight after the grace period: cut"
+        );
+        connections.shutdown().await;
+    }
+}
+
+/// A connection's place, held while it is open, and what it may ask.
+struct Admission {
+    _place: OwnedSemaphorePermit,
+    /// Over the cap: health probes are answered, anything else gets `503`.
+    health_only: bool,
+}
+
+/// Counts connections refused or failing to be accepted, and says so in the log now and then
+/// rather than once each.
+#[derive(Default)]
+struct Refusals {
+    over_cap: u64,
+    failed: u64,
+    said: Option<Instant>,
+}
+
+impl Refusals {
+    fn over_cap(&mut self, cap: usize) {
+        self.over_cap += 1;
+        if self.due() {
+            tracing::warn!(
+                cap,
+                refused = self.over_cap,
+                "connection cap reached: connections over it get health probes only"
+            );
+            self.over_cap = 0;
+        }
+    }
+
+    fn accept_failed(&mut self, error: &std::io::Error) {
+        self.failed += 1;
+        if self.due() {
+            tracing::warn!(%error, failures = self.failed, "cannot accept connections");
+            self.failed = 0;
+        }
+    }
+
+    fn due(&mut self) -> bool {
+        let now = Instant::now();
+        let due = self
+            .said
+            .is_none_or(|said| now.duration_since(said) >= REFUSAL_LOG_EVERY);
+        if due {
+            self.said = Some(now);
+        }
+        due
+    }
+}
+
+fn is_health_probe(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz")
 }
 
 /// Serves one connection until the client closes it, or until shutdown once its answer is out.
@@ -58,26 +225,40 @@ async fn answer(
     stream: tokio::net::TcpStream,
     client: SocketAddr,
     app: Router,
+    admission: Admission,
+    write_timeout: Duration,
     mut stopping: watch::Receiver<()>,
 ) {
-    let service = app.map_request(move |request: Request<Incoming>| {
+    let health_only = admission.health_only;
+    let service = tower::service_fn(move |request: Request<Incoming>| {
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(client));
-        request
+        let app = app.clone();
+        async move {
+            if health_only && !is_health_probe(request.uri().path()) {
+                return Ok::<_, Infallible>(over_capacity());
+            }
+            app.oneshot(request).await
+        }
     });
-    let service = TowerToHyperService::new(service.map_err(|never: Infallible| match never {}));
+    let service = TowerToHyperService::new(service);
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT)
         .max_header_size(MAX_HEAD_BYTES)
-        .max_headers(MAX_HEADERS);
-    let mut connection = pin!(builder.serve_connection(TokioIo::new(stream), service));
+        .max_headers(MAX_HEADERS)
+        .keep_alive(!health_only);
+    let mut stream = TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(write_timeout));
+    let io = TokioIo::new(Box::pin(stream));
+    let mut connection = pin!(builder.serve_connection(io, service));
     tokio::select! {
         result = connection.as_mut() => {
             if let Err(error) = result {
                 tracing::debug!(%error, %client, "connection ended");
             }
+            drop(admission);
             return;
         }
         _ = stopping.changed() => connection.as_mut().graceful_shutdown(),
@@ -85,4 +266,19 @@ async fn answer(
     if let Err(error) = connection.await {
         tracing::debug!(%error, %client, "connection ended while stopping");
     }
+    drop(admission);
+}
+
+/// The answer to a request on a connection over the cap.
+fn over_capacity() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, "5"),
+            (header::CONNECTION, "close"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "Le site reçoit plus de visites qu'il ne peut en servir. Réessayez dans quelques secondes.",
+    )
+        .into_response()
 }

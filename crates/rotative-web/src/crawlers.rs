@@ -69,18 +69,21 @@ async fn one_sitemap(
     if file == "pages.xml" {
         return pages(&state).await;
     }
-    let chunk: u64 = file
+    // Only the numbers the index writes (`articles-2.xml`, never `-02`, `-+2` or a number whose
+    // offset overflows): one address per sitemap, so the page cache keeps each once.
+    let offset = file
         .strip_prefix("articles-")
         .and_then(|rest| rest.strip_suffix(".xml"))
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n >= 1)
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .and_then(|chunk| chunk.checked_sub(1))
+        .and_then(|before| before.checked_mul(u64::from(SITEMAP_MAX_URLS)))
         .ok_or(AppError::NotFound)?;
-    let offset = (chunk - 1) * u64::from(SITEMAP_MAX_URLS);
     let paths = state
         .store
         .published_paths(offset, SITEMAP_MAX_URLS)
         .await?;
-    if paths.is_empty() && chunk > 1 {
+    if paths.is_empty() && offset > 0 {
         return Err(AppError::NotFound);
     }
     let urls: Vec<SitemapEntry> = paths
@@ -99,7 +102,7 @@ async fn pages(state: &AppState) -> Result<Response, AppError> {
     urls.extend(
         state
             .store
-            .sections()
+            .published_sections()
             .await?
             .into_iter()
             .map(|(_, s)| entry(format!("/{}/", s.slug))),

@@ -51,12 +51,22 @@ fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     }
 }
 
+/// Why a body nesting elements too deep is refused.
+pub(crate) fn too_deep_fr(limit: usize) -> String {
+    format!(
+        "Le texte imbrique plus de {limit} niveaux de citations, de listes ou de balises : simplifiez sa structure. Il n'a pas été enregistré."
+    )
+}
+
 #[derive(Debug, Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("gone")]
     Gone,
+    /// An address of the replaced site that nothing here took the place of.
+    #[error("old page gone")]
+    OldPageGone,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     #[error("missing or wrong CSRF token")]
@@ -69,6 +79,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
+    /// The account already has work of this kind under way (renders, uploads): try again.
+    #[error("too busy")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -96,6 +109,10 @@ impl AppError {
                 StatusCode::GONE,
                 "Cet article a été retiré par la rédaction. Il n'est plus disponible.".into(),
             ),
+            Self::OldPageGone => (
+                StatusCode::GONE,
+                "Cette page de l'ancien site n'existe plus : aucun article publié ne s'y rattachait.".into(),
+            ),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, (*message).into()),
             Self::Csrf => (
                 StatusCode::FORBIDDEN,
@@ -113,6 +130,13 @@ impl AppError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
             ),
+            Self::Busy => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Votre compte a déjà un traitement en cours. Réessayez dans un instant.".into(),
+            ),
+            Self::Render(RenderError::TooDeep { limit }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, too_deep_fr(*limit).into())
+            }
             Self::Upload(refusal) => upload_refusal(refusal),
             Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -148,7 +172,7 @@ pub(crate) async fn render_error_pages(
     let status = response.status();
     // The page lists sections to help readers on; if even that fails, a plain page still answers.
     let nav = state.nav().await.unwrap_or_default();
-    match state
+    let mut page = match state
         .pages(&state.site(), &nav)
         .error(status.as_u16(), &message)
     {
@@ -162,5 +186,14 @@ pub(crate) async fn render_error_pages(
             )
                 .into_response()
         }
+    };
+    // What the answer said of itself stays true of its page: a newsroom error is still
+    // `no-store`, a refusal still says when to retry.
+    let (parts, _) = response.into_parts();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
     }
+    page
 }

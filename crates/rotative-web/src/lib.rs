@@ -6,6 +6,7 @@ mod assets;
 pub mod auth;
 mod caching;
 mod connections;
+mod cpu_work;
 mod crawlers;
 mod error;
 mod health;
@@ -41,7 +42,9 @@ use tower_http::{
 };
 use tracing::Level;
 
-pub use connections::{HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, serve};
+pub use connections::{
+    ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
+};
 pub use error::AppError;
 pub use media::{UploadLimits, VariantQueue, make_pending_variants};
 pub use metrics::{Metrics, metrics_router};
@@ -110,8 +113,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route_layer(middleware::from_fn(metrics::tag_route))
         .fallback(|| async { AppError::NotFound })
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        // Inside the error pages: an old address that is gone gets the site's page too.
         .layer(middleware::from_fn_with_state(state.clone(), redirects::old_addresses))
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(middleware::from_fn(caching::validators))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

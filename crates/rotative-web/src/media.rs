@@ -1,7 +1,7 @@
 //! Images: taking an upload in (checked, cleaned, stored, recorded), making its resized copies
 //! once, and serving files with ranges and forever-cache headers.
 
-use std::io::Write;
+use std::{io::Write, sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
@@ -11,11 +11,12 @@ use axum::{
 };
 use futures_util::TryStreamExt;
 use rotative_media::{
-    ByteRange, CleanImage, MediaError, PixelLimit, ReadOutcome, StorageKey, clean, variants,
+    ByteRange, CleanImage, MediaError, PixelLimit, ReadOutcome, StorageKey, clean, decoded_size,
+    variants,
 };
 use rotative_store::{MediaRecord, MediaText, NewMedia};
 use thiserror::Error;
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::{AppError, AppState};
 
@@ -124,6 +125,43 @@ fn refusal(error: MediaError) -> AppError {
     }
 }
 
+/// Memory that images being decoded may take at once on this instance, in MiB: a few large
+/// photos side by side, whatever number of uploads arrive together.
+const DECODE_BUDGET_MIB: u32 = 512;
+/// How long a decode waits for room in the budget before the upload is refused as too busy.
+const DECODE_WAIT: Duration = Duration::from_secs(30);
+
+/// The memory budget for decoding images: each decode reserves what its image will take (read
+/// from the header) and gives it back when done, so six large uploads at once queue instead of
+/// taking six times the memory.
+pub(crate) struct DecodeBudget(Arc<Semaphore>);
+
+impl Default for DecodeBudget {
+    fn default() -> Self {
+        Self(Arc::new(Semaphore::new(DECODE_BUDGET_MIB as usize)))
+    }
+}
+
+impl DecodeBudget {
+    /// Reserves room to decode `bytes` (the file itself, the picture decoded, and a second
+    /// picture for turning it upright or resizing it).
+    async fn reserve(
+        &self,
+        bytes: &[u8],
+        pixels: PixelLimit,
+    ) -> Result<OwnedSemaphorePermit, AppError> {
+        let decoded = decoded_size(bytes, pixels).map_err(refusal)?;
+        let needed = (bytes.len() as u64).saturating_add(decoded.saturating_mul(2));
+        let mib = u32::try_from(needed >> 20)
+            .unwrap_or(u32::MAX)
+            .clamp(1, DECODE_BUDGET_MIB);
+        tokio::time::timeout(DECODE_WAIT, Arc::clone(&self.0).acquire_many_owned(mib))
+            .await
+            .map_err(|_| AppError::Busy)?
+            .map_err(|_| AppError::Busy)
+    }
+}
+
 /// Checks, cleans, stores and records an uploaded file, then asks for its copies. The database
 /// row is written only once the file is safely stored.
 pub(crate) async fn ingest(
@@ -134,13 +172,18 @@ pub(crate) async fn ingest(
     uploaded_by: i64,
 ) -> Result<MediaRecord, AppError> {
     let pixels = state.upload_limits.pixels;
-    let image: CleanImage = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(file.path())?;
-        clean(&bytes, pixels)
-    })
-    .await
-    .map_err(|e| MediaError::Io(std::io::Error::other(e)))?
-    .map_err(refusal)?;
+    let bytes = tokio::fs::read(file.path()).await.map_err(MediaError::Io)?;
+    drop(file);
+    let room = state.decode_budget().reserve(&bytes, pixels).await?;
+    let image: CleanImage = state
+        .cpu_work()
+        .run(uploaded_by, move || {
+            let image = clean(&bytes, pixels);
+            drop(room);
+            image
+        })
+        .await?
+        .map_err(refusal)?;
     let key = StorageKey::for_content(&image.bytes, image.kind);
     let new = NewMedia {
         storage_key: key.to_string(),
@@ -170,6 +213,7 @@ async fn make_variants_of(state: &AppState, media: &MediaRecord) -> Result<(), A
         .await?
         .ok_or(MediaError::InvalidKey(media.storage_key.clone()))?;
     let pixels = state.upload_limits.pixels;
+    let room = state.decode_budget().reserve(&original, pixels).await?;
     let image = CleanImage {
         kind: key.kind(),
         width: media.width,
@@ -177,9 +221,13 @@ async fn make_variants_of(state: &AppState, media: &MediaRecord) -> Result<(), A
         animated: media.animated,
         bytes: original.to_vec(),
     };
-    let made = tokio::task::spawn_blocking(move || variants(&image, pixels))
-        .await
-        .map_err(|e| MediaError::Io(std::io::Error::other(e)))??;
+    let made = tokio::task::spawn_blocking(move || {
+        let made = variants(&image, pixels);
+        drop(room);
+        made
+    })
+    .await
+    .map_err(|e| MediaError::Io(std::io::Error::other(e)))??;
     for variant in made {
         state
             .storage

@@ -87,7 +87,7 @@ async fn add_trailing_slash(OriginalUri(uri): OriginalUri) -> Result<Redirect, A
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let top = state.store.front_page(HOME_TOP_COUNT).await?;
-    let sections = state.store.sections().await?;
+    let sections = state.store.published_sections().await?;
     let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
     let mut blocks = Vec::with_capacity(sections.len());
     for (id, section) in &sections {
@@ -293,11 +293,14 @@ impl Found {
     }
 }
 
+/// The listing at this address and how many published stories it holds. A section, subject or
+/// author exists for readers only once it has a published story: one typed into a draft has no
+/// page, so unpublished work is never revealed.
 async fn find(
     state: &AppState,
     route: ListingRoute,
     value: &str,
-) -> Result<(Listing, Found), AppError> {
+) -> Result<(Listing, Found, u64), AppError> {
     let slug = slug(value)?;
     let found = match route {
         ListingRoute::Section => state
@@ -316,7 +319,12 @@ async fn find(
             .await?
             .map(|(id, author)| (Listing::Author(id), Found::Author(author))),
     };
-    found.ok_or(AppError::NotFound)
+    let (listing, found) = found.ok_or(AppError::NotFound)?;
+    let total = state.store.count_published(listing).await?;
+    if total == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok((listing, found, total))
 }
 
 async fn listing_page(
@@ -326,8 +334,7 @@ async fn listing_page(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let page = page_number(query)?;
-    let (listing, found) = find(state, route, value).await?;
-    let total = state.store.count_published(listing).await?;
+    let (listing, found, total) = find(state, route, value).await?;
     let pagination = Pagination::new(page, state.site().page_size, total);
     if pagination.is_out_of_range() {
         return Err(AppError::NotFound);
@@ -352,7 +359,7 @@ async fn listing_feed(
     file: &str,
 ) -> Result<Response, AppError> {
     let format = feed_format(file)?;
-    let (listing, found) = find(state, route, value).await?;
+    let (listing, found, _) = find(state, route, value).await?;
     feed_response(
         state,
         format,

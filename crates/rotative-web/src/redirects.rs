@@ -1,5 +1,6 @@
 //! Addresses of a site Rotative replaced (a WordPress import records them) answered with a
-//! permanent redirect, so old links, bookmarks and search results keep working.
+//! permanent redirect, so old links, bookmarks and search results keep working; those that lead
+//! nowhere now are answered `410 Gone`, so search engines drop them.
 
 use axum::{
     extract::{Request, State},
@@ -8,11 +9,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::AppState;
+use rotative_store::OldAddress;
+
+use crate::{AppError, AppState};
 
 /// Looks an address up as the old site wrote it, then without its query (tracking
 /// parameters added by others), then with the trailing slash WordPress puts on every path.
-async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Option<String> {
+async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Option<OldAddress> {
     let mut candidates = Vec::with_capacity(3);
     if let Some(query) = query {
         candidates.push(format!("{path}?{query}"));
@@ -32,6 +35,13 @@ async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Optio
         }
     }
     None
+}
+
+fn answer(became: &OldAddress) -> Response {
+    match became {
+        OldAddress::Moved(target) => moved(target),
+        OldAddress::Gone => AppError::OldPageGone.into_response(),
+    }
 }
 
 fn moved(target: &str) -> Response {
@@ -60,15 +70,15 @@ pub(crate) async fn old_addresses(
     let uri = request.uri().clone();
     if uri.path() == "/"
         && uri.query().is_some()
-        && let Some(target) = new_address(&state, uri.path(), uri.query()).await
+        && let Some(became) = new_address(&state, uri.path(), uri.query()).await
     {
-        return moved(&target);
+        return answer(&became);
     }
     let response = next.run(request).await;
     if response.status() == StatusCode::NOT_FOUND
-        && let Some(target) = new_address(&state, uri.path(), uri.query()).await
+        && let Some(became) = new_address(&state, uri.path(), uri.query()).await
     {
-        return moved(&target);
+        return answer(&became);
     }
     response
 }

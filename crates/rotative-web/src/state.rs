@@ -7,7 +7,8 @@ use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
 use crate::{
-    media::{UploadLimits, VariantQueue},
+    cpu_work::CpuWork,
+    media::{DecodeBudget, UploadLimits, VariantQueue},
     metrics::Metrics,
     newsroom::with_stored_settings,
     page_cache::{PageCache, follow::Follower},
@@ -43,6 +44,9 @@ struct Shared {
     metrics: Metrics,
     page_cache: Arc<PageCache>,
     cache_follower: Follower,
+    cpu_work: CpuWork,
+    decode_budget: DecodeBudget,
+    signing_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 
 impl AppState {
@@ -53,7 +57,35 @@ impl AppState {
             services,
             metrics: Metrics::default(),
             cache_follower: Follower::default(),
+            cpu_work: CpuWork::default(),
+            decode_budget: DecodeBudget::default(),
+            signing_key: tokio::sync::OnceCell::new(),
         }))
+    }
+
+    /// The key this site signs its sign-in forms' tokens with, the same on every instance.
+    pub(crate) async fn signing_key(&self) -> Result<&[u8], StoreError> {
+        self.0
+            .signing_key
+            .get_or_try_init(|| async {
+                let key = self
+                    .store
+                    .shared_secret("sign-in", crate::auth::new_token)
+                    .await?;
+                Ok(key.into_bytes())
+            })
+            .await
+            .map(Vec::as_slice)
+    }
+
+    /// Memory images being decoded may take at once.
+    pub(crate) fn decode_budget(&self) -> &DecodeBudget {
+        &self.0.decode_budget
+    }
+
+    /// Where story bodies are rendered, off the threads that answer requests.
+    pub(crate) fn cpu_work(&self) -> &CpuWork {
+        &self.0.cpu_work
     }
 
     /// Readers' pages kept ready to send.
@@ -99,11 +131,11 @@ impl AppState {
         self.0.page_cache.clear();
     }
 
-    /// The sections every page lists in its navigation.
+    /// The sections every page lists in its navigation: those with a published story.
     pub(crate) async fn nav(&self) -> Result<Vec<Section>, StoreError> {
         Ok(self
             .store
-            .sections()
+            .published_sections()
             .await?
             .into_iter()
             .map(|(_, section)| section)

@@ -163,6 +163,13 @@ pub struct ServeArgs {
     /// gzipped and in Brotli: about 30 KB for a long story).
     #[arg(long, env = "ROTATIVE_PAGE_CACHE_MB", default_value_t = 64)]
     pub page_cache_mb: usize,
+    /// Connections answered at once (lowered to what the open-file limit allows); beyond it,
+    /// health probes are still answered and readers are asked to come back.
+    #[arg(long, env = "ROTATIVE_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// After SIGTERM or Ctrl-C, seconds the answers in flight have to finish before they are cut.
+    #[arg(long, env = "ROTATIVE_SHUTDOWN_GRACE", default_value_t = 10)]
+    pub shutdown_grace: u64,
 }
 
 #[cfg(test)]

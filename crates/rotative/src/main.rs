@@ -29,7 +29,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cmd::run(cli.command)) {
+    let outcome = runtime.block_on(cmd::run(cli.command));
+    // Work still running on the blocking pool (a render whose request was cut at shutdown) does
+    // not hold the process up.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // One line: what failed and why, in the words of each layer.

@@ -117,6 +117,10 @@
         if (!result) return;
         if (result.reply.status === 'saved') {
           form.elements.base_revision.value = result.reply.base_revision;
+          // The workflow buttons act on the text just saved, which is the text on screen.
+          document.querySelectorAll('input[name="revision"]').forEach(function (input) {
+            input.value = result.reply.base_revision;
+          });
           try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
           say('Enregistré à ' + now());
         } else if (result.reply.status === 'conflict') {

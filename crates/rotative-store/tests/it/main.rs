@@ -14,8 +14,22 @@ use rotative_domain::{
 use rotative_domain::{CorrectionKind, Email, MediaId, Role};
 use rotative_store::{
     Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage,
-    NewMedia, SaveOutcome, Store, StoryContent,
+    NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoryContent, StorySave,
 };
+
+const DAY: i64 = 86_400;
+
+/// A save by someone who may edit the story in any state.
+fn saving(id: i64, base: i64, content: &StoryContent, user_id: i64) -> StorySave<'_> {
+    StorySave {
+        id,
+        base_revision_id: base,
+        content,
+        user_id,
+        editable_in: &ArticleStatus::ALL,
+        kind: SaveKind::Edit,
+    }
+}
 
 async fn sqlite() -> Store {
     Store::open_sqlite_in_memory()
@@ -116,6 +130,8 @@ on_every_backend!(
     failed_story_stores_nothing,
     settings_round_trip,
     accounts_and_sessions,
+    a_section_is_shown_once_it_has_a_published_story,
+    sign_in_attempts_and_known_devices,
     saves_detect_conflicts_and_keep_both_texts,
     workflow_moves_once_and_audits,
     corrections_move_the_updated_date,
@@ -639,7 +655,7 @@ async fn accounts_and_sessions(store: Store) {
         .await
         .unwrap();
     let session = store
-        .live_session("token-hash", 3600)
+        .live_session("token-hash", 3600, DAY)
         .await
         .unwrap()
         .unwrap();
@@ -651,10 +667,16 @@ async fn accounts_and_sessions(store: Store) {
         ),
         (id, "csrf", Role::Journalist)
     );
-    assert!(store.live_session("other", 3600).await.unwrap().is_none());
     assert!(
         store
-            .live_session("token-hash", -1)
+            .live_session("other", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .live_session("token-hash", -1, DAY)
             .await
             .unwrap()
             .is_none(),
@@ -662,7 +684,7 @@ async fn accounts_and_sessions(store: Store) {
     );
     assert!(
         store
-            .live_session("token-hash", 3600)
+            .live_session("token-hash", 3600, DAY)
             .await
             .unwrap()
             .is_none(),
@@ -671,31 +693,81 @@ async fn accounts_and_sessions(store: Store) {
     store.create_session("again", id, "csrf").await.unwrap();
     assert!(store.set_role(id, Role::Editor).await.unwrap());
     assert!(
-        store.live_session("again", 3600).await.unwrap().is_none(),
+        store
+            .live_session("again", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none(),
         "a new role ends sessions"
     );
     assert_eq!(store.users().await.unwrap()[0].role, Role::Editor);
     store.create_session("again", id, "csrf").await.unwrap();
+    store.create_session("old", id, "csrf").await.unwrap();
+    assert!(
+        store.live_session("old", 3600, -1).await.unwrap().is_none(),
+        "a session used just now still ends at its lifetime"
+    );
     store.set_password(id, "new-hash").await.unwrap();
     assert!(
-        store.live_session("again", 3600).await.unwrap().is_none(),
+        store
+            .live_session("again", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none(),
         "a new password ends sessions"
     );
-    for _ in 0..3 {
-        store
-            .record_sign_in_failure("claire@exemple.fr", "10.0.0.1")
-            .await
-            .unwrap();
+}
+
+async fn sign_in_attempts_and_known_devices(store: Store) {
+    let id = user(&store, "claire@exemple.fr", Role::Journalist).await;
+    for expected in 1..=3 {
+        assert_eq!(
+            store.count_attempt("claire 10.0.0.1", 900).await.unwrap(),
+            expected
+        );
     }
-    store
-        .record_sign_in_failure("autre@exemple.fr", "10.0.0.1")
+    assert_eq!(store.count_attempt("autre 10.0.0.1", 900).await.unwrap(), 1);
+    assert_eq!(
+        store.count_attempt("claire 10.0.0.1", -1).await.unwrap(),
+        1,
+        "a new window starts once the last is over"
+    );
+    store.forget_attempts("claire 10.0.0.1").await.unwrap();
+    assert_eq!(
+        store.count_attempt("claire 10.0.0.1", 900).await.unwrap(),
+        1
+    );
+    // Forty attempts at once are forty counts: none is lost to a race.
+    let counts = futures_util::future::join_all(
+        (0..40).map(|_| store.count_attempt("course 10.0.0.2", 900)),
+    )
+    .await;
+    let mut counts: Vec<u32> = counts.into_iter().map(Result::unwrap).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=40).collect::<Vec<u32>>());
+
+    store.remember_device("appareil", id).await.unwrap();
+    assert!(
+        store
+            .is_known_device("appareil", "claire@exemple.fr")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .is_known_device("appareil", "autre@exemple.fr")
+            .await
+            .unwrap()
+    );
+    let first = store
+        .shared_secret("essai", || "premier".into())
         .await
         .unwrap();
-    let failures = store
-        .recent_sign_in_failures("claire@exemple.fr", "10.0.0.1", 900)
+    let second = store
+        .shared_secret("essai", || "second".into())
         .await
         .unwrap();
-    assert_eq!(failures, (3, 4));
+    assert_eq!((first.as_str(), second.as_str()), ("premier", "premier"));
 }
 
 async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
@@ -710,12 +782,20 @@ async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
     let base = loaded.current_revision_id;
     let mut first = story("Deuxième version", &f.section, None).content;
     first.tags = vec![f.tag.clone()];
-    let saved = f.store.save_story(id, base, &first, author).await.unwrap();
+    let saved = f
+        .store
+        .save_story(&saving(id, base, &first, author))
+        .await
+        .unwrap();
     let SaveOutcome::Saved { revision_id } = saved else {
         panic!("{saved:?}")
     };
     let second = story("Version concurrente", &f.section, None).content;
-    let outcome = f.store.save_story(id, base, &second, author).await.unwrap();
+    let outcome = f
+        .store
+        .save_story(&saving(id, base, &second, author))
+        .await
+        .unwrap();
     assert!(
         matches!(outcome, SaveOutcome::Conflict { current_revision_id, .. } if current_revision_id == revision_id)
     );
@@ -749,7 +829,7 @@ async fn workflow_moves_once_and_audits(store: Store) {
         store
             .move_story(
                 id,
-                ArticleStatus::Draft,
+                (ArticleStatus::Draft, None),
                 ArticleStatus::Published,
                 Some(&path),
                 Some(now),
@@ -780,7 +860,7 @@ async fn workflow_moves_once_and_audits(store: Store) {
     f.store
         .move_story(
             scheduled,
-            ArticleStatus::Draft,
+            (ArticleStatus::Draft, None),
             ArticleStatus::Scheduled,
             None,
             None,
@@ -802,7 +882,7 @@ async fn workflow_moves_once_and_audits(store: Store) {
     f.store
         .move_story(
             id,
-            ArticleStatus::Published,
+            (ArticleStatus::Published, None),
             ArticleStatus::Unpublished,
             None,
             None,
@@ -872,11 +952,11 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
     let target = new.path.as_ref().unwrap().to_string();
     assert_eq!(
         f.store.redirect("/?p=19").await.unwrap(),
-        Some(target.clone())
+        Some(OldAddress::Moved(target.clone()))
     );
     assert_eq!(
         f.store.redirect("/2008/10/boat/").await.unwrap(),
-        Some(target.clone())
+        Some(OldAddress::Moved(target.clone()))
     );
     assert!(
         !f.store.add_redirect("/?p=19", "/ailleurs/").await.unwrap(),
@@ -889,6 +969,15 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
             .unwrap()
     );
     assert_eq!(f.store.redirect("/?p=20").await.unwrap(), None);
+    assert!(f.store.add_gone("/tag/vide/").await.unwrap());
+    assert!(
+        !f.store.add_gone("/category/x/").await.unwrap(),
+        "an address that leads somewhere is never gone"
+    );
+    assert_eq!(
+        f.store.redirect("/tag/vide/").await.unwrap(),
+        Some(OldAddress::Gone)
+    );
 
     let duplicate = story("Importé", &f.section, Some(days_ago(3)));
     assert!(
@@ -945,7 +1034,10 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
     );
     assert_eq!(f.store.revisions(id).await.unwrap().len(), 2);
     let path = published.article.path.as_ref().unwrap().to_string();
-    assert_eq!(f.store.redirect("/?p=30").await.unwrap(), Some(path));
+    assert_eq!(
+        f.store.redirect("/?p=30").await.unwrap(),
+        Some(OldAddress::Moved(path))
+    );
     let record = f
         .store
         .imported_item("wordpress", "30")
@@ -963,7 +1055,7 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
         ..published.article.content.clone()
     };
     f.store
-        .save_story(id, story.current_revision_id, &content, editor)
+        .save_story(&saving(id, story.current_revision_id, &content, editor))
         .await
         .unwrap();
     published.fingerprint = "v3".into();
@@ -1099,6 +1191,8 @@ async fn changed_since(store: &Store, seq: i64) -> (Vec<Changed>, i64) {
 async fn the_change_log_names_what_changed(store: Store) {
     let f = fixture(store).await;
     let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let neighbour = story("Voisin", &f.section, Some(days_ago(2)));
+    f.store.create_article(&neighbour).await.unwrap();
     let start = f.store.last_change().await.unwrap();
     let mut new = story("Suivi", &f.section, Some(days_ago(1)));
     new.content.tags = vec![f.tag.clone()];
@@ -1129,7 +1223,10 @@ async fn the_change_log_names_what_changed(store: Store) {
         .current_revision_id;
     let mut edit = new.content.clone();
     edit.headline = Headline::parse("Suivi, mis à jour").unwrap();
-    f.store.save_story(id, base, &edit, editor).await.unwrap();
+    f.store
+        .save_story(&saving(id, base, &edit, editor))
+        .await
+        .unwrap();
     let (changed, seq) = changed_since(&f.store, seq).await;
     assert_eq!(changed, vec![Changed::Story { id, moved: false }]);
 
@@ -1142,18 +1239,21 @@ async fn the_change_log_names_what_changed(store: Store) {
         .unwrap()
         .current_revision_id;
     edit.tags = vec![];
-    f.store.save_story(id, base, &edit, editor).await.unwrap();
+    f.store
+        .save_story(&saving(id, base, &edit, editor))
+        .await
+        .unwrap();
     let (changed, seq) = changed_since(&f.store, seq).await;
     assert!(
         changed.contains(&Changed::Listing(Listing::Tag(f.ids.tag))),
         "{changed:?}"
     );
 
-    // Unpublished: the story moved out of its listings.
+    // Unpublished: the story moved out of its listings (the neighbour keeps the section shown).
     f.store
         .move_story(
             id,
-            ArticleStatus::Published,
+            (ArticleStatus::Published, None),
             ArticleStatus::Unpublished,
             None,
             None,
@@ -1181,7 +1281,7 @@ async fn the_change_log_names_what_changed(store: Store) {
     let mut content = story("Brouillon", &f.section, None).content;
     content.tags = vec![f.tag.clone()];
     f.store
-        .save_story(draft, base, &content, editor)
+        .save_story(&saving(draft, base, &content, editor))
         .await
         .unwrap();
     let (changed, seq) = changed_since(&f.store, seq).await;
@@ -1196,6 +1296,61 @@ async fn the_change_log_names_what_changed(store: Store) {
     f.store.set_setting("site.name", "Autre nom").await.unwrap();
     let (changed, _) = changed_since(&f.store, seq).await;
     assert_eq!(changed, vec![Changed::Site]);
+}
+
+async fn a_section_is_shown_once_it_has_a_published_story(store: Store) {
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let seq = f.store.last_change().await.unwrap();
+    let shown = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .published_sections()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(_, section)| section.slug.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // A section typed into a draft is no change readers see.
+    let elsewhere = Section::from_label("Ailleurs").unwrap();
+    f.store
+        .create_article(&story("En attente", &elsewhere, None))
+        .await
+        .unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(!changed.contains(&Changed::Site), "{changed:?}");
+    assert!(!shown(&f.store).await.contains(&"ailleurs".to_owned()));
+
+    // Its first published story brings it into every page's navigation.
+    let first = f
+        .store
+        .create_article(&story("Premier", &elsewhere, Some(days_ago(1))))
+        .await
+        .unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(changed.contains(&Changed::Site), "{changed:?}");
+    assert!(shown(&f.store).await.contains(&"ailleurs".to_owned()));
+
+    // Its last published story gone, it leaves again.
+    f.store
+        .move_story(
+            first,
+            (ArticleStatus::Published, None),
+            ArticleStatus::Unpublished,
+            None,
+            None,
+            None,
+            (Some(editor), "unpublish", ""),
+        )
+        .await
+        .unwrap();
+    let (changed, _) = changed_since(&f.store, seq).await;
+    assert!(changed.contains(&Changed::Site), "{changed:?}");
+    assert!(!shown(&f.store).await.contains(&"ailleurs".to_owned()));
 }
 
 async fn other_instances_hear_of_changes_at_once(store: Store) {

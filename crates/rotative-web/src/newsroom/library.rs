@@ -98,6 +98,7 @@ pub(crate) async fn list(
 
 /// Optional text from a form: trimmed, empty meaning none, refused when too long.
 fn optional_text(value: &str) -> Result<Option<String>, ()> {
+    let value = rotative_domain::without_controls(value);
     let value = value.trim();
     if value.chars().count() > MAX_TEXT_CHARS {
         return Err(());
@@ -303,6 +304,20 @@ pub(crate) async fn describe(
 ) -> Result<Response, AppError> {
     who.check_csrf(&form.csrf)?;
     let media = media_or_404(&state, id).await?;
+    if let Some(headline) = service::story_out_of_reach(&state, &who, media.id).await? {
+        let message = format!(
+            "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
+        );
+        return media_page(
+            &state,
+            &who,
+            media,
+            &form,
+            StatusCode::FORBIDDEN,
+            Some(&message),
+        )
+        .await;
+    }
     let text = match description(&form.alt, &form.caption, &form.credit) {
         Ok(text) => text,
         Err(message) => {
@@ -318,7 +333,7 @@ pub(crate) async fn describe(
         }
     };
     state.store.describe_media(media.id, &text).await?;
-    service::refresh_stories_using(&state, media.id).await?;
+    service::refresh_stories_using(&state, &who, media.id).await?;
     state
         .store
         .audit(

@@ -7,13 +7,13 @@ use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimMismatch, ClaimRating,
     Headline, MediaId, Name, Ownership, Section, Slug, Source, Standfirst, StoryAction, Tag,
-    WorkflowError, authorize, check_claim,
+    WorkflowError, authorize, check_claim, workflow::can_manage_taxonomy,
 };
-use rotative_render::{StoredImage, figure_sources, render_body};
+use rotative_render::{RenderError, StoredImage, figure_sources, render_body};
 use rotative_store::{EditableStory, NewLeadImage, StoryContent};
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, AppState, auth::SignedIn};
+use crate::{AppError, AppState, auth::SignedIn, error::too_deep_fr};
 
 /// The body's size limit, in bytes of Markdown: far above any real story, low enough to keep
 /// rendering and storage cheap.
@@ -122,8 +122,9 @@ fn names<T>(
 pub(crate) async fn content_from_form(
     state: &AppState,
     form: &StoryForm,
-    default_author: &Name,
+    who: &SignedIn,
 ) -> Result<Result<StoryContent, Vec<FieldError>>, AppError> {
+    let default_author = &who.user.name;
     let mut errors = Vec::new();
     let mut fail =
         |field: &'static str, message: String| errors.push(FieldError { field, message });
@@ -153,8 +154,9 @@ pub(crate) async fn content_from_form(
             })
             .ok()
     };
-    let section = Section::from_label(&form.section)
-        .map_err(|_| fail("section", "Choisissez ou nommez une rubrique.".into()))
+    let section = section_from_form(state, who, &form.section)
+        .await?
+        .map_err(|problem| fail("section", problem))
         .ok();
     let tags = names(&form.tags, Tag::named)
         .map_err(|m| fail("tags", m))
@@ -196,7 +198,15 @@ pub(crate) async fn content_from_form(
     ) else {
         return Ok(Err(errors));
     };
-    let body_html = render_body(&state.theme, &form.body, &found.images)?;
+    let body_html = match render(state, who, &form.body, found.images).await? {
+        Ok(html) => html,
+        Err(message) => {
+            return Ok(Err(vec![FieldError {
+                field: "body",
+                message,
+            }]));
+        }
+    };
     Ok(Ok(StoryContent {
         headline,
         standfirst,
@@ -214,15 +224,60 @@ pub(crate) async fn content_from_form(
     }))
 }
 
-/// The body alone, rendered as readers will see it, or what is wrong with its images.
+/// The section a form names. Only editors create sections: for anyone else, one that does not
+/// exist yet is refused, so a draft cannot add an entry to the site's navigation.
+async fn section_from_form(
+    state: &AppState,
+    who: &SignedIn,
+    label: &str,
+) -> Result<Result<Section, String>, AppError> {
+    let Ok(section) = Section::from_label(label) else {
+        return Ok(Err("Choisissez ou nommez une rubrique.".into()));
+    };
+    if can_manage_taxonomy(who.user.role)
+        || state.store.section_by_slug(&section.slug).await?.is_some()
+    {
+        return Ok(Ok(section));
+    }
+    Ok(Err(format!(
+        "La rubrique « {} » n'existe pas : choisissez-en une dans la liste. Seuls les chefs d'édition créent des rubriques.",
+        section.name
+    )))
+}
+
+/// The body alone, rendered as readers will see it, or what is wrong with it.
 pub(crate) async fn preview_body(
     state: &AppState,
+    who: &SignedIn,
     body: &str,
 ) -> Result<Result<String, String>, AppError> {
-    Ok(match body_images(state, body).await? {
-        Ok(found) => Ok(render_body(&state.theme, body, &found.images)?),
-        Err(message) => Err(message),
-    })
+    match body_images(state, body).await? {
+        Ok(found) => render(state, who, body, found.images).await,
+        Err(message) => Ok(Err(message)),
+    }
+}
+
+/// Renders a body on the blocking pool, within the account's share of renders; a body whose
+/// structure is refused says why, in French.
+async fn render(
+    state: &AppState,
+    who: &SignedIn,
+    markdown: &str,
+    images: HashMap<String, StoredImage>,
+) -> Result<Result<String, String>, AppError> {
+    let owned = (state.clone(), markdown.to_owned());
+    let rendered = state
+        .cpu_work()
+        .run(who.user.id, move || {
+            let (state, markdown) = owned;
+            render_body(&state.theme, &markdown, &images)
+        })
+        .await?;
+    match rendered {
+        Ok(html) => Ok(Ok(html)),
+        Err(RenderError::TooDeep { limit }) => Ok(Err(too_deep_fr(limit))),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A fact-check's claim from the form: required for fact-checks, refused for other kinds.
@@ -350,10 +405,37 @@ pub(crate) fn missing_alt_fr(names: &[String]) -> String {
     )
 }
 
+/// The headline of a story showing this image that the person may not edit, if there is one:
+/// an image's description is part of every story showing it, so changing it takes the same right
+/// as editing each of them.
+pub(crate) async fn story_out_of_reach(
+    state: &AppState,
+    who: &SignedIn,
+    media: MediaId,
+) -> Result<Option<String>, AppError> {
+    for id in state.store.stories_using_media(media).await? {
+        let Some(story) = state.store.story_for_edit(id).await? else {
+            continue;
+        };
+        if authorize(
+            who.user.role,
+            StoryAction::Edit,
+            ownership(who, &story),
+            story.status,
+        )
+        .is_err()
+        {
+            return Ok(Some(story.headline.to_string()));
+        }
+    }
+    Ok(None)
+}
+
 /// Renders again the stories that show an image whose library description changed, so pages
 /// show the new alt text, caption and credit.
 pub(crate) async fn refresh_stories_using(
     state: &AppState,
+    who: &SignedIn,
     media: MediaId,
 ) -> Result<usize, AppError> {
     let ids = state.store.stories_using_media(media).await?;
@@ -364,7 +446,9 @@ pub(crate) async fn refresh_stories_using(
         let Ok(found) = body_images(state, &story.body_markdown).await? else {
             continue;
         };
-        let html = render_body(&state.theme, &story.body_markdown, &found.images)?;
+        let Ok(html) = render(state, who, &story.body_markdown, found.images).await? else {
+            continue;
+        };
         state
             .store
             .refresh_rendering(id, &html, found.lead.as_ref())
@@ -373,8 +457,7 @@ pub(crate) async fn refresh_stories_using(
     Ok(ids.len())
 }
 
-fn image_problem_fr(error: &rotative_render::RenderError) -> String {
-    use rotative_render::RenderError;
+fn image_problem_fr(error: &RenderError) -> String {
     match error {
         RenderError::ExternalImage(url) => {
             format!(
@@ -385,8 +468,29 @@ fn image_problem_fr(error: &rotative_render::RenderError) -> String {
         RenderError::InvalidAlt { name, .. } => {
             format!("Le texte alternatif de l'image « {name} » est trop long.")
         }
+        RenderError::TooDeep { limit } => too_deep_fr(*limit),
         other => other.to_string(),
     }
+}
+
+/// Why a save was refused because the story moved meanwhile (an editor published it, say).
+pub(crate) const STATE_CHANGED: &str = "L'article a changé d'état entre-temps et vous ne pouvez plus le modifier : votre texte n'a pas été enregistré. Copiez-le, puis rechargez la page.";
+
+/// The states in which this person may edit this story: checked again inside the save, so an
+/// edit sent before the story moved does not land after.
+pub(crate) fn editable_states(who: &SignedIn, story: &EditableStory) -> Vec<ArticleStatus> {
+    ArticleStatus::ALL
+        .into_iter()
+        .filter(|&status| {
+            authorize(
+                who.user.role,
+                StoryAction::Edit,
+                ownership(who, story),
+                status,
+            )
+            .is_ok()
+        })
+        .collect()
 }
 
 pub(crate) fn ownership(who: &SignedIn, story: &EditableStory) -> Ownership {
@@ -415,13 +519,14 @@ pub(crate) fn local_time(time_zone: &TimeZone, typed: &str) -> Option<Timestamp>
         .map(|zoned| zoned.timestamp())
 }
 
-/// Applies a workflow action, after checking role, ownership and state.
+/// Applies a workflow action, after checking role, ownership and state. `reviewed` is the
+/// revision the person read: a story saved since is not published or scheduled.
 pub(crate) async fn act(
     state: &AppState,
     who: &SignedIn,
     story: &EditableStory,
     action: StoryAction,
-    scheduled_for: Option<&str>,
+    (scheduled_for, reviewed): (Option<&str>, Option<i64>),
 ) -> Result<(), AppError> {
     let to = authorize(who.user.role, action, ownership(who, story), story.status)
         .map_err(workflow_error)?;
@@ -473,11 +578,12 @@ pub(crate) async fn act(
         _ => (None, None, None),
     };
     let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
+    let going_public = matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled);
     let moved = state
         .store
         .move_story(
             story.id,
-            story.status,
+            (story.status, reviewed.filter(|_| going_public)),
             to,
             path.as_ref(),
             published_at,
@@ -487,9 +593,14 @@ pub(crate) async fn act(
         .await?;
     if moved {
         Ok(())
+    } else if going_public && reviewed.is_some_and(|r| r != story.current_revision_id) {
+        Err(AppError::Conflict(
+            "L'article a été modifié depuis que vous l'avez ouvert : relisez la dernière version avant de le publier.".into(),
+        ))
     } else {
         Err(AppError::Conflict(
-            "L'article a changé d'état entre-temps : rechargez la page.".into(),
+            "L'article a changé d'état ou de texte entre-temps : rechargez la page et relisez-le."
+                .into(),
         ))
     }
 }
@@ -519,7 +630,7 @@ pub async fn publish_due(state: &AppState) -> Result<usize, AppError> {
             .store
             .move_story(
                 id,
-                ArticleStatus::Scheduled,
+                (ArticleStatus::Scheduled, None),
                 ArticleStatus::Published,
                 Some(&path),
                 Some(at),

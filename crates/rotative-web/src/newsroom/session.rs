@@ -4,7 +4,7 @@ use axum::{
     Form,
     extract::{Query, State},
     http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{AppendHeaders, Html, IntoResponse, Redirect, Response},
 };
 use minijinja::context;
 use rotative_domain::Email;
@@ -13,15 +13,27 @@ use serde::Deserialize;
 use crate::{
     AppError, AppState,
     auth::{
-        ClientAddress, IDLE_SECONDS, MIN_PASSWORD_CHARS, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn,
-        cookie, hash_password, new_token, safe_next, set_cookie, token_hash, verify_nothing,
-        verify_password,
+        ClientAddress, DEVICE_COOKIE, IDLE_SECONDS, MIN_PASSWORD_CHARS, SESSION_COOKIE,
+        SIGN_IN_COOKIE, SignedIn, cookie, hash_password, new_token, safe_next, set_cookie,
+        sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing, verify_password,
     },
 };
 
-/// Failed sign-ins allowed per account and per address in `WINDOW_SECONDS`.
-const MAX_FAILURES: u32 = 5;
+/// Sign-in attempts counted in `WINDOW_SECONDS`, before the password is checked: for one
+/// account from one address, for one account from anywhere (guesses spread over many
+/// addresses), and from one address for any account (one client trying many accounts).
+const PAIR_ATTEMPTS: u32 = 5;
+const ACCOUNT_ATTEMPTS: u32 = 50;
+const ADDRESS_ATTEMPTS: u32 = 50;
 const WINDOW_SECONDS: i64 = 15 * 60;
+/// A browser the account signed in from before still gets this many attempts a minute while the
+/// account is throttled: its owner is slowed down, not locked out by someone else's failures.
+const KNOWN_DEVICE_ATTEMPTS: u32 = 3;
+const KNOWN_DEVICE_WINDOW_SECONDS: i64 = 60;
+/// Wrong current passwords allowed in the password-change form in `WINDOW_SECONDS`.
+const PASSWORD_CHANGE_ATTEMPTS: u32 = 5;
+/// How long a browser stays known after it signed in.
+const DEVICE_SECONDS: i64 = 365 * 24 * 60 * 60;
 
 #[derive(Deserialize)]
 pub(crate) struct NextQuery {
@@ -40,21 +52,23 @@ fn secure(state: &AppState) -> bool {
     state.site().base_url.starts_with("https://")
 }
 
-fn sign_in_page(
+async fn sign_in_page(
     state: &AppState,
     status: StatusCode,
     next: &str,
     email: &str,
     error: Option<&str>,
 ) -> Result<Response, AppError> {
-    // A fresh token for the form, echoed in a cookie: a form posted from elsewhere cannot match.
+    // A fresh token in a cookie, and its signature in the form: a form posted from elsewhere,
+    // or a cookie tossed in from elsewhere, cannot match.
     let token = new_token();
+    let signed = sign_in_form_token(state.signing_key().await?, &token);
     let html = state.theme.render(
         "newsroom/sign_in.html",
         &context! {
             site_name => &state.site().name,
             stylesheet => &state.theme.stylesheet().url,
-            csrf => &token,
+            csrf => &signed,
             next => next,
             email => email,
             error => error,
@@ -82,6 +96,70 @@ pub(crate) async fn sign_in_form(
         "",
         None,
     )
+    .await
+}
+
+/// Whether a sign-in attempt may go on to the password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Admitted {
+    WithinLimits,
+    /// Over the limits, but from a browser this account signed in from before: slowly.
+    KnownDevice,
+    Refused,
+}
+
+/// Counts this attempt against every limit it falls under, before any password is checked.
+async fn admit_attempt(
+    state: &AppState,
+    email: &str,
+    address: &str,
+    device: Option<&str>,
+) -> Result<Admitted, AppError> {
+    let store = &state.store;
+    // An address over its own limits for the account does not count towards the account's.
+    let within = store
+        .count_attempt(&format!("pair {email} {address}"), WINDOW_SECONDS)
+        .await?
+        <= PAIR_ATTEMPTS
+        && store
+            .count_attempt(&format!("account {email}"), WINDOW_SECONDS)
+            .await?
+            <= ACCOUNT_ATTEMPTS
+        && store
+            .count_attempt(&format!("address {address}"), WINDOW_SECONDS)
+            .await?
+            <= ADDRESS_ATTEMPTS;
+    if within {
+        return Ok(Admitted::WithinLimits);
+    }
+    let Some(device) = device else {
+        return Ok(Admitted::Refused);
+    };
+    let slowly = store.is_known_device(device, email).await?
+        && store
+            .count_attempt(&format!("device {device}"), KNOWN_DEVICE_WINDOW_SECONDS)
+            .await?
+            <= KNOWN_DEVICE_ATTEMPTS;
+    Ok(if slowly {
+        Admitted::KnownDevice
+    } else {
+        Admitted::Refused
+    })
+}
+
+/// Checks a password against its hash on the blocking pool (argon2 takes tens of
+/// milliseconds of CPU by design); with no hash, spends the same time on a decoy.
+async fn password_matches(hash: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        if let Some(hash) = hash {
+            verify_password(&hash, &password)
+        } else {
+            verify_nothing(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
 }
 
 pub(crate) async fn sign_in(
@@ -90,39 +168,26 @@ pub(crate) async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    if cookie(&headers, SIGN_IN_COOKIE) != Some(form.csrf.as_str()) || form.csrf.is_empty() {
+    let key = state.signing_key().await?;
+    let form_from_here = cookie(&headers, SIGN_IN_COOKIE)
+        .is_some_and(|token| sign_in_token_matches(key, token, &form.csrf));
+    if !form_from_here {
         return Err(AppError::Csrf);
     }
     let next = safe_next(form.suite.as_deref()).to_owned();
     let email_key = form.email.trim().to_lowercase();
-    let (by_email, by_address) = state
-        .store
-        .recent_sign_in_failures(&email_key, &address, WINDOW_SECONDS)
-        .await?;
-    if by_email >= MAX_FAILURES || by_address >= MAX_FAILURES {
+    let device = cookie(&headers, DEVICE_COOKIE).map(token_hash);
+    let admitted = admit_attempt(&state, &email_key, &address, device.as_deref()).await?;
+    if admitted == Admitted::Refused {
         return Err(AppError::TooManyAttempts);
     }
     let user = match Email::parse(&form.email) {
         Ok(email) => state.store.user_by_email(&email).await?,
         Err(_) => None,
     };
-    if user
-        .as_ref()
-        .and_then(|u| u.password_hash.as_ref())
-        .is_none()
-    {
-        verify_nothing(&form.password);
-    }
-    let verified = user.filter(|user| {
-        user.password_hash
-            .as_deref()
-            .is_some_and(|hash| verify_password(hash, &form.password))
-    });
-    let Some(user) = verified else {
-        state
-            .store
-            .record_sign_in_failure(&email_key, &address)
-            .await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = password_matches(hash, form.password).await;
+    let Some(user) = user.filter(|_| matches) else {
         let message = "Adresse ou mot de passe incorrect.";
         return sign_in_page(
             &state,
@@ -130,22 +195,42 @@ pub(crate) async fn sign_in(
             &next,
             form.email.trim(),
             Some(message),
-        );
+        )
+        .await;
     };
+    // The address's count starts again, unless the known browser came in over it: others
+    // sharing that address (behind the same proxy) stay throttled.
+    if admitted == Admitted::WithinLimits {
+        state
+            .store
+            .forget_attempts(&format!("pair {email_key} {address}"))
+            .await?;
+    }
     let token = new_token();
     state
         .store
         .create_session(&token_hash(&token), user.id, &new_token())
+        .await?;
+    let device_token = new_token();
+    state
+        .store
+        .remember_device(&token_hash(&device_token), user.id)
         .await?;
     state
         .store
         .audit(Some(user.id), None, "sign_in", "")
         .await?;
     Ok((
-        [(
-            header::SET_COOKIE,
-            set_cookie(SESSION_COOKIE, &token, IDLE_SECONDS * 12, secure(&state)),
-        )],
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, IDLE_SECONDS * 12, secure(&state)),
+            ),
+            (
+                header::SET_COOKIE,
+                set_cookie(DEVICE_COOKIE, &device_token, DEVICE_SECONDS, secure(&state)),
+            ),
+        ]),
         Redirect::to(&next),
     )
         .into_response())
@@ -199,11 +284,14 @@ pub(crate) async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     who.check_csrf(&form.csrf)?;
-    let current_ok = who
-        .user
-        .password_hash
-        .as_deref()
-        .is_some_and(|hash| verify_password(hash, &form.current));
+    let attempts = state
+        .store
+        .count_attempt(&format!("password {}", who.user.id), WINDOW_SECONDS)
+        .await?;
+    if attempts > PASSWORD_CHANGE_ATTEMPTS {
+        return Err(AppError::TooManyAttempts);
+    }
+    let current_ok = password_matches(who.user.password_hash.clone(), form.current).await;
     let error = if !current_ok {
         Some("Le mot de passe actuel est incorrect.")
     } else if form.new.chars().count() < MIN_PASSWORD_CHARS {

@@ -9,11 +9,13 @@ use axum::{
 use rotative_domain::{
     ArticleKind, ArticleStatus, CorrectionKind, StoryAction, authorize, workflow::state_fr,
 };
-use rotative_store::{EditableStory, MediaRecord, NewArticle, SaveOutcome, StoryContent};
+use rotative_store::{
+    EditableStory, MediaRecord, NewArticle, SaveKind, SaveOutcome, StoryContent, StorySave,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    history::{DiffSegment, word_diff},
+    history::{DiffSegment, compare},
     render,
     service::{
         self, FieldError, MAX_BODY_BYTES, StoryForm, content_from_form, ownership, workflow_error,
@@ -109,6 +111,8 @@ struct EditorPage<'a> {
     kinds: Vec<(&'static str, &'static str)>,
     ratings: Vec<(&'static str, &'static str)>,
     sections: Vec<String>,
+    /// Editors may type a new section; others choose from the list.
+    can_create_sections: bool,
     known_tags: Vec<String>,
     status_label: Option<&'static str>,
     path: Option<String>,
@@ -218,6 +222,7 @@ async fn editor_page(
             .into_iter()
             .map(|(_, s)| s.name.to_string())
             .collect(),
+        can_create_sections: rotative_domain::workflow::can_manage_taxonomy(who.user.role),
         known_tags: state.store.tag_names(200).await?,
         status_label: story.map(|s| state_fr(s.status)),
         path: story.and_then(|s| {
@@ -292,7 +297,7 @@ pub(crate) async fn create(
         )
         .await;
     }
-    let content = match content_from_form(&state, &form, &who.user.name).await? {
+    let content = match content_from_form(&state, &form, &who).await? {
         Ok(content) => content,
         Err(errors) => {
             return form_problem(
@@ -442,12 +447,10 @@ async fn check_save(
             ));
         }
     }
-    Ok(
-        match content_from_form(state, form, &who.user.name).await? {
-            Ok(content) => Checked::Ready(story, content),
-            Err(errors) => Checked::Refused(story, StatusCode::UNPROCESSABLE_ENTITY, errors),
-        },
-    )
+    Ok(match content_from_form(state, form, who).await? {
+        Ok(content) => Checked::Ready(story, content),
+        Err(errors) => Checked::Refused(story, StatusCode::UNPROCESSABLE_ENTITY, errors),
+    })
 }
 
 pub(crate) async fn save(
@@ -470,23 +473,48 @@ pub(crate) async fn save(
         let html = editor_page(&state, &who, Some(&story), &form, &[], extra).await?;
         return Ok(Html(html).into_response());
     }
-    let base = form.base_revision.unwrap_or(story.current_revision_id);
+    let editable_in = service::editable_states(&who, &story);
     match state
         .store
-        .save_story(id, base, &content, who.user.id)
+        .save_story(&StorySave {
+            id,
+            base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
+            content: &content,
+            user_id: who.user.id,
+            editable_in: &editable_in,
+            kind: SaveKind::Edit,
+        })
         .await?
     {
         SaveOutcome::Saved { .. } => {
-            state
-                .store
-                .audit(Some(who.user.id), Some(id), "edit", "")
-                .await?;
             Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
+        }
+        SaveOutcome::StateChanged { .. } => {
+            // The text stays in the form: nothing typed is lost.
+            let current = story_or_404(&state, id).await?;
+            let error = FieldError {
+                field: "body",
+                message: service::STATE_CHANGED.into(),
+            };
+            form_problem(
+                &state,
+                &who,
+                Some(&current),
+                &form,
+                StatusCode::CONFLICT,
+                &[error],
+            )
+            .await
         }
         SaveOutcome::Conflict { .. } => {
             // Show the current text with what this person typed, as a diff; their text is kept.
             let current = story_or_404(&state, id).await?;
-            let diff = word_diff(&current.body_markdown, &form.body);
+            let [diff] = compare(
+                &state,
+                &who,
+                [(current.body_markdown.clone(), form.body.clone())],
+            )
+            .await?;
             let mut form = form;
             form.base_revision = Some(current.current_revision_id);
             let html = editor_page(
@@ -547,16 +575,29 @@ pub(crate) async fn autosave(
             ));
         }
     };
-    let base = form.base_revision.unwrap_or(story.current_revision_id);
+    let editable_in = service::editable_states(&who, &story);
     Ok(
         match state
             .store
-            .save_story(id, base, &content, who.user.id)
+            .save_story(&StorySave {
+                id,
+                base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
+                content: &content,
+                user_id: who.user.id,
+                editable_in: &editable_in,
+                kind: SaveKind::Autosave,
+            })
             .await?
         {
             SaveOutcome::Saved { revision_id } => {
                 reply(StatusCode::OK, "saved", Some(revision_id), Vec::new())
             }
+            SaveOutcome::StateChanged { .. } => reply(
+                StatusCode::CONFLICT,
+                "invalid",
+                None,
+                vec![service::STATE_CHANGED.into()],
+            ),
             SaveOutcome::Conflict {
                 current_revision_id,
                 ..
@@ -580,10 +621,12 @@ pub(crate) async fn preview(
     if too_large(&form).is_some() {
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
-    Ok(match service::preview_body(&state, &form.body).await? {
-        Ok(html) => Html(html).into_response(),
-        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Json(vec![message])).into_response(),
-    })
+    Ok(
+        match service::preview_body(&state, &who, &form.body).await? {
+            Ok(html) => Html(html).into_response(),
+            Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Json(vec![message])).into_response(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -592,6 +635,9 @@ pub(crate) struct ActionForm {
     action: String,
     #[serde(default)]
     scheduled_at: String,
+    /// The revision the person read before acting: publishing goes ahead only if it is still
+    /// the story's text.
+    revision: Option<i64>,
 }
 
 pub(crate) async fn act(
@@ -607,7 +653,14 @@ pub(crate) async fn act(
     if matches!(action, StoryAction::Edit | StoryAction::Correct) {
         return Err(AppError::BadRequest("Action inconnue."));
     }
-    service::act(&state, &who, &story, action, Some(&form.scheduled_at)).await?;
+    service::act(
+        &state,
+        &who,
+        &story,
+        action,
+        (Some(&form.scheduled_at), form.revision),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/redaction/articles/{id}")))
 }
 
@@ -635,7 +688,8 @@ pub(crate) async fn correct(
     .map_err(workflow_error)?;
     let kind =
         CorrectionKind::parse(&form.kind).ok_or(AppError::BadRequest("Type de note inconnu."))?;
-    let note = form.note.trim();
+    let note = rotative_domain::without_controls(&form.note);
+    let note = note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
         return Err(AppError::BadRequest(
             "La note doit compter entre 1 et 2 000 caractères.",

@@ -12,7 +12,7 @@ use axum::{
 };
 
 use super::{CachedPage, Encoding, Flight, Lookup, Shows, encoding};
-use crate::{AppState, metrics::CacheResult};
+use crate::{AppError, AppState, metrics::CacheResult};
 
 /// Browsers keep a page half a minute, shared caches (a CDN) a minute, and both may serve it
 /// stale for five while they revalidate (a `304` from here), or for a day if this site is down.
@@ -90,6 +90,13 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let uri = request.uri().clone();
+    // Readers' addresses are plain ASCII (`/monde/`, never `/%6Donde/`): an escaped one is not
+    // another name for a page, which would be kept a second time. Old addresses of a replaced
+    // site that were escaped still reach their redirect, which is looked up after a 404.
+    if uri.path().contains('%') {
+        state.metrics().page_cache(CacheResult::Bypass);
+        return AppError::NotFound.into_response();
+    }
     let Some(key) = cache_key(&uri) else {
         state.metrics().page_cache(CacheResult::Bypass);
         return next.run(request).await;

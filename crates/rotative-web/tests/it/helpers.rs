@@ -9,12 +9,20 @@ use rotative_import::{Importer, parse_story};
 use rotative_media::{MediaStorage, illustration};
 use rotative_render::{Site, Theme};
 use rotative_store::Store;
-use rotative_web::{AppState, Services, UploadLimits, VariantQueue};
+use rotative_web::{AppState, ConnectionLimits, Services, UploadLimits, VariantQueue};
 use tower::ServiceExt;
 
 pub struct TestSite {
     pub state: AppState,
     dir: tempfile::TempDir,
+}
+
+/// A server answering on a real socket until `stop` is sent (or dropped).
+pub struct Listening {
+    pub address: std::net::SocketAddr,
+    pub stop: tokio::sync::oneshot::Sender<()>,
+    /// Ends once the server has stopped.
+    pub server: tokio::task::JoinHandle<()>,
 }
 
 pub struct Page {
@@ -133,37 +141,11 @@ impl TestSite {
         cookie: Option<&str>,
         form: Option<&[(&str, &str)]>,
     ) -> Page {
-        let mut builder = Request::builder().method(method).uri(uri);
-        if let Some(cookie) = cookie {
-            builder = builder.header("cookie", cookie);
-        }
-        let body = match form {
-            Some(fields) => {
-                builder = builder.header("content-type", "application/x-www-form-urlencoded");
-                Body::from(serde_urlencoded(fields))
-            }
-            None => Body::empty(),
-        };
-        self.send(builder.body(body).unwrap()).await
+        send_to(&self.state, method, uri, cookie, form).await
     }
 
     async fn send(&self, request: Request<Body>) -> Page {
-        let response = rotative_web::router(self.state.clone())
-            .oneshot(request)
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Page {
-            status,
-            headers,
-            size: bytes.len(),
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            raw: bytes.to_vec(),
-        }
+        respond(&self.state, request).await
     }
 
     /// A form with files, as a browser posts it; `accept_json` as the editor's script does.
@@ -211,6 +193,27 @@ impl TestSite {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
+    /// The site on a real socket, for what only a network client can do.
+    pub async fn listening(&self, limits: ConnectionLimits) -> Listening {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = rotative_web::router(self.state.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(rotative_web::serve(
+            listener,
+            app,
+            async move {
+                let _ = stopped.await;
+            },
+            limits,
+        ));
+        Listening {
+            address,
+            stop,
+            server,
+        }
+    }
+
     /// How many files the media folder holds.
     pub fn media_files(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("media"))
@@ -223,6 +226,47 @@ impl TestSite {
         let home = self.get("/").await.body;
         let start = home.find("class=\"card-title\"><a href=\"").unwrap() + 28;
         home[start..start + home[start..].find('"').unwrap()].to_owned()
+    }
+}
+
+/// A request to the site behind `state`, for tasks that cannot borrow the `TestSite`.
+pub async fn send_to(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<&[(&str, &str)]>,
+) -> Page {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    let body = match form {
+        Some(fields) => {
+            builder = builder.header("content-type", "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded(fields))
+        }
+        None => Body::empty(),
+    };
+    respond(state, builder.body(body).unwrap()).await
+}
+
+pub async fn respond(state: &AppState, request: Request<Body>) -> Page {
+    let response = rotative_web::router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Page {
+        status,
+        headers,
+        size: bytes.len(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        raw: bytes.to_vec(),
     }
 }
 

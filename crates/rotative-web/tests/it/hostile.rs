@@ -13,6 +13,8 @@ use axum::http::StatusCode;
 use rotative_domain::{Author, Name};
 use rotative_media::illustration;
 
+use rotative_web::ConnectionLimits;
+
 use crate::{
     helpers::{Part, TestSite},
     newsroom::{act, csrf, newsroom, sign_in, write_story},
@@ -382,21 +384,8 @@ async fn a_byline_with_a_bio_of_markup_is_shown_as_text() {
     assert_inert(&page.body, "the author page");
 }
 
-/// A server on a real socket, for what only a network client can do.
-async fn listening(site: &TestSite) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = rotative_web::router(site.state.clone());
-    tokio::spawn(rotative_web::serve(
-        listener,
-        app,
-        std::future::pending::<()>(),
-    ));
-    address
-}
-
 /// Writes `request`, then reads until the server answers and closes or `patience` runs out.
-fn exchange(address: std::net::SocketAddr, request: &[u8], patience: Duration) -> String {
+pub fn exchange(address: std::net::SocketAddr, request: &[u8], patience: Duration) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(patience)).unwrap();
     stream.write_all(request).unwrap();
@@ -408,7 +397,8 @@ fn exchange(address: std::net::SocketAddr, request: &[u8], patience: Duration) -
 #[tokio::test]
 async fn oversized_heads_are_refused() {
     let site = newsroom().await;
-    let address = listening(&site).await;
+    let server = site.listening(ConnectionLimits::default()).await;
+    let address = server.address;
     let huge = "a".repeat(rotative_web::MAX_HEAD_BYTES + 1);
     let many = (0..=rotative_web::MAX_HEADERS).fold(String::new(), |mut lines, i| {
         let _ = write!(lines, "X-Header-{i}: {i}\r\n");
@@ -434,7 +424,8 @@ async fn oversized_heads_are_refused() {
 #[tokio::test]
 async fn slow_clients_are_cut_off() {
     let site = newsroom().await;
-    let address = listening(&site).await;
+    let server = site.listening(ConnectionLimits::default()).await;
+    let address = server.address;
     // Headers one line every two seconds, never finished: the connection closes at the deadline.
     let cut_after = tokio::task::spawn_blocking(move || {
         let mut stream = TcpStream::connect(address).unwrap();

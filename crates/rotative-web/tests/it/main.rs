@@ -6,8 +6,12 @@
     reason = "test fixtures fail loudly"
 )]
 
+mod canonical;
+mod connections;
 mod crawlers;
+mod drafts;
 mod feeds;
+mod heavy_input;
 mod helpers;
 mod hostile;
 mod media;
@@ -16,3 +20,4 @@ mod page_cache;
 mod pages;
 mod responses;
 mod search;
+mod sign_in;

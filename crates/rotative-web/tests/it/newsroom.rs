@@ -765,7 +765,8 @@ const TABLE: [(&str, &str, [u16; 5]); 43] = [
     // A form without a file part is not an upload.
     ("POST", "/redaction/medias", [303, 400, 400, 400, 400]),
     ("GET", "/redaction/medias/{M}", [303, 200, 200, 200, 200]),
-    ("POST", "/redaction/medias/{M}", [303, 303, 303, 303, 303]),
+    // The image is on a published story only editors may change: so is its description.
+    ("POST", "/redaction/medias/{M}", [303, 403, 403, 303, 303]),
     ("POST", "/redaction/mot-de-passe", [303, 303, 303, 303, 303]),
     // Each person's own draft against somebody else's.
     ("GET", "/redaction/articles/{C}", [303, 200, 403, 200, 200]),

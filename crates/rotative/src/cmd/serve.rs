@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
-use rotative_web::{AppError, AppState, Services, UploadLimits, VariantQueue};
+use rotative_web::{AppError, AppState, ConnectionLimits, Services, UploadLimits, VariantQueue};
 use tokio::net::TcpListener;
 
 use crate::{cli::ServeArgs, demo, site::OpenSite};
@@ -75,7 +75,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let shutdown = shutdown_signal();
     tracing::info!("listening on http://{address}");
-    rotative_web::serve(listener, rotative_web::router(state), shutdown).await;
+    let limits = ConnectionLimits {
+        max_connections: args.max_connections,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace),
+        ..ConnectionLimits::default()
+    }
+    .within_open_file_limit();
+    tracing::info!(max_connections = limits.max_connections, "connection cap");
+    rotative_web::serve(listener, rotative_web::router(state), shutdown, limits).await;
     scheduler.abort();
     indexer.abort();
     resizer.abort();
