@@ -5,7 +5,11 @@ use argon2::{
     Argon2,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
-use std::{fmt::Write, net::SocketAddr, sync::LazyLock};
+use std::{
+    fmt::Write,
+    net::{IpAddr, SocketAddr},
+    sync::LazyLock,
+};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts, OriginalUri},
@@ -154,21 +158,39 @@ pub fn safe_next(next: Option<&str>) -> &str {
 }
 
 /// The address a request came from, for throttling sign-ins ("unknown" when the server was not
-/// started with connection info, as in tests).
+/// started with connection info, as in tests). Behind a trusted reverse proxy it is the last
+/// address the proxies' `X-Forwarded-For` names that is not one of them.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(
-                || "unknown".to_owned(),
-                |ConnectInfo(addr)| addr.ip().to_string(),
-            );
-        Ok(Self(address))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(Self("unknown".to_owned()));
+        };
+        let trusted = |ip: &IpAddr| state.trusted_proxies.contains(ip);
+        let peer = peer.ip();
+        if !trusted(&peer) {
+            return Ok(Self(peer.to_string()));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .into_iter()
+            .rev()
+            .find(|hop| !trusted(hop))
+            .unwrap_or(peer);
+        Ok(Self(client.to_string()))
     }
 }
 

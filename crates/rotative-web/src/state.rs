@@ -31,6 +31,10 @@ pub struct Services {
     pub emblem: Vec<u8>,
     /// Memory readers' pages may take in the page cache.
     pub page_cache_bytes: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any
+    /// other peer the header is ignored, so a client cannot choose the address it is throttled
+    /// under.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Shared by every request; cloning is one reference count (each middleware layer clones it

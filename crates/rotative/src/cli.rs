@@ -167,6 +167,10 @@ pub struct ServeArgs {
     /// health probes are still answered and readers are asked to come back.
     #[arg(long, env = "ROTATIVE_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
+    /// Address of a reverse proxy in front of this server (repeat, or separate with commas): its
+    /// `X-Forwarded-For` then names the client that sign-in limits apply to.
+    #[arg(long, env = "ROTATIVE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
     /// After SIGTERM or Ctrl-C, seconds the answers in flight have to finish before they are cut.
     #[arg(long, env = "ROTATIVE_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,

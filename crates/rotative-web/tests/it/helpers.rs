@@ -101,6 +101,7 @@ impl TestSite {
             theme,
             configured_site: site,
             page_cache_bytes: 16 * 1024 * 1024,
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
         });
         // As `rotative serve` does before answering: the page cache starts following the
         // change log from here.

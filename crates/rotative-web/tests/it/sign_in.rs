@@ -119,6 +119,62 @@ async fn a_known_browser_gets_in_while_its_address_is_throttled() {
     assert!(refused >= 3, "{refused} of 5 refused");
 }
 
+/// Through a trusted proxy, each client is throttled under its own address; a client talking
+/// to the server directly cannot pick one with the header.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
+    let site = newsroom().await;
+    let browser = form(&site.state).await;
+    let through_proxy = |client: &'static str, password: &'static str| {
+        let (state, (cookie, token)) = (site.state.clone(), browser.clone());
+        async move {
+            let mut request = Request::post("/redaction/connexion")
+                .header("cookie", cookie)
+                .header("x-forwarded-for", client)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "email=julie%40exemple.fr&password={}&csrf={token}",
+                    password.replace(' ', "+")
+                )))
+                .unwrap();
+            let peer: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+            respond(&state, request).await.status
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            through_proxy("10.0.0.66", "mauvais").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        through_proxy("10.0.0.66", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        through_proxy("10.0.0.7", PASSWORD).await,
+        StatusCode::SEE_OTHER,
+        "another reader of the same proxy"
+    );
+    // Straight to the server, the header is the client's word only: ignored.
+    let spoofed = {
+        let mut request = Request::post("/redaction/connexion")
+            .header("cookie", browser.0.clone())
+            .header("x-forwarded-for", "10.0.0.99")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=julie%40exemple.fr&password=mauvais&csrf={}",
+                browser.1
+            )))
+            .unwrap();
+        let peer: SocketAddr = "10.0.0.66:40000".parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        respond(&site.state, request).await.status
+    };
+    assert_eq!(spoofed, StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn a_sign_in_token_made_up_by_the_client_is_refused() {
     let site = newsroom().await;

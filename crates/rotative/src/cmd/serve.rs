@@ -50,6 +50,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         theme,
         configured_site: public,
         page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
+        trusted_proxies: args.trusted_proxy,
     });
     state
         .follow_changes()
