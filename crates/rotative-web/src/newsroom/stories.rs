@@ -453,6 +453,30 @@ async fn check_save(
     })
 }
 
+/// Stores checked content as the writer's save, from the revision their form was written from;
+/// the store checks again, inside the save, that the story is still theirs to edit.
+async fn store_save(
+    state: &AppState,
+    who: &SignedIn,
+    story: &EditableStory,
+    form: &StoryForm,
+    content: &StoryContent,
+    kind: SaveKind,
+) -> Result<SaveOutcome, AppError> {
+    let editable_in = service::editable_states(who, story);
+    Ok(state
+        .store
+        .save_story(&StorySave {
+            id: story.id,
+            base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
+            content,
+            user_id: who.user.id,
+            editable_in: &editable_in,
+            kind,
+        })
+        .await?)
+}
+
 pub(crate) async fn save(
     State(state): State<AppState>,
     who: SignedIn,
@@ -473,19 +497,7 @@ pub(crate) async fn save(
         let html = editor_page(&state, &who, Some(&story), &form, &[], extra).await?;
         return Ok(Html(html).into_response());
     }
-    let editable_in = service::editable_states(&who, &story);
-    match state
-        .store
-        .save_story(&StorySave {
-            id,
-            base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
-            content: &content,
-            user_id: who.user.id,
-            editable_in: &editable_in,
-            kind: SaveKind::Edit,
-        })
-        .await?
-    {
+    match store_save(&state, &who, &story, &form, &content, SaveKind::Edit).await? {
         SaveOutcome::Saved { .. } => {
             Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
         }
@@ -575,20 +587,8 @@ pub(crate) async fn autosave(
             ));
         }
     };
-    let editable_in = service::editable_states(&who, &story);
     Ok(
-        match state
-            .store
-            .save_story(&StorySave {
-                id,
-                base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
-                content: &content,
-                user_id: who.user.id,
-                editable_in: &editable_in,
-                kind: SaveKind::Autosave,
-            })
-            .await?
-        {
+        match store_save(&state, &who, &story, &form, &content, SaveKind::Autosave).await? {
             SaveOutcome::Saved { revision_id } => {
                 reply(StatusCode::OK, "saved", Some(revision_id), Vec::new())
             }

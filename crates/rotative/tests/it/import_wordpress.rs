@@ -100,6 +100,45 @@ fn every_old_address_leads_to_a_page() {
     }
 }
 
+/// Every category and tag the export declares, used by a published post or not: none answers
+/// 404. Archives nothing published used lead to their family's section when it has stories, or
+/// are gone (410), so search engines drop them.
+#[test]
+fn every_declared_archive_leads_somewhere_or_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let file = fixture("theme-preview.xml");
+    import(&data, &file);
+    let bytes = std::fs::read(&file).unwrap();
+    let mut reader = WxrReader::new(bytes.as_slice());
+    let mut archives = Vec::new();
+    while let Some(entry) = reader.next_entry().unwrap() {
+        if let Entry::Term(term) = entry {
+            match term.taxonomy {
+                Taxonomy::Category => archives.push(format!("/category/{}/", term.slug)),
+                Taxonomy::Tag => archives.push(format!("/tag/{}/", term.slug)),
+                Taxonomy::Other => {}
+            }
+        }
+    }
+    let server = Server::start(&data, &["--no-demo"]);
+    let (mut moved, mut gone) = (0, 0);
+    for old in &archives {
+        let answer = server.get(old);
+        match answer.status {
+            301 => {
+                let target = answer.location.unwrap();
+                assert_eq!(server.get(&target).status, 200, "{old} → {target}");
+                moved += 1;
+            }
+            410 => gone += 1,
+            other => panic!("{old}: {other}"),
+        }
+    }
+    assert!(moved > 0 && gone > 0, "{moved} moved, {gone} gone");
+    assert!(server.terminate().success());
+}
+
 #[test]
 fn a_broken_export_writes_nothing_and_says_where() {
     for (name, expected) in [

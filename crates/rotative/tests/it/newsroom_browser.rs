@@ -70,7 +70,8 @@ fn journalist_writes_editor_publishes_reader_reads() {
         "#body",
         "Les premiers voyageurs sont montés à 5 h 30.\n\n> C'est la fin des embouteillages du matin.\n>\n> — Une habitante du quartier",
     );
-    browser.type_into("#section", "France");
+    // A journalist files the story in one of the site's sections, from the list.
+    browser.choose("#section", "France");
     browser.type_into("#tags", "Transports, Bretagne");
     browser.wait_for("C’est la fin des embouteillages"); // the live preview, typeset by the server
     screenshot(&browser, "03-editeur");

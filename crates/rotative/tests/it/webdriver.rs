@@ -135,6 +135,15 @@ impl Browser {
         );
     }
 
+    /// Picks an option of a list by typing its first letters, as a keyboard user does.
+    pub fn choose(&self, css: &str, label: &str) {
+        let element = self.find(css);
+        post(
+            &format!("{}/element/{element}/value", self.session),
+            &json!({ "text": label }),
+        );
+    }
+
     /// Chooses a file in a file field, as a person picking it in the dialog would.
     pub fn attach(&self, css: &str, file: &std::path::Path) {
         let element = self.find(css);
