@@ -107,7 +107,7 @@ fn every_old_address_leads_to_a_page() {
 fn every_declared_archive_leads_somewhere_or_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("site");
-    let file = fixture("theme-preview.xml");
+    let file = fixture("a11y-unit-test-data.xml");
     import(&data, &file);
     let bytes = std::fs::read(&file).unwrap();
     let mut reader = WxrReader::new(bytes.as_slice());
