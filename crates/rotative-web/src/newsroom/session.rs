@@ -24,7 +24,7 @@ use crate::{
 /// addresses), and from one address for any account (one client trying many accounts).
 const PAIR_ATTEMPTS: u32 = 5;
 const ACCOUNT_ATTEMPTS: u32 = 50;
-const ADDRESS_ATTEMPTS: u32 = 50;
+const ADDRESS_ATTEMPTS: u32 = 200;
 const WINDOW_SECONDS: i64 = 15 * 60;
 /// A browser the account signed in from before still gets this many attempts a minute while the
 /// account is throttled: its owner is slowed down, not locked out by someone else's failures.
