@@ -11,6 +11,7 @@ import http.cookiejar
 import re
 import socket
 import struct
+import subprocess
 import sys
 import time
 import urllib.error
@@ -136,11 +137,10 @@ def huge_png(side):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
-png = huge_png(8940)
 boundary = "----rotative-attack"
 
 
-def upload(n):
+def upload(png, n):
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"grand{n}.png\"\r\n"
             f"Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
@@ -149,18 +149,28 @@ def upload(n):
         "accept": "application/json"})[0]
 
 
-before = resident_mb()
-peak = before
-with concurrent.futures.ThreadPoolExecutor(6) as pool:
-    uploads = [pool.submit(upload, n) for n in range(6)]
-    while not all(u.done() for u in uploads):
+# Over the per-image limit (8940 x 8940 RGBA: 320 MB decoded), then under it (6000 x 6000:
+# 144 MB each, decoded for real, six at once sharing the decode budget).
+for side, expected in ((8940, (422,)), (6000, (200,))):
+    png = huge_png(side)
+    before = resident_mb()
+    peak = before
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        uploads = [pool.submit(upload, png, n) for n in range(6)]
+        while not all(u.done() for u in uploads):
+            peak = max(peak, resident_mb())
+            time.sleep(0.02)
+    statuses = sorted(u.result() for u in uploads)
+    # The resized copies are made in the background right after: memory is read once they are.
+    settled = time.monotonic()
+    while time.monotonic() - settled < 60:
         peak = max(peak, resident_mb())
-        time.sleep(0.02)
-statuses = sorted(u.result() for u in uploads)
-time.sleep(2)
-after = resident_mb()
-report("six large PNGs at once", peak - before < 800 and all(s in (422, 429) for s in statuses),
-       f"{len(png) // 1024} KB each, answers {statuses}, resident {before} MB -> peak {peak} MB -> {after} MB after")
+        time.sleep(0.2)
+    after = resident_mb()
+    report(f"six {side} x {side} RGBA PNGs at once",
+           peak - before < 900 and all(s in expected for s in statuses),
+           f"{len(png) // 1024} KB each, answers {statuses}, "
+           f"resident {before} MB -> peak {peak} MB (copies included) -> {after} MB a minute after")
 
 # 4. Forty sign-ins at once with wrong passwords but the last: at most five are evaluated.
 def attempt(guess):
@@ -181,26 +191,30 @@ variants = ["/%66rance/", "/fr%61nce/", "/sitemaps/articles-01.xml", "/sitemaps/
 answers = [fetch(browser(), v)[0] for v in variants]
 report("address variants", all(a == 404 for a in answers), f"{dict(zip(variants, answers))}")
 
-# 6. Twenty clients ask for a large file and never read it.
+# 6. Twenty clients ask for a large file and never read it: the server's side of each
+# connection (as `ss` lists it) must be gone within 35 s.
 host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
+
+
+def established():
+    listing = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"],
+                             capture_output=True, text=True, check=True).stdout
+    return len(listing.strip().splitlines())
+
+
 readers = []
 for _ in range(20):
     s = socket.create_connection((host, port))
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.sendall(f"GET {urllib.parse.urlparse(big_file).path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     readers.append(s)
-time.sleep(35)
-closed = 0
+time.sleep(1)
+held = established()
+time.sleep(34)
+left = established()
 for s in readers:
-    s.settimeout(5)
-    try:
-        while s.recv(1 << 20):
-            pass
-        closed += 1
-    except (ConnectionResetError, socket.timeout):
-        closed += isinstance(sys.exc_info()[1], ConnectionResetError)
     s.close()
-report("clients that never read", closed == len(readers), f"{closed} of {len(readers)} cut off within 35 s")
+report("clients that never read", held >= 20 and left == 0,
+       f"{held} connections held after 1 s, {left} left after 35 s")
 
 print(f"ATTACKS {len(failures)} failed")
 sys.exit(1 if failures else 0)
