@@ -79,6 +79,8 @@ pub enum AppError {
     Unprocessable(String),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
+    #[error("too many wrong current passwords")]
+    TooManyPasswordAttempts,
     /// The account already has work of this kind under way (renders, uploads): try again.
     #[error("too busy")]
     Busy,
@@ -129,6 +131,10 @@ impl AppError {
             Self::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
+            ),
+            Self::TooManyPasswordAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Trop de mots de passe actuels erronés. Réessayez dans quinze minutes.".into(),
             ),
             Self::Busy => (
                 StatusCode::TOO_MANY_REQUESTS,

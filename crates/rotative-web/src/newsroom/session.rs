@@ -289,7 +289,7 @@ pub(crate) async fn change_password(
         .count_attempt(&format!("password {}", who.user.id), WINDOW_SECONDS)
         .await?;
     if attempts > PASSWORD_CHANGE_ATTEMPTS {
-        return Err(AppError::TooManyAttempts);
+        return Err(AppError::TooManyPasswordAttempts);
     }
     let current_ok = password_matches(who.user.password_hash.clone(), form.current).await;
     let error = if !current_ok {
