@@ -51,13 +51,6 @@ fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     }
 }
 
-/// Why a body nesting elements too deep is refused.
-pub(crate) fn too_deep_fr(limit: usize) -> String {
-    format!(
-        "Le texte imbrique plus de {limit} niveaux de citations, de listes ou de balises : simplifiez sa structure. Il n'a pas été enregistré."
-    )
-}
-
 #[derive(Debug, Error)]
 pub enum AppError {
     #[error("not found")]
@@ -140,9 +133,6 @@ impl AppError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Votre compte a déjà un traitement en cours. Réessayez dans un instant.".into(),
             ),
-            Self::Render(RenderError::TooDeep { limit }) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, too_deep_fr(*limit).into())
-            }
             Self::Upload(refusal) => upload_refusal(refusal),
             Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

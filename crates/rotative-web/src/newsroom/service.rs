@@ -13,7 +13,7 @@ use rotative_render::{RenderError, StoredImage, figure_sources, render_body};
 use rotative_store::{EditableStory, NewLeadImage, StoryContent};
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, AppState, auth::SignedIn, error::too_deep_fr};
+use crate::{AppError, AppState, auth::SignedIn};
 
 /// The body's size limit, in bytes of Markdown: far above any real story, low enough to keep
 /// rendering and storage cheap.
@@ -257,6 +257,13 @@ pub(crate) async fn preview_body(
     }
 }
 
+/// Why a body nesting elements too deep is refused.
+fn too_deep_fr(limit: usize) -> String {
+    format!(
+        "Le texte imbrique plus de {limit} niveaux de citations, de listes ou de balises : simplifiez sa structure. Il n'a pas été enregistré."
+    )
+}
+
 /// Renders a body on the blocking pool, within the account's share of renders; a body whose
 /// structure is refused says why, in French.
 async fn render(
@@ -468,7 +475,6 @@ fn image_problem_fr(error: &RenderError) -> String {
         RenderError::InvalidAlt { name, .. } => {
             format!("Le texte alternatif de l'image « {name} » est trop long.")
         }
-        RenderError::TooDeep { limit } => too_deep_fr(*limit),
         other => other.to_string(),
     }
 }
