@@ -23,6 +23,11 @@ impl PageNumber {
     pub fn get(self) -> u32 {
         self.0
     }
+
+    /// How many items come before this page, at `per_page` a page.
+    pub fn offset(self, per_page: u32) -> u64 {
+        u64::from(self.0 - 1) * u64::from(per_page)
+    }
 }
 
 /// Where a listing page sits among all of them; computed once, handed to templates as is.
@@ -48,7 +53,7 @@ impl Pagination {
     }
 
     pub fn offset(&self) -> u64 {
-        u64::from(self.page - 1) * u64::from(self.per_page)
+        PageNumber(self.page).offset(self.per_page)
     }
 
     /// A page past the last one does not exist (except page 1 of an empty listing).

@@ -57,6 +57,12 @@ impl Slug {
         Ok(Self(slug))
     }
 
+    /// A story's slug from its headline; a headline of punctuation only still needs an
+    /// address, and gets `article`.
+    pub fn for_headline(headline: &str) -> Self {
+        Self::from_title(headline).unwrap_or_else(|_| Self("article".to_owned()))
+    }
+
     /// The `n`th alternative when this slug is taken: `name-2`, `name-3`… within the length limit.
     #[must_use]
     pub fn with_suffix(&self, n: u32) -> Self {

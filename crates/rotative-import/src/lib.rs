@@ -4,12 +4,13 @@
 //! stories; reading WordPress exports (WXR) as a stream.
 //! Never: HTTP, or writing anything before the whole input has been checked.
 
-mod library_image;
 mod story;
 mod wordpress;
 pub mod wp_content;
 mod wp_images;
 pub mod wxr;
 
-pub use story::{ImportedStory, Importer, StoryError, StoryFile, StoryStatus, parse_story};
+pub use story::{
+    ImportedStory, Importer, StoryError, StoryFile, StoryStatus, name_images_by_key, parse_story,
+};
 pub use wordpress::{ImportReport, WordPressError, WordPressImporter};

@@ -12,14 +12,14 @@ use rotative_domain::{
     ParseError, Section, Slug, Source, Standfirst, Tag, check_claim,
 };
 use rotative_media::{MediaError, MediaStorage, PixelLimit, StorageKey, clean};
-use rotative_render::{FigureSource, RenderError, StoredImage, Theme, figure_sources, render_body};
-use rotative_store::{
-    MediaText, NewArticle, NewLeadImage, NewMedia, Store, StoreError, StoryContent,
+use rotative_render::{
+    FigureSource, RenderError, StoredImage, Theme, figure_sources, rename_figures, render_body,
 };
+use rotative_store::{MediaText, NewArticle, NewMedia, Store, StoreError, StoryContent};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::library_image::LibraryImage;
+use rotative_newsroom::{LibraryImage, lead_image};
 
 /// What can be wrong with a story file, said in one line that names the field or image at fault.
 #[derive(Debug, Error)]
@@ -361,23 +361,29 @@ impl Importer<'_> {
             files,
             media,
         } = image_files(&story.figures, images)?;
-        let body_html = render_body(self.theme, &story.body, &stored_images)?;
-        let media_keys = stored_images
-            .values()
-            .map(|image| image.key.clone())
+        // The stored body names each image by its library key, as every body does: the editor
+        // and every later save resolve it in the library, where the file's name means nothing.
+        let keys: HashMap<String, String> = stored_images
+            .iter()
+            .map(|(name, image)| (name.clone(), image.key.clone()))
             .collect();
-        let lead_image = story.figures.first().and_then(|figure| {
-            Some(NewLeadImage {
-                storage_key: stored_images[&figure.name].key.clone(),
-                alt: figure.alt.clone()?,
-                caption: figure.caption.clone(),
-                credit: figure.credit.clone(),
-            })
-        });
-        let base_slug = match &story.slug {
-            Some(slug) => slug.clone(),
-            None => Slug::from_title(story.headline.as_ref()).map_err(field("headline"))?,
-        };
+        let body = rename_figures(&story.body, &keys);
+        let by_key: HashMap<String, StoredImage> = stored_images
+            .values()
+            .map(|image| (image.key.clone(), image.clone()))
+            .collect();
+        let body_html = render_body(self.theme, &body, &by_key)?;
+        let media_keys = by_key.keys().cloned().collect();
+        let lead_image = lead_image(
+            story
+                .figures
+                .iter()
+                .map(|figure| (figure, &stored_images[&figure.name])),
+        );
+        let base_slug = story
+            .slug
+            .clone()
+            .unwrap_or_else(|| Slug::for_headline(story.headline.as_ref()));
         let slug = self.store.free_article_slug(&base_slug).await?;
         let (status, published_at) = match story.status {
             StoryStatus::Draft => (ArticleStatus::Draft, None),
@@ -405,7 +411,7 @@ impl Importer<'_> {
                 content: StoryContent {
                     headline: story.headline,
                     standfirst: story.standfirst,
-                    body_markdown: story.body,
+                    body_markdown: body,
                     body_html,
                     kind: story.kind,
                     section: story.section,
@@ -421,6 +427,31 @@ impl Importer<'_> {
             .await?;
         Ok(ImportedStory { id, path })
     }
+}
+
+/// The site setting that records that story bodies name their images by library key.
+const IMAGES_BY_KEY: &str = "bodies_name_images_by_key";
+
+/// Story files imported before bodies named images by their library key kept the file's name
+/// (`media:pont.jpg`), which the newsroom cannot find in the library, so such a story could not
+/// be saved. Renames them, in every revision, once in a site's life; returns how many texts
+/// changed.
+pub async fn name_images_by_key(store: &Store) -> Result<usize, StoreError> {
+    if store.setting(IMAGES_BY_KEY).await?.is_some() {
+        return Ok(0);
+    }
+    let mut by_story: HashMap<i64, HashMap<String, String>> = HashMap::new();
+    for (story, name, key) in store.images_named_otherwise().await? {
+        by_story.entry(story).or_default().insert(name, key);
+    }
+    let mut changed = 0;
+    for (story, renamed) in by_story {
+        changed += store
+            .rewrite_markdown(story, |body| rename_figures(body, &renamed))
+            .await?;
+    }
+    store.set_setting(IMAGES_BY_KEY, "done").await?;
+    Ok(changed)
 }
 
 /// Story images checked, cleaned of metadata and keyed, ready to store.

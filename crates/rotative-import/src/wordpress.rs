@@ -11,17 +11,16 @@ use std::{
     fs::File,
     io::BufReader,
     path::{Path, PathBuf},
-    sync::LazyLock,
 };
 
-use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
-use regex::Regex;
+use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, Section,
-    Slug, Standfirst, Tag,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, Section, Slug,
+    Standfirst, Tag, local_time,
 };
 use rotative_media::MediaStorage;
-use rotative_render::{Theme, render_body};
+use rotative_newsroom::lead_image;
+use rotative_render::{Theme, figure_sources, render_body};
 use rotative_store::{
     EditableStory, ImportUpdate, ImportedStory, NewArticle, NewLeadImage, Store, StoreError,
     StoryContent,
@@ -30,13 +29,12 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::{
-    wp_content::convert,
+    wp_content::{convert, without_tags},
     wp_images::{ImagePlacer, PlacedImages, uploads_path},
     wxr::{Entry, Taxonomy, WpItem, WxrProblem, WxrReader, locate},
 };
 
 const SOURCE: &str = "wordpress";
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 #[derive(Debug, Error)]
 pub enum WordPressError {
@@ -153,11 +151,9 @@ fn old_path(link: &str) -> Option<String> {
     (!path.is_empty()).then(|| path.to_owned())
 }
 
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<[^>]*>").unwrap_or_else(|_| unreachable!("a fixed pattern")));
 /// WordPress allows a post without a title; its first words stand in for one.
 fn untitled(item: &WpItem) -> Result<Headline, rotative_domain::ParseError> {
-    let text = TAG.replace_all(&item.content, " ");
+    let text = without_tags(&item.content);
     let words: Vec<&str> = text.split_whitespace().take(10).collect();
     if words.is_empty() {
         Headline::parse(&format!("Sans titre ({})", item.id))
@@ -191,19 +187,17 @@ fn modified(item: &WpItem, zone: &TimeZone) -> Option<Timestamp> {
 /// WordPress dates are `YYYY-MM-DD HH:MM:SS`, in UTC (`_gmt`) or in the site's zone; drafts
 /// carry `0000-00-00 00:00:00` in UTC.
 fn wordpress_time(utc: &str, local: &str, zone: &TimeZone) -> Option<Timestamp> {
-    let parse = |text: &str| text.replace(' ', "T").parse::<DateTime>().ok();
-    if let Some(utc) = parse(utc).filter(|_| !utc.starts_with("0000")) {
-        return utc.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp());
+    if !utc.starts_with("0000")
+        && let Some(at) = local_time(&TimeZone::UTC, utc)
+    {
+        return Some(at);
     }
-    parse(local)?
-        .to_zoned(zone.clone())
-        .ok()
-        .map(|z| z.timestamp())
+    local_time(zone, local)
 }
 
 /// An excerpt as a standfirst: text only, cut at a word when too long.
 fn standfirst(excerpt: &str) -> Option<Standfirst> {
-    let text = TAG.replace_all(excerpt, " ");
+    let text = without_tags(excerpt);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         return None;
@@ -486,15 +480,12 @@ impl WordPressImporter<'_> {
             Ok(html) => html,
             Err(error) => return Ok(Err(format!("content: {error}"))),
         };
-        let lead_image = placed.keys.iter().find_map(|key| {
-            let image = &placed.images[key];
-            Some(NewLeadImage {
-                storage_key: key.clone(),
-                alt: AltText::parse(image.alt.as_deref()?).ok()?,
-                caption: image.caption.clone(),
-                credit: image.credit.clone(),
-            })
-        });
+        let figures = figure_sources(&placed.body).unwrap_or_default();
+        let lead_image = lead_image(
+            figures
+                .iter()
+                .filter_map(|figure| Some((figure, placed.images.get(&figure.name)?))),
+        );
         Ok(Ok((placed, body_html, lead_image)))
     }
 
@@ -700,14 +691,7 @@ fn fingerprint(item: &WpItem) -> String {
         hasher.update(field.len().to_le_bytes());
         hasher.update(field.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-            hex.push(char::from(HEX_DIGITS[usize::from(byte & 0xf)]));
-            hex
-        })
+    hex::encode(hasher.finalize())
 }
 
 /// A post's section is its first category's top ancestor; the categories under it become

@@ -80,6 +80,14 @@ const BLOCK_ELEMENTS: [&str; 32] = [
     "video",
 ];
 
+static ANY_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<[^>]*>").unwrap_or_else(|_| unreachable!("a fixed pattern")));
+
+/// HTML with its tags replaced by spaces: the words alone, entities as they were.
+pub(crate) fn without_tags(html: &str) -> std::borrow::Cow<'_, str> {
+    ANY_TAG.replace_all(html, " ")
+}
+
 /// Converts one post's `content:encoded`.
 pub fn convert(content: &str) -> Converted {
     let mut converted = Converted::default();

@@ -14,7 +14,9 @@ use rotative_media::{MediaStorage, PixelLimit, clean};
 use rotative_render::StoredImage;
 use rotative_store::{MediaText, Store};
 
-use crate::{library_image::LibraryImage, wordpress::WordPressError};
+use rotative_newsroom::LibraryImage;
+
+use crate::{wordpress::WordPressError, wp_content::without_tags};
 
 static FIGURE_OR_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<figure[^>]*>.*?</figure>|<img[^>]*>")
@@ -32,8 +34,6 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<figcaption[^>]*>(.*?)</figcaption>")
         .unwrap_or_else(|_| unreachable!("a fixed pattern"))
 });
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<[^>]*>").unwrap_or_else(|_| unreachable!("a fixed pattern")));
 static GALLERY_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<!-- rotative:gallery-image (\d+) -->")
         .unwrap_or_else(|_| unreachable!("a fixed pattern"))
@@ -58,7 +58,7 @@ pub(crate) struct PlacedImages {
 /// Turns `&amp;` and friends back into text (attributes and captions come HTML-escaped), and
 /// keeps characters that would end a Markdown image out of its description.
 fn plain(html: &str) -> String {
-    let text = TAG.replace_all(html, " ");
+    let text = without_tags(html);
     let text = text
         .replace("&amp;", "&")
         .replace("&quot;", "'")

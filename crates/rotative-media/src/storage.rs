@@ -21,14 +21,11 @@ const HASH_HEX_LEN: usize = 32;
 impl StorageKey {
     pub fn for_content(bytes: &[u8], kind: ImageKind) -> Self {
         let digest = Sha256::digest(bytes);
-        let mut key = String::with_capacity(HASH_HEX_LEN + 5);
-        for byte in &digest[..HASH_HEX_LEN / 2] {
-            key.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-            key.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xF)]));
-        }
-        key.push('.');
-        key.push_str(kind.extension());
-        Self(key)
+        Self(format!(
+            "{}.{}",
+            hex::encode(&digest[..HASH_HEX_LEN / 2]),
+            kind.extension()
+        ))
     }
 
     /// The key of this original's copy at `width` pixels in `kind`.

@@ -105,6 +105,50 @@ pub fn figure_sources(markdown: &str) -> Result<Vec<FigureSource>, RenderError> 
     Ok(sources)
 }
 
+/// The body with its `media:NAME` image references named anew (`renamed[NAME]`), everything
+/// else as typed: how an imported story's images, named by their files, take the names the media
+/// library knows them by. References given as link definitions (`![alt][ref]`) are renamed in
+/// the definition.
+pub fn rename_figures<S: BuildHasher>(
+    markdown: &str,
+    renamed: &HashMap<String, String, S>,
+) -> String {
+    let parser = Parser::new_ext(markdown, options());
+    let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+    let mut rename_in = |span: std::ops::Range<usize>, dest: &str| {
+        let Some(new) = dest
+            .strip_prefix(MEDIA_SCHEME)
+            .and_then(|name| renamed.get(name))
+        else {
+            return;
+        };
+        let typed = &markdown[span.clone()];
+        if let Some(at) = typed.find(dest) {
+            let start = span.start + at;
+            edits.push((start + MEDIA_SCHEME.len()..start + dest.len(), new.as_str()));
+        }
+    };
+    for (_, definition) in parser.reference_definitions().iter() {
+        rename_in(definition.span.clone(), &definition.dest);
+    }
+    for (event, span) in parser.into_offset_iter() {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            rename_in(span, &dest_url);
+        }
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    edits.dedup_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut copied = 0;
+    for (range, new) in edits {
+        out.push_str(&markdown[copied..range.start]);
+        out.push_str(new);
+        copied = range.end;
+    }
+    out.push_str(&markdown[copied..]);
+    out
+}
+
 #[derive(Serialize)]
 struct FigureView<'a> {
     picture: PictureView,
@@ -556,5 +600,33 @@ mod tests {
     fn unknown_image_is_an_error() {
         let err = render_body(&Theme::embedded(), "![x](media:absent.jpg)", &images()).unwrap_err();
         assert!(matches!(err, RenderError::UnknownImage(name) if name == "absent.jpg"));
+    }
+
+    #[test]
+    fn figures_are_renamed_and_nothing_else() {
+        let renamed = HashMap::from([
+            ("pont.jpg".to_owned(), "0123456789abcdef.jpg".to_owned()),
+            ("carte.png".to_owned(), "fedcba9876543210.png".to_owned()),
+        ]);
+        let body = "Le texte cite media:pont.jpg en clair.\n\n![Un pont](media:pont.jpg \"Le pont — Illustration\")\n\n![Une carte][c]\n\n![Encore](<media:pont.jpg>)\n\n![Autre](media:autre.jpg)\n\n[c]: media:carte.png \"Carte\"\n";
+        let out = rename_figures(body, &renamed);
+        assert_eq!(
+            out,
+            "Le texte cite media:pont.jpg en clair.\n\n![Un pont](media:0123456789abcdef.jpg \"Le pont — Illustration\")\n\n![Une carte][c]\n\n![Encore](<media:0123456789abcdef.jpg>)\n\n![Autre](media:autre.jpg)\n\n[c]: media:fedcba9876543210.png \"Carte\"\n"
+        );
+        let names: Vec<_> = figure_sources(&out)
+            .unwrap()
+            .into_iter()
+            .map(|figure| figure.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "0123456789abcdef.jpg",
+                "fedcba9876543210.png",
+                "0123456789abcdef.jpg",
+                "autre.jpg"
+            ]
+        );
     }
 }

@@ -14,7 +14,9 @@ mod sitemaps;
 mod theme;
 mod views;
 
-pub use body::{FigureSource, StoredImage, embed_origins, figure_sources, render_body};
+pub use body::{
+    FigureSource, StoredImage, embed_origins, figure_sources, rename_figures, render_body,
+};
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};

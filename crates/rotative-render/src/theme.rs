@@ -2,14 +2,12 @@
 //! of the default theme is compiled into the binary; a file of the same name in the operator's
 //! folder takes its place.
 
-use std::{
-    hash::{DefaultHasher, Hash, Hasher},
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use minijinja::{AutoEscape, Environment, Value};
 use rotative_domain::french_typography;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::RenderError;
 
@@ -109,9 +107,10 @@ pub struct Asset {
 
 impl Asset {
     fn new(body: String, stem: &str, extension: &str, content_type: &'static str) -> Self {
-        let mut hasher = DefaultHasher::new();
-        body.hash(&mut hasher);
-        let url = format!("/theme/{stem}.{:016x}.{extension}", hasher.finish());
+        // SHA-256 rather than std's hasher, whose output may change between Rust releases: an
+        // asset's address must stay the same for the same bytes, on every build and instance.
+        let digest = Sha256::digest(body.as_bytes());
+        let url = format!("/theme/{stem}.{}.{extension}", hex::encode(&digest[..8]));
         Self {
             body,
             url,
@@ -267,6 +266,13 @@ mod tests {
                 Some(asset.url.as_str())
             );
         }
+    }
+
+    #[test]
+    fn an_assets_address_depends_on_its_bytes_alone() {
+        // The first 16 hex digits of SHA-256 over the bytes, whichever build serves them.
+        let asset = Asset::stylesheet("p { color: black }".into());
+        assert_eq!(asset.url, "/theme/style.02c7567ee546840e.css");
     }
 
     #[test]

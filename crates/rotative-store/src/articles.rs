@@ -9,7 +9,7 @@ use rotative_domain::{
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
-    NewMedia, Store, StoreError,
+    NewMedia, Store, StoreError, Taken,
     newsroom::{Links, content_refs, insert_revision, link_details},
     now_seconds, rows,
     statement::Statement,
@@ -273,7 +273,7 @@ pub(crate) async fn insert_article(
         .bind(new.pinned_at.map(Timestamp::as_second))
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| StoreError::on_unique(e, "a story with this address"))?;
+        .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
     link_details(tx, id, content, Links::New).await?;
     let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
     Ok((id, revision_id))

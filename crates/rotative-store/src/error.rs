@@ -12,9 +12,18 @@ pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
-    AlreadyExists(&'static str),
+    AlreadyExists(Taken),
     #[error("{0} is done on SQLite databases only")]
     SqliteOnly(&'static str),
+}
+
+/// What a unique rule keeps to one, when a write would make a second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum Taken {
+    #[error("an account with this email")]
+    AccountEmail,
+    #[error("a story with this address")]
+    StoryAddress,
 }
 
 impl StoreError {
@@ -26,7 +35,7 @@ impl StoreError {
     }
 
     /// Turns a unique-constraint violation into `AlreadyExists`, leaving other errors as they are.
-    pub(crate) fn on_unique(error: sqlx::Error, what: &'static str) -> Self {
+    pub(crate) fn on_unique(error: sqlx::Error, what: Taken) -> Self {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists(what),
             _ => Self::Database(error),

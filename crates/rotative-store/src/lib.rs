@@ -28,12 +28,12 @@ use sqlx::{
 
 pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, RelatedPool, StoryContent};
 pub use changes::{Change, ChangeListener, Changed};
-pub use error::StoreError;
+pub use error::{StoreError, Taken};
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{
-    CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome, StoryRow,
-    StorySave,
+    CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
+    StoryFilter, StoryRow, StorySave,
 };
 pub use users::{AuditEntry, Session, User};
 

@@ -270,4 +270,59 @@ impl Store {
         .fetch_all(pool)
         .await?)
     }
+
+    /// Images that stories show under a name other than their library key, as story files
+    /// imported before bodies named images by key did: `(story, name, key)`.
+    pub async fn images_named_otherwise(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let pool = &self.pool;
+        Ok(sqlx::query_as(
+            "SELECT am.article_id, m.original_name, m.storage_key
+             FROM article_media am JOIN media m ON m.id = am.media_id
+             WHERE m.original_name IS NOT NULL AND m.original_name <> m.storage_key
+             ORDER BY am.article_id",
+        )
+        .fetch_all(pool)
+        .await?)
+    }
+
+    /// Rewrites the Markdown of a story and of each of its revisions as `rewrite` says, in one
+    /// transaction; returns how many texts changed. Rendered HTML is left as it is: this changes
+    /// how a body is written, not what readers see.
+    pub async fn rewrite_markdown(
+        &self,
+        article: i64,
+        rewrite: impl Fn(&str) -> String,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut changed = 0;
+        // The story's text, then every revision's.
+        for (select, update) in [
+            (
+                "SELECT id, body_markdown FROM articles WHERE id = $1",
+                "UPDATE articles SET body_markdown = $1 WHERE id = $2",
+            ),
+            (
+                "SELECT id, body_markdown FROM revisions WHERE article_id = $1",
+                "UPDATE revisions SET body_markdown = $1 WHERE id = $2",
+            ),
+        ] {
+            let texts: Vec<(i64, String)> = sqlx::query_as(select)
+                .bind(article)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (id, text) in texts {
+                let rewritten = rewrite(&text);
+                if rewritten != text {
+                    sqlx::query(update)
+                        .bind(rewritten)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    changed += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
 }

@@ -352,6 +352,18 @@ fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
     value.map(rows::timestamp).transpose()
 }
 
+/// Which stories the newsroom's dashboard lists, filtered in the query itself so that every
+/// page of a large archive holds what the filter asks for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoryFilter<'a> {
+    pub status: Option<ArticleStatus>,
+    pub headline_contains: Option<&'a str>,
+    /// Only the stories this account created (a contributor sees no one else's).
+    pub created_by: Option<i64>,
+    /// This account's stories come first.
+    pub first_by: Option<i64>,
+}
+
 fn story_row(row: &AnyRow) -> Result<StoryRow, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(StoryRow {
@@ -611,33 +623,46 @@ impl Store {
     /// Stories for the newsroom dashboard, newest change first, optionally narrowed.
     pub async fn newsroom_stories(
         &self,
-        status: Option<ArticleStatus>,
-        headline_contains: Option<&str>,
+        filter: &StoryFilter<'_>,
         limit: u32,
+        offset: u64,
     ) -> Result<Vec<StoryRow>, StoreError> {
         let pool = &self.pool;
-        let pattern = headline_contains.map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+        let pattern = filter
+            .headline_contains
+            .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
         let rows = sqlx::query(
             "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.updated_at, a.path
              FROM articles a JOIN sections s ON s.id = a.section_id
              WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.headline LIKE $2)
-             ORDER BY a.updated_at DESC, a.id DESC LIMIT $3",
+               AND ($3 IS NULL OR a.created_by = $3)
+             ORDER BY CASE WHEN a.created_by = $4 THEN 0 ELSE 1 END, a.updated_at DESC, a.id DESC
+             LIMIT $5 OFFSET $6",
         )
-        .bind(status.map(ArticleStatus::as_str))
+        .bind(filter.status.map(ArticleStatus::as_str))
         .bind(pattern)
+        .bind(filter.created_by)
+        .bind(filter.first_by.unwrap_or(0))
         .bind(i64::from(limit))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?;
         rows.iter().map(story_row).collect()
     }
 
-    /// How many stories are in each state.
-    pub async fn count_by_status(&self) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
+    /// How many stories are in each state (only those `created_by` made, when given).
+    pub async fn count_by_status(
+        &self,
+        created_by: Option<i64>,
+    ) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
         let pool = &self.pool;
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
-                .fetch_all(pool)
-                .await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM articles WHERE ($1 IS NULL OR created_by = $1)
+             GROUP BY status",
+        )
+        .bind(created_by)
+        .fetch_all(pool)
+        .await?;
         Ok(ArticleStatus::ALL
             .into_iter()
             .map(|status| {

@@ -3,7 +3,7 @@
 use rotative_domain::{Author, Email, Name, Role};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::{Store, StoreError, now_seconds};
+use crate::{Store, StoreError, Taken, now_seconds};
 
 /// An account as the newsroom needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl Store {
         .bind(now_seconds())
         .fetch_one(pool)
         .await
-        .map_err(|e| StoreError::on_unique(e, "an account with this email"))
+        .map_err(|e| StoreError::on_unique(e, Taken::AccountEmail))
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {

@@ -6,7 +6,6 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 use std::{
-    fmt::Write,
     net::{IpAddr, SocketAddr},
     sync::LazyLock,
 };
@@ -18,6 +17,7 @@ use axum::{
 };
 use hmac::{Hmac, Mac};
 use password_hash::rand_core::RngCore;
+use rotative_newsroom::Actor;
 use rotative_store::User;
 use sha2::{Digest, Sha256};
 
@@ -66,21 +66,12 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 pub fn new_token() -> String {
     let mut bytes = [0_u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// What the database keeps of a session token.
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -89,12 +80,12 @@ type HmacSha256 = Hmac<Sha256>;
 /// of it, which only the server can make. A cookie tossed in from elsewhere, with a form value to
 /// match it, therefore signs nobody in.
 pub fn sign_in_form_token(key: &[u8], cookie_token: &str) -> String {
-    hex(&sign_in_mac(key, cookie_token).finalize().into_bytes())
+    hex::encode(sign_in_mac(key, cookie_token).finalize().into_bytes())
 }
 
 /// Whether `form_token` is the signature of `cookie_token` (compared in constant time).
 pub fn sign_in_token_matches(key: &[u8], cookie_token: &str, form_token: &str) -> bool {
-    let Some(signature) = unhex(form_token) else {
+    let Ok(signature) = hex::decode(form_token) else {
         return false;
     };
     !cookie_token.is_empty()
@@ -109,16 +100,6 @@ fn sign_in_mac(key: &[u8], cookie_token: &str) -> HmacSha256 {
     mac.update(b"sign-in ");
     mac.update(cookie_token.as_bytes());
     mac
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
 }
 
 /// The value of one cookie from the request's `Cookie` headers.
@@ -202,6 +183,14 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
+    /// The person as the newsroom's operations know them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.user.id,
+            role: self.user.role,
+        }
+    }
+
     /// Refuses a state-changing request whose form does not carry this session's token.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
         let expected = self.csrf_token.as_bytes();

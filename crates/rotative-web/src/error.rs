@@ -11,12 +11,13 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use rotative_media::MediaError;
+use rotative_newsroom::{Busy, NewsroomError, Refusal};
 use rotative_render::RenderError;
 use rotative_search::SearchError;
-use rotative_store::StoreError;
+use rotative_store::{StoreError, Taken};
 use thiserror::Error;
 
-use crate::{AppState, media::UploadError};
+use crate::{AppState, media::UploadError, messages};
 
 fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     match error {
@@ -89,6 +90,29 @@ pub enum AppError {
     Upload(#[from] UploadError),
 }
 
+impl From<NewsroomError> for AppError {
+    fn from(error: NewsroomError) -> Self {
+        match error {
+            NewsroomError::Forbidden => Self::Forbidden,
+            NewsroomError::Workflow(illegal) => Self::Conflict(messages::workflow(illegal)),
+            NewsroomError::Body(problem) => Self::Unprocessable(messages::body_problem(&problem)),
+            NewsroomError::Refused(Refusal::NoScheduledTime) => {
+                Self::BadRequest("Indiquez la date et l'heure de publication.")
+            }
+            NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
+            NewsroomError::Busy(_) => Self::Busy,
+            NewsroomError::Store(error) => Self::Store(error),
+            NewsroomError::Render(error) => Self::Render(error),
+        }
+    }
+}
+
+impl From<Busy> for AppError {
+    fn from(_: Busy) -> Self {
+        Self::Busy
+    }
+}
+
 /// What a reader is told, attached to the response for `render_error_pages`.
 #[derive(Debug, Clone)]
 struct ReaderMessage(Cow<'static, str>);
@@ -96,7 +120,7 @@ struct ReaderMessage(Cow<'static, str>);
 impl AppError {
     fn status_and_message(&self) -> (StatusCode, Cow<'static, str>) {
         let (status, message): (StatusCode, Cow<'static, str>) = match self {
-            Self::NotFound => (
+            Self::NotFound | Self::Store(StoreError::NotFound(_)) => (
                 StatusCode::NOT_FOUND,
                 "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.".into(),
             ),
@@ -134,6 +158,14 @@ impl AppError {
                 "Votre compte a déjà un traitement en cours. Réessayez dans un instant.".into(),
             ),
             Self::Upload(refusal) => upload_refusal(refusal),
+            Self::Store(StoreError::AlreadyExists(taken)) => (
+                StatusCode::CONFLICT,
+                match taken {
+                    Taken::AccountEmail => "Un compte utilise déjà cette adresse électronique.",
+                    Taken::StoryAddress => "Un autre article occupe déjà cette adresse.",
+                }
+                .into(),
+            ),
             Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.".into(),
@@ -166,8 +198,9 @@ pub(crate) async fn render_error_pages(
         return response;
     };
     let status = response.status();
-    // The page lists sections to help readers on; if even that fails, a plain page still answers.
-    let nav = state.nav().await.unwrap_or_default();
+    // The page lists sections to help readers on, as other pages last read them; if even that
+    // fails, a plain page still answers.
+    let nav = state.nav_for_errors().await.unwrap_or_default();
     let mut page = match state
         .pages(&state.site(), &nav)
         .error(status.as_u16(), &message)
@@ -192,4 +225,25 @@ pub(crate) async fn render_error_pages(
         }
     }
     page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_that_are_about_the_request_say_so() {
+        let status = |error: AppError| error.status_and_message().0;
+        assert_eq!(
+            status(AppError::Store(StoreError::NotFound("story"))),
+            StatusCode::NOT_FOUND
+        );
+        let taken = AppError::Store(StoreError::AlreadyExists(Taken::StoryAddress));
+        assert_eq!(taken.status_and_message().0, StatusCode::CONFLICT);
+        assert!(taken.status_and_message().1.contains("adresse"));
+        assert_eq!(
+            status(AppError::Store(StoreError::SqliteOnly("backup"))),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }

@@ -6,14 +6,15 @@ mod assets;
 pub mod auth;
 mod caching;
 mod connections;
-mod cpu_work;
 mod crawlers;
 mod error;
 mod health;
 mod media;
+mod messages;
 mod metrics;
 mod newsroom;
 mod page_cache;
+mod policy;
 mod public;
 mod redirects;
 mod search;
@@ -48,14 +49,10 @@ pub use connections::{
 pub use error::AppError;
 pub use media::{UploadLimits, VariantQueue, make_pending_variants};
 pub use metrics::{Metrics, metrics_router};
-pub use newsroom::{publish_due, route_list as newsroom_routes, with_stored_settings};
+pub use newsroom::{route_list as newsroom_routes, with_stored_settings};
 pub use state::{AppState, Services};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Readers' pages run no script and load nothing from elsewhere; the policy says so to browsers.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
 
@@ -119,7 +116,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(caching::validators))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            // Readers' pages run no script and load nothing from elsewhere.
+            policy::content_security_policy(policy::Allowed::default()),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

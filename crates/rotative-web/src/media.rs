@@ -14,7 +14,8 @@ use rotative_media::{
     ByteRange, CleanImage, MediaError, PixelLimit, ReadOutcome, StorageKey, clean, decoded_size,
     variants,
 };
-use rotative_store::{MediaRecord, MediaText, NewMedia};
+use rotative_newsroom::LibraryImage;
+use rotative_store::{MediaRecord, MediaText};
 use thiserror::Error;
 use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore};
 
@@ -184,20 +185,10 @@ pub(crate) async fn ingest(
         })
         .await?
         .map_err(refusal)?;
-    let key = StorageKey::for_content(&image.bytes, image.kind);
-    let new = NewMedia {
-        storage_key: key.to_string(),
-        content_type: image.kind.content_type().to_owned(),
-        width: image.width,
-        height: image.height,
-        byte_size: image.bytes.len() as u64,
-        original_name,
-        animated: image.animated,
-        description,
-        uploaded_by: Some(uploaded_by),
-    };
-    state.storage.put(&key, image.bytes).await?;
-    let record = state.store.record_media(&new).await?;
+    let mut image = LibraryImage::new(image, original_name, description);
+    image.record.uploaded_by = Some(uploaded_by);
+    state.storage.put(&image.key, image.bytes).await?;
+    let record = state.store.record_media(&image.record).await?;
     if !record.variants_ready {
         state.variants.wake();
     }

@@ -1,5 +1,7 @@
 //! Readers' pages: home, articles, and the section, tag and author listings.
 
+use std::sync::Arc;
+
 use axum::{
     Router,
     extract::{OriginalUri, Path, Query, State, rejection::QueryRejection},
@@ -20,6 +22,7 @@ use serde::Deserialize;
 use crate::{
     AppError, AppState,
     page_cache::{Shown, Shows},
+    policy,
 };
 
 const RELATED_COUNT: usize = 4;
@@ -47,7 +50,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/auteur/{slug}/", get(author))
         .route("/auteur/{slug}", get(add_trailing_slash))
         .route("/{section}/", get(section))
-        .route("/{section}", get(add_trailing_slash))
+        .route("/{section}", get(to_section))
         .route("/{section}/{year}/{month}/{day}/{slug}", get(article))
 }
 
@@ -85,6 +88,24 @@ async fn add_trailing_slash(OriginalUri(uri): OriginalUri) -> Result<Redirect, A
     Ok(Redirect::permanent(&target))
 }
 
+/// `/monde` → `/monde/` when there is such a section; any other word at the root of the site
+/// is a 404 at once (or an old address the redirect layer knows), not a redirect to a 404.
+async fn to_section(
+    State(state): State<AppState>,
+    Path(section): Path<String>,
+    uri: OriginalUri,
+) -> Result<Redirect, AppError> {
+    if state
+        .store
+        .section_by_slug(&slug(&section)?)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    add_trailing_slash(uri).await
+}
+
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let top = state.store.front_page(HOME_TOP_COUNT).await?;
     let sections = state.store.published_sections().await?;
@@ -113,7 +134,8 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             stories,
         });
     }
-    let nav: Vec<_> = sections.into_iter().map(|(_, section)| section).collect();
+    let nav: Arc<[Section]> = sections.into_iter().map(|(_, section)| section).collect();
+    state.keep_nav(Some(Arc::clone(&nav)));
     Ok(shows.on(Html(state.pages(&state.site(), &nav).home(&top, &blocks)?)))
 }
 
@@ -154,11 +176,11 @@ async fn article(
         return Ok(shows.on(Html(html)));
     }
     // A story with embeds runs the click-to-load script and may frame those providers, only.
-    let policy = format!(
-        "default-src 'self'; script-src 'self'; frame-src {}; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'",
-        frames.join(" ")
-    );
+    let policy = policy::content_security_policy(policy::Allowed {
+        scripts: true,
+        connect: false,
+        frames: &frames,
+    });
     Ok(shows.on(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html))))
 }
 

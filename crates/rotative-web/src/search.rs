@@ -6,8 +6,8 @@ use axum::{
     response::Html,
     routing::get,
 };
-use jiff::{Timestamp, ToSpan, civil::Date};
-use rotative_domain::{PageNumber, Slug};
+use jiff::ToSpan;
+use rotative_domain::{PageNumber, Pagination, Slug, day_start};
 use rotative_render::{SearchHitView, SearchPage};
 use rotative_search::SearchQuery;
 use rotative_store::Listing;
@@ -35,14 +35,6 @@ pub(crate) struct SearchParams {
     page: Option<String>,
 }
 
-/// A day typed in a date field, as the first instant of that day in the site's time zone.
-fn day_start(state: &AppState, typed: &str) -> Option<Timestamp> {
-    let date: Date = typed.trim().parse().ok()?;
-    date.to_zoned(state.site().time_zone.clone())
-        .ok()
-        .map(|zoned| zoned.timestamp())
-}
-
 fn url(params: &[(&str, &str)]) -> String {
     let kept: Vec<_> = params
         .iter()
@@ -65,23 +57,31 @@ async fn search(
         Some(page) => PageNumber::parse(page).map_err(|_| AppError::NotFound)?,
     };
     let section = Slug::parse(params.rubrique.trim()).ok();
-    let from = day_start(&state, &params.du);
+    let zone = state.site().time_zone.clone();
+    let from = day_start(&zone, &params.du);
     // "Up to" a day includes all of it.
-    let to = day_start(&state, &params.au).map(|start| start + 24.hours() - 1.second());
+    let to = day_start(&zone, &params.au).map(|start| start + 24.hours() - 1.second());
     let text: String = params.q.trim().chars().take(200).collect();
     let query = SearchQuery {
         text: text.clone(),
         section: section.clone(),
         from,
         to,
-        offset: usize::try_from((page.get() - 1) * PER_PAGE).unwrap_or(usize::MAX),
+        offset: usize::try_from(page.offset(PER_PAGE)).unwrap_or(usize::MAX),
         limit: PER_PAGE as usize,
     };
-    let results = state.search.search(&query)?;
-    let total_pages = u32::try_from(results.total.div_ceil(PER_PAGE as usize))
-        .unwrap_or(u32::MAX)
-        .max(1);
-    if page.get() > total_pages {
+    // Scoring and highlighting take milliseconds of CPU on a large archive: on the blocking pool,
+    // so the readers this worker serves are not held up meanwhile.
+    let searching = state.clone();
+    let results = tokio::task::spawn_blocking(move || searching.search.search(&query))
+        .await
+        .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()))?;
+    let pagination = Pagination::new(
+        page,
+        PER_PAGE,
+        u64::try_from(results.total).unwrap_or(u64::MAX),
+    );
+    if pagination.is_out_of_range() {
         return Err(AppError::NotFound);
     }
     let section_value = section
@@ -117,10 +117,10 @@ async fn search(
         from: from.map(|_| du.to_owned()),
         to: to.map(|_| au.to_owned()),
         total: results.total,
-        page: page.get(),
-        total_pages,
-        prev: (page.get() > 1).then(|| page_url(page.get() - 1)),
-        next: (page.get() < total_pages).then(|| page_url(page.get() + 1)),
+        page: pagination.page,
+        total_pages: pagination.total_pages,
+        prev: pagination.previous().map(page_url),
+        next: pagination.next().map(page_url),
         hits: results
             .hits
             .into_iter()

@@ -2,12 +2,12 @@ use std::sync::{Arc, RwLock};
 
 use rotative_domain::Section;
 use rotative_media::MediaStorage;
+use rotative_newsroom::{CpuWork, Newsroom};
 use rotative_render::{Pages, Site, Theme};
 use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
 use crate::{
-    cpu_work::CpuWork,
     media::{DecodeBudget, UploadLimits, VariantQueue},
     metrics::Metrics,
     newsroom::with_stored_settings,
@@ -21,7 +21,7 @@ pub struct Services {
     pub upload_limits: UploadLimits,
     /// Resized copies waiting to be made.
     pub variants: VariantQueue,
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     /// The site as configured at start; what pages use is `AppState::site`, which
     /// administrators may change while the site runs.
     pub configured_site: Site,
@@ -48,22 +48,27 @@ struct Shared {
     metrics: Metrics,
     page_cache: Arc<PageCache>,
     cache_follower: Follower,
-    cpu_work: CpuWork,
+    newsroom: Newsroom,
     decode_budget: DecodeBudget,
     signing_key: tokio::sync::OnceCell<Vec<u8>>,
+    /// The navigation as pages last read it, for error pages: a flood of 404s must not reach
+    /// the database. Dropped whenever the change log moves.
+    last_nav: RwLock<Option<Arc<[Section]>>>,
 }
 
 impl AppState {
     pub fn new(services: Services) -> Self {
+        let newsroom = Newsroom::new(services.store.clone(), Arc::clone(&services.theme));
         Self(Arc::new(Shared {
             site: RwLock::new(Arc::new(services.configured_site.clone())),
             page_cache: Arc::new(PageCache::new(services.page_cache_bytes)),
             services,
             metrics: Metrics::default(),
             cache_follower: Follower::default(),
-            cpu_work: CpuWork::default(),
+            newsroom,
             decode_budget: DecodeBudget::default(),
             signing_key: tokio::sync::OnceCell::new(),
+            last_nav: RwLock::new(None),
         }))
     }
 
@@ -87,9 +92,14 @@ impl AppState {
         &self.0.decode_budget
     }
 
-    /// Where story bodies are rendered, off the threads that answer requests.
+    /// The newsroom's operations, the same for every way in.
+    pub fn newsroom(&self) -> &Newsroom {
+        &self.0.newsroom
+    }
+
+    /// Where the newsroom's CPU work runs, off the threads that answer requests.
     pub(crate) fn cpu_work(&self) -> &CpuWork {
-        &self.0.cpu_work
+        self.0.newsroom.cpu_work()
     }
 
     /// Readers' pages kept ready to send.
@@ -106,6 +116,9 @@ impl AppState {
             .cache_follower
             .catch_up(&self.store, &self.0.page_cache)
             .await?;
+        if caught.changes > 0 {
+            self.keep_nav(None);
+        }
         if caught.site_changed {
             let site = with_stored_settings(&self.store, self.configured_site.clone()).await?;
             self.set_site(site);
@@ -136,14 +149,38 @@ impl AppState {
     }
 
     /// The sections every page lists in its navigation: those with a published story.
-    pub(crate) async fn nav(&self) -> Result<Vec<Section>, StoreError> {
-        Ok(self
+    pub(crate) async fn nav(&self) -> Result<Arc<[Section]>, StoreError> {
+        let nav: Arc<[Section]> = self
             .store
             .published_sections()
             .await?
             .into_iter()
             .map(|(_, section)| section)
-            .collect())
+            .collect();
+        self.keep_nav(Some(Arc::clone(&nav)));
+        Ok(nav)
+    }
+
+    /// The navigation for error pages: as pages last read it, read once only when no page has
+    /// yet (or the change log moved since).
+    pub(crate) async fn nav_for_errors(&self) -> Result<Arc<[Section]>, StoreError> {
+        let kept = self
+            .0
+            .last_nav
+            .read()
+            .map_or_else(|poisoned| poisoned.into_inner().clone(), |nav| nav.clone());
+        match kept {
+            Some(nav) => Ok(nav),
+            None => self.nav().await,
+        }
+    }
+
+    /// Keeps the navigation a page read, for the error pages to come.
+    pub(crate) fn keep_nav(&self, nav: Option<Arc<[Section]>>) {
+        match self.0.last_nav.write() {
+            Ok(mut kept) => *kept = nav,
+            Err(poisoned) => *poisoned.into_inner() = nav,
+        }
     }
 
     pub(crate) fn pages<'a>(&'a self, site: &'a Site, nav: &'a [Section]) -> Pages<'a> {

@@ -150,9 +150,13 @@ pub struct ServeArgs {
     /// public address so readers never see it.
     #[arg(long, env = "ROTATIVE_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
-    /// Do not add demo content to a new site.
-    #[arg(long, env = "ROTATIVE_NO_DEMO")]
+    /// Do not add demo content to a new embedded site.
+    #[arg(long, env = "ROTATIVE_NO_DEMO", conflicts_with = "demo")]
     pub no_demo: bool,
+    /// Add demo content to a new site on the database given by `--database` too (only the
+    /// embedded default site gets it otherwise).
+    #[arg(long, env = "ROTATIVE_DEMO")]
+    pub demo: bool,
     /// Folder of templates that replace the default theme's.
     #[arg(long, env = "ROTATIVE_THEME")]
     pub theme: Option<PathBuf>,
@@ -174,6 +178,14 @@ pub struct ServeArgs {
     /// After SIGTERM or Ctrl-C, seconds the answers in flight have to finish before they are cut.
     #[arg(long, env = "ROTATIVE_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,
+}
+
+impl ServeArgs {
+    /// Demo content goes into the embedded default site, so a first start shows a living site;
+    /// a database named by `--database` (a production one, say) gets it only when asked.
+    pub fn wants_demo(&self) -> bool {
+        self.demo || (self.site.database.is_none() && !self.no_demo)
+    }
 }
 
 #[cfg(test)]

@@ -79,6 +79,12 @@ impl OpenSite {
         std::fs::create_dir_all(&args.data)
             .with_context(|| format!("cannot create data folder {}", args.data.display()))?;
         let store = open_store(args).await?;
+        let renamed = rotative_import::name_images_by_key(&store)
+            .await
+            .context("cannot name story images by their library keys")?;
+        if renamed > 0 {
+            tracing::info!(texts = renamed, "story images now named by library key");
+        }
         let storage = open_storage(args).await?;
         Ok(Self {
             store,

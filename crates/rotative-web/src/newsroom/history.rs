@@ -15,11 +15,9 @@ use similar::{ChangeTag, DiffTag, TextDiff};
 
 use super::{
     render,
-    service::{
-        STATE_CHANGED, StoryForm, content_from_form, editable_states, ownership, workflow_error,
-    },
+    service::{StoryForm, content_from_form},
 };
-use crate::{AppError, AppState, auth::SignedIn};
+use crate::{AppError, AppState, auth::SignedIn, messages::STATE_CHANGED};
 
 /// A run of words that both texts share, or that one of them adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,12 +79,12 @@ pub(crate) async fn compare<const N: usize>(
     who: &SignedIn,
     pairs: [(String, String); N],
 ) -> Result<[Vec<DiffSegment>; N], AppError> {
-    state
+    Ok(state
         .cpu_work()
         .run(who.user.id, move || {
             pairs.map(|(old, new)| word_diff(&old, &new))
         })
-        .await
+        .await?)
 }
 
 fn when(state: &AppState, seconds: i64) -> String {
@@ -126,7 +124,7 @@ pub(crate) async fn revisions(
         .story_for_edit(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = ownership(&who, &story) == rotative_domain::Ownership::Own;
+    let mine = who.actor().ownership(&story) == rotative_domain::Ownership::Own;
     if !mine && !rotative_domain::workflow::can_manage_taxonomy(who.user.role) {
         return Err(AppError::Forbidden);
     }
@@ -184,7 +182,7 @@ pub(crate) async fn revisions(
         headline => story.headline.as_ref(),
         revisions => rows,
         comparison => comparison,
-        can_restore => rotative_domain::authorize(who.user.role, StoryAction::Edit, ownership(&who, &story), story.status).is_ok(),
+        can_restore => who.actor().may_edit(&story),
     };
     Ok(Html(render(&state, &who, "newsroom/history.html", page)?))
 }
@@ -207,13 +205,7 @@ pub(crate) async fn restore(
         .story_for_edit(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    rotative_domain::authorize(
-        who.user.role,
-        StoryAction::Edit,
-        ownership(&who, &story),
-        story.status,
-    )
-    .map_err(workflow_error)?;
+    who.actor().may(StoryAction::Edit, &story)?;
     let text = state
         .store
         .revision(id, revision)
@@ -228,7 +220,7 @@ pub(crate) async fn restore(
         .map_err(|_| {
             AppError::Conflict("Cette version ne peut plus être restaurée telle quelle.".into())
         })?;
-    let editable_in = editable_states(&who, &story);
+    let editable_in = who.actor().editable_states(&story);
     match state
         .store
         .save_story(&StorySave {

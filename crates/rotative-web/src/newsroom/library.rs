@@ -12,7 +12,7 @@ use rotative_render::PictureView;
 use rotative_store::{MediaQuery, MediaRecord, MediaText};
 use serde::{Deserialize, Serialize};
 
-use super::{render, service, stories::UploadedImage};
+use super::{render, stories::UploadedImage};
 use crate::{
     AppError, AppState,
     auth::SignedIn,
@@ -304,7 +304,11 @@ pub(crate) async fn describe(
 ) -> Result<Response, AppError> {
     who.check_csrf(&form.csrf)?;
     let media = media_or_404(&state, id).await?;
-    if let Some(headline) = service::story_out_of_reach(&state, &who, media.id).await? {
+    if let Some(headline) = state
+        .newsroom()
+        .story_out_of_reach(&who.actor(), media.id)
+        .await?
+    {
         let message = format!(
             "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
         );
@@ -333,7 +337,10 @@ pub(crate) async fn describe(
         }
     };
     state.store.describe_media(media.id, &text).await?;
-    service::refresh_stories_using(&state, &who, media.id).await?;
+    state
+        .newsroom()
+        .refresh_stories_using(&who.actor(), media.id)
+        .await?;
     state
         .store
         .audit(

@@ -19,14 +19,9 @@ use minijinja::context;
 use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use service::publish_due;
 pub use settings::with_stored_settings;
 
-use crate::{AppError, AppState, auth::SignedIn, media::UploadLimits};
-
-/// The newsroom runs its own script (never inline), talks only to this site.
-const NEWSROOM_POLICY: &str = "default-src 'self'; script-src 'self'; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+use crate::{AppError, AppState, auth::SignedIn, media::UploadLimits, policy};
 
 /// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
 const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -150,7 +145,12 @@ pub(crate) fn router(limits: UploadLimits) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(NEWSROOM_POLICY),
+            // The newsroom runs its own script (never inline) and talks only to this site.
+            policy::content_security_policy(policy::Allowed {
+                scripts: true,
+                connect: true,
+                frames: &[],
+            }),
         ))
         // Newsroom pages are private: no browser or shared cache keeps them.
         .layer(SetResponseHeaderLayer::overriding(

@@ -7,23 +7,25 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{
-    ArticleKind, ArticleStatus, CorrectionKind, StoryAction, authorize, workflow::state_fr,
+    ArticleKind, ArticleStatus, CorrectionKind, PageNumber, StoryAction, local_time,
+    workflow::state_fr,
 };
+use rotative_newsroom::{Act, MAX_BODY_BYTES};
 use rotative_store::{
-    EditableStory, MediaRecord, NewArticle, SaveKind, SaveOutcome, StoryContent, StorySave,
+    EditableStory, MediaRecord, NewArticle, SaveKind, SaveOutcome, StoryContent, StoryFilter,
+    StorySave,
 };
 use serde::{Deserialize, Serialize};
 
 use super::{
     history::{DiffSegment, compare},
     render,
-    service::{
-        self, FieldError, MAX_BODY_BYTES, StoryForm, content_from_form, ownership, workflow_error,
-    },
+    service::{FieldError, StoryForm, body_problem, content_from_form},
 };
-use crate::{AppError, AppState, auth::SignedIn};
+use crate::{AppError, AppState, auth::SignedIn, messages};
 
-const DASHBOARD_LIMIT: u32 = 200;
+/// Stories a dashboard page lists; older ones are on the next pages.
+const DASHBOARD_PAGE: u32 = 50;
 
 pub(crate) async fn to_dashboard() -> Redirect {
     Redirect::permanent("/redaction/")
@@ -33,6 +35,7 @@ pub(crate) async fn to_dashboard() -> Redirect {
 pub(crate) struct DashboardQuery {
     etat: Option<String>,
     q: Option<String>,
+    page: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -57,15 +60,29 @@ pub(crate) async fn dashboard(
         .filter(|s| !s.is_empty())
         .and_then(|s| ArticleStatus::parse(s).ok());
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let page_number = match query.page.as_deref() {
+        None | Some("") => PageNumber::FIRST,
+        Some(typed) => PageNumber::parse(typed).map_err(|_| AppError::NotFound)?,
+    };
+    // Contributors see only their own work; everyone sees their own first.
+    let only_own = (who.user.role == rotative_domain::Role::Contributor).then_some(who.user.id);
+    let filter = StoryFilter {
+        status,
+        headline_contains: search,
+        created_by: only_own,
+        first_by: Some(who.user.id),
+    };
+    let offset = page_number.offset(DASHBOARD_PAGE);
+    // One more than a page, to know whether another follows.
     let mut rows = state
         .store
-        .newsroom_stories(status, search, DASHBOARD_LIMIT)
+        .newsroom_stories(&filter, DASHBOARD_PAGE + 1, offset)
         .await?;
-    // Contributors see only their own work; everyone sees their own first.
-    if who.user.role == rotative_domain::Role::Contributor {
-        rows.retain(|row| row.created_by == Some(who.user.id));
+    let more = rows.len() > DASHBOARD_PAGE as usize;
+    rows.truncate(DASHBOARD_PAGE as usize);
+    if rows.is_empty() && page_number != PageNumber::FIRST {
+        return Err(AppError::NotFound);
     }
-    rows.sort_by_key(|row| row.created_by != Some(who.user.id));
     let rows: Vec<DashboardRow> = rows
         .into_iter()
         .map(|row| DashboardRow {
@@ -80,18 +97,36 @@ pub(crate) async fn dashboard(
         .collect();
     let counts: Vec<_> = state
         .store
-        .count_by_status()
+        .count_by_status(only_own)
         .await?
         .into_iter()
         .map(|(status, count)| {
             minijinja::context! { value => status.as_str(), label => state_fr(status), count => count }
         })
         .collect();
+    let page_url = |n: u32| {
+        let kept: Vec<(&str, String)> = [
+            ("etat", status.map(|s| s.as_str().to_owned())),
+            ("q", search.map(str::to_owned)),
+            ("page", (n > 1).then(|| n.to_string())),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (name, value)))
+        .collect();
+        match serde_urlencoded::to_string(kept).unwrap_or_default() {
+            query if query.is_empty() => "/redaction/".to_owned(),
+            query => format!("/redaction/?{query}"),
+        }
+    };
+    let n = page_number.get();
     let page = minijinja::context! {
         rows => rows,
         counts => counts,
         selected => status.map(ArticleStatus::as_str),
         q => search,
+        number => n,
+        previous => (n > 1).then(|| page_url(n - 1)),
+        next => more.then(|| page_url(n + 1)),
     };
     Ok(Html(render(&state, &who, "newsroom/dashboard.html", page)?))
 }
@@ -167,7 +202,8 @@ async fn editor_page(
     errors: &[FieldError],
     extras: Extras,
 ) -> Result<String, AppError> {
-    let missing_alt = service::images_without_alt(state, &form.body).await?;
+    let missing_alt = state.newsroom().images_without_alt(&form.body).await?;
+    let actor = who.actor();
     let actions = story
         .map(|story| {
             [
@@ -183,9 +219,7 @@ async fn editor_page(
                 },
             ]
             .into_iter()
-            .filter(|action| {
-                authorize(who.user.role, *action, ownership(who, story), story.status).is_ok()
-            })
+            .filter(|action| actor.may(*action, story).is_ok())
             .map(|action| ActionButton {
                 value: action.as_str(),
                 label: action.label_fr(),
@@ -194,15 +228,7 @@ async fn editor_page(
             .collect()
         })
         .unwrap_or_default();
-    let can_correct = story.is_some_and(|story| {
-        authorize(
-            who.user.role,
-            StoryAction::Correct,
-            ownership(who, story),
-            story.status,
-        )
-        .is_ok()
-    });
+    let can_correct = story.is_some_and(|story| actor.may(StoryAction::Correct, story).is_ok());
     let page = EditorPage {
         id: story.map(|s| s.id),
         form,
@@ -236,7 +262,7 @@ async fn editor_page(
         preview_html: extras.preview_html,
         conflict: extras.conflict,
         saved: extras.saved,
-        missing_alt: (!missing_alt.is_empty()).then(|| service::missing_alt_fr(&missing_alt)),
+        missing_alt: (!missing_alt.is_empty()).then(|| messages::missing_alt(&missing_alt)),
         uploaded: extras.uploaded.as_ref().map(UploadedImage::from),
         max_upload_megabytes: state.upload_limits.max_bytes / (1024 * 1024),
     };
@@ -326,7 +352,7 @@ pub(crate) async fn create(
         .await?;
         return Ok(Html(html).into_response());
     }
-    let slug = service::new_slug(&state, &content.headline).await?;
+    let slug = state.newsroom().new_slug(&content.headline).await?;
     let id = state
         .store
         .create_article(&NewArticle {
@@ -370,14 +396,9 @@ pub(crate) async fn edit(
     Query(query): Query<EditQuery>,
 ) -> Result<Html<String>, AppError> {
     let story = story_or_404(&state, id).await?;
-    let viewable = authorize(
-        who.user.role,
-        StoryAction::Edit,
-        ownership(&who, &story),
-        story.status,
-    )
-    .is_ok()
-        || ownership(&who, &story) == rotative_domain::Ownership::Own;
+    let actor = who.actor();
+    let viewable =
+        actor.may_edit(&story) || actor.ownership(&story) == rotative_domain::Ownership::Own;
     if !viewable {
         return Err(AppError::Forbidden);
     }
@@ -416,13 +437,7 @@ async fn check_save(
 ) -> Result<Checked, AppError> {
     who.check_csrf(&form.csrf)?;
     let story = story_or_404(state, id).await?;
-    authorize(
-        who.user.role,
-        StoryAction::Edit,
-        ownership(who, &story),
-        story.status,
-    )
-    .map_err(workflow_error)?;
+    who.actor().may(StoryAction::Edit, &story)?;
     if let Some(error) = too_large(form) {
         return Ok(Checked::Refused(
             story,
@@ -434,11 +449,14 @@ async fn check_save(
         story.status,
         ArticleStatus::Published | ArticleStatus::Scheduled
     ) {
-        let missing = service::images_without_alt(state, &form.body).await?;
+        let missing = state
+            .newsroom()
+            .newly_undescribed(&story.body_markdown, &form.body)
+            .await?;
         if !missing.is_empty() {
             let error = FieldError {
                 field: "body",
-                message: service::missing_alt_fr(&missing),
+                message: messages::missing_alt(&missing),
             };
             return Ok(Checked::Refused(
                 story,
@@ -463,7 +481,7 @@ async fn store_save(
     content: &StoryContent,
     kind: SaveKind,
 ) -> Result<SaveOutcome, AppError> {
-    let editable_in = service::editable_states(who, story);
+    let editable_in = who.actor().editable_states(story);
     Ok(state
         .store
         .save_story(&StorySave {
@@ -506,7 +524,7 @@ pub(crate) async fn save(
             let current = story_or_404(&state, id).await?;
             let error = FieldError {
                 field: "body",
-                message: service::STATE_CHANGED.into(),
+                message: messages::STATE_CHANGED.into(),
             };
             form_problem(
                 &state,
@@ -596,7 +614,7 @@ pub(crate) async fn autosave(
                 StatusCode::CONFLICT,
                 "invalid",
                 None,
-                vec![service::STATE_CHANGED.into()],
+                vec![messages::STATE_CHANGED.into()],
             ),
             SaveOutcome::Conflict {
                 current_revision_id,
@@ -622,7 +640,7 @@ pub(crate) async fn preview(
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
     Ok(
-        match service::preview_body(&state, &who, &form.body).await? {
+        match body_problem(state.newsroom().preview(&who.actor(), &form.body).await)? {
             Ok(html) => Html(html).into_response(),
             Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Json(vec![message])).into_response(),
         },
@@ -653,14 +671,16 @@ pub(crate) async fn act(
     if matches!(action, StoryAction::Edit | StoryAction::Correct) {
         return Err(AppError::BadRequest("Action inconnue."));
     }
-    service::act(
-        &state,
-        &who,
-        &story,
+    let time_zone = state.site().time_zone.clone();
+    let act = Act {
         action,
-        (Some(&form.scheduled_at), form.revision),
-    )
-    .await?;
+        scheduled_for: local_time(&time_zone, &form.scheduled_at),
+        reviewed: form.revision,
+    };
+    state
+        .newsroom()
+        .act(&who.actor(), &story, act, &time_zone)
+        .await?;
     Ok(Redirect::to(&format!("/redaction/articles/{id}")))
 }
 
@@ -679,13 +699,7 @@ pub(crate) async fn correct(
 ) -> Result<Redirect, AppError> {
     who.check_csrf(&form.csrf)?;
     let story = story_or_404(&state, id).await?;
-    authorize(
-        who.user.role,
-        StoryAction::Correct,
-        ownership(&who, &story),
-        story.status,
-    )
-    .map_err(workflow_error)?;
+    who.actor().may(StoryAction::Correct, &story)?;
     let kind =
         CorrectionKind::parse(&form.kind).ok_or(AppError::BadRequest("Type de note inconnu."))?;
     let note = rotative_domain::without_controls(&form.note);

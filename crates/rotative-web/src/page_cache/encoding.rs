@@ -2,13 +2,13 @@
 //! request, and validated (`ETag`, `Last-Modified`) so a reader who has it gets `304`.
 
 use std::{
-    hash::{DefaultHasher, Hash, Hasher},
     io::Write,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 /// gzip's best: a page is compressed once and sent many times.
 const GZIP_LEVEL: u32 = 9;
@@ -90,10 +90,9 @@ pub(crate) fn brotli(body: &[u8]) -> Bytes {
 /// A fingerprint of the page's bytes, the same on every instance running the same version: a
 /// CDN in front of several instances revalidates with any of them.
 pub(crate) fn etag(body: &[u8]) -> HeaderValue {
-    let mut hasher = DefaultHasher::new();
-    body.hash(&mut hasher);
+    let digest = Sha256::digest(body);
     // Weak: the same page compressed differently is still the same page.
-    HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish()))
+    HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..8])))
         .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
 }
 

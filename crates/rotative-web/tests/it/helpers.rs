@@ -98,7 +98,7 @@ impl TestSite {
             storage,
             upload_limits: UploadLimits::default(),
             variants: VariantQueue::default(),
-            theme,
+            theme: std::sync::Arc::new(theme),
             configured_site: site,
             page_cache_bytes: 16 * 1024 * 1024,
             trusted_proxies: vec!["127.0.0.1".parse().unwrap()],

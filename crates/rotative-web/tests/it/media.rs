@@ -383,6 +383,43 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
 }
 
 #[tokio::test]
+async fn a_public_story_takes_no_new_image_that_nothing_describes() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(&site, &chef, "La place au matin", "Premier paragraphe.").await;
+    assert_eq!(
+        act(&site, &chef, &story, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let uploaded = upload(&site, &chef, &gps_tagged_jpeg(1200, 800), "", true).await;
+    let json: serde_json::Value = serde_json::from_str(&uploaded.body).unwrap();
+    let key = json["key"].as_str().unwrap().to_owned();
+    let token = csrf(&site, &chef).await;
+    let body = format!("Premier paragraphe.\n\n![](media:{key})");
+    let refused = site
+        .request(
+            "POST",
+            &story,
+            Some(&chef),
+            Some(&[
+                ("csrf", token.as_str()),
+                ("headline", "La place au matin"),
+                ("body", &body),
+                ("section", "monde"),
+                ("kind", "news"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(&format!("« {key} »")),
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
 async fn an_image_whose_copies_cannot_be_made_stays_pending_without_stopping_the_others() {
     let site = newsroom().await;
     let missing = rotative_store::NewMedia {

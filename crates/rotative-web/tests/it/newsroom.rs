@@ -394,6 +394,67 @@ async fn contributors_touch_only_their_own_drafts() {
 }
 
 #[tokio::test]
+async fn the_dashboard_filters_in_the_query_and_pages_a_large_archive() {
+    let site = newsroom().await;
+    let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+    write_story(&site, &lea, "Le premier brouillon de Léa", "Texte.").await;
+    // Then the rest of the newsroom publishes 210 stories.
+    let time_zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let importer = rotative_import::Importer {
+        store: &site.state.store,
+        storage: &site.state.storage,
+        theme: &site.state.theme,
+        time_zone: &time_zone,
+    };
+    for n in 0..210 {
+        let text =
+            format!("+++\nheadline = \"Dépêche {n}\"\nsection = \"monde\"\n+++\nTexte {n}.\n");
+        let parsed = rotative_import::parse_story(&text).unwrap();
+        importer
+            .import(parsed, &std::collections::HashMap::new())
+            .await
+            .unwrap();
+    }
+    let own = site.request("GET", "/redaction/", Some(&lea), None).await;
+    assert!(
+        own.body.contains("Le premier brouillon de Léa"),
+        "{}",
+        own.body
+    );
+    assert!(
+        !own.body.contains("Dépêche"),
+        "a contributor sees only their own"
+    );
+    assert!(own.body.contains("en brouillon (1)"), "{}", own.body);
+
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let first = site.request("GET", "/redaction/", Some(&chef), None).await;
+    assert_eq!(first.count("<tr"), 51, "a heading row and fifty stories");
+    assert!(
+        first.body.contains("href=\"/redaction/?page=2\""),
+        "{}",
+        first.body
+    );
+    let last = site
+        .request("GET", "/redaction/?page=5", Some(&chef), None)
+        .await;
+    assert_eq!(last.status, StatusCode::OK);
+    // 212 stories: the one already online, Léa's and the 210 new ones.
+    assert_eq!(last.count("<tr"), 13);
+    assert!(last.body.contains("Le premier brouillon de Léa"));
+    assert!(!last.body.contains("?page=6"));
+    let beyond = site
+        .request("GET", "/redaction/?page=6", Some(&chef), None)
+        .await;
+    assert_eq!(beyond.status, StatusCode::NOT_FOUND);
+    let drafts = site
+        .request("GET", "/redaction/?etat=draft&page=1", Some(&chef), None)
+        .await;
+    assert!(drafts.body.contains("Le premier brouillon de Léa"));
+    assert!(!drafts.body.contains("Dépêche 3"));
+}
+
+#[tokio::test]
 async fn concurrent_saves_keep_both_texts() {
     let site = newsroom().await;
     let chef = sign_in(&site, "chef@exemple.fr").await;
@@ -520,14 +581,29 @@ async fn scheduled_stories_go_live_on_time_once() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        rotative_web::publish_due(&site.state).await.unwrap(),
+        site.state
+            .newsroom()
+            .publish_due(&site.state.site().time_zone)
+            .await
+            .unwrap(),
         0,
         "not yet"
     );
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    assert_eq!(rotative_web::publish_due(&site.state).await.unwrap(), 1);
     assert_eq!(
-        rotative_web::publish_due(&site.state).await.unwrap(),
+        site.state
+            .newsroom()
+            .publish_due(&site.state.site().time_zone)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        site.state
+            .newsroom()
+            .publish_due(&site.state.site().time_zone)
+            .await
+            .unwrap(),
         0,
         "exactly once"
     );

@@ -163,6 +163,31 @@ async fn one_address_per_page() {
 }
 
 #[tokio::test]
+async fn a_word_that_names_no_section_is_not_found_at_once() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    for uri in ["/no-such-thing", "/wp-login.php", "/monde-entier"] {
+        let page = site.get(uri).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(page.headers.get(header::LOCATION).is_none(), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn error_pages_do_not_ask_the_database() {
+    let site = TestSite::with_stories(&[story("Un article", "monde", "")], 10).await;
+    assert_eq!(site.get("/").await.status, StatusCode::OK);
+    // With the database gone, a 404 still has its navigation: read by the last page, not again.
+    site.state.store.close().await;
+    let missing = site.get("/monde/pas/un/article").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("href=\"/monde/\""),
+        "{}",
+        missing.body
+    );
+}
+
+#[tokio::test]
 async fn health_probes() {
     let site = TestSite::with_stories(&[], 10).await;
     assert_eq!(site.get("/healthz").await.status, StatusCode::OK);

@@ -17,7 +17,7 @@ use crate::{cli::ServeArgs, demo, site::OpenSite};
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let site = OpenSite::open(&args.site).await?;
     let theme = OpenSite::theme(args.theme.as_deref())?;
-    if !args.no_demo {
+    if args.wants_demo() {
         demo::load_if_new(&site, &theme)
             .await
             .context("cannot load demo content")?;
@@ -47,7 +47,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             ..UploadLimits::default()
         },
         variants: VariantQueue::default(),
-        theme,
+        theme: Arc::new(theme),
         configured_site: public,
         page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
         trusted_proxies: args.trusted_proxy,
@@ -129,7 +129,10 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
             &state,
             &instance,
             (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
-            || rotative_web::publish_due(&state),
+            || async {
+                let time_zone = state.site().time_zone.clone();
+                Ok(state.newsroom().publish_due(&time_zone).await?)
+            },
         )
         .await;
         if let Err(error) = round {

@@ -184,27 +184,32 @@ const EXPORT_WITH_IMAGES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <content:encoded><![CDATA[Plus tard.]]></content:encoded></item>
 </channel></rss>"#;
 
-#[test]
-fn images_come_from_the_uploads_folder_into_the_library() {
-    let dir = tempfile::tempdir().unwrap();
-    let uploads = dir.path().join("uploads/2024/03");
+/// Imports [`EXPORT_WITH_IMAGES`] into the site at `data`, with its uploads folder made in `dir`.
+pub fn import_export_with_images(dir: &Path, data: &Path) -> std::process::Output {
+    let uploads = dir.join("uploads/2024/03");
     std::fs::create_dir_all(&uploads).unwrap();
     for (name, seed) in [("pont.jpg", "pont"), ("une.jpg", "une")] {
         let jpeg = rotative_media::illustration::draw(seed, 1200, 800).unwrap();
         std::fs::write(uploads.join(name), jpeg).unwrap();
     }
-    let export = dir.path().join("export.xml");
+    let export = dir.join("export.xml");
     std::fs::write(&export, EXPORT_WITH_IMAGES).unwrap();
-    let data = dir.path().join("site");
-    let output = rotative()
+    rotative()
         .args(["import", "wordpress"])
         .arg(&export)
         .arg("--uploads")
-        .arg(dir.path().join("uploads"))
+        .arg(dir.join("uploads"))
         .arg("--data")
-        .arg(&data)
+        .arg(data)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn images_come_from_the_uploads_folder_into_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    let output = import_export_with_images(dir.path(), &data);
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{report}");
     assert!(report.contains("imported   2"), "{report}");

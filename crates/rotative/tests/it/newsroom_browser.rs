@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::{
-    helpers::{Server, add_user, tool},
+    helpers::{Server, add_user, import_story, tool},
+    import_wordpress::import_export_with_images,
     webdriver::{Browser, Driver},
 };
 
@@ -132,6 +133,89 @@ fn journalist_writes_editor_publishes_reader_reads() {
         "the uploaded image, in sizes for every screen"
     );
     screenshot(&browser, "05-article-publie");
+}
+
+/// As a site imported by an earlier version holds a story file's story: its body names the image
+/// by the file's name, not by its library key, and the site was never repaired.
+fn name_image_by_file(data: &Path, file_name: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", data.join("rotative.db").display());
+        let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let key: String =
+            sqlx::query_scalar("SELECT storage_key FROM media WHERE original_name = $1")
+                .bind(file_name)
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        for table in ["articles", "revisions"] {
+            let aged = sqlx::query(&format!(
+                "UPDATE {table} SET body_markdown = replace(body_markdown, $1, $2)"
+            ))
+            .bind(format!("media:{key}"))
+            .bind(format!("media:{file_name}"))
+            .execute(&db)
+            .await
+            .unwrap();
+            assert!(aged.rows_affected() > 0, "{table}");
+        }
+        sqlx::query("DELETE FROM site_settings WHERE key = 'bodies_name_images_by_key'")
+            .execute(&db)
+            .await
+            .unwrap();
+        db.close().await;
+    });
+}
+
+/// A demo story, a story file's story (imported by an earlier version, so named its image by the
+/// file) and a WordPress post each open in the editor and save unchanged.
+#[test]
+fn stories_from_every_way_in_save_unchanged() {
+    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    // The first start adds the demo; the other stories come in while the site is down.
+    assert!(newsroom_site(dir.path()).terminate().success());
+    let folder = dir.path().join("story");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("vieux-pont.jpg"),
+        rotative_media::illustration::draw("vieux-pont", 1200, 675).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("vieux-pont.md"),
+        "+++\nheadline = \"Le vieux pont de Tulle fête ses cent ans\"\nsection = \"France\"\n+++\nUn siècle de passages.\n\n![Un pont de pierre](media:vieux-pont.jpg \"Le vieux pont — Illustration Rotative\")\n",
+    )
+    .unwrap();
+    let imported = import_story(&data, &folder.join("vieux-pont.md"));
+    assert!(imported.status.success(), "{imported:?}");
+    name_image_by_file(&data, "vieux-pont.jpg");
+    let wordpress = import_export_with_images(dir.path(), &data);
+    assert!(wordpress.status.success(), "{wordpress:?}");
+
+    let server = Server::start(&data, &[]);
+    let driver = Driver::start(chromedriver.to_str().unwrap());
+    let browser = driver.browser(&dir.path().join("profile"));
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    for (search, headline) in [
+        ("Barri", "le pont de la Barrière rouvre"),
+        ("vieux pont", "Le vieux pont de Tulle fête ses cent ans"),
+        ("pont rouvre", "Le pont rouvre"),
+    ] {
+        browser.open(&format!("{}/redaction/?q={search}", server.base));
+        browser.wait_for(headline);
+        browser.click("table.stories a");
+        browser.wait_for("Modifier l’article");
+        browser.click("button[name=intent][value=save]");
+        let saved = browser.wait_for("Enregistré.");
+        assert!(!saved.contains("médiathèque. »"), "{headline}");
+    }
 }
 
 #[test]

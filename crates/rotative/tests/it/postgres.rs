@@ -51,6 +51,25 @@ fn ten_instances_start_at_once_on_one_database() {
 }
 
 #[test]
+fn a_new_postgres_database_gets_no_demo_unless_asked() {
+    let Some(database) = fresh_database("nodemo") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--database", &database]);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.body.matches("class=\"card\"").count(),
+        0,
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Aucun article"), "{}", home.body);
+    assert!(server.terminate().success());
+}
+
+#[test]
 fn serve_on_postgres_publishes_the_demo_site() {
     let Some(database) = fresh_database("serve") else {
         return;
@@ -58,8 +77,9 @@ fn serve_on_postgres_publishes_the_demo_site() {
     let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     // Two instances start at once on the new database: one of them adds the demo, once.
     let (server, other) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| Server::start(one.path(), &["--database", &database]));
-        let second = scope.spawn(|| Server::start(two.path(), &["--database", &database]));
+        let first = scope.spawn(|| Server::start(one.path(), &["--database", &database, "--demo"]));
+        let second =
+            scope.spawn(|| Server::start(two.path(), &["--database", &database, "--demo"]));
         (first.join().unwrap(), second.join().unwrap())
     });
     assert!(

@@ -13,7 +13,10 @@ use std::{
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::AppError;
+/// The account's work, or the instance's, did not get its turn in time: try again shortly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too busy")]
+pub struct Busy;
 
 /// Pieces of work one account may have under way at once; its others wait their turn, and the
 /// instance keeps room for everyone else's.
@@ -21,7 +24,7 @@ const PER_ACCOUNT: usize = 1;
 /// How long work waits for its turn before the request is refused as too busy.
 const WAIT: Duration = Duration::from_secs(10);
 
-pub(crate) struct CpuWork {
+pub struct CpuWork {
     all: Arc<Semaphore>,
     accounts: Mutex<HashMap<i64, Arc<Semaphore>>>,
     wait: Duration,
@@ -40,11 +43,11 @@ impl Default for CpuWork {
 
 impl CpuWork {
     /// Runs `work` on the blocking pool when `account` and the instance have room for it.
-    pub(crate) async fn run<T: Send + 'static>(
+    pub async fn run<T: Send + 'static>(
         &self,
         account: i64,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    ) -> Result<T, Busy> {
         let own = self.account(account);
         let permits = tokio::time::timeout(self.wait, async {
             let own = Arc::clone(&own).acquire_owned().await;
@@ -54,7 +57,7 @@ impl CpuWork {
         .await;
         let result = match permits {
             Ok(Ok(permits)) => run_blocking(permits, work).await,
-            Ok(Err(_)) | Err(_) => Err(AppError::Busy),
+            Ok(Err(_)) | Err(_) => Err(Busy),
         };
         self.forget_idle(account, &own);
         result
@@ -83,7 +86,7 @@ impl CpuWork {
 async fn run_blocking<T: Send + 'static>(
     permits: (OwnedSemaphorePermit, OwnedSemaphorePermit),
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
+) -> Result<T, Busy> {
     // The permits go with the work: work whose request was abandoned still counts until it
     // ends.
     tokio::task::spawn_blocking(move || {
@@ -92,7 +95,7 @@ async fn run_blocking<T: Send + 'static>(
         result
     })
     .await
-    .map_err(|_| AppError::Busy)
+    .map_err(|_| Busy)
 }
 
 #[cfg(test)]
@@ -128,7 +131,7 @@ mod tests {
         );
         let refused = renders.run(1, || ()).await;
         assert!(
-            matches!(refused, Err(AppError::Busy)),
+            matches!(refused, Err(Busy)),
             "one more render of the busy account waits, then is refused"
         );
         for _ in 0..PER_ACCOUNT {

@@ -1,11 +1,12 @@
-//! A cleaned image as both importers hand it on: the media library's record, what the body
-//! renderer needs, and the bytes to store under its key.
+//! A cleaned image as every way into the library hands it on (the importers, the newsroom's
+//! upload): the media library's record, what the body renderer needs, and the bytes to store
+//! under its key.
 
 use rotative_media::{CleanImage, StorageKey};
 use rotative_render::StoredImage;
 use rotative_store::{MediaText, NewMedia};
 
-pub(crate) struct LibraryImage {
+pub struct LibraryImage {
     pub key: StorageKey,
     pub record: NewMedia,
     pub stored: StoredImage,
@@ -13,11 +14,7 @@ pub(crate) struct LibraryImage {
 }
 
 impl LibraryImage {
-    pub(crate) fn new(
-        image: CleanImage,
-        original_name: Option<String>,
-        description: MediaText,
-    ) -> Self {
+    pub fn new(image: CleanImage, original_name: Option<String>, description: MediaText) -> Self {
         let key = StorageKey::for_content(&image.bytes, image.kind);
         let stored = StoredImage {
             key: key.to_string(),

@@ -1,0 +1,95 @@
+//! What can stop a newsroom operation, as data: the ways in (the newsroom's pages, the command
+//! line, an importer) say it in their own words.
+
+use rotative_domain::WorkflowError;
+use rotative_render::RenderError;
+use rotative_store::StoreError;
+use thiserror::Error;
+
+use crate::cpu_work::Busy;
+
+#[derive(Debug, Error)]
+pub enum NewsroomError {
+    /// The person's role or relation to the story does not allow it.
+    #[error("not allowed")]
+    Forbidden,
+    /// The story is not in a state this action applies to.
+    #[error("{0}")]
+    Workflow(WorkflowError),
+    /// The body cannot be published as written.
+    #[error("body: {0:?}")]
+    Body(BodyProblem),
+    /// The action cannot apply to the story as it is now.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// The account (or the instance) has too much work under way: try again shortly.
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Render(RenderError),
+}
+
+impl From<WorkflowError> for NewsroomError {
+    fn from(error: WorkflowError) -> Self {
+        match error {
+            WorkflowError::NotAllowed => Self::Forbidden,
+            illegal @ WorkflowError::IllegalMove { .. } => Self::Workflow(illegal),
+        }
+    }
+}
+
+impl From<RenderError> for NewsroomError {
+    fn from(error: RenderError) -> Self {
+        match BodyProblem::from_render(&error) {
+            Some(problem) => Self::Body(problem),
+            None => Self::Render(error),
+        }
+    }
+}
+
+/// What is wrong with a body's text or images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyProblem {
+    /// An image named `media:NAME` that the library does not hold.
+    NotInLibrary(String),
+    /// An image from another site: readers' browsers never call a third party.
+    ExternalImage(String),
+    /// Images that neither the story nor the library describes.
+    MissingAlt(Vec<String>),
+    /// An image whose alt text is too long.
+    InvalidAlt(String),
+    /// Quotations, lists or tags nested deeper than the limit.
+    TooDeep { limit: usize },
+}
+
+impl BodyProblem {
+    fn from_render(error: &RenderError) -> Option<Self> {
+        Some(match error {
+            RenderError::ExternalImage(url) => Self::ExternalImage(url.clone()),
+            RenderError::MissingAlt(name) => Self::MissingAlt(vec![name.clone()]),
+            RenderError::InvalidAlt { name, .. } => Self::InvalidAlt(name.clone()),
+            RenderError::UnknownImage(name) => Self::NotInLibrary(name.clone()),
+            RenderError::TooDeep { limit } => Self::TooDeep { limit: *limit },
+            _ => return None,
+        })
+    }
+}
+
+/// Why an action does not apply to the story as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    AlreadyPinned,
+    NotPinned,
+    /// Publication waits for these images to be described.
+    ImagesWithoutAlt(Vec<String>),
+    /// A publication time in the past.
+    ScheduledInThePast,
+    /// No publication time was given.
+    NoScheduledTime,
+    /// Saved since the person read it: they must read the latest version first.
+    EditedSinceRead,
+    /// Moved or saved by someone else meanwhile.
+    ChangedMeanwhile,
+}

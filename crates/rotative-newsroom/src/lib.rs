@@ -1,0 +1,46 @@
+//! Rotative's application layer: the newsroom's operations, the same whichever way they are
+//! asked for (the newsroom's pages, the importers, the command line, background jobs).
+//! Owns: what a body's images resolve to and which one leads, rendering bodies off the threads
+//! that answer requests, workflow actions and scheduled publishing, how an image enters the
+//! library and what a library edit renders again.
+//! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
+
+mod bodies;
+mod cpu_work;
+mod error;
+mod library_image;
+mod workflow;
+
+use std::sync::Arc;
+
+use rotative_render::Theme;
+use rotative_store::Store;
+
+pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
+pub use cpu_work::{Busy, CpuWork};
+pub use error::{BodyProblem, NewsroomError, Refusal};
+pub use library_image::LibraryImage;
+pub use workflow::{Act, Actor, public_path};
+
+/// The newsroom's operations over one site's store and theme. Cheap to share: the store is a
+/// pool, the theme is shared.
+pub struct Newsroom {
+    store: Store,
+    theme: Arc<Theme>,
+    cpu_work: CpuWork,
+}
+
+impl Newsroom {
+    pub fn new(store: Store, theme: Arc<Theme>) -> Self {
+        Self {
+            store,
+            theme,
+            cpu_work: CpuWork::default(),
+        }
+    }
+
+    /// Where CPU-heavy newsroom work runs (diffs, image decoding), as bodies are rendered.
+    pub fn cpu_work(&self) -> &CpuWork {
+        &self.cpu_work
+    }
+}

@@ -1,0 +1,192 @@
+//! Moving stories through the workflow: who acts, what they may do, publishing now, later, or
+//! when the time comes.
+
+use jiff::{Timestamp, tz::TimeZone};
+use rotative_domain::{
+    ArticlePath, ArticleStatus, Headline, Ownership, Role, Slug, StoryAction, authorize,
+};
+use rotative_store::EditableStory;
+
+use crate::{Newsroom, NewsroomError, Refusal};
+
+/// Who does something in the newsroom: every operation is checked against, and audited as, an
+/// actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: i64,
+    pub role: Role,
+}
+
+impl Actor {
+    /// Whether the story is the actor's own work.
+    pub fn ownership(&self, story: &EditableStory) -> Ownership {
+        if story.created_by == Some(self.id) {
+            Ownership::Own
+        } else {
+            Ownership::Others
+        }
+    }
+
+    /// Whether the actor may change the story's text as it stands now.
+    pub fn may_edit(&self, story: &EditableStory) -> bool {
+        self.may(StoryAction::Edit, story).is_ok()
+    }
+
+    /// The state `action` takes the story to, if the actor may take it there.
+    pub fn may(
+        &self,
+        action: StoryAction,
+        story: &EditableStory,
+    ) -> Result<ArticleStatus, NewsroomError> {
+        Ok(authorize(
+            self.role,
+            action,
+            self.ownership(story),
+            story.status,
+        )?)
+    }
+
+    /// The states in which the actor may edit this story: checked again inside a save, so an
+    /// edit sent before the story moved does not land after.
+    pub fn editable_states(&self, story: &EditableStory) -> Vec<ArticleStatus> {
+        ArticleStatus::ALL
+            .into_iter()
+            .filter(|&status| {
+                authorize(self.role, StoryAction::Edit, self.ownership(story), status).is_ok()
+            })
+            .collect()
+    }
+}
+
+/// A workflow action as asked: the action, the time typed for scheduling, and the revision the
+/// person read (a story saved since is not published or scheduled).
+#[derive(Debug, Clone, Copy)]
+pub struct Act {
+    pub action: StoryAction,
+    pub scheduled_for: Option<Timestamp>,
+    pub reviewed: Option<i64>,
+}
+
+impl Newsroom {
+    /// Applies a workflow action, after checking role, ownership and state; `time_zone` dates a
+    /// new public address.
+    pub async fn act(
+        &self,
+        actor: &Actor,
+        story: &EditableStory,
+        act: Act,
+        time_zone: &TimeZone,
+    ) -> Result<(), NewsroomError> {
+        let Act {
+            action,
+            scheduled_for,
+            reviewed,
+        } = act;
+        let to = actor.may(action, story)?;
+        if matches!(action, StoryAction::Pin | StoryAction::Unpin) {
+            let pin = action == StoryAction::Pin;
+            let changed = self
+                .store
+                .set_pinned(story.id, pin, (Some(actor.id), action.as_str()))
+                .await?;
+            return match (changed, pin) {
+                (true, _) => Ok(()),
+                (false, true) => Err(NewsroomError::Refused(Refusal::AlreadyPinned)),
+                (false, false) => Err(NewsroomError::Refused(Refusal::NotPinned)),
+            };
+        }
+        let going_public = matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled);
+        if going_public {
+            let missing = self.images_without_alt(&story.body_markdown).await?;
+            if !missing.is_empty() {
+                return Err(NewsroomError::Refused(Refusal::ImagesWithoutAlt(missing)));
+            }
+        }
+        let now = Timestamp::now();
+        let (path, published_at, scheduled_at) = match action {
+            StoryAction::Publish => {
+                let published_at = story.published_at.unwrap_or(now);
+                (
+                    Some(public_path(story, published_at, time_zone)),
+                    Some(published_at),
+                    None,
+                )
+            }
+            StoryAction::Schedule => {
+                let at = scheduled_for.ok_or(NewsroomError::Refused(Refusal::NoScheduledTime))?;
+                if at <= now {
+                    return Err(NewsroomError::Refused(Refusal::ScheduledInThePast));
+                }
+                (None, None, Some(at))
+            }
+            _ => (None, None, None),
+        };
+        let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
+        let moved = self
+            .store
+            .move_story(
+                story.id,
+                (story.status, reviewed.filter(|_| going_public)),
+                to,
+                path.as_ref(),
+                published_at,
+                scheduled_at,
+                (Some(actor.id), action.as_str(), &detail),
+            )
+            .await?;
+        if moved {
+            Ok(())
+        } else if going_public && reviewed.is_some_and(|r| r != story.current_revision_id) {
+            Err(NewsroomError::Refused(Refusal::EditedSinceRead))
+        } else {
+            Err(NewsroomError::Refused(Refusal::ChangedMeanwhile))
+        }
+    }
+
+    /// Publishes every scheduled story whose time has come (each once, even with several
+    /// instances: the move only happens from `scheduled`). Returns how many went live.
+    pub async fn publish_due(&self, time_zone: &TimeZone) -> Result<usize, NewsroomError> {
+        let mut published = 0;
+        for (id, at) in self.store.due_scheduled().await? {
+            let Some(story) = self.store.story_for_edit(id).await? else {
+                continue;
+            };
+            let path = public_path(&story, at, time_zone);
+            let moved = self
+                .store
+                .move_story(
+                    id,
+                    (ArticleStatus::Scheduled, None),
+                    ArticleStatus::Published,
+                    Some(&path),
+                    Some(at),
+                    None,
+                    (None, "publish", "scheduled"),
+                )
+                .await?;
+            if moved {
+                tracing::info!(story = id, path = %path, "scheduled story published");
+                published += 1;
+            }
+        }
+        Ok(published)
+    }
+
+    /// A new story's slug: from its headline, made unique.
+    pub async fn new_slug(&self, headline: &Headline) -> Result<Slug, NewsroomError> {
+        let base = Slug::for_headline(headline.as_ref());
+        Ok(self.store.free_article_slug(&base).await?)
+    }
+}
+
+/// The story's public address: the one it already had, or one dated by its publication in the
+/// site's time zone.
+pub fn public_path(
+    story: &EditableStory,
+    published_at: Timestamp,
+    time_zone: &TimeZone,
+) -> ArticlePath {
+    story.path.clone().unwrap_or_else(|| {
+        ArticlePath::new(&story.section.slug, &story.slug, published_at, time_zone)
+    })
+}
