@@ -166,9 +166,48 @@ impl Article {
     }
 }
 
+/// Why a story's kind and claim do not go together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimMismatch {
+    #[error("a fact-check needs the claim it examines and a verdict")]
+    FactCheckWithoutClaim,
+    #[error("only a fact-check carries a claim and a verdict")]
+    ClaimWithoutFactCheck,
+}
+
+/// A fact-check has exactly one claim; no other kind of story has one.
+pub fn check_claim(kind: ArticleKind, claim: Option<&Claim>) -> Result<(), ClaimMismatch> {
+    match (kind, claim) {
+        (ArticleKind::FactCheck, None) => Err(ClaimMismatch::FactCheckWithoutClaim),
+        (ArticleKind::FactCheck, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(ClaimMismatch::ClaimWithoutFactCheck),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ClaimRating;
+
+    #[test]
+    fn only_fact_checks_carry_claims() {
+        let claim = Claim::parse(
+            "La Lune est en fromage.",
+            Some("Un élu"),
+            ClaimRating::False,
+        )
+        .unwrap();
+        assert_eq!(check_claim(ArticleKind::FactCheck, Some(&claim)), Ok(()));
+        assert_eq!(
+            check_claim(ArticleKind::FactCheck, None),
+            Err(ClaimMismatch::FactCheckWithoutClaim)
+        );
+        assert_eq!(
+            check_claim(ArticleKind::News, Some(&claim)),
+            Err(ClaimMismatch::ClaimWithoutFactCheck)
+        );
+        assert_eq!(check_claim(ArticleKind::News, None), Ok(()));
+    }
 
     #[test]
     fn kinds_and_statuses_round_trip() {

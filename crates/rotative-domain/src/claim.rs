@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::{ArticleKind, ParseError};
+use crate::ParseError;
 
 /// The verdict of a fact-check, on the scale readers and search engines see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -114,24 +114,6 @@ impl Claim {
     }
 }
 
-/// Why a story's kind and claim do not go together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ClaimMismatch {
-    #[error("a fact-check needs the claim it examines and a verdict")]
-    FactCheckWithoutClaim,
-    #[error("only a fact-check carries a claim and a verdict")]
-    ClaimWithoutFactCheck,
-}
-
-/// A fact-check has exactly one claim; no other kind of story has one.
-pub fn check_claim(kind: ArticleKind, claim: Option<&Claim>) -> Result<(), ClaimMismatch> {
-    match (kind, claim) {
-        (ArticleKind::FactCheck, None) => Err(ClaimMismatch::FactCheckWithoutClaim),
-        (ArticleKind::FactCheck, Some(_)) | (_, None) => Ok(()),
-        (_, Some(_)) => Err(ClaimMismatch::ClaimWithoutFactCheck),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,23 +128,7 @@ mod tests {
     }
 
     #[test]
-    fn only_fact_checks_carry_claims() {
-        let claim = Claim::parse(
-            "La Lune est en fromage.",
-            Some("Un élu"),
-            ClaimRating::False,
-        )
-        .unwrap();
-        assert_eq!(check_claim(ArticleKind::FactCheck, Some(&claim)), Ok(()));
-        assert_eq!(
-            check_claim(ArticleKind::FactCheck, None),
-            Err(ClaimMismatch::FactCheckWithoutClaim)
-        );
-        assert_eq!(
-            check_claim(ArticleKind::News, Some(&claim)),
-            Err(ClaimMismatch::ClaimWithoutFactCheck)
-        );
-        assert_eq!(check_claim(ArticleKind::News, None), Ok(()));
+    fn a_claim_needs_text() {
         assert!(Claim::parse("  ", None, ClaimRating::True).is_err());
     }
 }

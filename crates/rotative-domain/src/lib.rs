@@ -18,8 +18,11 @@ mod text;
 pub mod typography;
 pub mod workflow;
 
-pub use article::{Article, ArticleKind, ArticleStatus, ArticleSummary, Figure, MediaId};
-pub use claim::{Claim, ClaimMismatch, ClaimRating, check_claim};
+pub use article::{
+    Article, ArticleKind, ArticleStatus, ArticleSummary, ClaimMismatch, Figure, MediaId,
+    check_claim,
+};
+pub use claim::{Claim, ClaimRating};
 pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;

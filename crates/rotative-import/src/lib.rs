@@ -6,11 +6,9 @@
 
 mod story;
 mod wordpress;
-pub mod wp_content;
-mod wp_images;
 pub mod wxr;
 
 pub use story::{
     ImportedStory, Importer, StoryError, StoryFile, StoryStatus, name_images_by_key, parse_story,
 };
-pub use wordpress::{ImportReport, WordPressError, WordPressImporter};
+pub use wordpress::{ImportReport, WordPressError, WordPressImporter, content as wp_content};

@@ -399,31 +399,34 @@ impl Importer<'_> {
         }
         let id = self
             .store
-            .create_article(&NewArticle {
-                slug,
-                path: path.clone(),
-                status,
-                published_at,
-                scheduled_at: None,
-                created_by: None,
-                updated_at: None,
-                pinned_at: None,
-                content: StoryContent {
-                    headline: story.headline,
-                    standfirst: story.standfirst,
-                    body_markdown: body,
-                    body_html,
-                    kind: story.kind,
-                    section: story.section,
-                    tags: story.tags,
-                    authors: story.authors,
-                    media,
-                    lead_image,
-                    media_keys,
-                    sources: story.sources,
-                    claim: story.claim,
+            .create_article(
+                &NewArticle {
+                    slug,
+                    path: path.clone(),
+                    status,
+                    published_at,
+                    scheduled_at: None,
+                    created_by: None,
+                    updated_at: None,
+                    pinned_at: None,
+                    content: StoryContent {
+                        headline: story.headline,
+                        standfirst: story.standfirst,
+                        body_markdown: body,
+                        body_html,
+                        kind: story.kind,
+                        section: story.section,
+                        tags: story.tags,
+                        authors: story.authors,
+                        media,
+                        lead_image,
+                        media_keys,
+                        sources: story.sources,
+                        claim: story.claim,
+                    },
                 },
-            })
+                None,
+            )
             .await?;
         Ok(ImportedStory { id, path })
     }

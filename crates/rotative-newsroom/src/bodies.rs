@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use rotative_domain::{AltText, MediaId};
 use rotative_render::{FigureSource, StoredImage, figure_sources, render_body};
-use rotative_store::NewLeadImage;
+use rotative_store::{Audit, MediaRecord, MediaText, NewLeadImage};
 
-use crate::{Actor, BodyProblem, Newsroom, NewsroomError};
+use crate::{Actor, BodyProblem, Newsroom, NewsroomError, Refusal};
 
 /// The body's size limit, in bytes of Markdown: far above any real story, low enough to keep
 /// rendering and storage cheap.
@@ -145,6 +145,25 @@ impl Newsroom {
             }
         }
         Ok(None)
+    }
+
+    /// Describes a library image for every story showing it: refused when one of them is a
+    /// story the actor may not edit. The description and its audit line are one transaction;
+    /// the stories showing the image are then rendered again. Returns how many there are.
+    pub async fn describe_image(
+        &self,
+        actor: &Actor,
+        media: &MediaRecord,
+        text: &MediaText,
+    ) -> Result<usize, NewsroomError> {
+        if let Some(headline) = self.story_out_of_reach(actor, media.id).await? {
+            return Err(NewsroomError::Refused(Refusal::ShownInStoryOutOfReach(
+                headline,
+            )));
+        }
+        let audit = Audit::by(Some(actor.id), "media_describe").detail(&media.storage_key);
+        self.store.describe_media(media.id, text, audit).await?;
+        self.refresh_stories_using(actor, media.id).await
     }
 
     /// Renders again the stories that show an image whose library description changed, so

@@ -92,4 +92,13 @@ pub enum Refusal {
     EditedSinceRead,
     /// Moved or saved by someone else meanwhile.
     ChangedMeanwhile,
+    /// A library image shown in a story (this headline) the actor may not edit: its
+    /// description is part of that story.
+    ShownInStoryOutOfReach(String),
+    /// An account already uses this email address.
+    EmailTaken,
+    /// An administrator giving up their own role.
+    OwnAdminRole,
+    /// The account already has a password: only its owner changes it.
+    AlreadyActive,
 }

@@ -2,13 +2,15 @@
 //! asked for (the newsroom's pages, the importers, the command line, background jobs).
 //! Owns: what a body's images resolve to and which one leads, rendering bodies off the threads
 //! that answer requests, workflow actions and scheduled publishing, how an image enters the
-//! library and what a library edit renders again.
+//! library and what a library edit renders again, accounts, site settings.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
+mod accounts;
 mod bodies;
 mod cpu_work;
 mod error;
 mod library_image;
+mod settings;
 mod workflow;
 
 use std::sync::Arc;
@@ -16,10 +18,12 @@ use std::sync::Arc;
 use rotative_render::Theme;
 use rotative_store::Store;
 
+pub use accounts::NewAccount;
 pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
 pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
+pub use settings::{SiteSettings, with_stored_settings};
 pub use workflow::{Act, Actor, public_path};
 
 /// The newsroom's operations over one site's store and theme. Cheap to share: the store is a

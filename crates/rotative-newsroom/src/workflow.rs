@@ -5,7 +5,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     ArticlePath, ArticleStatus, Headline, Ownership, Role, Slug, StoryAction, authorize,
 };
-use rotative_store::EditableStory;
+use rotative_store::{Audit, EditableStory, NewArticle, StoryContent, StoryMove};
 
 use crate::{Newsroom, NewsroomError, Refusal};
 
@@ -87,7 +87,7 @@ impl Newsroom {
             let pin = action == StoryAction::Pin;
             let changed = self
                 .store
-                .set_pinned(story.id, pin, (Some(actor.id), action.as_str()))
+                .set_pinned(story.id, pin, Audit::by(Some(actor.id), action.as_str()))
                 .await?;
             return match (changed, pin) {
                 (true, _) => Ok(()),
@@ -124,15 +124,16 @@ impl Newsroom {
         let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
         let moved = self
             .store
-            .move_story(
-                story.id,
-                (story.status, reviewed.filter(|_| going_public)),
+            .move_story(&StoryMove {
+                id: story.id,
+                from: story.status,
+                reviewed: reviewed.filter(|_| going_public),
                 to,
-                path.as_ref(),
+                path: path.as_ref(),
                 published_at,
                 scheduled_at,
-                (Some(actor.id), action.as_str(), &detail),
-            )
+                audit: Audit::by(Some(actor.id), action.as_str()).detail(&detail),
+            })
             .await?;
         if moved {
             Ok(())
@@ -154,15 +155,16 @@ impl Newsroom {
             let path = public_path(&story, at, time_zone);
             let moved = self
                 .store
-                .move_story(
+                .move_story(&StoryMove {
                     id,
-                    (ArticleStatus::Scheduled, None),
-                    ArticleStatus::Published,
-                    Some(&path),
-                    Some(at),
-                    None,
-                    (None, "publish", "scheduled"),
-                )
+                    from: ArticleStatus::Scheduled,
+                    reviewed: None,
+                    to: ArticleStatus::Published,
+                    path: Some(&path),
+                    published_at: Some(at),
+                    scheduled_at: None,
+                    audit: Audit::by(None, "publish").detail("scheduled"),
+                })
                 .await?;
             if moved {
                 tracing::info!(story = id, path = %path, "scheduled story published");
@@ -170,6 +172,31 @@ impl Newsroom {
             }
         }
         Ok(published)
+    }
+
+    /// Stores a new draft the actor wrote, its slug made from its headline, with its audit line
+    /// in the same transaction. Returns its id.
+    pub async fn create_draft(
+        &self,
+        actor: &Actor,
+        content: StoryContent,
+    ) -> Result<i64, NewsroomError> {
+        let slug = self.new_slug(&content.headline).await?;
+        let draft = NewArticle {
+            slug,
+            path: None,
+            status: ArticleStatus::Draft,
+            published_at: None,
+            scheduled_at: None,
+            created_by: Some(actor.id),
+            updated_at: None,
+            pinned_at: None,
+            content,
+        };
+        Ok(self
+            .store
+            .create_article(&draft, Some(Audit::by(Some(actor.id), "create")))
+            .await?)
     }
 
     /// A new story's slug: from its headline, made unique.

@@ -15,7 +15,7 @@ use rotative_import::{Importer, parse_story};
 use rotative_media::MediaStorage;
 use rotative_render::Theme;
 use rotative_search::{SearchIndex, SearchQuery};
-use rotative_store::Store;
+use rotative_store::{Audit, Store, StoryMove};
 
 async fn site(stories: &[(&str, &str, &str, i64)]) -> (Store, SearchIndex, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -186,15 +186,16 @@ async fn unpublished_stories_leave_the_index() {
         .unwrap();
     let id = found.hits[0].id;
     store
-        .move_story(
+        .move_story(&StoryMove {
             id,
-            (ArticleStatus::Published, None),
-            ArticleStatus::Unpublished,
-            None,
-            None,
-            None,
-            (None, "unpublish", ""),
-        )
+            from: ArticleStatus::Published,
+            reviewed: None,
+            to: ArticleStatus::Unpublished,
+            path: None,
+            published_at: None,
+            scheduled_at: None,
+            audit: Audit::by(None, "unpublish"),
+        })
         .await
         .unwrap();
     assert!(index.catch_up(&store).await.unwrap() >= 1);
@@ -336,7 +337,10 @@ async fn similar_stories_share_words() {
     // tantivy's term counts still include: « de » is then counted in more documents than are
     // live, on which its MoreLikeThis used to panic.
     for id in [tram.hits[0].id, other_tram.hits[0].id] {
-        store.set_pinned(id, true, (None, "pin")).await.unwrap();
+        store
+            .set_pinned(id, true, Audit::by(None, "pin"))
+            .await
+            .unwrap();
     }
     index.catch_up(&store).await.unwrap();
     let again = index.similar(tram.hits[0].id).unwrap();

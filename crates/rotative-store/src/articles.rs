@@ -2,70 +2,12 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Claim,
-    ClaimRating, Figure, Headline, MediaId, RelatedCandidate, Section, Slug, Source, Standfirst,
-    Tag,
+    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
+    Headline, MediaId, RelatedCandidate, Standfirst, Tag,
 };
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use sqlx::{Row, any::AnyRow};
 
-use crate::{
-    NewMedia, Store, StoreError, Taken,
-    newsroom::{Links, content_refs, insert_revision, link_details},
-    now_seconds, rows,
-    statement::Statement,
-};
-
-/// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
-#[derive(Debug, Clone)]
-pub struct NewLeadImage {
-    /// One of the story's `media`, or a file already in the library.
-    pub storage_key: String,
-    pub alt: AltText,
-    pub caption: Option<String>,
-    pub credit: Option<String>,
-}
-
-/// What a writer controls in a story: every field already parsed, the body already rendered.
-/// Each save of this is a revision.
-#[derive(Debug, Clone)]
-pub struct StoryContent {
-    pub headline: Headline,
-    pub standfirst: Option<Standfirst>,
-    pub body_markdown: String,
-    pub body_html: String,
-    pub kind: ArticleKind,
-    /// Created with the story if new, like its tags and authors.
-    pub section: Section,
-    pub tags: Vec<Tag>,
-    pub authors: Vec<Author>,
-    /// Image files the body uses, recorded with the story.
-    pub media: Vec<NewMedia>,
-    pub lead_image: Option<NewLeadImage>,
-    /// Storage keys of every library image the body shows.
-    pub media_keys: Vec<String>,
-    pub sources: Vec<Source>,
-    /// Only for fact-checks.
-    pub claim: Option<Claim>,
-}
-
-/// A new story: its content, and where it stands in the workflow.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub slug: Slug,
-    /// Set once the story is published; drafts have no public address.
-    pub path: Option<ArticlePath>,
-    pub status: ArticleStatus,
-    pub published_at: Option<Timestamp>,
-    /// For a scheduled story: when it goes live.
-    pub scheduled_at: Option<Timestamp>,
-    /// The newsroom account that created it (none for imports and demo content).
-    pub created_by: Option<i64>,
-    /// When it last changed, for stories brought in with their history; else its publication.
-    pub updated_at: Option<Timestamp>,
-    /// Kept at the top of the home page from this time (a WordPress sticky post).
-    pub pinned_at: Option<Timestamp>,
-    pub content: StoryContent,
-}
+use crate::{Store, StoreError, now_seconds, rows, statement::Statement};
 
 /// A published story as feeds carry it: its summary, its body and when it last changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,19 +93,6 @@ fn lead_image(row: &AnyRow) -> Result<Option<Figure>, StoreError> {
     }))
 }
 
-/// A fact-check's claim, from its three columns.
-pub(crate) fn claim(row: &AnyRow) -> Result<Option<Claim>, StoreError> {
-    let text: Option<String> = row.try_get("claim_text")?;
-    let Some(text) = text else { return Ok(None) };
-    let author: Option<String> = row.try_get("claim_author")?;
-    let rating: Option<String> = row.try_get("claim_rating")?;
-    let rating = ClaimRating::parse(rating.as_deref().unwrap_or_default())
-        .map_err(|e| StoreError::corrupt("claim rating", e))?;
-    Claim::parse(&text, author.as_deref(), rating)
-        .map(Some)
-        .map_err(|e| StoreError::corrupt("claim", e))
-}
-
 fn summary(row: &AnyRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
     let headline: String = row.try_get("headline")?;
     let standfirst: Option<String> = row.try_get("standfirst")?;
@@ -186,97 +115,6 @@ fn summary(row: &AnyRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreEr
             published_at.ok_or_else(|| StoreError::corrupt("published_at", "missing"))?,
         )?,
     })
-}
-
-impl Store {
-    /// The slug itself if no story has it yet, else the first free `slug-N`.
-    #[tracing::instrument(skip(self))]
-    pub async fn free_article_slug(&self, base: &Slug) -> Result<Slug, StoreError> {
-        // `base-…` as a range of the unique index (slugs are `[a-z0-9-]`, and `.` follows `-`):
-        // a `LIKE` would read every story, and imports call this once per item.
-        let sql = "SELECT slug FROM articles WHERE slug = $1 OR (slug > $2 AND slug < $3)";
-        let taken: Vec<String> = {
-            let pool = &self.pool;
-            sqlx::query_scalar(sql)
-                .bind(base.as_ref())
-                .bind(format!("{base}-"))
-                .bind(format!("{base}."))
-                .fetch_all(pool)
-                .await?
-        };
-        if !taken.iter().any(|s| s == base.as_ref()) {
-            return Ok(base.clone());
-        }
-        Ok((2..=u32::MAX)
-            .map(|n| base.with_suffix(n))
-            .find(|candidate| !taken.iter().any(|s| s == candidate.as_ref()))
-            .unwrap_or_else(|| base.clone()))
-    }
-
-    /// Stores a new story with its first revision, its media records and any section, tag or
-    /// author it names that is new, in one transaction: a failure or a crash leaves all or nothing.
-    #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
-    pub async fn create_article(&self, new: &NewArticle) -> Result<i64, StoreError> {
-        let pool = &self.pool;
-        let mut tx = pool.begin().await?;
-        let (id, _) = insert_article(&mut tx, new).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-}
-
-/// Inserts a story with its first revision and everything it names, inside the caller's
-/// transaction. Returns the story's id and its revision's.
-pub(crate) async fn insert_article(
-    tx: &mut AnyConnection,
-    new: &NewArticle,
-) -> Result<(i64, i64), StoreError> {
-    let now = now_seconds();
-    let content = &new.content;
-    let refs = content_refs(tx, content).await?;
-    let lead = content.lead_image.as_ref();
-    let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
-                 body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
-                 published_at, created_at, updated_at, created_by, claim_text, claim_author,
-                 claim_rating, scheduled_at, pinned_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22)
-             RETURNING id",
-        )
-        .bind(new.slug.as_ref())
-        .bind(new.path.as_ref().map(AsRef::as_ref))
-        .bind(refs.section_id)
-        .bind(content.kind.as_str())
-        .bind(new.status.as_str())
-        .bind(content.headline.as_ref())
-        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
-        .bind(&content.body_markdown)
-        .bind(&content.body_html)
-        .bind(refs.lead_media_id)
-        .bind(lead.map(|l| l.alt.as_ref()))
-        .bind(lead.and_then(|l| l.caption.as_deref()))
-        .bind(lead.and_then(|l| l.credit.as_deref()))
-        .bind(new.published_at.map(Timestamp::as_second))
-        .bind(now)
-        // A new story has not been updated: its last change is its publication.
-        .bind(
-            new.updated_at
-                .or(new.published_at)
-                .map_or(now, Timestamp::as_second),
-        )
-        .bind(new.created_by)
-        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
-        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
-        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
-        .bind(new.scheduled_at.map(Timestamp::as_second))
-        .bind(new.pinned_at.map(Timestamp::as_second))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
-    link_details(tx, id, content, Links::New).await?;
-    let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
-    Ok((id, revision_id))
 }
 
 impl Store {
@@ -326,7 +164,7 @@ impl Store {
             authors: summary.authors,
             lead_image: summary.lead_image,
             sources: self.sources_of(id).await?,
-            claim: claim(&row)?,
+            claim: rows::claim(&row)?,
             published_at: Some(summary.published_at),
             updated_at: rows::timestamp(row.try_get("updated_at")?)?,
         }))

@@ -5,11 +5,9 @@ use jiff::Timestamp;
 use sqlx::AnyConnection;
 
 use crate::{
-    NewArticle, Store, StoreError,
-    articles::insert_article,
-    newsroom::{apply_content, insert_revision},
-    now_seconds,
+    NewArticle, Store, StoreError, now_seconds,
     statement::Statement,
+    writes::{apply_content, insert_article, insert_revision},
 };
 
 /// A story brought in from another system, with what identifies it there.

@@ -14,6 +14,7 @@ mod settings;
 mod statement;
 mod taxonomy;
 mod users;
+mod writes;
 
 use std::{
     collections::BTreeSet,
@@ -26,16 +27,17 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-pub use articles::{FeedItem, Listing, NewArticle, NewLeadImage, RelatedPool, StoryContent};
+pub use articles::{FeedItem, Listing, RelatedPool};
 pub use changes::{Change, ChangeListener, Changed};
 pub use error::{StoreError, Taken};
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
-    StoryFilter, StoryRow, StorySave,
+    StoryFilter, StoryMove, StoryRow, StorySave,
 };
-pub use users::{AuditEntry, Session, User};
+pub use users::{Audit, AuditEntry, Session, User};
+pub use writes::{NewArticle, NewLeadImage, StoryContent};
 
 /// Which database is behind the store. Queries both dialects accept are written once; the few
 /// that differ ask which one this is.

@@ -1,7 +1,11 @@
 use rotative_domain::MediaId;
 use sqlx::{AnyConnection, Row};
 
-use crate::{Store, StoreError, now_seconds, statement::Statement};
+use crate::{
+    Store, StoreError, now_seconds,
+    statement::Statement,
+    users::{Audit, insert_audit},
+};
 
 /// An image file the media layer has stored and measured, with the description it came with.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -170,6 +174,19 @@ impl Store {
         record_media(&mut *pool.acquire().await?, media).await
     }
 
+    /// Records an image someone sent to the library, with its audit line, in one transaction.
+    pub async fn record_upload(
+        &self,
+        media: &NewMedia,
+        audit: Audit<'_>,
+    ) -> Result<MediaRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let record = record_media(&mut tx, media).await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
     pub async fn media_by_key(&self, key: &str) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1");
         let row = {
@@ -223,19 +240,26 @@ impl Store {
     }
 
     /// Changes what the library says of an image.
-    pub async fn describe_media(&self, id: MediaId, text: &MediaText) -> Result<(), StoreError> {
-        let pool = &self.pool;
+    pub async fn describe_media(
+        &self,
+        id: MediaId,
+        text: &MediaText,
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done =
             sqlx::query("UPDATE media SET alt = $2, caption = $3, credit = $4 WHERE id = $1")
                 .bind(id.0)
                 .bind(text.alt.as_deref())
                 .bind(text.caption.as_deref())
                 .bind(text.credit.as_deref())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("image"));
         }
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -9,206 +9,24 @@ use rotative_domain::{
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
-    NewLeadImage, Store, StoreError, StoryContent, media::record_media, now_seconds, rows,
-    statement::Statement, taxonomy, users::insert_audit,
+    NewLeadImage, Store, StoreError, StoryContent, now_seconds, rows,
+    users::{Audit, insert_audit},
+    writes::{apply_content, insert_revision},
 };
 
-/// Ids that a story's content points at, created in the same transaction when new.
-pub(crate) struct ContentRefs {
-    pub section_id: i64,
-    pub lead_media_id: Option<i64>,
-}
-
-pub(crate) async fn content_refs(
-    conn: &mut AnyConnection,
-    content: &StoryContent,
-) -> Result<ContentRefs, StoreError> {
-    for media in &content.media {
-        record_media(conn, media).await?;
-    }
-    let section_id = taxonomy::ensure_section(conn, &content.section).await?;
-    let lead_media_id = match &content.lead_image {
-        Some(lead) => Some(
-            sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
-                .bind(&lead.storage_key)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or(StoreError::NotFound("lead image"))?,
-        ),
-        None => None,
-    };
-    Ok(ContentRefs {
-        section_id,
-        lead_media_id,
-    })
-}
-
-/// Whether a story's links may already exist (an edit replaces them) or cannot (a new story,
-/// which saves the statements that would clear them: imports write thousands of stories).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Links {
-    New,
-    Replace,
-}
-
-/// Links a story to its tags, authors (creating new ones) and sources, in the order given.
-pub(crate) async fn link_details(
-    conn: &mut AnyConnection,
-    article_id: i64,
-    content: &StoryContent,
-    links: Links,
-) -> Result<(), StoreError> {
-    let mut tag_ids = Vec::with_capacity(content.tags.len());
-    for tag in &content.tags {
-        tag_ids.push(taxonomy::ensure_tag(conn, tag).await?);
-    }
-    let mut author_ids = Vec::with_capacity(content.authors.len());
-    for author in &content.authors {
-        author_ids.push(taxonomy::ensure_author(conn, author).await?);
-    }
-    let replace = links == Links::Replace;
-    link_in_order(
-        conn,
-        article_id,
-        ("article_tags", "tag_id"),
-        &tag_ids,
-        replace,
-    )
-    .await?;
-    link_in_order(
-        conn,
-        article_id,
-        ("article_authors", "author_id"),
-        &author_ids,
-        replace,
-    )
-    .await?;
-    if replace {
-        sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
-            .bind(article_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for (position, source) in (0_i64..).zip(&content.sources) {
-        sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
-            .bind(article_id)
-            .bind(position)
-            .bind(&source.label)
-            .bind(&source.url)
-            .execute(&mut *conn)
-            .await?;
-    }
-    crate::media::link_media(conn, article_id, &content.media_keys).await
-}
-
-/// Links a story to `ids` in their order (`table`, keyed by `column`: subjects or bylines);
-/// with `replace`, first removes its links to anything else. Links it keeps stay in place, so
-/// the change log names only the subjects and bylines that really changed.
-async fn link_in_order(
-    conn: &mut AnyConnection,
-    article_id: i64,
-    (table, column): (&str, &str),
-    ids: &[i64],
-    replace: bool,
-) -> Result<(), StoreError> {
-    if replace {
-        let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
-        statement.push_bind(article_id);
-        if !ids.is_empty() {
-            statement.push(&format!(" AND {column} NOT IN ("));
-            statement.push_binds(ids.iter().copied());
-            statement.push(")");
-        }
-        let (sql, arguments) = statement.finish()?;
-        sqlx::query_with(&sql, arguments)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let upsert = format!(
-        "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3)
-         ON CONFLICT (article_id, {column}) DO UPDATE SET position = excluded.position"
-    );
-    for (position, id) in (0_i64..).zip(ids) {
-        sqlx::query(&upsert)
-            .bind(article_id)
-            .bind(id)
-            .bind(position)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Writes a story's content over its row and its links (tags, bylines, sources), inside the
-/// caller's transaction; the caller adds the revision.
-pub(crate) async fn apply_content(
-    conn: &mut AnyConnection,
-    id: i64,
-    content: &StoryContent,
-    updated_at: i64,
-) -> Result<(), StoreError> {
-    let refs = content_refs(conn, content).await?;
-    let lead = content.lead_image.as_ref();
-    sqlx::query(
-        "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
-             kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
-             lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
-             claim_rating = $15
-         WHERE id = $12",
-    )
-    .bind(content.headline.as_ref())
-    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
-    .bind(&content.body_markdown)
-    .bind(&content.body_html)
-    .bind(content.kind.as_str())
-    .bind(refs.section_id)
-    .bind(refs.lead_media_id)
-    .bind(lead.map(|l| l.alt.as_ref()))
-    .bind(lead.and_then(|l| l.caption.as_deref()))
-    .bind(lead.and_then(|l| l.credit.as_deref()))
-    .bind(updated_at)
-    .bind(id)
-    .bind(content.claim.as_ref().map(|c| c.text.as_str()))
-    .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
-    .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
-    .execute(&mut *conn)
-    .await?;
-    link_details(conn, id, content, Links::Replace).await
-}
-
-/// Records a revision; unless it is a conflict, it becomes the story's current one.
-pub(crate) async fn insert_revision(
-    conn: &mut AnyConnection,
-    article_id: i64,
-    content: &StoryContent,
-    user_id: Option<i64>,
-    base_revision_id: Option<i64>,
-    conflict: bool,
-) -> Result<i64, StoreError> {
-    let revision_id: i64 = sqlx::query_scalar(
-        "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at,
-             user_id, base_revision_id, conflict)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(article_id)
-    .bind(content.headline.as_ref())
-    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
-    .bind(&content.body_markdown)
-    .bind(&content.body_html)
-    .bind(now_seconds())
-    .bind(user_id)
-    .bind(base_revision_id)
-    .bind(i64::from(conflict))
-    .fetch_one(&mut *conn)
-    .await?;
-    if !conflict {
-        sqlx::query("UPDATE articles SET current_revision_id = $1 WHERE id = $2")
-            .bind(revision_id)
-            .bind(article_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(revision_id)
+/// A story's move through the workflow, as `Store::move_story` makes it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryMove<'a> {
+    pub id: i64,
+    pub from: ArticleStatus,
+    /// The revision the person read: the move happens only if it is still the story's text.
+    pub reviewed: Option<i64>,
+    pub to: ArticleStatus,
+    /// The public address it gets (a story keeps the one it had).
+    pub path: Option<&'a ArticlePath>,
+    pub published_at: Option<Timestamp>,
+    pub scheduled_at: Option<Timestamp>,
+    pub audit: Audit<'a>,
 }
 
 /// A story with everything the editor form shows.
@@ -304,7 +122,12 @@ async fn audit_autosave(
     .rows_affected()
         == 1;
     if !grouped {
-        insert_audit(conn, Some(user_id), Some(article_id), "autosave", "1").await?;
+        insert_audit(
+            conn,
+            Some(article_id),
+            Audit::by(Some(user_id), "autosave").detail("1"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -416,7 +239,7 @@ impl Store {
                 .remove(&id)
                 .unwrap_or_default(),
             sources: self.sources_of(id).await?,
-            claim: crate::articles::claim(&row)?,
+            claim: rows::claim(&row)?,
             created_by: row.try_get("created_by")?,
             current_revision_id: row
                 .try_get::<Option<i64>, _>("current_revision_id")?
@@ -476,19 +299,18 @@ impl Store {
         .await?;
         match save.kind {
             SaveKind::Edit => {
-                insert_audit(&mut tx, Some(save.user_id), Some(save.id), "edit", "").await?;
+                insert_audit(
+                    &mut tx,
+                    Some(save.id),
+                    Audit::by(Some(save.user_id), "edit"),
+                )
+                .await?;
             }
             SaveKind::Autosave => audit_autosave(&mut tx, save.user_id, save.id).await?,
             SaveKind::Restore { revision_id } => {
                 let detail = revision_id.to_string();
-                insert_audit(
-                    &mut tx,
-                    Some(save.user_id),
-                    Some(save.id),
-                    "restore",
-                    &detail,
-                )
-                .await?;
+                let audit = Audit::by(Some(save.user_id), "restore").detail(&detail);
+                insert_audit(&mut tx, Some(save.id), audit).await?;
             }
         }
         tx.commit().await?;
@@ -531,24 +353,21 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a story from `from` to `to`, if it is still in `from` (two editors clicking at once
-    /// move it once) and, when `reviewed` names a revision, still at that revision (an editor
-    /// publishes the text they read, not one saved meanwhile); writes the audit line in the same
-    /// transaction. Returns whether it moved.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one workflow move is all of these together"
-    )]
-    pub async fn move_story(
-        &self,
-        id: i64,
-        (from, reviewed): (ArticleStatus, Option<i64>),
-        to: ArticleStatus,
-        path: Option<&ArticlePath>,
-        published_at: Option<Timestamp>,
-        scheduled_at: Option<Timestamp>,
-        audit: (Option<i64>, &str, &str),
-    ) -> Result<bool, StoreError> {
+    /// Moves a story as `story_move` says, if it is still in the state it moves from (two
+    /// editors clicking at once move it once) and, when `reviewed` names a revision, still at
+    /// that revision (an editor publishes the text they read, not one saved meanwhile); writes
+    /// the audit line in the same transaction. Returns whether it moved.
+    pub async fn move_story(&self, story_move: &StoryMove<'_>) -> Result<bool, StoreError> {
+        let StoryMove {
+            id,
+            from,
+            reviewed,
+            to,
+            path,
+            published_at,
+            scheduled_at,
+            audit,
+        } = *story_move;
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let moved = sqlx::query(
@@ -569,8 +388,7 @@ impl Store {
         .rows_affected()
             == 1;
         if moved {
-            let (user_id, action, detail) = audit;
-            insert_audit(&mut tx, user_id, Some(id), action, detail).await?;
+            insert_audit(&mut tx, Some(id), audit).await?;
         }
         tx.commit().await?;
         Ok(moved)
@@ -582,7 +400,7 @@ impl Store {
         &self,
         id: i64,
         pinned: bool,
-        audit: (Option<i64>, &str),
+        audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
@@ -598,8 +416,7 @@ impl Store {
         .rows_affected()
             == 1;
         if changed {
-            let (user_id, action) = audit;
-            insert_audit(&mut tx, user_id, Some(id), action, "").await?;
+            insert_audit(&mut tx, Some(id), audit).await?;
         }
         tx.commit().await?;
         Ok(changed)
@@ -746,14 +563,8 @@ impl Store {
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
-        insert_audit(
-            &mut tx,
-            Some(user_id),
-            Some(article_id),
-            "correct",
-            kind.as_str(),
-        )
-        .await?;
+        let audit = Audit::by(Some(user_id), "correct").detail(kind.as_str());
+        insert_audit(&mut tx, Some(article_id), audit).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! here means the database was edited by hand or is damaged: it is reported, never ignored.
 
 use jiff::Timestamp;
-use rotative_domain::{Author, Name, Section, Slug, Tag};
+use rotative_domain::{Author, Claim, ClaimRating, Name, Section, Slug, Tag};
+use sqlx::{Row, any::AnyRow};
 
 use crate::StoreError;
 
@@ -42,4 +43,17 @@ pub(crate) fn author(
         name: name(name_value)?,
         bio,
     })
+}
+
+/// A fact-check's claim, from its three columns.
+pub(crate) fn claim(row: &AnyRow) -> Result<Option<Claim>, StoreError> {
+    let text: Option<String> = row.try_get("claim_text")?;
+    let Some(text) = text else { return Ok(None) };
+    let author: Option<String> = row.try_get("claim_author")?;
+    let rating: Option<String> = row.try_get("claim_rating")?;
+    let rating = ClaimRating::parse(rating.as_deref().unwrap_or_default())
+        .map_err(|e| StoreError::corrupt("claim rating", e))?;
+    Claim::parse(&text, author.as_deref(), rating)
+        .map(Some)
+        .map_err(|e| StoreError::corrupt("claim", e))
 }

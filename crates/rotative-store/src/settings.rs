@@ -1,4 +1,7 @@
-use crate::{Store, StoreError};
+use crate::{
+    Store, StoreError,
+    users::{Audit, insert_audit},
+};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -34,6 +37,28 @@ impl Store {
         .bind(value)
         .execute(pool)
         .await?;
+        Ok(())
+    }
+
+    /// Sets several settings and writes the audit line, in one transaction.
+    pub async fn change_settings(
+        &self,
+        values: &[(&str, &str)],
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (key, value) in values {
+            sqlx::query(
+                "INSERT INTO site_settings (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

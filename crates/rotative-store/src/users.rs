@@ -60,18 +60,40 @@ async fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<(), 
 }
 
 /// One audit line, inside whatever transaction the action itself runs in.
+/// Who did what, for the audit log: written in the same transaction as the change it records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Audit<'a> {
+    /// The account that acted; none for the site's own jobs (scheduled publishing) and imports.
+    pub user: Option<i64>,
+    pub action: &'a str,
+    pub detail: &'a str,
+}
+
+impl<'a> Audit<'a> {
+    pub fn by(user: Option<i64>, action: &'a str) -> Self {
+        Self {
+            user,
+            action,
+            detail: "",
+        }
+    }
+
+    #[must_use]
+    pub fn detail(self, detail: &'a str) -> Self {
+        Self { detail, ..self }
+    }
+}
+
 pub(crate) async fn insert_audit(
     conn: &mut AnyConnection,
-    user_id: Option<i64>,
     article_id: Option<i64>,
-    action: &str,
-    detail: &str,
+    audit: Audit<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user_id)
+        .bind(audit.user)
         .bind(article_id)
-        .bind(action)
-        .bind(detail)
+        .bind(audit.action)
+        .bind(audit.detail)
         .bind(now_seconds())
         .execute(conn)
         .await?;
@@ -87,9 +109,10 @@ impl Store {
         name: &Name,
         role: Role,
         password_hash: Option<&str>,
+        audit: Audit<'_>,
     ) -> Result<i64, StoreError> {
-        let pool = &self.pool;
-        sqlx::query_scalar(
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -98,9 +121,12 @@ impl Store {
         .bind(role.as_str())
         .bind(password_hash)
         .bind(now_seconds())
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(|e| StoreError::on_unique(e, Taken::AccountEmail))
+        .map_err(|e| StoreError::on_unique(e, Taken::AccountEmail))?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
@@ -125,7 +151,12 @@ impl Store {
     }
 
     /// Gives an account another role; its sessions end, so the new rights apply at once.
-    pub async fn set_role(&self, user_id: i64, role: Role) -> Result<bool, StoreError> {
+    pub async fn set_role(
+        &self,
+        user_id: i64,
+        role: Role,
+        audit: Audit<'_>,
+    ) -> Result<bool, StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let changed = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
@@ -136,6 +167,9 @@ impl Store {
             .rows_affected()
             == 1;
         end_all_sessions(&mut tx, user_id).await?;
+        if changed {
+            insert_audit(&mut tx, None, audit).await?;
+        }
         tx.commit().await?;
         Ok(changed)
     }
@@ -175,22 +209,33 @@ impl Store {
         &self,
         user_id: i64,
         password_hash: &str,
+        audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
-        let pool = &self.pool;
-        Ok(sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let activated = sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
         )
         .bind(password_hash)
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected()
-            == 1)
+            == 1;
+        if activated {
+            insert_audit(&mut tx, None, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(activated)
     }
 
     /// Sets a new password and ends every session of the account, so a stolen session dies with
     /// the old password.
-    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -199,6 +244,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         end_all_sessions(&mut tx, user_id).await?;
+        insert_audit(&mut tx, None, audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -208,8 +254,9 @@ impl Store {
         token_hash: &str,
         user_id: i64,
         csrf_token: &str,
+        audit: Audit<'_>,
     ) -> Result<(), StoreError> {
-        let pool = &self.pool;
+        let mut tx = self.pool.begin().await?;
         let now = now_seconds();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
@@ -219,8 +266,10 @@ impl Store {
         .bind(user_id)
         .bind(csrf_token)
         .bind(now)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -361,22 +410,9 @@ impl Store {
     }
 
     /// Writes one line of the audit log: who did what, to which story, when.
-    pub async fn audit(
-        &self,
-        user_id: Option<i64>,
-        article_id: Option<i64>,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
+    pub async fn audit(&self, article_id: Option<i64>, audit: Audit<'_>) -> Result<(), StoreError> {
         let pool = &self.pool;
-        insert_audit(
-            &mut *pool.acquire().await?,
-            user_id,
-            article_id,
-            action,
-            detail,
-        )
-        .await
+        insert_audit(&mut *pool.acquire().await?, article_id, audit).await
     }
 
     /// The newest audit entries, optionally for one story.

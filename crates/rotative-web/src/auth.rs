@@ -1,26 +1,20 @@
 //! Newsroom accounts on the web: password hashes, session cookies, the signed-in extractor and
 //! CSRF tokens. Readers never get a cookie: every cookie here is scoped to `/redaction`.
 
-use argon2::{
-    Argon2,
-    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
-};
-use std::{
-    net::{IpAddr, SocketAddr},
-    sync::LazyLock,
-};
+use std::net::{IpAddr, SocketAddr};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts, OriginalUri},
     http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
-use hmac::{Hmac, Mac};
-use password_hash::rand_core::RngCore;
 use rotative_newsroom::Actor;
 use rotative_store::User;
-use sha2::{Digest, Sha256};
 
+pub use crate::secrets::{
+    hash_password, new_token, sign_in_form_token, sign_in_token_matches, token_hash,
+    verify_nothing, verify_password,
+};
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "rotative_session";
@@ -34,73 +28,6 @@ pub const IDLE_SECONDS: i64 = 2 * 60 * 60;
 /// last for ever.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 24 * 60 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
-    let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
-}
-
-/// Spends the time a password check takes when there is no account to check against, so the
-/// answer's delay does not tell whether an address has an account.
-pub fn verify_nothing(password: &str) {
-    static DECOY: LazyLock<Option<String>> =
-        LazyLock::new(|| hash_password("rotative decoy password").ok());
-    if let Some(decoy) = DECOY.as_deref() {
-        verify_password(decoy, password);
-    }
-}
-
-/// Whether `password` matches the stored hash; a malformed hash matches nothing.
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-/// 256 random bits, hex-encoded: session tokens and CSRF tokens.
-pub fn new_token() -> String {
-    let mut bytes = [0_u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// What the database keeps of a session token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-type HmacSha256 = Hmac<Sha256>;
-
-/// The sign-in form's token, made from the random token its cookie holds: the server's signature
-/// of it, which only the server can make. A cookie tossed in from elsewhere, with a form value to
-/// match it, therefore signs nobody in.
-pub fn sign_in_form_token(key: &[u8], cookie_token: &str) -> String {
-    hex::encode(sign_in_mac(key, cookie_token).finalize().into_bytes())
-}
-
-/// Whether `form_token` is the signature of `cookie_token` (compared in constant time).
-pub fn sign_in_token_matches(key: &[u8], cookie_token: &str, form_token: &str) -> bool {
-    let Ok(signature) = hex::decode(form_token) else {
-        return false;
-    };
-    !cookie_token.is_empty()
-        && sign_in_mac(key, cookie_token)
-            .verify_slice(&signature)
-            .is_ok()
-}
-
-fn sign_in_mac(key: &[u8], cookie_token: &str) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(b"sign-in ");
-    mac.update(cookie_token.as_bytes());
-    mac
-}
 
 /// The value of one cookie from the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -17,7 +17,7 @@ use rotative_search::SearchError;
 use rotative_store::{StoreError, Taken};
 use thiserror::Error;
 
-use crate::{AppState, media::UploadError, messages};
+use crate::{AppState, messages, uploads::UploadError};
 
 fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     match error {

@@ -18,7 +18,9 @@ mod policy;
 mod public;
 mod redirects;
 mod search;
+mod secrets;
 mod state;
+mod uploads;
 
 use std::{
     hash::{BuildHasher, Hasher, RandomState},
@@ -47,10 +49,11 @@ pub use connections::{
     ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
 };
 pub use error::AppError;
-pub use media::{UploadLimits, VariantQueue, make_pending_variants};
+pub use media::make_pending_variants;
 pub use metrics::{Metrics, metrics_router};
-pub use newsroom::{route_list as newsroom_routes, with_stored_settings};
+pub use newsroom::route_list as newsroom_routes;
 pub use state::{AppState, Services};
+pub use uploads::{UploadLimits, VariantQueue};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -1,7 +1,7 @@
 //! Images: taking an upload in (checked, cleaned, stored, recorded), making its resized copies
 //! once, and serving files with ranges and forever-cache headers.
 
-use std::{io::Write, sync::Arc, time::Duration};
+use std::io::Write;
 
 use axum::{
     body::Body,
@@ -15,65 +15,12 @@ use rotative_media::{
     variants,
 };
 use rotative_newsroom::LibraryImage;
-use rotative_store::{MediaRecord, MediaText};
-use thiserror::Error;
-use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore};
+use rotative_store::{Audit, MediaRecord, MediaText};
+use tokio::sync::OwnedSemaphorePermit;
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, uploads::UploadError};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
-/// What an upload may be; set by the operator (`--max-upload-mb`), checked before anything is
-/// stored.
-#[derive(Debug, Clone, Copy)]
-pub struct UploadLimits {
-    pub max_bytes: u64,
-    pub pixels: PixelLimit,
-}
-
-impl Default for UploadLimits {
-    /// 25 MB: a full-resolution photo from any current camera, with room to spare.
-    fn default() -> Self {
-        Self {
-            max_bytes: 25 * 1024 * 1024,
-            pixels: PixelLimit::default(),
-        }
-    }
-}
-
-/// Why an upload was refused; each becomes its own status and French message.
-#[derive(Debug, Error)]
-pub enum UploadError {
-    #[error("the file is larger than {limit} bytes")]
-    TooLarge { limit: u64 },
-    #[error("not an accepted image type")]
-    UnsupportedType,
-    #[error("too many pixels: {width}×{height}")]
-    TooManyPixels { width: u32, height: u32, limit: u64 },
-    #[error("damaged image: {0}")]
-    Corrupt(String),
-    #[error("the form holds no file")]
-    NoFile,
-}
-
-/// The resized copies still to make: one maker at a time on this instance, woken by uploads.
-#[derive(Debug, Default)]
-pub struct VariantQueue {
-    wanted: Notify,
-    making: Mutex<()>,
-}
-
-impl VariantQueue {
-    /// Wakes the background maker.
-    pub fn wake(&self) {
-        self.wanted.notify_one();
-    }
-
-    /// Waits until an upload asks for copies.
-    pub async fn wanted(&self) {
-        self.wanted.notified().await;
-    }
-}
 
 /// Copies a form's file field to a temporary file, refusing it as soon as it passes the limit,
 /// so memory stays flat whatever a client sends.
@@ -126,41 +73,15 @@ fn refusal(error: MediaError) -> AppError {
     }
 }
 
-/// Memory that images being decoded may take at once on this instance, in MiB: a few large
-/// photos side by side, whatever number of uploads arrive together.
-const DECODE_BUDGET_MIB: u32 = 512;
-/// How long a decode waits for room in the budget before the upload is refused as too busy.
-const DECODE_WAIT: Duration = Duration::from_secs(30);
-
-/// The memory budget for decoding images: each decode reserves what its image will take (read
-/// from the header) and gives it back when done, so six large uploads at once queue instead of
-/// taking six times the memory.
-pub(crate) struct DecodeBudget(Arc<Semaphore>);
-
-impl Default for DecodeBudget {
-    fn default() -> Self {
-        Self(Arc::new(Semaphore::new(DECODE_BUDGET_MIB as usize)))
-    }
-}
-
-impl DecodeBudget {
-    /// Reserves room to decode `bytes` (the file itself, the picture decoded, and a second
-    /// picture for turning it upright or resizing it).
-    async fn reserve(
-        &self,
-        bytes: &[u8],
-        pixels: PixelLimit,
-    ) -> Result<OwnedSemaphorePermit, AppError> {
-        let decoded = decoded_size(bytes, pixels).map_err(refusal)?;
-        let needed = (bytes.len() as u64).saturating_add(decoded.saturating_mul(2));
-        let mib = u32::try_from(needed >> 20)
-            .unwrap_or(u32::MAX)
-            .clamp(1, DECODE_BUDGET_MIB);
-        tokio::time::timeout(DECODE_WAIT, Arc::clone(&self.0).acquire_many_owned(mib))
-            .await
-            .map_err(|_| AppError::Busy)?
-            .map_err(|_| AppError::Busy)
-    }
+/// Reserves room in the decoding budget for an image, sized from its header.
+async fn reserve_decoding(
+    state: &AppState,
+    bytes: &[u8],
+    pixels: PixelLimit,
+) -> Result<OwnedSemaphorePermit, AppError> {
+    let decoded = decoded_size(bytes, pixels).map_err(refusal)?;
+    let needed = (bytes.len() as u64).saturating_add(decoded.saturating_mul(2));
+    Ok(state.decode_budget().reserve(needed).await?)
 }
 
 /// Checks, cleans, stores and records an uploaded file, then asks for its copies. The database
@@ -175,7 +96,7 @@ pub(crate) async fn ingest(
     let pixels = state.upload_limits.pixels;
     let bytes = tokio::fs::read(file.path()).await.map_err(MediaError::Io)?;
     drop(file);
-    let room = state.decode_budget().reserve(&bytes, pixels).await?;
+    let room = reserve_decoding(state, &bytes, pixels).await?;
     let image: CleanImage = state
         .cpu_work()
         .run(uploaded_by, move || {
@@ -188,7 +109,8 @@ pub(crate) async fn ingest(
     let mut image = LibraryImage::new(image, original_name, description);
     image.record.uploaded_by = Some(uploaded_by);
     state.storage.put(&image.key, image.bytes).await?;
-    let record = state.store.record_media(&image.record).await?;
+    let audit = Audit::by(Some(uploaded_by), "media_upload").detail(&image.record.storage_key);
+    let record = state.store.record_upload(&image.record, audit).await?;
     if !record.variants_ready {
         state.variants.wake();
     }
@@ -204,7 +126,7 @@ async fn make_variants_of(state: &AppState, media: &MediaRecord) -> Result<(), A
         .await?
         .ok_or(MediaError::InvalidKey(media.storage_key.clone()))?;
     let pixels = state.upload_limits.pixels;
-    let room = state.decode_budget().reserve(&original, pixels).await?;
+    let room = reserve_decoding(state, &original, pixels).await?;
     let image = CleanImage {
         kind: key.kind(),
         width: media.width,

@@ -1,7 +1,7 @@
 //! What the newsroom's operations refuse, said to journalists in French: the application layer
 //! reports it as data, and this is the one place that words it.
 
-use rotative_domain::WorkflowError;
+use rotative_domain::{StoryAction, WorkflowError};
 use rotative_newsroom::{BodyProblem, Refusal};
 
 /// Why a save was refused because the story moved meanwhile (an editor published it, say).
@@ -44,6 +44,14 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::ScheduledInThePast => "L'heure de publication programmée est déjà passée.".into(),
         Refusal::NoScheduledTime => "Indiquez la date et l'heure de publication.".into(),
         Refusal::EditedSinceRead => "L'article a été modifié depuis que vous l'avez ouvert : relisez la dernière version avant de le publier.".into(),
+        Refusal::ShownInStoryOutOfReach(headline) => format!(
+            "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
+        ),
+        Refusal::EmailTaken => "Un compte existe déjà avec cette adresse.".into(),
+        Refusal::OwnAdminRole => {
+            "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
+        }
+        Refusal::AlreadyActive => "Ce compte est déjà actif, ou n’existe pas : seul son titulaire change son mot de passe.".into(),
         Refusal::ChangedMeanwhile => {
             "L'article a changé d'état ou de texte entre-temps : rechargez la page et relisez-le."
                 .into()
@@ -54,3 +62,28 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
 pub(crate) fn workflow(error: WorkflowError) -> String {
     error.to_string()
 }
+
+/// An audit line's action as the newsroom's journal shows it.
+pub(crate) fn audit_action(action: &str) -> String {
+    let label = match action {
+        "create" => "Création",
+        "edit" => "Enregistrement",
+        "restore" => "Version restaurée",
+        "media_upload" => "Image envoyée",
+        "media_describe" => "Image décrite",
+        "user_add" => "Compte créé",
+        "user_role" => "Rôle changé",
+        "user_activate" => "Compte activé",
+        "settings" => "Réglages du site",
+        "sign_in" => "Connexion",
+        "change_password" => "Mot de passe changé",
+        other => {
+            return StoryAction::parse(other)
+                .map_or_else(|_| other.to_owned(), |action| action.label_fr().to_owned());
+        }
+    };
+    label.to_owned()
+}
+
+/// Who the journal shows for what no account did: scheduled publishing.
+pub(crate) const AUDIT_BY_THE_SITE: &str = "Rotative (programmation)";

@@ -2,16 +2,15 @@ use std::sync::{Arc, RwLock};
 
 use rotative_domain::Section;
 use rotative_media::MediaStorage;
-use rotative_newsroom::{CpuWork, Newsroom};
+use rotative_newsroom::{CpuWork, Newsroom, with_stored_settings};
 use rotative_render::{Pages, Site, Theme};
 use rotative_search::SearchIndex;
 use rotative_store::{Store, StoreError};
 
 use crate::{
-    media::{DecodeBudget, UploadLimits, VariantQueue},
     metrics::Metrics,
-    newsroom::with_stored_settings,
     page_cache::{PageCache, follow::Follower},
+    uploads::{DecodeBudget, UploadLimits, VariantQueue},
 };
 
 /// What the site runs on, built once at start by the binary.
@@ -79,7 +78,7 @@ impl AppState {
             .get_or_try_init(|| async {
                 let key = self
                     .store
-                    .shared_secret("sign-in", crate::auth::new_token)
+                    .shared_secret("sign-in", crate::secrets::new_token)
                     .await?;
                 Ok(key.into_bytes())
             })

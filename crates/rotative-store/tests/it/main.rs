@@ -13,8 +13,9 @@ use rotative_domain::{
 };
 use rotative_domain::{CorrectionKind, Email, MediaId, Role};
 use rotative_store::{
-    Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage,
-    NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoryContent, StorySave,
+    Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
+    NewLeadImage, NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoryContent, StoryMove,
+    StorySave,
 };
 
 const DAY: i64 = 86_400;
@@ -279,7 +280,7 @@ async fn published_story_round_trips(store: Store) {
         caption: Some("Minsk".into()),
         credit: Some("Rotative".into()),
     });
-    f.store.create_article(&new).await.unwrap();
+    create(&f.store, &new).await;
     let path = new.path.clone().unwrap();
     let article = f
         .store
@@ -312,9 +313,9 @@ async fn published_story_round_trips(store: Store) {
 async fn drafts_and_future_stories_stay_hidden(store: Store) {
     let f = fixture(store).await;
     let draft = story("Brouillon", &f.section, None);
-    f.store.create_article(&draft).await.unwrap();
+    create(&f.store, &draft).await;
     let future = story("Demain", &f.section, Some(Timestamp::now() + 2.hours()));
-    f.store.create_article(&future).await.unwrap();
+    create(&f.store, &future).await;
     assert_eq!(
         f.store.count_published(Listing::Everything).await.unwrap(),
         0
@@ -339,12 +340,13 @@ async fn listings_filter_and_paginate(store: Store) {
             vec![]
         };
         new.content.authors = vec![f.author.clone()];
-        f.store.create_article(&new).await.unwrap();
+        create(&f.store, &new).await;
     }
-    f.store
-        .create_article(&story("Éco", &f.other_section, Some(days_ago(10))))
-        .await
-        .unwrap();
+    create(
+        &f.store,
+        &story("Éco", &f.other_section, Some(days_ago(10))),
+    )
+    .await;
     let count = |listing| f.store.count_published(listing);
     assert_eq!(count(Listing::Everything).await.unwrap(), 6);
     assert_eq!(count(Listing::Section(f.ids.section)).await.unwrap(), 5);
@@ -364,17 +366,14 @@ async fn slugs_stay_unique(store: Store) {
     let f = fixture(store).await;
     let base = Slug::parse("meme-titre").unwrap();
     assert_eq!(f.store.free_article_slug(&base).await.unwrap(), base);
-    f.store
-        .create_article(&story("Même titre", &f.section, None))
-        .await
-        .unwrap();
+    create(&f.store, &story("Même titre", &f.section, None)).await;
     assert_eq!(
         f.store.free_article_slug(&base).await.unwrap().as_ref(),
         "meme-titre-2"
     );
     let mut second = story("Même titre", &f.section, None);
     second.slug = Slug::parse("meme-titre-2").unwrap();
-    f.store.create_article(&second).await.unwrap();
+    create(&f.store, &second).await;
     assert_eq!(
         f.store.free_article_slug(&base).await.unwrap().as_ref(),
         "meme-titre-3"
@@ -399,7 +398,7 @@ async fn related_candidates_rank_shared_tags_first(store: Store) {
             Some(days_ago(i64::try_from(n).unwrap())),
         );
         new.content.tags = if tagged { vec![f.tag.clone()] } else { vec![] };
-        ids.push(f.store.create_article(&new).await.unwrap());
+        ids.push(create(&f.store, &new).await);
     }
     let pool = f
         .store
@@ -528,21 +527,19 @@ async fn media_library_searches_describes_and_tracks_use(store: Store) {
         caption: Some("Vilnius".into()),
         credit: None,
     };
-    f.store.describe_media(a.id, &text).await.unwrap();
-    assert_eq!(
-        f.store
-            .media_by_id(a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .description,
-        text
-    );
-    assert!(f.store.describe_media(MediaId(9999), &text).await.is_err());
+    let describing = Audit::by(None, "media_describe");
+    f.store
+        .describe_media(a.id, &text, describing)
+        .await
+        .unwrap();
+    let described = f.store.media_by_id(a.id).await.unwrap().unwrap();
+    assert_eq!(described.description, text);
+    let missing = f.store.describe_media(MediaId(9999), &text, describing);
+    assert!(missing.await.is_err());
 
     let mut new = story("Le pont", &f.section, Some(days_ago(1)));
     new.content.media_keys = vec!["a.jpg".into()];
-    let id = f.store.create_article(&new).await.unwrap();
+    let id = create(&f.store, &new).await;
     assert_eq!(f.store.stories_using_media(a.id).await.unwrap(), [id]);
     f.store
         .refresh_rendering(id, "<p>Nouveau rendu.</p>", None)
@@ -575,8 +572,8 @@ async fn media_library_searches_describes_and_tracks_use(store: Store) {
 async fn schema_enforces_unique_paths(store: Store) {
     let f = fixture(store).await;
     let new = story("Unique", &f.section, Some(days_ago(1)));
-    f.store.create_article(&new).await.unwrap();
-    let err = f.store.create_article(&new).await.unwrap_err();
+    create(&f.store, &new).await;
+    let err = f.store.create_article(&new, None).await.unwrap_err();
     assert!(
         matches!(err, rotative_store::StoreError::AlreadyExists(_)),
         "{err:?}"
@@ -594,7 +591,7 @@ async fn failed_story_stores_nothing(store: Store) {
         credit: None,
     });
     new.content.section = Section::named(Name::parse("Nouvelle rubrique").unwrap()).unwrap();
-    let err = f.store.create_article(&new).await.unwrap_err();
+    let err = f.store.create_article(&new, None).await.unwrap_err();
     assert!(
         matches!(err, rotative_store::StoreError::NotFound(_)),
         "{err:?}"
@@ -631,6 +628,7 @@ async fn user(store: &Store, email: &str, role: Role) -> i64 {
             &Name::parse("Claire Dubois").unwrap(),
             role,
             Some("hash"),
+            Audit::by(None, "create_user"),
         )
         .await
         .unwrap()
@@ -644,6 +642,7 @@ async fn accounts_and_sessions(store: Store) {
             &Name::parse("X").unwrap(),
             Role::Admin,
             None,
+            Audit::by(None, "create_user"),
         )
         .await;
     assert!(matches!(
@@ -651,7 +650,7 @@ async fn accounts_and_sessions(store: Store) {
         Err(rotative_store::StoreError::AlreadyExists(_))
     ));
     store
-        .create_session("token-hash", id, "csrf")
+        .create_session("token-hash", id, "csrf", Audit::by(None, "create_session"))
         .await
         .unwrap();
     let session = store
@@ -690,8 +689,16 @@ async fn accounts_and_sessions(store: Store) {
             .is_none(),
         "and stay ended"
     );
-    store.create_session("again", id, "csrf").await.unwrap();
-    assert!(store.set_role(id, Role::Editor).await.unwrap());
+    store
+        .create_session("again", id, "csrf", Audit::by(None, "create_session"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .set_role(id, Role::Editor, Audit::by(None, "set_role"))
+            .await
+            .unwrap()
+    );
     assert!(
         store
             .live_session("again", 3600, DAY)
@@ -701,13 +708,22 @@ async fn accounts_and_sessions(store: Store) {
         "a new role ends sessions"
     );
     assert_eq!(store.users().await.unwrap()[0].role, Role::Editor);
-    store.create_session("again", id, "csrf").await.unwrap();
-    store.create_session("old", id, "csrf").await.unwrap();
+    store
+        .create_session("again", id, "csrf", Audit::by(None, "create_session"))
+        .await
+        .unwrap();
+    store
+        .create_session("old", id, "csrf", Audit::by(None, "create_session"))
+        .await
+        .unwrap();
     assert!(
         store.live_session("old", 3600, -1).await.unwrap().is_none(),
         "a session used just now still ends at its lifetime"
     );
-    store.set_password(id, "new-hash").await.unwrap();
+    store
+        .set_password(id, "new-hash", Audit::by(None, "set_password"))
+        .await
+        .unwrap();
     assert!(
         store
             .live_session("again", 3600, DAY)
@@ -773,11 +789,7 @@ async fn sign_in_attempts_and_known_devices(store: Store) {
 async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
     let f = fixture(store).await;
     let author = user(&f.store, "claire@exemple.fr", Role::Journalist).await;
-    let id = f
-        .store
-        .create_article(&story("Premier jet", &f.section, None))
-        .await
-        .unwrap();
+    let id = create(&f.store, &story("Premier jet", &f.section, None)).await;
     let loaded = f.store.story_for_edit(id).await.unwrap().unwrap();
     let base = loaded.current_revision_id;
     let mut first = story("Deuxième version", &f.section, None).content;
@@ -816,26 +828,23 @@ async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
 async fn workflow_moves_once_and_audits(store: Store) {
     let f = fixture(store).await;
     let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
-    let id = f
-        .store
-        .create_article(&story("À publier", &f.section, None))
-        .await
-        .unwrap();
+    let id = create(&f.store, &story("À publier", &f.section, None)).await;
     let loaded = f.store.story_for_edit(id).await.unwrap().unwrap();
     let tz = TimeZone::get("Europe/Paris").unwrap();
     let now = Timestamp::now();
     let path = ArticlePath::new(&f.section.slug, &loaded.slug, now, &tz);
     let publish = |store: Store, path: ArticlePath| async move {
         store
-            .move_story(
+            .move_story(&StoryMove {
                 id,
-                (ArticleStatus::Draft, None),
-                ArticleStatus::Published,
-                Some(&path),
-                Some(now),
-                None,
-                (Some(editor), "publish", ""),
-            )
+                from: ArticleStatus::Draft,
+                reviewed: None,
+                to: ArticleStatus::Published,
+                path: Some(&path),
+                published_at: Some(now),
+                scheduled_at: None,
+                audit: Audit::by(Some(editor), "publish"),
+            })
             .await
             .unwrap()
     };
@@ -852,21 +861,18 @@ async fn workflow_moves_once_and_audits(store: Store) {
         ("publish", Some("Claire Dubois"))
     );
     let later = Timestamp::now() - 1.hours();
-    let scheduled = f
-        .store
-        .create_article(&story("Programmé", &f.section, None))
-        .await
-        .unwrap();
+    let scheduled = create(&f.store, &story("Programmé", &f.section, None)).await;
     f.store
-        .move_story(
-            scheduled,
-            (ArticleStatus::Draft, None),
-            ArticleStatus::Scheduled,
-            None,
-            None,
-            Some(later),
-            (Some(editor), "schedule", ""),
-        )
+        .move_story(&StoryMove {
+            id: scheduled,
+            from: ArticleStatus::Draft,
+            reviewed: None,
+            to: ArticleStatus::Scheduled,
+            path: None,
+            published_at: None,
+            scheduled_at: Some(later),
+            audit: Audit::by(Some(editor), "schedule"),
+        })
         .await
         .unwrap();
     assert_eq!(
@@ -879,27 +885,36 @@ async fn workflow_moves_once_and_audits(store: Store) {
             .collect::<Vec<_>>(),
         vec![scheduled]
     );
-    f.store
-        .move_story(
-            id,
-            (ArticleStatus::Published, None),
-            ArticleStatus::Unpublished,
-            None,
-            None,
-            None,
-            (Some(editor), "unpublish", ""),
-        )
-        .await
-        .unwrap();
+    unpublish(&f.store, id, editor).await;
     assert!(f.store.published_article(&path).await.unwrap().is_none());
     assert!(f.store.is_unpublished_path(&path).await.unwrap());
+}
+
+/// Stores a new story, as the newsroom or an import would.
+async fn create(store: &Store, new: &NewArticle) -> i64 {
+    store.create_article(new, None).await.unwrap()
+}
+
+/// An editor takes a published story off the site.
+async fn unpublish(store: &Store, id: i64, editor: i64) {
+    let story_move = StoryMove {
+        id,
+        from: ArticleStatus::Published,
+        reviewed: None,
+        to: ArticleStatus::Unpublished,
+        path: None,
+        published_at: None,
+        scheduled_at: None,
+        audit: Audit::by(Some(editor), "unpublish"),
+    };
+    assert!(store.move_story(&story_move).await.unwrap());
 }
 
 async fn corrections_move_the_updated_date(store: Store) {
     let f = fixture(store).await;
     let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
     let new = story("Corrigé", &f.section, Some(days_ago(2)));
-    let id = f.store.create_article(&new).await.unwrap();
+    let id = create(&f.store, &new).await;
     f.store
         .add_correction(
             id,
@@ -1078,7 +1093,7 @@ async fn pinned_stories_lead_the_front_page(store: Store) {
     let mut ids = Vec::new();
     for (headline, days) in [("Ancien", 5), ("Moyen", 3), ("Récent", 1)] {
         let new = story(headline, &f.section, Some(days_ago(days)));
-        ids.push(f.store.create_article(&new).await.unwrap());
+        ids.push(create(&f.store, &new).await);
     }
     let front = |store: Store| async move {
         let page = store.front_page(2).await.unwrap();
@@ -1087,13 +1102,13 @@ async fn pinned_stories_lead_the_front_page(store: Store) {
     assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
     assert!(
         f.store
-            .set_pinned(ids[0], true, (None, "pin"))
+            .set_pinned(ids[0], true, Audit::by(None, "pin"))
             .await
             .unwrap()
     );
     assert!(
         !f.store
-            .set_pinned(ids[0], true, (None, "pin"))
+            .set_pinned(ids[0], true, Audit::by(None, "pin"))
             .await
             .unwrap(),
         "pinning a pinned story changes nothing"
@@ -1105,19 +1120,15 @@ async fn pinned_stories_lead_the_front_page(store: Store) {
     );
     assert!(
         f.store
-            .set_pinned(ids[0], false, (None, "unpin"))
+            .set_pinned(ids[0], false, Audit::by(None, "unpin"))
             .await
             .unwrap()
     );
     assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
-    let draft = f
-        .store
-        .create_article(&story("Brouillon", &f.section, None))
-        .await
-        .unwrap();
+    let draft = create(&f.store, &story("Brouillon", &f.section, None)).await;
     assert!(
         !f.store
-            .set_pinned(draft, true, (None, "pin"))
+            .set_pinned(draft, true, Audit::by(None, "pin"))
             .await
             .unwrap(),
         "only published stories are pinned"
@@ -1144,9 +1155,17 @@ async fn imported_accounts_wait_for_activation(store: Store) {
     );
     let account = f.store.user_by_email(&email).await.unwrap().unwrap();
     assert_eq!(account.password_hash, None);
-    assert!(f.store.activate_user(account.id, "hash-1").await.unwrap());
     assert!(
-        !f.store.activate_user(account.id, "hash-2").await.unwrap(),
+        f.store
+            .activate_user(account.id, "hash-1", Audit::by(None, "activate_user"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !f.store
+            .activate_user(account.id, "hash-2", Audit::by(None, "activate_user"))
+            .await
+            .unwrap(),
         "an active account keeps its password"
     );
     let account = f.store.user_by_email(&email).await.unwrap().unwrap();
@@ -1192,11 +1211,11 @@ async fn the_change_log_names_what_changed(store: Store) {
     let f = fixture(store).await;
     let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
     let neighbour = story("Voisin", &f.section, Some(days_ago(2)));
-    f.store.create_article(&neighbour).await.unwrap();
+    create(&f.store, &neighbour).await;
     let start = f.store.last_change().await.unwrap();
     let mut new = story("Suivi", &f.section, Some(days_ago(1)));
     new.content.tags = vec![f.tag.clone()];
-    let id = f.store.create_article(&new).await.unwrap();
+    let id = create(&f.store, &new).await;
     let (changed, seq) = changed_since(&f.store, start).await;
     assert!(
         changed.contains(&Changed::Story { id, moved: true }),
@@ -1250,27 +1269,12 @@ async fn the_change_log_names_what_changed(store: Store) {
     );
 
     // Unpublished: the story moved out of its listings (the neighbour keeps the section shown).
-    f.store
-        .move_story(
-            id,
-            (ArticleStatus::Published, None),
-            ArticleStatus::Unpublished,
-            None,
-            None,
-            None,
-            (Some(editor), "unpublish", ""),
-        )
-        .await
-        .unwrap();
+    unpublish(&f.store, id, editor).await;
     let (changed, seq) = changed_since(&f.store, seq).await;
     assert_eq!(changed, vec![Changed::Story { id, moved: true }]);
 
     // A draft's subjects change no listing.
-    let draft = f
-        .store
-        .create_article(&story("Brouillon", &f.section, None))
-        .await
-        .unwrap();
+    let draft = create(&f.store, &story("Brouillon", &f.section, None)).await;
     let base = f
         .store
         .story_for_edit(draft)
@@ -1317,37 +1321,19 @@ async fn a_section_is_shown_once_it_has_a_published_story(store: Store) {
 
     // A section typed into a draft is no change readers see.
     let elsewhere = Section::from_label("Ailleurs").unwrap();
-    f.store
-        .create_article(&story("En attente", &elsewhere, None))
-        .await
-        .unwrap();
+    create(&f.store, &story("En attente", &elsewhere, None)).await;
     let (changed, seq) = changed_since(&f.store, seq).await;
     assert!(!changed.contains(&Changed::Site), "{changed:?}");
     assert!(!shown(&f.store).await.contains(&"ailleurs".to_owned()));
 
     // Its first published story brings it into every page's navigation.
-    let first = f
-        .store
-        .create_article(&story("Premier", &elsewhere, Some(days_ago(1))))
-        .await
-        .unwrap();
+    let first = create(&f.store, &story("Premier", &elsewhere, Some(days_ago(1)))).await;
     let (changed, seq) = changed_since(&f.store, seq).await;
     assert!(changed.contains(&Changed::Site), "{changed:?}");
     assert!(shown(&f.store).await.contains(&"ailleurs".to_owned()));
 
     // Its last published story gone, it leaves again.
-    f.store
-        .move_story(
-            first,
-            (ArticleStatus::Published, None),
-            ArticleStatus::Unpublished,
-            None,
-            None,
-            None,
-            (Some(editor), "unpublish", ""),
-        )
-        .await
-        .unwrap();
+    unpublish(&f.store, first, editor).await;
     let (changed, _) = changed_since(&f.store, seq).await;
     assert!(changed.contains(&Changed::Site), "{changed:?}");
     assert!(!shown(&f.store).await.contains(&"ailleurs".to_owned()));
@@ -1360,7 +1346,7 @@ async fn other_instances_hear_of_changes_at_once(store: Store) {
     };
     let before = f.store.last_change().await.unwrap();
     let new = story("Annoncé", &f.section, Some(days_ago(1)));
-    f.store.create_article(&new).await.unwrap();
+    create(&f.store, &new).await;
     tokio::time::timeout(std::time::Duration::from_secs(1), changes.changed())
         .await
         .expect("heard within a second")

@@ -7,13 +7,14 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{Email, Name, Role, workflow::can_manage_users};
-use rotative_store::StoreError;
+use rotative_newsroom::{NewAccount, NewsroomError, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::render;
 use crate::{
     AppError, AppState,
     auth::{MIN_PASSWORD_CHARS, SignedIn, hash_password},
+    messages,
 };
 
 #[derive(Serialize)]
@@ -81,7 +82,7 @@ pub(crate) async fn list(
 }
 
 #[derive(Deserialize)]
-pub(crate) struct NewAccount {
+pub(crate) struct AccountForm {
     csrf: String,
     email: String,
     name: String,
@@ -92,7 +93,7 @@ pub(crate) struct NewAccount {
 pub(crate) async fn create(
     State(state): State<AppState>,
     who: SignedIn,
-    Form(form): Form<NewAccount>,
+    Form(form): Form<AccountForm>,
 ) -> Result<Response, AppError> {
     who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
@@ -111,26 +112,17 @@ pub(crate) async fn create(
     }
     let hash = hash_password(&form.password)
         .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
-    match state
-        .store
-        .create_user(&email, &name, role, Some(&hash))
-        .await
-    {
-        Ok(id) => {
-            state
-                .store
-                .audit(
-                    Some(who.user.id),
-                    None,
-                    "user_add",
-                    &format!("{email} ({}) #{id}", role.as_str()),
-                )
-                .await?;
-            Ok(Redirect::to("/redaction/comptes").into_response())
-        }
-        Err(StoreError::AlreadyExists(_)) => {
-            let error = "Un compte existe déjà avec cette adresse.";
-            page(&state, &who, StatusCode::CONFLICT, Some(error)).await
+    let account = NewAccount {
+        email: &email,
+        name: &name,
+        role,
+        password_hash: &hash,
+    };
+    match state.newsroom().add_account(&who.actor(), account).await {
+        Ok(_) => Ok(Redirect::to("/redaction/comptes").into_response()),
+        Err(NewsroomError::Refused(refusal @ Refusal::EmailTaken)) => {
+            let error = messages::refusal(&refusal);
+            page(&state, &who, StatusCode::CONFLICT, Some(&error)).await
         }
         Err(other) => Err(other.into()),
     }
@@ -151,23 +143,7 @@ pub(crate) async fn change_role(
     who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
     let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest("Rôle inconnu."))?;
-    if id == who.user.id && role != Role::Admin {
-        return Err(AppError::Conflict(
-            "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into(),
-        ));
-    }
-    if !state.store.set_role(id, role).await? {
-        return Err(AppError::NotFound);
-    }
-    state
-        .store
-        .audit(
-            Some(who.user.id),
-            None,
-            "user_role",
-            &format!("#{id} → {}", role.as_str()),
-        )
-        .await?;
+    state.newsroom().change_role(&who.actor(), id, role).await?;
     Ok(Redirect::to("/redaction/comptes"))
 }
 
@@ -193,15 +169,9 @@ pub(crate) async fn activate(
     }
     let hash = hash_password(&form.password)
         .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
-    if !state.store.activate_user(id, &hash).await? {
-        return Err(AppError::Conflict(
-            "Ce compte est déjà actif, ou n’existe pas : seul son titulaire change son mot de passe."
-                .into(),
-        ));
-    }
     state
-        .store
-        .audit(Some(who.user.id), None, "user_activate", &format!("#{id}"))
+        .newsroom()
+        .activate_account(&who.actor(), id, &hash)
         .await?;
     Ok(Redirect::to("/redaction/comptes").into_response())
 }

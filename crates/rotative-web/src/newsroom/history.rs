@@ -17,7 +17,11 @@ use super::{
     render,
     service::{StoryForm, content_from_form},
 };
-use crate::{AppError, AppState, auth::SignedIn, messages::STATE_CHANGED};
+use crate::{
+    AppError, AppState,
+    auth::SignedIn,
+    messages::{self, STATE_CHANGED},
+};
 
 /// A run of words that both texts share, or that one of them adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -264,15 +268,11 @@ pub(crate) async fn audit_log(
                     "Enregistrement automatique".to_owned(),
                     format!("{} fois", entry.detail),
                 ),
-                action => (
-                    StoryAction::parse(action)
-                        .map_or(entry.action.clone(), |a| a.label_fr().to_owned()),
-                    entry.detail,
-                ),
+                action => (messages::audit_action(action), entry.detail),
             };
             minijinja::context! {
                 at => when(&state, entry.at),
-                who => entry.user_name.unwrap_or_else(|| "Rotative (programmation)".into()),
+                who => entry.user_name.unwrap_or_else(|| messages::AUDIT_BY_THE_SITE.into()),
                 action => label,
                 detail => detail,
                 article_id => entry.article_id,

@@ -8,6 +8,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{AltText, MediaId};
+use rotative_newsroom::{NewsroomError, Refusal};
 use rotative_render::PictureView;
 use rotative_store::{MediaQuery, MediaRecord, MediaText};
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,9 @@ use super::{render, stories::UploadedImage};
 use crate::{
     AppError, AppState,
     auth::SignedIn,
-    media::{UploadError, ingest, receive_file},
+    media::{ingest, receive_file},
+    messages,
+    uploads::UploadError,
 };
 
 const PAGE_SIZE: u32 = 48;
@@ -224,10 +227,6 @@ pub(crate) async fn upload(
         description(&form.alt, &form.caption, &form.credit).map_err(AppError::Unprocessable)?;
     let (file, original_name) = form.file.ok_or(UploadError::NoFile)?;
     let media = ingest(&state, file, original_name, description, who.user.id).await?;
-    state
-        .store
-        .audit(Some(who.user.id), None, "media_upload", &media.storage_key)
-        .await?;
     if wants_json(&headers) {
         return Ok(Json(UploadedImage::from(&media)).into_response());
     }
@@ -304,24 +303,6 @@ pub(crate) async fn describe(
 ) -> Result<Response, AppError> {
     who.check_csrf(&form.csrf)?;
     let media = media_or_404(&state, id).await?;
-    if let Some(headline) = state
-        .newsroom()
-        .story_out_of_reach(&who.actor(), media.id)
-        .await?
-    {
-        let message = format!(
-            "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
-        );
-        return media_page(
-            &state,
-            &who,
-            media,
-            &form,
-            StatusCode::FORBIDDEN,
-            Some(&message),
-        )
-        .await;
-    }
     let text = match description(&form.alt, &form.caption, &form.credit) {
         Ok(text) => text,
         Err(message) => {
@@ -336,19 +317,22 @@ pub(crate) async fn describe(
             .await;
         }
     };
-    state.store.describe_media(media.id, &text).await?;
-    state
+    let described = state
         .newsroom()
-        .refresh_stories_using(&who.actor(), media.id)
-        .await?;
-    state
-        .store
-        .audit(
-            Some(who.user.id),
-            None,
-            "media_describe",
-            &media.storage_key,
+        .describe_image(&who.actor(), &media, &text)
+        .await;
+    if let Err(NewsroomError::Refused(refusal @ Refusal::ShownInStoryOutOfReach(_))) = described {
+        let message = messages::refusal(&refusal);
+        return media_page(
+            &state,
+            &who,
+            media,
+            &form,
+            StatusCode::FORBIDDEN,
+            Some(&message),
         )
-        .await?;
+        .await;
+    }
+    described?;
     Ok(Redirect::to(&format!("/redaction/medias/{id}")).into_response())
 }

@@ -19,9 +19,7 @@ use minijinja::context;
 use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use settings::with_stored_settings;
-
-use crate::{AppError, AppState, auth::SignedIn, media::UploadLimits, policy};
+use crate::{AppError, AppState, auth::SignedIn, policy, uploads::UploadLimits};
 
 /// Forms carry Markdown text, never files: a few megabytes is far more than any story needs.
 const FORM_LIMIT_BYTES: usize = 2 * 1024 * 1024;

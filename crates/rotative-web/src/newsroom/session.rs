@@ -8,6 +8,7 @@ use axum::{
 };
 use minijinja::context;
 use rotative_domain::Email;
+use rotative_store::Audit;
 use serde::Deserialize;
 
 use crate::{
@@ -209,16 +210,17 @@ pub(crate) async fn sign_in(
     let token = new_token();
     state
         .store
-        .create_session(&token_hash(&token), user.id, &new_token())
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &new_token(),
+            Audit::by(Some(user.id), "sign_in"),
+        )
         .await?;
     let device_token = new_token();
     state
         .store
         .remember_device(&token_hash(&device_token), user.id)
-        .await?;
-    state
-        .store
-        .audit(Some(user.id), None, "sign_in", "")
         .await?;
     Ok((
         AppendHeaders([
@@ -312,10 +314,13 @@ pub(crate) async fn change_password(
     }
     let hash =
         hash_password(&form.new).map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
-    state.store.set_password(who.user.id, &hash).await?;
     state
         .store
-        .audit(Some(who.user.id), None, "change_password", "")
+        .set_password(
+            who.user.id,
+            &hash,
+            Audit::by(Some(who.user.id), "change_password"),
+        )
         .await?;
     Ok(Redirect::to("/redaction/connexion").into_response())
 }

@@ -12,8 +12,7 @@ use rotative_domain::{
 };
 use rotative_newsroom::{Act, MAX_BODY_BYTES};
 use rotative_store::{
-    EditableStory, MediaRecord, NewArticle, SaveKind, SaveOutcome, StoryContent, StoryFilter,
-    StorySave,
+    EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter, StorySave,
 };
 use serde::{Deserialize, Serialize};
 
@@ -352,25 +351,7 @@ pub(crate) async fn create(
         .await?;
         return Ok(Html(html).into_response());
     }
-    let slug = state.newsroom().new_slug(&content.headline).await?;
-    let id = state
-        .store
-        .create_article(&NewArticle {
-            slug,
-            path: None,
-            status: ArticleStatus::Draft,
-            published_at: None,
-            scheduled_at: None,
-            created_by: Some(who.user.id),
-            updated_at: None,
-            pinned_at: None,
-            content,
-        })
-        .await?;
-    state
-        .store
-        .audit(Some(who.user.id), Some(id), "create", "")
-        .await?;
+    let id = state.newsroom().create_draft(&who.actor(), content).await?;
     Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
 }
 

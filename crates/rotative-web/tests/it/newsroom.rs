@@ -20,6 +20,7 @@ pub async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
             &Name::parse(name).unwrap(),
             role,
             Some(&hash),
+            rotative_store::Audit::by(None, "user_add"),
         )
         .await
         .unwrap();
@@ -1114,10 +1115,12 @@ async fn administrators_change_the_site_settings_at_once() {
         atom.contains("<title>La Gazette</title>") && !atom.contains("<content"),
         "summary-only feeds"
     );
-    let stored =
-        rotative_web::with_stored_settings(&site.state.store, site.state.site().as_ref().clone())
-            .await
-            .unwrap();
+    let stored = rotative_newsroom::with_stored_settings(
+        &site.state.store,
+        site.state.site().as_ref().clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (
             stored.name.as_str(),

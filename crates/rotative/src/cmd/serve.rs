@@ -35,7 +35,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let store = site.store.clone();
-    let public = rotative_web::with_stored_settings(&site.store, public).await?;
+    let public = rotative_newsroom::with_stored_settings(&site.store, public).await?;
     let emblem = rotative_media::illustration::emblem(rotative_render::EMBLEM_SIZE)?;
     let state = AppState::new(Services {
         emblem,

@@ -4,6 +4,7 @@ use std::io::BufRead;
 
 use anyhow::{Context, bail};
 use rotative_domain::{Email, Name, Role};
+use rotative_store::Audit;
 use rotative_web::auth::{MIN_PASSWORD_CHARS, hash_password};
 
 use crate::{cli::SiteArgs, site::OpenSite};
@@ -26,16 +27,15 @@ pub async fn add(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow
     let hash =
         hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
     let site = OpenSite::open(args).await?;
+    let detail = format!("{email} ({})", role.as_str());
     let id = site
         .store
-        .create_user(&email, &name, role, Some(&hash))
-        .await?;
-    site.store
-        .audit(
-            None,
-            None,
-            "user_add",
-            &format!("{email} ({})", role.as_str()),
+        .create_user(
+            &email,
+            &name,
+            role,
+            Some(&hash),
+            Audit::by(None, "user_add").detail(&detail),
         )
         .await?;
     println!("account {id} created: {email}, {}", role.as_str());

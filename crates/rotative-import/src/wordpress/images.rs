@@ -16,7 +16,7 @@ use rotative_store::{MediaText, Store};
 
 use rotative_newsroom::LibraryImage;
 
-use crate::{wordpress::WordPressError, wp_content::without_tags};
+use super::{content::without_tags, error::WordPressError};
 
 static FIGURE_OR_IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<figure[^>]*>.*?</figure>|<img[^>]*>")

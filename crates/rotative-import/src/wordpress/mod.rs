@@ -10,7 +10,7 @@ use std::{
     collections::{BTreeSet, HashMap, HashSet},
     fs::File,
     io::BufReader,
-    path::{Path, PathBuf},
+    path::Path,
 };
 
 use jiff::{Timestamp, tz::TimeZone};
@@ -26,35 +26,18 @@ use rotative_store::{
     StoryContent,
 };
 use sha2::{Digest, Sha256};
-use thiserror::Error;
 
-use crate::{
-    wp_content::{convert, without_tags},
-    wp_images::{ImagePlacer, PlacedImages, uploads_path},
-    wxr::{Entry, Taxonomy, WpItem, WxrProblem, WxrReader, locate},
-};
+pub mod content;
+mod error;
+mod images;
+
+pub use error::WordPressError;
+
+use crate::wxr::{Entry, Taxonomy, WpItem, WxrReader, locate};
+use content::{convert, without_tags};
+use images::{ImagePlacer, PlacedImages, uploads_path};
 
 const SOURCE: &str = "wordpress";
-
-#[derive(Debug, Error)]
-pub enum WordPressError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: {problem}")]
-    Xml {
-        path: PathBuf,
-        line: u64,
-        column: u64,
-        problem: WxrProblem,
-    },
-    #[error("database: {0}")]
-    Store(#[from] StoreError),
-    #[error("media storage: {0}")]
-    Media(#[from] rotative_media::MediaError),
-}
 
 /// What a run did, item by item, for the report printed at the end.
 #[derive(Debug, Default)]
@@ -434,16 +417,17 @@ impl WordPressImporter<'_> {
             fingerprint,
             earlier: earlier.as_ref(),
         };
-        match self.story(&story, survey, report, archives).await? {
-            Ok(Outcome::Imported) => report.imported += 1,
-            Ok(Outcome::Updated) => report.updated += 1,
-            Ok(Outcome::KeptNewsroomVersion) => report.skipped.push((
+        match self.story(&story, survey, report, archives).await {
+            Ok(ItemOutcome::Imported) => report.imported += 1,
+            Ok(ItemOutcome::Updated) => report.updated += 1,
+            Ok(ItemOutcome::KeptNewsroomVersion) => report.skipped.push((
                 label,
                 "changed at the source, but worked on in the newsroom since the last import: \
                  the newsroom's version is kept"
                     .into(),
             )),
-            Err(reason) => report.failed.push((label, reason)),
+            Err(ItemError::Unusable(reason)) => report.failed.push((label, reason)),
+            Err(ItemError::Import(error)) => return Err(error),
         }
         Ok(())
     }
@@ -455,7 +439,7 @@ impl WordPressImporter<'_> {
         survey: &Survey,
         report: &mut ImportReport,
         archives: &mut HashSet<(String, String)>,
-    ) -> Result<Result<(PlacedImages, String, Option<NewLeadImage>), String>, WordPressError> {
+    ) -> Result<Body, ItemError> {
         let converted = convert(&item.content);
         report
             .unknown_shortcodes
@@ -476,37 +460,34 @@ impl WordPressImporter<'_> {
         for (old, new) in &placed.redirects {
             archives.insert((old.clone(), new.clone()));
         }
-        let body_html = match render_body(self.theme, &placed.body, &placed.images) {
-            Ok(html) => html,
-            Err(error) => return Ok(Err(format!("content: {error}"))),
-        };
+        let html = render_body(self.theme, &placed.body, &placed.images)
+            .map_err(|error| ItemError::Unusable(format!("content: {error}")))?;
         let figures = figure_sources(&placed.body).unwrap_or_default();
-        let lead_image = lead_image(
+        let lead = lead_image(
             figures
                 .iter()
                 .filter_map(|figure| Some((figure, placed.images.get(&figure.name)?))),
         );
-        Ok(Ok((placed, body_html, lead_image)))
+        Ok(Body { placed, html, lead })
     }
 
-    /// Builds and stores one story, or brings an earlier import of it up to date; the inner
-    /// error is why this item could not be imported.
+    /// Builds and stores one story, or brings an earlier import of it up to date.
     async fn story(
         &self,
         prepared: &Prepared<'_>,
         survey: &Survey,
         report: &mut ImportReport,
         archives: &mut HashSet<(String, String)>,
-    ) -> Result<Result<Outcome, String>, WordPressError> {
+    ) -> Result<ItemOutcome, ItemError> {
         let Prepared {
             item,
             status,
             earlier,
             ..
         } = *prepared;
-        let Ok(headline) = Headline::parse(&item.title).or_else(|_| untitled(item)) else {
-            return Ok(Err("no usable title".into()));
-        };
+        let headline = Headline::parse(&item.title)
+            .or_else(|_| untitled(item))
+            .map_err(|_| ItemError::Unusable("no usable title".into()))?;
         let is_page = item.post_type == "page";
         let (section, mut tags) = placement(item, survey, is_page);
         let authors: Vec<Author> = survey
@@ -524,21 +505,14 @@ impl WordPressImporter<'_> {
                 .filter_map(|t| named(&t.name, Tag::named)),
         );
         tags.dedup_by(|a, b| a.slug == b.slug);
-        let (placed, body_html, lead_image) =
-            match self.body(item, survey, report, archives).await? {
-                Ok(body) => body,
-                Err(reason) => return Ok(Err(reason)),
-            };
+        let Body { placed, html, lead } = self.body(item, survey, report, archives).await?;
         let published_at = timestamp(item, self.time_zone).unwrap_or_else(Timestamp::now);
         let slug = if let Some(story) = earlier {
             story.slug.clone()
         } else {
             let base_slug = Slug::parse(&item.slug)
                 .or_else(|_| Slug::from_title(&item.title))
-                .map_err(|e| e.to_string());
-            let Ok(base_slug) = base_slug else {
-                return Ok(Err("no usable address".into()));
-            };
+                .map_err(|_| ItemError::Unusable("no usable address".into()))?;
             self.store.free_article_slug(&base_slug).await?
         };
         let published = status == ArticleStatus::Published
@@ -568,7 +542,7 @@ impl WordPressImporter<'_> {
                 headline,
                 standfirst: standfirst(&item.excerpt),
                 body_markdown: placed.body,
-                body_html,
+                body_html: html,
                 kind: if is_page {
                     ArticleKind::Explainer
                 } else {
@@ -578,7 +552,7 @@ impl WordPressImporter<'_> {
                 tags,
                 authors,
                 media: Vec::new(),
-                lead_image,
+                lead_image: lead,
                 media_keys: placed.keys,
                 sources: Vec::new(),
                 claim: None,
@@ -602,18 +576,20 @@ impl WordPressImporter<'_> {
         seen_before: bool,
         published: bool,
         report: &mut ImportReport,
-    ) -> Result<Result<Outcome, String>, WordPressError> {
+    ) -> Result<ItemOutcome, ItemError> {
         let outcome = if seen_before {
             match self.store.update_imported_article(imported).await? {
-                ImportUpdate::Updated => Outcome::Updated,
-                ImportUpdate::EditedSince => return Ok(Ok(Outcome::KeptNewsroomVersion)),
-                ImportUpdate::Missing => return Ok(Err("its story is gone".into())),
+                ImportUpdate::Updated => ItemOutcome::Updated,
+                ImportUpdate::EditedSince => return Ok(ItemOutcome::KeptNewsroomVersion),
+                ImportUpdate::Missing => {
+                    return Err(ItemError::Unusable("its story is gone".into()));
+                }
             }
         } else {
             match self.store.create_imported_article(imported).await {
-                Ok(_) => Outcome::Imported,
+                Ok(_) => ItemOutcome::Imported,
                 Err(StoreError::AlreadyExists(what)) => {
-                    return Ok(Err(format!("{what} already exists")));
+                    return Err(ItemError::Unusable(format!("{what} already exists")));
                 }
                 Err(other) => return Err(other.into()),
             }
@@ -621,7 +597,7 @@ impl WordPressImporter<'_> {
         if published {
             report.redirects += imported.redirects.len();
         }
-        Ok(Ok(outcome))
+        Ok(outcome)
     }
 }
 
@@ -652,10 +628,36 @@ struct Prepared<'a> {
 }
 
 /// What became of an item that was not refused.
-enum Outcome {
+enum ItemOutcome {
     Imported,
     Updated,
     KeptNewsroomVersion,
+}
+
+/// Why an item stops: it cannot be imported (it is reported and the import goes on), or the
+/// import itself cannot go on.
+enum ItemError {
+    Unusable(String),
+    Import(WordPressError),
+}
+
+impl From<WordPressError> for ItemError {
+    fn from(error: WordPressError) -> Self {
+        Self::Import(error)
+    }
+}
+
+impl From<StoreError> for ItemError {
+    fn from(error: StoreError) -> Self {
+        Self::Import(error.into())
+    }
+}
+
+/// A story's body as the import stores it: converted, its images placed, rendered.
+struct Body {
+    placed: PlacedImages,
+    html: String,
+    lead: Option<NewLeadImage>,
 }
 
 /// A digest of everything the import reads from an item, to tell on a rerun whether the source

@@ -1,0 +1,368 @@
+//! Writing a story's content: a new story with its first revision, and what every save shares
+//! (the section, subjects, authors, sources and images it names, created when new; the revision).
+//! Reads live in `articles` (readers) and `newsroom` (the newsroom).
+
+use jiff::Timestamp;
+use rotative_domain::{
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline, Section, Slug,
+    Source, Standfirst, Tag,
+};
+use sqlx::AnyConnection;
+
+use crate::{
+    NewMedia, Store, StoreError, Taken,
+    media::record_media,
+    now_seconds,
+    statement::Statement,
+    taxonomy,
+    users::{Audit, insert_audit},
+};
+
+/// The lead image of a story: its figure, shown on lists, social cards and JSON-LD.
+#[derive(Debug, Clone)]
+pub struct NewLeadImage {
+    /// One of the story's `media`, or a file already in the library.
+    pub storage_key: String,
+    pub alt: AltText,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// What a writer controls in a story: every field already parsed, the body already rendered.
+/// Each save of this is a revision.
+#[derive(Debug, Clone)]
+pub struct StoryContent {
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub kind: ArticleKind,
+    /// Created with the story if new, like its tags and authors.
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    /// Image files the body uses, recorded with the story.
+    pub media: Vec<NewMedia>,
+    pub lead_image: Option<NewLeadImage>,
+    /// Storage keys of every library image the body shows.
+    pub media_keys: Vec<String>,
+    pub sources: Vec<Source>,
+    /// Only for fact-checks.
+    pub claim: Option<Claim>,
+}
+
+/// A new story: its content, and where it stands in the workflow.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub slug: Slug,
+    /// Set once the story is published; drafts have no public address.
+    pub path: Option<ArticlePath>,
+    pub status: ArticleStatus,
+    pub published_at: Option<Timestamp>,
+    /// For a scheduled story: when it goes live.
+    pub scheduled_at: Option<Timestamp>,
+    /// The newsroom account that created it (none for imports and demo content).
+    pub created_by: Option<i64>,
+    /// When it last changed, for stories brought in with their history; else its publication.
+    pub updated_at: Option<Timestamp>,
+    /// Kept at the top of the home page from this time (a WordPress sticky post).
+    pub pinned_at: Option<Timestamp>,
+    pub content: StoryContent,
+}
+
+impl Store {
+    /// The slug itself if no story has it yet, else the first free `slug-N`.
+    #[tracing::instrument(skip(self))]
+    pub async fn free_article_slug(&self, base: &Slug) -> Result<Slug, StoreError> {
+        // `base-…` as a range of the unique index (slugs are `[a-z0-9-]`, and `.` follows `-`):
+        // a `LIKE` would read every story, and imports call this once per item.
+        let sql = "SELECT slug FROM articles WHERE slug = $1 OR (slug > $2 AND slug < $3)";
+        let taken: Vec<String> = {
+            let pool = &self.pool;
+            sqlx::query_scalar(sql)
+                .bind(base.as_ref())
+                .bind(format!("{base}-"))
+                .bind(format!("{base}."))
+                .fetch_all(pool)
+                .await?
+        };
+        if !taken.iter().any(|s| s == base.as_ref()) {
+            return Ok(base.clone());
+        }
+        Ok((2..=u32::MAX)
+            .map(|n| base.with_suffix(n))
+            .find(|candidate| !taken.iter().any(|s| s == candidate.as_ref()))
+            .unwrap_or_else(|| base.clone()))
+    }
+
+    /// Stores a new story with its first revision, its media records, any section, tag or
+    /// author it names that is new, and the audit line of the person who wrote it (imports have
+    /// none), in one transaction: a failure or a crash leaves all or nothing.
+    #[tracing::instrument(skip(self, new), fields(slug = %new.slug))]
+    pub async fn create_article(
+        &self,
+        new: &NewArticle,
+        audit: Option<Audit<'_>>,
+    ) -> Result<i64, StoreError> {
+        let pool = &self.pool;
+        let mut tx = pool.begin().await?;
+        let (id, _) = insert_article(&mut tx, new).await?;
+        if let Some(audit) = audit {
+            insert_audit(&mut tx, Some(id), audit).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Inserts a story with its first revision and everything it names, inside the caller's
+/// transaction. Returns the story's id and its revision's.
+pub(crate) async fn insert_article(
+    tx: &mut AnyConnection,
+    new: &NewArticle,
+) -> Result<(i64, i64), StoreError> {
+    let now = now_seconds();
+    let content = &new.content;
+    let refs = content_refs(tx, content).await?;
+    let lead = content.lead_image.as_ref();
+    let id: i64 = sqlx::query_scalar(
+            "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
+                 body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
+                 published_at, created_at, updated_at, created_by, claim_text, claim_author,
+                 claim_rating, scheduled_at, pinned_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20, $21, $22)
+             RETURNING id",
+        )
+        .bind(new.slug.as_ref())
+        .bind(new.path.as_ref().map(AsRef::as_ref))
+        .bind(refs.section_id)
+        .bind(content.kind.as_str())
+        .bind(new.status.as_str())
+        .bind(content.headline.as_ref())
+        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+        .bind(&content.body_markdown)
+        .bind(&content.body_html)
+        .bind(refs.lead_media_id)
+        .bind(lead.map(|l| l.alt.as_ref()))
+        .bind(lead.and_then(|l| l.caption.as_deref()))
+        .bind(lead.and_then(|l| l.credit.as_deref()))
+        .bind(new.published_at.map(Timestamp::as_second))
+        .bind(now)
+        // A new story has not been updated: its last change is its publication.
+        .bind(
+            new.updated_at
+                .or(new.published_at)
+                .map_or(now, Timestamp::as_second),
+        )
+        .bind(new.created_by)
+        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
+        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
+        .bind(new.scheduled_at.map(Timestamp::as_second))
+        .bind(new.pinned_at.map(Timestamp::as_second))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
+    link_details(tx, id, content, Links::New).await?;
+    let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
+    Ok((id, revision_id))
+}
+
+/// Ids that a story's content points at, created in the same transaction when new.
+pub(crate) struct ContentRefs {
+    pub section_id: i64,
+    pub lead_media_id: Option<i64>,
+}
+
+pub(crate) async fn content_refs(
+    conn: &mut AnyConnection,
+    content: &StoryContent,
+) -> Result<ContentRefs, StoreError> {
+    for media in &content.media {
+        record_media(conn, media).await?;
+    }
+    let section_id = taxonomy::ensure_section(conn, &content.section).await?;
+    let lead_media_id = match &content.lead_image {
+        Some(lead) => Some(
+            sqlx::query_scalar("SELECT id FROM media WHERE storage_key = $1")
+                .bind(&lead.storage_key)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(StoreError::NotFound("lead image"))?,
+        ),
+        None => None,
+    };
+    Ok(ContentRefs {
+        section_id,
+        lead_media_id,
+    })
+}
+
+/// Whether a story's links may already exist (an edit replaces them) or cannot (a new story,
+/// which saves the statements that would clear them: imports write thousands of stories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Links {
+    New,
+    Replace,
+}
+
+/// Links a story to its tags, authors (creating new ones) and sources, in the order given.
+pub(crate) async fn link_details(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    content: &StoryContent,
+    links: Links,
+) -> Result<(), StoreError> {
+    let mut tag_ids = Vec::with_capacity(content.tags.len());
+    for tag in &content.tags {
+        tag_ids.push(taxonomy::ensure_tag(conn, tag).await?);
+    }
+    let mut author_ids = Vec::with_capacity(content.authors.len());
+    for author in &content.authors {
+        author_ids.push(taxonomy::ensure_author(conn, author).await?);
+    }
+    let replace = links == Links::Replace;
+    link_in_order(
+        conn,
+        article_id,
+        ("article_tags", "tag_id"),
+        &tag_ids,
+        replace,
+    )
+    .await?;
+    link_in_order(
+        conn,
+        article_id,
+        ("article_authors", "author_id"),
+        &author_ids,
+        replace,
+    )
+    .await?;
+    if replace {
+        sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
+            .bind(article_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (position, source) in (0_i64..).zip(&content.sources) {
+        sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
+            .bind(article_id)
+            .bind(position)
+            .bind(&source.label)
+            .bind(&source.url)
+            .execute(&mut *conn)
+            .await?;
+    }
+    crate::media::link_media(conn, article_id, &content.media_keys).await
+}
+
+/// Links a story to `ids` in their order (`table`, keyed by `column`: subjects or bylines);
+/// with `replace`, first removes its links to anything else. Links it keeps stay in place, so
+/// the change log names only the subjects and bylines that really changed.
+async fn link_in_order(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    (table, column): (&str, &str),
+    ids: &[i64],
+    replace: bool,
+) -> Result<(), StoreError> {
+    if replace {
+        let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
+        statement.push_bind(article_id);
+        if !ids.is_empty() {
+            statement.push(&format!(" AND {column} NOT IN ("));
+            statement.push_binds(ids.iter().copied());
+            statement.push(")");
+        }
+        let (sql, arguments) = statement.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let upsert = format!(
+        "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3)
+         ON CONFLICT (article_id, {column}) DO UPDATE SET position = excluded.position"
+    );
+    for (position, id) in (0_i64..).zip(ids) {
+        sqlx::query(&upsert)
+            .bind(article_id)
+            .bind(id)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes a story's content over its row and its links (tags, bylines, sources), inside the
+/// caller's transaction; the caller adds the revision.
+pub(crate) async fn apply_content(
+    conn: &mut AnyConnection,
+    id: i64,
+    content: &StoryContent,
+    updated_at: i64,
+) -> Result<(), StoreError> {
+    let refs = content_refs(conn, content).await?;
+    let lead = content.lead_image.as_ref();
+    sqlx::query(
+        "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
+             kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
+             lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
+             claim_rating = $15
+         WHERE id = $12",
+    )
+    .bind(content.headline.as_ref())
+    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+    .bind(&content.body_markdown)
+    .bind(&content.body_html)
+    .bind(content.kind.as_str())
+    .bind(refs.section_id)
+    .bind(refs.lead_media_id)
+    .bind(lead.map(|l| l.alt.as_ref()))
+    .bind(lead.and_then(|l| l.caption.as_deref()))
+    .bind(lead.and_then(|l| l.credit.as_deref()))
+    .bind(updated_at)
+    .bind(id)
+    .bind(content.claim.as_ref().map(|c| c.text.as_str()))
+    .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+    .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
+    .execute(&mut *conn)
+    .await?;
+    link_details(conn, id, content, Links::Replace).await
+}
+
+/// Records a revision; unless it is a conflict, it becomes the story's current one.
+pub(crate) async fn insert_revision(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    content: &StoryContent,
+    user_id: Option<i64>,
+    base_revision_id: Option<i64>,
+    conflict: bool,
+) -> Result<i64, StoreError> {
+    let revision_id: i64 = sqlx::query_scalar(
+        "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at,
+             user_id, base_revision_id, conflict)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(article_id)
+    .bind(content.headline.as_ref())
+    .bind(content.standfirst.as_ref().map(AsRef::as_ref))
+    .bind(&content.body_markdown)
+    .bind(&content.body_html)
+    .bind(now_seconds())
+    .bind(user_id)
+    .bind(base_revision_id)
+    .bind(i64::from(conflict))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !conflict {
+        sqlx::query("UPDATE articles SET current_revision_id = $1 WHERE id = $2")
+            .bind(revision_id)
+            .bind(article_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(revision_id)
+}

@@ -1,0 +1,80 @@
+//! The newsroom's secrets, as values: password hashes (argon2id), random tokens, what the
+//! database keeps of a session token, and the sign-in form's signed token. Nothing here reads a
+//! request; `auth` uses them for cookies and sessions.
+
+use std::sync::LazyLock;
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use hmac::{Hmac, Mac};
+use password_hash::rand_core::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Spends the time a password check takes when there is no account to check against, so the
+/// answer's delay does not tell whether an address has an account.
+pub fn verify_nothing(password: &str) {
+    static DECOY: LazyLock<Option<String>> =
+        LazyLock::new(|| hash_password("rotative decoy password").ok());
+    if let Some(decoy) = DECOY.as_deref() {
+        verify_password(decoy, password);
+    }
+}
+
+/// Whether `password` matches the stored hash; a malformed hash matches nothing.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// 256 random bits, hex-encoded: session tokens and CSRF tokens.
+pub fn new_token() -> String {
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What the database keeps of a session token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The sign-in form's token, made from the random token its cookie holds: the server's signature
+/// of it, which only the server can make. A cookie tossed in from elsewhere, with a form value to
+/// match it, therefore signs nobody in.
+pub fn sign_in_form_token(key: &[u8], cookie_token: &str) -> String {
+    hex::encode(sign_in_mac(key, cookie_token).finalize().into_bytes())
+}
+
+/// Whether `form_token` is the signature of `cookie_token` (compared in constant time).
+pub fn sign_in_token_matches(key: &[u8], cookie_token: &str, form_token: &str) -> bool {
+    let Ok(signature) = hex::decode(form_token) else {
+        return false;
+    };
+    !cookie_token.is_empty()
+        && sign_in_mac(key, cookie_token)
+            .verify_slice(&signature)
+            .is_ok()
+}
+
+fn sign_in_mac(key: &[u8], cookie_token: &str) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"sign-in ");
+    mac.update(cookie_token.as_bytes());
+    mac
+}
