@@ -4,12 +4,15 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, OriginalUri},
+    Form,
+    body::{Body, Bytes},
+    extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request},
     http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 use rotative_newsroom::Actor;
 use rotative_store::User;
+use serde::{Deserialize, de::DeserializeOwned};
 
 pub use crate::secrets::{
     hash_password, new_token, sign_in_form_token, sign_in_token_matches, token_hash,
@@ -130,6 +133,48 @@ impl SignedIn {
                 .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
                 == 0;
         if same { Ok(()) } else { Err(AppError::Csrf) }
+    }
+}
+
+/// A newsroom form sent by a signed-in person with this session's CSRF token: every handler
+/// that changes something takes its form this way, so none can forget the check. The person is
+/// sent to sign in first, a form that does not parse is refused as `Form` refuses it, and a
+/// wrong or missing token is a 403.
+pub struct CsrfForm<T> {
+    pub who: SignedIn,
+    pub form: T,
+}
+
+/// A form whose only field is its CSRF token (sign out, restore a revision).
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let who = SignedIn::from_request_parts(&mut parts, state).await?;
+        // Read once (within the body limit), then parsed as the form and for its token.
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let again = Request::from_parts(parts, Body::from(bytes.clone()));
+        let Form(form) = Form::<T>::from_request(again, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let token = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
+            .map(|field| field.csrf)
+            .unwrap_or_default();
+        who.check_csrf(&token)
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self { who, form })
     }
 }
 

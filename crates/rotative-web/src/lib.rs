@@ -12,6 +12,7 @@ mod health;
 mod media;
 mod messages;
 mod metrics;
+mod metrics_endpoint;
 mod newsroom;
 mod page_cache;
 mod policy;
@@ -50,7 +51,8 @@ pub use connections::{
 };
 pub use error::AppError;
 pub use media::make_pending_variants;
-pub use metrics::{Metrics, metrics_router};
+pub use metrics::Metrics;
+pub use metrics_endpoint::metrics_router;
 pub use newsroom::route_list as newsroom_routes;
 pub use state::{AppState, Services};
 pub use uploads::{UploadLimits, VariantQueue};
@@ -111,7 +113,7 @@ pub fn router(state: AppState) -> Router {
                     page_cache::layer::serve,
                 )),
         )
-        .route_layer(middleware::from_fn(metrics::tag_route))
+        .route_layer(middleware::from_fn(metrics_endpoint::tag_route))
         .fallback(|| async { AppError::NotFound })
         // Inside the error pages: an old address that is gone gets the site's page too.
         .layer(middleware::from_fn_with_state(state.clone(), redirects::old_addresses))
@@ -149,7 +151,7 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics_endpoint::record))
         .with_state(state);
     if https {
         router.layer(SetResponseHeaderLayer::overriding(

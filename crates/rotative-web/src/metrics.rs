@@ -1,17 +1,9 @@
 //! Prometheus metrics for operators: requests by route and status, answer times, background
-//! jobs, how far the search index lags behind the database. Served by `metrics_router` on a
-//! listen address of its own (`serve --metrics-listen`), never on the public one.
+//! jobs, how far the search index lags behind the database. `metrics_endpoint` counts requests
+//! and serves them on a listen address of its own (`serve --metrics-listen`), never on the
+//! public one.
 
-use std::time::Instant;
-
-use axum::{
-    Router,
-    extract::{MatchedPath, Request, State},
-    http::{StatusCode, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
-    routing::get,
-};
+use axum::extract::MatchedPath;
 use prometheus_client::{
     encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
     metrics::{
@@ -22,8 +14,6 @@ use prometheus_client::{
     },
     registry::Registry,
 };
-
-use crate::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -71,7 +61,7 @@ struct JobLabels {
 /// The route a request matched, carried from inside the router (where axum knows it) to the
 /// layer that counts the answer; a reference count, not a copy of the pattern.
 #[derive(Clone)]
-struct RouteTag(MatchedPath);
+pub(crate) struct RouteTag(pub MatchedPath);
 
 pub struct Metrics {
     registry: Registry,
@@ -148,6 +138,33 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Counts an answer by route and status, and times it.
+    pub(crate) fn answered(&self, route: String, status: u16, elapsed: std::time::Duration) {
+        self.requests
+            .get_or_create(&RequestLabels { route, status })
+            .inc();
+        self.latency.observe(elapsed.as_secs_f64());
+    }
+
+    /// Every metric in Prometheus's text format, with the gauges read just before.
+    pub(crate) fn exposition(
+        &self,
+        search_lag: Option<i64>,
+        cached: (usize, usize),
+    ) -> Result<String, std::fmt::Error> {
+        if let Some(lag) = search_lag {
+            self.search_lag.set(lag);
+        }
+        let (pages, bytes) = cached;
+        self.cache_pages
+            .set(i64::try_from(pages).unwrap_or(i64::MAX));
+        self.cache_bytes
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+        let mut body = String::new();
+        encode(&mut body, &self.registry)?;
+        Ok(body)
+    }
+
     pub(crate) fn page_cache(&self, result: CacheResult) {
         self.cache_lookups
             .get_or_create(&CacheLabels { result })
@@ -163,69 +180,5 @@ impl Metrics {
         if failed {
             self.job_failures.get_or_create(&labels).inc();
         }
-    }
-}
-
-/// Inside the router: notes which route answered.
-pub(crate) async fn tag_route(path: MatchedPath, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    response.extensions_mut().insert(RouteTag(path));
-    response
-}
-
-/// Around everything: counts each answer by route and status, and times it.
-pub(crate) async fn record(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let mut response = next.run(request).await;
-    let route = response
-        .extensions_mut()
-        .remove::<RouteTag>()
-        .map_or_else(|| "unmatched".to_owned(), |tag| tag.0.as_str().to_owned());
-    let labels = RequestLabels {
-        route,
-        status: response.status().as_u16(),
-    };
-    state.metrics().requests.get_or_create(&labels).inc();
-    state
-        .metrics()
-        .latency
-        .observe(started.elapsed().as_secs_f64());
-    response
-}
-
-/// `GET /metrics` in Prometheus's text format, for the metrics listen address only.
-pub fn metrics_router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(exposition))
-        .with_state(state)
-}
-
-async fn exposition(State(state): State<AppState>) -> Response {
-    let metrics = state.metrics();
-    if let (Ok(last), Ok(indexed)) = (state.store.last_change().await, state.search.position()) {
-        metrics.search_lag.set(last.saturating_sub(indexed).max(0));
-    }
-    let cached = state.page_cache().stats();
-    metrics
-        .cache_pages
-        .set(i64::try_from(cached.pages).unwrap_or(i64::MAX));
-    metrics
-        .cache_bytes
-        .set(i64::try_from(cached.bytes).unwrap_or(i64::MAX));
-    let mut body = String::new();
-    match encode(&mut body, &metrics.registry) {
-        Ok(()) => (
-            [(
-                header::CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            )],
-            body,
-        )
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -1,7 +1,6 @@
 //! Accounts, for administrators: who works in the newsroom, with which role.
 
 use axum::{
-    Form,
     extract::{Path, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
@@ -13,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::render;
 use crate::{
     AppError, AppState,
-    auth::{MIN_PASSWORD_CHARS, SignedIn, hash_password},
+    auth::{CsrfForm, MIN_PASSWORD_CHARS, SignedIn, hash_password},
     messages,
 };
 
@@ -83,7 +82,6 @@ pub(crate) async fn list(
 
 #[derive(Deserialize)]
 pub(crate) struct AccountForm {
-    csrf: String,
     email: String,
     name: String,
     role: String,
@@ -92,10 +90,8 @@ pub(crate) struct AccountForm {
 
 pub(crate) async fn create(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<AccountForm>,
+    CsrfForm { who, form }: CsrfForm<AccountForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
     let parsed = (
         Email::parse(&form.email),
@@ -130,17 +126,14 @@ pub(crate) async fn create(
 
 #[derive(Deserialize)]
 pub(crate) struct RoleChange {
-    csrf: String,
     role: String,
 }
 
 pub(crate) async fn change_role(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<RoleChange>,
+    CsrfForm { who, form }: CsrfForm<RoleChange>,
 ) -> Result<Redirect, AppError> {
-    who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
     let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest("Rôle inconnu."))?;
     state.newsroom().change_role(&who.actor(), id, role).await?;
@@ -149,7 +142,6 @@ pub(crate) async fn change_role(
 
 #[derive(Deserialize)]
 pub(crate) struct Activation {
-    csrf: String,
     password: String,
 }
 
@@ -157,11 +149,9 @@ pub(crate) struct Activation {
 /// changes at first sign-in like any provisional password.
 pub(crate) async fn activate(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Activation>,
+    CsrfForm { who, form }: CsrfForm<Activation>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
         let error = "Le mot de passe provisoire doit compter au moins dix caractères.";

@@ -1,7 +1,6 @@
 //! Every revision of a story, word-level comparisons, restoring, and the audit log.
 
 use axum::{
-    Form,
     extract::{Path, Query, State},
     response::{Html, Redirect},
 };
@@ -19,7 +18,7 @@ use super::{
 };
 use crate::{
     AppError, AppState,
-    auth::SignedIn,
+    auth::{CsrfForm, NoFields, SignedIn},
     messages::{self, STATE_CHANGED},
 };
 
@@ -191,19 +190,12 @@ pub(crate) async fn revisions(
     Ok(Html(render(&state, &who, "newsroom/history.html", page)?))
 }
 
-#[derive(Deserialize)]
-pub(crate) struct RestoreForm {
-    csrf: String,
-}
-
 /// Restores a revision's text as a new revision; the story's section, tags and authors stay.
 pub(crate) async fn restore(
     State(state): State<AppState>,
-    who: SignedIn,
     Path((id, revision)): Path<(i64, i64)>,
-    Form(form): Form<RestoreForm>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
-    who.check_csrf(&form.csrf)?;
     let story = state
         .store
         .story_for_edit(id)

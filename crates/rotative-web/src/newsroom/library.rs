@@ -2,7 +2,7 @@
 //! with the alt text, caption and credit that stories use unless they give their own.
 
 use axum::{
-    Form, Json,
+    Json,
     extract::{Multipart, Path, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{render, stories::UploadedImage};
 use crate::{
     AppError, AppState,
-    auth::SignedIn,
+    auth::{CsrfForm, SignedIn},
     media::{ingest, receive_file},
     messages,
     uploads::UploadError,
@@ -240,8 +240,6 @@ pub(crate) async fn upload(
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub(crate) struct DescriptionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     alt: String,
     #[serde(default)]
     caption: String,
@@ -286,7 +284,6 @@ pub(crate) async fn show(
 ) -> Result<Response, AppError> {
     let media = media_or_404(&state, id).await?;
     let form = DescriptionForm {
-        csrf: String::new(),
         alt: media.description.alt.clone().unwrap_or_default(),
         caption: media.description.caption.clone().unwrap_or_default(),
         credit: media.description.credit.clone().unwrap_or_default(),
@@ -297,11 +294,9 @@ pub(crate) async fn show(
 /// Saves an image's description and renders again every story that shows it.
 pub(crate) async fn describe(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<DescriptionForm>,
+    CsrfForm { who, form }: CsrfForm<DescriptionForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     let media = media_or_404(&state, id).await?;
     let text = match description(&form.alt, &form.caption, &form.credit) {
         Ok(text) => text,

@@ -13,8 +13,6 @@ use crate::{AppError, AppState, auth::SignedIn, messages};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct StoryForm {
-    #[serde(default)]
-    pub csrf: String,
     pub base_revision: Option<i64>,
     #[serde(default)]
     pub headline: String,
@@ -48,7 +46,6 @@ impl StoryForm {
     pub(crate) fn from_story(story: &EditableStory) -> Self {
         let names = |names: Vec<String>| names.join(", ");
         Self {
-            csrf: String::new(),
             base_revision: Some(story.current_revision_id),
             headline: story.headline.to_string(),
             standfirst: story

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use crate::{
     AppError, AppState,
     auth::{
-        ClientAddress, DEVICE_COOKIE, IDLE_SECONDS, MIN_PASSWORD_CHARS, SESSION_COOKIE,
-        SIGN_IN_COOKIE, SignedIn, cookie, hash_password, new_token, safe_next, set_cookie,
-        sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing, verify_password,
+        ClientAddress, CsrfForm, DEVICE_COOKIE, IDLE_SECONDS, MIN_PASSWORD_CHARS, NoFields,
+        SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn, cookie, hash_password, new_token, safe_next,
+        set_cookie, sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing,
+        verify_password,
     },
 };
 
@@ -238,17 +239,10 @@ pub(crate) async fn sign_in(
         .into_response())
 }
 
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    csrf: String,
-}
-
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<CsrfOnly>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     state.store.end_session(&who.token_hash).await?;
     Ok((
         [(
@@ -262,7 +256,6 @@ pub(crate) async fn sign_out(
 
 #[derive(Deserialize)]
 pub(crate) struct PasswordForm {
-    csrf: String,
     current: String,
     new: String,
     confirm: String,
@@ -282,10 +275,8 @@ pub(crate) async fn password_form(
 
 pub(crate) async fn change_password(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<PasswordForm>,
+    CsrfForm { who, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     let attempts = state
         .store
         .count_attempt(&format!("password {}", who.user.id), WINDOW_SECONDS)

@@ -3,7 +3,6 @@
 //! database and override the settings file.
 
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
@@ -13,12 +12,13 @@ use rotative_newsroom::SiteSettings;
 use serde::{Deserialize, Serialize};
 
 use super::render;
-use crate::{AppError, AppState, auth::SignedIn};
+use crate::{
+    AppError, AppState,
+    auth::{CsrfForm, SignedIn},
+};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub(crate) struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     name: String,
     description: String,
     page_size: String,
@@ -57,7 +57,6 @@ pub(crate) async fn show(
     admin_only(&who)?;
     let site = state.site();
     let form = SettingsForm {
-        csrf: String::new(),
         name: site.name.clone(),
         description: site.description.clone(),
         page_size: site.page_size.to_string(),
@@ -68,10 +67,8 @@ pub(crate) async fn show(
 
 pub(crate) async fn save(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<SettingsForm>,
+    CsrfForm { who, form }: CsrfForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     admin_only(&who)?;
     let full_text = form.feed_full_text.is_some();
     let Some(settings) =

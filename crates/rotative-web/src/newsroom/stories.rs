@@ -1,7 +1,7 @@
 //! The dashboard and the story editor.
 
 use axum::{
-    Form, Json,
+    Json,
     extract::{Path, Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
@@ -21,7 +21,11 @@ use super::{
     render,
     service::{FieldError, StoryForm, body_problem, content_from_form},
 };
-use crate::{AppError, AppState, auth::SignedIn, messages};
+use crate::{
+    AppError, AppState,
+    auth::{CsrfForm, SignedIn},
+    messages,
+};
 
 /// Stories a dashboard page lists; older ones are on the next pages.
 const DASHBOARD_PAGE: u32 = 50;
@@ -307,10 +311,8 @@ async fn form_problem(
 
 pub(crate) async fn create(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<StoryForm>,
+    CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     if let Some(error) = too_large(&form) {
         return form_problem(
             &state,
@@ -416,7 +418,6 @@ async fn check_save(
     id: i64,
     form: &StoryForm,
 ) -> Result<Checked, AppError> {
-    who.check_csrf(&form.csrf)?;
     let story = story_or_404(state, id).await?;
     who.actor().may(StoryAction::Edit, &story)?;
     if let Some(error) = too_large(form) {
@@ -478,9 +479,8 @@ async fn store_save(
 
 pub(crate) async fn save(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<StoryForm>,
+    CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     let (story, content) = match check_save(&state, &who, id, &form).await? {
         Checked::Ready(story, content) => (story, content),
@@ -557,9 +557,8 @@ struct AutosaveReply {
 /// seconds and when the page is left). Same checks as a save; answers JSON.
 pub(crate) async fn autosave(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<StoryForm>,
+    CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     let reply = |status: StatusCode,
                  name: &'static str,
@@ -613,10 +612,8 @@ pub(crate) async fn autosave(
 /// The body as readers will see it, for the editor's live preview.
 pub(crate) async fn preview(
     State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<StoryForm>,
+    CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&form.csrf)?;
     if too_large(&form).is_some() {
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
@@ -630,7 +627,6 @@ pub(crate) async fn preview(
 
 #[derive(Deserialize)]
 pub(crate) struct ActionForm {
-    csrf: String,
     action: String,
     #[serde(default)]
     scheduled_at: String,
@@ -641,11 +637,9 @@ pub(crate) struct ActionForm {
 
 pub(crate) async fn act(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    CsrfForm { who, form }: CsrfForm<ActionForm>,
 ) -> Result<Redirect, AppError> {
-    who.check_csrf(&form.csrf)?;
     let story = story_or_404(&state, id).await?;
     let action =
         StoryAction::parse(&form.action).map_err(|_| AppError::BadRequest("Action inconnue."))?;
@@ -667,18 +661,15 @@ pub(crate) async fn act(
 
 #[derive(Deserialize)]
 pub(crate) struct CorrectionForm {
-    csrf: String,
     kind: String,
     note: String,
 }
 
 pub(crate) async fn correct(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<CorrectionForm>,
+    CsrfForm { who, form }: CsrfForm<CorrectionForm>,
 ) -> Result<Redirect, AppError> {
-    who.check_csrf(&form.csrf)?;
     let story = story_or_404(&state, id).await?;
     who.actor().may(StoryAction::Correct, &story)?;
     let kind =
