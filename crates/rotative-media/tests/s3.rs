@@ -9,10 +9,7 @@
 
 use rotative_media::{ByteRange, ImageKind, MediaStorage, ReadOutcome, StorageKey};
 
-#[path = "../../../tests/support/s3_server.rs"]
-mod s3_server;
-
-use s3_server::{S3Server, SECRET_KEY};
+use rotative_test_support::s3_server::{S3Server, SECRET_KEY};
 
 fn bucket(server: &S3Server, address: &str, secret: &str) -> MediaStorage {
     MediaStorage::s3(address, &server.settings(secret)).unwrap()

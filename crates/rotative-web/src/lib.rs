@@ -2,6 +2,7 @@
 //! Owns: routes, extractors, response headers, and the one place where errors become responses.
 //! Never: SQL, HTML built by hand, or rules that belong to the domain.
 
+mod app;
 mod assets;
 pub mod auth;
 mod caching;
@@ -46,6 +47,7 @@ use tower_http::{
 };
 use tracing::Level;
 
+pub use app::AppSettings;
 pub use connections::{
     ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
 };

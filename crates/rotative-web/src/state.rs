@@ -13,7 +13,7 @@ use crate::{
     uploads::{DecodeBudget, UploadLimits, VariantQueue},
 };
 
-/// What the site runs on, built once at start by the binary.
+/// What the site runs on, built once at start (`AppState::build`).
 pub struct Services {
     pub store: Store,
     pub storage: MediaStorage,
@@ -56,7 +56,7 @@ struct Shared {
 }
 
 impl AppState {
-    pub fn new(services: Services) -> Self {
+    pub(crate) fn new(services: Services) -> Self {
         let newsroom = Newsroom::new(services.store.clone(), Arc::clone(&services.theme));
         Self(Arc::new(Shared {
             site: RwLock::new(Arc::new(services.configured_site.clone())),

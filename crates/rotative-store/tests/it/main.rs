@@ -38,8 +38,7 @@ async fn sqlite() -> Store {
         .expect("in-memory SQLite")
 }
 
-#[path = "../../../../tests/support/postgres.rs"]
-mod postgres_schema;
+use rotative_test_support::postgres as postgres_schema;
 
 /// A store in a schema of its own, so tests run side by side from a fresh start.
 async fn postgres() -> Option<Store> {

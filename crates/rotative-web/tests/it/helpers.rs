@@ -9,7 +9,7 @@ use rotative_import::{Importer, parse_story};
 use rotative_media::{MediaStorage, illustration};
 use rotative_render::{Site, Theme};
 use rotative_store::Store;
-use rotative_web::{AppState, ConnectionLimits, Services, UploadLimits, VariantQueue};
+use rotative_web::{AppSettings, AppState, ConnectionLimits};
 use tower::ServiceExt;
 
 pub struct TestSite {
@@ -91,21 +91,14 @@ impl TestSite {
         };
         let search = rotative_search::SearchIndex::in_memory().unwrap();
         search.catch_up(&store).await.unwrap();
-        let state = AppState::new(Services {
-            emblem: illustration::emblem(64).unwrap(),
-            search,
-            store,
-            storage,
-            upload_limits: UploadLimits::default(),
-            variants: VariantQueue::default(),
-            theme: std::sync::Arc::new(theme),
-            configured_site: site,
+        // As `rotative serve` builds it: the page cache follows the change log from here.
+        let state = AppState::build(AppSettings {
             page_cache_bytes: 16 * 1024 * 1024,
             trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
-        });
-        // As `rotative serve` does before answering: the page cache starts following the
-        // change log from here.
-        state.follow_changes().await.unwrap();
+            ..AppSettings::new(store, storage, site, search)
+        })
+        .await
+        .unwrap();
         Self { state, dir }
     }
 

@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
-use rotative_web::{AppError, AppState, ConnectionLimits, Services, UploadLimits, VariantQueue};
+use rotative_web::{AppError, AppSettings, AppState, ConnectionLimits, UploadLimits};
 use tokio::net::TcpListener;
 
 use crate::{cli::ServeArgs, demo, site::OpenSite};
@@ -35,27 +35,18 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let store = site.store.clone();
-    let public = rotative_newsroom::with_stored_settings(&site.store, public).await?;
-    let emblem = rotative_media::illustration::emblem(rotative_render::EMBLEM_SIZE)?;
-    let state = AppState::new(Services {
-        emblem,
-        search,
-        store: site.store,
-        storage: site.storage,
+    let state = AppState::build(AppSettings {
+        theme,
         upload_limits: UploadLimits {
             max_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),
             ..UploadLimits::default()
         },
-        variants: VariantQueue::default(),
-        theme: Arc::new(theme),
-        configured_site: public,
         page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
         trusted_proxies: args.trusted_proxy,
-    });
-    state
-        .follow_changes()
-        .await
-        .context("cannot read the change log")?;
+        ..AppSettings::new(site.store, site.storage, public, search)
+    })
+    .await
+    .context("cannot start the site")?;
     let instance: Arc<str> = instance_name().into();
     tracing::info!(%instance, "instance started");
     let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));

@@ -3,10 +3,7 @@
 
 use crate::helpers::{Server, between, rotative};
 
-#[path = "../../../../tests/support/s3_server.rs"]
-pub mod s3_server;
-
-use s3_server::{S3Server, SECRET_KEY};
+use rotative_test_support::s3_server::{S3Server, SECRET_KEY};
 
 #[test]
 fn a_site_keeps_its_images_in_an_s3_bucket() {

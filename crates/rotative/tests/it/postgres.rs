@@ -5,8 +5,7 @@ use std::process::Stdio;
 
 use crate::helpers::{Server, rotative};
 
-#[path = "../../../../tests/support/postgres.rs"]
-mod postgres_schema;
+use rotative_test_support::postgres as postgres_schema;
 
 /// A fresh schema of its own in the test database, and the address that selects it.
 pub fn fresh_database(name: &str) -> Option<String> {

@@ -17,9 +17,10 @@ use std::{
 
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 
+use rotative_test_support::s3_server::{S3Server, SECRET_KEY};
+
 use crate::{
     helpers::{Server, agent, between, rotative, sign_in_over_http},
-    media_s3::s3_server::{S3Server, SECRET_KEY},
     postgres::fresh_database,
 };
 
