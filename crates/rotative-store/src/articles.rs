@@ -2,12 +2,15 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, RelatedCandidate, Standfirst, Tag,
+    AltText, Article, ArticlePath, ArticleSummary, Author, Figure, MediaId, RelatedCandidate, Tag,
 };
-use sqlx::{Row, any::AnyRow};
+use sqlx::FromRow;
 
-use crate::{Store, StoreError, now_seconds, rows, statement::Statement};
+use crate::{
+    Store, StoreError, now_seconds,
+    rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
+    statement::Statement,
+};
 
 /// A published story as feeds carry it: its summary, its body and when it last changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,49 +75,103 @@ fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
     query
 }
 
-fn lead_image(row: &AnyRow) -> Result<Option<Figure>, StoreError> {
-    let Some(media) = row.try_get::<Option<i64>, _>("lead_media_id")? else {
-        return Ok(None);
-    };
-    let alt: String = row.try_get("lead_alt")?;
-    let dimension = |column: &str| -> Result<u32, StoreError> {
-        let value: i64 = row.try_get(column)?;
-        u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
-    };
-    Ok(Some(Figure {
-        media: MediaId(media),
-        key: row.try_get("storage_key")?,
-        width: dimension("width")?,
-        height: dimension("height")?,
-        animated: crate::flag(row, "animated")?,
-        alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("alt text", e))?,
-        caption: row.try_get("lead_caption")?,
-        credit: row.try_get("lead_credit")?,
-    }))
+/// A story's lead image: its own columns and the library's (none when it has no lead image).
+#[derive(FromRow)]
+struct LeadImageColumns {
+    lead_media_id: Option<i64>,
+    lead_alt: Option<String>,
+    lead_caption: Option<String>,
+    lead_credit: Option<String>,
+    storage_key: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    animated: Option<i64>,
 }
 
-fn summary(row: &AnyRow, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
-    let headline: String = row.try_get("headline")?;
-    let standfirst: Option<String> = row.try_get("standfirst")?;
-    let kind: String = row.try_get("kind")?;
-    let path: Option<String> = row.try_get("path")?;
-    let published_at: Option<i64> = row.try_get("published_at")?;
-    Ok(ArticleSummary {
-        id: row.try_get("id")?,
-        path: ArticlePath::from_stored(path.ok_or_else(|| StoreError::corrupt("path", "missing"))?),
-        headline: Headline::parse(&headline).map_err(|e| StoreError::corrupt("headline", e))?,
-        standfirst: standfirst
-            .map(|s| Standfirst::parse(&s))
-            .transpose()
-            .map_err(|e| StoreError::corrupt("standfirst", e))?,
-        kind: ArticleKind::parse(&kind).map_err(|e| StoreError::corrupt("kind", e))?,
-        section: rows::section(row.try_get("section_slug")?, row.try_get("section_name")?)?,
-        authors,
-        lead_image: lead_image(row)?,
-        published_at: rows::timestamp(
-            published_at.ok_or_else(|| StoreError::corrupt("published_at", "missing"))?,
-        )?,
-    })
+impl TryFrom<LeadImageColumns> for Option<Figure> {
+    type Error = StoreError;
+
+    fn try_from(columns: LeadImageColumns) -> Result<Self, StoreError> {
+        let Some(media) = columns.lead_media_id else {
+            return Ok(None);
+        };
+        let missing = |what: &'static str| StoreError::corrupt(what, "missing for a lead image");
+        let alt = columns.lead_alt.ok_or_else(|| missing("alt text"))?;
+        Ok(Some(Figure {
+            media: MediaId(media),
+            key: columns.storage_key.ok_or_else(|| missing("image"))?,
+            width: rows::dimension(columns.width.ok_or_else(|| missing("image size"))?)?,
+            height: rows::dimension(columns.height.ok_or_else(|| missing("image size"))?)?,
+            animated: columns.animated.is_some_and(|flag| flag != 0),
+            alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("alt text", e))?,
+            caption: columns.lead_caption,
+            credit: columns.lead_credit,
+        }))
+    }
+}
+
+/// A published story as lists show it (`SUMMARY_COLUMNS`).
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    path: Option<String>,
+    published_at: Option<i64>,
+    #[sqlx(flatten)]
+    text: StoryTextColumns,
+    #[sqlx(flatten)]
+    section: SectionColumns,
+    #[sqlx(flatten)]
+    lead: LeadImageColumns,
+}
+
+impl SummaryRow {
+    fn into_summary(self, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
+        let text = StoryText::try_from(self.text)?;
+        let missing = |what: &'static str| StoreError::corrupt(what, "missing");
+        Ok(ArticleSummary {
+            id: self.id,
+            path: ArticlePath::from_stored(self.path.ok_or_else(|| missing("path"))?),
+            headline: text.headline,
+            standfirst: text.standfirst,
+            kind: text.kind,
+            section: self.section.try_into()?,
+            authors,
+            lead_image: self.lead.try_into()?,
+            published_at: rows::timestamp(
+                self.published_at.ok_or_else(|| missing("published_at"))?,
+            )?,
+        })
+    }
+}
+
+/// A published story as its page shows it.
+#[derive(FromRow)]
+struct ArticleRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    slug: String,
+    status: String,
+    body_html: String,
+    updated_at: i64,
+    #[sqlx(flatten)]
+    claim: ClaimColumns,
+}
+
+/// A published story as feeds carry it.
+#[derive(FromRow)]
+struct FeedRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    body_html: String,
+    updated_at: i64,
+}
+
+/// A story as related-story ranking sees it.
+#[derive(FromRow)]
+struct CandidateRow {
+    id: i64,
+    section_id: i64,
+    published_at: Option<i64>,
 }
 
 impl Store {
@@ -135,38 +192,37 @@ impl Store {
         );
         query.push(" AND a.path = ").push_bind(path.as_ref());
         let (sql, arguments) = query.finish()?;
-        let Some(row) = sqlx::query_with(&sql, arguments)
+        let Some(row): Option<ArticleRow> = sqlx::query_as_with(&sql, arguments)
             .fetch_optional(pool)
             .await?
         else {
             return Ok(None);
         };
-        let id: i64 = row.try_get("id")?;
+        let id = row.summary.id;
         let authors = self
             .authors_of(&[id])
             .await?
             .remove(&id)
             .unwrap_or_default();
         let tags = self.tags_of(id).await?;
-        let summary = summary(&row, authors)?;
-        let status: String = row.try_get("status")?;
+        let summary = row.summary.into_summary(authors)?;
         Ok(Some(Article {
             id,
-            slug: rows::slug(row.try_get("slug")?)?,
+            slug: rows::slug(&row.slug)?,
             path: summary.path,
             headline: summary.headline,
             standfirst: summary.standfirst,
-            body_html: row.try_get("body_html")?,
+            body_html: row.body_html,
             kind: summary.kind,
-            status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
+            status: rows::status(&row.status)?,
             section: summary.section,
             tags,
             authors: summary.authors,
             lead_image: summary.lead_image,
             sources: self.sources_of(id).await?,
-            claim: rows::claim(&row)?,
+            claim: row.claim.try_into()?,
             published_at: Some(summary.published_at),
-            updated_at: rows::timestamp(row.try_get("updated_at")?)?,
+            updated_at: rows::timestamp(row.updated_at)?,
         }))
     }
 
@@ -202,11 +258,11 @@ impl Store {
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-        let rows = {
+        let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
-        self.summaries(&rows).await
+        self.summaries(rows).await
     }
 
     /// The top of the home page: pinned stories, newest pin first, then the newest stories.
@@ -223,9 +279,9 @@ impl Store {
         pinned
             .push(" AND a.pinned_at IS NOT NULL ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let mut rows = {
+        let mut rows: Vec<SummaryRow> = {
             let (sql, arguments) = pinned.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
         let mut latest = published(
             &format!("SELECT {SUMMARY_COLUMNS}"),
@@ -235,20 +291,17 @@ impl Store {
         latest
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        for row in {
+        let newest: Vec<SummaryRow> = {
             let (sql, arguments) = latest.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
-        } {
-            let id: i64 = row.try_get("id")?;
-            let already = rows
-                .iter()
-                .any(|shown| shown.try_get::<i64, _>("id").is_ok_and(|shown| shown == id));
-            if !already {
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+        };
+        for row in newest {
+            if !rows.iter().any(|shown| shown.id == row.id) {
                 rows.push(row);
             }
         }
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        self.summaries(&rows).await
+        self.summaries(rows).await
     }
 
     /// The newest published stories of a listing, with their bodies, for feeds.
@@ -264,18 +317,25 @@ impl Store {
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = {
+        let rows: Vec<FeedRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
-        let summaries = self.summaries(&rows).await?;
-        rows.iter()
-            .zip(summaries)
-            .map(|(row, summary)| {
+        let mut bodies = Vec::with_capacity(rows.len());
+        let mut summaries = Vec::with_capacity(rows.len());
+        for row in rows {
+            bodies.push((row.body_html, row.updated_at));
+            summaries.push(row.summary);
+        }
+        let summaries = self.summaries(summaries).await?;
+        summaries
+            .into_iter()
+            .zip(bodies)
+            .map(|(summary, (body_html, updated_at))| {
                 Ok(FeedItem {
                     summary,
-                    body_html: row.try_get("body_html")?,
-                    updated_at: rows::timestamp(row.try_get("updated_at")?)?,
+                    body_html,
+                    updated_at: rows::timestamp(updated_at)?,
                 })
             })
             .collect()
@@ -322,11 +382,11 @@ impl Store {
             .push_bind(since.as_second())
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
-        let rows = {
+        let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
-        self.summaries(&rows).await
+        self.summaries(rows).await
     }
 
     /// How many published stories a listing has, for pagination.
@@ -356,11 +416,11 @@ impl Store {
         query.push(" AND a.id IN (");
         query.push_binds(ids.iter().copied());
         query.push(")");
-        let rows = {
+        let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
-        let mut found = self.summaries(&rows).await?;
+        let mut found = self.summaries(rows).await?;
         found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
         Ok(found)
     }
@@ -377,15 +437,15 @@ impl Store {
     ) -> Result<Option<RelatedPool>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
-        let article =
-            sqlx::query("SELECT id, section_id, published_at FROM articles WHERE id = $1")
+        let article: Option<CandidateRow> =
+            sqlx::query_as("SELECT id, section_id, published_at FROM articles WHERE id = $1")
                 .bind(article_id)
                 .fetch_optional(pool)
                 .await?;
         let Some(article) = article else {
             return Ok(None);
         };
-        let mut rows = sqlx::query(
+        let mut rows: Vec<CandidateRow> = sqlx::query_as(
             "SELECT id, section_id, published_at FROM articles a
              WHERE a.status = 'published' AND a.published_at <= $1 AND a.id <> $2
                AND (a.section_id = $3 OR a.id IN (
@@ -395,12 +455,12 @@ impl Store {
         )
         .bind(now)
         .bind(article_id)
-        .bind(article.try_get::<i64, _>("section_id")?)
+        .bind(article.section_id)
         .fetch_all(pool)
         .await?;
         let site_wide = rows.len() < enough;
         if site_wide {
-            let recent = sqlx::query(
+            let recent: Vec<CandidateRow> = sqlx::query_as(
                 "SELECT id, section_id, published_at FROM articles
                  WHERE status = 'published' AND published_at <= $1 AND id <> $2
                  ORDER BY published_at DESC LIMIT 20",
@@ -409,37 +469,30 @@ impl Store {
             .bind(article_id)
             .fetch_all(pool)
             .await?;
-            let mut known: HashSet<i64> = rows
-                .iter()
-                .map(|r| r.try_get("id"))
-                .collect::<Result<_, _>>()?;
+            let mut known: HashSet<i64> = rows.iter().map(|row| row.id).collect();
             for row in recent {
-                if known.insert(row.try_get("id")?) {
+                if known.insert(row.id) {
                     rows.push(row);
                 }
             }
         }
-        let mut ids: Vec<i64> = rows
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
+        let mut ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         ids.push(article_id);
         let mut tags = self.tag_ids_of(&ids).await?;
-        let mut candidate = |row: &AnyRow| -> Result<RelatedCandidate, StoreError> {
-            let id: i64 = row.try_get("id")?;
+        let mut candidate = |row: CandidateRow| -> Result<RelatedCandidate, StoreError> {
             Ok(RelatedCandidate {
-                id,
-                tag_ids: tags.remove(&id).unwrap_or_default(),
-                section_id: row.try_get("section_id")?,
-                published_at: rows::timestamp(
-                    row.try_get::<Option<i64>, _>("published_at")?
-                        .unwrap_or_default(),
-                )?,
+                id: row.id,
+                tag_ids: tags.remove(&row.id).unwrap_or_default(),
+                section_id: row.section_id,
+                published_at: rows::timestamp(row.published_at.unwrap_or_default())?,
                 similarity: 0.0,
             })
         };
-        let story = candidate(&article)?;
-        let candidates = rows.iter().map(&mut candidate).collect::<Result<_, _>>()?;
+        let story = candidate(article)?;
+        let candidates = rows
+            .into_iter()
+            .map(&mut candidate)
+            .collect::<Result<_, _>>()?;
         Ok(Some(RelatedPool {
             story,
             candidates,
@@ -468,15 +521,14 @@ impl Store {
             .collect())
     }
 
-    async fn summaries(&self, rows: &[AnyRow]) -> Result<Vec<ArticleSummary>, StoreError> {
-        let ids: Vec<i64> = rows
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
+    async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut authors = self.authors_of(&ids).await?;
-        rows.iter()
-            .zip(&ids)
-            .map(|(row, id)| summary(row, authors.remove(id).unwrap_or_default()))
+        rows.into_iter()
+            .map(|row| {
+                let bylines = authors.remove(&row.id).unwrap_or_default();
+                row.into_summary(bylines)
+            })
             .collect()
     }
 
@@ -495,33 +547,31 @@ impl Store {
         );
         query.push_binds(ids.iter().copied());
         query.push(") ORDER BY aa.article_id, aa.position");
-        for row in {
+        let bylines: Vec<(i64, String, String, Option<String>)> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
-        } {
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+        };
+        for (article, slug, name, bio) in bylines {
             by_article
-                .entry(row.try_get("article_id")?)
+                .entry(article)
                 .or_default()
-                .push(rows::author(
-                    row.try_get("slug")?,
-                    row.try_get("name")?,
-                    row.try_get("bio")?,
-                )?);
+                .push(rows::author(&slug, &name, bio)?);
         }
         Ok(by_article)
     }
 
     pub(crate) async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
         let pool = &self.pool;
-        let rows = sqlx::query(
+        let subjects: Vec<(String, String)> = sqlx::query_as(
             "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
              WHERE at.article_id = $1 ORDER BY at.position",
         )
         .bind(id)
         .fetch_all(pool)
         .await?;
-        rows.iter()
-            .map(|r| rows::tag(r.try_get("slug")?, r.try_get("name")?))
+        subjects
+            .iter()
+            .map(|(slug, name)| rows::tag(slug, name))
             .collect()
     }
 
@@ -532,14 +582,12 @@ impl Store {
         query.push_binds(ids.iter().copied());
         query.push(")");
         let mut by_article: HashMap<i64, Vec<i64>> = HashMap::new();
-        for row in {
+        let links: Vec<(i64, i64)> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_with(&sql, arguments).fetch_all(pool).await?
-        } {
-            by_article
-                .entry(row.try_get("article_id")?)
-                .or_default()
-                .push(row.try_get("tag_id")?);
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+        };
+        for (article, subject) in links {
+            by_article.entry(article).or_default().push(subject);
         }
         Ok(by_article)
     }

@@ -228,15 +228,6 @@ impl Store {
     }
 }
 
-/// A 0/1 flag column (or a comparison, which PostgreSQL returns as a boolean) as a `bool`.
-fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, StoreError> {
-    use sqlx::Row;
-    match row.try_get::<bool, _>(column) {
-        Ok(value) => Ok(value),
-        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
-    }
-}
-
 /// Now, in the unit the schema stores.
 fn now_seconds() -> i64 {
     jiff::Timestamp::now().as_second()

@@ -1,8 +1,8 @@
 use rotative_domain::MediaId;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    Store, StoreError, now_seconds,
+    Store, StoreError, now_seconds, rows,
     statement::Statement,
     users::{Audit, insert_audit},
 };
@@ -49,29 +49,47 @@ const COLUMNS: &str = "id, storage_key, content_type, width, height, byte_size, 
                        CAST(variants_ready AS BIGINT) AS variants_ready, alt, caption, credit,
                        created_at";
 
-fn record(row: &sqlx::any::AnyRow) -> Result<MediaRecord, StoreError> {
-    let dimension = |column: &str| -> Result<u32, StoreError> {
-        let value: i64 = row.try_get(column)?;
-        u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
-    };
-    let byte_size: i64 = row.try_get("byte_size")?;
-    Ok(MediaRecord {
-        id: MediaId(row.try_get("id")?),
-        storage_key: row.try_get("storage_key")?,
-        content_type: row.try_get("content_type")?,
-        width: dimension("width")?,
-        height: dimension("height")?,
-        byte_size: u64::try_from(byte_size).map_err(|e| StoreError::corrupt("file size", e))?,
-        original_name: row.try_get("original_name")?,
-        animated: crate::flag(row, "animated")?,
-        variants_ready: crate::flag(row, "variants_ready")?,
-        description: MediaText {
-            alt: row.try_get("alt")?,
-            caption: row.try_get("caption")?,
-            credit: row.try_get("credit")?,
-        },
-        created_at: row.try_get("created_at")?,
-    })
+/// A row of `media` (`COLUMNS`).
+#[derive(FromRow)]
+struct MediaRow {
+    id: i64,
+    storage_key: String,
+    content_type: String,
+    width: i64,
+    height: i64,
+    byte_size: i64,
+    original_name: Option<String>,
+    animated: i64,
+    variants_ready: i64,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<MediaRow> for MediaRecord {
+    type Error = StoreError;
+
+    fn try_from(row: MediaRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: MediaId(row.id),
+            storage_key: row.storage_key,
+            content_type: row.content_type,
+            width: rows::dimension(row.width)?,
+            height: rows::dimension(row.height)?,
+            byte_size: u64::try_from(row.byte_size)
+                .map_err(|e| StoreError::corrupt("file size", e))?,
+            original_name: row.original_name,
+            animated: row.animated != 0,
+            variants_ready: row.variants_ready != 0,
+            description: MediaText {
+                alt: row.alt,
+                caption: row.caption,
+                credit: row.credit,
+            },
+            created_at: row.created_at,
+        })
+    }
 }
 
 /// Records a stored file. The key is the content's hash, so the same bytes uploaded twice are one
@@ -93,7 +111,7 @@ pub(crate) async fn record_media(
     );
     let byte_size =
         i64::try_from(media.byte_size).map_err(|e| StoreError::corrupt("file size", e))?;
-    let row = sqlx::query(&sql)
+    let row: MediaRow = sqlx::query_as(&sql)
         .bind(&media.storage_key)
         .bind(&media.content_type)
         .bind(i64::from(media.width))
@@ -108,7 +126,7 @@ pub(crate) async fn record_media(
         .bind(now_seconds())
         .fetch_one(conn)
         .await?;
-    record(&row)
+    row.try_into()
 }
 
 /// Remembers which library images a story shows, replacing what it showed before.
@@ -189,30 +207,30 @@ impl Store {
 
     pub async fn media_by_key(&self, key: &str) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE storage_key = $1");
-        let row = {
+        let row: Option<MediaRow> = {
             let pool = &self.pool;
-            sqlx::query(&sql).bind(key).fetch_optional(pool).await?
+            sqlx::query_as(&sql).bind(key).fetch_optional(pool).await?
         };
-        row.as_ref().map(record).transpose()
+        row.map(MediaRecord::try_from).transpose()
     }
 
     pub async fn media_by_id(&self, id: MediaId) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE id = $1");
-        let row = {
+        let row: Option<MediaRow> = {
             let pool = &self.pool;
-            sqlx::query(&sql).bind(id.0).fetch_optional(pool).await?
+            sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await?
         };
-        row.as_ref().map(record).transpose()
+        row.map(MediaRecord::try_from).transpose()
     }
 
     /// The original a variant was made from: the key sharing its content hash.
     pub async fn media_by_hash(&self, hash: &str) -> Result<Option<MediaRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM media WHERE substr(storage_key, 1, 32) = $1");
-        let row = {
+        let row: Option<MediaRow> = {
             let pool = &self.pool;
-            sqlx::query(&sql).bind(hash).fetch_optional(pool).await?
+            sqlx::query_as(&sql).bind(hash).fetch_optional(pool).await?
         };
-        row.as_ref().map(record).transpose()
+        row.map(MediaRecord::try_from).transpose()
     }
 
     /// The library page: newest first, filtered by words in its descriptions.
@@ -234,8 +252,11 @@ impl Store {
             .push(" OFFSET ")
             .push_bind(i64::from(query.offset));
         let (sql, arguments) = list.finish()?;
-        let rows = sqlx::query_with(&sql, arguments).fetch_all(pool).await?;
-        let records = rows.iter().map(record).collect::<Result<_, _>>()?;
+        let rows: Vec<MediaRow> = sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?;
+        let records = rows
+            .into_iter()
+            .map(MediaRecord::try_from)
+            .collect::<Result<_, _>>()?;
         Ok((records, u64::try_from(total).unwrap_or_default()))
     }
 
@@ -268,11 +289,11 @@ impl Store {
         let sql =
             format!("SELECT {COLUMNS} FROM media WHERE variants_ready = 0 ORDER BY id LIMIT $1");
         let pool = &self.pool;
-        let rows = sqlx::query(&sql)
+        let rows: Vec<MediaRow> = sqlx::query_as(&sql)
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?;
-        rows.iter().map(record).collect()
+        rows.into_iter().map(MediaRecord::try_from).collect()
     }
 
     pub async fn mark_variants_ready(&self, id: MediaId) -> Result<(), StoreError> {

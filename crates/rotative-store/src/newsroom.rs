@@ -6,10 +6,11 @@ use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind, Headline,
     Section, Slug, Source, Standfirst, Tag,
 };
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    NewLeadImage, Store, StoreError, StoryContent, now_seconds, rows,
+    NewLeadImage, Store, StoreError, StoryContent, now_seconds,
+    rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
     users::{Audit, insert_audit},
     writes::{apply_content, insert_revision},
 };
@@ -143,7 +144,7 @@ pub struct RevisionSummary {
 }
 
 /// The text of one revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct RevisionText {
     pub id: i64,
     pub headline: String,
@@ -171,10 +172,6 @@ pub struct CorrectionEntry {
     pub path: Option<String>,
 }
 
-fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
-    value.map(rows::timestamp).transpose()
-}
-
 /// Which stories the newsroom's dashboard lists, filtered in the query itself so that every
 /// page of a large archive holds what the filter asks for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -187,51 +184,125 @@ pub struct StoryFilter<'a> {
     pub first_by: Option<i64>,
 }
 
-fn story_row(row: &AnyRow) -> Result<StoryRow, StoreError> {
-    let status: String = row.try_get("status")?;
-    Ok(StoryRow {
-        id: row.try_get("id")?,
-        headline: row.try_get("headline")?,
-        status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
-        section: row.try_get("section_name")?,
-        created_by: row.try_get("created_by")?,
-        path: row.try_get("path")?,
-    })
+#[derive(FromRow)]
+struct ListedRow {
+    id: i64,
+    headline: String,
+    status: String,
+    section_name: String,
+    created_by: Option<i64>,
+    path: Option<String>,
+}
+
+impl TryFrom<ListedRow> for StoryRow {
+    type Error = StoreError;
+
+    fn try_from(row: ListedRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            headline: row.headline,
+            status: rows::status(&row.status)?,
+            section: row.section_name,
+            created_by: row.created_by,
+            path: row.path,
+        })
+    }
+}
+
+/// The columns of a story as the editor opens it.
+#[derive(FromRow)]
+struct EditableRow {
+    slug: String,
+    status: String,
+    path: Option<String>,
+    body_markdown: String,
+    #[sqlx(flatten)]
+    text: StoryTextColumns,
+    #[sqlx(flatten)]
+    section: SectionColumns,
+    created_by: Option<i64>,
+    current_revision_id: Option<i64>,
+    published_at: Option<i64>,
+    #[sqlx(flatten)]
+    claim: ClaimColumns,
+    pinned: i64,
+}
+
+#[derive(FromRow)]
+struct RevisionRow {
+    id: i64,
+    created_at: i64,
+    user_name: Option<String>,
+    headline: String,
+    conflict: i64,
+}
+
+impl From<RevisionRow> for RevisionSummary {
+    fn from(row: RevisionRow) -> Self {
+        Self {
+            id: row.id,
+            at: row.created_at,
+            user_name: row.user_name,
+            headline: row.headline,
+            conflict: row.conflict != 0,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct CorrectionRow {
+    article_id: i64,
+    kind: String,
+    note: String,
+    at: i64,
+    headline: String,
+    path: Option<String>,
+}
+
+impl TryFrom<CorrectionRow> for CorrectionEntry {
+    type Error = StoreError;
+
+    fn try_from(row: CorrectionRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            article_id: row.article_id,
+            correction: Correction {
+                kind: CorrectionKind::parse(&row.kind)
+                    .ok_or_else(|| StoreError::corrupt("correction kind", &row.kind))?,
+                note: row.note,
+                at: rows::timestamp(row.at)?,
+            },
+            headline: row.headline,
+            path: row.path,
+        })
+    }
 }
 
 impl Store {
     /// A story in any state, for the newsroom.
     pub async fn story_for_edit(&self, id: i64) -> Result<Option<EditableStory>, StoreError> {
         let pool = &self.pool;
-        let row = sqlx::query(
-            "SELECT a.id, a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
+        let row: Option<EditableRow> = sqlx::query_as(
+            "SELECT a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
-                    a.published_at, a.claim_text, a.claim_author,
-                    a.claim_rating, a.pinned_at IS NOT NULL AS pinned
+                    a.published_at, a.claim_text, a.claim_author, a.claim_rating,
+                    CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let status: String = row.try_get("status")?;
-        let kind: String = row.try_get("kind")?;
-        let headline: String = row.try_get("headline")?;
-        let standfirst: Option<String> = row.try_get("standfirst")?;
-        let path: Option<String> = row.try_get("path")?;
+        let text = StoryText::try_from(row.text)?;
         Ok(Some(EditableStory {
             id,
-            slug: rows::slug(row.try_get("slug")?)?,
-            status: ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?,
-            path: path.map(ArticlePath::from_stored),
-            headline: Headline::parse(&headline).map_err(|e| StoreError::corrupt("headline", e))?,
-            standfirst: standfirst
-                .map(|s| Standfirst::parse(&s))
-                .transpose()
-                .map_err(|e| StoreError::corrupt("standfirst", e))?,
-            body_markdown: row.try_get("body_markdown")?,
-            kind: ArticleKind::parse(&kind).map_err(|e| StoreError::corrupt("kind", e))?,
-            section: rows::section(row.try_get("section_slug")?, row.try_get("section_name")?)?,
+            slug: rows::slug(&row.slug)?,
+            status: rows::status(&row.status)?,
+            path: row.path.map(ArticlePath::from_stored),
+            headline: text.headline,
+            standfirst: text.standfirst,
+            body_markdown: row.body_markdown,
+            kind: text.kind,
+            section: row.section.try_into()?,
             tags: self.tags_of(id).await?,
             authors: self
                 .authors_of(&[id])
@@ -239,13 +310,11 @@ impl Store {
                 .remove(&id)
                 .unwrap_or_default(),
             sources: self.sources_of(id).await?,
-            claim: rows::claim(&row)?,
-            created_by: row.try_get("created_by")?,
-            current_revision_id: row
-                .try_get::<Option<i64>, _>("current_revision_id")?
-                .unwrap_or_default(),
-            published_at: timestamp_opt(row.try_get("published_at")?)?,
-            pinned: crate::flag(&row, "pinned")?,
+            claim: row.claim.try_into()?,
+            created_by: row.created_by,
+            current_revision_id: row.current_revision_id.unwrap_or_default(),
+            published_at: rows::timestamp_opt(row.published_at)?,
+            pinned: row.pinned != 0,
         }))
     }
 
@@ -448,7 +517,7 @@ impl Store {
         let pattern = filter
             .headline_contains
             .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-        let rows = sqlx::query(
+        let rows: Vec<ListedRow> = sqlx::query_as(
             "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.updated_at, a.path
              FROM articles a JOIN sections s ON s.id = a.section_id
              WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.headline LIKE $2)
@@ -464,7 +533,7 @@ impl Store {
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(pool)
         .await?;
-        rows.iter().map(story_row).collect()
+        rows.into_iter().map(StoryRow::try_from).collect()
     }
 
     /// How many stories are in each state (only those `created_by` made, when given).
@@ -494,25 +563,16 @@ impl Store {
 
     pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
         let pool = &self.pool;
-        let rows = sqlx::query(
-            "SELECT r.id, r.created_at, u.name AS user_name, r.headline, r.conflict
+        let rows: Vec<RevisionRow> = sqlx::query_as(
+            "SELECT r.id, r.created_at, u.name AS user_name, r.headline,
+                    CAST(r.conflict AS BIGINT) AS conflict
              FROM revisions r LEFT JOIN users u ON u.id = r.user_id
              WHERE r.article_id = $1 ORDER BY r.id DESC",
         )
         .bind(article_id)
         .fetch_all(pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(RevisionSummary {
-                    id: row.try_get("id")?,
-                    at: row.try_get("created_at")?,
-                    user_name: row.try_get("user_name")?,
-                    headline: row.try_get("headline")?,
-                    conflict: row.try_get::<i64, _>("conflict")? != 0,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(RevisionSummary::from).collect())
     }
 
     pub async fn revision(
@@ -521,22 +581,13 @@ impl Store {
         revision_id: i64,
     ) -> Result<Option<RevisionText>, StoreError> {
         let pool = &self.pool;
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, headline, standfirst, body_markdown FROM revisions WHERE article_id = $1 AND id = $2",
         )
         .bind(article_id)
         .bind(revision_id)
         .fetch_optional(pool)
-        .await?;
-        row.map(|row| {
-            Ok(RevisionText {
-                id: row.try_get("id")?,
-                headline: row.try_get("headline")?,
-                standfirst: row.try_get("standfirst")?,
-                body_markdown: row.try_get("body_markdown")?,
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     /// Adds a public note to a story and moves its updated date, with the audit line.
@@ -576,7 +627,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<CorrectionEntry>, StoreError> {
         let pool = &self.pool;
-        let rows = sqlx::query(
+        let rows: Vec<CorrectionRow> = sqlx::query_as(
             "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
              FROM corrections c JOIN articles a ON a.id = c.article_id
              WHERE ($1 IS NULL OR c.article_id = $1) AND a.status = 'published'
@@ -586,22 +637,7 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                Ok(CorrectionEntry {
-                    article_id: row.try_get("article_id")?,
-                    correction: Correction {
-                        kind: CorrectionKind::parse(&kind)
-                            .ok_or_else(|| StoreError::corrupt("correction kind", kind))?,
-                        note: row.try_get("note")?,
-                        at: rows::timestamp(row.try_get("at")?)?,
-                    },
-                    headline: row.try_get("headline")?,
-                    path: row.try_get("path")?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(CorrectionEntry::try_from).collect()
     }
 
     /// A story's sources, in the writer's order.

@@ -1,9 +1,14 @@
-//! Turning stored values back into domain types. Stored data was valid when written, so a failure
-//! here means the database was edited by hand or is damaged: it is reported, never ignored.
+//! Turning stored values back into domain types: the column groups many queries select (a
+//! story's text, its section, a fact-check's claim) as typed rows, and the values they hold.
+//! Stored data was valid when written, so a failure here means the database was edited by hand
+//! or is damaged: it is reported, never ignored.
 
 use jiff::Timestamp;
-use rotative_domain::{Author, Claim, ClaimRating, Name, Section, Slug, Tag};
-use sqlx::{Row, any::AnyRow};
+use rotative_domain::{
+    ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Headline, Name, Section, Slug,
+    Standfirst, Tag,
+};
+use sqlx::FromRow;
 
 use crate::StoreError;
 
@@ -45,15 +50,90 @@ pub(crate) fn author(
     })
 }
 
-/// A fact-check's claim, from its three columns.
-pub(crate) fn claim(row: &AnyRow) -> Result<Option<Claim>, StoreError> {
-    let text: Option<String> = row.try_get("claim_text")?;
-    let Some(text) = text else { return Ok(None) };
-    let author: Option<String> = row.try_get("claim_author")?;
-    let rating: Option<String> = row.try_get("claim_rating")?;
-    let rating = ClaimRating::parse(rating.as_deref().unwrap_or_default())
-        .map_err(|e| StoreError::corrupt("claim rating", e))?;
-    Claim::parse(&text, author.as_deref(), rating)
-        .map(Some)
-        .map_err(|e| StoreError::corrupt("claim", e))
+/// A fact-check's claim: its three columns, all empty for other stories.
+#[derive(Debug, FromRow)]
+pub(crate) struct ClaimColumns {
+    #[sqlx(rename = "claim_text")]
+    text: Option<String>,
+    #[sqlx(rename = "claim_author")]
+    author: Option<String>,
+    #[sqlx(rename = "claim_rating")]
+    rating: Option<String>,
+}
+
+impl TryFrom<ClaimColumns> for Option<Claim> {
+    type Error = StoreError;
+
+    fn try_from(columns: ClaimColumns) -> Result<Self, StoreError> {
+        let Some(text) = columns.text else {
+            return Ok(None);
+        };
+        let rating = ClaimRating::parse(columns.rating.as_deref().unwrap_or_default())
+            .map_err(|e| StoreError::corrupt("claim rating", e))?;
+        Claim::parse(&text, columns.author.as_deref(), rating)
+            .map(Some)
+            .map_err(|e| StoreError::corrupt("claim", e))
+    }
+}
+
+/// What every story row says of its text: headline, standfirst and kind.
+#[derive(Debug, FromRow)]
+pub(crate) struct StoryTextColumns {
+    headline: String,
+    standfirst: Option<String>,
+    kind: String,
+}
+
+/// A story's text columns, decoded.
+pub(crate) struct StoryText {
+    pub headline: Headline,
+    pub standfirst: Option<Standfirst>,
+    pub kind: ArticleKind,
+}
+
+impl TryFrom<StoryTextColumns> for StoryText {
+    type Error = StoreError;
+
+    fn try_from(columns: StoryTextColumns) -> Result<Self, StoreError> {
+        Ok(Self {
+            headline: Headline::parse(&columns.headline)
+                .map_err(|e| StoreError::corrupt("headline", e))?,
+            standfirst: columns
+                .standfirst
+                .map(|s| Standfirst::parse(&s))
+                .transpose()
+                .map_err(|e| StoreError::corrupt("standfirst", e))?,
+            kind: ArticleKind::parse(&columns.kind).map_err(|e| StoreError::corrupt("kind", e))?,
+        })
+    }
+}
+
+/// A story's section, selected as `section_slug` and `section_name`.
+#[derive(Debug, FromRow)]
+pub(crate) struct SectionColumns {
+    section_slug: String,
+    section_name: String,
+}
+
+impl TryFrom<SectionColumns> for Section {
+    type Error = StoreError;
+
+    fn try_from(columns: SectionColumns) -> Result<Self, StoreError> {
+        section(&columns.section_slug, &columns.section_name)
+    }
+}
+
+/// A story's status column.
+pub(crate) fn status(value: &str) -> Result<ArticleStatus, StoreError> {
+    ArticleStatus::parse(value).map_err(|e| StoreError::corrupt("status", e))
+}
+
+/// A stored image's width or height.
+pub(crate) fn dimension(value: i64) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|e| StoreError::corrupt("image size", e))
+}
+
+/// A time that may be missing.
+pub(crate) fn timestamp_opt(value: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
+    value.map(timestamp).transpose()
 }

@@ -1,5 +1,5 @@
 use rotative_domain::{Author, Section, Slug, Tag};
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use sqlx::{AnyConnection, FromRow};
 
 use crate::{Store, StoreError, rows};
 
@@ -88,17 +88,10 @@ impl Store {
     }
 
     async fn sections_where(&self, sql: &'static str) -> Result<Vec<Stored<Section>>, StoreError> {
-        let rows = {
-            let pool = &self.pool;
-            sqlx::query(sql).fetch_all(pool).await?
-        };
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    rows::section(r.try_get("slug")?, r.try_get("name")?)?,
-                ))
-            })
+        let found: Vec<NamedRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        found
+            .into_iter()
+            .map(|row| Ok((row.id, rows::section(&row.slug, &row.name)?)))
             .collect()
     }
 
@@ -109,26 +102,16 @@ impl Store {
         let row = self
             .row_by_slug("SELECT id, slug, name FROM sections WHERE slug = $1", slug)
             .await?;
-        row.map(|r| {
-            Ok((
-                r.try_get("id")?,
-                rows::section(r.try_get("slug")?, r.try_get("name")?)?,
-            ))
-        })
-        .transpose()
+        row.map(|row| Ok((row.id, rows::section(&row.slug, &row.name)?)))
+            .transpose()
     }
 
     pub async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Tag>>, StoreError> {
         let row = self
             .row_by_slug("SELECT id, slug, name FROM tags WHERE slug = $1", slug)
             .await?;
-        row.map(|r| {
-            Ok((
-                r.try_get("id")?,
-                rows::tag(r.try_get("slug")?, r.try_get("name")?)?,
-            ))
-        })
-        .transpose()
+        row.map(|row| Ok((row.id, rows::tag(&row.slug, &row.name)?)))
+            .transpose()
     }
 
     pub async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Author>>, StoreError> {
@@ -138,11 +121,8 @@ impl Store {
                 slug,
             )
             .await?;
-        row.map(|r| {
-            let author = rows::author(r.try_get("slug")?, r.try_get("name")?, r.try_get("bio")?)?;
-            Ok((r.try_get("id")?, author))
-        })
-        .transpose()
+        row.map(|row| Ok((row.id, rows::author(&row.slug, &row.name, row.bio)?)))
+            .transpose()
     }
 
     /// Slugs of tags and authors that have a published story: the listing pages worth indexing.
@@ -184,11 +164,21 @@ impl Store {
         &self,
         sql: &'static str,
         slug: &Slug,
-    ) -> Result<Option<AnyRow>, StoreError> {
+    ) -> Result<Option<NamedRow>, StoreError> {
         let pool = &self.pool;
-        Ok(sqlx::query(sql)
+        Ok(sqlx::query_as(sql)
             .bind(slug.as_ref())
             .fetch_optional(pool)
             .await?)
     }
+}
+
+/// A section, subject or author as stored: its id, slug and name (and an author's bio).
+#[derive(FromRow)]
+struct NamedRow {
+    id: i64,
+    slug: String,
+    name: String,
+    #[sqlx(default)]
+    bio: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! Newsroom accounts, their sessions, sign-in throttling and the audit log.
 
 use rotative_domain::{Author, Email, Name, Role};
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use sqlx::{AnyConnection, FromRow};
 
 use crate::{Store, StoreError, Taken, now_seconds};
 
@@ -25,7 +25,7 @@ pub struct Session {
 }
 
 /// One line of the audit log, ready to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct AuditEntry {
     pub at: i64,
     pub user_name: Option<String>,
@@ -37,17 +37,38 @@ pub struct AuditEntry {
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
 
-fn user(row: &AnyRow) -> Result<User, StoreError> {
-    let email: String = row.try_get("email")?;
-    let name: String = row.try_get("name")?;
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: Email::parse(&email).map_err(|e| StoreError::corrupt("email", e))?,
-        name: Name::parse(&name).map_err(|e| StoreError::corrupt("user name", e))?,
-        role: Role::parse(&role).map_err(|e| StoreError::corrupt("role", e))?,
-        password_hash: row.try_get("password_hash")?,
-    })
+/// An account's row (`USER_COLUMNS`).
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: Option<String>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            email: Email::parse(&row.email).map_err(|e| StoreError::corrupt("email", e))?,
+            name: Name::parse(&row.name).map_err(|e| StoreError::corrupt("user name", e))?,
+            role: Role::parse(&row.role).map_err(|e| StoreError::corrupt("role", e))?,
+            password_hash: row.password_hash,
+        })
+    }
+}
+
+/// A session with its account.
+#[derive(FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf_token: String,
+    created_at: i64,
+    last_seen_at: i64,
 }
 
 /// Ends every session of an account, inside the transaction that changed its rights or password.
@@ -59,7 +80,6 @@ async fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<(), 
     Ok(())
 }
 
-/// One audit line, inside whatever transaction the action itself runs in.
 /// Who did what, for the audit log: written in the same transaction as the change it records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Audit<'a> {
@@ -131,23 +151,23 @@ impl Store {
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let pool = &self.pool;
-        let row = sqlx::query(&format!(
+        let row: Option<UserRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
         ))
         .bind(email.as_ref())
         .fetch_optional(pool)
         .await?;
-        row.as_ref().map(user).transpose()
+        row.map(User::try_from).transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         let pool = &self.pool;
-        let rows = sqlx::query(&format!(
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
         ))
         .fetch_all(pool)
         .await?;
-        rows.iter().map(user).collect()
+        rows.into_iter().map(User::try_from).collect()
     }
 
     /// Gives an account another role; its sessions end, so the new rights apply at once.
@@ -284,7 +304,7 @@ impl Store {
     ) -> Result<Option<Session>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
-        let row = sqlx::query(&format!(
+        let row: Option<SessionRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ))
@@ -292,8 +312,7 @@ impl Store {
         .fetch_optional(pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen_at: i64 = row.try_get("last_seen_at")?;
-        let created_at: i64 = row.try_get("created_at")?;
+        let (last_seen_at, created_at) = (row.last_seen_at, row.created_at);
         if now - last_seen_at > idle_seconds || now - created_at > lifetime_seconds {
             self.end_session(token_hash).await?;
             return Ok(None);
@@ -306,8 +325,8 @@ impl Store {
                 .await?;
         }
         Ok(Some(Session {
-            user: user(&row)?,
-            csrf_token: row.try_get("csrf_token")?,
+            user: row.user.try_into()?,
+            csrf_token: row.csrf_token,
             last_seen_at,
         }))
     }
@@ -422,7 +441,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let pool = &self.pool;
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT l.at, u.name AS user_name, l.article_id, a.headline, l.action, l.detail
              FROM audit_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles a ON a.id = l.article_id
              WHERE ($1 IS NULL OR l.article_id = $1)
@@ -431,18 +450,6 @@ impl Store {
         .bind(article_id)
         .bind(i64::from(limit))
         .fetch_all(pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    at: row.try_get("at")?,
-                    user_name: row.try_get("user_name")?,
-                    article_id: row.try_get("article_id")?,
-                    headline: row.try_get("headline")?,
-                    action: row.try_get("action")?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
