@@ -2,8 +2,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    AltText, ArticlePath, Author, Claim, Headline, ParseError, Section, Slug, Source, Standfirst,
-    Tag,
+    AltText, ArticleId, ArticlePath, Author, Claim, Headline, MediaId, ParseError, Section, Slug,
+    Source, Standfirst, Tag,
 };
 
 /// What kind of journalism a story is, shown to readers so news is never mistaken for opinion.
@@ -100,11 +100,6 @@ impl ArticleStatus {
     }
 }
 
-/// Identifies a stored image; figures point at media by id, never by file path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct MediaId(pub i64);
-
 /// An image placed in a story: the alt text is required, caption and credit are what readers see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Figure {
@@ -123,7 +118,7 @@ pub struct Figure {
 /// A story as readers see it: everything a page, a feed or a JSON-LD block needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Article {
-    pub id: i64,
+    pub id: ArticleId,
     pub slug: Slug,
     pub path: ArticlePath,
     pub headline: Headline,
@@ -147,7 +142,7 @@ pub struct Article {
 /// A story in a list (home, section, tag and author pages, related articles).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleSummary {
-    pub id: i64,
+    pub id: ArticleId,
     pub path: ArticlePath,
     pub headline: Headline,
     pub standfirst: Option<Standfirst>,

@@ -7,6 +7,7 @@ mod claim;
 mod correction;
 mod embed;
 mod error;
+mod ids;
 mod local_time;
 mod pagination;
 mod permalink;
@@ -19,13 +20,13 @@ pub mod typography;
 pub mod workflow;
 
 pub use article::{
-    Article, ArticleKind, ArticleStatus, ArticleSummary, ClaimMismatch, Figure, MediaId,
-    check_claim,
+    Article, ArticleKind, ArticleStatus, ArticleSummary, ClaimMismatch, Figure, check_claim,
 };
 pub use claim::{Claim, ClaimRating};
 pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
+pub use ids::{ArticleId, AuthorId, MediaId, RevisionId, SectionId, SubjectId, UserId};
 pub use local_time::{day_start, local_time};
 pub use pagination::{PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};

@@ -1,11 +1,13 @@
 use jiff::Timestamp;
 
+use crate::{ArticleId, SectionId, SubjectId};
+
 /// What ranking needs to know of a story that might be related to the one being read.
 #[derive(Debug, Clone)]
 pub struct RelatedCandidate {
-    pub id: i64,
-    pub tag_ids: Vec<i64>,
-    pub section_id: i64,
+    pub id: ArticleId,
+    pub tag_ids: Vec<SubjectId>,
+    pub section_id: SectionId,
     pub published_at: Timestamp,
     /// How close its text is to the story's (from the search index; 0 when unknown).
     pub similarity: f32,
@@ -19,7 +21,7 @@ pub fn rank_related(
     article: &RelatedCandidate,
     candidates: &[RelatedCandidate],
     limit: usize,
-) -> Vec<i64> {
+) -> Vec<ArticleId> {
     let mut scored: Vec<_> = candidates
         .iter()
         .filter(|c| c.id != article.id)
@@ -53,11 +55,15 @@ pub fn rank_related(
 mod tests {
     use super::*;
 
+    fn ids(numbers: &[i64]) -> Vec<ArticleId> {
+        numbers.iter().copied().map(ArticleId).collect()
+    }
+
     fn candidate(id: i64, tags: &[i64], section: i64, day: i64) -> RelatedCandidate {
         RelatedCandidate {
-            id,
-            tag_ids: tags.to_vec(),
-            section_id: section,
+            id: ArticleId(id),
+            tag_ids: tags.iter().copied().map(SubjectId).collect(),
+            section_id: SectionId(section),
             published_at: Timestamp::from_second(day * 86_400).unwrap(),
             similarity: 0.0,
         }
@@ -74,8 +80,11 @@ mod tests {
             candidate(5, &[], 100, 20),      // same section
             candidate(6, &[11], 100, 1),     // one tag and same section
         ];
-        assert_eq!(rank_related(&article, &candidates, 10), vec![4, 6, 3, 5, 2]);
-        assert_eq!(rank_related(&article, &candidates, 2), vec![4, 6]);
+        assert_eq!(
+            rank_related(&article, &candidates, 10),
+            ids(&[4, 6, 3, 5, 2])
+        );
+        assert_eq!(rank_related(&article, &candidates, 2), ids(&[4, 6]));
     }
 
     #[test]
@@ -91,7 +100,7 @@ mod tests {
         };
         assert_eq!(
             rank_related(&article, &[far, close, untagged_but_close], 3),
-            vec![3, 2, 4]
+            ids(&[3, 2, 4])
         );
     }
 

@@ -8,7 +8,7 @@ use std::{
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimRating, Headline, Name,
+    ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimRating, Headline, Name,
     ParseError, Section, Slug, Source, Standfirst, Tag, check_claim,
 };
 use rotative_media::{MediaError, MediaStorage, PixelLimit, StorageKey, clean};
@@ -282,7 +282,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
 /// A stored story and where readers find it (drafts have no address yet).
 #[derive(Debug, Clone)]
 pub struct ImportedStory {
-    pub id: i64,
+    pub id: ArticleId,
     pub path: Option<ArticlePath>,
 }
 
@@ -443,7 +443,7 @@ pub async fn name_images_by_key(store: &Store) -> Result<usize, StoreError> {
     if store.setting(IMAGES_BY_KEY).await?.is_some() {
         return Ok(0);
     }
-    let mut by_story: HashMap<i64, HashMap<String, String>> = HashMap::new();
+    let mut by_story: HashMap<ArticleId, HashMap<String, String>> = HashMap::new();
     for (story, name, key) in store.images_named_otherwise().await? {
         by_story.entry(story).or_default().insert(name, key);
     }

@@ -2,7 +2,7 @@
 //! imported author's account its first password. Each change and its audit line are one
 //! transaction.
 
-use rotative_domain::{Email, Name, Role, workflow::can_manage_users};
+use rotative_domain::{Email, Name, Role, UserId, workflow::can_manage_users};
 use rotative_store::{Audit, StoreError};
 
 use crate::{Actor, Newsroom, NewsroomError, Refusal};
@@ -32,7 +32,7 @@ impl Newsroom {
         &self,
         actor: &Actor,
         account: NewAccount<'_>,
-    ) -> Result<i64, NewsroomError> {
+    ) -> Result<UserId, NewsroomError> {
         actor.manages_accounts()?;
         let detail = format!("{} ({})", account.email, account.role.as_str());
         let audit = Audit::by(Some(actor.id), "user_add").detail(&detail);
@@ -57,7 +57,7 @@ impl Newsroom {
     pub async fn change_role(
         &self,
         actor: &Actor,
-        account: i64,
+        account: UserId,
         role: Role,
     ) -> Result<(), NewsroomError> {
         actor.manages_accounts()?;
@@ -77,7 +77,7 @@ impl Newsroom {
     pub async fn activate_account(
         &self,
         actor: &Actor,
-        account: i64,
+        account: UserId,
         password_hash: &str,
     ) -> Result<(), NewsroomError> {
         actor.manages_accounts()?;

@@ -3,7 +3,8 @@
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticlePath, ArticleStatus, Headline, Ownership, Role, Slug, StoryAction, authorize,
+    ArticleId, ArticlePath, ArticleStatus, Headline, Ownership, RevisionId, Role, Slug,
+    StoryAction, UserId, authorize,
 };
 use rotative_store::{Audit, EditableStory, NewArticle, StoryContent, StoryMove};
 
@@ -13,7 +14,7 @@ use crate::{Newsroom, NewsroomError, Refusal};
 /// actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
-    pub id: i64,
+    pub id: UserId,
     pub role: Role,
 }
 
@@ -64,7 +65,7 @@ impl Actor {
 pub struct Act {
     pub action: StoryAction,
     pub scheduled_for: Option<Timestamp>,
-    pub reviewed: Option<i64>,
+    pub reviewed: Option<RevisionId>,
 }
 
 impl Newsroom {
@@ -167,7 +168,7 @@ impl Newsroom {
                 })
                 .await?;
             if moved {
-                tracing::info!(story = id, path = %path, "scheduled story published");
+                tracing::info!(story = %id, path = %path, "scheduled story published");
                 published += 1;
             }
         }
@@ -180,7 +181,7 @@ impl Newsroom {
         &self,
         actor: &Actor,
         content: StoryContent,
-    ) -> Result<i64, NewsroomError> {
+    ) -> Result<ArticleId, NewsroomError> {
         let slug = self.new_slug(&content.headline).await?;
         let draft = NewArticle {
             slug,

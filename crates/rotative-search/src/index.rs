@@ -2,7 +2,7 @@
 
 use std::{path::Path, sync::Mutex};
 
-use rotative_domain::Article;
+use rotative_domain::{Article, ArticleId};
 use rotative_store::{Change, Store, StoreError};
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
@@ -137,7 +137,7 @@ impl SearchIndex {
     fn document(&self, article: &Article) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_u64(f.id, u64::try_from(article.id).unwrap_or_default());
+        doc.add_u64(f.id, u64::try_from(article.id.0).unwrap_or_default());
         doc.add_text(f.path, article.path.as_ref());
         doc.add_text(f.headline, article.headline.as_ref());
         if let Some(standfirst) = &article.standfirst {
@@ -170,7 +170,7 @@ impl SearchIndex {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 break;
             };
-            let mut ids: Vec<i64> = changes.iter().filter_map(Change::story).collect();
+            let mut ids: Vec<ArticleId> = changes.iter().filter_map(Change::story).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut articles = Vec::with_capacity(ids.len());
@@ -186,12 +186,16 @@ impl SearchIndex {
         Ok(applied)
     }
 
-    fn apply(&self, articles: &[(i64, Option<Article>)], position: i64) -> Result<(), SearchError> {
+    fn apply(
+        &self,
+        articles: &[(ArticleId, Option<Article>)],
+        position: i64,
+    ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         for (id, article) in articles {
             writer.delete_term(Term::from_field_u64(
                 self.fields.id,
-                u64::try_from(*id).unwrap_or_default(),
+                u64::try_from(id.0).unwrap_or_default(),
             ));
             if let Some(article) = article {
                 writer.add_document(self.document(article))?;
@@ -224,7 +228,8 @@ impl SearchIndex {
             };
             let mut articles = Vec::with_capacity(ids.len());
             for id in &ids {
-                articles.push((*id, store.published_article_by_id(*id).await?));
+                let id = ArticleId(*id);
+                articles.push((id, store.published_article_by_id(id).await?));
             }
             // Commits carry the log position read before the rebuild: changes made meanwhile
             // are applied by the next catch-up.

@@ -4,7 +4,7 @@
 use std::{collections::HashMap, ops::Bound};
 
 use jiff::Timestamp;
-use rotative_domain::Slug;
+use rotative_domain::{ArticleId, Slug};
 use tantivy::{
     DocAddress, Score, SegmentReader, TantivyDocument, Term,
     collector::{Count, TopDocs},
@@ -34,7 +34,7 @@ pub struct SearchQuery {
 /// One story found, with a passage where the words appear (HTML, words in `<mark>`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
-    pub id: i64,
+    pub id: ArticleId,
     pub path: String,
     pub headline: String,
     pub standfirst: Option<String>,
@@ -153,7 +153,7 @@ impl SearchIndex {
                 .and_then(|v| v.as_i64())
                 .unwrap_or_default();
             hits.push(SearchHit {
-                id: i64::try_from(id).unwrap_or_default(),
+                id: ArticleId(i64::try_from(id).unwrap_or_default()),
                 path: text_of(&doc, f.path).unwrap_or_default(),
                 headline: text_of(&doc, f.headline).unwrap_or_default(),
                 standfirst: text_of(&doc, f.standfirst),
@@ -173,9 +173,9 @@ const SIMILAR_COUNT: usize = 50;
 impl SearchIndex {
     /// Stories whose text is close to this one's, with a similarity score (higher is closer).
     /// A story not in the index (not published) has no similar stories.
-    pub fn similar(&self, article_id: i64) -> Result<HashMap<i64, f32>, SearchError> {
+    pub fn similar(&self, article_id: ArticleId) -> Result<HashMap<ArticleId, f32>, SearchError> {
         let searcher = self.reader.searcher();
-        let id = u64::try_from(article_id).unwrap_or_default();
+        let id = u64::try_from(article_id.0).unwrap_or_default();
         let term = Term::from_field_u64(self.fields.id, id);
         let own = TermQuery::new(term, IndexRecordOption::Basic);
         let Some((_, address)) = searcher
@@ -209,7 +209,10 @@ impl SearchIndex {
                 .and_then(|v| v.as_u64())
                 .unwrap_or_default();
             if found_id != id {
-                similar.insert(i64::try_from(found_id).unwrap_or_default(), score);
+                similar.insert(
+                    ArticleId(i64::try_from(found_id).unwrap_or_default()),
+                    score,
+                );
             }
         }
         Ok(similar)

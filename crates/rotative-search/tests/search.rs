@@ -330,7 +330,12 @@ async fn similar_stories_share_words() {
         .unwrap_or_default();
     let far = similar.get(&market.hits[0].id).copied().unwrap_or_default();
     assert!(close > far, "{scores:?}");
-    assert!(index.similar(9_999).unwrap().is_empty());
+    assert!(
+        index
+            .similar(rotative_domain::ArticleId(9_999))
+            .unwrap()
+            .is_empty()
+    );
 
     // Both tram stories changed: until segments merge (in the background, at tantivy's pace),
     // the index holds their old versions as deleted documents beside the live ones, which

@@ -2,7 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticlePath, ArticleSummary, Author, Figure, MediaId, RelatedCandidate, Tag,
+    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Figure, MediaId,
+    RelatedCandidate, SectionId, SubjectId, Tag,
 };
 use sqlx::FromRow;
 
@@ -34,9 +35,9 @@ pub struct RelatedPool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Listing {
     Everything,
-    Section(i64),
-    Tag(i64),
-    Author(i64),
+    Section(SectionId),
+    Tag(SubjectId),
+    Author(AuthorId),
 }
 
 const SUMMARY_COLUMNS: &str = "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at,
@@ -57,18 +58,18 @@ fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
     match listing {
         Listing::Everything => {}
         Listing::Section(id) => {
-            query.push(" AND a.section_id = ").push_bind(id);
+            query.push(" AND a.section_id = ").push_bind(id.0);
         }
         Listing::Tag(id) => {
             query
                 .push(" AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ")
-                .push_bind(id)
+                .push_bind(id.0)
                 .push(")");
         }
         Listing::Author(id) => {
             query
                 .push(" AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ")
-                .push_bind(id)
+                .push_bind(id.0)
                 .push(")");
         }
     }
@@ -129,7 +130,7 @@ impl SummaryRow {
         let text = StoryText::try_from(self.text)?;
         let missing = |what: &'static str| StoreError::corrupt(what, "missing");
         Ok(ArticleSummary {
-            id: self.id,
+            id: ArticleId(self.id),
             path: ArticlePath::from_stored(self.path.ok_or_else(|| missing("path"))?),
             headline: text.headline,
             standfirst: text.standfirst,
@@ -207,7 +208,7 @@ impl Store {
         let tags = self.tags_of(id).await?;
         let summary = row.summary.into_summary(authors)?;
         Ok(Some(Article {
-            id,
+            id: ArticleId(id),
             slug: rows::slug(&row.slug)?,
             path: summary.path,
             headline: summary.headline,
@@ -227,11 +228,14 @@ impl Store {
     }
 
     /// The story with this id, if readers may see it now.
-    pub async fn published_article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
+    pub async fn published_article_by_id(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<Article>, StoreError> {
         let pool = &self.pool;
         let path: Option<Option<String>> =
             sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
-                .bind(id)
+                .bind(id.0)
                 .fetch_optional(pool)
                 .await?;
         match path.flatten() {
@@ -402,7 +406,7 @@ impl Store {
     /// Published stories with these ids, in the order given (ids that are not published are left out).
     pub async fn published_summaries_by_ids(
         &self,
-        ids: &[i64],
+        ids: &[ArticleId],
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -414,7 +418,7 @@ impl Store {
             Listing::Everything,
         );
         query.push(" AND a.id IN (");
-        query.push_binds(ids.iter().copied());
+        query.push_binds(ids.iter().map(|id| id.0));
         query.push(")");
         let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
@@ -432,14 +436,14 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn related_candidates(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         enough: usize,
     ) -> Result<Option<RelatedPool>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
         let article: Option<CandidateRow> =
             sqlx::query_as("SELECT id, section_id, published_at FROM articles WHERE id = $1")
-                .bind(article_id)
+                .bind(article_id.0)
                 .fetch_optional(pool)
                 .await?;
         let Some(article) = article else {
@@ -454,7 +458,7 @@ impl Store {
              ORDER BY published_at DESC LIMIT 300",
         )
         .bind(now)
-        .bind(article_id)
+        .bind(article_id.0)
         .bind(article.section_id)
         .fetch_all(pool)
         .await?;
@@ -466,7 +470,7 @@ impl Store {
                  ORDER BY published_at DESC LIMIT 20",
             )
             .bind(now)
-            .bind(article_id)
+            .bind(article_id.0)
             .fetch_all(pool)
             .await?;
             let mut known: HashSet<i64> = rows.iter().map(|row| row.id).collect();
@@ -477,13 +481,18 @@ impl Store {
             }
         }
         let mut ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-        ids.push(article_id);
+        ids.push(article_id.0);
         let mut tags = self.tag_ids_of(&ids).await?;
         let mut candidate = |row: CandidateRow| -> Result<RelatedCandidate, StoreError> {
             Ok(RelatedCandidate {
-                id: row.id,
-                tag_ids: tags.remove(&row.id).unwrap_or_default(),
-                section_id: row.section_id,
+                id: ArticleId(row.id),
+                tag_ids: tags
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(SubjectId)
+                    .collect(),
+                section_id: SectionId(row.section_id),
                 published_at: rows::timestamp(row.published_at.unwrap_or_default())?,
                 similarity: 0.0,
             })
@@ -502,21 +511,21 @@ impl Store {
 
     /// The listings a story is in once published: its section, its subjects and its bylines
     /// (the whole site's listing aside).
-    pub async fn story_listings(&self, id: i64) -> Result<Vec<Listing>, StoreError> {
+    pub async fn story_listings(&self, id: ArticleId) -> Result<Vec<Listing>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT 'section', section_id FROM articles WHERE id = $1
              UNION ALL SELECT 'tag', tag_id FROM article_tags WHERE article_id = $1
              UNION ALL SELECT 'author', author_id FROM article_authors WHERE article_id = $1",
         )
-        .bind(id)
+        .bind(id.0)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
             .map(|(kind, id)| match kind.as_str() {
-                "section" => Listing::Section(id),
-                "tag" => Listing::Tag(id),
-                _ => Listing::Author(id),
+                "section" => Listing::Section(SectionId(id)),
+                "tag" => Listing::Tag(SubjectId(id)),
+                _ => Listing::Author(AuthorId(id)),
             })
             .collect())
     }

@@ -2,6 +2,8 @@
 
 use sqlx::postgres::PgListener;
 
+use rotative_domain::{ArticleId, AuthorId, SectionId, SubjectId};
+
 use crate::{Listing, Store, StoreError};
 
 /// The channel the change log's trigger announces each change on (PostgreSQL only).
@@ -25,7 +27,7 @@ impl ChangeListener {
 pub enum Changed {
     /// A story was created or edited; `moved` when it entered, left or moved within its
     /// listings (its status, publication date, section or pin changed).
-    Story { id: i64, moved: bool },
+    Story { id: ArticleId, moved: bool },
     /// A listing gained or lost a published story: a subject or a byline added or taken away, a
     /// story moved to another section.
     Listing(Listing),
@@ -42,7 +44,7 @@ pub struct Change {
 
 impl Change {
     /// The story this change is about, if it is about one.
-    pub fn story(&self) -> Option<i64> {
+    pub fn story(&self) -> Option<ArticleId> {
         match self.changed {
             Changed::Story { id, .. } => Some(id),
             Changed::Listing(_) | Changed::Site => None,
@@ -76,12 +78,12 @@ impl Store {
             .map(|(seq, subject, id, moved)| {
                 let changed = match subject.as_str() {
                     "article" => Changed::Story {
-                        id,
+                        id: ArticleId(id),
                         moved: moved != 0,
                     },
-                    "section" => Changed::Listing(Listing::Section(id)),
-                    "tag" => Changed::Listing(Listing::Tag(id)),
-                    "author" => Changed::Listing(Listing::Author(id)),
+                    "section" => Changed::Listing(Listing::Section(SectionId(id))),
+                    "tag" => Changed::Listing(Listing::Tag(SubjectId(id))),
+                    "author" => Changed::Listing(Listing::Author(AuthorId(id))),
                     "site" => Changed::Site,
                     other => return Err(StoreError::corrupt("change log subject", other)),
                 };

@@ -2,6 +2,7 @@
 //! became which story.
 
 use jiff::Timestamp;
+use rotative_domain::{ArticleId, RevisionId};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -27,10 +28,10 @@ pub struct ImportedStory {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRecord {
     /// The story it became (none if that story was deleted since).
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     pub fingerprint: String,
     /// The revision the import wrote; none for imports made before revisions were recorded.
-    pub revision_id: Option<i64>,
+    pub revision_id: Option<RevisionId>,
 }
 
 /// What became of an address of the site Rotative replaced.
@@ -114,9 +115,9 @@ impl Store {
         .await?;
         Ok(
             row.map(|(article_id, fingerprint, revision_id)| ImportRecord {
-                article_id,
+                article_id: article_id.map(ArticleId),
                 fingerprint,
-                revision_id,
+                revision_id: revision_id.map(RevisionId),
             }),
         )
     }
@@ -125,12 +126,15 @@ impl Store {
     /// where it came from, in one transaction: an import stopped at any moment leaves each item
     /// either wholly imported or not at all, and a rerun skips it.
     #[tracing::instrument(skip(self, story), fields(slug = %story.article.slug))]
-    pub async fn create_imported_article(&self, story: &ImportedStory) -> Result<i64, StoreError> {
+    pub async fn create_imported_article(
+        &self,
+        story: &ImportedStory,
+    ) -> Result<ArticleId, StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let (id, revision_id) = insert_article(&mut tx, &story.article).await?;
         let path = story.article.path.as_ref().map(ToString::to_string);
-        record_import(&mut tx, story, (id, revision_id), path).await?;
+        record_import(&mut tx, story, id, revision_id, path).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -162,6 +166,7 @@ impl Store {
         let Some((id, current, imported, actions)) = found else {
             return Ok(ImportUpdate::Missing);
         };
+        let id = ArticleId(id);
         if actions > 0 || imported.is_none() || current != imported {
             return Ok(ImportUpdate::EditedSince);
         }
@@ -183,16 +188,16 @@ impl Store {
         .bind(article.published_at.map(Timestamp::as_second))
         .bind(article.scheduled_at.map(Timestamp::as_second))
         .bind(article.pinned_at.map(Timestamp::as_second))
-        .bind(id)
+        .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        let revision_id =
-            insert_revision(&mut tx, id, &article.content, None, current, false).await?;
+        let base = current.map(RevisionId);
+        let revision_id = insert_revision(&mut tx, id, &article.content, None, base, false).await?;
         let path: Option<String> = sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
-            .bind(id)
+            .bind(id.0)
             .fetch_one(&mut *tx)
             .await?;
-        record_import(&mut tx, story, (id, revision_id), path).await?;
+        record_import(&mut tx, story, id, revision_id, path).await?;
         tx.commit().await?;
         Ok(ImportUpdate::Updated)
     }
@@ -203,7 +208,8 @@ impl Store {
 async fn record_import(
     tx: &mut AnyConnection,
     story: &ImportedStory,
-    (article_id, revision_id): (i64, i64),
+    article_id: ArticleId,
+    revision_id: RevisionId,
     path: Option<String>,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -214,9 +220,9 @@ async fn record_import(
     )
     .bind(&story.source)
     .bind(&story.source_id)
-    .bind(article_id)
+    .bind(article_id.0)
     .bind(&story.fingerprint)
-    .bind(revision_id)
+    .bind(revision_id.0)
     .execute(&mut *tx)
     .await?;
     if let Some(target) = path

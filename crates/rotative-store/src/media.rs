@@ -1,4 +1,4 @@
-use rotative_domain::MediaId;
+use rotative_domain::{ArticleId, MediaId, UserId};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
@@ -18,7 +18,7 @@ pub struct NewMedia {
     pub original_name: Option<String>,
     pub animated: bool,
     pub description: MediaText,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
 }
 
 /// What the library says of an image; stories use it where they give none of their own.
@@ -122,7 +122,7 @@ pub(crate) async fn record_media(
         .bind(media.description.alt.as_deref())
         .bind(media.description.caption.as_deref())
         .bind(media.description.credit.as_deref())
-        .bind(media.uploaded_by)
+        .bind(media.uploaded_by.map(|user| user.0))
         .bind(now_seconds())
         .fetch_one(conn)
         .await?;
@@ -306,28 +306,35 @@ impl Store {
     }
 
     /// The stories that show an image, so its new description can reach them.
-    pub async fn stories_using_media(&self, id: MediaId) -> Result<Vec<i64>, StoreError> {
+    pub async fn stories_using_media(&self, id: MediaId) -> Result<Vec<ArticleId>, StoreError> {
         let pool = &self.pool;
-        Ok(sqlx::query_scalar(
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT article_id FROM article_media WHERE media_id = $1 ORDER BY article_id",
         )
         .bind(id.0)
         .fetch_all(pool)
-        .await?)
+        .await?;
+        Ok(ids.into_iter().map(ArticleId).collect())
     }
 
     /// Images that stories show under a name other than their library key, as story files
     /// imported before bodies named images by key did: `(story, name, key)`.
-    pub async fn images_named_otherwise(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+    pub async fn images_named_otherwise(
+        &self,
+    ) -> Result<Vec<(ArticleId, String, String)>, StoreError> {
         let pool = &self.pool;
-        Ok(sqlx::query_as(
+        let found: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT am.article_id, m.original_name, m.storage_key
              FROM article_media am JOIN media m ON m.id = am.media_id
              WHERE m.original_name IS NOT NULL AND m.original_name <> m.storage_key
              ORDER BY am.article_id",
         )
         .fetch_all(pool)
-        .await?)
+        .await?;
+        Ok(found
+            .into_iter()
+            .map(|(article, name, key)| (ArticleId(article), name, key))
+            .collect())
     }
 
     /// Rewrites the Markdown of a story and of each of its revisions as `rewrite` says, in one
@@ -335,7 +342,7 @@ impl Store {
     /// how a body is written, not what readers see.
     pub async fn rewrite_markdown(
         &self,
-        article: i64,
+        article: ArticleId,
         rewrite: impl Fn(&str) -> String,
     ) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -352,7 +359,7 @@ impl Store {
             ),
         ] {
             let texts: Vec<(i64, String)> = sqlx::query_as(select)
-                .bind(article)
+                .bind(article.0)
                 .fetch_all(&mut *tx)
                 .await?;
             for (id, text) in texts {

@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind, Headline,
-    Section, Slug, Source, Standfirst, Tag,
+    ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind,
+    Headline, RevisionId, Section, Slug, Source, Standfirst, Tag, UserId,
 };
 use sqlx::{AnyConnection, FromRow};
 
@@ -18,10 +18,10 @@ use crate::{
 /// A story's move through the workflow, as `Store::move_story` makes it.
 #[derive(Debug, Clone, Copy)]
 pub struct StoryMove<'a> {
-    pub id: i64,
+    pub id: ArticleId,
     pub from: ArticleStatus,
     /// The revision the person read: the move happens only if it is still the story's text.
-    pub reviewed: Option<i64>,
+    pub reviewed: Option<RevisionId>,
     pub to: ArticleStatus,
     /// The public address it gets (a story keeps the one it had).
     pub path: Option<&'a ArticlePath>,
@@ -33,7 +33,7 @@ pub struct StoryMove<'a> {
 /// A story with everything the editor form shows.
 #[derive(Debug, Clone)]
 pub struct EditableStory {
-    pub id: i64,
+    pub id: ArticleId,
     pub slug: Slug,
     pub status: ArticleStatus,
     pub path: Option<ArticlePath>,
@@ -46,8 +46,8 @@ pub struct EditableStory {
     pub authors: Vec<Author>,
     pub sources: Vec<Source>,
     pub claim: Option<Claim>,
-    pub created_by: Option<i64>,
-    pub current_revision_id: i64,
+    pub created_by: Option<UserId>,
+    pub current_revision_id: RevisionId,
     pub published_at: Option<Timestamp>,
     /// Kept at the top of the home page.
     pub pinned: bool,
@@ -57,7 +57,7 @@ pub struct EditableStory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
     Saved {
-        revision_id: i64,
+        revision_id: RevisionId,
     },
     /// The story moved (published, say) since the writer's permission was checked, to a state
     /// they may not edit it in: nothing was written.
@@ -67,19 +67,19 @@ pub enum SaveOutcome {
     /// Someone saved since the writer loaded the story: their text is kept as a revision, not
     /// applied, and the newsroom shows both.
     Conflict {
-        kept_revision_id: i64,
-        current_revision_id: i64,
+        kept_revision_id: RevisionId,
+        current_revision_id: RevisionId,
     },
 }
 
 /// A save of a story's content by someone.
 #[derive(Debug, Clone, Copy)]
 pub struct StorySave<'a> {
-    pub id: i64,
+    pub id: ArticleId,
     /// The revision the writer started from: a newer one makes the save a conflict.
-    pub base_revision_id: i64,
+    pub base_revision_id: RevisionId,
     pub content: &'a StoryContent,
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The states the writer may edit the story in, checked again inside the save: an autosave
     /// sent before an editor published changes nothing once the story is public.
     pub editable_in: &'a [ArticleStatus],
@@ -95,7 +95,7 @@ pub enum SaveKind {
     /// story within ten minutes, counting them.
     Autosave,
     /// An earlier revision's text, brought back.
-    Restore { revision_id: i64 },
+    Restore { revision_id: RevisionId },
 }
 
 /// How long a run of autosaves by one writer shares one audit line.
@@ -105,8 +105,8 @@ const AUTOSAVE_GROUP_SECONDS: i64 = 10 * 60;
 /// autosaves of the last minutes; otherwise starts a new line.
 async fn audit_autosave(
     conn: &mut AnyConnection,
-    user_id: i64,
-    article_id: i64,
+    user_id: UserId,
+    article_id: ArticleId,
 ) -> Result<(), StoreError> {
     let now = now_seconds();
     let grouped = sqlx::query(
@@ -115,8 +115,8 @@ async fn audit_autosave(
            AND action = 'autosave' AND user_id = $3 AND at > $4",
     )
     .bind(now)
-    .bind(article_id)
-    .bind(user_id)
+    .bind(article_id.0)
+    .bind(user_id.0)
     .bind(now - AUTOSAVE_GROUP_SECONDS)
     .execute(&mut *conn)
     .await?
@@ -136,7 +136,7 @@ async fn audit_autosave(
 /// A line of a story's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionSummary {
-    pub id: i64,
+    pub id: RevisionId,
     pub at: i64,
     pub user_name: Option<String>,
     pub headline: String,
@@ -146,7 +146,8 @@ pub struct RevisionSummary {
 /// The text of one revision.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct RevisionText {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: RevisionId,
     pub headline: String,
     pub standfirst: Option<String>,
     pub body_markdown: String,
@@ -155,18 +156,18 @@ pub struct RevisionText {
 /// A story in the newsroom's lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryRow {
-    pub id: i64,
+    pub id: ArticleId,
     pub headline: String,
     pub status: ArticleStatus,
     pub section: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub path: Option<String>,
 }
 
 /// A public note with the story it belongs to, for the corrections page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrectionEntry {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub correction: Correction,
     pub headline: String,
     pub path: Option<String>,
@@ -179,9 +180,9 @@ pub struct StoryFilter<'a> {
     pub status: Option<ArticleStatus>,
     pub headline_contains: Option<&'a str>,
     /// Only the stories this account created (a contributor sees no one else's).
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     /// This account's stories come first.
-    pub first_by: Option<i64>,
+    pub first_by: Option<UserId>,
 }
 
 #[derive(FromRow)]
@@ -199,11 +200,11 @@ impl TryFrom<ListedRow> for StoryRow {
 
     fn try_from(row: ListedRow) -> Result<Self, StoreError> {
         Ok(Self {
-            id: row.id,
+            id: ArticleId(row.id),
             headline: row.headline,
             status: rows::status(&row.status)?,
             section: row.section_name,
-            created_by: row.created_by,
+            created_by: row.created_by.map(UserId),
             path: row.path,
         })
     }
@@ -240,7 +241,7 @@ struct RevisionRow {
 impl From<RevisionRow> for RevisionSummary {
     fn from(row: RevisionRow) -> Self {
         Self {
-            id: row.id,
+            id: RevisionId(row.id),
             at: row.created_at,
             user_name: row.user_name,
             headline: row.headline,
@@ -264,7 +265,7 @@ impl TryFrom<CorrectionRow> for CorrectionEntry {
 
     fn try_from(row: CorrectionRow) -> Result<Self, StoreError> {
         Ok(Self {
-            article_id: row.article_id,
+            article_id: ArticleId(row.article_id),
             correction: Correction {
                 kind: CorrectionKind::parse(&row.kind)
                     .ok_or_else(|| StoreError::corrupt("correction kind", &row.kind))?,
@@ -279,7 +280,7 @@ impl TryFrom<CorrectionRow> for CorrectionEntry {
 
 impl Store {
     /// A story in any state, for the newsroom.
-    pub async fn story_for_edit(&self, id: i64) -> Result<Option<EditableStory>, StoreError> {
+    pub async fn story_for_edit(&self, id: ArticleId) -> Result<Option<EditableStory>, StoreError> {
         let pool = &self.pool;
         let row: Option<EditableRow> = sqlx::query_as(
             "SELECT a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
@@ -288,7 +289,7 @@ impl Store {
                     CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -303,16 +304,16 @@ impl Store {
             body_markdown: row.body_markdown,
             kind: text.kind,
             section: row.section.try_into()?,
-            tags: self.tags_of(id).await?,
+            tags: self.tags_of(id.0).await?,
             authors: self
-                .authors_of(&[id])
+                .authors_of(&[id.0])
                 .await?
-                .remove(&id)
+                .remove(&id.0)
                 .unwrap_or_default(),
-            sources: self.sources_of(id).await?,
+            sources: self.sources_of(id.0).await?,
             claim: row.claim.try_into()?,
-            created_by: row.created_by,
-            current_revision_id: row.current_revision_id.unwrap_or_default(),
+            created_by: row.created_by.map(UserId),
+            current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
             published_at: rows::timestamp_opt(row.published_at)?,
             pinned: row.pinned != 0,
         }))
@@ -322,7 +323,7 @@ impl Store {
     /// writer's base revision (the text is then kept as a conflict revision) or the story moved
     /// to a state the writer may not edit it in. Checked and written in one transaction, with
     /// the audit line.
-    #[tracing::instrument(skip_all, fields(story = save.id))]
+    #[tracing::instrument(skip_all, fields(story = save.id.0))]
     pub async fn save_story(&self, save: &StorySave<'_>) -> Result<SaveOutcome, StoreError> {
         // The check and the write see the same latest revision and state.
         let mut tx = self.begin_write().await?;
@@ -331,11 +332,11 @@ impl Store {
             self.for_update()
         );
         let found: Option<(Option<i64>, String)> = sqlx::query_as(&sql)
-            .bind(save.id)
+            .bind(save.id.0)
             .fetch_optional(&mut *tx)
             .await?;
         let (current, status) = found.ok_or(StoreError::NotFound("story"))?;
-        let current = current.unwrap_or_default();
+        let current = RevisionId(current.unwrap_or_default());
         let status = ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?;
         if !save.editable_in.contains(&status) {
             return Ok(SaveOutcome::StateChanged { status });
@@ -390,7 +391,7 @@ impl Store {
     /// it (an image's description in the library). The text is unchanged, so no revision.
     pub async fn refresh_rendering(
         &self,
-        id: i64,
+        id: ArticleId,
         body_html: &str,
         lead: Option<&NewLeadImage>,
     ) -> Result<(), StoreError> {
@@ -410,7 +411,7 @@ impl Store {
                  lead_caption = $5, lead_credit = $6
              WHERE id = $1",
         )
-        .bind(id)
+        .bind(id.0)
         .bind(body_html)
         .bind(lead_media_id)
         .bind(lead.map(|l| l.alt.as_ref()))
@@ -448,10 +449,10 @@ impl Store {
         .bind(path.map(AsRef::as_ref))
         .bind(published_at.map(Timestamp::as_second))
         .bind(scheduled_at.map(Timestamp::as_second))
-        .bind(id)
+        .bind(id.0)
         .bind(from.as_str())
-        .bind(reviewed)
-        .bind(reviewed)
+        .bind(reviewed.map(|revision| revision.0))
+        .bind(reviewed.map(|revision| revision.0))
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -467,7 +468,7 @@ impl Store {
     /// the same transaction. Returns whether anything changed (pinning a pinned story does not).
     pub async fn set_pinned(
         &self,
-        id: i64,
+        id: ArticleId,
         pinned: bool,
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
@@ -479,7 +480,7 @@ impl Store {
         )
         .bind(pinned)
         .bind(now_seconds())
-        .bind(id)
+        .bind(id.0)
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -492,7 +493,7 @@ impl Store {
     }
 
     /// Scheduled stories whose time has come, oldest first.
-    pub async fn due_scheduled(&self) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+    pub async fn due_scheduled(&self) -> Result<Vec<(ArticleId, Timestamp)>, StoreError> {
         let pool = &self.pool;
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT id, scheduled_at FROM articles WHERE status = 'scheduled' AND scheduled_at <= $1
@@ -502,7 +503,7 @@ impl Store {
         .fetch_all(pool)
         .await?;
         rows.into_iter()
-            .map(|(id, at)| Ok((id, rows::timestamp(at)?)))
+            .map(|(id, at)| Ok((ArticleId(id), rows::timestamp(at)?)))
             .collect()
     }
 
@@ -527,8 +528,8 @@ impl Store {
         )
         .bind(filter.status.map(ArticleStatus::as_str))
         .bind(pattern)
-        .bind(filter.created_by)
-        .bind(filter.first_by.unwrap_or(0))
+        .bind(filter.created_by.map(|user| user.0))
+        .bind(filter.first_by.map_or(0, |user| user.0))
         .bind(i64::from(limit))
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(pool)
@@ -539,14 +540,14 @@ impl Store {
     /// How many stories are in each state (only those `created_by` made, when given).
     pub async fn count_by_status(
         &self,
-        created_by: Option<i64>,
+        created_by: Option<UserId>,
     ) -> Result<Vec<(ArticleStatus, u64)>, StoreError> {
         let pool = &self.pool;
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT status, COUNT(*) FROM articles WHERE ($1 IS NULL OR created_by = $1)
              GROUP BY status",
         )
-        .bind(created_by)
+        .bind(created_by.map(|user| user.0))
         .fetch_all(pool)
         .await?;
         Ok(ArticleStatus::ALL
@@ -561,7 +562,10 @@ impl Store {
             .collect())
     }
 
-    pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
+    pub async fn revisions(
+        &self,
+        article_id: ArticleId,
+    ) -> Result<Vec<RevisionSummary>, StoreError> {
         let pool = &self.pool;
         let rows: Vec<RevisionRow> = sqlx::query_as(
             "SELECT r.id, r.created_at, u.name AS user_name, r.headline,
@@ -569,7 +573,7 @@ impl Store {
              FROM revisions r LEFT JOIN users u ON u.id = r.user_id
              WHERE r.article_id = $1 ORDER BY r.id DESC",
         )
-        .bind(article_id)
+        .bind(article_id.0)
         .fetch_all(pool)
         .await?;
         Ok(rows.into_iter().map(RevisionSummary::from).collect())
@@ -577,15 +581,15 @@ impl Store {
 
     pub async fn revision(
         &self,
-        article_id: i64,
-        revision_id: i64,
+        article_id: ArticleId,
+        revision_id: RevisionId,
     ) -> Result<Option<RevisionText>, StoreError> {
         let pool = &self.pool;
         Ok(sqlx::query_as(
             "SELECT id, headline, standfirst, body_markdown FROM revisions WHERE article_id = $1 AND id = $2",
         )
-        .bind(article_id)
-        .bind(revision_id)
+        .bind(article_id.0)
+        .bind(revision_id.0)
         .fetch_optional(pool)
         .await?)
     }
@@ -593,25 +597,25 @@ impl Store {
     /// Adds a public note to a story and moves its updated date, with the audit line.
     pub async fn add_correction(
         &self,
-        article_id: i64,
+        article_id: ArticleId,
         kind: CorrectionKind,
         note: &str,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<(), StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
         let mut tx = pool.begin().await?;
         sqlx::query("INSERT INTO corrections (article_id, kind, note, user_id, at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(article_id)
+            .bind(article_id.0)
             .bind(kind.as_str())
             .bind(note)
-            .bind(user_id)
+            .bind(user_id.0)
             .bind(now)
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
             .bind(now)
-            .bind(article_id)
+            .bind(article_id.0)
             .execute(&mut *tx)
             .await?;
         let audit = Audit::by(Some(user_id), "correct").detail(kind.as_str());
@@ -623,7 +627,7 @@ impl Store {
     /// Public notes, newest first: of one story, or of every published story.
     pub async fn corrections(
         &self,
-        article_id: Option<i64>,
+        article_id: Option<ArticleId>,
         limit: u32,
     ) -> Result<Vec<CorrectionEntry>, StoreError> {
         let pool = &self.pool;
@@ -633,7 +637,7 @@ impl Store {
              WHERE ($1 IS NULL OR c.article_id = $1) AND a.status = 'published'
              ORDER BY c.at DESC, c.id DESC LIMIT $2",
         )
-        .bind(article_id)
+        .bind(article_id.map(|article| article.0))
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await?;

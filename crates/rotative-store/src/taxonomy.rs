@@ -1,10 +1,10 @@
-use rotative_domain::{Author, Section, Slug, Tag};
+use rotative_domain::{Author, AuthorId, Section, SectionId, Slug, SubjectId, Tag};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{Store, StoreError, rows};
 
 /// A record with the id other records point at.
-pub type Stored<T> = (i64, T);
+pub type Stored<I, T> = (I, T);
 
 /// Returns the id of the section with this slug, creating it (last in order) if it is new.
 pub(crate) async fn ensure_section(
@@ -52,33 +52,39 @@ pub(crate) async fn ensure_author(
 
 impl Store {
     #[tracing::instrument(skip(self))]
-    pub async fn ensure_section(&self, section: &Section) -> Result<i64, StoreError> {
+    pub async fn ensure_section(&self, section: &Section) -> Result<SectionId, StoreError> {
         let pool = &self.pool;
-        ensure_section(&mut *pool.acquire().await?, section).await
+        Ok(SectionId(
+            ensure_section(&mut *pool.acquire().await?, section).await?,
+        ))
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn ensure_tag(&self, tag: &Tag) -> Result<i64, StoreError> {
+    pub async fn ensure_tag(&self, tag: &Tag) -> Result<SubjectId, StoreError> {
         let pool = &self.pool;
-        ensure_tag(&mut *pool.acquire().await?, tag).await
+        Ok(SubjectId(
+            ensure_tag(&mut *pool.acquire().await?, tag).await?,
+        ))
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn ensure_author(&self, author: &Author) -> Result<i64, StoreError> {
+    pub async fn ensure_author(&self, author: &Author) -> Result<AuthorId, StoreError> {
         let pool = &self.pool;
-        ensure_author(&mut *pool.acquire().await?, author).await
+        Ok(AuthorId(
+            ensure_author(&mut *pool.acquire().await?, author).await?,
+        ))
     }
 
     /// Every section, in the order the site shows them, those without a published story too:
     /// what the newsroom chooses from.
-    pub async fn sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
+    pub async fn sections(&self) -> Result<Vec<Stored<SectionId, Section>>, StoreError> {
         self.sections_where("SELECT id, slug, name FROM sections ORDER BY position, name")
             .await
     }
 
     /// The sections with a published story, in order: what readers see. A section typed into a
     /// draft, or made ahead of its first story, stays out of sight until a story is published.
-    pub async fn published_sections(&self) -> Result<Vec<Stored<Section>>, StoreError> {
+    pub async fn published_sections(&self) -> Result<Vec<Stored<SectionId, Section>>, StoreError> {
         self.sections_where(
             "SELECT id, slug, name FROM sections s
              WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
@@ -87,42 +93,56 @@ impl Store {
         .await
     }
 
-    async fn sections_where(&self, sql: &'static str) -> Result<Vec<Stored<Section>>, StoreError> {
+    async fn sections_where(
+        &self,
+        sql: &'static str,
+    ) -> Result<Vec<Stored<SectionId, Section>>, StoreError> {
         let found: Vec<NamedRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
         found
             .into_iter()
-            .map(|row| Ok((row.id, rows::section(&row.slug, &row.name)?)))
+            .map(|row| Ok((SectionId(row.id), rows::section(&row.slug, &row.name)?)))
             .collect()
     }
 
     pub async fn section_by_slug(
         &self,
         slug: &Slug,
-    ) -> Result<Option<Stored<Section>>, StoreError> {
+    ) -> Result<Option<Stored<SectionId, Section>>, StoreError> {
         let row = self
             .row_by_slug("SELECT id, slug, name FROM sections WHERE slug = $1", slug)
             .await?;
-        row.map(|row| Ok((row.id, rows::section(&row.slug, &row.name)?)))
+        row.map(|row| Ok((SectionId(row.id), rows::section(&row.slug, &row.name)?)))
             .transpose()
     }
 
-    pub async fn tag_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Tag>>, StoreError> {
+    pub async fn tag_by_slug(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<Stored<SubjectId, Tag>>, StoreError> {
         let row = self
             .row_by_slug("SELECT id, slug, name FROM tags WHERE slug = $1", slug)
             .await?;
-        row.map(|row| Ok((row.id, rows::tag(&row.slug, &row.name)?)))
+        row.map(|row| Ok((SubjectId(row.id), rows::tag(&row.slug, &row.name)?)))
             .transpose()
     }
 
-    pub async fn author_by_slug(&self, slug: &Slug) -> Result<Option<Stored<Author>>, StoreError> {
+    pub async fn author_by_slug(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<Stored<AuthorId, Author>>, StoreError> {
         let row = self
             .row_by_slug(
                 "SELECT id, slug, name, bio FROM authors WHERE slug = $1",
                 slug,
             )
             .await?;
-        row.map(|row| Ok((row.id, rows::author(&row.slug, &row.name, row.bio)?)))
-            .transpose()
+        row.map(|row| {
+            Ok((
+                AuthorId(row.id),
+                rows::author(&row.slug, &row.name, row.bio)?,
+            ))
+        })
+        .transpose()
     }
 
     /// Slugs of tags and authors that have a published story: the listing pages worth indexing.

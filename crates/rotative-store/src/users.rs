@@ -1,6 +1,6 @@
 //! Newsroom accounts, their sessions, sign-in throttling and the audit log.
 
-use rotative_domain::{Author, Email, Name, Role};
+use rotative_domain::{ArticleId, Author, Email, Name, Role, UserId};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{Store, StoreError, Taken, now_seconds};
@@ -8,7 +8,7 @@ use crate::{Store, StoreError, Taken, now_seconds};
 /// An account as the newsroom needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: Email,
     pub name: Name,
     pub role: Role,
@@ -25,17 +25,41 @@ pub struct Session {
 }
 
 /// One line of the audit log, ready to show.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub at: i64,
     pub user_name: Option<String>,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     pub headline: Option<String>,
     pub action: String,
     pub detail: String,
 }
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
+
+/// A line of the audit log, with who and which story.
+#[derive(FromRow)]
+struct AuditRow {
+    at: i64,
+    user_name: Option<String>,
+    article_id: Option<i64>,
+    headline: Option<String>,
+    action: String,
+    detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        Self {
+            at: row.at,
+            user_name: row.user_name,
+            article_id: row.article_id.map(ArticleId),
+            headline: row.headline,
+            action: row.action,
+            detail: row.detail,
+        }
+    }
+}
 
 /// An account's row (`USER_COLUMNS`).
 #[derive(FromRow)]
@@ -52,7 +76,7 @@ impl TryFrom<UserRow> for User {
 
     fn try_from(row: UserRow) -> Result<Self, StoreError> {
         Ok(Self {
-            id: row.id,
+            id: UserId(row.id),
             email: Email::parse(&row.email).map_err(|e| StoreError::corrupt("email", e))?,
             name: Name::parse(&row.name).map_err(|e| StoreError::corrupt("user name", e))?,
             role: Role::parse(&row.role).map_err(|e| StoreError::corrupt("role", e))?,
@@ -72,9 +96,9 @@ struct SessionRow {
 }
 
 /// Ends every session of an account, inside the transaction that changed its rights or password.
-async fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<(), StoreError> {
+async fn end_all_sessions(conn: &mut AnyConnection, user_id: UserId) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
+        .bind(user_id.0)
         .execute(conn)
         .await?;
     Ok(())
@@ -84,13 +108,13 @@ async fn end_all_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<(), 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Audit<'a> {
     /// The account that acted; none for the site's own jobs (scheduled publishing) and imports.
-    pub user: Option<i64>,
+    pub user: Option<UserId>,
     pub action: &'a str,
     pub detail: &'a str,
 }
 
 impl<'a> Audit<'a> {
-    pub fn by(user: Option<i64>, action: &'a str) -> Self {
+    pub fn by(user: Option<UserId>, action: &'a str) -> Self {
         Self {
             user,
             action,
@@ -106,12 +130,12 @@ impl<'a> Audit<'a> {
 
 pub(crate) async fn insert_audit(
     conn: &mut AnyConnection,
-    article_id: Option<i64>,
+    article_id: Option<ArticleId>,
     audit: Audit<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO audit_log (user_id, article_id, action, detail, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(audit.user)
-        .bind(article_id)
+        .bind(audit.user.map(|user| user.0))
+        .bind(article_id.map(|article| article.0))
         .bind(audit.action)
         .bind(audit.detail)
         .bind(now_seconds())
@@ -130,9 +154,9 @@ impl Store {
         role: Role,
         password_hash: Option<&str>,
         audit: Audit<'_>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<UserId, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -146,7 +170,7 @@ impl Store {
         .map_err(|e| StoreError::on_unique(e, Taken::AccountEmail))?;
         insert_audit(&mut tx, None, audit).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(UserId(id))
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
@@ -173,7 +197,7 @@ impl Store {
     /// Gives an account another role; its sessions end, so the new rights apply at once.
     pub async fn set_role(
         &self,
-        user_id: i64,
+        user_id: UserId,
         role: Role,
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
@@ -181,7 +205,7 @@ impl Store {
         let mut tx = pool.begin().await?;
         let changed = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
-            .bind(user_id)
+            .bind(user_id.0)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -227,7 +251,7 @@ impl Store {
     /// does not exist or already has a password (which only its owner changes).
     pub async fn activate_user(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
@@ -236,7 +260,7 @@ impl Store {
             "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
         )
         .bind(password_hash)
-        .bind(user_id)
+        .bind(user_id.0)
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -252,7 +276,7 @@ impl Store {
     /// the old password.
     pub async fn set_password(
         &self,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
         audit: Audit<'_>,
     ) -> Result<(), StoreError> {
@@ -260,7 +284,7 @@ impl Store {
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
-            .bind(user_id)
+            .bind(user_id.0)
             .execute(&mut *tx)
             .await?;
         end_all_sessions(&mut tx, user_id).await?;
@@ -272,7 +296,7 @@ impl Store {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf_token: &str,
         audit: Audit<'_>,
     ) -> Result<(), StoreError> {
@@ -283,7 +307,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $4)",
         )
         .bind(token_hash)
-        .bind(user_id)
+        .bind(user_id.0)
         .bind(csrf_token)
         .bind(now)
         .execute(&mut *tx)
@@ -377,14 +401,18 @@ impl Store {
     }
 
     /// Remembers a browser the account signed in from, by its token's hash.
-    pub async fn remember_device(&self, token_hash: &str, user_id: i64) -> Result<(), StoreError> {
+    pub async fn remember_device(
+        &self,
+        token_hash: &str,
+        user_id: UserId,
+    ) -> Result<(), StoreError> {
         let pool = &self.pool;
         sqlx::query(
             "INSERT INTO known_devices (token_hash, user_id, last_used_at) VALUES ($1, $2, $3)
              ON CONFLICT (token_hash) DO UPDATE SET last_used_at = excluded.last_used_at",
         )
         .bind(token_hash)
-        .bind(user_id)
+        .bind(user_id.0)
         .bind(now_seconds())
         .execute(pool)
         .await?;
@@ -429,7 +457,11 @@ impl Store {
     }
 
     /// Writes one line of the audit log: who did what, to which story, when.
-    pub async fn audit(&self, article_id: Option<i64>, audit: Audit<'_>) -> Result<(), StoreError> {
+    pub async fn audit(
+        &self,
+        article_id: Option<ArticleId>,
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
         let pool = &self.pool;
         insert_audit(&mut *pool.acquire().await?, article_id, audit).await
     }
@@ -437,19 +469,20 @@ impl Store {
     /// The newest audit entries, optionally for one story.
     pub async fn audit_entries(
         &self,
-        article_id: Option<i64>,
+        article_id: Option<ArticleId>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let pool = &self.pool;
-        Ok(sqlx::query_as(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT l.at, u.name AS user_name, l.article_id, a.headline, l.action, l.detail
              FROM audit_log l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles a ON a.id = l.article_id
              WHERE ($1 IS NULL OR l.article_id = $1)
              ORDER BY l.id DESC LIMIT $2",
         )
-        .bind(article_id)
+        .bind(article_id.map(|article| article.0))
         .bind(i64::from(limit))
         .fetch_all(pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 }

@@ -4,8 +4,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline, Section, Slug,
-    Source, Standfirst, Tag,
+    AltText, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline,
+    RevisionId, Section, Slug, Source, Standfirst, Tag, UserId,
 };
 use sqlx::AnyConnection;
 
@@ -62,7 +62,7 @@ pub struct NewArticle {
     /// For a scheduled story: when it goes live.
     pub scheduled_at: Option<Timestamp>,
     /// The newsroom account that created it (none for imports and demo content).
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     /// When it last changed, for stories brought in with their history; else its publication.
     pub updated_at: Option<Timestamp>,
     /// Kept at the top of the home page from this time (a WordPress sticky post).
@@ -103,7 +103,7 @@ impl Store {
         &self,
         new: &NewArticle,
         audit: Option<Audit<'_>>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ArticleId, StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
         let (id, _) = insert_article(&mut tx, new).await?;
@@ -120,7 +120,7 @@ impl Store {
 pub(crate) async fn insert_article(
     tx: &mut AnyConnection,
     new: &NewArticle,
-) -> Result<(i64, i64), StoreError> {
+) -> Result<(ArticleId, RevisionId), StoreError> {
     let now = now_seconds();
     let content = &new.content;
     let refs = content_refs(tx, content).await?;
@@ -155,7 +155,7 @@ pub(crate) async fn insert_article(
                 .or(new.published_at)
                 .map_or(now, Timestamp::as_second),
         )
-        .bind(new.created_by)
+        .bind(new.created_by.map(|user| user.0))
         .bind(content.claim.as_ref().map(|c| c.text.as_str()))
         .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
         .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
@@ -165,6 +165,7 @@ pub(crate) async fn insert_article(
         .await
         .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
     link_details(tx, id, content, Links::New).await?;
+    let id = ArticleId(id);
     let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
     Ok((id, revision_id))
 }
@@ -299,7 +300,7 @@ async fn link_in_order(
 /// caller's transaction; the caller adds the revision.
 pub(crate) async fn apply_content(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ArticleId,
     content: &StoryContent,
     updated_at: i64,
 ) -> Result<(), StoreError> {
@@ -323,46 +324,46 @@ pub(crate) async fn apply_content(
     .bind(lead.and_then(|l| l.caption.as_deref()))
     .bind(lead.and_then(|l| l.credit.as_deref()))
     .bind(updated_at)
-    .bind(id)
+    .bind(id.0)
     .bind(content.claim.as_ref().map(|c| c.text.as_str()))
     .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
     .execute(&mut *conn)
     .await?;
-    link_details(conn, id, content, Links::Replace).await
+    link_details(conn, id.0, content, Links::Replace).await
 }
 
 /// Records a revision; unless it is a conflict, it becomes the story's current one.
 pub(crate) async fn insert_revision(
     conn: &mut AnyConnection,
-    article_id: i64,
+    article_id: ArticleId,
     content: &StoryContent,
-    user_id: Option<i64>,
-    base_revision_id: Option<i64>,
+    user_id: Option<UserId>,
+    base_revision_id: Option<RevisionId>,
     conflict: bool,
-) -> Result<i64, StoreError> {
+) -> Result<RevisionId, StoreError> {
     let revision_id: i64 = sqlx::query_scalar(
         "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html, created_at,
              user_id, base_revision_id, conflict)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(article_id)
+    .bind(article_id.0)
     .bind(content.headline.as_ref())
     .bind(content.standfirst.as_ref().map(AsRef::as_ref))
     .bind(&content.body_markdown)
     .bind(&content.body_html)
     .bind(now_seconds())
-    .bind(user_id)
-    .bind(base_revision_id)
+    .bind(user_id.map(|user| user.0))
+    .bind(base_revision_id.map(|revision| revision.0))
     .bind(i64::from(conflict))
     .fetch_one(&mut *conn)
     .await?;
     if !conflict {
         sqlx::query("UPDATE articles SET current_revision_id = $1 WHERE id = $2")
             .bind(revision_id)
-            .bind(article_id)
+            .bind(article_id.0)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(revision_id)
+    Ok(RevisionId(revision_id))
 }

@@ -1,6 +1,7 @@
 //! Images: taking an upload in (checked, cleaned, stored, recorded), making its resized copies
 //! once, and serving files with ranges and forever-cache headers.
 
+use rotative_domain::UserId;
 use std::io::Write;
 
 use axum::{
@@ -91,7 +92,7 @@ pub(crate) async fn ingest(
     file: tempfile::NamedTempFile,
     original_name: Option<String>,
     description: MediaText,
-    uploaded_by: i64,
+    uploaded_by: UserId,
 ) -> Result<MediaRecord, AppError> {
     let pixels = state.upload_limits.pixels;
     let bytes = tokio::fs::read(file.path()).await.map_err(MediaError::Io)?;
@@ -99,7 +100,7 @@ pub(crate) async fn ingest(
     let room = reserve_decoding(state, &bytes, pixels).await?;
     let image: CleanImage = state
         .cpu_work()
-        .run(uploaded_by, move || {
+        .run(uploaded_by.0, move || {
             let image = clean(&bytes, pixels);
             drop(room);
             image

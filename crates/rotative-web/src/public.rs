@@ -10,8 +10,8 @@ use axum::{
     routing::get,
 };
 use rotative_domain::{
-    ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination, Section, Slug,
-    Tag, rank_related,
+    ArticleId, ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination,
+    Section, Slug, Tag, rank_related,
 };
 use rotative_render::{
     FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
@@ -253,7 +253,10 @@ async fn site_feed(
 /// Stories sharing the most tags, then the closest text, then the section, then the newest;
 /// never the story itself. With them, what the story's page shows: itself, them, and the
 /// listings they were picked from (a story entering one may be related from now on).
-async fn related(state: &AppState, id: i64) -> Result<(Vec<ArticleSummary>, Shows), AppError> {
+async fn related(
+    state: &AppState,
+    id: ArticleId,
+) -> Result<(Vec<ArticleSummary>, Shows), AppError> {
     let mut shows = Shows::new(vec![Shown::Story(id)]);
     let Some(RelatedPool {
         story,

@@ -3,8 +3,8 @@
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    AltText, Article, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author, Figure,
-    Headline, MediaId, Name, Section, Slug, Standfirst, Tag,
+    AltText, Article, ArticleId, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author,
+    Figure, Headline, MediaId, Name, Section, Slug, Standfirst, Tag,
 };
 use rotative_render::Site;
 
@@ -47,7 +47,7 @@ pub fn article() -> Article {
     let slug = Slug::parse("minsk-sous-pression").unwrap();
     let published: Timestamp = "2026-11-24T07:00:00Z".parse().unwrap();
     Article {
-        id: 7,
+        id: ArticleId(7),
         path: ArticlePath::new(&section().slug, &slug, published, &site().time_zone),
         slug,
         headline: Headline::parse("Minsk sous pression : l'armée s'interroge").unwrap(),
@@ -78,7 +78,7 @@ pub fn article() -> Article {
 pub fn summary(n: i64) -> ArticleSummary {
     let a = article();
     ArticleSummary {
-        id: n,
+        id: ArticleId(n),
         path: a.path,
         headline: Headline::parse(&format!("Titre {n} <b>échappé</b>")).unwrap(),
         standfirst: a.standfirst,

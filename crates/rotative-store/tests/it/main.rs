@@ -11,7 +11,10 @@ use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
     rank_related,
 };
-use rotative_domain::{CorrectionKind, Email, MediaId, Role};
+use rotative_domain::{
+    ArticleId, AuthorId, CorrectionKind, Email, MediaId, RevisionId, Role, SectionId, SubjectId,
+    UserId,
+};
 use rotative_store::{
     Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
     NewLeadImage, NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoryContent, StoryMove,
@@ -21,7 +24,12 @@ use rotative_store::{
 const DAY: i64 = 86_400;
 
 /// A save by someone who may edit the story in any state.
-fn saving(id: i64, base: i64, content: &StoryContent, user_id: i64) -> StorySave<'_> {
+fn saving(
+    id: ArticleId,
+    base: RevisionId,
+    content: &StoryContent,
+    user_id: UserId,
+) -> StorySave<'_> {
     StorySave {
         id,
         base_revision_id: base,
@@ -147,10 +155,10 @@ struct Fixture {
 }
 
 struct Ids {
-    section: i64,
-    other_section: i64,
-    tag: i64,
-    author: i64,
+    section: SectionId,
+    other_section: SectionId,
+    tag: SubjectId,
+    author: AuthorId,
 }
 
 async fn fixture(store: Store) -> Fixture {
@@ -620,7 +628,7 @@ async fn settings_round_trip(store: Store) {
     );
 }
 
-async fn user(store: &Store, email: &str, role: Role) -> i64 {
+async fn user(store: &Store, email: &str, role: Role) -> UserId {
     store
         .create_user(
             &Email::parse(email).unwrap(),
@@ -890,12 +898,12 @@ async fn workflow_moves_once_and_audits(store: Store) {
 }
 
 /// Stores a new story, as the newsroom or an import would.
-async fn create(store: &Store, new: &NewArticle) -> i64 {
+async fn create(store: &Store, new: &NewArticle) -> ArticleId {
     store.create_article(new, None).await.unwrap()
 }
 
 /// An editor takes a published story off the site.
-async fn unpublish(store: &Store, id: i64, editor: i64) {
+async fn unpublish(store: &Store, id: ArticleId, editor: UserId) {
     let story_move = StoryMove {
         id,
         from: ArticleStatus::Published,

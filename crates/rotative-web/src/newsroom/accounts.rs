@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use rotative_domain::{Email, Name, Role, workflow::can_manage_users};
+use rotative_domain::{Email, Name, Role, UserId, workflow::can_manage_users};
 use rotative_newsroom::{NewAccount, NewsroomError, Refusal};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,7 @@ use crate::{
 
 #[derive(Serialize)]
 struct AccountRow {
-    id: i64,
+    id: UserId,
     name: String,
     email: String,
     role: &'static str,
@@ -131,7 +131,7 @@ pub(crate) struct RoleChange {
 
 pub(crate) async fn change_role(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     CsrfForm { who, form }: CsrfForm<RoleChange>,
 ) -> Result<Redirect, AppError> {
     admin_only(&who)?;
@@ -149,7 +149,7 @@ pub(crate) struct Activation {
 /// changes at first sign-in like any provisional password.
 pub(crate) async fn activate(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     CsrfForm { who, form }: CsrfForm<Activation>,
 ) -> Result<Response, AppError> {
     admin_only(&who)?;

@@ -5,7 +5,7 @@ use axum::{
     response::{Html, Redirect},
 };
 use jiff::Timestamp;
-use rotative_domain::StoryAction;
+use rotative_domain::{ArticleId, RevisionId, StoryAction};
 use rotative_store::{SaveKind, SaveOutcome, StorySave};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -84,7 +84,7 @@ pub(crate) async fn compare<const N: usize>(
 ) -> Result<[Vec<DiffSegment>; N], AppError> {
     Ok(state
         .cpu_work()
-        .run(who.user.id, move || {
+        .run(who.user.id.0, move || {
             pairs.map(|(old, new)| word_diff(&old, &new))
         })
         .await?)
@@ -102,13 +102,13 @@ fn when(state: &AppState, seconds: i64) -> String {
 
 #[derive(Deserialize)]
 pub(crate) struct CompareQuery {
-    de: Option<i64>,
-    a: Option<i64>,
+    de: Option<RevisionId>,
+    a: Option<RevisionId>,
 }
 
 #[derive(Serialize)]
 struct RevisionRow {
-    id: i64,
+    id: RevisionId,
     at: String,
     who: String,
     headline: String,
@@ -119,7 +119,7 @@ struct RevisionRow {
 pub(crate) async fn revisions(
     State(state): State<AppState>,
     who: SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     Query(query): Query<CompareQuery>,
 ) -> Result<Html<String>, AppError> {
     let story = state
@@ -193,7 +193,7 @@ pub(crate) async fn revisions(
 /// Restores a revision's text as a new revision; the story's section, tags and authors stay.
 pub(crate) async fn restore(
     State(state): State<AppState>,
-    Path((id, revision)): Path<(i64, i64)>,
+    Path((id, revision)): Path<(ArticleId, RevisionId)>,
     CsrfForm { who, .. }: CsrfForm<NoFields>,
 ) -> Result<Redirect, AppError> {
     let story = state

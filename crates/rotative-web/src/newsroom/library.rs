@@ -247,12 +247,8 @@ pub(crate) struct DescriptionForm {
     credit: String,
 }
 
-async fn media_or_404(state: &AppState, id: i64) -> Result<MediaRecord, AppError> {
-    state
-        .store
-        .media_by_id(MediaId(id))
-        .await?
-        .ok_or(AppError::NotFound)
+async fn media_or_404(state: &AppState, id: MediaId) -> Result<MediaRecord, AppError> {
+    state.store.media_by_id(id).await?.ok_or(AppError::NotFound)
 }
 
 async fn media_page(
@@ -280,7 +276,7 @@ async fn media_page(
 pub(crate) async fn show(
     State(state): State<AppState>,
     who: SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<MediaId>,
 ) -> Result<Response, AppError> {
     let media = media_or_404(&state, id).await?;
     let form = DescriptionForm {
@@ -294,7 +290,7 @@ pub(crate) async fn show(
 /// Saves an image's description and renders again every story that shows it.
 pub(crate) async fn describe(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<MediaId>,
     CsrfForm { who, form }: CsrfForm<DescriptionForm>,
 ) -> Result<Response, AppError> {
     let media = media_or_404(&state, id).await?;

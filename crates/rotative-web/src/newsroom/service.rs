@@ -2,8 +2,8 @@
 //! operations (`rotative-newsroom`), with every problem said in French next to its field.
 
 use rotative_domain::{
-    ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, Section, Source,
-    Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
+    ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, RevisionId, Section,
+    Source, Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
 };
 use rotative_newsroom::{BodyImages, NewsroomError};
 use rotative_store::{EditableStory, StoryContent};
@@ -13,7 +13,7 @@ use crate::{AppError, AppState, auth::SignedIn, messages};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct StoryForm {
-    pub base_revision: Option<i64>,
+    pub base_revision: Option<RevisionId>,
     #[serde(default)]
     pub headline: String,
     #[serde(default)]

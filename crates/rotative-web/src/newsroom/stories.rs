@@ -7,8 +7,8 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{
-    ArticleKind, ArticleStatus, CorrectionKind, PageNumber, StoryAction, local_time,
-    workflow::state_fr,
+    ArticleId, ArticleKind, ArticleStatus, CorrectionKind, PageNumber, RevisionId, StoryAction,
+    local_time, workflow::state_fr,
 };
 use rotative_newsroom::{Act, MAX_BODY_BYTES};
 use rotative_store::{
@@ -43,7 +43,7 @@ pub(crate) struct DashboardQuery {
 
 #[derive(Serialize)]
 struct DashboardRow {
-    id: i64,
+    id: ArticleId,
     headline: String,
     status: &'static str,
     status_label: &'static str,
@@ -143,7 +143,7 @@ struct ActionButton {
 
 #[derive(Serialize)]
 struct EditorPage<'a> {
-    id: Option<i64>,
+    id: Option<ArticleId>,
     form: &'a StoryForm,
     errors: &'a [FieldError],
     kinds: Vec<(&'static str, &'static str)>,
@@ -357,7 +357,7 @@ pub(crate) async fn create(
     Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
 }
 
-async fn story_or_404(state: &AppState, id: i64) -> Result<EditableStory, AppError> {
+async fn story_or_404(state: &AppState, id: ArticleId) -> Result<EditableStory, AppError> {
     state
         .store
         .story_for_edit(id)
@@ -375,7 +375,7 @@ pub(crate) struct EditQuery {
 pub(crate) async fn edit(
     State(state): State<AppState>,
     who: SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     Query(query): Query<EditQuery>,
 ) -> Result<Html<String>, AppError> {
     let story = story_or_404(&state, id).await?;
@@ -415,7 +415,7 @@ enum Checked {
 async fn check_save(
     state: &AppState,
     who: &SignedIn,
-    id: i64,
+    id: ArticleId,
     form: &StoryForm,
 ) -> Result<Checked, AppError> {
     let story = story_or_404(state, id).await?;
@@ -479,7 +479,7 @@ async fn store_save(
 
 pub(crate) async fn save(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     let (story, content) = match check_save(&state, &who, id, &form).await? {
@@ -549,7 +549,7 @@ pub(crate) async fn save(
 #[derive(Serialize)]
 struct AutosaveReply {
     status: &'static str,
-    base_revision: Option<i64>,
+    base_revision: Option<RevisionId>,
     messages: Vec<String>,
 }
 
@@ -557,12 +557,12 @@ struct AutosaveReply {
 /// seconds and when the page is left). Same checks as a save; answers JSON.
 pub(crate) async fn autosave(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     let reply = |status: StatusCode,
                  name: &'static str,
-                 base_revision: Option<i64>,
+                 base_revision: Option<RevisionId>,
                  messages: Vec<String>| {
         (
             status,
@@ -632,12 +632,12 @@ pub(crate) struct ActionForm {
     scheduled_at: String,
     /// The revision the person read before acting: publishing goes ahead only if it is still
     /// the story's text.
-    revision: Option<i64>,
+    revision: Option<RevisionId>,
 }
 
 pub(crate) async fn act(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<ActionForm>,
 ) -> Result<Redirect, AppError> {
     let story = story_or_404(&state, id).await?;
@@ -667,7 +667,7 @@ pub(crate) struct CorrectionForm {
 
 pub(crate) async fn correct(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<CorrectionForm>,
 ) -> Result<Redirect, AppError> {
     let story = story_or_404(&state, id).await?;

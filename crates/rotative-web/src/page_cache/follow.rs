@@ -107,35 +107,39 @@ pub(crate) async fn after_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rotative_domain::{ArticleId, AuthorId, SectionId, SubjectId};
 
     #[test]
     fn an_edit_drops_the_pages_showing_the_story() {
         let items = affected(
             Changed::Story {
-                id: 4,
+                id: ArticleId(4),
                 moved: false,
             },
             &[],
         )
         .unwrap_or_default();
-        assert_eq!(items, vec![Shown::Story(4), Shown::EveryStory]);
+        assert_eq!(items, vec![Shown::Story(ArticleId(4)), Shown::EveryStory]);
     }
 
     #[test]
     fn a_story_entering_its_listings_drops_their_pages() {
         let items = affected(
-            Changed::Story { id: 4, moved: true },
-            &[Listing::Section(1), Listing::Tag(9)],
+            Changed::Story {
+                id: ArticleId(4),
+                moved: true,
+            },
+            &[Listing::Section(SectionId(1)), Listing::Tag(SubjectId(9))],
         )
         .unwrap_or_default();
         assert_eq!(
             items,
             vec![
-                Shown::Story(4),
+                Shown::Story(ArticleId(4)),
                 Shown::EveryStory,
                 Shown::Listing(Listing::Everything),
-                Shown::Listing(Listing::Section(1)),
-                Shown::Listing(Listing::Tag(9)),
+                Shown::Listing(Listing::Section(SectionId(1))),
+                Shown::Listing(Listing::Tag(SubjectId(9))),
             ]
         );
     }
@@ -144,8 +148,8 @@ mod tests {
     fn a_site_change_drops_everything() {
         assert_eq!(affected(Changed::Site, &[]), None);
         assert_eq!(
-            affected(Changed::Listing(Listing::Author(2)), &[]),
-            Some(vec![Shown::Listing(Listing::Author(2))])
+            affected(Changed::Listing(Listing::Author(AuthorId(2))), &[]),
+            Some(vec![Shown::Listing(Listing::Author(AuthorId(2)))])
         );
     }
 }

@@ -10,6 +10,7 @@ mod encoding;
 pub(crate) mod follow;
 pub(crate) mod layer;
 
+use rotative_domain::ArticleId;
 use std::{
     collections::{HashMap, HashSet},
     sync::{
@@ -30,7 +31,7 @@ pub(crate) use encoding::{Encoding, etag, etag_matches};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Shown {
     /// The story itself (its headline, summary, body or dates appear on the page).
-    Story(i64),
+    Story(ArticleId),
     /// The order of a listing: the page changes when a story enters, leaves or moves in it.
     Listing(Listing),
     /// Something of every story (sitemaps' dates, the corrections page): any change to any story.
@@ -74,7 +75,7 @@ impl Shows {
     }
 
     /// The stories of a listing page or feed, and the listing's order.
-    pub(crate) fn listing(listing: Listing, stories: impl IntoIterator<Item = i64>) -> Self {
+    pub(crate) fn listing(listing: Listing, stories: impl IntoIterator<Item = ArticleId>) -> Self {
         let mut items = vec![Shown::Listing(listing)];
         items.extend(stories.into_iter().map(Shown::Story));
         Self::new(items)
@@ -385,6 +386,7 @@ impl Drop for Render {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rotative_domain::SubjectId;
 
     fn page(body: &str, shows: Vec<Shown>) -> Arc<CachedPage> {
         Arc::new(CachedPage::new(
@@ -417,15 +419,24 @@ mod tests {
     #[test]
     fn a_change_drops_the_pages_that_show_it_and_only_those() {
         let cache = cache_with(&[
-            ("/a", vec![Shown::Story(1), Shown::Story(2)]),
-            ("/b", vec![Shown::Story(2)]),
-            ("/c", vec![Shown::Story(3), Shown::Listing(Listing::Tag(7))]),
+            (
+                "/a",
+                vec![Shown::Story(ArticleId(1)), Shown::Story(ArticleId(2))],
+            ),
+            ("/b", vec![Shown::Story(ArticleId(2))]),
+            (
+                "/c",
+                vec![
+                    Shown::Story(ArticleId(3)),
+                    Shown::Listing(Listing::Tag(SubjectId(7))),
+                ],
+            ),
         ]);
-        cache.invalidate(&[Shown::Story(1)]);
+        cache.invalidate(&[Shown::Story(ArticleId(1))]);
         assert!(!is_hit(&cache, "/a"));
         assert!(is_hit(&cache, "/b"));
         assert!(is_hit(&cache, "/c"));
-        cache.invalidate(&[Shown::Listing(Listing::Tag(7))]);
+        cache.invalidate(&[Shown::Listing(Listing::Tag(SubjectId(7)))]);
         assert!(!is_hit(&cache, "/c"));
         assert!(is_hit(&cache, "/b"));
     }
@@ -449,8 +460,8 @@ mod tests {
     fn a_render_that_overlapped_a_change_is_not_kept() {
         let cache = Arc::new(PageCache::new(1 << 20));
         let stale = render(&cache, "/a");
-        cache.invalidate(&[Shown::Story(1)]);
-        stale.finish(Some(page("old", vec![Shown::Story(1)])));
+        cache.invalidate(&[Shown::Story(ArticleId(1))]);
+        stale.finish(Some(page("old", vec![Shown::Story(ArticleId(1))])));
         assert!(!is_hit(&cache, "/a"));
     }
 

@@ -185,7 +185,7 @@ async fn autosaves_racing_a_publication_never_land_after_it() {
     let julie = sign_in(&site, "julie@exemple.fr").await;
     let chef = sign_in(&site, "chef@exemple.fr").await;
     let story = write_story(&site, &julie, "Course", "Version 0.").await;
-    let id: i64 = story.rsplit('/').next().unwrap().parse().unwrap();
+    let id = rotative_domain::ArticleId(story.rsplit('/').next().unwrap().parse().unwrap());
     let (julie_token, chef_token) = (csrf(&site, &julie).await, csrf(&site, &chef).await);
     let first = site.request("GET", &story, Some(&julie), None).await;
     let writer = {

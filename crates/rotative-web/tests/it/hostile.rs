@@ -124,7 +124,12 @@ async fn markup_in_every_text_field_stays_text() {
         act(&site, &chef, &story, "publish", "").await,
         StatusCode::SEE_OTHER
     );
-    let stored = site.state.store.published_article_by_id(2).await.unwrap();
+    let stored = site
+        .state
+        .store
+        .published_article_by_id(rotative_domain::ArticleId(2))
+        .await
+        .unwrap();
     let stored = stored.expect("the hostile story is published");
     assert_eq!(
         stored.headline.as_ref(),
@@ -336,7 +341,7 @@ async fn sql_fragments_in_every_parameter_are_only_text() {
         }
         // In a story's fields, a fragment is text, stored and shown as typed.
         let story = write_story(&site, &chef, &format!("Titre {fragment}"), fragment).await;
-        let id: i64 = story.rsplit('/').next().unwrap().parse().unwrap();
+        let id = rotative_domain::ArticleId(story.rsplit('/').next().unwrap().parse().unwrap());
         let revisions = site.state.store.revisions(id).await.unwrap();
         assert_eq!(revisions[0].headline, format!("Titre {fragment}"));
         // A sign-in whose address or password is a fragment lets nobody in.

@@ -896,7 +896,12 @@ const TABLE: [(&str, &str, [u16; 5]); 43] = [
 
 /// The id of the story the test site opens with, published by an import (no newsroom author).
 async fn published_story(site: &TestSite) -> String {
-    let first = site.state.store.published_article_by_id(1).await.unwrap();
+    let first = site
+        .state
+        .store
+        .published_article_by_id(rotative_domain::ArticleId(1))
+        .await
+        .unwrap();
     first
         .expect("the imported story is published")
         .id
@@ -951,7 +956,7 @@ async fn every_newsroom_route_for_every_role() {
             let revision = site
                 .state
                 .store
-                .revisions(id.parse().unwrap())
+                .revisions(rotative_domain::ArticleId(id.parse().unwrap()))
                 .await
                 .unwrap()[0]
                 .id

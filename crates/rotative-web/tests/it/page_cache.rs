@@ -91,7 +91,7 @@ fn unbrotli(bytes: &[u8]) -> String {
     text
 }
 
-async fn story_id(site: &TestSite, path: &str) -> i64 {
+async fn story_id(site: &TestSite, path: &str) -> rotative_domain::ArticleId {
     let path = ArticlePath::from_stored(path.to_owned());
     site.state
         .store

@@ -113,7 +113,10 @@ fn stored_revisions(database: &Path, stories: &[i64]) -> (BTreeMap<i64, BTreeSet
         let store = Store::open_sqlite(database).await.unwrap();
         let mut found = BTreeMap::new();
         for &story in stories {
-            let headlines = store.revisions(story).await.unwrap();
+            let headlines = store
+                .revisions(rotative_domain::ArticleId(story))
+                .await
+                .unwrap();
             found.insert(story, headlines.into_iter().map(|r| r.headline).collect());
         }
         let problems = store.integrity_problems().await.unwrap();
