@@ -220,7 +220,7 @@ impl SearchIndex {
             writer.delete_all_documents()?;
         }
         let mut done = 0;
-        let mut after = 0;
+        let mut after = None;
         loop {
             let ids = store.article_ids(after, BATCH).await?;
             let Some(last) = ids.last().copied() else {
@@ -228,15 +228,14 @@ impl SearchIndex {
             };
             let mut articles = Vec::with_capacity(ids.len());
             for id in &ids {
-                let id = ArticleId(*id);
-                articles.push((id, store.published_article_by_id(id).await?));
+                articles.push((*id, store.published_article_by_id(*id).await?));
             }
             // Commits carry the log position read before the rebuild: changes made meanwhile
             // are applied by the next catch-up.
             self.apply(&articles, position)?;
             done += u64::try_from(ids.len()).unwrap_or_default();
             progress(done, total);
-            after = last;
+            after = Some(last);
         }
         if done == 0 {
             self.apply(&[], position)?;

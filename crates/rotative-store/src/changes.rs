@@ -102,15 +102,19 @@ impl Store {
     }
 
     /// Ids of every story, in id order, a page at a time, for rebuilding copies from scratch.
-    pub async fn article_ids(&self, after: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+    pub async fn article_ids(
+        &self,
+        after: Option<ArticleId>,
+        limit: u32,
+    ) -> Result<Vec<ArticleId>, StoreError> {
         let pool = &self.pool;
-        Ok(
+        let ids: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
+                .bind(after.map_or(0, |id| id.0))
                 .bind(i64::from(limit))
                 .fetch_all(pool)
-                .await?,
-        )
+                .await?;
+        Ok(ids.into_iter().map(ArticleId).collect())
     }
 
     pub async fn count_articles(&self) -> Result<u64, StoreError> {

@@ -227,7 +227,7 @@ pub(crate) async fn link_details(
     link_in_order(
         conn,
         article_id,
-        ("article_tags", "tag_id"),
+        Linked::Subjects,
         &tag_ids,
         replace,
     )
@@ -235,7 +235,7 @@ pub(crate) async fn link_details(
     link_in_order(
         conn,
         article_id,
-        ("article_authors", "author_id"),
+        Linked::Bylines,
         &author_ids,
         replace,
     )
@@ -258,16 +258,34 @@ pub(crate) async fn link_details(
     crate::media::link_media(conn, article_id, &content.media_keys).await
 }
 
-/// Links a story to `ids` in their order (`table`, keyed by `column`: subjects or bylines);
-/// with `replace`, first removes its links to anything else. Links it keeps stay in place, so
-/// the change log names only the subjects and bylines that really changed.
+/// What a story is linked to in order: its subjects or its bylines.
+#[derive(Debug, Clone, Copy)]
+enum Linked {
+    Subjects,
+    Bylines,
+}
+
+impl Linked {
+    /// The link table and the column naming what is linked.
+    fn table_and_column(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Subjects => ("article_tags", "tag_id"),
+            Self::Bylines => ("article_authors", "author_id"),
+        }
+    }
+}
+
+/// Links a story to `ids` in their order; with `replace`, first removes its links to anything
+/// else. Links it keeps stay in place, so the change log names only the subjects and bylines
+/// that really changed.
 async fn link_in_order(
     conn: &mut AnyConnection,
     article_id: i64,
-    (table, column): (&str, &str),
+    linked: Linked,
     ids: &[i64],
     replace: bool,
 ) -> Result<(), StoreError> {
+    let (table, column) = linked.table_and_column();
     if replace {
         let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
         statement.push_bind(article_id);
