@@ -224,22 +224,8 @@ pub(crate) async fn link_details(
         author_ids.push(taxonomy::ensure_author(conn, author).await?);
     }
     let replace = links == Links::Replace;
-    link_in_order(
-        conn,
-        article_id,
-        Linked::Subjects,
-        &tag_ids,
-        replace,
-    )
-    .await?;
-    link_in_order(
-        conn,
-        article_id,
-        Linked::Bylines,
-        &author_ids,
-        replace,
-    )
-    .await?;
+    link_in_order(conn, article_id, Linked::Subjects, &tag_ids, replace).await?;
+    link_in_order(conn, article_id, Linked::Bylines, &author_ids, replace).await?;
     if replace {
         sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
             .bind(article_id)

@@ -278,7 +278,7 @@ fn over_capacity() -> Response {
             (header::CONNECTION, "close"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        "Le site reçoit plus de visites qu'il ne peut en servir. Réessayez dans quelques secondes.",
+        crate::messages::TOO_MANY_VISITORS,
     )
         .into_response()
 }

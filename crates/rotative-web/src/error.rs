@@ -23,33 +23,33 @@ fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     match error {
         UploadError::TooLarge { limit } => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "Le fichier dépasse la taille maximale de {} Mo. Réduisez l'image avant de l'envoyer.",
-                limit / (1024 * 1024)
-            )
-            .into(),
+            messages::upload_too_large(limit / (1024 * 1024)).into(),
         ),
         UploadError::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Ce fichier n'est pas une image JPEG, PNG, WebP ou GIF. Les images SVG et les autres fichiers ne sont pas acceptés.".into(),
+            messages::NOT_AN_IMAGE.into(),
         ),
-        UploadError::TooManyPixels { width, height, limit } => (
+        UploadError::TooManyPixels {
+            width,
+            height,
+            limit,
+        } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "L'image mesure {width} × {height} pixels, au-delà de la limite de {} mégapixels.",
-                limit / 1_000_000
-            )
-            .into(),
+            messages::too_many_pixels(*width, *height, limit / 1_000_000).into(),
         ),
         UploadError::Corrupt(_) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "L'image est endommagée ou incomplète : elle ne peut pas être lue. Envoyez le fichier d'origine.".into(),
+            messages::DAMAGED_IMAGE.into(),
         ),
-        UploadError::NoFile => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Choisissez un fichier image à envoyer.".into(),
-        ),
+        UploadError::NoFile => (StatusCode::UNPROCESSABLE_ENTITY, messages::NO_FILE.into()),
     }
+}
+
+/// A problem with one field of a form, said to the writer in French.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
 }
 
 #[derive(Debug, Error)]
@@ -71,6 +71,9 @@ pub enum AppError {
     Conflict(String),
     #[error("invalid: {0}")]
     Unprocessable(String),
+    /// A form's fields, each with what is wrong with it; the form is shown again with them.
+    #[error("invalid form: {0:?}")]
+    Invalid(Vec<FieldError>),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
     #[error("too many wrong current passwords")]
@@ -97,7 +100,7 @@ impl From<NewsroomError> for AppError {
             NewsroomError::Workflow(illegal) => Self::Conflict(messages::workflow(illegal)),
             NewsroomError::Body(problem) => Self::Unprocessable(messages::body_problem(&problem)),
             NewsroomError::Refused(Refusal::NoScheduledTime) => {
-                Self::BadRequest("Indiquez la date et l'heure de publication.")
+                Self::BadRequest(messages::NO_PUBLICATION_TIME)
             }
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
             NewsroomError::Busy(_) => Self::Busy,
@@ -120,55 +123,48 @@ struct ReaderMessage(Cow<'static, str>);
 impl AppError {
     fn status_and_message(&self) -> (StatusCode, Cow<'static, str>) {
         let (status, message): (StatusCode, Cow<'static, str>) = match self {
-            Self::NotFound | Self::Store(StoreError::NotFound(_)) => (
-                StatusCode::NOT_FOUND,
-                "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.".into(),
-            ),
-            Self::Gone => (
-                StatusCode::GONE,
-                "Cet article a été retiré par la rédaction. Il n'est plus disponible.".into(),
-            ),
-            Self::OldPageGone => (
-                StatusCode::GONE,
-                "Cette page de l'ancien site n'existe plus : aucun article publié ne s'y rattachait.".into(),
-            ),
+            Self::NotFound | Self::Store(StoreError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, messages::NOT_FOUND.into())
+            }
+            Self::Gone => (StatusCode::GONE, messages::STORY_WITHDRAWN.into()),
+            Self::OldPageGone => (StatusCode::GONE, messages::OLD_PAGE_GONE.into()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, (*message).into()),
-            Self::Csrf => (
-                StatusCode::FORBIDDEN,
-                "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.".into(),
-            ),
-            Self::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "Votre rôle ne permet pas cette action.".into(),
-            ),
+            Self::Csrf => (StatusCode::FORBIDDEN, messages::FORM_EXPIRED.into()),
+            Self::Forbidden => (StatusCode::FORBIDDEN, messages::ROLE_FORBIDS.into()),
             Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
             Self::Unprocessable(message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, message.clone().into())
             }
+            Self::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                fields
+                    .iter()
+                    .map(|field| field.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+            ),
             Self::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.".into(),
+                messages::TOO_MANY_SIGN_INS.into(),
             ),
             Self::TooManyPasswordAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "Trop de mots de passe actuels erronés. Réessayez dans quinze minutes.".into(),
+                messages::TOO_MANY_WRONG_PASSWORDS.into(),
             ),
-            Self::Busy => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Votre compte a déjà un traitement en cours. Réessayez dans un instant.".into(),
-            ),
+            Self::Busy => (StatusCode::TOO_MANY_REQUESTS, messages::BUSY.into()),
             Self::Upload(refusal) => upload_refusal(refusal),
             Self::Store(StoreError::AlreadyExists(taken)) => (
                 StatusCode::CONFLICT,
                 match taken {
-                    Taken::AccountEmail => "Un compte utilise déjà cette adresse électronique.",
-                    Taken::StoryAddress => "Un autre article occupe déjà cette adresse.",
+                    Taken::AccountEmail => messages::EMAIL_IN_USE,
+                    Taken::StoryAddress => messages::ADDRESS_IN_USE,
                 }
                 .into(),
             ),
             Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.".into(),
+                messages::OUR_FAULT.into(),
             ),
         };
         (status, message)

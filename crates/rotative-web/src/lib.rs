@@ -51,7 +51,7 @@ pub use app::AppSettings;
 pub use connections::{
     ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
 };
-pub use error::AppError;
+pub use error::{AppError, FieldError};
 pub use media::make_pending_variants;
 pub use metrics::Metrics;
 pub use metrics_endpoint::metrics_router;

@@ -19,7 +19,7 @@ use rotative_newsroom::LibraryImage;
 use rotative_store::{Audit, MediaRecord, MediaText};
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::{AppError, AppState, uploads::UploadError};
+use crate::{AppError, AppState, messages, uploads::UploadError};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -42,9 +42,7 @@ pub(crate) async fn receive_file(
                 return Err(UploadError::TooLarge { limit }.into());
             }
             Err(_) => {
-                return Err(AppError::BadRequest(
-                    "Le fichier n'a pas été reçu en entier.",
-                ));
+                return Err(AppError::BadRequest(messages::UPLOAD_INCOMPLETE));
             }
         };
         received += chunk.len() as u64;

@@ -1,5 +1,7 @@
-//! What the newsroom's operations refuse, said to journalists in French: the application layer
-//! reports it as data, and this is the one place that words it.
+//! Every sentence readers and journalists read from the program, in French, in one place: what
+//! error pages say, what the newsroom's forms and operations refuse (the application layer
+//! reports it as data; this words it). A second interface language is a second module like
+//! this one.
 
 use rotative_domain::{StoryAction, WorkflowError};
 use rotative_newsroom::{BodyProblem, Refusal};
@@ -60,7 +62,31 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
 }
 
 pub(crate) fn workflow(error: WorkflowError) -> String {
-    error.to_string()
+    match error {
+        WorkflowError::NotAllowed => {
+            "Votre rôle ne permet pas cette action sur cet article.".to_owned()
+        }
+        WorkflowError::IllegalMove { from, action } => format!(
+            "Impossible {} un article {}.",
+            infinitive(action),
+            rotative_domain::workflow::state_fr(from)
+        ),
+    }
+}
+
+/// The verb with its preposition, elided before a vowel (« d'épingler »).
+fn infinitive(action: StoryAction) -> &'static str {
+    match action {
+        StoryAction::Edit => "de modifier",
+        StoryAction::Submit => "de soumettre à relecture",
+        StoryAction::ReturnToDraft => "de repasser en brouillon",
+        StoryAction::Publish => "de publier",
+        StoryAction::Schedule => "de programmer",
+        StoryAction::Unpublish => "de dépublier",
+        StoryAction::Correct => "de corriger publiquement",
+        StoryAction::Pin => "d'épingler à la une",
+        StoryAction::Unpin => "de retirer de la une",
+    }
 }
 
 /// An audit line's action as the newsroom's journal shows it.
@@ -87,3 +113,149 @@ pub(crate) fn audit_action(action: &str) -> String {
 
 /// Who the journal shows for what no account did: scheduled publishing.
 pub(crate) const AUDIT_BY_THE_SITE: &str = "Rotative (programmation)";
+
+// Readers' error pages.
+pub(crate) const NOT_FOUND: &str = "Cette page n'existe pas ou n'existe plus. Elle a peut-être été déplacée, ou l'adresse contient une faute de frappe.";
+pub(crate) const STORY_WITHDRAWN: &str =
+    "Cet article a été retiré par la rédaction. Il n'est plus disponible.";
+pub(crate) const OLD_PAGE_GONE: &str =
+    "Cette page de l'ancien site n'existe plus : aucun article publié ne s'y rattachait.";
+pub(crate) const UNREADABLE_ADDRESS: &str =
+    "L'adresse demandée contient des paramètres illisibles.";
+pub(crate) const UNREADABLE_SEARCH: &str = "La recherche contient des paramètres illisibles.";
+pub(crate) const OUR_FAULT: &str =
+    "Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.";
+pub(crate) const TOO_MANY_VISITORS: &str =
+    "Le site reçoit plus de visites qu'il ne peut en servir. Réessayez dans quelques secondes.";
+
+// Refusals any newsroom form may meet.
+pub(crate) const FORM_EXPIRED: &str =
+    "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.";
+pub(crate) const ROLE_FORBIDS: &str = "Votre rôle ne permet pas cette action.";
+pub(crate) const BUSY: &str =
+    "Votre compte a déjà un traitement en cours. Réessayez dans un instant.";
+pub(crate) const EMAIL_IN_USE: &str = "Un compte utilise déjà cette adresse électronique.";
+pub(crate) const ADDRESS_IN_USE: &str = "Un autre article occupe déjà cette adresse.";
+
+// Signing in and passwords.
+pub(crate) const WRONG_SIGN_IN: &str = "Adresse ou mot de passe incorrect.";
+pub(crate) const TOO_MANY_SIGN_INS: &str =
+    "Trop de tentatives de connexion échouées. Réessayez dans quinze minutes.";
+pub(crate) const TOO_MANY_WRONG_PASSWORDS: &str =
+    "Trop de mots de passe actuels erronés. Réessayez dans quinze minutes.";
+pub(crate) const WRONG_CURRENT_PASSWORD: &str = "Le mot de passe actuel est incorrect.";
+pub(crate) const NEW_PASSWORD_TOO_SHORT: &str =
+    "Le nouveau mot de passe doit compter au moins dix caractères.";
+pub(crate) const NEW_PASSWORDS_DIFFER: &str = "Les deux saisies du nouveau mot de passe diffèrent.";
+pub(crate) const UNREADABLE_PASSWORD: &str = "Mot de passe illisible.";
+
+// Accounts and settings, for administrators.
+pub(crate) const ACCOUNT_FIELDS: &str =
+    "Indiquez une adresse électronique valide, un nom et un rôle.";
+pub(crate) const PROVISIONAL_PASSWORD_TOO_SHORT: &str =
+    "Le mot de passe provisoire doit compter au moins dix caractères.";
+pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";
+pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
+
+// The story form.
+pub(crate) const UNKNOWN_ACTION: &str = "Action inconnue.";
+pub(crate) const NO_PUBLICATION_TIME: &str = "Indiquez la date et l'heure de publication.";
+pub(crate) const UNKNOWN_NOTE_KIND: &str = "Type de note inconnu.";
+pub(crate) const NOTE_LENGTH: &str = "La note doit compter entre 1 et 2 000 caractères.";
+pub(crate) const CHOOSE_KIND: &str = "Choisissez un type d'article.";
+pub(crate) const EMPTY_BODY: &str = "Le texte de l'article est vide.";
+pub(crate) const CHOOSE_SECTION: &str = "Choisissez ou nommez une rubrique.";
+pub(crate) const CHOOSE_VERDICT: &str = "Choisissez un verdict.";
+pub(crate) const CLAIM_TOO_LONG: &str = "L'affirmation vérifiée compte 500 caractères au plus.";
+pub(crate) const FACT_CHECK_WITHOUT_CLAIM: &str =
+    "Une vérification indique l'affirmation vérifiée et son verdict.";
+pub(crate) const CLAIM_WITHOUT_FACT_CHECK: &str = "Seule une vérification porte une affirmation et un verdict : videz ces champs ou changez le type.";
+pub(crate) const REVISION_NOT_RESTORABLE: &str =
+    "Cette version ne peut plus être restaurée telle quelle.";
+pub(crate) const SAVED_MEANWHILE: &str = "L'article a été modifié entre-temps : rechargez la page.";
+
+pub(crate) fn headline_rule(max_chars: usize) -> String {
+    format!("Le titre est obligatoire et tient sur une ligne de {max_chars} caractères au plus.")
+}
+
+pub(crate) fn standfirst_rule(max_chars: usize) -> String {
+    format!("Le chapeau compte {max_chars} caractères au plus.")
+}
+
+pub(crate) fn body_too_large(max_kilobytes: usize) -> String {
+    format!("Le texte dépasse la taille maximale ({max_kilobytes} Ko). Il n'a pas été enregistré.")
+}
+
+pub(crate) fn unknown_section(name: &str) -> String {
+    format!(
+        "La rubrique « {name} » n'existe pas : choisissez-en une dans la liste. Seuls les chefs d'édition créent des rubriques."
+    )
+}
+
+pub(crate) fn unreadable_source(line: &str) -> String {
+    format!(
+        "Source « {line} » : écrivez un libellé, une barre verticale, puis une adresse https://…"
+    )
+}
+
+pub(crate) fn unreadable_name(name: &str) -> String {
+    format!("« {name} » n'est pas un nom valable.")
+}
+
+// The media library and uploads.
+pub(crate) const ALT_TOO_LONG: &str =
+    "Le texte alternatif tient en une phrase de 250 caractères au plus.";
+pub(crate) const MALFORMED_UPLOAD: &str = "Le formulaire d'envoi est mal formé.";
+pub(crate) const UPLOAD_INCOMPLETE: &str = "Le fichier n'a pas été reçu en entier.";
+pub(crate) const NOT_AN_IMAGE: &str = "Ce fichier n'est pas une image JPEG, PNG, WebP ou GIF. Les images SVG et les autres fichiers ne sont pas acceptés.";
+pub(crate) const DAMAGED_IMAGE: &str = "L'image est endommagée ou incomplète : elle ne peut pas être lue. Envoyez le fichier d'origine.";
+pub(crate) const NO_FILE: &str = "Choisissez un fichier image à envoyer.";
+
+pub(crate) fn caption_too_long(max_chars: usize) -> String {
+    format!("La légende et le crédit comptent {max_chars} caractères au plus.")
+}
+
+pub(crate) fn upload_too_large(megabytes: u64) -> String {
+    format!(
+        "Le fichier dépasse la taille maximale de {megabytes} Mo. Réduisez l'image avant de l'envoyer."
+    )
+}
+
+pub(crate) fn too_many_pixels(width: u32, height: u32, megapixels: u64) -> String {
+    format!(
+        "L'image mesure {width} × {height} pixels, au-delà de la limite de {megapixels} mégapixels."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use rotative_domain::{ArticleStatus, Ownership, Role, authorize};
+
+    use super::*;
+
+    #[test]
+    fn refusals_say_why_in_french() {
+        let illegal = authorize(
+            Role::Editor,
+            StoryAction::Unpublish,
+            Ownership::Others,
+            ArticleStatus::Draft,
+        )
+        .unwrap_err();
+        assert_eq!(
+            workflow(illegal),
+            "Impossible de dépublier un article en brouillon."
+        );
+        let pin = authorize(
+            Role::Editor,
+            StoryAction::Pin,
+            Ownership::Others,
+            ArticleStatus::Draft,
+        )
+        .unwrap_err();
+        assert_eq!(
+            workflow(pin),
+            "Impossible d'épingler à la une un article en brouillon."
+        );
+    }
+}

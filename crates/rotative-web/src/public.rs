@@ -20,7 +20,7 @@ use rotative_store::{Listing, RelatedPool};
 use serde::Deserialize;
 
 use crate::{
-    AppError, AppState,
+    AppError, AppState, messages,
     page_cache::{Shown, Shows},
     policy,
 };
@@ -66,9 +66,7 @@ fn page_number(query: Result<Query<PageQuery>, QueryRejection>) -> Result<PageNu
         Ok(Query(PageQuery { page: Some(page) })) => {
             PageNumber::parse(&page).map_err(|_| AppError::NotFound)
         }
-        Err(_) => Err(AppError::BadRequest(
-            "L'adresse demandée contient des paramètres illisibles.",
-        )),
+        Err(_) => Err(AppError::BadRequest(messages::UNREADABLE_ADDRESS)),
     }
 }
 

@@ -13,7 +13,7 @@ use rotative_search::SearchQuery;
 use rotative_store::Listing;
 use serde::Deserialize;
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, messages};
 
 const PER_PAGE: u32 = 10;
 const LATEST_WHEN_NOTHING: u32 = 6;
@@ -50,8 +50,7 @@ async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
-    let Query(params) = params
-        .map_err(|_| AppError::BadRequest("La recherche contient des paramètres illisibles."))?;
+    let Query(params) = params.map_err(|_| AppError::BadRequest(messages::UNREADABLE_SEARCH))?;
     let page = match params.page.as_deref() {
         None | Some("") => PageNumber::FIRST,
         Some(page) => PageNumber::parse(page).map_err(|_| AppError::NotFound)?,

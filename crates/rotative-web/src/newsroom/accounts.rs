@@ -99,15 +99,15 @@ pub(crate) async fn create(
         Role::parse(&form.role),
     );
     let (Ok(email), Ok(name), Ok(role)) = parsed else {
-        let error = "Indiquez une adresse électronique valide, un nom et un rôle.";
+        let error = messages::ACCOUNT_FIELDS;
         return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     };
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        let error = "Le mot de passe provisoire doit compter au moins dix caractères.";
+        let error = messages::PROVISIONAL_PASSWORD_TOO_SHORT;
         return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     }
     let hash = hash_password(&form.password)
-        .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
+        .map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))?;
     let account = NewAccount {
         email: &email,
         name: &name,
@@ -135,7 +135,7 @@ pub(crate) async fn change_role(
     CsrfForm { who, form }: CsrfForm<RoleChange>,
 ) -> Result<Redirect, AppError> {
     admin_only(&who)?;
-    let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest("Rôle inconnu."))?;
+    let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest(messages::UNKNOWN_ROLE))?;
     state.newsroom().change_role(&who.actor(), id, role).await?;
     Ok(Redirect::to("/redaction/comptes"))
 }
@@ -154,11 +154,11 @@ pub(crate) async fn activate(
 ) -> Result<Response, AppError> {
     admin_only(&who)?;
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        let error = "Le mot de passe provisoire doit compter au moins dix caractères.";
+        let error = messages::PROVISIONAL_PASSWORD_TOO_SHORT;
         return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     }
     let hash = hash_password(&form.password)
-        .map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
+        .map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))?;
     state
         .newsroom()
         .activate_account(&who.actor(), id, &hash)

@@ -211,11 +211,13 @@ pub(crate) async fn restore(
     restored.headline = text.headline;
     restored.standfirst = text.standfirst.unwrap_or_default();
     restored.body = text.body_markdown;
-    let content = content_from_form(&state, &restored, &who)
-        .await?
-        .map_err(|_| {
-            AppError::Conflict("Cette version ne peut plus être restaurée telle quelle.".into())
-        })?;
+    let content = match content_from_form(&state, &restored, &who).await {
+        Ok(content) => content,
+        Err(AppError::Invalid(_)) => {
+            return Err(AppError::Conflict(messages::REVISION_NOT_RESTORABLE.into()));
+        }
+        Err(other) => return Err(other),
+    };
     let editable_in = who.actor().editable_states(&story);
     match state
         .store
@@ -235,9 +237,7 @@ pub(crate) async fn restore(
             "/redaction/articles/{id}/historique"
         ))),
         SaveOutcome::StateChanged { .. } => Err(AppError::Conflict(STATE_CHANGED.into())),
-        SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
-            "L'article a été modifié entre-temps : rechargez la page.".into(),
-        )),
+        SaveOutcome::Conflict { .. } => Err(AppError::Conflict(messages::SAVED_MEANWHILE.into())),
     }
 }
 

@@ -114,14 +114,11 @@ fn description(alt: &str, caption: &str, credit: &str) -> Result<MediaText, Stri
         "" => None,
         typed => Some(
             AltText::parse(typed)
-                .map_err(|_| {
-                    "Le texte alternatif tient en une phrase de 250 caractères au plus.".to_owned()
-                })?
+                .map_err(|_| messages::ALT_TOO_LONG.to_owned())?
                 .to_string(),
         ),
     };
-    let too_long =
-        || format!("La légende et le crédit comptent {MAX_TEXT_CHARS} caractères au plus.");
+    let too_long = || messages::caption_too_long(MAX_TEXT_CHARS);
     Ok(MediaText {
         alt,
         caption: optional_text(caption).map_err(|()| too_long())?,
@@ -147,7 +144,7 @@ async fn read_upload_form(
     mut multipart: Multipart,
 ) -> Result<UploadForm, AppError> {
     let mut form = UploadForm::default();
-    let malformed = || AppError::BadRequest("Le formulaire d'envoi est mal formé.");
+    let malformed = || AppError::BadRequest(messages::MALFORMED_UPLOAD);
     while let Some(field) = multipart.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::from(UploadError::TooLarge {

@@ -9,6 +9,7 @@ use rotative_newsroom::{BodyImages, NewsroomError};
 use rotative_store::{EditableStory, StoryContent};
 use serde::{Deserialize, Serialize};
 
+pub(crate) use crate::error::FieldError;
 use crate::{AppError, AppState, auth::SignedIn, messages};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -84,13 +85,6 @@ impl StoryForm {
     }
 }
 
-/// A problem with one field, said to the writer in French.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
 fn names<T>(
     list: &str,
     make: impl Fn(Name) -> Result<T, rotative_domain::ParseError>,
@@ -101,7 +95,7 @@ fn names<T>(
         .map(|name| {
             Name::parse(name)
                 .and_then(&make)
-                .map_err(|_| format!("« {name} » n'est pas un nom valable."))
+                .map_err(|_| messages::unreadable_name(name))
         })
         .collect()
 }
@@ -112,7 +106,7 @@ pub(crate) async fn content_from_form(
     state: &AppState,
     form: &StoryForm,
     who: &SignedIn,
-) -> Result<Result<StoryContent, Vec<FieldError>>, AppError> {
+) -> Result<StoryContent, AppError> {
     let default_author = &who.user.name;
     let mut errors = Vec::new();
     let mut fail =
@@ -124,10 +118,16 @@ pub(crate) async fn content_from_form(
         .map_err(|message| fail("standfirst", message))
         .ok()
         .flatten();
-    let section = section_from_form(state, who, &form.section)
-        .await?
-        .map_err(|problem| fail("section", problem))
-        .ok();
+    let section = match section_from_form(state, who, &form.section).await {
+        Ok(section) => Some(section),
+        Err(AppError::Invalid(problems)) => {
+            for problem in problems {
+                fail(problem.field, problem.message);
+            }
+            None
+        }
+        Err(other) => return Err(other),
+    };
     let tags = names(&form.tags, Tag::named)
         .map_err(|m| fail("tags", m))
         .ok();
@@ -138,7 +138,7 @@ pub(crate) async fn content_from_form(
         authors = Author::named(default_author.clone()).ok().map(|a| vec![a]);
     }
     let kind = ArticleKind::parse(&form.kind)
-        .map_err(|_| fail("kind", "Choisissez un type d'article.".into()))
+        .map_err(|_| fail("kind", messages::CHOOSE_KIND.into()))
         .ok();
     let sources = parse_sources(&form.sources)
         .map_err(|message| fail("sources", message))
@@ -148,14 +148,15 @@ pub(crate) async fn content_from_form(
         .ok()
         .flatten();
     if form.body.trim().is_empty() {
-        fail("body", "Le texte de l'article est vide.".into());
+        fail("body", messages::EMPTY_BODY.into());
     }
-    let found = match body_problem(state.newsroom().body_images(&form.body).await)? {
+    let found = match state.newsroom().body_images(&form.body).await {
         Ok(found) => found,
-        Err(message) => {
-            fail("body", message);
+        Err(NewsroomError::Body(problem)) => {
+            fail("body", messages::body_problem(&problem));
             BodyImages::default()
         }
+        Err(other) => return Err(other.into()),
     };
     let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), Some(sources), true) = (
         headline,
@@ -166,22 +167,14 @@ pub(crate) async fn content_from_form(
         sources,
         errors.is_empty(),
     ) else {
-        return Ok(Err(errors));
+        return Err(AppError::Invalid(errors));
     };
-    let rendered = state
+    let body_html = state
         .newsroom()
         .render(&who.actor(), &form.body, found.images)
-        .await;
-    let body_html = match body_problem(rendered)? {
-        Ok(html) => html,
-        Err(message) => {
-            return Ok(Err(vec![FieldError {
-                field: "body",
-                message,
-            }]));
-        }
-    };
-    Ok(Ok(StoryContent {
+        .await
+        .map_err(body_invalid)?;
+    Ok(StoryContent {
         headline,
         standfirst,
         body_markdown: form.body.clone(),
@@ -195,14 +188,11 @@ pub(crate) async fn content_from_form(
         media_keys: found.keys,
         sources,
         claim,
-    }))
+    })
 }
 
 fn headline_rule() -> String {
-    format!(
-        "Le titre est obligatoire et tient sur une ligne de {} caractères au plus.",
-        Headline::MAX_CHARS
-    )
+    messages::headline_rule(Headline::MAX_CHARS)
 }
 
 /// The standfirst, optional.
@@ -210,12 +200,9 @@ fn parse_standfirst(text: &str) -> Result<Option<Standfirst>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    Standfirst::parse(text).map(Some).map_err(|_| {
-        format!(
-            "Le chapeau compte {} caractères au plus.",
-            Standfirst::MAX_CHARS
-        )
-    })
+    Standfirst::parse(text)
+        .map(Some)
+        .map_err(|_| messages::standfirst_rule(Standfirst::MAX_CHARS))
 }
 
 /// The section a form names. Only editors create sections: for anyone else, one that does not
@@ -224,29 +211,32 @@ async fn section_from_form(
     state: &AppState,
     who: &SignedIn,
     label: &str,
-) -> Result<Result<Section, String>, AppError> {
+) -> Result<Section, AppError> {
+    let invalid = |message: String| {
+        AppError::Invalid(vec![FieldError {
+            field: "section",
+            message,
+        }])
+    };
     let Ok(section) = Section::from_label(label) else {
-        return Ok(Err("Choisissez ou nommez une rubrique.".into()));
+        return Err(invalid(messages::CHOOSE_SECTION.into()));
     };
     if can_manage_taxonomy(who.user.role)
         || state.store.section_by_slug(&section.slug).await?.is_some()
     {
-        return Ok(Ok(section));
+        return Ok(section);
     }
-    Ok(Err(format!(
-        "La rubrique « {} » n'existe pas : choisissez-en une dans la liste. Seuls les chefs d'édition créent des rubriques.",
-        section.name
-    )))
+    Err(invalid(messages::unknown_section(section.name.as_ref())))
 }
 
-/// A body's problem as the French sentence shown next to the field; other failures stay errors.
-pub(crate) fn body_problem<T>(
-    outcome: Result<T, NewsroomError>,
-) -> Result<Result<T, String>, AppError> {
-    match outcome {
-        Ok(value) => Ok(Ok(value)),
-        Err(NewsroomError::Body(problem)) => Ok(Err(messages::body_problem(&problem))),
-        Err(other) => Err(other.into()),
+/// A body that cannot be rendered as a field error of the form; other failures stay errors.
+pub(crate) fn body_invalid(error: NewsroomError) -> AppError {
+    match error {
+        NewsroomError::Body(problem) => AppError::Invalid(vec![FieldError {
+            field: "body",
+            message: messages::body_problem(&problem),
+        }]),
+        other => other.into(),
     }
 }
 
@@ -255,20 +245,20 @@ fn parse_claim(form: &StoryForm, kind: Option<ArticleKind>) -> Result<Option<Cla
     let typed = !form.claim_text.trim().is_empty();
     let claim = if typed {
         let rating = ClaimRating::parse(&form.claim_rating)
-            .map_err(|_| "Choisissez un verdict.".to_owned())?;
+            .map_err(|_| messages::CHOOSE_VERDICT.to_owned())?;
         Some(
             Claim::parse(&form.claim_text, Some(&form.claim_author), rating)
-                .map_err(|_| "L'affirmation vérifiée compte 500 caractères au plus.".to_owned())?,
+                .map_err(|_| messages::CLAIM_TOO_LONG.to_owned())?,
         )
     } else {
         None
     };
     match kind.map(|kind| check_claim(kind, claim.as_ref())) {
         Some(Err(ClaimMismatch::FactCheckWithoutClaim)) => {
-            Err("Une vérification indique l'affirmation vérifiée et son verdict.".into())
+            Err(messages::FACT_CHECK_WITHOUT_CLAIM.into())
         }
         Some(Err(ClaimMismatch::ClaimWithoutFactCheck)) => {
-            Err("Seule une vérification porte une affirmation et un verdict : videz ces champs ou changez le type.".into())
+            Err(messages::CLAIM_WITHOUT_FACT_CHECK.into())
         }
         _ => Ok(claim),
     }
@@ -281,9 +271,7 @@ fn parse_sources(text: &str) -> Result<Vec<Source>, String> {
         .filter(|line| !line.is_empty())
         .map(|line| {
             let (label, url) = line.rsplit_once('|').unwrap_or(("", line));
-            Source::parse(label, url).map_err(|_| {
-                format!("Source « {line} » : écrivez un libellé, une barre verticale, puis une adresse https://…")
-            })
+            Source::parse(label, url).map_err(|_| messages::unreadable_source(line))
         })
         .collect()
 }

@@ -19,6 +19,7 @@ use crate::{
         set_cookie, sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing,
         verify_password,
     },
+    messages,
 };
 
 /// Sign-in attempts counted in `WINDOW_SECONDS`, before the password is checked: for one
@@ -190,7 +191,7 @@ pub(crate) async fn sign_in(
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password_matches(hash, form.password).await;
     let Some(user) = user.filter(|_| matches) else {
-        let message = "Adresse ou mot de passe incorrect.";
+        let message = messages::WRONG_SIGN_IN;
         return sign_in_page(
             &state,
             StatusCode::UNAUTHORIZED,
@@ -286,11 +287,11 @@ pub(crate) async fn change_password(
     }
     let current_ok = password_matches(who.user.password_hash.clone(), form.current).await;
     let error = if !current_ok {
-        Some("Le mot de passe actuel est incorrect.")
+        Some(messages::WRONG_CURRENT_PASSWORD)
     } else if form.new.chars().count() < MIN_PASSWORD_CHARS {
-        Some("Le nouveau mot de passe doit compter au moins dix caractères.")
+        Some(messages::NEW_PASSWORD_TOO_SHORT)
     } else if form.new != form.confirm {
-        Some("Les deux saisies du nouveau mot de passe diffèrent.")
+        Some(messages::NEW_PASSWORDS_DIFFER)
     } else {
         None
     };
@@ -303,8 +304,8 @@ pub(crate) async fn change_password(
         )?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     }
-    let hash =
-        hash_password(&form.new).map_err(|_| AppError::BadRequest("Mot de passe illisible."))?;
+    let hash = hash_password(&form.new)
+        .map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))?;
     state
         .store
         .set_password(

@@ -15,6 +15,7 @@ use super::render;
 use crate::{
     AppError, AppState,
     auth::{CsrfForm, SignedIn},
+    messages,
 };
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -74,7 +75,7 @@ pub(crate) async fn save(
     let Some(settings) =
         SiteSettings::parse(&form.name, &form.description, &form.page_size, full_text)
     else {
-        let message = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
+        let message = messages::SETTINGS_BOUNDS;
         return page(
             &state,
             &who,

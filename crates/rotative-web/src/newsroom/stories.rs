@@ -10,7 +10,7 @@ use rotative_domain::{
     ArticleId, ArticleKind, ArticleStatus, CorrectionKind, PageNumber, RevisionId, StoryAction,
     local_time, workflow::state_fr,
 };
-use rotative_newsroom::{Act, MAX_BODY_BYTES};
+use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError};
 use rotative_store::{
     EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter, StorySave,
 };
@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     history::{DiffSegment, compare},
     render,
-    service::{FieldError, StoryForm, body_problem, content_from_form},
+    service::{FieldError, StoryForm, content_from_form},
 };
 use crate::{
     AppError, AppState,
@@ -290,10 +290,7 @@ pub(crate) async fn new_story(
 fn too_large(form: &StoryForm) -> Option<FieldError> {
     (form.body.len() > MAX_BODY_BYTES).then(|| FieldError {
         field: "body",
-        message: format!(
-            "Le texte dépasse la taille maximale ({} Ko). Il n'a pas été enregistré.",
-            MAX_BODY_BYTES / 1024
-        ),
+        message: messages::body_too_large(MAX_BODY_BYTES / 1024),
     })
 }
 
@@ -324,9 +321,9 @@ pub(crate) async fn create(
         )
         .await;
     }
-    let content = match content_from_form(&state, &form, &who).await? {
+    let content = match content_from_form(&state, &form, &who).await {
         Ok(content) => content,
-        Err(errors) => {
+        Err(AppError::Invalid(errors)) => {
             return form_problem(
                 &state,
                 &who,
@@ -337,6 +334,7 @@ pub(crate) async fn create(
             )
             .await;
         }
+        Err(other) => return Err(other),
     };
     if form.intent == "preview" {
         let html = editor_page(
@@ -447,10 +445,15 @@ async fn check_save(
             ));
         }
     }
-    Ok(match content_from_form(state, form, who).await? {
-        Ok(content) => Checked::Ready(story, content),
-        Err(errors) => Checked::Refused(story, StatusCode::UNPROCESSABLE_ENTITY, errors),
-    })
+    match content_from_form(state, form, who).await {
+        Ok(content) => Ok(Checked::Ready(story, content)),
+        Err(AppError::Invalid(errors)) => Ok(Checked::Refused(
+            story,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        )),
+        Err(other) => Err(other),
+    }
 }
 
 /// Stores checked content as the writer's save, from the revision their form was written from;
@@ -618,9 +621,14 @@ pub(crate) async fn preview(
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
     Ok(
-        match body_problem(state.newsroom().preview(&who.actor(), &form.body).await)? {
+        match state.newsroom().preview(&who.actor(), &form.body).await {
             Ok(html) => Html(html).into_response(),
-            Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, Json(vec![message])).into_response(),
+            Err(NewsroomError::Body(problem)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(vec![messages::body_problem(&problem)]),
+            )
+                .into_response(),
+            Err(other) => return Err(other.into()),
         },
     )
 }
@@ -641,10 +649,10 @@ pub(crate) async fn act(
     CsrfForm { who, form }: CsrfForm<ActionForm>,
 ) -> Result<Redirect, AppError> {
     let story = story_or_404(&state, id).await?;
-    let action =
-        StoryAction::parse(&form.action).map_err(|_| AppError::BadRequest("Action inconnue."))?;
+    let action = StoryAction::parse(&form.action)
+        .map_err(|_| AppError::BadRequest(messages::UNKNOWN_ACTION))?;
     if matches!(action, StoryAction::Edit | StoryAction::Correct) {
-        return Err(AppError::BadRequest("Action inconnue."));
+        return Err(AppError::BadRequest(messages::UNKNOWN_ACTION));
     }
     let time_zone = state.site().time_zone.clone();
     let act = Act {
@@ -672,14 +680,12 @@ pub(crate) async fn correct(
 ) -> Result<Redirect, AppError> {
     let story = story_or_404(&state, id).await?;
     who.actor().may(StoryAction::Correct, &story)?;
-    let kind =
-        CorrectionKind::parse(&form.kind).ok_or(AppError::BadRequest("Type de note inconnu."))?;
+    let kind = CorrectionKind::parse(&form.kind)
+        .ok_or(AppError::BadRequest(messages::UNKNOWN_NOTE_KIND))?;
     let note = rotative_domain::without_controls(&form.note);
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
-        return Err(AppError::BadRequest(
-            "La note doit compter entre 1 et 2 000 caractères.",
-        ));
+        return Err(AppError::BadRequest(messages::NOTE_LENGTH));
     }
     state
         .store
