@@ -19,7 +19,7 @@ use rotative_store::{MediaText, NewArticle, NewMedia, Store, StoreError, StoryCo
 use serde::Deserialize;
 use thiserror::Error;
 
-use rotative_newsroom::{LibraryImage, lead_image};
+use rotative_newsroom::{LibraryImage, lead_image, story_slug};
 
 /// What can be wrong with a story file, said in one line that names the field or image at fault.
 #[derive(Debug, Error)]
@@ -380,11 +380,7 @@ impl Importer<'_> {
                 .iter()
                 .map(|figure| (figure, &stored_images[&figure.name])),
         );
-        let base_slug = story
-            .slug
-            .clone()
-            .unwrap_or_else(|| Slug::for_headline(story.headline.as_ref()));
-        let slug = self.store.free_article_slug(&base_slug).await?;
+        let slug = story_slug(self.store, story.slug.as_ref(), story.headline.as_ref()).await?;
         let (status, published_at) = match story.status {
             StoryStatus::Draft => (ArticleStatus::Draft, None),
             StoryStatus::Published => (

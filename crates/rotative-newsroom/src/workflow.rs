@@ -6,7 +6,9 @@ use rotative_domain::{
     ArticleId, ArticlePath, ArticleStatus, Headline, Ownership, RevisionId, Role, Slug,
     StoryAction, UserId, authorize,
 };
-use rotative_store::{Audit, EditableStory, NewArticle, StoryContent, StoryMove};
+use rotative_store::{
+    Audit, EditableStory, NewArticle, Store, StoreError, StoryContent, StoryMove,
+};
 
 use crate::{Newsroom, NewsroomError, Refusal};
 
@@ -202,9 +204,20 @@ impl Newsroom {
 
     /// A new story's slug: from its headline, made unique.
     pub async fn new_slug(&self, headline: &Headline) -> Result<Slug, NewsroomError> {
-        let base = Slug::for_headline(headline.as_ref());
-        Ok(self.store.free_article_slug(&base).await?)
+        Ok(story_slug(&self.store, None, headline.as_ref()).await?)
     }
+}
+
+/// A new story's slug, the one rule of every way in: the one asked for (a story file's `slug`,
+/// a WordPress post's name) or else one made from its title, made unique among the site's
+/// stories.
+pub async fn story_slug(
+    store: &Store,
+    wanted: Option<&Slug>,
+    title: &str,
+) -> Result<Slug, StoreError> {
+    let base = wanted.cloned().unwrap_or_else(|| Slug::for_headline(title));
+    store.free_article_slug(&base).await
 }
 
 /// The story's public address: the one it already had, or one dated by its publication in the

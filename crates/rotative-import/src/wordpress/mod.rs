@@ -19,7 +19,7 @@ use rotative_domain::{
     Standfirst, Tag, local_time,
 };
 use rotative_media::MediaStorage;
-use rotative_newsroom::lead_image;
+use rotative_newsroom::{lead_image, story_slug};
 use rotative_render::{Theme, figure_sources, render_body};
 use rotative_store::{
     EditableStory, ImportUpdate, ImportedStory, NewArticle, NewLeadImage, Store, StoreError,
@@ -510,10 +510,8 @@ impl WordPressImporter<'_> {
         let slug = if let Some(story) = earlier {
             story.slug.clone()
         } else {
-            let base_slug = Slug::parse(&item.slug)
-                .or_else(|_| Slug::from_title(&item.title))
-                .map_err(|_| ItemError::Unusable("no usable address".into()))?;
-            self.store.free_article_slug(&base_slug).await?
+            let wanted = Slug::parse(&item.slug).ok();
+            story_slug(self.store, wanted.as_ref(), &item.title).await?
         };
         let published = status == ArticleStatus::Published
             || earlier.is_some_and(|story| story.status == ArticleStatus::Published);
