@@ -17,7 +17,8 @@ pub struct NewAccount<'a> {
 }
 
 impl Actor {
-    fn manages_accounts(&self) -> Result<(), NewsroomError> {
+    /// Whether the actor administers the site: its accounts and its settings.
+    pub fn administers(&self) -> Result<(), NewsroomError> {
         if can_manage_users(self.role) {
             Ok(())
         } else {
@@ -33,7 +34,7 @@ impl Newsroom {
         actor: &Actor,
         account: NewAccount<'_>,
     ) -> Result<UserId, NewsroomError> {
-        actor.manages_accounts()?;
+        actor.administers()?;
         let detail = format!("{} ({})", account.email, account.role.as_str());
         let audit = Audit::by(Some(actor.id), "user_add").detail(&detail);
         let created = self
@@ -60,7 +61,7 @@ impl Newsroom {
         account: UserId,
         role: Role,
     ) -> Result<(), NewsroomError> {
-        actor.manages_accounts()?;
+        actor.administers()?;
         if account == actor.id && role != Role::Admin {
             return Err(NewsroomError::Refused(Refusal::OwnAdminRole));
         }
@@ -80,7 +81,7 @@ impl Newsroom {
         account: UserId,
         password_hash: &str,
     ) -> Result<(), NewsroomError> {
-        actor.manages_accounts()?;
+        actor.administers()?;
         let detail = format!("#{account}");
         let audit = Audit::by(Some(actor.id), "user_activate").detail(&detail);
         if self

@@ -94,7 +94,7 @@ impl Newsroom {
         let markdown = markdown.to_owned();
         let rendered = self
             .cpu_work
-            .run(actor.id.0, move || render_body(&theme, &markdown, &images))
+            .run(actor.id, move || render_body(&theme, &markdown, &images))
             .await?;
         Ok(rendered?)
     }

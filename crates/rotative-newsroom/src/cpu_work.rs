@@ -11,6 +11,7 @@ use std::{
     time::Duration,
 };
 
+use rotative_domain::UserId;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The account's work, or the instance's, did not get its turn in time: try again shortly.
@@ -26,7 +27,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 pub struct CpuWork {
     all: Arc<Semaphore>,
-    accounts: Mutex<HashMap<i64, Arc<Semaphore>>>,
+    accounts: Mutex<HashMap<UserId, Arc<Semaphore>>>,
     wait: Duration,
 }
 
@@ -45,7 +46,7 @@ impl CpuWork {
     /// Runs `work` on the blocking pool when `account` and the instance have room for it.
     pub async fn run<T: Send + 'static>(
         &self,
-        account: i64,
+        account: UserId,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Busy> {
         let own = self.account(account);
@@ -63,7 +64,7 @@ impl CpuWork {
         result
     }
 
-    fn account(&self, account: i64) -> Arc<Semaphore> {
+    fn account(&self, account: UserId) -> Arc<Semaphore> {
         let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(
             accounts
@@ -74,7 +75,7 @@ impl CpuWork {
 
     /// Drops an account's entry once nothing of it is running or waiting, so the map holds only
     /// the accounts rendering now.
-    fn forget_idle(&self, account: i64, own: &Arc<Semaphore>) {
+    fn forget_idle(&self, account: UserId, own: &Arc<Semaphore>) {
         let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
         // Two references: the map's and the caller's.
         if Arc::strong_count(own) == 2 && own.available_permits() == PER_ACCOUNT {
@@ -116,7 +117,7 @@ mod tests {
                 let hold = Arc::clone(&hold);
                 tokio::spawn(async move {
                     renders
-                        .run(1, move || {
+                        .run(UserId(1), move || {
                             let _ = hold.lock().map(|hold| hold.recv());
                         })
                         .await
@@ -125,11 +126,11 @@ mod tests {
             .collect();
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(
-            renders.run(2, || 42).await.unwrap(),
+            renders.run(UserId(2), || 42).await.unwrap(),
             42,
             "another account renders meanwhile"
         );
-        let refused = renders.run(1, || ()).await;
+        let refused = renders.run(UserId(1), || ()).await;
         assert!(
             matches!(refused, Err(Busy)),
             "one more render of the busy account waits, then is refused"
@@ -140,7 +141,7 @@ mod tests {
         for task in busy {
             task.await.unwrap().unwrap();
         }
-        assert!(renders.run(1, || ()).await.is_ok());
+        assert!(renders.run(UserId(1), || ()).await.is_ok());
         assert!(
             renders.accounts.lock().unwrap().is_empty(),
             "idle accounts are forgotten"

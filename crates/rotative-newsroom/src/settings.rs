@@ -82,9 +82,7 @@ impl Newsroom {
         actor: &Actor,
         settings: &SiteSettings,
     ) -> Result<(), NewsroomError> {
-        if !rotative_domain::workflow::can_manage_users(actor.role) {
-            return Err(NewsroomError::Forbidden);
-        }
+        actor.administers()?;
         let page_size = settings.page_size.to_string();
         let values = [
             (NAME, settings.name.as_ref()),

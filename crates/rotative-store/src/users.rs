@@ -456,16 +456,6 @@ impl Store {
         )
     }
 
-    /// Writes one line of the audit log: who did what, to which story, when.
-    pub async fn audit(
-        &self,
-        article_id: Option<ArticleId>,
-        audit: Audit<'_>,
-    ) -> Result<(), StoreError> {
-        let pool = &self.pool;
-        insert_audit(&mut *pool.acquire().await?, article_id, audit).await
-    }
-
     /// The newest audit entries, optionally for one story.
     pub async fn audit_entries(
         &self,

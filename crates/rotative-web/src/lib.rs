@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(
             newsroom::router(state.upload_limits).layer(middleware::from_fn_with_state(
                 state.clone(),
-                page_cache::follow::after_write,
+                page_cache::layer::after_write,
             )),
         )
         .merge(search::router())

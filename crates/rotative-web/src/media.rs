@@ -98,7 +98,7 @@ pub(crate) async fn ingest(
     let room = reserve_decoding(state, &bytes, pixels).await?;
     let image: CleanImage = state
         .cpu_work()
-        .run(uploaded_by.0, move || {
+        .run(uploaded_by, move || {
             let image = clean(&bytes, pixels);
             drop(room);
             image

@@ -44,12 +44,12 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::NotPinned => "L'article n'est pas à la une.".into(),
         Refusal::ImagesWithoutAlt(names) => missing_alt(names),
         Refusal::ScheduledInThePast => "L'heure de publication programmée est déjà passée.".into(),
-        Refusal::NoScheduledTime => "Indiquez la date et l'heure de publication.".into(),
+        Refusal::NoScheduledTime => NO_PUBLICATION_TIME.into(),
         Refusal::EditedSinceRead => "L'article a été modifié depuis que vous l'avez ouvert : relisez la dernière version avant de le publier.".into(),
         Refusal::ShownInStoryOutOfReach(headline) => format!(
             "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
         ),
-        Refusal::EmailTaken => "Un compte existe déjà avec cette adresse.".into(),
+        Refusal::EmailTaken => EMAIL_IN_USE.into(),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
@@ -110,6 +110,16 @@ pub(crate) fn audit_action(action: &str) -> String {
     };
     label.to_owned()
 }
+
+/// The journal's line for a run of autosaves, and how many there were.
+pub(crate) const AUTOSAVES: &str = "Enregistrement automatique";
+
+pub(crate) fn autosave_count(count: &str) -> String {
+    format!("{count} fois")
+}
+
+/// Who a revision is by when no account wrote it.
+pub(crate) const REVISION_BY_IMPORT: &str = "Import";
 
 /// Who the journal shows for what no account did: scheduled publishing.
 pub(crate) const AUDIT_BY_THE_SITE: &str = "Rotative (programmation)";

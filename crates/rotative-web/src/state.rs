@@ -21,8 +21,8 @@ pub struct Services {
     /// Resized copies waiting to be made.
     pub variants: VariantQueue,
     pub theme: Arc<Theme>,
-    /// The site as configured at start; what pages use is `AppState::site`, which
-    /// administrators may change while the site runs.
+    /// The site as configured at start, with the settings administrators had stored then; what
+    /// pages use is `AppState::site`, which follows their changes while the site runs.
     pub configured_site: Site,
     /// This instance's search index, following the store's change log.
     pub search: SearchIndex,

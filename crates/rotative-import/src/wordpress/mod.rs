@@ -511,7 +511,7 @@ impl WordPressImporter<'_> {
             story.slug.clone()
         } else {
             let wanted = Slug::parse(&item.slug).ok();
-            story_slug(self.store, wanted.as_ref(), &item.title).await?
+            story_slug(self.store, wanted.as_ref(), headline.as_ref()).await?
         };
         let published = status == ArticleStatus::Published
             || earlier.is_some_and(|story| story.status == ArticleStatus::Published);

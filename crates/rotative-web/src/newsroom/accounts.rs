@@ -5,7 +5,7 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use rotative_domain::{Email, Name, Role, UserId, workflow::can_manage_users};
+use rotative_domain::{Email, Name, Role, UserId};
 use rotative_newsroom::{NewAccount, NewsroomError, Refusal};
 use serde::{Deserialize, Serialize};
 
@@ -25,14 +25,6 @@ struct AccountRow {
     is_me: bool,
     /// Imported accounts wait for an admin to give them a first password.
     inactive: bool,
-}
-
-fn admin_only(who: &SignedIn) -> Result<(), AppError> {
-    if can_manage_users(who.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 async fn page(
@@ -76,7 +68,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Response, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     page(&state, &who, StatusCode::OK, None).await
 }
 
@@ -92,7 +84,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     CsrfForm { who, form }: CsrfForm<AccountForm>,
 ) -> Result<Response, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     let parsed = (
         Email::parse(&form.email),
         Name::parse(&form.name),
@@ -134,7 +126,7 @@ pub(crate) async fn change_role(
     Path(id): Path<UserId>,
     CsrfForm { who, form }: CsrfForm<RoleChange>,
 ) -> Result<Redirect, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest(messages::UNKNOWN_ROLE))?;
     state.newsroom().change_role(&who.actor(), id, role).await?;
     Ok(Redirect::to("/redaction/comptes"))
@@ -152,7 +144,7 @@ pub(crate) async fn activate(
     Path(id): Path<UserId>,
     CsrfForm { who, form }: CsrfForm<Activation>,
 ) -> Result<Response, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
         let error = messages::PROVISIONAL_PASSWORD_TOO_SHORT;
         return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;

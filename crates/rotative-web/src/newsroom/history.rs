@@ -84,7 +84,7 @@ pub(crate) async fn compare<const N: usize>(
 ) -> Result<[Vec<DiffSegment>; N], AppError> {
     Ok(state
         .cpu_work()
-        .run(who.user.id.0, move || {
+        .run(who.user.id, move || {
             pairs.map(|(old, new)| word_diff(&old, &new))
         })
         .await?)
@@ -137,7 +137,10 @@ pub(crate) async fn revisions(
         .map(|r| RevisionRow {
             id: r.id,
             at: when(&state, r.at),
-            who: r.user_name.clone().unwrap_or_else(|| "Import".into()),
+            who: r
+                .user_name
+                .clone()
+                .unwrap_or_else(|| messages::REVISION_BY_IMPORT.into()),
             headline: r.headline.clone(),
             conflict: r.conflict,
             current: r.id == story.current_revision_id,
@@ -257,8 +260,8 @@ pub(crate) async fn audit_log(
             let (label, detail) = match entry.action.as_str() {
                 // One line for a run of autosaves, counting them.
                 "autosave" => (
-                    "Enregistrement automatique".to_owned(),
-                    format!("{} fois", entry.detail),
+                    messages::AUTOSAVES.to_owned(),
+                    messages::autosave_count(&entry.detail),
                 ),
                 action => (messages::audit_action(action), entry.detail),
             };

@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use rotative_domain::workflow::can_manage_users;
 use rotative_newsroom::SiteSettings;
 use serde::{Deserialize, Serialize};
 
@@ -25,14 +24,6 @@ pub(crate) struct SettingsForm {
     page_size: String,
     /// A checkbox: present when ticked.
     feed_full_text: Option<String>,
-}
-
-fn admin_only(who: &SignedIn) -> Result<(), AppError> {
-    if can_manage_users(who.user.role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 fn page(
@@ -55,7 +46,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Response, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     let site = state.site();
     let form = SettingsForm {
         name: site.name.clone(),
@@ -70,7 +61,7 @@ pub(crate) async fn save(
     State(state): State<AppState>,
     CsrfForm { who, form }: CsrfForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    admin_only(&who)?;
+    who.actor().administers()?;
     let full_text = form.feed_full_text.is_some();
     let Some(settings) =
         SiteSettings::parse(&form.name, &form.description, &form.page_size, full_text)

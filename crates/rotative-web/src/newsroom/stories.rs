@@ -409,7 +409,7 @@ enum Checked {
     Refused(EditableStory, StatusCode, Vec<FieldError>),
 }
 
-/// What the HTML save and the autosave share: token, permission, size, fields.
+/// What the HTML save and the autosave share: permission, size, images, fields.
 async fn check_save(
     state: &AppState,
     who: &SignedIn,

@@ -2,11 +2,9 @@
 
 use std::collections::HashSet;
 
-use axum::{extract::Request, extract::State, http::Method, middleware::Next, response::Response};
 use rotative_store::{Change, Changed, Listing, Store, StoreError};
 
 use super::{PageCache, Shown};
-use crate::AppState;
 
 const BATCH: u32 = 500;
 
@@ -87,21 +85,6 @@ async fn affected_by(store: &Store, changes: &[Change]) -> Result<Option<Vec<Sho
         }
     }
     Ok(Some(items.into_iter().collect()))
-}
-
-/// After a write from the newsroom, this instance's cache catches up before answering: the
-/// editor who published a story sees it on the site at once.
-pub(crate) async fn after_write(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let write = request.method() != Method::GET && request.method() != Method::HEAD;
-    let response = next.run(request).await;
-    if write && let Err(error) = state.follow_changes().await {
-        tracing::warn!(?error, "page cache could not catch up after a write");
-    }
-    response
 }
 
 #[cfg(test)]

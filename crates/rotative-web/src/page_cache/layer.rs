@@ -170,6 +170,21 @@ async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Res
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
+/// After a write from the newsroom, this instance's cache catches up before answering: the
+/// editor who published a story sees it on the site at once.
+pub(crate) async fn after_write(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let write = request.method() != Method::GET && request.method() != Method::HEAD;
+    let response = next.run(request).await;
+    if write && let Err(error) = state.follow_changes().await {
+        tracing::warn!(?error, "page cache could not catch up after a write");
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
