@@ -101,4 +101,6 @@ pub enum Refusal {
     OwnAdminRole,
     /// The account already has a password: only its owner changes it.
     AlreadyActive,
+    /// A public note empty or longer than `MAX_NOTE_CHARS`.
+    NoteLength,
 }

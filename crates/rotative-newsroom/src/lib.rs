@@ -1,8 +1,10 @@
 //! Rotative's application layer: the newsroom's operations, the same whichever way they are
 //! asked for (the newsroom's pages, the importers, the command line, background jobs).
-//! Owns: what a body's images resolve to and which one leads, rendering bodies off the threads
-//! that answer requests, workflow actions and scheduled publishing, how an image enters the
-//! library and what a library edit renders again, accounts, site settings.
+//! Owns: what a body's images resolve to and which one leads, a new story's slug, rendering
+//! bodies off the threads that answer requests, saving and restoring text, workflow actions,
+//! public notes and scheduled publishing, the library record a cleaned image becomes
+//! (`LibraryImage`) and what a library edit renders again, accounts, site settings. Each action
+//! is checked against the `Actor` doing it and audited in its own transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
 mod accounts;
@@ -24,7 +26,7 @@ pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
 pub use settings::{SiteSettings, with_stored_settings};
-pub use workflow::{Act, Actor, public_path, story_slug};
+pub use workflow::{Act, Actor, MAX_NOTE_CHARS, public_path, story_slug};
 
 /// The newsroom's operations over one site's store and theme. Cheap to share: the store is a
 /// pool, the theme is shared.

@@ -1,13 +1,14 @@
-//! Moving stories through the workflow: who acts, what they may do, publishing now, later, or
-//! when the time comes.
+//! Moving stories through the workflow: who acts, what they may do, saving and restoring text,
+//! public notes, publishing now, later, or when the time comes.
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticleId, ArticlePath, ArticleStatus, Headline, Ownership, RevisionId, Role, Slug,
-    StoryAction, UserId, authorize,
+    ArticleId, ArticlePath, ArticleStatus, CorrectionKind, Headline, Ownership, RevisionId, Role,
+    Slug, StoryAction, UserId, authorize, without_controls,
 };
 use rotative_store::{
-    Audit, EditableStory, NewArticle, Store, StoreError, StoryContent, StoryMove,
+    Audit, EditableStory, NewArticle, SaveKind, SaveOutcome, Store, StoreError, StoryContent,
+    StoryMove, StorySave,
 };
 
 use crate::{Newsroom, NewsroomError, Refusal};
@@ -230,4 +231,55 @@ pub fn public_path(
     story.path.clone().unwrap_or_else(|| {
         ArticlePath::new(&story.section.slug, &story.slug, published_at, time_zone)
     })
+}
+
+/// The longest public note (a correction or an update) a story may carry.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+impl Newsroom {
+    /// Saves an actor's text of a story, written from revision `base`: checked again inside the
+    /// save against the states the actor may edit it in, so an edit sent before the story moved
+    /// does not land after; a text written from an older revision is kept as a conflict.
+    pub async fn save(
+        &self,
+        actor: &Actor,
+        story: &EditableStory,
+        content: &StoryContent,
+        base: RevisionId,
+        kind: SaveKind,
+    ) -> Result<SaveOutcome, NewsroomError> {
+        actor.may(StoryAction::Edit, story)?;
+        let editable_in = actor.editable_states(story);
+        Ok(self
+            .store
+            .save_story(&StorySave {
+                id: story.id,
+                base_revision_id: base,
+                content,
+                user_id: actor.id,
+                editable_in: &editable_in,
+                kind,
+            })
+            .await?)
+    }
+
+    /// Adds a public note to a published story: what was wrong, or what changed since.
+    pub async fn correct(
+        &self,
+        actor: &Actor,
+        story: &EditableStory,
+        kind: CorrectionKind,
+        note: &str,
+    ) -> Result<(), NewsroomError> {
+        actor.may(StoryAction::Correct, story)?;
+        let note = without_controls(note);
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {
+            return Err(NewsroomError::Refused(Refusal::NoteLength));
+        }
+        Ok(self
+            .store
+            .add_correction(story.id, kind, note, actor.id)
+            .await?)
+    }
 }

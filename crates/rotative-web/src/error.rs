@@ -102,6 +102,7 @@ impl From<NewsroomError> for AppError {
             NewsroomError::Refused(Refusal::NoScheduledTime) => {
                 Self::BadRequest(messages::NO_PUBLICATION_TIME)
             }
+            NewsroomError::Refused(Refusal::NoteLength) => Self::BadRequest(messages::NOTE_LENGTH),
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
             NewsroomError::Busy(_) => Self::Busy,
             NewsroomError::Store(error) => Self::Store(error),

@@ -50,6 +50,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
             "Cette image figure dans « {headline} », que votre rôle ne permet pas de modifier : demandez à un chef d'édition de changer sa description."
         ),
         Refusal::EmailTaken => EMAIL_IN_USE.into(),
+        Refusal::NoteLength => NOTE_LENGTH.into(),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }

@@ -6,7 +6,7 @@ use axum::{
 };
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, RevisionId, StoryAction};
-use rotative_store::{SaveKind, SaveOutcome, StorySave};
+use rotative_store::{SaveKind, SaveOutcome};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -221,19 +221,18 @@ pub(crate) async fn restore(
         }
         Err(other) => return Err(other),
     };
-    let editable_in = who.actor().editable_states(&story);
+    let restoring = SaveKind::Restore {
+        revision_id: revision,
+    };
     match state
-        .store
-        .save_story(&StorySave {
-            id,
-            base_revision_id: story.current_revision_id,
-            content: &content,
-            user_id: who.user.id,
-            editable_in: &editable_in,
-            kind: SaveKind::Restore {
-                revision_id: revision,
-            },
-        })
+        .newsroom()
+        .save(
+            &who.actor(),
+            &story,
+            &content,
+            story.current_revision_id,
+            restoring,
+        )
         .await?
     {
         SaveOutcome::Saved { .. } => Ok(Redirect::to(&format!(

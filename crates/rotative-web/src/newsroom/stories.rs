@@ -12,7 +12,7 @@ use rotative_domain::{
 };
 use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError};
 use rotative_store::{
-    EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter, StorySave,
+    EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter,
 };
 use serde::{Deserialize, Serialize};
 
@@ -466,17 +466,10 @@ async fn store_save(
     content: &StoryContent,
     kind: SaveKind,
 ) -> Result<SaveOutcome, AppError> {
-    let editable_in = who.actor().editable_states(story);
+    let base = form.base_revision.unwrap_or(story.current_revision_id);
     Ok(state
-        .store
-        .save_story(&StorySave {
-            id: story.id,
-            base_revision_id: form.base_revision.unwrap_or(story.current_revision_id),
-            content,
-            user_id: who.user.id,
-            editable_in: &editable_in,
-            kind,
-        })
+        .newsroom()
+        .save(&who.actor(), story, content, base, kind)
         .await?)
 }
 
@@ -682,14 +675,9 @@ pub(crate) async fn correct(
     who.actor().may(StoryAction::Correct, &story)?;
     let kind = CorrectionKind::parse(&form.kind)
         .ok_or(AppError::BadRequest(messages::UNKNOWN_NOTE_KIND))?;
-    let note = rotative_domain::without_controls(&form.note);
-    let note = note.trim();
-    if note.is_empty() || note.chars().count() > 2000 {
-        return Err(AppError::BadRequest(messages::NOTE_LENGTH));
-    }
     state
-        .store
-        .add_correction(id, kind, note, who.user.id)
+        .newsroom()
+        .correct(&who.actor(), &story, kind, &form.note)
         .await?;
     Ok(Redirect::to(&format!("/redaction/articles/{id}")))
 }
