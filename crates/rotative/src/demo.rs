@@ -157,4 +157,34 @@ mod tests {
             "every demo byline has a bio"
         );
     }
+
+    #[test]
+    fn the_readme_counts_the_demo_stories() {
+        let readme = include_str!("../../../README.md");
+        let numbers = [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ];
+        let said = format!("{} demo stories", numbers[STORIES.len()]);
+        assert!(readme.contains(&said), "the README should say « {said} »");
+    }
 }
