@@ -197,3 +197,69 @@ impl Newsroom {
         Ok(ids.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(name: &str, alt: Option<&str>) -> FigureSource {
+        FigureSource {
+            name: name.to_owned(),
+            alt: alt.map(|alt| AltText::parse(alt).unwrap()),
+            caption: Some(format!("Légende de {name}")),
+            credit: None,
+        }
+    }
+
+    fn stored(key: &str, alt: Option<&str>) -> StoredImage {
+        StoredImage {
+            key: key.to_owned(),
+            width: 1200,
+            height: 800,
+            animated: false,
+            alt: alt.map(str::to_owned),
+            caption: None,
+            credit: Some("Agence".to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_lead_is_the_first_described_figure() {
+        let figures = [
+            figure("a.jpg", None),
+            figure("b.jpg", None),
+            figure("c.jpg", Some("Un pont")),
+        ];
+        let library = [
+            stored("a.jpg", None),
+            stored("b.jpg", Some("Une place")),
+            stored("c.jpg", None),
+        ];
+        let lead = lead_image(figures.iter().zip(&library)).unwrap();
+        assert_eq!(lead.storage_key, "b.jpg", "described by the library");
+        assert_eq!(lead.alt.as_ref(), "Une place");
+        assert_eq!(
+            lead.caption.as_deref(),
+            Some("Légende de b.jpg"),
+            "the story's caption"
+        );
+        assert_eq!(
+            lead.credit.as_deref(),
+            Some("Agence"),
+            "the library's credit"
+        );
+
+        let story_described = [figure("a.jpg", Some("Ce que montre l'image"))];
+        let library = [stored("a.jpg", Some("Autre chose"))];
+        let lead = lead_image(story_described.iter().zip(&library)).unwrap();
+        assert_eq!(
+            lead.alt.as_ref(),
+            "Ce que montre l'image",
+            "the story's words first"
+        );
+
+        let undescribed = [figure("a.jpg", None)];
+        let library = [stored("a.jpg", None)];
+        assert!(lead_image(undescribed.iter().zip(&library)).is_none());
+    }
+}
