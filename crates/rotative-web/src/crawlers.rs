@@ -101,11 +101,11 @@ async fn pages(state: &AppState) -> Result<Response, AppError> {
     let mut urls = vec![entry("/".into()), entry("/corrections/".into())];
     urls.extend(
         state
-            .store
             .published_sections()
             .await?
-            .into_iter()
-            .map(|(_, s)| entry(format!("/{}/", s.slug))),
+            .nav
+            .iter()
+            .map(|s| entry(format!("/{}/", s.slug))),
     );
     let (tags, authors) = state.store.listed_tags_and_authors().await?;
     urls.extend(

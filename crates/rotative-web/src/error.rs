@@ -197,7 +197,7 @@ pub(crate) async fn render_error_pages(
     let status = response.status();
     // The page lists sections to help readers on, as other pages last read them; if even that
     // fails, a plain page still answers.
-    let nav = state.nav_for_errors().await.unwrap_or_default();
+    let nav = state.nav().await.unwrap_or_default();
     let mut page = match state
         .pages(&state.site(), &nav)
         .error(status.as_u16(), &message)

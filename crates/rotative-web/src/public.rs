@@ -1,7 +1,5 @@
 //! Readers' pages: home, articles, and the section, tag and author listings.
 
-use std::sync::Arc;
-
 use axum::{
     Router,
     extract::{OriginalUri, Path, Query, State, rejection::QueryRejection},
@@ -106,10 +104,10 @@ async fn to_section(
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let top = state.store.front_page(HOME_TOP_COUNT).await?;
-    let sections = state.store.published_sections().await?;
+    let sections = state.published_sections().await?;
     let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
-    let mut blocks = Vec::with_capacity(sections.len());
-    for (id, section) in &sections {
+    let mut blocks = Vec::with_capacity(sections.stored.len());
+    for (id, section) in sections.stored.iter() {
         let candidates = state
             .store
             .published_summaries(
@@ -132,9 +130,11 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             stories,
         });
     }
-    let nav: Arc<[Section]> = sections.into_iter().map(|(_, section)| section).collect();
-    state.keep_nav(Some(Arc::clone(&nav)));
-    Ok(shows.on(Html(state.pages(&state.site(), &nav).home(&top, &blocks)?)))
+    Ok(shows.on(Html(
+        state
+            .pages(&state.site(), &sections.nav)
+            .home(&top, &blocks)?,
+    )))
 }
 
 async fn article(

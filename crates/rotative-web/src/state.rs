@@ -1,6 +1,9 @@
-use std::sync::{Arc, RwLock};
+use std::sync::{
+    Arc, PoisonError, RwLock,
+    atomic::{AtomicU64, Ordering},
+};
 
-use rotative_domain::Section;
+use rotative_domain::{Section, SectionId};
 use rotative_media::MediaStorage;
 use rotative_newsroom::{CpuWork, Newsroom, with_stored_settings};
 use rotative_render::{Pages, Site, Theme};
@@ -50,9 +53,12 @@ struct Shared {
     newsroom: Newsroom,
     decode_budget: DecodeBudget,
     signing_key: tokio::sync::OnceCell<Vec<u8>>,
-    /// The navigation as pages last read it, for error pages: a flood of 404s must not reach
-    /// the database. Dropped whenever the change log moves.
-    last_nav: RwLock<Option<Arc<[Section]>>>,
+    /// The sections with a published story, as pages list them: held in memory so a page not
+    /// in the cache (or a flood of 404s) does not ask the database, and dropped whenever the
+    /// change log moves.
+    sections: RwLock<Option<Sections>>,
+    /// Counts the drops, so a read that started before a change is not kept after it.
+    sections_generation: AtomicU64,
 }
 
 impl AppState {
@@ -67,7 +73,8 @@ impl AppState {
             newsroom,
             decode_budget: DecodeBudget::default(),
             signing_key: tokio::sync::OnceCell::new(),
-            last_nav: RwLock::new(None),
+            sections: RwLock::new(None),
+            sections_generation: AtomicU64::new(0),
         }))
     }
 
@@ -116,7 +123,7 @@ impl AppState {
             .catch_up(&self.store, &self.0.page_cache)
             .await?;
         if caught.changes > 0 {
-            self.keep_nav(None);
+            self.forget_sections();
         }
         if caught.site_changed {
             let site = with_stored_settings(&self.store, self.configured_site.clone()).await?;
@@ -147,43 +154,62 @@ impl AppState {
         self.0.page_cache.clear();
     }
 
-    /// The sections every page lists in its navigation: those with a published story.
-    pub(crate) async fn nav(&self) -> Result<Arc<[Section]>, StoreError> {
-        let nav: Arc<[Section]> = self
-            .store
-            .published_sections()
-            .await?
-            .into_iter()
-            .map(|(_, section)| section)
-            .collect();
-        self.keep_nav(Some(Arc::clone(&nav)));
-        Ok(nav)
-    }
-
-    /// The navigation for error pages: as pages last read it, read once only when no page has
-    /// yet (or the change log moved since).
-    pub(crate) async fn nav_for_errors(&self) -> Result<Arc<[Section]>, StoreError> {
-        let kept = self
+    /// The sections with a published story, with their ids, in navigation order.
+    pub(crate) async fn published_sections(&self) -> Result<Sections, StoreError> {
+        let kept = self.0.sections.read().map_or_else(
+            |poisoned| poisoned.into_inner().clone(),
+            |kept| kept.clone(),
+        );
+        if let Some(sections) = kept {
+            return Ok(sections);
+        }
+        let generation = self.0.sections_generation.load(Ordering::Acquire);
+        let read = Sections::from(self.store.published_sections().await?);
+        let mut kept = self
             .0
-            .last_nav
-            .read()
-            .map_or_else(|poisoned| poisoned.into_inner().clone(), |nav| nav.clone());
-        match kept {
-            Some(nav) => Ok(nav),
-            None => self.nav().await,
+            .sections
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if self.0.sections_generation.load(Ordering::Acquire) == generation {
+            *kept = Some(read.clone());
         }
+        Ok(read)
     }
 
-    /// Keeps the navigation a page read, for the error pages to come.
-    pub(crate) fn keep_nav(&self, nav: Option<Arc<[Section]>>) {
-        match self.0.last_nav.write() {
-            Ok(mut kept) => *kept = nav,
-            Err(poisoned) => *poisoned.into_inner() = nav,
-        }
+    /// The sections every page lists in its navigation.
+    pub(crate) async fn nav(&self) -> Result<Arc<[Section]>, StoreError> {
+        Ok(self.published_sections().await?.nav)
+    }
+
+    fn forget_sections(&self) {
+        let mut kept = self
+            .0
+            .sections
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.0.sections_generation.fetch_add(1, Ordering::AcqRel);
+        *kept = None;
     }
 
     pub(crate) fn pages<'a>(&'a self, site: &'a Site, nav: &'a [Section]) -> Pages<'a> {
         Pages::new(&self.theme, site, nav)
+    }
+}
+
+/// The sections with a published story: with their ids for listings, and as the navigation.
+#[derive(Clone)]
+pub(crate) struct Sections {
+    pub stored: Arc<[(SectionId, Section)]>,
+    pub nav: Arc<[Section]>,
+}
+
+impl From<Vec<(SectionId, Section)>> for Sections {
+    fn from(stored: Vec<(SectionId, Section)>) -> Self {
+        let nav = stored.iter().map(|(_, section)| section.clone()).collect();
+        Self {
+            stored: stored.into(),
+            nav,
+        }
     }
 }
 
