@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::{
     NewLeadImage, Store, StoreError, StoryContent, now_seconds,
     rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
+    statement::Statement,
     users::{Audit, insert_audit},
     writes::{apply_content, insert_revision},
 };
@@ -183,6 +184,39 @@ pub struct StoryFilter<'a> {
     pub created_by: Option<UserId>,
     /// This account's stories come first.
     pub first_by: Option<UserId>,
+}
+
+/// Whose stories a part of the dashboard lists.
+#[derive(Debug, Clone, Copy)]
+enum Whose {
+    Anyone,
+    By(UserId),
+    NotBy(UserId),
+}
+
+impl StoryFilter<'_> {
+    /// The filter as conditions on `articles a`, each one a column an index leads with.
+    fn push_conditions(&self, query: &mut Statement<'_>, whose: Whose) {
+        if let Some(status) = self.status {
+            query.push(" AND a.status = ").push_bind(status.as_str());
+        }
+        if let Some(words) = self.headline_contains {
+            let pattern = format!("%{}%", words.replace(['%', '_'], ""));
+            query.push(" AND a.headline LIKE ").push_bind(pattern);
+        }
+        match whose {
+            Whose::Anyone => {}
+            Whose::By(user) => {
+                query.push(" AND a.created_by = ").push_bind(user.0);
+            }
+            Whose::NotBy(user) => {
+                query
+                    .push(" AND (a.created_by IS NULL OR a.created_by <> ")
+                    .push_bind(user.0)
+                    .push(")");
+            }
+        }
+    }
 }
 
 #[derive(FromRow)]
@@ -508,33 +542,78 @@ impl Store {
     }
 
     /// Stories for the newsroom dashboard, newest change first, optionally narrowed.
+    /// A page of the newsroom's dashboard: with `first_by`, that account's stories first, then
+    /// everyone else's; each part newest change first. Two reads along the dashboard's indexes,
+    /// rather than one sort of the whole archive.
     pub async fn newsroom_stories(
         &self,
         filter: &StoryFilter<'_>,
         limit: u32,
         offset: u64,
     ) -> Result<Vec<StoryRow>, StoreError> {
-        let pool = &self.pool;
-        let pattern = filter
-            .headline_contains
-            .map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-        let rows: Vec<ListedRow> = sqlx::query_as(
-            "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.updated_at, a.path
-             FROM articles a JOIN sections s ON s.id = a.section_id
-             WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.headline LIKE $2)
-               AND ($3 IS NULL OR a.created_by = $3)
-             ORDER BY CASE WHEN a.created_by = $4 THEN 0 ELSE 1 END, a.updated_at DESC, a.id DESC
-             LIMIT $5 OFFSET $6",
-        )
-        .bind(filter.status.map(ArticleStatus::as_str))
-        .bind(pattern)
-        .bind(filter.created_by.map(|user| user.0))
-        .bind(filter.first_by.map_or(0, |user| user.0))
-        .bind(i64::from(limit))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(pool)
-        .await?;
-        rows.into_iter().map(StoryRow::try_from).collect()
+        let parts = match (filter.created_by, filter.first_by) {
+            (Some(only), _) => vec![Whose::By(only)],
+            (None, Some(first)) => vec![Whose::By(first), Whose::NotBy(first)],
+            (None, None) => vec![Whose::Anyone],
+        };
+        let mut found = Vec::new();
+        let mut skip = offset;
+        for (n, whose) in parts.iter().enumerate() {
+            let wanted = u64::from(limit).saturating_sub(found.len() as u64);
+            if wanted == 0 {
+                break;
+            }
+            let rows = self.listed(filter, *whose, wanted, skip).await?;
+            let fell_short = (rows.len() as u64) < wanted;
+            found.extend(rows);
+            if fell_short && n + 1 < parts.len() {
+                // The next part starts where this one ends: skip what is left of the offset.
+                let here = if skip == 0 {
+                    0
+                } else {
+                    self.count_listed(filter, *whose).await?
+                };
+                skip = skip.saturating_sub(here);
+            }
+        }
+        found.into_iter().map(StoryRow::try_from).collect()
+    }
+
+    async fn listed(
+        &self,
+        filter: &StoryFilter<'_>,
+        whose: Whose,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<ListedRow>, StoreError> {
+        let mut query = Statement::new(
+            "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.path
+             FROM articles a JOIN sections s ON s.id = a.section_id WHERE 1 = 1",
+        );
+        filter.push_conditions(&mut query, whose);
+        query
+            .push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        let (sql, arguments) = query.finish()?;
+        Ok(sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn count_listed(
+        &self,
+        filter: &StoryFilter<'_>,
+        whose: Whose,
+    ) -> Result<u64, StoreError> {
+        let mut query = Statement::new("SELECT COUNT(*) FROM articles a WHERE 1 = 1");
+        filter.push_conditions(&mut query, whose);
+        let (sql, arguments) = query.finish()?;
+        let count: i64 = sqlx::query_scalar_with(&sql, arguments)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     /// How many stories are in each state (only those `created_by` made, when given).

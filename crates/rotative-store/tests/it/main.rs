@@ -141,6 +141,7 @@ on_every_backend!(
     a_section_is_shown_once_it_has_a_published_story,
     sign_in_attempts_and_known_devices,
     saves_detect_conflicts_and_keep_both_texts,
+    the_dashboard_lists_ones_own_first_page_by_page,
     workflow_moves_once_and_audits,
     corrections_move_the_updated_date,
 );
@@ -895,6 +896,56 @@ async fn workflow_moves_once_and_audits(store: Store) {
     unpublish(&f.store, id, editor).await;
     assert!(f.store.published_article(&path).await.unwrap().is_none());
     assert!(f.store.is_unpublished_path(&path).await.unwrap());
+}
+
+async fn the_dashboard_lists_ones_own_first_page_by_page(store: Store) {
+    let f = fixture(store).await;
+    let me = user(&f.store, "julie@exemple.fr", Role::Journalist).await;
+    // Alternately mine and others', the newest last; the last change orders each part.
+    let mut mine = Vec::new();
+    let mut others = Vec::new();
+    for n in 0..7_i64 {
+        let mut new = story(&format!("Article {n}"), &f.section, None);
+        new.updated_at = Some(days_ago(30 - n));
+        if n % 2 == 0 {
+            new.created_by = Some(me);
+            mine.push(create(&f.store, &new).await);
+        } else {
+            others.push(create(&f.store, &new).await);
+        }
+    }
+    let expected: Vec<ArticleId> = mine
+        .iter()
+        .rev()
+        .chain(others.iter().rev())
+        .copied()
+        .collect();
+    let filter = rotative_store::StoryFilter {
+        first_by: Some(me),
+        ..rotative_store::StoryFilter::default()
+    };
+    let mut listed = Vec::new();
+    for page in 0..4_u64 {
+        let rows = f
+            .store
+            .newsroom_stories(&filter, 3, page * 3)
+            .await
+            .unwrap();
+        listed.extend(rows.into_iter().map(|row| row.id));
+    }
+    assert_eq!(
+        listed, expected,
+        "mine first, then the others', each newest first"
+    );
+    let only_mine = rotative_store::StoryFilter {
+        created_by: Some(me),
+        ..rotative_store::StoryFilter::default()
+    };
+    let second_page = f.store.newsroom_stories(&only_mine, 3, 3).await.unwrap();
+    assert_eq!(
+        second_page.iter().map(|row| row.id).collect::<Vec<_>>(),
+        [mine[0]]
+    );
 }
 
 /// Stores a new story, as the newsroom or an import would.
