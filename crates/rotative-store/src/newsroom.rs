@@ -371,7 +371,7 @@ impl Store {
             .await?;
         let (current, status) = found.ok_or(StoreError::NotFound("story"))?;
         let current = RevisionId(current.unwrap_or_default());
-        let status = ArticleStatus::parse(&status).map_err(|e| StoreError::corrupt("status", e))?;
+        let status = rows::status(&status)?;
         if !save.editable_in.contains(&status) {
             return Ok(SaveOutcome::StateChanged { status });
         }
