@@ -51,21 +51,25 @@ impl Newsroom {
     pub async fn body_images(&self, body: &str) -> Result<BodyImages, NewsroomError> {
         let figures = figure_sources(body)?;
         let mut found = BodyImages::default();
-        let mut resolved = Vec::with_capacity(figures.len());
         for figure in &figures {
-            let Some(media) = self.store.media_by_key(&figure.name).await? else {
-                return Err(NewsroomError::Body(BodyProblem::NotInLibrary(
-                    figure.name.clone(),
-                )));
-            };
-            let stored = StoredImage {
-                key: media.storage_key,
-                width: media.width,
-                height: media.height,
-                animated: media.animated,
-                alt: media.description.alt,
-                caption: media.description.caption,
-                credit: media.description.credit,
+            // An image the body shows twice is looked up once.
+            let stored = if let Some(stored) = found.images.get(&figure.name) {
+                stored.clone()
+            } else {
+                let Some(media) = self.store.media_by_key(&figure.name).await? else {
+                    return Err(NewsroomError::Body(BodyProblem::NotInLibrary(
+                        figure.name.clone(),
+                    )));
+                };
+                StoredImage {
+                    key: media.storage_key,
+                    width: media.width,
+                    height: media.height,
+                    animated: media.animated,
+                    alt: media.description.alt,
+                    caption: media.description.caption,
+                    credit: media.description.credit,
+                }
             };
             let described = figure.alt.is_some()
                 || stored
@@ -76,10 +80,13 @@ impl Newsroom {
                 found.missing_alt.push(figure.name.clone());
             }
             found.keys.push(stored.key.clone());
-            found.images.insert(figure.name.clone(), stored.clone());
-            resolved.push(stored);
+            found.images.insert(figure.name.clone(), stored);
         }
-        found.lead = lead_image(figures.iter().zip(&resolved));
+        found.lead = lead_image(
+            figures
+                .iter()
+                .filter_map(|figure| Some((figure, found.images.get(&figure.name)?))),
+        );
         Ok(found)
     }
 
