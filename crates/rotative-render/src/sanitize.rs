@@ -243,7 +243,8 @@ mod tests {
             "<div/>".repeat(100_000),
             "<p><b id=x></p>".repeat(100_000),
         ] {
-            // Up to 4 MB each, read once: well under a second even in a debug build.
+            // Up to 4 MB each, read once: well under a second even in a debug build. The bound
+            // is loose because the suite shares two cores; a pass per level would take minutes.
             let started = std::time::Instant::now();
             let refused = super::clean(&hostile);
             assert!(
@@ -252,7 +253,7 @@ mod tests {
                 &hostile[..20]
             );
             assert!(
-                started.elapsed() < std::time::Duration::from_secs(2),
+                started.elapsed() < std::time::Duration::from_secs(5),
                 "{}: {:?}",
                 &hostile[..20],
                 started.elapsed()
