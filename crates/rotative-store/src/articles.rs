@@ -55,6 +55,12 @@ fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
     query.push(SUMMARY_FROM);
     query.push(" WHERE a.status = 'published' AND a.published_at <= ");
     query.push_bind(now);
+    narrow(&mut query, listing);
+    query
+}
+
+/// Narrows a query over stories `a` to one listing's.
+fn narrow(query: &mut Statement<'_>, listing: Listing) {
     match listing {
         Listing::Everything => {}
         Listing::Section(id) => {
@@ -73,7 +79,6 @@ fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
                 .push(")");
         }
     }
-    query
 }
 
 /// A story's lead image: its own columns and the library's (none when it has no lead image).
@@ -167,13 +172,43 @@ struct FeedRow {
     updated_at: i64,
 }
 
-/// A story as related-story ranking sees it.
+/// A story as related-story ranking sees it, one row per subject (none when it has none).
 #[derive(FromRow)]
 struct CandidateRow {
     id: i64,
     section_id: i64,
     published_at: Option<i64>,
+    tag_id: Option<i64>,
 }
+
+/// Candidates from their rows, in the order their first rows came.
+fn candidates(rows: Vec<CandidateRow>) -> Result<Vec<RelatedCandidate>, StoreError> {
+    let mut found: Vec<RelatedCandidate> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    for row in rows {
+        let index = if let Some(&index) = at.get(&row.id) {
+            index
+        } else {
+            at.insert(row.id, found.len());
+            found.push(RelatedCandidate {
+                id: ArticleId(row.id),
+                tag_ids: Vec::new(),
+                section_id: SectionId(row.section_id),
+                published_at: rows::timestamp(row.published_at.unwrap_or_default())?,
+                similarity: 0.0,
+            });
+            found.len() - 1
+        };
+        if let Some(tag) = row.tag_id {
+            found[index].tag_ids.push(SubjectId(tag));
+        }
+    }
+    Ok(found)
+}
+
+/// How many of the section's newest stories, and of each subject's latest, may be related.
+const RELATED_FROM_SECTION: i64 = 30;
+const RELATED_PER_SUBJECT: i64 = 20;
 
 impl Store {
     /// The published story at this address, if readers may see it now.
@@ -247,7 +282,9 @@ impl Store {
         }
     }
 
-    /// Published stories of a listing, newest first.
+    /// Published stories of a listing, newest first. The page's ids come first, from the
+    /// listing's index alone (the stories skipped to reach a deep page are index entries, not
+    /// rows), then their summaries by id: page 500 of a section costs about what page 1 does.
     #[tracing::instrument(skip(self))]
     pub async fn published_summaries(
         &self,
@@ -256,17 +293,23 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         let pool = &self.pool;
-        let mut query = published(&format!("SELECT {SUMMARY_COLUMNS}"), now_seconds(), listing);
+        let mut query = Statement::new("SELECT a.id FROM articles a");
+        query.push(" WHERE a.status = 'published' AND a.published_at <= ");
+        query.push_bind(now_seconds());
+        narrow(&mut query, listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-        let rows: Vec<SummaryRow> = {
+        let ids: Vec<i64> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+            sqlx::query_scalar_with(&sql, arguments)
+                .fetch_all(pool)
+                .await?
         };
-        self.summaries(rows).await
+        let ids: Vec<ArticleId> = ids.into_iter().map(ArticleId).collect();
+        self.published_summaries_by_ids(&ids).await
     }
 
     /// The top of the home page: pinned stories, newest pin first, then the newest stories.
@@ -346,24 +389,39 @@ impl Store {
     }
 
     /// Addresses of published stories with their last change, oldest first, for sitemaps.
+    /// Where the chunk starts is found on the index alone (the stories before it are index
+    /// entries, not rows); the chunk is then read from there.
     pub async fn published_paths(
         &self,
         offset: u64,
         limit: u32,
     ) -> Result<Vec<(ArticlePath, Timestamp)>, StoreError> {
         let pool = &self.pool;
-        let mut query = published(
-            "SELECT a.path, a.updated_at",
-            now_seconds(),
-            Listing::Everything,
-        );
-        query
-            .push(" ORDER BY a.published_at, a.id LIMIT ")
-            .push_bind(i64::from(limit))
-            .push(" OFFSET ")
-            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-        let (sql, arguments) = query.finish()?;
-        let rows: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?;
+        let now = now_seconds();
+        let start: Option<(Option<i64>, i64)> = sqlx::query_as(
+            "SELECT published_at, id FROM articles
+             WHERE status = 'published' AND published_at <= $1
+             ORDER BY published_at, id LIMIT 1 OFFSET $2",
+        )
+        .bind(now)
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_optional(pool)
+        .await?;
+        let Some((Some(published_at), id)) = start else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT path, updated_at FROM articles
+             WHERE status = 'published' AND published_at <= $1
+               AND (published_at > $2 OR (published_at = $2 AND id >= $3))
+             ORDER BY published_at, id LIMIT $4",
+        )
+        .bind(now)
+        .bind(published_at)
+        .bind(id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
         rows.into_iter()
             .map(|(path, at)| Ok((ArticlePath::from_stored(path), rows::timestamp(at)?)))
             .collect()
@@ -430,9 +488,11 @@ impl Store {
     }
 
     /// The story as ranking sees it, and the published stories that might be related to it:
-    /// those sharing a tag or the section, bounded so big sites stay fast. Only when these are
-    /// fewer than `enough` do the site's most recent stories join them: a page cache then knows
-    /// which listings a story's related block depends on.
+    /// the newest of its section and the latest of each of its subjects, each read along an
+    /// index, so the cost does not grow with the archive. A candidate's subjects are those of
+    /// the story whose latest it is among (what ranking counts). Only when these are fewer
+    /// than `enough` do the site's most recent stories join them: a page cache then knows which
+    /// listings a story's related block depends on.
     #[tracing::instrument(skip(self))]
     pub async fn related_candidates(
         &self,
@@ -440,68 +500,74 @@ impl Store {
         enough: usize,
     ) -> Result<Option<RelatedPool>, StoreError> {
         let pool = &self.pool;
-        let now = now_seconds();
-        let article: Option<CandidateRow> =
-            sqlx::query_as("SELECT id, section_id, published_at FROM articles WHERE id = $1")
-                .bind(article_id.0)
-                .fetch_optional(pool)
-                .await?;
-        let Some(article) = article else {
-            return Ok(None);
-        };
-        let mut rows: Vec<CandidateRow> = sqlx::query_as(
-            "SELECT id, section_id, published_at FROM articles a
-             WHERE a.status = 'published' AND a.published_at <= $1 AND a.id <> $2
-               AND (a.section_id = $3 OR a.id IN (
-                   SELECT t.article_id FROM article_tags t
-                   WHERE t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)))
-             ORDER BY published_at DESC LIMIT 300",
+        let own: Vec<CandidateRow> = sqlx::query_as(
+            "SELECT a.id, a.section_id, a.published_at, t.tag_id FROM articles a
+             LEFT JOIN article_tags t ON t.article_id = a.id WHERE a.id = $1",
         )
-        .bind(now)
         .bind(article_id.0)
-        .bind(article.section_id)
         .fetch_all(pool)
         .await?;
-        let site_wide = rows.len() < enough;
+        let Some(story) = candidates(own)?.pop() else {
+            return Ok(None);
+        };
+        let now = now_seconds();
+        // The picks come first, each story then found by its key: the planner never walks
+        // every published story to test it against them. `UNION ALL`, one row per pick and
+        // no grouping: nothing to sort.
+        let mut query = Statement::new(
+            "SELECT a.id, a.section_id, a.published_at, picked.tag_id FROM
+                 (SELECT id, CAST(NULL AS BIGINT) AS tag_id FROM
+                     (SELECT id FROM articles WHERE section_id = ",
+        );
+        query
+            .push_bind(story.section_id.0)
+            .push(" AND status = 'published' AND published_at <= ")
+            .push_bind(now)
+            .push(" ORDER BY published_at DESC LIMIT ")
+            .push_bind(RELATED_FROM_SECTION)
+            .push(") AS newest");
+        for (n, subject) in story.tag_ids.iter().enumerate() {
+            query
+                .push(
+                    " UNION ALL SELECT article_id, tag_id FROM (SELECT article_id, tag_id
+                     FROM article_tags WHERE tag_id = ",
+                )
+                .push_bind(subject.0)
+                .push(" ORDER BY article_id DESC LIMIT ")
+                .push_bind(RELATED_PER_SUBJECT)
+                .push(&format!(") AS subject_{n}"));
+        }
+        query.push(
+            ") AS picked JOIN articles a ON a.id = picked.id
+             WHERE a.status = 'published' AND a.published_at <= ",
+        );
+        query
+            .push_bind(now)
+            .push(" AND a.id <> ")
+            .push_bind(article_id.0);
+        let rows: Vec<CandidateRow> = {
+            let (sql, arguments) = query.finish()?;
+            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+        };
+        let mut candidates = candidates(rows)?;
+        let site_wide = candidates.len() < enough;
         if site_wide {
             let recent: Vec<CandidateRow> = sqlx::query_as(
-                "SELECT id, section_id, published_at FROM articles
-                 WHERE status = 'published' AND published_at <= $1 AND id <> $2
+                "SELECT id, section_id, published_at, CAST(NULL AS BIGINT) AS tag_id
+                 FROM articles WHERE status = 'published' AND published_at <= $1 AND id <> $2
                  ORDER BY published_at DESC LIMIT 20",
             )
             .bind(now)
             .bind(article_id.0)
             .fetch_all(pool)
             .await?;
-            let mut known: HashSet<i64> = rows.iter().map(|row| row.id).collect();
-            for row in recent {
-                if known.insert(row.id) {
-                    rows.push(row);
-                }
-            }
-        }
-        let mut ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-        ids.push(article_id.0);
-        let mut tags = self.tag_ids_of(&ids).await?;
-        let mut candidate = |row: CandidateRow| -> Result<RelatedCandidate, StoreError> {
-            Ok(RelatedCandidate {
-                id: ArticleId(row.id),
-                tag_ids: tags
-                    .remove(&row.id)
-                    .unwrap_or_default()
+            let known: HashSet<ArticleId> = candidates.iter().map(|c| c.id).collect();
+            candidates.extend(
+                self::candidates(recent)?
                     .into_iter()
-                    .map(SubjectId)
-                    .collect(),
-                section_id: SectionId(row.section_id),
-                published_at: rows::timestamp(row.published_at.unwrap_or_default())?,
-                similarity: 0.0,
-            })
-        };
-        let story = candidate(article)?;
-        let candidates = rows
-            .into_iter()
-            .map(&mut candidate)
-            .collect::<Result<_, _>>()?;
+                    .filter(|c| !known.contains(&c.id)),
+            );
+        }
         Ok(Some(RelatedPool {
             story,
             candidates,
@@ -582,22 +648,5 @@ impl Store {
             .iter()
             .map(|(slug, name)| rows::tag(slug, name))
             .collect()
-    }
-
-    async fn tag_ids_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
-        let pool = &self.pool;
-        let mut query =
-            Statement::new("SELECT article_id, tag_id FROM article_tags WHERE article_id IN (");
-        query.push_binds(ids.iter().copied());
-        query.push(")");
-        let mut by_article: HashMap<i64, Vec<i64>> = HashMap::new();
-        let links: Vec<(i64, i64)> = {
-            let (sql, arguments) = query.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
-        };
-        for (article, subject) in links {
-            by_article.entry(article).or_default().push(subject);
-        }
-        Ok(by_article)
     }
 }

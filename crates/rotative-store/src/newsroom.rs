@@ -709,17 +709,28 @@ impl Store {
         article_id: Option<ArticleId>,
         limit: u32,
     ) -> Result<Vec<CorrectionEntry>, StoreError> {
-        let pool = &self.pool;
-        let rows: Vec<CorrectionRow> = sqlx::query_as(
-            "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
+        // One story's notes along its index; the site's along the date's. One query for both
+        // (`$1 IS NULL OR …`) was planned as a walk of every published story.
+        const SELECT: &str = "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
              FROM corrections c JOIN articles a ON a.id = c.article_id
-             WHERE ($1 IS NULL OR c.article_id = $1) AND a.status = 'published'
-             ORDER BY c.at DESC, c.id DESC LIMIT $2",
-        )
-        .bind(article_id.map(|article| article.0))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
-        .await?;
+             WHERE a.status = 'published'";
+        const ORDER: &str = "ORDER BY c.at DESC, c.id DESC LIMIT";
+        let pool = &self.pool;
+        let rows: Vec<CorrectionRow> = match article_id {
+            Some(article) => {
+                sqlx::query_as(&format!("{SELECT} AND c.article_id = $1 {ORDER} $2"))
+                    .bind(article.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(pool)
+                    .await?
+            }
+            None => {
+                sqlx::query_as(&format!("{SELECT} {ORDER} $1"))
+                    .bind(i64::from(limit))
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
         rows.into_iter().map(CorrectionEntry::try_from).collect()
     }
 

@@ -368,6 +368,21 @@ async fn listings_filter_and_paginate(store: Store) {
     let headlines: Vec<_> = page2.iter().map(|s| s.headline.as_ref()).collect();
     assert_eq!(headlines, ["Monde 2", "Monde 3"], "newest first");
     assert_eq!(page2[0].authors.len(), 1);
+
+    // Sitemaps in chunks: two stories published in the same second, each chunk starting where
+    // the last ended, none twice, none missed.
+    let same_second = days_ago(20);
+    for headline in ["Même seconde A", "Même seconde B"] {
+        create(&f.store, &story(headline, &f.section, Some(same_second))).await;
+    }
+    let everything = f.store.published_paths(0, 100).await.unwrap();
+    assert_eq!(everything.len(), 8);
+    let mut chunked = Vec::new();
+    for offset in (0..10).step_by(3) {
+        chunked.extend(f.store.published_paths(offset, 3).await.unwrap());
+    }
+    assert_eq!(chunked, everything, "oldest first, in chunks of three");
+    assert!(f.store.published_paths(8, 3).await.unwrap().is_empty());
 }
 
 async fn slugs_stay_unique(store: Store) {
