@@ -8,7 +8,10 @@ use rotative_domain::{ArticleId, Slug};
 use tantivy::{
     DocAddress, Score, SegmentReader, TantivyDocument, Term,
     collector::{Count, TopDocs},
-    query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
+    query::{
+        BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
+        TermQuery,
+    },
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
 };
@@ -167,13 +170,15 @@ impl SearchIndex {
     }
 }
 
-/// How many similar stories the index proposes for related-article ranking.
-const SIMILAR_COUNT: usize = 50;
-
 impl SearchIndex {
-    /// Stories whose text is close to this one's, with a similarity score (higher is closer).
-    /// A story not in the index (not published) has no similar stories.
-    pub fn similar(&self, article_id: ArticleId) -> Result<HashMap<ArticleId, f32>, SearchError> {
+    /// How close each of `candidates` is to this story in its words (higher is closer; those
+    /// sharing none are left out). Only the candidates are scored: the cost does not grow with
+    /// the archive. A story not in the index (not published) is close to none.
+    pub fn similar(
+        &self,
+        article_id: ArticleId,
+        candidates: &[ArticleId],
+    ) -> Result<HashMap<ArticleId, f32>, SearchError> {
         let searcher = self.reader.searcher();
         let id = u64::try_from(article_id.0).unwrap_or_default();
         let term = Term::from_field_u64(self.fields.id, id);
@@ -194,20 +199,49 @@ impl SearchIndex {
             .iter()
             .map(|segment| u64::from(segment.num_docs()))
             .sum();
-        let query = MoreLikeThisQuery::builder()
+        let likeness = MoreLikeThisQuery::builder()
             .with_max_doc_frequency(live)
             .with_min_doc_frequency(1)
             .with_min_term_frequency(1)
             .with_max_query_terms(40)
             .with_min_word_length(3)
             .with_document(address);
+        // Each candidate is one term looked up in the dictionary (a set query would walk the
+        // whole dictionary of ids, which grows with the archive). They drive the walk, a few
+        // dozen documents sought in each word's postings, and add nothing to the score.
+        let among: Vec<(Occur, Box<dyn Query>)> = candidates
+            .iter()
+            .map(|candidate| {
+                let term = Term::from_field_u64(
+                    self.fields.id,
+                    u64::try_from(candidate.0).unwrap_or_default(),
+                );
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(likeness) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::new(among)),
+                    0.0,
+                )),
+            ),
+        ]);
         let mut similar = HashMap::new();
-        for (score, found) in searcher.search(&query, &TopDocs::with_limit(SIMILAR_COUNT + 1))? {
-            let doc: TantivyDocument = searcher.doc(found)?;
-            let found_id = doc
-                .get_first(self.fields.id)
-                .and_then(|v| v.as_u64())
-                .unwrap_or_default();
+        for (score, found) in
+            searcher.search(&query, &TopDocs::with_limit(candidates.len().max(1)))?
+        {
+            // The id from its column, not the stored document: no block to decompress.
+            let found_id = searcher
+                .segment_reader(found.segment_ord)
+                .fast_fields()
+                .u64("id")?
+                .first_or_default_col(0)
+                .get_val(found.doc_id);
             if found_id != id {
                 similar.insert(
                     ArticleId(i64::try_from(found_id).unwrap_or_default()),

@@ -307,9 +307,6 @@ async fn similar_stories_share_words() {
             ..SearchQuery::default()
         })
         .unwrap();
-    let similar = index.similar(tram.hits[0].id).unwrap();
-    let scores: Vec<f32> = similar.values().copied().collect();
-    assert!(!similar.contains_key(&tram.hits[0].id), "never itself");
     let other_tram = index
         .search(&SearchQuery {
             text: "prolonge".into(),
@@ -324,6 +321,18 @@ async fn similar_stories_share_words() {
             ..SearchQuery::default()
         })
         .unwrap();
+    let candidates = [tram.hits[0].id, other_tram.hits[0].id, market.hits[0].id];
+    let similar = index.similar(tram.hits[0].id, &candidates).unwrap();
+    let scores: Vec<f32> = similar.values().copied().collect();
+    assert!(!similar.contains_key(&tram.hits[0].id), "never itself");
+    assert!(
+        index
+            .similar(tram.hits[0].id, &[other_tram.hits[0].id])
+            .unwrap()
+            .keys()
+            .all(|id| *id == other_tram.hits[0].id),
+        "only the candidates are scored"
+    );
     let close = similar
         .get(&other_tram.hits[0].id)
         .copied()
@@ -332,7 +341,7 @@ async fn similar_stories_share_words() {
     assert!(close > far, "{scores:?}");
     assert!(
         index
-            .similar(rotative_domain::ArticleId(9_999))
+            .similar(rotative_domain::ArticleId(9_999), &candidates)
             .unwrap()
             .is_empty()
     );
@@ -348,6 +357,6 @@ async fn similar_stories_share_words() {
             .unwrap();
     }
     index.catch_up(&store).await.unwrap();
-    let again = index.similar(tram.hits[0].id).unwrap();
+    let again = index.similar(tram.hits[0].id, &candidates).unwrap();
     assert!(again.contains_key(&other_tram.hits[0].id), "{again:?}");
 }

@@ -266,7 +266,8 @@ async fn related(
     };
     // Text similarity from the search index refines the order; without it, tags and sections
     // still decide.
-    match state.search.similar(id) {
+    let among: Vec<ArticleId> = candidates.iter().map(|candidate| candidate.id).collect();
+    match state.search.similar(id, &among) {
         Ok(similar) => {
             for candidate in &mut candidates {
                 candidate.similarity = similar.get(&candidate.id).copied().unwrap_or_default();
