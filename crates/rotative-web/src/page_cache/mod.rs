@@ -14,7 +14,7 @@ use rotative_domain::ArticleId;
 use std::{
     collections::{HashMap, HashSet},
     sync::{
-        Arc, Mutex, MutexGuard,
+        Arc, Mutex, MutexGuard, OnceLock,
         atomic::{AtomicU64, Ordering},
     },
     time::{Instant, SystemTime},
@@ -82,14 +82,15 @@ impl Shows {
     }
 }
 
-/// A page ready to send in each encoding a reader may accept.
+/// A page ready to send in each encoding a reader may accept, each compressed the first time a
+/// reader asks for it: most pages of an archive are read once, by one reader wanting one.
 #[derive(Debug)]
 pub(crate) struct CachedPage {
     /// The handler's headers (content type, a story's own security policy).
     headers: HeaderMap,
     identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
     etag: HeaderValue,
     last_modified: SystemTime,
     /// `last_modified` as sent, written once rather than on every hit.
@@ -101,7 +102,7 @@ pub(crate) struct CachedPage {
 }
 
 impl CachedPage {
-    /// Compresses the body both ways and fingerprints it; a few milliseconds, once per page.
+    /// Fingerprints the body; compressing waits for a reader to ask.
     pub(crate) fn new(headers: HeaderMap, body: Bytes, shows: Shows) -> Self {
         let etag = encoding::etag(&body);
         // HTTP dates have whole seconds; a page made now is not newer than a date the
@@ -109,8 +110,8 @@ impl CachedPage {
         let last_modified = encoding::whole_seconds(SystemTime::now());
         Self {
             headers,
-            gzip: encoding::gzip(&body),
-            brotli: encoding::brotli(&body),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
             identity: body,
             etag,
             last_modified,
@@ -121,9 +122,11 @@ impl CachedPage {
         }
     }
 
-    /// What the page costs in memory, roughly: its three bodies.
+    /// What the page costs in memory, roughly: its body, and room for both compressed ones
+    /// (a page compresses to well under a quarter of its size each way). Fixed when the page
+    /// is kept, so the cache's count stays right as encodings are added.
     fn weight(&self) -> usize {
-        self.identity.len() + self.gzip.len() + self.brotli.len() + 256
+        self.identity.len() + self.identity.len() / 2 + 256
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
@@ -132,8 +135,8 @@ impl CachedPage {
 
     pub(crate) fn body(&self, encoding: Encoding) -> &Bytes {
         match encoding {
-            Encoding::Brotli => &self.brotli,
-            Encoding::Gzip => &self.gzip,
+            Encoding::Brotli => self.brotli.get_or_init(|| encoding::brotli(&self.identity)),
+            Encoding::Gzip => self.gzip.get_or_init(|| encoding::gzip(&self.identity)),
             Encoding::Identity => &self.identity,
         }
     }
