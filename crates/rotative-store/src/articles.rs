@@ -454,7 +454,12 @@ impl Store {
     /// How many published stories a listing has, for pagination.
     pub async fn count_published(&self, listing: Listing) -> Result<u64, StoreError> {
         let pool = &self.pool;
-        let (sql, arguments) = published("SELECT COUNT(*)", now_seconds(), listing).finish()?;
+        // The stories alone, no section or image joined: counted on the listing's index.
+        let mut query = Statement::new("SELECT COUNT(*) FROM articles a");
+        query.push(" WHERE a.status = 'published' AND a.published_at <= ");
+        query.push_bind(now_seconds());
+        narrow(&mut query, listing);
+        let (sql, arguments) = query.finish()?;
         let count: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(pool)
             .await?;
@@ -470,14 +475,13 @@ impl Store {
             return Ok(Vec::new());
         }
         let pool = &self.pool;
-        let mut query = published(
-            &format!("SELECT {SUMMARY_COLUMNS}"),
-            now_seconds(),
-            Listing::Everything,
-        );
-        query.push(" AND a.id IN (");
+        // Found by their keys: `|| ''` and `+ 0` keep SQLite from reading the state's index
+        // instead (every published story, 24 ms at 100,000 stories, for four).
+        let mut query = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
+        query.push(" WHERE a.id IN (");
         query.push_binds(ids.iter().map(|id| id.0));
-        query.push(")");
+        query.push(") AND a.status || '' = 'published' AND a.published_at + 0 <= ");
+        query.push_bind(now_seconds());
         let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
             sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
@@ -537,9 +541,12 @@ impl Store {
                 .push_bind(RELATED_PER_SUBJECT)
                 .push(&format!(") AS subject_{n}"));
         }
+        // `CROSS JOIN` keeps the picks as SQLite's outer loop (PostgreSQL plans it as any
+        // join): tested the other way round, every published story was read (219 ms at
+        // 100,000 stories).
         query.push(
-            ") AS picked JOIN articles a ON a.id = picked.id
-             WHERE a.status = 'published' AND a.published_at <= ",
+            ") AS picked CROSS JOIN articles a
+             WHERE a.id = picked.id AND a.status = 'published' AND a.published_at <= ",
         );
         query
             .push_bind(now)

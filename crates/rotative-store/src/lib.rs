@@ -119,15 +119,7 @@ impl Store {
             .connect_with(options)
             .await?;
         match backend {
-            Backend::Sqlite => {
-                SQLITE_MIGRATIONS.run(&pool).await?;
-                // SQLite plans by what it knows of the tables, and knows nothing until
-                // ANALYZE: without it, a story's related picks were tested against every
-                // published story (PostgreSQL analyzes by itself). Reading a thousand rows of
-                // each index keeps this to milliseconds whatever the archive's size.
-                pool.execute("PRAGMA analysis_limit = 1000; ANALYZE;")
-                    .await?;
-            }
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         let postgres_url = (backend == Backend::Postgres).then(|| url.into());
