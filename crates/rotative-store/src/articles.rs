@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Figure, MediaId,
-    RelatedCandidate, SectionId, SubjectId, Tag,
+    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction,
+    CorrectionKind, Figure, MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
 };
 use sqlx::FromRow;
 
@@ -21,10 +21,18 @@ pub struct FeedItem {
     pub updated_at: Timestamp,
 }
 
+/// A published story as its page shows it: the story, its corrections (newest first), and the
+/// story as related-story ranking sees it.
+#[derive(Debug, Clone)]
+pub struct StoryPage {
+    pub article: Article,
+    pub corrections: Vec<Correction>,
+    pub ranking: RelatedCandidate,
+}
+
 /// The stories that might be related to one: see `Store::related_candidates`.
 #[derive(Debug, Clone)]
 pub struct RelatedPool {
-    pub story: RelatedCandidate,
     pub candidates: Vec<RelatedCandidate>,
     /// Whether the site's most recent stories were added for want of enough in the same
     /// section or sharing a subject.
@@ -49,10 +57,10 @@ const SUMMARY_FROM: &str = " FROM articles a
     JOIN sections s ON s.id = a.section_id
     LEFT JOIN media m ON m.id = a.lead_media_id";
 
-/// Starts a query over the stories readers may see now, optionally narrowed to one listing.
-fn published<'a>(select: &str, now: i64, listing: Listing) -> Statement<'a> {
-    let mut query = Statement::new(select);
-    query.push(SUMMARY_FROM);
+/// Starts a query over the stories `a` readers may see now, optionally narrowed to one listing.
+/// `select_from` names what is read and from where (`articles a` and any joins).
+fn published<'a>(select_from: &str, now: i64, listing: Listing) -> Statement<'a> {
+    let mut query = Statement::new(select_from);
     query.push(" WHERE a.status = 'published' AND a.published_at <= ");
     query.push_bind(now);
     narrow(&mut query, listing);
@@ -155,6 +163,7 @@ impl SummaryRow {
 struct ArticleRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
+    section_id: i64,
     slug: String,
     status: String,
     body_html: String,
@@ -206,22 +215,101 @@ fn candidates(rows: Vec<CandidateRow>) -> Result<Vec<RelatedCandidate>, StoreErr
     Ok(found)
 }
 
+/// What a story names besides its own row: bylines, subjects, sources and corrections.
+#[derive(Default)]
+pub(crate) struct StoryDetails {
+    pub authors: Vec<Author>,
+    pub subjects: Vec<(SubjectId, Tag)>,
+    pub sources: Vec<Source>,
+    pub corrections: Vec<Correction>,
+}
+
+/// One line of `STORY_DETAILS`: what `kind` says, in the columns that kind uses.
+#[derive(FromRow)]
+struct DetailRow {
+    kind: String,
+    /// The subject's id; the correction's, which breaks ties of `at`.
+    ref_id: i64,
+    first: String,
+    second: String,
+    bio: Option<String>,
+    at: Option<i64>,
+}
+
+/// A story's bylines, subjects and sources in the writer's order, and its latest corrections:
+/// one query, so a story page is one round trip for its row and one for all it names.
+const STORY_DETAILS: &str = "
+    SELECT 'author' AS kind, aa.position AS position, CAST(0 AS BIGINT) AS ref_id,
+        au.slug AS first, au.name AS second, au.bio AS bio, CAST(NULL AS BIGINT) AS at
+        FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1
+    UNION ALL SELECT 'subject', at.position, t.id, t.slug, t.name, NULL, NULL
+        FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1
+    UNION ALL SELECT 'source', position, 0, label, url, NULL, NULL
+        FROM article_sources WHERE article_id = $1
+    UNION ALL SELECT 'correction', 0, c.id, c.kind, c.note, NULL, c.at
+        FROM (SELECT id, kind, note, at FROM corrections WHERE article_id = $1
+              ORDER BY at DESC, id DESC LIMIT 50) c
+    ORDER BY kind, position";
+
+impl StoryDetails {
+    fn from_rows(rows: Vec<DetailRow>) -> Result<Self, StoreError> {
+        let mut details = Self::default();
+        let mut corrections = Vec::new();
+        for row in rows {
+            match row.kind.as_str() {
+                "author" => details
+                    .authors
+                    .push(rows::author(&row.first, &row.second, row.bio)?),
+                "subject" => details
+                    .subjects
+                    .push((SubjectId(row.ref_id), rows::tag(&row.first, &row.second)?)),
+                "source" => details.sources.push(Source {
+                    label: row.first,
+                    url: row.second,
+                }),
+                _ => {
+                    let at = row
+                        .at
+                        .ok_or_else(|| StoreError::corrupt("correction", "no date"))?;
+                    let kind = CorrectionKind::parse(&row.first)
+                        .ok_or_else(|| StoreError::corrupt("correction kind", &row.first))?;
+                    let correction = Correction {
+                        kind,
+                        note: row.second,
+                        at: rows::timestamp(at)?,
+                    };
+                    corrections.push((at, row.ref_id, correction));
+                }
+            }
+        }
+        corrections.sort_by_key(|(at, id, _)| std::cmp::Reverse((*at, *id)));
+        details.corrections = corrections.into_iter().map(|(.., c)| c).collect();
+        Ok(details)
+    }
+}
+
 /// How many of the section's newest stories, and of each subject's latest, may be related.
 const RELATED_FROM_SECTION: i64 = 30;
 const RELATED_PER_SUBJECT: i64 = 20;
 
 impl Store {
     /// The published story at this address, if readers may see it now.
-    #[tracing::instrument(skip(self))]
     pub async fn published_article(
         &self,
         path: &ArticlePath,
     ) -> Result<Option<Article>, StoreError> {
+        Ok(self.story_page(path).await?.map(|page| page.article))
+    }
+
+    /// The published story at this address as its page shows it, if readers may see it now:
+    /// its row, then everything it names in one more query.
+    #[tracing::instrument(skip(self))]
+    pub async fn story_page(&self, path: &ArticlePath) -> Result<Option<StoryPage>, StoreError> {
         let pool = &self.pool;
         let mut query = published(
             &format!(
-                "SELECT {SUMMARY_COLUMNS}, a.slug, a.status, a.body_html, a.updated_at,
-                 a.claim_text, a.claim_author, a.claim_rating"
+                "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
+                 a.updated_at, a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
             ),
             now_seconds(),
             Listing::Everything,
@@ -234,16 +322,17 @@ impl Store {
         else {
             return Ok(None);
         };
-        let id = row.summary.id;
-        let authors = self
-            .authors_of(&[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default();
-        let tags = self.tags_of(id).await?;
-        let summary = row.summary.into_summary(authors)?;
-        Ok(Some(Article {
-            id: ArticleId(id),
+        let details = self.story_details(ArticleId(row.summary.id)).await?;
+        let summary = row.summary.into_summary(details.authors)?;
+        let ranking = RelatedCandidate {
+            id: summary.id,
+            tag_ids: details.subjects.iter().map(|(id, _)| *id).collect(),
+            section_id: SectionId(row.section_id),
+            published_at: summary.published_at,
+            similarity: 0.0,
+        };
+        let article = Article {
+            id: summary.id,
             slug: rows::slug(&row.slug)?,
             path: summary.path,
             headline: summary.headline,
@@ -252,14 +341,28 @@ impl Store {
             kind: summary.kind,
             status: rows::status(&row.status)?,
             section: summary.section,
-            tags,
+            tags: details.subjects.into_iter().map(|(_, tag)| tag).collect(),
             authors: summary.authors,
             lead_image: summary.lead_image,
-            sources: self.sources_of(id).await?,
+            sources: details.sources,
             claim: row.claim.try_into()?,
             published_at: Some(summary.published_at),
             updated_at: rows::timestamp(row.updated_at)?,
+        };
+        Ok(Some(StoryPage {
+            article,
+            corrections: details.corrections,
+            ranking,
         }))
+    }
+
+    /// What a story names besides its own row (see `STORY_DETAILS`).
+    pub(crate) async fn story_details(&self, id: ArticleId) -> Result<StoryDetails, StoreError> {
+        let rows: Vec<DetailRow> = sqlx::query_as(STORY_DETAILS)
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        StoryDetails::from_rows(rows)
     }
 
     /// The story with this id, if readers may see it now.
@@ -293,10 +396,7 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         let pool = &self.pool;
-        let mut query = Statement::new("SELECT a.id FROM articles a");
-        query.push(" WHERE a.status = 'published' AND a.published_at <= ");
-        query.push_bind(now_seconds());
-        narrow(&mut query, listing);
+        let mut query = published("SELECT a.id FROM articles a", now_seconds(), listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit))
@@ -319,7 +419,7 @@ impl Store {
         let pool = &self.pool;
         let now = now_seconds();
         let mut pinned = published(
-            &format!("SELECT {SUMMARY_COLUMNS}"),
+            &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"),
             now,
             Listing::Everything,
         );
@@ -331,7 +431,7 @@ impl Store {
             sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
         let mut latest = published(
-            &format!("SELECT {SUMMARY_COLUMNS}"),
+            &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"),
             now,
             Listing::Everything,
         );
@@ -359,7 +459,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<FeedItem>, StoreError> {
         let pool = &self.pool;
-        let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html, a.updated_at");
+        let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html, a.updated_at{SUMMARY_FROM}");
         let mut query = published(&select, now_seconds(), listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
@@ -435,7 +535,7 @@ impl Store {
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         let pool = &self.pool;
         let mut query = published(
-            &format!("SELECT {SUMMARY_COLUMNS}"),
+            &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"),
             now_seconds(),
             Listing::Everything,
         );
@@ -455,10 +555,7 @@ impl Store {
     pub async fn count_published(&self, listing: Listing) -> Result<u64, StoreError> {
         let pool = &self.pool;
         // The stories alone, no section or image joined: counted on the listing's index.
-        let mut query = Statement::new("SELECT COUNT(*) FROM articles a");
-        query.push(" WHERE a.status = 'published' AND a.published_at <= ");
-        query.push_bind(now_seconds());
-        narrow(&mut query, listing);
+        let query = published("SELECT COUNT(*) FROM articles a", now_seconds(), listing);
         let (sql, arguments) = query.finish()?;
         let count: i64 = sqlx::query_scalar_with(&sql, arguments)
             .fetch_one(pool)
@@ -491,29 +588,20 @@ impl Store {
         Ok(found)
     }
 
-    /// The story as ranking sees it, and the published stories that might be related to it:
-    /// the newest of its section and the latest of each of its subjects, each read along an
-    /// index, so the cost does not grow with the archive. A candidate's subjects are those of
-    /// the story whose latest it is among (what ranking counts). Only when these are fewer
-    /// than `enough` do the site's most recent stories join them: a page cache then knows which
-    /// listings a story's related block depends on.
-    #[tracing::instrument(skip(self))]
+    /// The published stories that might be related to `story` (as `story_page` gives it): the
+    /// newest of its section and the latest of each of its subjects, each read along an index,
+    /// so the cost does not grow with the archive. A candidate carries the subjects it was
+    /// picked for (those it shares with the story: what ranking counts). Only when these are
+    /// fewer than `enough` do the site's most recent stories join them: a page cache then knows
+    /// which listings a story's related block depends on.
+    #[tracing::instrument(skip_all, fields(story = story.id.0))]
     pub async fn related_candidates(
         &self,
-        article_id: ArticleId,
+        story: &RelatedCandidate,
         enough: usize,
-    ) -> Result<Option<RelatedPool>, StoreError> {
+    ) -> Result<RelatedPool, StoreError> {
         let pool = &self.pool;
-        let own: Vec<CandidateRow> = sqlx::query_as(
-            "SELECT a.id, a.section_id, a.published_at, t.tag_id FROM articles a
-             LEFT JOIN article_tags t ON t.article_id = a.id WHERE a.id = $1",
-        )
-        .bind(article_id.0)
-        .fetch_all(pool)
-        .await?;
-        let Some(story) = candidates(own)?.pop() else {
-            return Ok(None);
-        };
+        let article_id = story.id;
         let now = now_seconds();
         // The picks come first, each story then found by its key: the planner never walks
         // every published story to test it against them. `UNION ALL`, one row per pick and
@@ -575,11 +663,10 @@ impl Store {
                     .filter(|c| !known.contains(&c.id)),
             );
         }
-        Ok(Some(RelatedPool {
-            story,
+        Ok(RelatedPool {
             candidates,
             site_wide,
-        }))
+        })
     }
 
     /// The listings a story is in once published: its section, its subjects and its bylines
@@ -640,20 +727,5 @@ impl Store {
                 .push(rows::author(&slug, &name, bio)?);
         }
         Ok(by_article)
-    }
-
-    pub(crate) async fn tags_of(&self, id: i64) -> Result<Vec<Tag>, StoreError> {
-        let pool = &self.pool;
-        let subjects: Vec<(String, String)> = sqlx::query_as(
-            "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-             WHERE at.article_id = $1 ORDER BY at.position",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
-        subjects
-            .iter()
-            .map(|(slug, name)| rows::tag(slug, name))
-            .collect()
     }
 }

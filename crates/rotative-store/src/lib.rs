@@ -27,7 +27,7 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-pub use articles::{FeedItem, Listing, RelatedPool};
+pub use articles::{FeedItem, Listing, RelatedPool, StoryPage};
 pub use changes::{Change, ChangeListener, Changed};
 pub use error::{StoreError, Taken};
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};

@@ -328,6 +328,7 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let text = StoryText::try_from(row.text)?;
+        let details = self.story_details(id).await?;
         Ok(Some(EditableStory {
             id,
             slug: rows::slug(&row.slug)?,
@@ -338,13 +339,9 @@ impl Store {
             body_markdown: row.body_markdown,
             kind: text.kind,
             section: row.section.try_into()?,
-            tags: self.tags_of(id.0).await?,
-            authors: self
-                .authors_of(&[id.0])
-                .await?
-                .remove(&id.0)
-                .unwrap_or_default(),
-            sources: self.sources_of(id.0).await?,
+            tags: details.subjects.into_iter().map(|(_, tag)| tag).collect(),
+            authors: details.authors,
+            sources: details.sources,
             claim: row.claim.try_into()?,
             created_by: row.created_by.map(UserId),
             current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
@@ -732,21 +729,6 @@ impl Store {
             }
         };
         rows.into_iter().map(CorrectionEntry::try_from).collect()
-    }
-
-    /// A story's sources, in the writer's order.
-    pub(crate) async fn sources_of(&self, article_id: i64) -> Result<Vec<Source>, StoreError> {
-        let pool = &self.pool;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT label, url FROM article_sources WHERE article_id = $1 ORDER BY position",
-        )
-        .bind(article_id)
-        .fetch_all(pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(label, url)| Source { label, url })
-            .collect())
     }
 
     /// Whether a path belonged to a story that was taken down, so it answers 410 Gone.

@@ -9,12 +9,12 @@ use axum::{
 };
 use rotative_domain::{
     ArticleId, ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination,
-    Section, Slug, Tag, rank_related,
+    RelatedCandidate, Section, Slug, Tag, rank_related,
 };
 use rotative_render::{
     FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
 };
-use rotative_store::{Listing, RelatedPool};
+use rotative_store::{Listing, RelatedPool, StoryPage};
 use serde::Deserialize;
 
 use crate::{
@@ -149,7 +149,12 @@ async fn article(
         slug: &slug,
     };
     let path = ArticlePath::from_parts(parts).map_err(|_| AppError::NotFound)?;
-    let Some(article) = state.store.published_article(&path).await? else {
+    let Some(StoryPage {
+        article,
+        corrections,
+        ranking,
+    }) = state.store.story_page(&path).await?
+    else {
         // A story taken down keeps its address, which says so: 410, not 404.
         return Err(if state.store.is_unpublished_path(&path).await? {
             AppError::Gone
@@ -157,14 +162,7 @@ async fn article(
             AppError::NotFound
         });
     };
-    let (related, shows) = related(&state, article.id).await?;
-    let corrections: Vec<_> = state
-        .store
-        .corrections(Some(article.id), 50)
-        .await?
-        .into_iter()
-        .map(|entry| entry.correction)
-        .collect();
+    let (related, shows) = related(&state, &ranking).await?;
     let nav = state.nav().await?;
     let html = state
         .pages(&state.site(), &nav)
@@ -253,17 +251,14 @@ async fn site_feed(
 /// listings they were picked from (a story entering one may be related from now on).
 async fn related(
     state: &AppState,
-    id: ArticleId,
+    story: &RelatedCandidate,
 ) -> Result<(Vec<ArticleSummary>, Shows), AppError> {
+    let id = story.id;
     let mut shows = Shows::new(vec![Shown::Story(id)]);
-    let Some(RelatedPool {
-        story,
+    let RelatedPool {
         mut candidates,
         site_wide,
-    }) = state.store.related_candidates(id, RELATED_COUNT).await?
-    else {
-        return Ok((Vec::new(), shows));
-    };
+    } = state.store.related_candidates(story, RELATED_COUNT).await?;
     // Text similarity from the search index refines the order; without it, tags and sections
     // still decide.
     let among: Vec<ArticleId> = candidates.iter().map(|candidate| candidate.id).collect();
@@ -275,7 +270,7 @@ async fn related(
         }
         Err(error) => tracing::warn!(?error, "related articles without text similarity"),
     }
-    let ids = rank_related(&story, &candidates, RELATED_COUNT);
+    let ids = rank_related(story, &candidates, RELATED_COUNT);
     shows.items.extend(ids.iter().copied().map(Shown::Story));
     shows
         .items

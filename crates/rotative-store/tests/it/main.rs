@@ -8,8 +8,8 @@
 
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{
-    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug, Tag,
-    rank_related,
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug,
+    Source, Tag, rank_related,
 };
 use rotative_domain::{
     ArticleId, AuthorId, CorrectionKind, Email, MediaId, RevisionId, Role, SectionId, SubjectId,
@@ -144,6 +144,7 @@ on_every_backend!(
     the_dashboard_lists_ones_own_first_page_by_page,
     workflow_moves_once_and_audits,
     corrections_move_the_updated_date,
+    a_story_page_carries_all_it_names_in_order,
 );
 
 struct Fixture {
@@ -406,6 +407,7 @@ async fn slugs_stay_unique(store: Store) {
 async fn related_candidates_rank_shared_tags_first(store: Store) {
     let f = fixture(store).await;
     let mut ids = Vec::new();
+    let mut paths = Vec::new();
     for (n, (section, tagged)) in [
         (&f.section, true),
         (&f.other_section, true),
@@ -422,30 +424,29 @@ async fn related_candidates_rank_shared_tags_first(store: Store) {
         );
         new.content.tags = if tagged { vec![f.tag.clone()] } else { vec![] };
         ids.push(create(&f.store, &new).await);
+        paths.push(new.path.unwrap());
     }
-    let pool = f
+    let story = f
         .store
-        .related_candidates(ids[0], 5)
+        .story_page(&paths[0])
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .ranking;
+    assert_eq!(story.id, ids[0]);
+    let pool = f.store.related_candidates(&story, 5).await.unwrap();
     assert!(
         pool.site_wide,
         "two candidates are not enough: recent stories join"
     );
     assert_eq!(
-        rank_related(&pool.story, &pool.candidates, 5),
+        rank_related(&story, &pool.candidates, 5),
         vec![ids[1], ids[2], ids[3]]
     );
-    let pool = f
-        .store
-        .related_candidates(ids[0], 2)
-        .await
-        .unwrap()
-        .unwrap();
+    let pool = f.store.related_candidates(&story, 2).await.unwrap();
     assert!(!pool.site_wide);
     assert_eq!(
-        rank_related(&pool.story, &pool.candidates, 5),
+        rank_related(&story, &pool.candidates, 5),
         vec![ids[1], ids[2]],
         "neither in the section nor sharing a subject"
     );
@@ -1012,6 +1013,74 @@ async fn corrections_move_the_updated_date(store: Store) {
             notes[0].headline.as_str()
         ),
         (1, CorrectionKind::Correction, "Corrigé")
+    );
+}
+
+async fn a_story_page_carries_all_it_names_in_order(store: Store) {
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let second_tag = Tag::named(Name::parse("Russie").unwrap()).unwrap();
+    let second_author = Author::named(Name::parse("Jean Martin").unwrap()).unwrap();
+    let mut new = story("Tout ce qu'elle nomme", &f.section, Some(days_ago(1)));
+    new.content.tags = vec![second_tag.clone(), f.tag.clone()];
+    new.content.authors = vec![second_author.clone(), f.author.clone()];
+    new.content.sources = vec![
+        Source {
+            label: "Rapport".into(),
+            url: "https://exemple.fr/rapport".into(),
+        },
+        Source {
+            label: "Entretien".into(),
+            url: "https://exemple.fr/entretien".into(),
+        },
+    ];
+    let id = create(&f.store, &new).await;
+    for (kind, note) in [
+        (CorrectionKind::Correction, "Le chiffre était faux."),
+        (CorrectionKind::Update, "Précision sur la date."),
+    ] {
+        f.store
+            .add_correction(id, kind, note, editor)
+            .await
+            .unwrap();
+    }
+    let page = f
+        .store
+        .story_page(new.path.as_ref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        page.article.tags, new.content.tags,
+        "subjects in the writer's order"
+    );
+    assert_eq!(
+        page.article.authors, new.content.authors,
+        "bylines in order"
+    );
+    assert_eq!(
+        page.article.sources, new.content.sources,
+        "sources in order"
+    );
+    assert_eq!(
+        page.corrections
+            .iter()
+            .map(|c| (c.kind, c.note.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (CorrectionKind::Update, "Précision sur la date."),
+            (CorrectionKind::Correction, "Le chiffre était faux."),
+        ],
+        "newest first (the same second: the later note first)"
+    );
+    let subject_ids = [f.store.ensure_tag(&second_tag).await.unwrap(), f.ids.tag];
+    assert_eq!(
+        (
+            page.ranking.id,
+            page.ranking.section_id,
+            page.ranking.tag_ids
+        ),
+        (id, f.ids.section, subject_ids.to_vec())
     );
 }
 
