@@ -6,11 +6,11 @@ use std::{collections::HashMap, ops::Bound};
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, Slug};
 use tantivy::{
-    DocAddress, Score, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
     collector::{Count, TopDocs},
     query::{
-        BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
-        TermQuery,
+        BooleanQuery, EnableScoring, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
+        Scorer, TermQuery,
     },
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
@@ -172,21 +172,22 @@ impl SearchIndex {
 
 impl SearchIndex {
     /// How close each of `candidates` is to this story in its words (higher is closer; those
-    /// sharing none are left out). Only the candidates are scored: the cost does not grow with
-    /// the archive. A story not in the index (not published) is close to none.
+    /// sharing none are left out). Only the candidates are scored, each found by its id and
+    /// sought in the likeness query's postings: the cost does not grow with the archive. A
+    /// story not in the index (not published) is close to none.
     pub fn similar(
         &self,
         article_id: ArticleId,
         candidates: &[ArticleId],
     ) -> Result<HashMap<ArticleId, f32>, SearchError> {
         let searcher = self.reader.searcher();
-        let id = u64::try_from(article_id.0).unwrap_or_default();
-        let term = Term::from_field_u64(self.fields.id, id);
-        let own = TermQuery::new(term, IndexRecordOption::Basic);
-        let Some((_, address)) = searcher
-            .search(&own, &TopDocs::with_limit(1))?
-            .into_iter()
-            .next()
+        let mut wanted = candidates.to_vec();
+        wanted.push(article_id);
+        let addresses = self.addresses(&searcher, &wanted)?;
+        let Some(own) = addresses
+            .iter()
+            .find(|(_, id)| *id == article_id)
+            .map(|(address, _)| *address)
         else {
             return Ok(HashMap::new());
         };
@@ -205,50 +206,67 @@ impl SearchIndex {
             .with_min_term_frequency(1)
             .with_max_query_terms(40)
             .with_min_word_length(3)
-            .with_document(address);
-        // Each candidate is one term looked up in the dictionary (a set query would walk the
-        // whole dictionary of ids, which grows with the archive). They drive the walk, a few
-        // dozen documents sought in each word's postings, and add nothing to the score.
-        let among: Vec<(Occur, Box<dyn Query>)> = candidates
-            .iter()
-            .map(|candidate| {
-                let term = Term::from_field_u64(
-                    self.fields.id,
-                    u64::try_from(candidate.0).unwrap_or_default(),
-                );
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, query)
-            })
-            .collect();
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(likeness) as Box<dyn Query>),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::new(among)),
-                    0.0,
-                )),
-            ),
-        ]);
+            .with_document(own);
+        let weight = likeness.weight(EnableScoring::enabled_from_searcher(&searcher))?;
         let mut similar = HashMap::new();
-        for (score, found) in
-            searcher.search(&query, &TopDocs::with_limit(candidates.len().max(1)))?
-        {
-            // The id from its column, not the stored document: no block to decompress.
-            let found_id = searcher
-                .segment_reader(found.segment_ord)
-                .fast_fields()
-                .u64("id")?
-                .first_or_default_col(0)
-                .get_val(found.doc_id);
-            if found_id != id {
-                similar.insert(
-                    ArticleId(i64::try_from(found_id).unwrap_or_default()),
-                    score,
-                );
+        // Addresses come sorted: each segment's scorer moves forward only, from one candidate
+        // to the next (no union of the candidates' postings is built).
+        let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+        for (address, id) in addresses.into_iter().filter(|(_, id)| *id != article_id) {
+            if scorer
+                .as_ref()
+                .is_none_or(|(segment, _)| *segment != address.segment_ord)
+            {
+                let segment = searcher.segment_reader(address.segment_ord);
+                scorer = Some((address.segment_ord, weight.scorer(segment, 1.0)?));
+            }
+            let Some((_, scorer)) = &mut scorer else {
+                continue;
+            };
+            if scorer.doc() < address.doc_id {
+                scorer.seek(address.doc_id);
+            }
+            if scorer.doc() == address.doc_id {
+                similar.insert(id, scorer.score());
             }
         }
         Ok(similar)
+    }
+
+    /// Where in the index each of these stories is, sorted by address; stories not in it are
+    /// left out. Each id is one look-up in each segment's dictionary of ids.
+    fn addresses(
+        &self,
+        searcher: &Searcher,
+        ids: &[ArticleId],
+    ) -> Result<Vec<(DocAddress, ArticleId)>, SearchError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+            let ids_index = segment.inverted_index(self.fields.id)?;
+            for id in ids {
+                let term =
+                    Term::from_field_u64(self.fields.id, u64::try_from(id.0).unwrap_or_default());
+                let postings = ids_index
+                    .read_postings(&term, IndexRecordOption::Basic)
+                    .map_err(|e| SearchError::Index(e.into()))?;
+                let Some(mut postings) = postings else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if segment
+                        .alive_bitset()
+                        .is_none_or(|alive| alive.is_alive(doc))
+                    {
+                        found.push((DocAddress::new(ord, doc), *id));
+                        break;
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        found.sort_unstable_by_key(|(address, _)| *address);
+        Ok(found)
     }
 }
