@@ -57,6 +57,11 @@ const SUMMARY_FROM: &str = " FROM articles a
     JOIN sections s ON s.id = a.section_id
     LEFT JOIN media m ON m.id = a.lead_media_id";
 
+/// "Readers may see it now" (the time bound follows) for a query that finds its stories along
+/// another index than the state's: `|| ''` and `+ 0` keep SQLite, which plans without
+/// statistics, from walking every published story on `(status, published_at)` instead.
+const PUBLISHED_BY_OTHER_INDEX: &str = "a.status || '' = 'published' AND a.published_at + 0 <= ";
+
 /// Starts a query over the stories `a` readers may see now, optionally narrowed to one listing.
 /// `select_from` names what is read and from where (`articles a` and any joins).
 fn published<'a>(select_from: &str, now: i64, listing: Listing) -> Statement<'a> {
@@ -418,13 +423,14 @@ impl Store {
     pub async fn front_page(&self, limit: u32) -> Result<Vec<ArticleSummary>, StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
-        let mut pinned = published(
-            &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"),
-            now,
-            Listing::Everything,
-        );
+        // Along the pins' own index (SQLite walked every published story for them: 160 ms at
+        // 100,000 stories).
+        let mut pinned = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
         pinned
-            .push(" AND a.pinned_at IS NOT NULL ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
+            .push(" WHERE a.pinned_at IS NOT NULL AND ")
+            .push(PUBLISHED_BY_OTHER_INDEX)
+            .push_bind(now)
+            .push(" ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(limit));
         let mut rows: Vec<SummaryRow> = {
             let (sql, arguments) = pinned.finish()?;
@@ -572,12 +578,12 @@ impl Store {
             return Ok(Vec::new());
         }
         let pool = &self.pool;
-        // Found by their keys: `|| ''` and `+ 0` keep SQLite from reading the state's index
-        // instead (every published story, 24 ms at 100,000 stories, for four).
+        // Found by their keys, not by the state's index (every published story, 24 ms at
+        // 100,000 stories, for four).
         let mut query = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
         query.push(" WHERE a.id IN (");
         query.push_binds(ids.iter().map(|id| id.0));
-        query.push(") AND a.status || '' = 'published' AND a.published_at + 0 <= ");
+        query.push(") AND ").push(PUBLISHED_BY_OTHER_INDEX);
         query.push_bind(now_seconds());
         let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
