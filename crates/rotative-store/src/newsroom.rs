@@ -700,34 +700,17 @@ impl Store {
         Ok(())
     }
 
-    /// Public notes, newest first: of one story, or of every published story.
-    pub async fn corrections(
-        &self,
-        article_id: Option<ArticleId>,
-        limit: u32,
-    ) -> Result<Vec<CorrectionEntry>, StoreError> {
-        // One story's notes along its index; the site's along the date's. One query for both
-        // (`$1 IS NULL OR …`) was planned as a walk of every published story.
-        const SELECT: &str = "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
+    /// The public notes on every published story, newest first (one story's own come with its
+    /// page: `Store::story_page`).
+    pub async fn corrections(&self, limit: u32) -> Result<Vec<CorrectionEntry>, StoreError> {
+        let rows: Vec<CorrectionRow> = sqlx::query_as(
+            "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
              FROM corrections c JOIN articles a ON a.id = c.article_id
-             WHERE a.status = 'published'";
-        const ORDER: &str = "ORDER BY c.at DESC, c.id DESC LIMIT";
-        let pool = &self.pool;
-        let rows: Vec<CorrectionRow> = match article_id {
-            Some(article) => {
-                sqlx::query_as(&format!("{SELECT} AND c.article_id = $1 {ORDER} $2"))
-                    .bind(article.0)
-                    .bind(i64::from(limit))
-                    .fetch_all(pool)
-                    .await?
-            }
-            None => {
-                sqlx::query_as(&format!("{SELECT} {ORDER} $1"))
-                    .bind(i64::from(limit))
-                    .fetch_all(pool)
-                    .await?
-            }
-        };
+             WHERE a.status = 'published' ORDER BY c.at DESC, c.id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter().map(CorrectionEntry::try_from).collect()
     }
 
