@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction,
-    CorrectionKind, Figure, MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
+    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction, Figure,
+    MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
 };
 use sqlx::FromRow;
 
@@ -276,13 +276,7 @@ impl StoryDetails {
                     let at = row
                         .at
                         .ok_or_else(|| StoreError::corrupt("correction", "no date"))?;
-                    let kind = CorrectionKind::parse(&row.first)
-                        .ok_or_else(|| StoreError::corrupt("correction kind", &row.first))?;
-                    let correction = Correction {
-                        kind,
-                        note: row.second,
-                        at: rows::timestamp(at)?,
-                    };
+                    let correction = rows::correction(&row.first, row.second, at)?;
                     corrections.push((at, row.ref_id, correction));
                 }
             }

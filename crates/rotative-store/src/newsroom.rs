@@ -300,12 +300,7 @@ impl TryFrom<CorrectionRow> for CorrectionEntry {
     fn try_from(row: CorrectionRow) -> Result<Self, StoreError> {
         Ok(Self {
             article_id: ArticleId(row.article_id),
-            correction: Correction {
-                kind: CorrectionKind::parse(&row.kind)
-                    .ok_or_else(|| StoreError::corrupt("correction kind", &row.kind))?,
-                note: row.note,
-                at: rows::timestamp(row.at)?,
-            },
+            correction: rows::correction(&row.kind, row.note, row.at)?,
             headline: row.headline,
             path: row.path,
         })

@@ -5,8 +5,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Headline, Name, Section, Slug,
-    Standfirst, Tag,
+    ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Correction, CorrectionKind, Headline,
+    Name, Section, Slug, Standfirst, Tag,
 };
 use sqlx::FromRow;
 
@@ -47,6 +47,15 @@ pub(crate) fn author(
         slug: slug(slug_value)?,
         name: name(name_value)?,
         bio,
+    })
+}
+
+pub(crate) fn correction(kind: &str, note: String, at: i64) -> Result<Correction, StoreError> {
+    Ok(Correction {
+        kind: CorrectionKind::parse(kind)
+            .ok_or_else(|| StoreError::corrupt("correction kind", kind))?,
+        note,
+        at: timestamp(at)?,
     })
 }
 
