@@ -1,6 +1,8 @@
 //! Moving stories through the workflow: who acts, what they may do, saving and restoring text,
 //! public notes, publishing now, later, or when the time comes.
 
+use std::collections::BTreeSet;
+
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     ArticleId, ArticlePath, ArticleStatus, CorrectionKind, Headline, Ownership, RevisionId, Role,
@@ -205,20 +207,21 @@ impl Newsroom {
 
     /// A new story's slug: from its headline, made unique.
     pub async fn new_slug(&self, headline: &Headline) -> Result<Slug, NewsroomError> {
-        Ok(story_slug(&self.store, None, headline.as_ref()).await?)
+        Ok(story_slug(&self.store, None, headline.as_ref(), &BTreeSet::new()).await?)
     }
 }
 
 /// A new story's slug, the one rule of every way in: the one asked for (a story file's `slug`,
 /// a WordPress post's name) or else one made from its title, made unique among the site's
-/// stories.
+/// stories and the `reserved` ones (taken by stories about to be written with it).
 pub async fn story_slug(
     store: &Store,
     wanted: Option<&Slug>,
     title: &str,
+    reserved: &BTreeSet<Slug>,
 ) -> Result<Slug, StoreError> {
     let base = wanted.cloned().unwrap_or_else(|| Slug::for_headline(title));
-    store.free_article_slug(&base).await
+    store.free_article_slug(&base, reserved).await
 }
 
 /// The story's public address: the one it already had, or one dated by its publication in the

@@ -7,8 +7,8 @@ use sqlx::AnyConnection;
 
 use crate::{
     NewArticle, Store, StoreError, now_seconds,
-    statement::Statement,
-    writes::{apply_content, insert_article, insert_revision},
+    statement::{Statement, in_statements},
+    writes::{apply_content, insert_articles, insert_revision},
 };
 
 /// A story brought in from another system, with what identifies it there.
@@ -130,13 +130,38 @@ impl Store {
         &self,
         story: &ImportedStory,
     ) -> Result<ArticleId, StoreError> {
+        self.create_imported_articles(std::slice::from_ref(story))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("story"))
+    }
+
+    /// Stores stories brought in from another system (each item once, none imported before),
+    /// as `create_imported_article` does one, all in one transaction and a few statements
+    /// whatever their number: the bulk path of imports. If one cannot be stored (an address
+    /// already taken), none is. Returns their ids in the order given.
+    #[tracing::instrument(skip_all, fields(stories = stories.len()))]
+    pub async fn create_imported_articles(
+        &self,
+        stories: &[ImportedStory],
+    ) -> Result<Vec<ArticleId>, StoreError> {
         let pool = &self.pool;
         let mut tx = pool.begin().await?;
-        let (id, revision_id) = insert_article(&mut tx, &story.article).await?;
-        let path = story.article.path.as_ref().map(ToString::to_string);
-        record_import(&mut tx, story, id, revision_id, path).await?;
+        let articles: Vec<&NewArticle> = stories.iter().map(|story| &story.article).collect();
+        let ids = insert_articles(&mut tx, &articles).await?;
+        let records: Vec<Recorded<'_>> = stories
+            .iter()
+            .zip(&ids)
+            .map(|(story, &(article_id, revision_id))| Recorded {
+                story,
+                article_id,
+                revision_id,
+                path: story.article.path.as_ref().map(AsRef::as_ref),
+            })
+            .collect();
+        record_imports(&mut tx, &records).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(ids.into_iter().map(|(id, _)| id).collect())
     }
 
     /// Brings the source's new version of an imported story in as a new revision, with its
@@ -197,49 +222,68 @@ impl Store {
             .bind(id.0)
             .fetch_one(&mut *tx)
             .await?;
-        record_import(&mut tx, story, id, revision_id, path).await?;
+        let recorded = Recorded {
+            story,
+            article_id: id,
+            revision_id,
+            path: path.as_deref(),
+        };
+        record_imports(&mut tx, &[recorded]).await?;
         tx.commit().await?;
         Ok(ImportUpdate::Updated)
     }
 }
 
-/// Records which story (and revision) an item became and, once it is public at `path`, its old
-/// addresses.
-async fn record_import(
-    tx: &mut AnyConnection,
-    story: &ImportedStory,
+/// Which story (and revision) an item became, and where it is public, if it is.
+struct Recorded<'a> {
+    story: &'a ImportedStory,
     article_id: ArticleId,
     revision_id: RevisionId,
-    path: Option<String>,
+    path: Option<&'a str>,
+}
+
+/// Records which story (and revision) each item became and, once it is public, its old
+/// addresses.
+async fn record_imports(
+    conn: &mut AnyConnection,
+    records: &[Recorded<'_>],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO imported_items (source, source_id, article_id, fingerprint, revision_id)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (source, source_id) DO UPDATE SET article_id = excluded.article_id,
-             fingerprint = excluded.fingerprint, revision_id = excluded.revision_id",
-    )
-    .bind(&story.source)
-    .bind(&story.source_id)
-    .bind(article_id.0)
-    .bind(&story.fingerprint)
-    .bind(revision_id.0)
-    .execute(&mut *tx)
-    .await?;
-    if let Some(target) = path
-        && !story.redirects.is_empty()
-    {
+    for run in in_statements(records, 5) {
+        let mut insert = Statement::new(
+            "INSERT INTO imported_items (source, source_id, article_id, fingerprint, revision_id)
+             VALUES ",
+        );
+        insert.push_rows(run, |row, recorded| {
+            row.value(recorded.story.source.as_str())
+                .value(recorded.story.source_id.as_str())
+                .value(recorded.article_id.0)
+                .value(recorded.story.fingerprint.as_str())
+                .value(recorded.revision_id.0);
+        });
+        insert.push(
+            " ON CONFLICT (source, source_id) DO UPDATE SET article_id = excluded.article_id,
+                 fingerprint = excluded.fingerprint, revision_id = excluded.revision_id",
+        );
+        let (sql, arguments) = insert.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let redirects: Vec<(&str, &str)> = records
+        .iter()
+        .filter_map(|recorded| Some((recorded.path?, &recorded.story.redirects)))
+        .flat_map(|(target, olds)| olds.iter().map(move |old| (old.as_str(), target)))
+        .collect();
+    for run in in_statements(&redirects, 2) {
         let mut insert = Statement::new("INSERT INTO redirects (old, target) VALUES ");
-        for (i, old) in story.redirects.iter().enumerate() {
-            insert.push(if i == 0 { "(" } else { ", (" });
-            insert
-                .push_bind(old)
-                .push(", ")
-                .push_bind(&target)
-                .push(")");
-        }
+        insert.push_rows(run, |row, &(old, target)| {
+            row.value(old).value(target);
+        });
         insert.push(" ON CONFLICT (old) DO NOTHING");
         let (sql, arguments) = insert.finish()?;
-        sqlx::query_with(&sql, arguments).execute(&mut *tx).await?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
+use std::collections::HashMap;
+
 use rotative_domain::{ArticleId, MediaId, UserId};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
     Store, StoreError, now_seconds, rows,
-    statement::Statement,
+    statement::{Statement, in_statements},
     users::{Audit, insert_audit},
 };
 
@@ -151,6 +153,50 @@ pub(crate) async fn link_media(
         .await?;
     }
     Ok(())
+}
+
+/// Links new stories to the library images they show, given as (story, storage key); keys
+/// naming no image are passed over, as in `link_media`.
+pub(crate) async fn link_new_media(
+    conn: &mut AnyConnection,
+    shown: &[(i64, &str)],
+) -> Result<(), StoreError> {
+    for run in in_statements(shown, 2) {
+        let mut insert = Statement::new("WITH shown (article_id, storage_key) AS (VALUES ");
+        insert.push_rows(run, |row, &(article_id, key)| {
+            row.value(article_id).value(key);
+        });
+        insert.push(
+            ") INSERT INTO article_media (article_id, media_id)
+             SELECT shown.article_id, media.id FROM shown, media
+             WHERE media.storage_key = shown.storage_key
+             ON CONFLICT DO NOTHING",
+        );
+        let (sql, arguments) = insert.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The ids of the library's images with these storage keys, by key (keys not there are left out).
+pub(crate) async fn ids_by_key(
+    conn: &mut AnyConnection,
+    keys: &[&str],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut ids = HashMap::with_capacity(keys.len());
+    for run in in_statements(keys, 1) {
+        let mut select = Statement::new("SELECT storage_key, id FROM media WHERE storage_key IN (");
+        select.push_binds(run.iter().copied());
+        select.push(")");
+        let (sql, arguments) = select.finish()?;
+        let rows: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&mut *conn)
+            .await?;
+        ids.extend(rows);
+    }
+    Ok(ids)
 }
 
 /// The library's search: words found in the alt text, caption, credit or file name.

@@ -1,7 +1,12 @@
 use rotative_domain::{Author, AuthorId, Section, SectionId, Slug, SubjectId, Tag};
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{AnyConnection, FromRow};
 
-use crate::{Store, StoreError, rows};
+use crate::{
+    Store, StoreError, rows,
+    statement::{Statement, in_statements},
+};
 
 /// A record with the id other records point at.
 pub type Stored<I, T> = (I, T);
@@ -23,14 +28,38 @@ pub(crate) async fn ensure_section(
 }
 
 pub(crate) async fn ensure_tag(conn: &mut AnyConnection, tag: &Tag) -> Result<i64, StoreError> {
-    let sql = "INSERT INTO tags (slug, name) VALUES ($1, $2)
-               ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
-               RETURNING id";
-    Ok(sqlx::query_scalar(sql)
-        .bind(tag.slug.as_ref())
-        .bind(tag.name.as_ref())
-        .fetch_one(conn)
-        .await?)
+    ensure_tags(conn, &[tag])
+        .await?
+        .remove(tag.slug.as_ref())
+        .ok_or(StoreError::NotFound("subject"))
+}
+
+/// The ids of these subjects by slug, creating those that are new (a slug named twice is made
+/// once, with its first name), in as few statements as the values allow.
+pub(crate) async fn ensure_tags(
+    conn: &mut AnyConnection,
+    tags: &[&Tag],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut seen = HashSet::new();
+    let tags: Vec<&Tag> = tags
+        .iter()
+        .copied()
+        .filter(|tag| seen.insert(tag.slug.as_ref()))
+        .collect();
+    let mut ids = HashMap::with_capacity(tags.len());
+    for run in in_statements(&tags, 2) {
+        let mut insert = Statement::new("INSERT INTO tags (slug, name) VALUES ");
+        insert.push_rows(run, |row, tag| {
+            row.value(tag.slug.as_ref()).value(tag.name.as_ref());
+        });
+        insert.push(" ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING slug, id");
+        let (sql, arguments) = insert.finish()?;
+        let rows: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&mut *conn)
+            .await?;
+        ids.extend(rows);
+    }
+    Ok(ids)
 }
 
 /// Returns the author's id, creating them if new; an existing author's bio is kept unless a new
@@ -39,15 +68,49 @@ pub(crate) async fn ensure_author(
     conn: &mut AnyConnection,
     author: &Author,
 ) -> Result<i64, StoreError> {
-    let sql = "INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
-               ON CONFLICT (slug) DO UPDATE SET bio = COALESCE(excluded.bio, authors.bio)
-               RETURNING id";
-    Ok(sqlx::query_scalar(sql)
-        .bind(author.slug.as_ref())
-        .bind(author.name.as_ref())
-        .bind(author.bio.as_deref())
-        .fetch_one(conn)
-        .await?)
+    ensure_authors(conn, &[author])
+        .await?
+        .remove(author.slug.as_ref())
+        .ok_or(StoreError::NotFound("author"))
+}
+
+/// The ids of these authors by slug, creating those that are new; of an author named twice,
+/// the last bio given is kept, as if each were saved in turn.
+pub(crate) async fn ensure_authors(
+    conn: &mut AnyConnection,
+    authors: &[&Author],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut by_slug: Vec<(&Author, Option<&str>)> = Vec::with_capacity(authors.len());
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for author in authors {
+        if let Some(&at) = index.get(author.slug.as_ref()) {
+            if author.bio.is_some() {
+                by_slug[at].1 = author.bio.as_deref();
+            }
+        } else {
+            index.insert(author.slug.as_ref(), by_slug.len());
+            by_slug.push((author, author.bio.as_deref()));
+        }
+    }
+    let mut ids = HashMap::with_capacity(by_slug.len());
+    for run in in_statements(&by_slug, 3) {
+        let mut insert = Statement::new("INSERT INTO authors (slug, name, bio) VALUES ");
+        insert.push_rows(run, |row, (author, bio)| {
+            row.value(author.slug.as_ref())
+                .value(author.name.as_ref())
+                .value(*bio);
+        });
+        insert.push(
+            " ON CONFLICT (slug) DO UPDATE SET bio = COALESCE(excluded.bio, authors.bio)
+             RETURNING slug, id",
+        );
+        let (sql, arguments) = insert.finish()?;
+        let rows: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&mut *conn)
+            .await?;
+        ids.extend(rows);
+    }
+    Ok(ids)
 }
 
 impl Store {

@@ -2,6 +2,8 @@
 //! (the section, subjects, authors, sources and images it names, created when new; the revision).
 //! Reads live in `articles` (readers) and `newsroom` (the newsroom).
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use jiff::Timestamp;
 use rotative_domain::{
     AltText, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline,
@@ -13,7 +15,7 @@ use crate::{
     NewMedia, Store, StoreError, Taken,
     media::record_media,
     now_seconds,
-    statement::Statement,
+    statement::{Statement, in_statements},
     taxonomy,
     users::{Audit, insert_audit},
 };
@@ -71,9 +73,14 @@ pub struct NewArticle {
 }
 
 impl Store {
-    /// The slug itself if no story has it yet, else the first free `slug-N`.
-    #[tracing::instrument(skip(self))]
-    pub async fn free_article_slug(&self, base: &Slug) -> Result<Slug, StoreError> {
+    /// The slug itself if no story has it yet, else the first free `slug-N`; `reserved` slugs
+    /// count as taken.
+    #[tracing::instrument(skip(self, reserved))]
+    pub async fn free_article_slug(
+        &self,
+        base: &Slug,
+        reserved: &BTreeSet<Slug>,
+    ) -> Result<Slug, StoreError> {
         // `base-…` as a range of the unique index (slugs are `[a-z0-9-]`, and `.` follows `-`):
         // a `LIKE` would read every story, and imports call this once per item.
         let sql = "SELECT slug FROM articles WHERE slug = $1 OR (slug > $2 AND slug < $3)";
@@ -86,12 +93,15 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         };
-        if !taken.iter().any(|s| s == base.as_ref()) {
+        let free = |candidate: &Slug| {
+            !reserved.contains(candidate) && !taken.iter().any(|s| s == candidate.as_ref())
+        };
+        if free(base) {
             return Ok(base.clone());
         }
         Ok((2..=u32::MAX)
             .map(|n| base.with_suffix(n))
-            .find(|candidate| !taken.iter().any(|s| s == candidate.as_ref()))
+            .find(free)
             .unwrap_or_else(|| base.clone()))
     }
 
@@ -118,56 +128,268 @@ impl Store {
 /// Inserts a story with its first revision and everything it names, inside the caller's
 /// transaction. Returns the story's id and its revision's.
 pub(crate) async fn insert_article(
-    tx: &mut AnyConnection,
+    conn: &mut AnyConnection,
     new: &NewArticle,
 ) -> Result<(ArticleId, RevisionId), StoreError> {
+    insert_articles(conn, &[new])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound("story"))
+}
+
+/// Columns of a story's row that its content and workflow fill, in the order bound below.
+const ARTICLE_COLUMNS: &str = "slug, path, section_id, kind, status, headline, standfirst,
+    body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit, published_at,
+    created_at, updated_at, created_by, claim_text, claim_author, claim_rating, scheduled_at,
+    pinned_at";
+const ARTICLE_WIDTH: usize = 22;
+
+/// Inserts stories with their first revisions and everything they name, inside the caller's
+/// transaction, in a few multi-row statements whatever their number (an import writes them by
+/// hundreds). Returns each story's id and its revision's, in the order given.
+pub(crate) async fn insert_articles(
+    conn: &mut AnyConnection,
+    articles: &[&NewArticle],
+) -> Result<Vec<(ArticleId, RevisionId)>, StoreError> {
     let now = now_seconds();
-    let content = &new.content;
-    let refs = content_refs(tx, content).await?;
-    let lead = content.lead_image.as_ref();
-    let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (slug, path, section_id, kind, status, headline, standfirst,
-                 body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit,
-                 published_at, created_at, updated_at, created_by, claim_text, claim_author,
-                 claim_rating, scheduled_at, pinned_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22)
-             RETURNING id",
-        )
-        .bind(new.slug.as_ref())
-        .bind(new.path.as_ref().map(AsRef::as_ref))
-        .bind(refs.section_id)
-        .bind(content.kind.as_str())
-        .bind(new.status.as_str())
-        .bind(content.headline.as_ref())
-        .bind(content.standfirst.as_ref().map(AsRef::as_ref))
-        .bind(&content.body_markdown)
-        .bind(&content.body_html)
-        .bind(refs.lead_media_id)
-        .bind(lead.map(|l| l.alt.as_ref()))
-        .bind(lead.and_then(|l| l.caption.as_deref()))
-        .bind(lead.and_then(|l| l.credit.as_deref()))
-        .bind(new.published_at.map(Timestamp::as_second))
-        .bind(now)
-        // A new story has not been updated: its last change is its publication.
-        .bind(
-            new.updated_at
-                .or(new.published_at)
-                .map_or(now, Timestamp::as_second),
-        )
-        .bind(new.created_by.map(|user| user.0))
-        .bind(content.claim.as_ref().map(|c| c.text.as_str()))
-        .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
-        .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
-        .bind(new.scheduled_at.map(Timestamp::as_second))
-        .bind(new.pinned_at.map(Timestamp::as_second))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
-    link_details(tx, id, content, Links::New).await?;
-    let id = ArticleId(id);
-    let revision_id = insert_revision(tx, id, content, new.created_by, None, false).await?;
-    Ok((id, revision_id))
+    let refs = Refs::ensure(conn, articles).await?;
+    let mut ids = Vec::with_capacity(articles.len());
+    for run in in_statements(articles, ARTICLE_WIDTH) {
+        let mut insert =
+            Statement::new(format!("INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES "));
+        let mut missing_lead = false;
+        insert.push_rows(run, |row, new| {
+            let content = &new.content;
+            let lead = content.lead_image.as_ref();
+            let lead_id = lead.map(|l| refs.media.get(&l.storage_key).copied());
+            missing_lead |= lead_id == Some(None);
+            row.value(new.slug.as_ref())
+                .value(new.path.as_ref().map(AsRef::as_ref))
+                .value(refs.sections.get(content.section.slug.as_ref()).copied())
+                .value(content.kind.as_str())
+                .value(new.status.as_str())
+                .value(content.headline.as_ref())
+                .value(content.standfirst.as_ref().map(AsRef::as_ref))
+                .value(content.body_markdown.as_str())
+                .value(content.body_html.as_str())
+                .value(lead_id.flatten())
+                .value(lead.map(|l| l.alt.as_ref()))
+                .value(lead.and_then(|l| l.caption.as_deref()))
+                .value(lead.and_then(|l| l.credit.as_deref()))
+                .value(new.published_at.map(Timestamp::as_second))
+                .value(now)
+                // A new story has not been updated: its last change is its publication.
+                .value(
+                    new.updated_at
+                        .or(new.published_at)
+                        .map_or(now, Timestamp::as_second),
+                )
+                .value(new.created_by.map(|user| user.0))
+                .value(content.claim.as_ref().map(|c| c.text.as_str()))
+                .value(content.claim.as_ref().and_then(|c| c.author.as_deref()))
+                .value(content.claim.as_ref().map(|c| c.rating.as_str()))
+                .value(new.scheduled_at.map(Timestamp::as_second))
+                .value(new.pinned_at.map(Timestamp::as_second));
+        });
+        if missing_lead {
+            return Err(StoreError::NotFound("lead image"));
+        }
+        // Rows come back in no promised order: each is known by its slug, unique.
+        insert.push(" RETURNING slug, id");
+        let (sql, arguments) = insert.finish()?;
+        let by_slug: HashMap<String, i64> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?
+            .into_iter()
+            .collect();
+        for new in run {
+            let id = by_slug
+                .get(new.slug.as_ref())
+                .ok_or(StoreError::NotFound("story"))?;
+            ids.push(ArticleId(*id));
+        }
+    }
+    let stories: Vec<(ArticleId, &NewArticle)> =
+        ids.iter().copied().zip(articles.iter().copied()).collect();
+    link_new(conn, &stories, &refs).await?;
+    let revisions = insert_first_revisions(conn, &stories, now).await?;
+    Ok(ids.into_iter().zip(revisions).collect())
+}
+
+/// The ids of what new stories point at: sections, subjects and bylines (created when new),
+/// lead images (recorded with the story's media or already in the library), by slug or key.
+struct Refs {
+    sections: HashMap<String, i64>,
+    tags: HashMap<String, i64>,
+    authors: HashMap<String, i64>,
+    media: HashMap<String, i64>,
+}
+
+impl Refs {
+    async fn ensure(
+        conn: &mut AnyConnection,
+        articles: &[&NewArticle],
+    ) -> Result<Self, StoreError> {
+        let contents = || articles.iter().map(|new| &new.content);
+        for media in contents().flat_map(|content| &content.media) {
+            record_media(conn, media).await?;
+        }
+        let mut sections = HashMap::new();
+        for section in contents().map(|content| &content.section) {
+            if !sections.contains_key(section.slug.as_ref()) {
+                let id = taxonomy::ensure_section(conn, section).await?;
+                sections.insert(section.slug.to_string(), id);
+            }
+        }
+        let tags: Vec<&Tag> = contents().flat_map(|content| &content.tags).collect();
+        let authors: Vec<&Author> = contents().flat_map(|content| &content.authors).collect();
+        let keys: Vec<&str> = contents()
+            .filter_map(|content| content.lead_image.as_ref())
+            .map(|lead| lead.storage_key.as_str())
+            .collect();
+        Ok(Self {
+            sections,
+            tags: taxonomy::ensure_tags(conn, &tags).await?,
+            authors: taxonomy::ensure_authors(conn, &authors).await?,
+            media: crate::media::ids_by_key(conn, &keys).await?,
+        })
+    }
+}
+
+/// Links new stories to their subjects and bylines in order (each named once), their sources,
+/// and the library images their bodies show.
+async fn link_new(
+    conn: &mut AnyConnection,
+    stories: &[(ArticleId, &NewArticle)],
+    refs: &Refs,
+) -> Result<(), StoreError> {
+    for linked in [Linked::Subjects, Linked::Bylines] {
+        let mut links: Vec<(i64, i64, i64)> = Vec::new();
+        for (id, new) in stories {
+            let content = &new.content;
+            let named: Vec<i64> = match linked {
+                Linked::Subjects => content
+                    .tags
+                    .iter()
+                    .filter_map(|t| refs.tags.get(t.slug.as_ref()))
+                    .copied()
+                    .collect(),
+                Linked::Bylines => content
+                    .authors
+                    .iter()
+                    .filter_map(|a| refs.authors.get(a.slug.as_ref()))
+                    .copied()
+                    .collect(),
+            };
+            let mut seen = HashSet::new();
+            links.extend(
+                named
+                    .into_iter()
+                    .filter(|linked_id| seen.insert(*linked_id))
+                    .zip(0_i64..)
+                    .map(|(linked_id, position)| (id.0, linked_id, position)),
+            );
+        }
+        let (table, column) = linked.table_and_column();
+        for run in in_statements(&links, 3) {
+            let mut insert = Statement::new(format!(
+                "INSERT INTO {table} (article_id, {column}, position) VALUES "
+            ));
+            insert.push_rows(run, |row, &(article_id, linked_id, position)| {
+                row.value(article_id).value(linked_id).value(position);
+            });
+            let (sql, arguments) = insert.finish()?;
+            sqlx::query_with(&sql, arguments)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    let sources: Vec<(i64, i64, &Source)> = stories
+        .iter()
+        .flat_map(|(id, new)| {
+            (0_i64..)
+                .zip(&new.content.sources)
+                .map(move |(position, source)| (id.0, position, source))
+        })
+        .collect();
+    for run in in_statements(&sources, 4) {
+        let mut insert = Statement::new(
+            "INSERT INTO article_sources (article_id, position, label, url) VALUES ",
+        );
+        insert.push_rows(run, |row, &(article_id, position, source)| {
+            row.value(article_id)
+                .value(position)
+                .value(source.label.as_str())
+                .value(source.url.as_str());
+        });
+        let (sql, arguments) = insert.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let shown: Vec<(i64, &str)> = stories
+        .iter()
+        .flat_map(|(id, new)| {
+            new.content
+                .media_keys
+                .iter()
+                .map(|key| (id.0, key.as_str()))
+        })
+        .collect();
+    crate::media::link_new_media(conn, &shown).await
+}
+
+/// Records the first revision of each new story and makes it the story's current one.
+async fn insert_first_revisions(
+    conn: &mut AnyConnection,
+    stories: &[(ArticleId, &NewArticle)],
+    now: i64,
+) -> Result<Vec<RevisionId>, StoreError> {
+    let mut revisions: HashMap<i64, i64> = HashMap::with_capacity(stories.len());
+    for run in in_statements(stories, 8) {
+        let mut insert = Statement::new(
+            "INSERT INTO revisions (article_id, headline, standfirst, body_markdown, body_html,
+                 created_at, user_id, conflict) VALUES ",
+        );
+        insert.push_rows(run, |row, (id, new)| {
+            let content = &new.content;
+            row.value(id.0)
+                .value(content.headline.as_ref())
+                .value(content.standfirst.as_ref().map(AsRef::as_ref))
+                .value(content.body_markdown.as_str())
+                .value(content.body_html.as_str())
+                .value(now)
+                .value(new.created_by.map(|user| user.0))
+                .value(0_i64);
+        });
+        insert.push(" RETURNING article_id, id");
+        let (sql, arguments) = insert.finish()?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&mut *conn)
+            .await?;
+        revisions.extend(rows);
+        let mut current = Statement::new(
+            "UPDATE articles SET current_revision_id =
+                 (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = articles.id)
+             WHERE id IN (",
+        );
+        current.push_binds(run.iter().map(|(id, _)| id.0));
+        current.push(")");
+        let (sql, arguments) = current.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
+    }
+    stories
+        .iter()
+        .map(|(id, _)| {
+            revisions
+                .get(&id.0)
+                .map(|revision| RevisionId(*revision))
+                .ok_or(StoreError::NotFound("revision"))
+        })
+        .collect()
 }
 
 /// Ids that a story's content points at, created in the same transaction when new.
@@ -200,20 +422,12 @@ pub(crate) async fn content_refs(
     })
 }
 
-/// Whether a story's links may already exist (an edit replaces them) or cannot (a new story,
-/// which saves the statements that would clear them: imports write thousands of stories).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Links {
-    New,
-    Replace,
-}
-
-/// Links a story to its tags, authors (creating new ones) and sources, in the order given.
-pub(crate) async fn link_details(
+/// Links an edited story to its tags, authors (creating new ones) and sources, in the order
+/// given, in place of what it was linked to.
+async fn link_details(
     conn: &mut AnyConnection,
     article_id: i64,
     content: &StoryContent,
-    links: Links,
 ) -> Result<(), StoreError> {
     let mut tag_ids = Vec::with_capacity(content.tags.len());
     for tag in &content.tags {
@@ -223,15 +437,12 @@ pub(crate) async fn link_details(
     for author in &content.authors {
         author_ids.push(taxonomy::ensure_author(conn, author).await?);
     }
-    let replace = links == Links::Replace;
-    link_in_order(conn, article_id, Linked::Subjects, &tag_ids, replace).await?;
-    link_in_order(conn, article_id, Linked::Bylines, &author_ids, replace).await?;
-    if replace {
-        sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
-            .bind(article_id)
-            .execute(&mut *conn)
-            .await?;
-    }
+    replace_in_order(conn, article_id, Linked::Subjects, &tag_ids).await?;
+    replace_in_order(conn, article_id, Linked::Bylines, &author_ids).await?;
+    sqlx::query("DELETE FROM article_sources WHERE article_id = $1")
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await?;
     for (position, source) in (0_i64..).zip(&content.sources) {
         sqlx::query("INSERT INTO article_sources (article_id, position, label, url) VALUES ($1, $2, $3, $4)")
             .bind(article_id)
@@ -261,30 +472,26 @@ impl Linked {
     }
 }
 
-/// Links a story to `ids` in their order; with `replace`, first removes its links to anything
-/// else. Links it keeps stay in place, so the change log names only the subjects and bylines
-/// that really changed.
-async fn link_in_order(
+/// Links a story to `ids` in their order, removing its links to anything else. Links it keeps
+/// stay in place, so the change log names only the subjects and bylines that really changed.
+async fn replace_in_order(
     conn: &mut AnyConnection,
     article_id: i64,
     linked: Linked,
     ids: &[i64],
-    replace: bool,
 ) -> Result<(), StoreError> {
     let (table, column) = linked.table_and_column();
-    if replace {
-        let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
-        statement.push_bind(article_id);
-        if !ids.is_empty() {
-            statement.push(&format!(" AND {column} NOT IN ("));
-            statement.push_binds(ids.iter().copied());
-            statement.push(")");
-        }
-        let (sql, arguments) = statement.finish()?;
-        sqlx::query_with(&sql, arguments)
-            .execute(&mut *conn)
-            .await?;
+    let mut statement = Statement::new(format!("DELETE FROM {table} WHERE article_id = "));
+    statement.push_bind(article_id);
+    if !ids.is_empty() {
+        statement.push(&format!(" AND {column} NOT IN ("));
+        statement.push_binds(ids.iter().copied());
+        statement.push(")");
     }
+    let (sql, arguments) = statement.finish()?;
+    sqlx::query_with(&sql, arguments)
+        .execute(&mut *conn)
+        .await?;
     let upsert = format!(
         "INSERT INTO {table} (article_id, {column}, position) VALUES ($1, $2, $3)
          ON CONFLICT (article_id, {column}) DO UPDATE SET position = excluded.position"
@@ -334,7 +541,7 @@ pub(crate) async fn apply_content(
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
     .execute(&mut *conn)
     .await?;
-    link_details(conn, id.0, content, Links::Replace).await
+    link_details(conn, id.0, content).await
 }
 
 /// Records a revision; unless it is a conflict, it becomes the story's current one.

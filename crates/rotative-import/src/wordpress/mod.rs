@@ -2,9 +2,10 @@
 //! permanent redirect to its new one.
 //!
 //! The file is read twice, as a stream both times: first to check all of it and learn its
-//! authors and categories (nothing is written if it is broken), then to import each item in its
-//! own transaction, with its redirects and the record that it was imported — so a run stopped
-//! at any point resumes where it stopped, and a second run changes nothing.
+//! authors and categories (nothing is written if it is broken), then to import its items by
+//! batches of new stories, each batch in one transaction with its redirects and the record that
+//! each item was imported — so a run stopped at any point resumes where it stopped, and a second
+//! run changes nothing.
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
@@ -218,14 +219,19 @@ impl WordPressImporter<'_> {
         self.accounts(&survey, &mut report).await?;
         let mut reader = open(path)?;
         let mut archives: HashSet<(String, String)> = HashSet::new();
+        let mut pending = Pending::default();
         let mut seen = 0;
         while let Some(entry) = reader.next_entry().map_err(|e| xml_error(path, e))? {
             let Entry::Item(item) = entry else { continue };
-            self.import_item(&item, &survey, &mut report, &mut archives)
+            self.import_item(&item, &survey, &mut report, &mut archives, &mut pending)
                 .await?;
+            if pending.stories.len() >= Pending::BATCH {
+                self.write_pending(&mut pending, &mut report).await?;
+            }
             seen += 1;
             progress(seen, survey.items);
         }
+        self.write_pending(&mut pending, &mut report).await?;
         for (old, target) in &archives {
             if self.store.add_redirect(old, target).await? {
                 report.redirects += 1;
@@ -374,6 +380,7 @@ impl WordPressImporter<'_> {
         survey: &Survey,
         report: &mut ImportReport,
         archives: &mut HashSet<(String, String)>,
+        pending: &mut Pending,
     ) -> Result<(), WordPressError> {
         let label = format!("#{} « {} »", item.id, item.title);
         if !matches!(item.post_type.as_str(), "post" | "page" | "") {
@@ -399,6 +406,10 @@ impl WordPressImporter<'_> {
         report.comments += item.comments;
         report.sticky += usize::from(item.sticky);
         let fingerprint = fingerprint(item);
+        if pending.source_ids.contains(&source_key(item)) {
+            // The same item twice in one export: the second finds what the first became.
+            self.write_pending(pending, report).await?;
+        }
         let earlier = match self.store.imported_item(SOURCE, &source_key(item)).await? {
             None => None,
             // Imports made before fingerprints were kept cannot tell a change: left alone.
@@ -416,9 +427,10 @@ impl WordPressImporter<'_> {
             status,
             fingerprint,
             earlier: earlier.as_ref(),
+            label: label.clone(),
         };
-        match self.story(&story, survey, report, archives).await {
-            Ok(ItemOutcome::Imported) => report.imported += 1,
+        match self.story(&story, survey, report, archives, pending).await {
+            Ok(ItemOutcome::Queued) => {}
             Ok(ItemOutcome::Updated) => report.updated += 1,
             Ok(ItemOutcome::KeptNewsroomVersion) => report.skipped.push((
                 label,
@@ -478,6 +490,7 @@ impl WordPressImporter<'_> {
         survey: &Survey,
         report: &mut ImportReport,
         archives: &mut HashSet<(String, String)>,
+        pending: &mut Pending,
     ) -> Result<ItemOutcome, ItemError> {
         let Prepared {
             item,
@@ -511,7 +524,13 @@ impl WordPressImporter<'_> {
             story.slug.clone()
         } else {
             let wanted = Slug::parse(&item.slug).ok();
-            story_slug(self.store, wanted.as_ref(), headline.as_ref()).await?
+            story_slug(
+                self.store,
+                wanted.as_ref(),
+                headline.as_ref(),
+                &pending.slugs,
+            )
+            .await?
         };
         let published = status == ArticleStatus::Published
             || earlier.is_some_and(|story| story.status == ArticleStatus::Published);
@@ -563,39 +582,97 @@ impl WordPressImporter<'_> {
             fingerprint: prepared.fingerprint.clone(),
             redirects,
         };
-        self.store_story(&imported, earlier.is_some(), published, report)
-            .await
+        if earlier.is_none() {
+            pending.add(imported, prepared.label.clone());
+            return Ok(ItemOutcome::Queued);
+        }
+        self.update_story(&imported, published, report).await
     }
 
-    /// Writes a prepared story: new, or over the story an earlier run made of the same item.
-    async fn store_story(
+    /// Writes the source's new version over the story an earlier run made of the same item.
+    async fn update_story(
         &self,
         imported: &ImportedStory,
-        seen_before: bool,
         published: bool,
         report: &mut ImportReport,
     ) -> Result<ItemOutcome, ItemError> {
-        let outcome = if seen_before {
-            match self.store.update_imported_article(imported).await? {
-                ImportUpdate::Updated => ItemOutcome::Updated,
-                ImportUpdate::EditedSince => return Ok(ItemOutcome::KeptNewsroomVersion),
-                ImportUpdate::Missing => {
-                    return Err(ItemError::Unusable("its story is gone".into()));
+        match self.store.update_imported_article(imported).await? {
+            ImportUpdate::Updated => {
+                if published {
+                    report.redirects += imported.redirects.len();
                 }
+                Ok(ItemOutcome::Updated)
             }
-        } else {
-            match self.store.create_imported_article(imported).await {
-                Ok(_) => ItemOutcome::Imported,
-                Err(StoreError::AlreadyExists(what)) => {
-                    return Err(ItemError::Unusable(format!("{what} already exists")));
-                }
-                Err(other) => return Err(other.into()),
-            }
-        };
-        if published {
-            report.redirects += imported.redirects.len();
+            ImportUpdate::EditedSince => Ok(ItemOutcome::KeptNewsroomVersion),
+            ImportUpdate::Missing => Err(ItemError::Unusable("its story is gone".into())),
         }
-        Ok(outcome)
+    }
+
+    /// Writes the new stories waiting in `pending`, all in one transaction; if one of them
+    /// cannot be stored (its address is taken), each is written on its own so the others go in
+    /// and that one is reported.
+    async fn write_pending(
+        &self,
+        pending: &mut Pending,
+        report: &mut ImportReport,
+    ) -> Result<(), WordPressError> {
+        let Pending {
+            stories, labels, ..
+        } = std::mem::take(pending);
+        let written = match self.store.create_imported_articles(&stories).await {
+            Ok(_) => vec![true; stories.len()],
+            Err(StoreError::AlreadyExists(_)) => {
+                let mut written = Vec::with_capacity(stories.len());
+                for (story, label) in stories.iter().zip(&labels) {
+                    match self.store.create_imported_article(story).await {
+                        Ok(_) => written.push(true),
+                        Err(StoreError::AlreadyExists(what)) => {
+                            report
+                                .failed
+                                .push((label.clone(), format!("{what} already exists")));
+                            written.push(false);
+                        }
+                        Err(other) => return Err(other.into()),
+                    }
+                }
+                written
+            }
+            Err(other) => return Err(other.into()),
+        };
+        for (story, written) in stories.iter().zip(written) {
+            if written {
+                report.imported += 1;
+                if story.article.path.is_some() {
+                    report.redirects += story.redirects.len();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// New stories prepared but not yet written: an import writes them by batches, each in one
+/// transaction of a few statements, rather than one transaction of twenty statements a story.
+#[derive(Default)]
+struct Pending {
+    stories: Vec<ImportedStory>,
+    /// Each story's item, as the report names it.
+    labels: Vec<String>,
+    /// Slugs the stories took, no longer free for the next items.
+    slugs: BTreeSet<Slug>,
+    /// The items they came from.
+    source_ids: HashSet<String>,
+}
+
+impl Pending {
+    /// Stories written at once: a batch of a few megabytes, whatever the export's size.
+    const BATCH: usize = 500;
+
+    fn add(&mut self, story: ImportedStory, label: String) {
+        self.slugs.insert(story.article.slug.clone());
+        self.source_ids.insert(story.source_id.clone());
+        self.stories.push(story);
+        self.labels.push(label);
     }
 }
 
@@ -623,11 +700,14 @@ struct Prepared<'a> {
     fingerprint: String,
     /// The story an earlier run made of this item, now changed at the source.
     earlier: Option<&'a EditableStory>,
+    /// The item as the report names it.
+    label: String,
 }
 
 /// What became of an item that was not refused.
 enum ItemOutcome {
-    Imported,
+    /// New: waiting to be written with the next batch.
+    Queued,
     Updated,
     KeptNewsroomVersion,
 }

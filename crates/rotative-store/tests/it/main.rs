@@ -6,6 +6,8 @@
     reason = "test fixtures fail loudly"
 )]
 
+use std::collections::BTreeSet;
+
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug,
@@ -17,8 +19,8 @@ use rotative_domain::{
 };
 use rotative_store::{
     Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
-    NewLeadImage, NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoryContent, StoryMove,
-    StorySave,
+    NewLeadImage, NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoreError, StoryContent,
+    StoryMove, StorySave,
 };
 
 const DAY: i64 = 86_400;
@@ -128,6 +130,7 @@ on_every_backend!(
     same_media_is_one_record,
     media_library_searches_describes_and_tracks_use,
     imports_are_recorded_with_their_redirects,
+    imports_in_bulk_are_written_whole,
     changed_imports_update_unless_edited_since,
     imported_accounts_wait_for_activation,
     a_job_runs_on_one_instance_and_is_taken_over,
@@ -389,18 +392,37 @@ async fn listings_filter_and_paginate(store: Store) {
 async fn slugs_stay_unique(store: Store) {
     let f = fixture(store).await;
     let base = Slug::parse("meme-titre").unwrap();
-    assert_eq!(f.store.free_article_slug(&base).await.unwrap(), base);
+    let none = BTreeSet::new();
+    assert_eq!(f.store.free_article_slug(&base, &none).await.unwrap(), base);
     create(&f.store, &story("Même titre", &f.section, None)).await;
     assert_eq!(
-        f.store.free_article_slug(&base).await.unwrap().as_ref(),
+        f.store
+            .free_article_slug(&base, &none)
+            .await
+            .unwrap()
+            .as_ref(),
         "meme-titre-2"
     );
     let mut second = story("Même titre", &f.section, None);
     second.slug = Slug::parse("meme-titre-2").unwrap();
     create(&f.store, &second).await;
     assert_eq!(
-        f.store.free_article_slug(&base).await.unwrap().as_ref(),
+        f.store
+            .free_article_slug(&base, &none)
+            .await
+            .unwrap()
+            .as_ref(),
         "meme-titre-3"
+    );
+    let reserved = BTreeSet::from([Slug::parse("meme-titre-3").unwrap()]);
+    assert_eq!(
+        f.store
+            .free_article_slug(&base, &reserved)
+            .await
+            .unwrap()
+            .as_ref(),
+        "meme-titre-4",
+        "a slug taken by a story about to be written is not free"
     );
 }
 
@@ -1149,6 +1171,105 @@ async fn imports_are_recorded_with_their_redirects(store: Store) {
         "a failed item leaves no record and no redirect"
     );
     assert_eq!(f.store.redirect("/?p=21").await.unwrap(), None);
+}
+
+async fn imports_in_bulk_are_written_whole(store: Store) {
+    let f = fixture(store).await;
+    let new_section = Section::from_label("Régions").unwrap();
+    let second_tag = Tag::named(Name::parse("Russie").unwrap()).unwrap();
+    let new_author = Author::named(Name::parse("Jean Martin").unwrap()).unwrap();
+    let seq = f.store.last_change().await.unwrap();
+    let mut stories = Vec::new();
+    for (n, headline) in ["Premier lot", "Deuxième du lot", "Troisième du lot"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut new = story(
+            headline,
+            &new_section,
+            Some(days_ago(3 - i64::try_from(n).unwrap())),
+        );
+        // A subject named twice in one story, and subjects and bylines new and old, shared.
+        new.content.tags = vec![second_tag.clone(), f.tag.clone(), second_tag.clone()];
+        new.content.authors = vec![new_author.clone(), f.author.clone()];
+        new.content.sources = vec![Source {
+            label: format!("Source {n}"),
+            url: format!("https://exemple.fr/{n}"),
+        }];
+        let id = format!("{}", 40 + n);
+        stories.push(imported(new, &id, &[&format!("/?p={id}")]));
+    }
+    let ids = f.store.create_imported_articles(&stories).await.unwrap();
+    assert_eq!(ids.len(), 3);
+    for (story, id) in stories.iter().zip(&ids) {
+        let new = &story.article;
+        let page = f
+            .store
+            .story_page(new.path.as_ref().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(page.article.id, *id, "ids in the order given");
+        assert_eq!(page.article.headline, new.content.headline);
+        assert_eq!(page.article.tags, vec![second_tag.clone(), f.tag.clone()]);
+        assert_eq!(page.article.authors, new.content.authors);
+        assert_eq!(page.article.sources, new.content.sources);
+        let editable = f.store.story_for_edit(*id).await.unwrap().unwrap();
+        let record = f
+            .store
+            .imported_item("wordpress", &story.source_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (record.article_id, record.revision_id),
+            (Some(*id), Some(editable.current_revision_id)),
+            "each story's first revision is its current one, and the one recorded"
+        );
+        assert_eq!(
+            f.store.redirect(&story.redirects[0]).await.unwrap(),
+            Some(OldAddress::Moved(new.path.as_ref().unwrap().to_string()))
+        );
+    }
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(
+        changed.contains(&Changed::Site),
+        "a section shown by its first published stories: {changed:?}"
+    );
+    let later = imported(
+        story("Plus tard", &new_section, Some(days_ago(1))),
+        "50",
+        &[],
+    );
+    f.store.create_imported_articles(&[later]).await.unwrap();
+    let (changed, seq) = changed_since(&f.store, seq).await;
+    assert!(
+        !changed.contains(&Changed::Site),
+        "a section already shown: {changed:?}"
+    );
+
+    // One story whose address is taken: none of the batch is written.
+    let fresh = imported(
+        story("Nouveau lot", &f.section, Some(days_ago(1))),
+        "60",
+        &["/?p=60"],
+    );
+    let clash = imported(
+        story("Premier lot", &new_section, Some(days_ago(3))),
+        "61",
+        &[],
+    );
+    assert!(matches!(
+        f.store.create_imported_articles(&[fresh, clash]).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(
+        f.store.imported_item("wordpress", "60").await.unwrap(),
+        None
+    );
+    assert_eq!(f.store.redirect("/?p=60").await.unwrap(), None);
+    let (changed, _) = changed_since(&f.store, seq).await;
+    assert!(changed.is_empty(), "{changed:?}");
 }
 
 fn imported(article: NewArticle, source_id: &str, redirects: &[&str]) -> ImportedStory {

@@ -395,7 +395,8 @@ fn a_rerun_brings_changes_in_and_sticky_posts_lead_the_home_page() {
     assert!(server.terminate().success());
 }
 
-/// An import killed in the middle leaves whole stories only, and a rerun finishes the job.
+/// An import killed in the middle leaves whole stories only (whole batches of 500), and a rerun
+/// finishes the job.
 #[test]
 fn a_killed_import_resumes_where_it_stopped() {
     const POSTS: u32 = 1500;
@@ -429,7 +430,7 @@ fn a_killed_import_resumes_where_it_stopped() {
     let progress = std::io::BufReader::new(child.stderr.take().unwrap());
     let reached = std::io::BufRead::lines(progress)
         .map_while(Result::ok)
-        .any(|line| line.starts_with("300/"));
+        .any(|line| line.starts_with("700/"));
     assert!(reached, "the import reports its progress");
     child.kill().unwrap();
     child.wait().unwrap();
@@ -448,8 +449,8 @@ fn a_killed_import_resumes_where_it_stopped() {
         .and_then(|n| n.parse().ok())
         .unwrap();
     assert!(
-        (300..POSTS).contains(&stored),
-        "stopped in the middle: {stored} stored"
+        (500..POSTS).contains(&stored) && stored.is_multiple_of(500),
+        "stopped in the middle, after a whole batch: {stored} stored"
     );
 
     let resumed = import(&data, &file);
