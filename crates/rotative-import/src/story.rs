@@ -2,7 +2,7 @@
 //! Images are referenced as `media:NAME`, NAME being a file next to the story file.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::HashMap,
     path::{Path, PathBuf},
 };
 
@@ -380,13 +380,7 @@ impl Importer<'_> {
                 .iter()
                 .map(|figure| (figure, &stored_images[&figure.name])),
         );
-        let slug = story_slug(
-            self.store,
-            story.slug.as_ref(),
-            story.headline.as_ref(),
-            &BTreeSet::new(),
-        )
-        .await?;
+        let slug = story_slug(self.store, story.slug.as_ref(), story.headline.as_ref()).await?;
         let (status, published_at) = match story.status {
             StoryStatus::Draft => (ArticleStatus::Draft, None),
             StoryStatus::Published => (

@@ -207,21 +207,70 @@ impl Newsroom {
 
     /// A new story's slug: from its headline, made unique.
     pub async fn new_slug(&self, headline: &Headline) -> Result<Slug, NewsroomError> {
-        Ok(story_slug(&self.store, None, headline.as_ref(), &BTreeSet::new()).await?)
+        Ok(story_slug(&self.store, None, headline.as_ref()).await?)
     }
 }
 
 /// A new story's slug, the one rule of every way in: the one asked for (a story file's `slug`,
 /// a WordPress post's name) or else one made from its title, made unique among the site's
-/// stories and the `reserved` ones (taken by stories about to be written with it).
+/// stories.
 pub async fn story_slug(
     store: &Store,
     wanted: Option<&Slug>,
     title: &str,
-    reserved: &BTreeSet<Slug>,
 ) -> Result<Slug, StoreError> {
-    let base = wanted.cloned().unwrap_or_else(|| Slug::for_headline(title));
-    store.free_article_slug(&base, reserved).await
+    store
+        .free_article_slug(&slug_base(wanted, title), &BTreeSet::new())
+        .await
+}
+
+/// The slug a story asks for before it is made unique.
+fn slug_base(wanted: Option<&Slug>, title: &str) -> Slug {
+    wanted.cloned().unwrap_or_else(|| Slug::for_headline(title))
+}
+
+/// Slugs for new stories written together (an import's batch), by the rule of `story_slug`:
+/// those the batch took count as taken, and which of the batch's slugs are free is asked once
+/// for all of them rather than once a story.
+#[derive(Debug, Default)]
+pub struct BatchSlugs {
+    taken: BTreeSet<Slug>,
+    /// Known free in the database, and not taken by the batch.
+    free: BTreeSet<Slug>,
+}
+
+impl BatchSlugs {
+    /// Learns which of the slugs these stories ask for (by wanted slug or title) are free.
+    pub async fn look_ahead<'a>(
+        &mut self,
+        store: &Store,
+        stories: impl IntoIterator<Item = (Option<&'a Slug>, &'a str)>,
+    ) -> Result<(), StoreError> {
+        let bases: Vec<Slug> = stories
+            .into_iter()
+            .map(|(wanted, title)| slug_base(wanted, title))
+            .filter(|base| !self.taken.contains(base))
+            .collect();
+        self.free.extend(store.free_slugs(&bases).await?);
+        Ok(())
+    }
+
+    /// A new story's slug, taken for the batch.
+    pub async fn take(
+        &mut self,
+        store: &Store,
+        wanted: Option<&Slug>,
+        title: &str,
+    ) -> Result<Slug, StoreError> {
+        let base = slug_base(wanted, title);
+        let slug = if self.free.remove(&base) {
+            base
+        } else {
+            store.free_article_slug(&base, &self.taken).await?
+        };
+        self.taken.insert(slug.clone());
+        Ok(slug)
+    }
 }
 
 /// The story's public address: the one it already had, or one dated by its publication in the

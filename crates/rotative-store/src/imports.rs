@@ -1,6 +1,8 @@
 //! What imports leave behind: redirects from a replaced site's addresses, and which source item
 //! became which story.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, RevisionId};
 use sqlx::AnyConnection;
@@ -104,22 +106,45 @@ impl Store {
         source: &str,
         source_id: &str,
     ) -> Result<Option<ImportRecord>, StoreError> {
-        let pool = &self.pool;
-        let row: Option<(Option<i64>, String, Option<i64>)> = sqlx::query_as(
-            "SELECT article_id, fingerprint, revision_id FROM imported_items
-             WHERE source = $1 AND source_id = $2",
-        )
-        .bind(source)
-        .bind(source_id)
-        .fetch_optional(pool)
-        .await?;
-        Ok(
-            row.map(|(article_id, fingerprint, revision_id)| ImportRecord {
-                article_id: article_id.map(ArticleId),
-                fingerprint,
-                revision_id: revision_id.map(RevisionId),
-            }),
-        )
+        Ok(self
+            .imported_items(source, &[source_id])
+            .await?
+            .remove(source_id))
+    }
+
+    /// What earlier imports of these items of `source` left, by item, for those imported
+    /// before: one query for a whole batch of an export.
+    pub async fn imported_items(
+        &self,
+        source: &str,
+        source_ids: &[&str],
+    ) -> Result<HashMap<String, ImportRecord>, StoreError> {
+        let mut records = HashMap::new();
+        let mut conn = self.pool.acquire().await?;
+        for run in in_statements(source_ids, 1) {
+            let mut select = Statement::new(
+                "SELECT source_id, article_id, fingerprint, revision_id FROM imported_items
+                 WHERE source = ",
+            );
+            select.push_bind(source).push(" AND source_id IN (");
+            select.push_binds(run.iter().copied()).push(")");
+            let (sql, arguments) = select.finish()?;
+            let rows: Vec<(String, Option<i64>, String, Option<i64>)> =
+                sqlx::query_as_with(&sql, arguments)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            records.extend(rows.into_iter().map(
+                |(source_id, article_id, fingerprint, revision_id)| {
+                    let record = ImportRecord {
+                        article_id: article_id.map(ArticleId),
+                        fingerprint,
+                        revision_id: revision_id.map(RevisionId),
+                    };
+                    (source_id, record)
+                },
+            ));
+        }
+        Ok(records)
     }
 
     /// Stores a story brought in from another system, with its redirects and the record of

@@ -105,6 +105,24 @@ impl Store {
             .unwrap_or_else(|| base.clone()))
     }
 
+    /// Those of `slugs` that no story has yet: one query for a whole batch of new stories.
+    pub async fn free_slugs(&self, slugs: &[Slug]) -> Result<BTreeSet<Slug>, StoreError> {
+        let mut free: BTreeSet<Slug> = slugs.iter().cloned().collect();
+        let mut conn = self.pool.acquire().await?;
+        for run in in_statements(slugs, 1) {
+            let mut select = Statement::new("SELECT slug FROM articles WHERE slug IN (");
+            select.push_binds(run.iter().map(AsRef::as_ref)).push(")");
+            let (sql, arguments) = select.finish()?;
+            let taken: HashSet<String> = sqlx::query_scalar_with(&sql, arguments)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .collect();
+            free.retain(|slug| !taken.contains(slug.as_ref()));
+        }
+        Ok(free)
+    }
+
     /// Stores a new story with its first revision, its media records, any section, tag or
     /// author it names that is new, and the audit line of the person who wrote it (imports have
     /// none), in one transaction: a failure or a crash leaves all or nothing.

@@ -20,11 +20,11 @@ use rotative_domain::{
     Standfirst, Tag, local_time,
 };
 use rotative_media::MediaStorage;
-use rotative_newsroom::{lead_image, story_slug};
+use rotative_newsroom::{BatchSlugs, lead_image};
 use rotative_render::{Theme, figure_sources, render_body};
 use rotative_store::{
-    EditableStory, ImportUpdate, ImportedStory, NewArticle, NewLeadImage, Store, StoreError,
-    StoryContent,
+    EditableStory, ImportRecord, ImportUpdate, ImportedStory, NewArticle, NewLeadImage, Store,
+    StoreError, StoryContent,
 };
 use sha2::{Digest, Sha256};
 
@@ -135,6 +135,18 @@ fn old_path(link: &str) -> Option<String> {
     (!path.is_empty()).then(|| path.to_owned())
 }
 
+/// Whether the item is a post or a page: what becomes a story.
+fn is_story(item: &WpItem) -> bool {
+    matches!(item.post_type.as_str(), "post" | "page" | "")
+}
+
+/// The item's title as a headline, or its first words for a post without one.
+fn headline(item: &WpItem) -> Option<Headline> {
+    Headline::parse(&item.title)
+        .or_else(|_| untitled(item))
+        .ok()
+}
+
 /// WordPress allows a post without a title; its first words stand in for one.
 fn untitled(item: &WpItem) -> Result<Headline, rotative_domain::ParseError> {
     let text = without_tags(&item.content);
@@ -219,19 +231,30 @@ impl WordPressImporter<'_> {
         self.accounts(&survey, &mut report).await?;
         let mut reader = open(path)?;
         let mut archives: HashSet<(String, String)> = HashSet::new();
-        let mut pending = Pending::default();
+        let mut batch = Vec::with_capacity(Pending::BATCH);
         let mut seen = 0;
-        while let Some(entry) = reader.next_entry().map_err(|e| xml_error(path, e))? {
-            let Entry::Item(item) = entry else { continue };
-            self.import_item(&item, &survey, &mut report, &mut archives, &mut pending)
-                .await?;
-            if pending.stories.len() >= Pending::BATCH {
-                self.write_pending(&mut pending, &mut report).await?;
+        loop {
+            let entry = reader.next_entry().map_err(|e| xml_error(path, e))?;
+            let done = entry.is_none();
+            if let Some(Entry::Item(item)) = entry {
+                batch.push(*item);
             }
-            seen += 1;
-            progress(seen, survey.items);
+            if batch.len() == Pending::BATCH || (done && !batch.is_empty()) {
+                let mut run = Run {
+                    survey: &survey,
+                    report: &mut report,
+                    archives: &mut archives,
+                    pending: Pending::default(),
+                };
+                self.import_batch(&batch, &mut run, |n| progress(seen + n, survey.items))
+                    .await?;
+                seen += batch.len();
+                batch.clear();
+            }
+            if done {
+                break;
+            }
         }
-        self.write_pending(&mut pending, &mut report).await?;
         for (old, target) in &archives {
             if self.store.add_redirect(old, target).await? {
                 report.redirects += 1;
@@ -374,47 +397,88 @@ impl WordPressImporter<'_> {
         Ok(survey)
     }
 
+    /// Imports a batch of items: what earlier runs made of them and which slugs they may take
+    /// are asked once for all, and their new stories are written together at the end.
+    async fn import_batch(
+        &self,
+        items: &[WpItem],
+        run: &mut Run<'_>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<(), WordPressError> {
+        let keys: Vec<String> = items.iter().map(source_key).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let records = self.store.imported_items(SOURCE, &keys).await?;
+        let stories: Vec<&WpItem> = items.iter().filter(|item| is_story(item)).collect();
+        let headlines: Vec<Option<Headline>> = stories.iter().map(|item| headline(item)).collect();
+        let wanted: Vec<Option<Slug>> = stories
+            .iter()
+            .map(|item| Slug::parse(&item.slug).ok())
+            .collect();
+        run.pending
+            .slugs
+            .look_ahead(
+                self.store,
+                wanted
+                    .iter()
+                    .zip(&headlines)
+                    .filter_map(|(wanted, headline)| {
+                        Some((wanted.as_ref(), headline.as_ref()?.as_ref()))
+                    }),
+            )
+            .await?;
+        for (done, item) in items.iter().enumerate() {
+            let key = source_key(item);
+            let record = if run.pending.source_ids.contains(&key) {
+                // The same item twice in one export: the second finds what the first became.
+                self.write_pending(run).await?;
+                self.store.imported_item(SOURCE, &key).await?
+            } else {
+                // Not taken out: an export may hold the same item twice.
+                records.get(&key).cloned()
+            };
+            self.import_item(item, record, run).await?;
+            progress(done + 1);
+        }
+        self.write_pending(run).await
+    }
+
     async fn import_item(
         &self,
         item: &WpItem,
-        survey: &Survey,
-        report: &mut ImportReport,
-        archives: &mut HashSet<(String, String)>,
-        pending: &mut Pending,
+        record: Option<ImportRecord>,
+        run: &mut Run<'_>,
     ) -> Result<(), WordPressError> {
         let label = format!("#{} « {} »", item.id, item.title);
-        if !matches!(item.post_type.as_str(), "post" | "page" | "") {
+        if !is_story(item) {
             let reason = match item.post_type.as_str() {
                 "attachment" => "image file: imported with the stories that show it".to_owned(),
                 other => format!("{other}: not a story"),
             };
-            report.skipped.push((label, reason));
+            run.report.skipped.push((label, reason));
             return Ok(());
         }
         let status = match item.status.as_str() {
             "publish" => ArticleStatus::Published,
             "draft" | "pending" | "private" => ArticleStatus::Draft,
             "future" => {
-                report.scheduled += 1;
+                run.report.scheduled += 1;
                 ArticleStatus::Scheduled
             }
             other => {
-                report.skipped.push((label, format!("status « {other} »")));
+                run.report
+                    .skipped
+                    .push((label, format!("status « {other} »")));
                 return Ok(());
             }
         };
-        report.comments += item.comments;
-        report.sticky += usize::from(item.sticky);
+        run.report.comments += item.comments;
+        run.report.sticky += usize::from(item.sticky);
         let fingerprint = fingerprint(item);
-        if pending.source_ids.contains(&source_key(item)) {
-            // The same item twice in one export: the second finds what the first became.
-            self.write_pending(pending, report).await?;
-        }
-        let earlier = match self.store.imported_item(SOURCE, &source_key(item)).await? {
+        let earlier = match record {
             None => None,
             // Imports made before fingerprints were kept cannot tell a change: left alone.
             Some(record) if record.fingerprint == fingerprint || record.revision_id.is_none() => {
-                report.unchanged += 1;
+                run.report.unchanged += 1;
                 return Ok(());
             }
             Some(record) => match record.article_id {
@@ -429,16 +493,16 @@ impl WordPressImporter<'_> {
             earlier: earlier.as_ref(),
             label: label.clone(),
         };
-        match self.story(&story, survey, report, archives, pending).await {
+        match self.story(&story, run).await {
             Ok(ItemOutcome::Queued) => {}
-            Ok(ItemOutcome::Updated) => report.updated += 1,
-            Ok(ItemOutcome::KeptNewsroomVersion) => report.skipped.push((
+            Ok(ItemOutcome::Updated) => run.report.updated += 1,
+            Ok(ItemOutcome::KeptNewsroomVersion) => run.report.skipped.push((
                 label,
                 "changed at the source, but worked on in the newsroom since the last import: \
                  the newsroom's version is kept"
                     .into(),
             )),
-            Err(ItemError::Unusable(reason)) => report.failed.push((label, reason)),
+            Err(ItemError::Unusable(reason)) => run.report.failed.push((label, reason)),
             Err(ItemError::Import(error)) => return Err(error),
         }
         Ok(())
@@ -487,10 +551,7 @@ impl WordPressImporter<'_> {
     async fn story(
         &self,
         prepared: &Prepared<'_>,
-        survey: &Survey,
-        report: &mut ImportReport,
-        archives: &mut HashSet<(String, String)>,
-        pending: &mut Pending,
+        run: &mut Run<'_>,
     ) -> Result<ItemOutcome, ItemError> {
         let Prepared {
             item,
@@ -498,9 +559,9 @@ impl WordPressImporter<'_> {
             earlier,
             ..
         } = *prepared;
-        let headline = Headline::parse(&item.title)
-            .or_else(|_| untitled(item))
-            .map_err(|_| ItemError::Unusable("no usable title".into()))?;
+        let headline =
+            headline(item).ok_or_else(|| ItemError::Unusable("no usable title".into()))?;
+        let survey = run.survey;
         let is_page = item.post_type == "page";
         let (section, mut tags) = placement(item, survey, is_page);
         let authors: Vec<Author> = survey
@@ -518,19 +579,16 @@ impl WordPressImporter<'_> {
                 .filter_map(|t| named(&t.name, Tag::named)),
         );
         tags.dedup_by(|a, b| a.slug == b.slug);
-        let Body { placed, html, lead } = self.body(item, survey, report, archives).await?;
+        let Body { placed, html, lead } = self.body(item, survey, run.report, run.archives).await?;
         let published_at = timestamp(item, self.time_zone).unwrap_or_else(Timestamp::now);
         let slug = if let Some(story) = earlier {
             story.slug.clone()
         } else {
             let wanted = Slug::parse(&item.slug).ok();
-            story_slug(
-                self.store,
-                wanted.as_ref(),
-                headline.as_ref(),
-                &pending.slugs,
-            )
-            .await?
+            run.pending
+                .slugs
+                .take(self.store, wanted.as_ref(), headline.as_ref())
+                .await?
         };
         let published = status == ArticleStatus::Published
             || earlier.is_some_and(|story| story.status == ArticleStatus::Published);
@@ -543,7 +601,7 @@ impl WordPressImporter<'_> {
         });
         let redirects = old_addresses(item, is_page);
         if published {
-            note_archives(item, survey, (&section, &tags, &authors), archives);
+            note_archives(item, survey, (&section, &tags, &authors), run.archives);
         }
         let new = NewArticle {
             slug,
@@ -583,10 +641,10 @@ impl WordPressImporter<'_> {
             redirects,
         };
         if earlier.is_none() {
-            pending.add(imported, prepared.label.clone());
+            run.pending.add(imported, prepared.label.clone());
             return Ok(ItemOutcome::Queued);
         }
-        self.update_story(&imported, published, report).await
+        self.update_story(&imported, published, run.report).await
     }
 
     /// Writes the source's new version over the story an earlier run made of the same item.
@@ -611,14 +669,11 @@ impl WordPressImporter<'_> {
     /// Writes the new stories waiting in `pending`, all in one transaction; if one of them
     /// cannot be stored (its address is taken), each is written on its own so the others go in
     /// and that one is reported.
-    async fn write_pending(
-        &self,
-        pending: &mut Pending,
-        report: &mut ImportReport,
-    ) -> Result<(), WordPressError> {
+    async fn write_pending(&self, run: &mut Run<'_>) -> Result<(), WordPressError> {
         let Pending {
             stories, labels, ..
-        } = std::mem::take(pending);
+        } = std::mem::take(&mut run.pending);
+        let report = &mut *run.report;
         let written = match self.store.create_imported_articles(&stories).await {
             Ok(_) => vec![true; stories.len()],
             Err(StoreError::AlreadyExists(_)) => {
@@ -651,6 +706,14 @@ impl WordPressImporter<'_> {
     }
 }
 
+/// What importing a batch of items reads and adds to.
+struct Run<'a> {
+    survey: &'a Survey,
+    report: &'a mut ImportReport,
+    archives: &'a mut HashSet<(String, String)>,
+    pending: Pending,
+}
+
 /// New stories prepared but not yet written: an import writes them by batches, each in one
 /// transaction of a few statements, rather than one transaction of twenty statements a story.
 #[derive(Default)]
@@ -659,7 +722,7 @@ struct Pending {
     /// Each story's item, as the report names it.
     labels: Vec<String>,
     /// Slugs the stories took, no longer free for the next items.
-    slugs: BTreeSet<Slug>,
+    slugs: BatchSlugs,
     /// The items they came from.
     source_ids: HashSet<String>,
 }
@@ -669,7 +732,6 @@ impl Pending {
     const BATCH: usize = 500;
 
     fn add(&mut self, story: ImportedStory, label: String) {
-        self.slugs.insert(story.article.slug.clone());
         self.source_ids.insert(story.source_id.clone());
         self.stories.push(story);
         self.labels.push(label);

@@ -424,6 +424,15 @@ async fn slugs_stay_unique(store: Store) {
         "meme-titre-4",
         "a slug taken by a story about to be written is not free"
     );
+    let unused = Slug::parse("autre-titre").unwrap();
+    assert_eq!(
+        f.store
+            .free_slugs(&[base.clone(), unused.clone(), second.slug.clone()])
+            .await
+            .unwrap(),
+        BTreeSet::from([unused]),
+        "of a batch's slugs, those no story has"
+    );
 }
 
 async fn related_candidates_rank_shared_tags_first(store: Store) {
