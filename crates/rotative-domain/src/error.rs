@@ -20,6 +20,8 @@ pub enum ParseError {
     },
     #[error("`{0}` is not a valid page number")]
     InvalidPage(String),
+    #[error("`{0}` is not a position in a list")]
+    InvalidCursor(String),
     #[error("`{0}` is not a web address (http or https)")]
     InvalidUrl(String),
     #[error("is not an email address")]

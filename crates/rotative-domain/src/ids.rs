@@ -41,4 +41,6 @@ ids! {
     AuthorId;
     /// An image in the media library; figures point at media by id, never by file path.
     MediaId;
+    /// A public correction or update note on a story.
+    CorrectionId;
 }

@@ -26,9 +26,11 @@ pub use claim::{Claim, ClaimRating};
 pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
-pub use ids::{ArticleId, AuthorId, MediaId, RevisionId, SectionId, SubjectId, UserId};
+pub use ids::{
+    ArticleId, AuthorId, CorrectionId, MediaId, RevisionId, SectionId, SubjectId, UserId,
+};
 pub use local_time::{day_start, local_time};
-pub use pagination::{PageNumber, Pagination};
+pub use pagination::{After, PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};
 pub use related::{RelatedCandidate, rank_related};
 pub use slug::Slug;

@@ -1,3 +1,6 @@
+use std::fmt;
+
+use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::ParseError;
@@ -37,6 +40,32 @@ pub struct Pagination {
     pub per_page: u32,
     pub total_items: u64,
     pub total_pages: u32,
+}
+
+/// Where a newest-first page of a list ended: the next page starts after this item. Unlike a
+/// page number, it stays right when items are added meanwhile, and reaching deep costs no more
+/// than the first page. Written `{seconds}.{id}` in addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After<I> {
+    pub at: Timestamp,
+    pub id: I,
+}
+
+impl<I: From<i64> + fmt::Display + Copy> After<I> {
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        let invalid = || ParseError::InvalidCursor(value.chars().take(40).collect());
+        let (seconds, id) = value.split_once('.').ok_or_else(invalid)?;
+        let seconds: i64 = seconds.parse().map_err(|_| invalid())?;
+        let id: i64 = id.parse().map_err(|_| invalid())?;
+        let at = Timestamp::from_second(seconds).map_err(|_| invalid())?;
+        Ok(Self { at, id: id.into() })
+    }
+}
+
+impl<I: fmt::Display> fmt::Display for After<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.at.as_second(), self.id)
+    }
 }
 
 impl Pagination {
@@ -79,6 +108,19 @@ mod tests {
         assert_eq!(PageNumber::parse("3").unwrap().get(), 3);
         for bad in ["0", "-1", "abc", "", "1e3", "99999999999"] {
             assert!(PageNumber::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cursors_read_back_what_they_write() {
+        let after = After {
+            at: Timestamp::from_second(1_764_000_000).unwrap(),
+            id: crate::ArticleId(42),
+        };
+        assert_eq!(after.to_string(), "1764000000.42");
+        assert_eq!(After::parse("1764000000.42"), Ok(after));
+        for bad in ["", "42", "abc.1", "1.abc", "1.2.3", "99999999999999999.1"] {
+            assert!(After::<crate::ArticleId>::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -20,12 +20,12 @@ pub use body::{
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};
-pub use picture::{PictureView, SharedImage};
+pub use picture::{ImageFile, PictureView, SharedImage};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };
 pub use theme::{Asset, Theme};
-pub use views::Site;
+pub use views::{Site, author_url, section_url, tag_url};
 
 /// Where the site's emblem (its logo for structured data and previews) is served, and its size.
 pub const EMBLEM_PATH: &str = "/logo.png";

@@ -60,6 +60,52 @@ impl PictureView {
     }
 }
 
+/// One file a stored image is offered as: the original or one of its resized copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageFile {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub media_type: &'static str,
+}
+
+impl ImageFile {
+    /// Every file of an image: each resized copy in its own format and in WebP, smallest first,
+    /// then the original. A moving image, or one too small for copies, has its original only.
+    pub fn all_of(figure: &Figure) -> Vec<Self> {
+        let original = |kind: Option<ImageKind>| Self {
+            url: media_url(&figure.key),
+            width: figure.width,
+            height: figure.height,
+            media_type: kind.map_or("application/octet-stream", ImageKind::content_type),
+        };
+        let Ok(key) = StorageKey::parse(&figure.key) else {
+            return vec![original(None)];
+        };
+        let kind = key.kind();
+        let mut files = Vec::new();
+        if !figure.animated {
+            let kinds: &[ImageKind] = if kind == ImageKind::WebP {
+                &[ImageKind::WebP]
+            } else {
+                &[kind, ImageKind::WebP]
+            };
+            for width in variant_widths(figure.width) {
+                let height =
+                    rotative_media::process::scaled_height(figure.width, figure.height, width);
+                files.extend(kinds.iter().map(|&copy| Self {
+                    url: media_url(key.variant(width, copy).as_ref()),
+                    width,
+                    height,
+                    media_type: copy.content_type(),
+                }));
+            }
+        }
+        files.push(original(Some(kind)));
+        files
+    }
+}
+
 /// The file social networks and feed readers show for a story: the largest copy in the
 /// original format (widely understood, never the full camera file), and its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,6 +152,60 @@ mod tests {
         );
         assert!(view.srcset.unwrap().ends_with("-1600.jpg 1600w"));
         assert_eq!((view.width, view.height), (3000, 2000));
+    }
+
+    #[test]
+    fn an_image_lists_each_copy_in_both_formats_then_its_original() {
+        let figure = Figure {
+            media: rotative_domain::MediaId(1),
+            key: KEY.to_owned(),
+            width: 800,
+            height: 400,
+            animated: false,
+            alt: rotative_domain::AltText::parse("Une photo").unwrap(),
+            caption: None,
+            credit: None,
+        };
+        let files = ImageFile::all_of(&figure);
+        let urls: Vec<_> = files
+            .iter()
+            .map(|f| (f.url.as_str(), f.width, f.height, f.media_type))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                (
+                    format!("/media/{HASH}-320.jpg").as_str(),
+                    320,
+                    160,
+                    "image/jpeg"
+                ),
+                (
+                    format!("/media/{HASH}-320.webp").as_str(),
+                    320,
+                    160,
+                    "image/webp"
+                ),
+                (
+                    format!("/media/{HASH}-640.jpg").as_str(),
+                    640,
+                    320,
+                    "image/jpeg"
+                ),
+                (
+                    format!("/media/{HASH}-640.webp").as_str(),
+                    640,
+                    320,
+                    "image/webp"
+                ),
+                (format!("/media/{KEY}").as_str(), 800, 400, "image/jpeg"),
+            ]
+        );
+        let moving = ImageFile::all_of(&Figure {
+            animated: true,
+            ..figure
+        });
+        assert_eq!(moving.len(), 1);
     }
 
     #[test]

@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rotative_domain::{
-    AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction, Figure,
-    MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
+    After, AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction,
+    Figure, MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
 };
 use sqlx::FromRow;
 
@@ -39,6 +39,30 @@ pub struct RelatedPool {
     pub site_wide: bool,
 }
 
+/// A published story as the API gives it: as its page shows it, and its text as written.
+#[derive(Debug, Clone)]
+pub struct PublishedStory {
+    pub page: StoryPage,
+    pub body_markdown: String,
+}
+
+/// Which published stories a client asks for: each filter given narrows the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoryQuery {
+    pub section: Option<SectionId>,
+    pub subject: Option<SubjectId>,
+    pub author: Option<AuthorId>,
+    /// Only the stories changed at or after this moment.
+    pub updated_since: Option<Timestamp>,
+}
+
+/// A published story in a list given to clients: its summary, and when it last changed.
+#[derive(Debug, Clone)]
+pub struct ListedStory {
+    pub summary: ArticleSummary,
+    pub updated_at: Timestamp,
+}
+
 /// Which published stories a listing page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Listing {
@@ -48,7 +72,8 @@ pub enum Listing {
     Author(AuthorId),
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at,
+const SUMMARY_COLUMNS: &str =
+    "a.id, a.path, a.headline, a.standfirst, a.kind, a.published_at, a.updated_at,
     s.slug AS section_slug, s.name AS section_name,
     a.lead_media_id, a.lead_alt, a.lead_caption, a.lead_credit, m.storage_key, m.width, m.height,
     CAST(m.animated AS BIGINT) AS animated";
@@ -135,6 +160,7 @@ struct SummaryRow {
     id: i64,
     path: Option<String>,
     published_at: Option<i64>,
+    updated_at: i64,
     #[sqlx(flatten)]
     text: StoryTextColumns,
     #[sqlx(flatten)]
@@ -144,10 +170,10 @@ struct SummaryRow {
 }
 
 impl SummaryRow {
-    fn into_summary(self, authors: Vec<Author>) -> Result<ArticleSummary, StoreError> {
+    fn into_listed(self, authors: Vec<Author>) -> Result<ListedStory, StoreError> {
         let text = StoryText::try_from(self.text)?;
         let missing = |what: &'static str| StoreError::corrupt(what, "missing");
-        Ok(ArticleSummary {
+        let summary = ArticleSummary {
             id: ArticleId(self.id),
             path: ArticlePath::from_stored(self.path.ok_or_else(|| missing("path"))?),
             headline: text.headline,
@@ -159,6 +185,10 @@ impl SummaryRow {
             published_at: rows::timestamp(
                 self.published_at.ok_or_else(|| missing("published_at"))?,
             )?,
+        };
+        Ok(ListedStory {
+            summary,
+            updated_at: rows::timestamp(self.updated_at)?,
         })
     }
 }
@@ -172,7 +202,6 @@ struct ArticleRow {
     slug: String,
     status: String,
     body_html: String,
-    updated_at: i64,
     #[sqlx(flatten)]
     claim: ClaimColumns,
 }
@@ -183,7 +212,6 @@ struct FeedRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
     body_html: String,
-    updated_at: i64,
 }
 
 /// A story as related-story ranking sees it, one row per subject (none when it has none).
@@ -308,7 +336,7 @@ impl Store {
         let mut query = published(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
-                 a.updated_at, a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
+                 a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
             ),
             now_seconds(),
             Listing::Everything,
@@ -322,7 +350,10 @@ impl Store {
             return Ok(None);
         };
         let details = self.story_details(ArticleId(row.summary.id)).await?;
-        let summary = row.summary.into_summary(details.authors)?;
+        let ListedStory {
+            summary,
+            updated_at,
+        } = row.summary.into_listed(details.authors)?;
         let ranking = RelatedCandidate {
             id: summary.id,
             tag_ids: details.subjects.iter().map(|(id, _)| *id).collect(),
@@ -346,7 +377,7 @@ impl Store {
             sources: details.sources,
             claim: row.claim.try_into()?,
             published_at: Some(summary.published_at),
-            updated_at: rows::timestamp(row.updated_at)?,
+            updated_at,
         };
         Ok(Some(StoryPage {
             article,
@@ -411,6 +442,72 @@ impl Store {
         self.published_summaries_by_ids(&ids).await
     }
 
+    /// Published stories as a client asks for them, newest first, from after `after`: the ids
+    /// come first along the listing's index, then their summaries by id, as for listing pages.
+    #[tracing::instrument(skip(self))]
+    pub async fn published_page(
+        &self,
+        query: StoryQuery,
+        after: Option<After<ArticleId>>,
+        limit: u32,
+    ) -> Result<Vec<ListedStory>, StoreError> {
+        let pool = &self.pool;
+        let mut statement = published(
+            "SELECT a.id FROM articles a",
+            now_seconds(),
+            Listing::Everything,
+        );
+        let listings = [
+            query.section.map(Listing::Section),
+            query.subject.map(Listing::Tag),
+            query.author.map(Listing::Author),
+        ];
+        for listing in listings.into_iter().flatten() {
+            narrow(&mut statement, listing);
+        }
+        if let Some(since) = query.updated_since {
+            statement
+                .push(" AND a.updated_at >= ")
+                .push_bind(since.as_second());
+        }
+        if let Some(after) = after {
+            statement.push_after("a.published_at", "a.id", after.at.as_second(), after.id.0);
+        }
+        statement
+            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let ids: Vec<i64> = {
+            let (sql, arguments) = statement.finish()?;
+            sqlx::query_scalar_with(&sql, arguments)
+                .fetch_all(pool)
+                .await?
+        };
+        let ids: Vec<ArticleId> = ids.into_iter().map(ArticleId).collect();
+        self.listed_by_ids(&ids).await
+    }
+
+    /// The published story with this id, if readers may see it now, with its Markdown.
+    pub async fn published_story(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<PublishedStory>, StoreError> {
+        let found: Option<(Option<String>, String)> =
+            sqlx::query_as("SELECT path, body_markdown FROM articles WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((Some(path), body_markdown)) = found else {
+            return Ok(None);
+        };
+        Ok(self
+            .story_page(&ArticlePath::from_stored(path))
+            .await?
+            .map(|page| PublishedStory {
+                page,
+                body_markdown,
+            }))
+    }
+
     /// The top of the home page: pinned stories, newest pin first, then the newest stories.
     /// Two queries on indexes rather than one sort of every story by a computed key.
     #[tracing::instrument(skip(self))]
@@ -459,7 +556,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<FeedItem>, StoreError> {
         let pool = &self.pool;
-        let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html, a.updated_at{SUMMARY_FROM}");
+        let select = format!("SELECT {SUMMARY_COLUMNS}, a.body_html{SUMMARY_FROM}");
         let mut query = published(&select, now_seconds(), listing);
         query
             .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
@@ -471,21 +568,19 @@ impl Store {
         let mut bodies = Vec::with_capacity(rows.len());
         let mut summaries = Vec::with_capacity(rows.len());
         for row in rows {
-            bodies.push((row.body_html, row.updated_at));
+            bodies.push(row.body_html);
             summaries.push(row.summary);
         }
-        let summaries = self.summaries(summaries).await?;
-        summaries
+        let listed = self.with_bylines(summaries).await?;
+        Ok(listed
             .into_iter()
             .zip(bodies)
-            .map(|(summary, (body_html, updated_at))| {
-                Ok(FeedItem {
-                    summary,
-                    body_html,
-                    updated_at: rows::timestamp(updated_at)?,
-                })
+            .map(|(listed, body_html)| FeedItem {
+                summary: listed.summary,
+                body_html,
+                updated_at: listed.updated_at,
             })
-            .collect()
+            .collect())
     }
 
     /// Addresses of published stories with their last change, oldest first, for sitemaps.
@@ -568,6 +663,16 @@ impl Store {
         &self,
         ids: &[ArticleId],
     ) -> Result<Vec<ArticleSummary>, StoreError> {
+        Ok(self
+            .listed_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|listed| listed.summary)
+            .collect())
+    }
+
+    /// Published stories with these ids as lists give them to clients, in the order given.
+    pub async fn listed_by_ids(&self, ids: &[ArticleId]) -> Result<Vec<ListedStory>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -583,8 +688,8 @@ impl Store {
             let (sql, arguments) = query.finish()?;
             sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
         };
-        let mut found = self.summaries(rows).await?;
-        found.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+        let mut found = self.with_bylines(rows).await?;
+        found.sort_by_key(|listed| ids.iter().position(|id| *id == listed.summary.id));
         Ok(found)
     }
 
@@ -691,12 +796,21 @@ impl Store {
     }
 
     async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
+        Ok(self
+            .with_bylines(rows)
+            .await?
+            .into_iter()
+            .map(|listed| listed.summary)
+            .collect())
+    }
+
+    async fn with_bylines(&self, rows: Vec<SummaryRow>) -> Result<Vec<ListedStory>, StoreError> {
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut authors = self.authors_of(&ids).await?;
         rows.into_iter()
             .map(|row| {
                 let bylines = authors.remove(&row.id).unwrap_or_default();
-                row.into_summary(bylines)
+                row.into_listed(bylines)
             })
             .collect()
     }

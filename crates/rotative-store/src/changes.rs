@@ -1,10 +1,15 @@
 //! The change log: what changed, in order, for whatever keeps a copy (the search index, caches).
 
+use std::collections::HashMap;
+
 use sqlx::postgres::PgListener;
 
 use rotative_domain::{ArticleId, AuthorId, SectionId, SubjectId};
 
-use crate::{Listing, Store, StoreError};
+use crate::{
+    Listing, Store, StoreError, now_seconds,
+    statement::{Statement, in_statements},
+};
 
 /// The channel the change log's trigger announces each change on (PostgreSQL only).
 const CHANGES_CHANNEL: &str = "rotative_changes";
@@ -52,7 +57,48 @@ impl Change {
     }
 }
 
+/// What readers can see of a story now, for clients that keep a copy of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Published: readers see it.
+    Public,
+    /// It had a public address and readers no longer see it (taken down, sent back to draft).
+    Withdrawn,
+    /// Never shown to readers.
+    Private,
+}
+
 impl Store {
+    /// What readers can see now of each of these stories (those that do not exist are left out).
+    pub async fn visibility(
+        &self,
+        ids: &[ArticleId],
+    ) -> Result<HashMap<ArticleId, Visibility>, StoreError> {
+        let mut found = HashMap::with_capacity(ids.len());
+        let now = now_seconds();
+        for run in in_statements(ids, 1) {
+            let mut query =
+                Statement::new("SELECT id, status, published_at, path FROM articles WHERE id IN (");
+            query.push_binds(run.iter().map(|id| id.0));
+            query.push(")");
+            let (sql, arguments) = query.finish()?;
+            let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
+                sqlx::query_as_with(&sql, arguments)
+                    .fetch_all(&self.pool)
+                    .await?;
+            found.extend(rows.into_iter().map(|(id, status, published_at, path)| {
+                let public = status == "published" && published_at.is_some_and(|at| at <= now);
+                let visibility = match (public, path.is_some()) {
+                    (true, _) => Visibility::Public,
+                    (false, true) => Visibility::Withdrawn,
+                    (false, false) => Visibility::Private,
+                };
+                (ArticleId(id), visibility)
+            }));
+        }
+        Ok(found)
+    }
+
     /// A listener for changes, on PostgreSQL; SQLite has no notifications (its followers poll).
     pub async fn listen_for_changes(&self) -> Result<Option<ChangeListener>, StoreError> {
         let Some(url) = &self.postgres_url else {

@@ -27,8 +27,10 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-pub use articles::{FeedItem, Listing, RelatedPool, StoryPage};
-pub use changes::{Change, ChangeListener, Changed};
+pub use articles::{
+    FeedItem, ListedStory, Listing, PublishedStory, RelatedPool, StoryPage, StoryQuery,
+};
+pub use changes::{Change, ChangeListener, Changed, Visibility};
 pub use error::{StoreError, Taken};
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};

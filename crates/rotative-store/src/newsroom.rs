@@ -3,8 +3,9 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction, CorrectionKind,
-    Headline, RevisionId, Section, Slug, Source, Standfirst, Tag, UserId,
+    After, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction,
+    CorrectionId, CorrectionKind, Headline, RevisionId, Section, Slug, Source, Standfirst, Tag,
+    UserId,
 };
 use sqlx::{AnyConnection, FromRow};
 
@@ -168,6 +169,7 @@ pub struct StoryRow {
 /// A public note with the story it belongs to, for the corrections page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrectionEntry {
+    pub id: CorrectionId,
     pub article_id: ArticleId,
     pub correction: Correction,
     pub headline: String,
@@ -286,6 +288,7 @@ impl From<RevisionRow> for RevisionSummary {
 
 #[derive(FromRow)]
 struct CorrectionRow {
+    id: i64,
     article_id: i64,
     kind: String,
     note: String,
@@ -299,6 +302,7 @@ impl TryFrom<CorrectionRow> for CorrectionEntry {
 
     fn try_from(row: CorrectionRow) -> Result<Self, StoreError> {
         Ok(Self {
+            id: CorrectionId(row.id),
             article_id: ArticleId(row.article_id),
             correction: rows::correction(&row.kind, row.note, row.at)?,
             headline: row.headline,
@@ -695,17 +699,28 @@ impl Store {
         Ok(())
     }
 
-    /// The public notes on every published story, newest first (one story's own come with its
-    /// page: `Store::story_page`).
-    pub async fn corrections(&self, limit: u32) -> Result<Vec<CorrectionEntry>, StoreError> {
-        let rows: Vec<CorrectionRow> = sqlx::query_as(
-            "SELECT c.article_id, c.kind, c.note, c.at, a.headline, a.path
+    /// The public notes on every published story, newest first, from after `after` (one story's
+    /// own come with its page: `Store::story_page`).
+    pub async fn corrections(
+        &self,
+        after: Option<After<CorrectionId>>,
+        limit: u32,
+    ) -> Result<Vec<CorrectionEntry>, StoreError> {
+        let mut query = Statement::new(
+            "SELECT c.id, c.article_id, c.kind, c.note, c.at, a.headline, a.path
              FROM corrections c JOIN articles a ON a.id = c.article_id
-             WHERE a.status = 'published' ORDER BY c.at DESC, c.id DESC LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE a.status = 'published'",
+        );
+        if let Some(after) = after {
+            query.push_after("c.at", "c.id", after.at.as_second(), after.id.0);
+        }
+        query
+            .push(" ORDER BY c.at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let (sql, arguments) = query.finish()?;
+        let rows: Vec<CorrectionRow> = sqlx::query_as_with(&sql, arguments)
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(CorrectionEntry::try_from).collect()
     }
 

@@ -54,6 +54,26 @@ impl<'q> Statement<'q> {
         self
     }
 
+    /// Keeps, of a list sorted newest first by (`at_column`, `id_column`), what comes after the
+    /// item at (`at`, `id`): older, or as old with a smaller id. Both back ends read it along an
+    /// index on those columns.
+    pub(crate) fn push_after(
+        &mut self,
+        at_column: &str,
+        id_column: &str,
+        at: i64,
+        id: i64,
+    ) -> &mut Self {
+        let _ = write!(self.sql, " AND ({at_column} < ");
+        self.push_bind(at);
+        let _ = write!(self.sql, " OR ({at_column} = ");
+        self.push_bind(at);
+        let _ = write!(self.sql, " AND {id_column} < ");
+        self.push_bind(id);
+        self.sql.push_str("))");
+        self
+    }
+
     /// Appends placeholders for `values`, separated by commas (for `IN (…)`).
     pub(crate) fn push_binds<T>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self
     where

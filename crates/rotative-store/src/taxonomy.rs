@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    Store, StoreError, rows,
+    Store, StoreError, now_seconds, rows,
     statement::{Statement, in_statements},
 };
 
@@ -229,6 +229,69 @@ impl Store {
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok((slugs(tags)?, slugs(authors)?))
+    }
+
+    /// Subjects with a published story, by slug, from after `after`: what readers can reach.
+    pub async fn published_subjects(
+        &self,
+        after: Option<&Slug>,
+        limit: u32,
+    ) -> Result<Vec<Stored<SubjectId, Tag>>, StoreError> {
+        let found = self
+            .named_with_published_story(
+                "SELECT t.id, t.slug, t.name FROM tags t WHERE t.slug > $1 AND EXISTS (
+                     SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id
+                     WHERE at.tag_id = t.id AND a.status = 'published' AND a.published_at <= $2)
+                 ORDER BY t.slug LIMIT $3",
+                after,
+                limit,
+            )
+            .await?;
+        found
+            .into_iter()
+            .map(|row| Ok((SubjectId(row.id), rows::tag(&row.slug, &row.name)?)))
+            .collect()
+    }
+
+    /// Authors with a published story, by slug, from after `after`.
+    pub async fn published_authors(
+        &self,
+        after: Option<&Slug>,
+        limit: u32,
+    ) -> Result<Vec<Stored<AuthorId, Author>>, StoreError> {
+        let found = self
+            .named_with_published_story(
+                "SELECT au.id, au.slug, au.name, au.bio FROM authors au WHERE au.slug > $1 AND EXISTS (
+                     SELECT 1 FROM article_authors aa JOIN articles a ON a.id = aa.article_id
+                     WHERE aa.author_id = au.id AND a.status = 'published' AND a.published_at <= $2)
+                 ORDER BY au.slug LIMIT $3",
+                after,
+                limit,
+            )
+            .await?;
+        found
+            .into_iter()
+            .map(|row| {
+                Ok((
+                    AuthorId(row.id),
+                    rows::author(&row.slug, &row.name, row.bio)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn named_with_published_story(
+        &self,
+        sql: &'static str,
+        after: Option<&Slug>,
+        limit: u32,
+    ) -> Result<Vec<NamedRow>, StoreError> {
+        Ok(sqlx::query_as(sql)
+            .bind(after.map_or("", AsRef::as_ref))
+            .bind(now_seconds())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Tag names, most used first, to suggest while writing.

@@ -45,11 +45,31 @@ fn upload_refusal(error: &UploadError) -> (StatusCode, Cow<'static, str>) {
     }
 }
 
-/// A problem with one field of a form, said to the writer in French.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A problem with one field of a form (or one parameter of an API request), said in French.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
-    pub field: &'static str,
+    #[schema(value_type = String)]
+    pub field: Cow<'static, str>,
     pub message: String,
+}
+
+/// An error as the API answers it: problem details (RFC 9457), in French.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    /// Each field or parameter that is wrong, when the request's content is the problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// Media type of problem details.
+    pub(crate) const MEDIA_TYPE: &'static str = "application/problem+json";
 }
 
 #[derive(Debug, Error)]
@@ -74,6 +94,12 @@ pub enum AppError {
     /// A form's fields, each with what is wrong with it; the form is shown again with them.
     #[error("invalid form: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// Parameters of a request's address that cannot be read (an API filter, say).
+    #[error("bad parameters: {0:?}")]
+    BadParameters(Vec<FieldError>),
+    /// Something the request names does not exist; the message says which.
+    #[error("missing: {0}")]
+    Missing(String),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
     #[error("too many wrong current passwords")]
@@ -117,9 +143,13 @@ impl From<Busy> for AppError {
     }
 }
 
-/// What a reader is told, attached to the response for `render_error_pages`.
+/// What a reader is told, attached to the response for `render_error_pages`: a sentence, and
+/// each field in question.
 #[derive(Debug, Clone)]
-struct ReaderMessage(Cow<'static, str>);
+struct ReaderMessage {
+    message: Cow<'static, str>,
+    fields: Vec<FieldError>,
+}
 
 impl AppError {
     fn status_and_message(&self) -> (StatusCode, Cow<'static, str>) {
@@ -136,15 +166,9 @@ impl AppError {
             Self::Unprocessable(message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, message.clone().into())
             }
-            Self::Invalid(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                fields
-                    .iter()
-                    .map(|field| field.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .into(),
-            ),
+            Self::Invalid(fields) => (StatusCode::UNPROCESSABLE_ENTITY, sentences(fields).into()),
+            Self::BadParameters(fields) => (StatusCode::BAD_REQUEST, sentences(fields).into()),
+            Self::Missing(message) => (StatusCode::NOT_FOUND, message.clone().into()),
             Self::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 messages::TOO_MANY_SIGN_INS.into(),
@@ -172,16 +196,47 @@ impl AppError {
     }
 }
 
+fn sentences(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|field| field.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = self.status_and_message();
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
+        let fields = match self {
+            Self::Invalid(fields) | Self::BadParameters(fields) => fields,
+            _ => Vec::new(),
+        };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ReaderMessage(message));
+        response
+            .extensions_mut()
+            .insert(ReaderMessage { message, fields });
         response
     }
+}
+
+/// Whether a request is the API's, whose errors are problem details rather than pages.
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+fn problem(status: StatusCode, message: Cow<'static, str>, fields: Vec<FieldError>) -> Response {
+    let problem = Problem {
+        kind: "about:blank",
+        title: messages::api::problem_title(status.as_u16()),
+        status: status.as_u16(),
+        detail: message.into_owned(),
+        errors: fields,
+    };
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, Problem::MEDIA_TYPE)], body).into_response()
 }
 
 /// Gives every error response a page in the site's theme and language.
@@ -190,11 +245,19 @@ pub(crate) async fn render_error_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    let api = is_api(request.uri().path());
     let response = next.run(request).await;
-    let Some(ReaderMessage(message)) = response.extensions().get::<ReaderMessage>().cloned() else {
+    let Some(ReaderMessage { message, fields }) =
+        response.extensions().get::<ReaderMessage>().cloned()
+    else {
         return response;
     };
     let status = response.status();
+    if api {
+        let mut answer = problem(status, message, fields);
+        keep_headers(&response, &mut answer);
+        return answer;
+    }
     // The page lists sections to help readers on, as other pages last read them; if even that
     // fails, a plain page still answers.
     let nav = state.nav().await.unwrap_or_default();
@@ -213,15 +276,18 @@ pub(crate) async fn render_error_pages(
                 .into_response()
         }
     };
-    // What the answer said of itself stays true of its page: a newsroom error is still
-    // `no-store`, a refusal still says when to retry.
-    let (parts, _) = response.into_parts();
-    for (name, value) in &parts.headers {
+    keep_headers(&response, &mut page);
+    page
+}
+
+/// What the answer said of itself stays true of its page: a newsroom error is still
+/// `no-store`, a refusal still says when to retry.
+fn keep_headers(answer: &Response, page: &mut Response) {
+    for (name, value) in answer.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             page.headers_mut().append(name.clone(), value.clone());
         }
     }
-    page
 }
 
 #[cfg(test)]

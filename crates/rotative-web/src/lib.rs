@@ -1,7 +1,8 @@
-//! Rotative's HTTP surface: the public site and the newsroom (and, later, the API).
+//! Rotative's HTTP surface: the public site, the newsroom and the API.
 //! Owns: routes, extractors, response headers, and the one place where errors become responses.
 //! Never: SQL, HTML built by hand, or rules that belong to the domain.
 
+mod api;
 mod app;
 mod assets;
 pub mod auth;
@@ -47,6 +48,7 @@ use tower_http::{
 };
 use tracing::Level;
 
+pub use api::route_list as api_routes;
 pub use app::AppSettings;
 pub use connections::{
     ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .merge(search::router())
+        .merge(api::router(&state))
         .merge(
             Router::new()
                 .merge(crawlers::router())

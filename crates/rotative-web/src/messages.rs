@@ -238,6 +238,66 @@ pub(crate) fn too_many_pixels(width: u32, height: u32, megapixels: u64) -> Strin
     )
 }
 
+/// The API's answers: what a client did wrong, said to the developer reading the response.
+pub(crate) mod api {
+    pub(crate) fn unknown_parameter(name: &str, known: &[&str]) -> String {
+        let known = known
+            .iter()
+            .map(|name| format!("« {name} »"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("Paramètre inconnu : « {name} ». Paramètres possibles ici : {known}.")
+    }
+
+    pub(crate) fn repeated_parameter(name: &str) -> String {
+        format!("Le paramètre « {name} » est donné plusieurs fois : donnez-le une seule fois.")
+    }
+
+    pub(crate) fn limit(max: u32) -> String {
+        format!("« limit » doit être un nombre entier de 1 à {max}.")
+    }
+
+    pub(crate) const CURSOR: &str = "« cursor » n'est pas une position que l'API a donnée : reprenez l'adresse « next » de la réponse précédente.";
+    pub(crate) const UPDATED_SINCE: &str = "« updated_since » doit être une date et une heure RFC 3339, par exemple 2026-12-01T08:00:00Z.";
+    pub(crate) const SINCE: &str =
+        "« since » doit être un numéro de changement : un nombre entier positif ou nul.";
+    pub(crate) const SEARCH_FILTERS: &str = "Une recherche (« q ») se filtre seulement par rubrique (« section ») : retirez « subject », « author » et « updated_since », ou la recherche.";
+    pub(crate) const NO_SUCH_STORY: &str = "Aucun article publié n'a cet identifiant : il n'existe pas, n'est pas encore publié ou a été retiré.";
+
+    pub(crate) fn no_such_section(slug: &str) -> String {
+        format!("Aucune rubrique publiée n'a l'identifiant « {slug} ».")
+    }
+
+    pub(crate) fn no_such_subject(slug: &str) -> String {
+        format!("Aucun sujet publié n'a l'identifiant « {slug} ».")
+    }
+
+    pub(crate) fn no_such_author(slug: &str) -> String {
+        format!("Aucun auteur publié n'a l'identifiant « {slug} ».")
+    }
+
+    /// The title of a problem (RFC 9457) of each status: what kind of failure it is.
+    pub(crate) fn problem_title(status: u16) -> &'static str {
+        match status {
+            400 => "Requête invalide",
+            401 => "Authentification requise",
+            403 => "Action interdite",
+            404 => "Introuvable",
+            405 => "Méthode non permise",
+            408 => "Délai dépassé",
+            409 => "Conflit",
+            410 => "Supprimé",
+            412 => "Version périmée",
+            413 => "Contenu trop volumineux",
+            415 => "Type de contenu non pris en charge",
+            422 => "Contenu invalide",
+            429 => "Trop de requêtes",
+            500..=599 => "Erreur du serveur",
+            _ => "Requête refusée",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rotative_domain::{ArticleStatus, Ownership, Role, authorize};

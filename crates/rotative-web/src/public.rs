@@ -183,7 +183,7 @@ async fn article(
 async fn corrections(State(state): State<AppState>) -> Result<Response, AppError> {
     let entries: Vec<_> = state
         .store
-        .corrections(200)
+        .corrections(None, 200)
         .await?
         .into_iter()
         .filter_map(|entry| {

@@ -1036,7 +1036,7 @@ async fn corrections_move_the_updated_date(store: Store) {
         .unwrap()
         .unwrap();
     assert!(article.was_updated());
-    let notes = f.store.corrections(10).await.unwrap();
+    let notes = f.store.corrections(None, 10).await.unwrap();
     assert_eq!(
         (
             notes.len(),

@@ -1,6 +1,8 @@
 //! The story form: what the editor sends, read into story content through the newsroom's
 //! operations (`rotative-newsroom`), with every problem said in French next to its field.
 
+use std::borrow::Cow;
+
 use rotative_domain::{
     ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, RevisionId, Section,
     Source, Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
@@ -110,12 +112,12 @@ pub(crate) async fn content_from_form(
     let default_author = &who.user.name;
     let mut errors = Vec::new();
     let mut fail =
-        |field: &'static str, message: String| errors.push(FieldError { field, message });
+        |field: Cow<'static, str>, message: String| errors.push(FieldError { field, message });
     let headline = Headline::parse(&form.headline)
-        .map_err(|_| fail("headline", headline_rule()))
+        .map_err(|_| fail("headline".into(), headline_rule()))
         .ok();
     let standfirst = parse_standfirst(&form.standfirst)
-        .map_err(|message| fail("standfirst", message))
+        .map_err(|message| fail("standfirst".into(), message))
         .ok()
         .flatten();
     let section = match section_from_form(state, who, &form.section).await {
@@ -129,31 +131,31 @@ pub(crate) async fn content_from_form(
         Err(other) => return Err(other),
     };
     let tags = names(&form.tags, Tag::named)
-        .map_err(|m| fail("tags", m))
+        .map_err(|m| fail("tags".into(), m))
         .ok();
     let mut authors = names(&form.authors, Author::named)
-        .map_err(|m| fail("authors", m))
+        .map_err(|m| fail("authors".into(), m))
         .ok();
     if authors.as_ref().is_some_and(Vec::is_empty) {
         authors = Author::named(default_author.clone()).ok().map(|a| vec![a]);
     }
     let kind = ArticleKind::parse(&form.kind)
-        .map_err(|_| fail("kind", messages::CHOOSE_KIND.into()))
+        .map_err(|_| fail("kind".into(), messages::CHOOSE_KIND.into()))
         .ok();
     let sources = parse_sources(&form.sources)
-        .map_err(|message| fail("sources", message))
+        .map_err(|message| fail("sources".into(), message))
         .ok();
     let claim = parse_claim(form, kind)
-        .map_err(|message| fail("claim_text", message))
+        .map_err(|message| fail("claim_text".into(), message))
         .ok()
         .flatten();
     if form.body.trim().is_empty() {
-        fail("body", messages::EMPTY_BODY.into());
+        fail("body".into(), messages::EMPTY_BODY.into());
     }
     let found = match state.newsroom().body_images(&form.body).await {
         Ok(found) => found,
         Err(NewsroomError::Body(problem)) => {
-            fail("body", messages::body_problem(&problem));
+            fail("body".into(), messages::body_problem(&problem));
             BodyImages::default()
         }
         Err(other) => return Err(other.into()),
@@ -214,7 +216,7 @@ async fn section_from_form(
 ) -> Result<Section, AppError> {
     let invalid = |message: String| {
         AppError::Invalid(vec![FieldError {
-            field: "section",
+            field: "section".into(),
             message,
         }])
     };
@@ -233,7 +235,7 @@ async fn section_from_form(
 pub(crate) fn body_invalid(error: NewsroomError) -> AppError {
     match error {
         NewsroomError::Body(problem) => AppError::Invalid(vec![FieldError {
-            field: "body",
+            field: "body".into(),
             message: messages::body_problem(&problem),
         }]),
         other => other.into(),

@@ -289,7 +289,7 @@ pub(crate) async fn new_story(
 /// Checks the size limit first, so an oversized body is refused with the text kept in the form.
 fn too_large(form: &StoryForm) -> Option<FieldError> {
     (form.body.len() > MAX_BODY_BYTES).then(|| FieldError {
-        field: "body",
+        field: "body".into(),
         message: messages::body_too_large(MAX_BODY_BYTES / 1024),
     })
 }
@@ -435,7 +435,7 @@ async fn check_save(
             .await?;
         if !missing.is_empty() {
             let error = FieldError {
-                field: "body",
+                field: "body".into(),
                 message: messages::missing_alt(&missing),
             };
             return Ok(Checked::Refused(
@@ -500,7 +500,7 @@ pub(crate) async fn save(
             // The text stays in the form: nothing typed is lost.
             let current = story_or_404(&state, id).await?;
             let error = FieldError {
-                field: "body",
+                field: "body".into(),
                 message: messages::STATE_CHANGED.into(),
             };
             form_problem(

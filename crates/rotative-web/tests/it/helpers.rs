@@ -138,7 +138,7 @@ impl TestSite {
         send_to(&self.state, method, uri, cookie, form).await
     }
 
-    async fn send(&self, request: Request<Body>) -> Page {
+    pub async fn send(&self, request: Request<Body>) -> Page {
         respond(&self.state, request).await
     }
 

@@ -6,6 +6,7 @@
     reason = "test fixtures fail loudly"
 )]
 
+mod api;
 mod canonical;
 mod connections;
 mod crawlers;

@@ -250,3 +250,26 @@ fn sitemaps_match_the_sitemaps_org_schemas() {
         "the demo's stories of the last two days"
     );
 }
+
+#[test]
+fn the_api_description_is_valid_openapi() {
+    let Some(checker) = validator("ROTATIVE_OPENAPI_VALIDATOR") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = demo_site(&dir.path().join("site"));
+    let response = server.get("/api/v1/openapi.json");
+    assert_eq!(response.status, 200);
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, response.body).unwrap();
+    let output = Command::new(&checker)
+        .arg(&file)
+        .output()
+        .expect("the OpenAPI validator runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
