@@ -43,4 +43,6 @@ ids! {
     MediaId;
     /// A public correction or update note on a story.
     CorrectionId;
+    /// A token the API knows an account by.
+    TokenId;
 }

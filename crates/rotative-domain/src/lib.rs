@@ -27,7 +27,7 @@ pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
 pub use ids::{
-    ArticleId, AuthorId, CorrectionId, MediaId, RevisionId, SectionId, SubjectId, UserId,
+    ArticleId, AuthorId, CorrectionId, MediaId, RevisionId, SectionId, SubjectId, TokenId, UserId,
 };
 pub use local_time::{day_start, local_time};
 pub use pagination::{After, PageNumber, Pagination};
@@ -38,4 +38,6 @@ pub use source::Source;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{AltText, Email, Headline, Name, Standfirst, without_controls};
 pub use typography::french_typography;
-pub use workflow::{Ownership, Role, StoryAction, WorkflowError, authorize, can, transition};
+pub use workflow::{
+    Ownership, Role, StoryAction, TokenScope, WorkflowError, authorize, can, transition,
+};

@@ -60,6 +60,38 @@ impl Role {
     }
 }
 
+/// What an API token may do on its account's behalf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// Read what the account may read.
+    Read,
+    /// Also do what the account may do.
+    Write,
+}
+
+impl TokenScope {
+    pub const ALL: [Self; 2] = [Self::Read, Self::Write];
+
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        crate::error::parse_named(value, &Self::ALL, Self::as_str, "read, write")
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Read => "Lecture",
+            Self::Write => "Lecture et écriture",
+        }
+    }
+}
+
 /// Something a person does to a story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

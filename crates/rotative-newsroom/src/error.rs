@@ -103,4 +103,8 @@ pub enum Refusal {
     AlreadyActive,
     /// A public note empty or longer than `MAX_NOTE_CHARS`.
     NoteLength,
+    /// A token's name empty, on several lines or too long.
+    TokenName,
+    /// No live token with this id within the actor's reach.
+    NoSuchToken,
 }

@@ -13,6 +13,7 @@ mod cpu_work;
 mod error;
 mod library_image;
 mod settings;
+mod tokens;
 mod workflow;
 
 use std::sync::Arc;

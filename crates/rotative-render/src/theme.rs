@@ -79,6 +79,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/settings.html"),
     ),
     (
+        "newsroom/tokens.html",
+        include_str!("../templates/newsroom/tokens.html"),
+    ),
+    (
         "newsroom/library.html",
         include_str!("../templates/newsroom/library.html"),
     ),

@@ -13,6 +13,7 @@ mod rows;
 mod settings;
 mod statement;
 mod taxonomy;
+mod tokens;
 mod users;
 mod writes;
 
@@ -38,6 +39,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use tokens::{ApiToken, NewToken};
 pub use users::{Audit, AuditEntry, Session, User};
 pub use writes::{NewArticle, NewLeadImage, StoryContent};
 

@@ -35,7 +35,7 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash";
 
 /// A line of the audit log, with who and which story.
 #[derive(FromRow)]
@@ -63,7 +63,7 @@ impl From<AuditRow> for AuditEntry {
 
 /// An account's row (`USER_COLUMNS`).
 #[derive(FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     email: String,
     name: String,

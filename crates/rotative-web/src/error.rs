@@ -85,6 +85,21 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("missing or wrong CSRF token")]
     Csrf,
+    /// An API request without a live token where one is needed.
+    #[error("no valid token")]
+    Unauthorized,
+    /// A read-only API token asked to change something.
+    #[error("read-only token")]
+    ReadOnlyToken,
+    /// A request body over its route's limit.
+    #[error("body too large")]
+    BodyTooLarge,
+    /// An API request whose body is not JSON.
+    #[error("not JSON")]
+    NotJson,
+    /// An API request whose JSON cannot be read as expected (serde's words, in English).
+    #[error("bad JSON: {0}")]
+    BadJson(String),
     #[error("forbidden")]
     Forbidden,
     #[error("conflict: {0}")]
@@ -129,6 +144,12 @@ impl From<NewsroomError> for AppError {
                 Self::BadRequest(messages::NO_PUBLICATION_TIME)
             }
             NewsroomError::Refused(Refusal::NoteLength) => Self::BadRequest(messages::NOTE_LENGTH),
+            NewsroomError::Refused(refusal @ Refusal::TokenName) => {
+                Self::Unprocessable(messages::refusal(&refusal))
+            }
+            NewsroomError::Refused(refusal @ Refusal::NoSuchToken) => {
+                Self::Missing(messages::refusal(&refusal))
+            }
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
             NewsroomError::Busy(_) => Self::Busy,
             NewsroomError::Store(error) => Self::Store(error),
@@ -161,6 +182,20 @@ impl AppError {
             Self::OldPageGone => (StatusCode::GONE, messages::OLD_PAGE_GONE.into()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, (*message).into()),
             Self::Csrf => (StatusCode::FORBIDDEN, messages::FORM_EXPIRED.into()),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, messages::api::NO_TOKEN.into()),
+            Self::ReadOnlyToken => (StatusCode::FORBIDDEN, messages::api::READ_ONLY_TOKEN.into()),
+            Self::BodyTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                messages::api::BODY_TOO_LARGE.into(),
+            ),
+            Self::NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                messages::api::NOT_JSON.into(),
+            ),
+            Self::BadJson(error) => (
+                StatusCode::BAD_REQUEST,
+                messages::api::bad_json(error).into(),
+            ),
             Self::Forbidden => (StatusCode::FORBIDDEN, messages::ROLE_FORBIDS.into()),
             Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
             Self::Unprocessable(message) => {
@@ -210,11 +245,18 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
+        let unauthorized = matches!(self, Self::Unauthorized);
         let fields = match self {
             Self::Invalid(fields) | Self::BadParameters(fields) => fields,
             _ => Vec::new(),
         };
         let mut response = status.into_response();
+        if unauthorized {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"rotative\""),
+            );
+        }
         response
             .extensions_mut()
             .insert(ReaderMessage { message, fields });

@@ -51,6 +51,10 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         ),
         Refusal::EmailTaken => EMAIL_IN_USE.into(),
         Refusal::NoteLength => NOTE_LENGTH.into(),
+        Refusal::TokenName => {
+            "Donnez au jeton un nom d'une ligne (l'outil ou le partenaire qui s'en sert), de 120 caractères au plus.".into()
+        }
+        Refusal::NoSuchToken => "Ce jeton n'existe pas ou a déjà été révoqué.".into(),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
@@ -238,6 +242,10 @@ pub(crate) fn too_many_pixels(width: u32, height: u32, megapixels: u64) -> Strin
     )
 }
 
+/// A new API token's rights were not among those offered.
+pub(crate) const TOKEN_SCOPE: &str =
+    "Choisissez les droits du jeton : lecture, ou lecture et écriture.";
+
 /// The API's answers: what a client did wrong, said to the developer reading the response.
 pub(crate) mod api {
     pub(crate) fn unknown_parameter(name: &str, known: &[&str]) -> String {
@@ -262,6 +270,25 @@ pub(crate) mod api {
     pub(crate) const SINCE: &str =
         "« since » doit être un numéro de changement : un nombre entier positif ou nul.";
     pub(crate) const SEARCH_FILTERS: &str = "Une recherche (« q ») se filtre seulement par rubrique (« section ») : retirez « subject », « author » et « updated_since », ou la recherche.";
+    pub(crate) const NO_TOKEN: &str = "Cette adresse demande un jeton d'API valide : envoyez-le dans l'en-tête « Authorization: Bearer … ».";
+    pub(crate) const READ_ONLY_TOKEN: &str =
+        "Ce jeton ne permet que la lecture : créez un jeton « lecture et écriture » pour agir.";
+    pub(crate) const NO_SUCH_STORY_FOR_ACCOUNT: &str = "Aucun article n'a cet identifiant.";
+    pub(crate) const BODY_TOO_LARGE: &str =
+        "Le corps de la requête dépasse 2 Mo : rien n'a été enregistré.";
+    pub(crate) const NOT_JSON: &str =
+        "Le corps de la requête doit être du JSON (« Content-Type: application/json »).";
+
+    pub(crate) fn bad_json(error: &str) -> String {
+        format!("Le JSON envoyé est illisible ou ne correspond pas à ce qui est attendu : {error}.")
+    }
+
+    pub(crate) fn unknown_action(action: &str) -> String {
+        format!(
+            "Action inconnue : « {action} ». Actions possibles : submit, return, publish, schedule, unpublish, pin, unpin."
+        )
+    }
+
     pub(crate) const NO_SUCH_STORY: &str = "Aucun article publié n'a cet identifiant : il n'existe pas, n'est pas encore publié ou a été retiré.";
 
     pub(crate) fn no_such_section(slug: &str) -> String {

@@ -46,7 +46,13 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// What the database keeps of a session token.
+/// A new API token: 256 random bits after a prefix that says what it is, so a token pasted
+/// where it should not be is easy to spot (and for secret scanners to find).
+pub fn new_api_token() -> String {
+    format!("rotative_{}", new_token())
+}
+
+/// What the database keeps of a session or API token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

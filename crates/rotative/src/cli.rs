@@ -40,6 +40,9 @@ pub enum Command {
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Manage the search index.
     #[command(subcommand)]
     Search(SearchCommand),
@@ -88,6 +91,24 @@ pub enum UserCommand {
         /// contributor, journalist, editor or admin
         #[arg(long)]
         role: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token acting as an account; it is printed once, only its hash is kept.
+    Add {
+        /// The account the token acts as.
+        #[arg(long)]
+        email: String,
+        /// What the token is for (the tool or partner using it).
+        #[arg(long)]
+        name: String,
+        /// read (the default) or write
+        #[arg(long, default_value = "read")]
+        scope: String,
         #[command(flatten)]
         site: SiteArgs,
     },

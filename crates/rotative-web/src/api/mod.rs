@@ -2,27 +2,35 @@
 //! the same store and page cache as the pages. Errors are problem details (`error.rs`); the
 //! OpenAPI document is generated from the handlers themselves, at `/api/v1/openapi.json`.
 
+mod caller;
 mod params;
 mod read;
 mod views;
+mod write;
 
 use std::sync::Arc;
 
 use axum::{
     Router,
-    http::{HeaderName, Method, header},
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, Method, header},
     middleware,
     response::{IntoResponse, Response},
     routing::get,
 };
 use serde::Serialize;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    set_header::SetResponseHeaderLayer,
+};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{AppState, page_cache};
 
 const JSON: &str = "application/json; charset=utf-8";
+/// The most a JSON body may weigh: a long story is a few hundred kilobytes.
+const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 
 /// The API's description; its paths come from the handlers' `#[utoipa::path]`.
 #[derive(OpenApi)]
@@ -32,9 +40,30 @@ const JSON: &str = "application/json; charset=utf-8";
         description = "L'API du site : les articles publiés, les rubriques, les sujets, les auteurs, les corrections et le journal des changements. Réponses en JSON ; erreurs au format « problem details » (RFC 9457).",
         license(name = "AGPL-3.0-or-later")
     ),
-    tags((name = "Lecture", description = "Ce que les lecteurs voient, sans authentification."))
+    tags(
+        (name = "Lecture", description = "Ce que les lecteurs voient, sans authentification."),
+        (name = "Compte", description = "Avec un jeton d'API (`Authorization: Bearer …`), qui agit au nom d'un compte de la rédaction, avec les droits de son rôle."),
+        (name = "Rédaction", description = "Ce que fait la rédaction, avec un jeton « lecture et écriture » et selon les droits du rôle du compte, comme dans ses formulaires."),
+    ),
+    modifiers(&BearerTokens)
 )]
 struct ApiDoc;
+
+/// Declares the token scheme the authenticated routes name.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, document: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        document
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "jeton",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+    }
+}
 
 /// A value as the API answers it: JSON in UTF-8.
 pub(crate) fn json<T: Serialize>(value: &T) -> Response {
@@ -47,9 +76,16 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Response {
     }
 }
 
-/// The handlers and the OpenAPI document they make.
-fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The API's routes and the OpenAPI document they make: the readers' routes (the same answer
+/// for everyone, kept in the page cache like pages), then the routes that act as an account.
+struct Documented {
+    readers: Router<AppState>,
+    accounts: Router<AppState>,
+    document: utoipa::openapi::OpenApi,
+}
+
+fn documented() -> Documented {
+    let (readers, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(read::stories))
         .routes(routes!(read::story))
         .routes(routes!(read::sections))
@@ -57,15 +93,24 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(read::authors))
         .routes(routes!(read::corrections))
         .routes(routes!(read::changes))
-        .split_for_parts()
+        .split_for_parts();
+    let (accounts, of_accounts) = OpenApiRouter::new()
+        .routes(routes!(caller::me))
+        .routes(routes!(write::act))
+        .split_for_parts();
+    document.merge(of_accounts);
+    Documented {
+        readers,
+        accounts,
+        document,
+    }
 }
 
 /// The method and path of every API route, for the tests that must cover them all.
 #[must_use]
 pub fn route_list() -> Vec<(Method, String)> {
-    let (_, document) = documented();
     let mut routes = vec![(Method::GET, "/api/v1/openapi.json".to_owned())];
-    for (path, item) in document.paths.paths {
+    for (path, item) in documented().document.paths.paths {
         let methods = [
             (item.get.is_some(), Method::GET),
             (item.post.is_some(), Method::POST),
@@ -84,9 +129,13 @@ pub fn route_list() -> Vec<(Method, String)> {
 }
 
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let (routes, document) = documented();
+    let Documented {
+        readers,
+        accounts,
+        document,
+    } = documented();
     let document: Arc<[u8]> = serde_json::to_vec(&document).unwrap_or_default().into();
-    routes
+    readers
         .route(
             "/api/v1/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, JSON)], document.to_vec()) }),
@@ -96,12 +145,32 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             page_cache::layer::serve,
         ))
+        // What an account sees is its own: kept by no cache. After a change, this instance's
+        // pages catch up before the answer, as after a newsroom form.
+        .merge(
+            accounts
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    page_cache::layer::after_write,
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(DefaultBodyLimit::max(MAX_JSON_BYTES)),
+        )
         .layer(
-            // Any site's scripts may read what any reader may: the API holds nothing private.
+            // Any site's scripts may read what any reader may: the API holds nothing private
+            // that a token does not open, and a browser sends no token of its own accord.
             CorsLayer::new()
                 .allow_origin(AllowOrigin::any())
-                .allow_methods([Method::GET, Method::HEAD])
-                .allow_headers([header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE])
+                .allow_methods([Method::GET, Method::HEAD, Method::POST])
+                .allow_headers([
+                    header::IF_NONE_MATCH,
+                    header::IF_MODIFIED_SINCE,
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                ])
                 .expose_headers([
                     header::ETAG,
                     header::LAST_MODIFIED,

@@ -4,7 +4,6 @@ use axum::{
     extract::{Path, Query, State},
     response::{Html, Redirect},
 };
-use jiff::Timestamp;
 use rotative_domain::{ArticleId, RevisionId, StoryAction};
 use rotative_store::{SaveKind, SaveOutcome};
 use serde::{Deserialize, Serialize};
@@ -15,6 +14,7 @@ use similar::{ChangeTag, DiffTag, TextDiff};
 use super::{
     render,
     service::{StoryForm, content_from_form},
+    when,
 };
 use crate::{
     AppError, AppState,
@@ -88,16 +88,6 @@ pub(crate) async fn compare<const N: usize>(
             pairs.map(|(old, new)| word_diff(&old, &new))
         })
         .await?)
-}
-
-fn when(state: &AppState, seconds: i64) -> String {
-    Timestamp::from_second(seconds)
-        .map(|at| {
-            at.to_zoned(state.site().time_zone.clone())
-                .strftime("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]

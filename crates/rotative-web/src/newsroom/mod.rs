@@ -8,6 +8,7 @@ mod service;
 mod session;
 mod settings;
 mod stories;
+mod tokens;
 
 use axum::{
     Router,
@@ -107,6 +108,13 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             "/redaction/comptes/{id}/activation",
             post(accounts::activate),
         ),
+        (Method::GET, "/redaction/jetons", get(tokens::list)),
+        (Method::POST, "/redaction/jetons", post(tokens::create)),
+        (
+            Method::POST,
+            "/redaction/jetons/{id}/revocation",
+            post(tokens::revoke),
+        ),
         (Method::GET, "/redaction/reglages", get(settings::show)),
         (Method::POST, "/redaction/reglages", post(settings::save)),
         (Method::GET, "/redaction/medias", get(library::list)),
@@ -190,4 +198,15 @@ fn render<S: Serialize>(
             page => page,
         },
     )?)
+}
+
+/// A moment as the newsroom's lists show it: day and time in the site's zone.
+fn when(state: &AppState, seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|at| {
+            at.to_zoned(state.site().time_zone.clone())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }

@@ -3,11 +3,14 @@
 use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
-use rotative_domain::{ArticleId, ArticleStatus, CorrectionKind, Email, Role};
-use rotative_store::{Audit, StoryMove};
+use rotative_domain::{ArticleId, ArticleStatus, CorrectionKind, Email, Role, TokenScope};
+use rotative_store::{Audit, NewToken, StoryMove};
 use serde_json::Value;
 
-use crate::helpers::{TestSite, story};
+use crate::{
+    helpers::{Page, TestSite, story},
+    newsroom::{account, csrf, newsroom, sign_in, write_story},
+};
 
 async fn site() -> TestSite {
     TestSite::with_stories(
@@ -350,7 +353,7 @@ async fn other_sites_scripts_may_read_it() {
     assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
 }
 
-/// Who may call each API route: all of them are readers' routes so far, open to anyone.
+/// The readers' routes, open to anyone, with or without a token.
 const OPEN_TO_ANYONE: &[(&str, &str)] = &[
     ("GET", "/api/v1/stories"),
     ("GET", "/api/v1/stories/{id}"),
@@ -371,6 +374,17 @@ fn the_table_covers_every_api_route() {
     let covered: BTreeSet<(String, String)> = OPEN_TO_ANYONE
         .iter()
         .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+        .chain(BY_ROLE.iter().map(|(method, row, _)| {
+            let path = row
+                .replace("{A}", "{id}")
+                .replace("{C}", "{id}")
+                .replace("{P}", "{id}");
+            let path = match path.split_once("/actions/") {
+                Some((story, _)) => format!("{story}/actions/{{action}}"),
+                None => path,
+            };
+            ((*method).to_owned(), path)
+        }))
         .collect();
     assert_eq!(routes, covered);
 }
@@ -391,13 +405,270 @@ async fn the_openapi_document_describes_each_answer() {
     let document = json(&site, "/api/v1/openapi.json").await;
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = document["paths"].as_object().unwrap();
-    assert_eq!(
-        paths.len(),
-        OPEN_TO_ANYONE.len() - 1,
-        "every route but the document itself"
-    );
     for (path, item) in paths {
-        let ok = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let operation = item["get"]
+            .as_object()
+            .or(item["post"].as_object())
+            .unwrap();
+        let ok = &operation["responses"]["200"]["content"]["application/json"]["schema"];
         assert!(ok.is_object(), "{path} does not describe its answer");
     }
+    assert!(document["components"]["securitySchemes"]["jeton"].is_object());
+}
+
+/// A token for an account, made as `rotative token add` makes one.
+async fn token_for(site: &TestSite, email: &str, scope: TokenScope) -> String {
+    let owner = site
+        .state
+        .store
+        .user_by_email(&Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let secret = rotative_web::auth::new_api_token();
+    site.state
+        .store
+        .create_token(
+            NewToken {
+                owner,
+                name: "Essai",
+                scope,
+                token_hash: &rotative_web::auth::token_hash(&secret),
+            },
+            Audit::by(None, "token_add"),
+        )
+        .await
+        .unwrap();
+    secret
+}
+
+async fn with_token(site: &TestSite, method: &str, uri: &str, token: Option<&str>) -> Page {
+    let mut request = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    site.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Anonymous,
+    Contributor,
+    Journalist,
+    Editor,
+    Admin,
+}
+
+const WHO: [(Who, &str); 5] = [
+    (Who::Anonymous, ""),
+    (Who::Contributor, "stagiaire@exemple.fr"),
+    (Who::Journalist, "julie@exemple.fr"),
+    (Who::Editor, "chef@exemple.fr"),
+    (Who::Admin, "admin@exemple.fr"),
+];
+
+/// The routes that act as an account, and what each person's `write` token gets: the same
+/// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
+/// contributor's, `{P}` a published story nobody in the newsroom wrote.
+const BY_ROLE: [(&str, &str, [u16; 5]); 8] = [
+    //                                                    anon contrib journ editor admin
+    ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
+    (
+        "POST",
+        "/api/v1/stories/{A}/actions/submit",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{C}/actions/submit",
+        [401, 200, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{A}/actions/publish",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{P}/actions/unpublish",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{P}/actions/pin",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{P}/actions/unpin",
+        [401, 403, 403, 409, 409],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{A}/actions/return",
+        [401, 403, 403, 409, 409],
+    ),
+];
+
+#[tokio::test]
+async fn every_account_route_for_every_role() {
+    let mut wrong = Vec::new();
+    for (method, route, expected) in BY_ROLE {
+        for ((who, email), status) in WHO.into_iter().zip(expected) {
+            let site = newsroom().await;
+            account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+            let julie = sign_in(&site, "julie@exemple.fr").await;
+            let draft = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
+            let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+            let own = write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+            let token = match who {
+                Who::Anonymous => None,
+                _ => Some(token_for(&site, email, TokenScope::Write).await),
+            };
+            let path = route
+                .replace("{A}", draft.rsplit('/').next().unwrap())
+                .replace("{C}", own.rsplit('/').next().unwrap())
+                .replace("{P}", "1");
+            let page = with_token(&site, method, &path, token.as_deref()).await;
+            if page.status.as_u16() != status {
+                wrong.push(format!(
+                    "{method} {route} as {who:?}: {} instead of {status}: {}",
+                    page.status.as_u16(),
+                    page.body
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn tokens_act_as_their_account_until_revoked() {
+    let site = newsroom().await;
+    let none = with_token(&site, "GET", "/api/v1/me", None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        none.header("www-authenticate"),
+        Some("Bearer realm=\"rotative\"")
+    );
+    assert_eq!(
+        none.header("content-type"),
+        Some("application/problem+json")
+    );
+    let unknown = with_token(&site, "GET", "/api/v1/me", Some("rotative_inconnu")).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unknown.body, none.body,
+        "nothing tells why a token is refused"
+    );
+
+    let reader = token_for(&site, "chef@exemple.fr", TokenScope::Read).await;
+    let me = with_token(&site, "GET", "/api/v1/me", Some(&reader)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.header("cache-control"), Some("no-store"));
+    let me: Value = serde_json::from_str(&me.body).unwrap();
+    assert_eq!(me["name"], "Paul Chef");
+    assert_eq!(me["role"], "editor");
+    assert_eq!(me["scope"], "read");
+    let refused = with_token(
+        &site,
+        "POST",
+        "/api/v1/stories/1/actions/unpublish",
+        Some(&reader),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("lecture"), "{}", refused.body);
+
+    // Revoked in the newsroom, the token stops at once.
+    let tokens = site.state.store.tokens(None).await.unwrap();
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let csrf = csrf(&site, &chef).await;
+    let revoked = site
+        .request(
+            "POST",
+            &format!("/redaction/jetons/{}/revocation", tokens[0].id),
+            Some(&chef),
+            Some(&[("csrf", csrf.as_str())]),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let after = with_token(&site, "GET", "/api/v1/me", Some(&reader)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_editor_publishes_through_the_api_and_readers_see_it() {
+    let site = newsroom().await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let draft = write_story(&site, &julie, "Le port rouvre", "Les dockers reprennent.").await;
+    let id = draft.rsplit('/').next().unwrap();
+    let editor = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let bad_body = site
+        .send(
+            axum::http::Request::post(format!("/api/v1/stories/{id}/actions/publish"))
+                .header("authorization", format!("Bearer {editor}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from("{\"revision\": \"la dernière\"}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        bad_body.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        bad_body.body
+    );
+    let not_json = site
+        .send(
+            axum::http::Request::post(format!("/api/v1/stories/{id}/actions/publish"))
+                .header("authorization", format!("Bearer {editor}"))
+                .header("content-type", "text/plain")
+                .body(axum::body::Body::from("publie"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let unknown = with_token(
+        &site,
+        "POST",
+        &format!("/api/v1/stories/{id}/actions/imprimer"),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains("imprimer"));
+
+    let published = with_token(
+        &site,
+        "POST",
+        &format!("/api/v1/stories/{id}/actions/publish"),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let state: Value = serde_json::from_str(&published.body).unwrap();
+    assert_eq!(state["status"], "published");
+    let page = site.get(&local(&state["url"])).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Le port rouvre"));
+    let home = site.get("/").await;
+    assert!(
+        home.body.contains("Le port rouvre"),
+        "the page cache caught up"
+    );
+    let again = with_token(
+        &site,
+        "POST",
+        &format!("/api/v1/stories/{id}/actions/publish"),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        again.header("content-type"),
+        Some("application/problem+json")
+    );
 }

@@ -744,7 +744,7 @@ const WHO: [Who; 5] = [
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 43] = [
+const TABLE: [(&str, &str, [u16; 5]); 46] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -814,6 +814,15 @@ const TABLE: [(&str, &str, [u16; 5]); 43] = [
         "POST",
         "/redaction/comptes/{J}/activation",
         [303, 403, 403, 403, 409],
+    ),
+    // Everyone makes and revokes their own API tokens; an administrator, anybody's. `{T}` is
+    // the journalist's.
+    ("GET", "/redaction/jetons", [303, 200, 200, 200, 200]),
+    ("POST", "/redaction/jetons", [303, 201, 201, 201, 201]),
+    (
+        "POST",
+        "/redaction/jetons/{T}/revocation",
+        [303, 404, 303, 404, 303],
     ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
     ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
@@ -893,7 +902,7 @@ async fn published_story(site: &TestSite) -> String {
 /// The route pattern a row of the table exercises.
 fn route_pattern(row: &str) -> String {
     let path = row.split_once('?').map_or(row, |(path, _)| path);
-    ["{A}", "{C}", "{P}", "{J}", "{M}"]
+    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}"]
         .into_iter()
         .fold(path.to_owned(), |path, placeholder| {
             path.replace(placeholder, "{id}")
@@ -962,7 +971,22 @@ async fn every_newsroom_route_for_every_role() {
                 .await
                 .unwrap()
                 .unwrap();
+            let api_token = site
+                .state
+                .store
+                .create_token(
+                    rotative_store::NewToken {
+                        owner: journalist.id,
+                        name: "Application mobile",
+                        scope: rotative_domain::TokenScope::Write,
+                        token_hash: "0123",
+                    },
+                    rotative_store::Audit::by(None, "token_add"),
+                )
+                .await
+                .unwrap();
             let path = path
+                .replace("{T}", &api_token.to_string())
                 .replace("{A}", id)
                 .replace("{C}", contributors)
                 .replace("{P}", &published)
@@ -989,6 +1013,7 @@ async fn every_newsroom_route_for_every_role() {
                 ("email", "nouveau@exemple.fr"),
                 ("name", "Nouvelle Recrue"),
                 ("role", "editor"),
+                ("scope", "read"),
                 ("password", "provisoire-1234"),
                 ("description", "Un journal."),
                 ("page_size", "12"),

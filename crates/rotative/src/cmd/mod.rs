@@ -5,9 +5,10 @@ mod check;
 mod import;
 mod search;
 mod serve;
+mod token;
 mod user;
 
-use crate::cli::{Command, ImportCommand, SearchCommand, UserCommand};
+use crate::cli::{Command, ImportCommand, SearchCommand, TokenCommand, UserCommand};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
@@ -28,5 +29,11 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             role,
             site,
         }) => user::add(&email, &name, &role, &site).await,
+        Command::Token(TokenCommand::Add {
+            email,
+            name,
+            scope,
+            site,
+        }) => token::add(&email, &name, &scope, &site).await,
     }
 }

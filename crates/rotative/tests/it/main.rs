@@ -6,6 +6,7 @@
     reason = "test fixtures fail loudly"
 )]
 
+mod api_tokens;
 mod backup;
 mod crash;
 mod helpers;

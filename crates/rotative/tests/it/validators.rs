@@ -131,6 +131,21 @@ fn every_newsroom_page_passes_axe() {
         "editor",
         "mot de passe de test",
     );
+    // A token, so its page lists one.
+    let token = crate::helpers::rotative()
+        .args([
+            "token",
+            "add",
+            "--email",
+            "chef@exemple.fr",
+            "--name",
+            "Script",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(token.status.success());
     let server = Server::start(&data, &[]);
     let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de test");
     let paths = [
@@ -143,6 +158,7 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/mot-de-passe",
         "/redaction/comptes",
         "/redaction/reglages",
+        "/redaction/jetons",
         "/redaction/medias",
         "/redaction/medias?q=place",
         "/redaction/medias/1",

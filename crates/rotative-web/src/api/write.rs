@@ -1,0 +1,141 @@
+//! What an account does through the API, with a `write` token: the same operations as the
+//! newsroom's forms (`rotative-newsroom`), under the same rules.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::Response,
+};
+use jiff::Timestamp;
+use rotative_domain::{ArticleId, RevisionId, StoryAction, TokenScope};
+use rotative_newsroom::Act;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use utoipa::ToSchema;
+
+use super::{caller::Caller, json};
+use crate::{AppError, AppState, error::Problem, messages::api as messages};
+
+impl Caller {
+    /// The account, if the token may act for it.
+    fn writer(&self) -> Result<rotative_newsroom::Actor, AppError> {
+        match self.scope {
+            TokenScope::Write => Ok(self.actor()),
+            TokenScope::Read => Err(AppError::ReadOnlyToken),
+        }
+    }
+}
+
+/// A JSON body, or the type's default when there is none. Anything else than JSON is a 415;
+/// JSON that does not fit, a 400 that says where.
+fn body_or_default<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, AppError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::BodyTooLarge
+        } else {
+            AppError::BadJson(rejection.body_text())
+        }
+    })?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(AppError::NotJson);
+    }
+    serde_json::from_slice(&body).map_err(|error| AppError::BadJson(error.to_string()))
+}
+
+/// What an action may carry.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActionRequest {
+    /// When to publish (`schedule` only), RFC 3339.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    scheduled_at: Option<Timestamp>,
+    /// The revision the person read (`publish`, `schedule`): the move happens only if it is
+    /// still the story's text.
+    revision: Option<i64>,
+}
+
+/// Where the story stands after the action.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct StoryState {
+    pub id: i64,
+    /// `draft`, `in_review`, `scheduled`, `published` or `unpublished`.
+    pub status: &'static str,
+    /// Its page, once it has one.
+    pub url: Option<String>,
+}
+
+/// Moves a story through the workflow, as the newsroom's buttons do: `submit` (for review),
+/// `return` (to draft), `publish`, `schedule`, `unpublish`, `pin` and `unpin` (the front page).
+#[utoipa::path(
+    post,
+    path = "/api/v1/stories/{id}/actions/{action}",
+    tag = "Rédaction",
+    security(("jeton" = [])),
+    params(
+        ("id" = i64, Path, description = "L'identifiant de l'article."),
+        ("action" = String, Path, description = "`submit`, `return`, `publish`, `schedule`, `unpublish`, `pin` ou `unpin`."),
+    ),
+    request_body(content = Option<ActionRequest>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "L'article après l'action.", body = StoryState),
+        (status = 400, description = "Corps illisible, ou action inconnue.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le rôle du compte, ou un jeton en lecture seule, ne permet pas cette action.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun article n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Le corps dépasse 2 Mo.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "L'article n'est pas dans un état où l'action s'applique, ou a changé entre-temps.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    let action = match action.as_str() {
+        "return" => StoryAction::ReturnToDraft,
+        "edit" | "correct" | "return_to_draft" => {
+            return Err(AppError::Missing(messages::unknown_action(&action)));
+        }
+        other => StoryAction::parse(other)
+            .map_err(|_| AppError::Missing(messages::unknown_action(&action)))?,
+    };
+    let request: ActionRequest = body_or_default(&headers, body)?;
+    let missing = || AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned());
+    let id = id.parse::<i64>().map(ArticleId).map_err(|_| missing())?;
+    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    let act = Act {
+        action,
+        scheduled_for: request.scheduled_at,
+        reviewed: request.revision.map(RevisionId),
+    };
+    let time_zone = state.site().time_zone.clone();
+    state
+        .newsroom()
+        .act(&actor, &story, act, &time_zone)
+        .await?;
+    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    Ok(json(&StoryState {
+        id: story.id.0,
+        status: story.status.as_str(),
+        url: story
+            .path
+            .as_ref()
+            .filter(|_| story.status == rotative_domain::ArticleStatus::Published)
+            .map(|path| state.site().absolute(path.as_ref())),
+    }))
+}

@@ -1,0 +1,77 @@
+//! `rotative token add`: a token made by the operator acts as its account on a running site.
+
+use crate::helpers::{Server, add_user, agent, rotative};
+
+#[test]
+fn an_operators_token_acts_as_its_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    add_user(
+        &data,
+        "chef@exemple.fr",
+        "Paul Chef",
+        "editor",
+        "un mot de passe solide",
+    );
+    let made = rotative()
+        .args([
+            "token",
+            "add",
+            "--email",
+            "chef@exemple.fr",
+            "--name",
+            "Application mobile",
+            "--scope",
+            "write",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("rotative_") && token.len() > 60,
+        "{token}"
+    );
+    assert!(String::from_utf8_lossy(&made.stderr).contains("not shown again"));
+
+    let unknown = rotative()
+        .args([
+            "token",
+            "add",
+            "--email",
+            "personne@exemple.fr",
+            "--name",
+            "Outil",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+
+    let server = Server::start(&data, &[]);
+    let mut me = agent()
+        .get(&format!("{}/api/v1/me", server.base))
+        .header("authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(me.status().as_u16(), 200);
+    let body = me.body_mut().read_to_string().unwrap();
+    assert!(
+        body.contains("\"role\":\"editor\"") && body.contains("\"scope\":\"write\""),
+        "{body}"
+    );
+    let refused = agent()
+        .get(&format!("{}/api/v1/me", server.base))
+        .header("authorization", "Bearer rotative_0000")
+        .call()
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+}
