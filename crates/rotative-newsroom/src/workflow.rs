@@ -10,7 +10,7 @@ use rotative_domain::{
 };
 use rotative_store::{
     Audit, EditableStory, NewArticle, SaveKind, SaveOutcome, Store, StoreError, StoryContent,
-    StoryMove, StorySave,
+    StoryMove, StorySave, User,
 };
 
 use crate::{Newsroom, NewsroomError, Refusal};
@@ -21,6 +21,16 @@ use crate::{Newsroom, NewsroomError, Refusal};
 pub struct Actor {
     pub id: UserId,
     pub role: Role,
+}
+
+impl From<&User> for Actor {
+    /// The account as it acts now: its current role.
+    fn from(account: &User) -> Self {
+        Self {
+            id: account.id,
+            role: account.role,
+        }
+    }
 }
 
 impl Actor {

@@ -115,10 +115,7 @@ pub struct SignedIn {
 impl SignedIn {
     /// The person as the newsroom's operations know them.
     pub fn actor(&self) -> Actor {
-        Actor {
-            id: self.user.id,
-            role: self.user.role,
-        }
+        Actor::from(&self.user)
     }
 
     /// Refuses a state-changing request whose form does not carry this session's token.

@@ -276,6 +276,11 @@ pub(crate) mod api {
     pub(crate) const NO_SUCH_STORY_FOR_ACCOUNT: &str = "Aucun article n'a cet identifiant.";
     pub(crate) const BODY_TOO_LARGE: &str =
         "Le corps de la requête dépasse 2 Mo : rien n'a été enregistré.";
+    pub(crate) const NO_STORY: &str = "le corps est vide : envoyez l'article en JSON";
+    pub(crate) const COMMA_IN_LIST: &str =
+        "Un sujet ou un nom d'auteur ne peut pas contenir de virgule.";
+    pub(crate) const BAR_IN_SOURCE: &str =
+        "Le nom et l'adresse d'une source ne peuvent contenir ni « | » ni retour à la ligne.";
     pub(crate) const NOT_JSON: &str =
         "Le corps de la requête doit être du JSON (« Content-Type: application/json »).";
 

@@ -141,6 +141,8 @@ on_every_backend!(
     failed_story_stores_nothing,
     settings_round_trip,
     accounts_and_sessions,
+    api_tokens_act_until_revoked,
+    api_pages_follow_cursors,
     a_section_is_shown_once_it_has_a_published_story,
     sign_in_attempts_and_known_devices,
     saves_detect_conflicts_and_keep_both_texts,
@@ -342,8 +344,9 @@ async fn drafts_and_future_stories_stay_hidden(store: Store) {
     assert!(!f.store.is_empty().await.unwrap());
 }
 
-async fn listings_filter_and_paginate(store: Store) {
-    let f = fixture(store).await;
+/// Five stories of the fixture's section by its author, every other one with its subject, one of
+/// another section, and two of the section published in the same second, twenty days ago.
+async fn archive(f: &Fixture) {
     for n in 0..5 {
         let mut new = story(&format!("Monde {n}"), &f.section, Some(days_ago(n)));
         new.content.tags = if n % 2 == 0 {
@@ -359,9 +362,18 @@ async fn listings_filter_and_paginate(store: Store) {
         &story("Éco", &f.other_section, Some(days_ago(10))),
     )
     .await;
+    let same_second = days_ago(20);
+    for headline in ["Même seconde A", "Même seconde B"] {
+        create(&f.store, &story(headline, &f.section, Some(same_second))).await;
+    }
+}
+
+async fn listings_filter_and_paginate(store: Store) {
+    let f = fixture(store).await;
+    archive(&f).await;
     let count = |listing| f.store.count_published(listing);
-    assert_eq!(count(Listing::Everything).await.unwrap(), 6);
-    assert_eq!(count(Listing::Section(f.ids.section)).await.unwrap(), 5);
+    assert_eq!(count(Listing::Everything).await.unwrap(), 8);
+    assert_eq!(count(Listing::Section(f.ids.section)).await.unwrap(), 7);
     assert_eq!(count(Listing::Tag(f.ids.tag)).await.unwrap(), 3);
     assert_eq!(count(Listing::Author(f.ids.author)).await.unwrap(), 5);
     let page2 = f
@@ -375,10 +387,6 @@ async fn listings_filter_and_paginate(store: Store) {
 
     // Sitemaps in chunks: two stories published in the same second, each chunk starting where
     // the last ended, none twice, none missed.
-    let same_second = days_ago(20);
-    for headline in ["Même seconde A", "Même seconde B"] {
-        create(&f.store, &story(headline, &f.section, Some(same_second))).await;
-    }
     let everything = f.store.published_paths(0, 100).await.unwrap();
     assert_eq!(everything.len(), 8);
     let mut chunked = Vec::new();
@@ -387,6 +395,136 @@ async fn listings_filter_and_paginate(store: Store) {
     }
     assert_eq!(chunked, everything, "oldest first, in chunks of three");
     assert!(f.store.published_paths(8, 3).await.unwrap().is_empty());
+}
+
+async fn api_pages_follow_cursors(store: Store) {
+    let f = fixture(store).await;
+    archive(&f).await;
+
+    // Filters combined, each page starting after the last one's end (two
+    // stories published in the same second included), none twice, none missed.
+    let query = rotative_store::StoryQuery {
+        section: Some(f.ids.section),
+        author: Some(f.ids.author),
+        ..Default::default()
+    };
+    let first = f.store.published_page(query, None, 3).await.unwrap();
+    let headlines = |page: &[rotative_store::ListedStory]| {
+        page.iter()
+            .map(|listed| listed.summary.headline.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(headlines(&first), ["Monde 0", "Monde 1", "Monde 2"]);
+    let last = first.last().unwrap();
+    let after = rotative_domain::After {
+        at: last.summary.published_at,
+        id: last.summary.id,
+    };
+    let second = f.store.published_page(query, Some(after), 3).await.unwrap();
+    assert_eq!(headlines(&second), ["Monde 3", "Monde 4"]);
+    let tagged = rotative_store::StoryQuery {
+        subject: Some(f.ids.tag),
+        ..query
+    };
+    let tagged = f.store.published_page(tagged, None, 10).await.unwrap();
+    assert_eq!(headlines(&tagged), ["Monde 0", "Monde 2", "Monde 4"]);
+    let everything = f
+        .store
+        .published_page(rotative_store::StoryQuery::default(), None, 100)
+        .await
+        .unwrap();
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let page = f
+            .store
+            .published_page(rotative_store::StoryQuery::default(), after, 3)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(rotative_domain::After {
+            at: last.summary.published_at,
+            id: last.summary.id,
+        });
+        walked.extend(headlines(&page));
+    }
+    assert_eq!(walked, headlines(&everything));
+    assert_eq!(walked.len(), 8);
+    let later = rotative_store::StoryQuery {
+        updated_since: Some(Timestamp::now() + 1.hour()),
+        ..Default::default()
+    };
+    assert!(
+        f.store
+            .published_page(later, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let subjects = f.store.published_subjects(None, 10).await.unwrap();
+    assert_eq!(subjects.len(), 1);
+    assert!(
+        f.store
+            .published_subjects(Some(&subjects[0].1.slug), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(f.store.published_authors(None, 10).await.unwrap().len(), 1);
+    let shown = everything[0].summary.id;
+    let visibility = f
+        .store
+        .visibility(&[shown, ArticleId(999_999)])
+        .await
+        .unwrap();
+    assert_eq!(visibility.len(), 1, "what does not exist is left out");
+    assert_eq!(visibility[&shown], rotative_store::Visibility::Public);
+}
+
+async fn api_tokens_act_until_revoked(store: Store) {
+    let claire = user(&store, "claire@exemple.fr", Role::Journalist).await;
+    let paul = user(&store, "paul@exemple.fr", Role::Editor).await;
+    let token = |owner, hash| rotative_store::NewToken {
+        owner,
+        name: "Script",
+        scope: rotative_domain::TokenScope::Write,
+        token_hash: hash,
+    };
+    let hers = store
+        .create_token(token(claire, "hash-a"), Audit::by(None, "token_add"))
+        .await
+        .unwrap();
+    store
+        .create_token(token(paul, "hash-b"), Audit::by(None, "token_add"))
+        .await
+        .unwrap();
+    let (holder, scope) = store.token_holder("hash-a").await.unwrap().unwrap();
+    assert_eq!(
+        (holder.id, scope),
+        (claire, rotative_domain::TokenScope::Write)
+    );
+    assert!(store.token_holder("hash-z").await.unwrap().is_none());
+    assert_eq!(store.tokens(Some(claire)).await.unwrap().len(), 1);
+    assert_eq!(store.tokens(None).await.unwrap().len(), 2);
+    assert!(
+        store.tokens(Some(claire)).await.unwrap()[0]
+            .last_used_at
+            .is_some()
+    );
+    let revoke = |owner| store.revoke_token(hers, owner, Audit::by(None, "token_revoke"));
+    assert!(!revoke(Some(paul)).await.unwrap(), "not his to revoke");
+    assert!(revoke(Some(claire)).await.unwrap());
+    assert!(!revoke(None).await.unwrap(), "already revoked");
+    assert!(store.token_holder("hash-a").await.unwrap().is_none());
+    assert!(
+        store.tokens(Some(claire)).await.unwrap()[0]
+            .revoked_at
+            .is_some()
+    );
+    let taken = store
+        .create_token(token(paul, "hash-b"), Audit::by(None, "token_add"))
+        .await;
+    assert!(taken.is_err(), "a token's hash is unique");
 }
 
 async fn slugs_stay_unique(store: Store) {

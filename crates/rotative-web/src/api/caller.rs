@@ -20,10 +20,7 @@ pub(crate) struct Caller {
 impl Caller {
     /// The account as the newsroom's operations know it.
     pub(crate) fn actor(&self) -> Actor {
-        Actor {
-            id: self.user.id,
-            role: self.user.role,
-        }
+        Actor::from(&self.user)
     }
 }
 

@@ -96,6 +96,7 @@ fn documented() -> Documented {
         .split_for_parts();
     let (accounts, of_accounts) = OpenApiRouter::new()
         .routes(routes!(caller::me))
+        .routes(routes!(write::create))
         .routes(routes!(write::act))
         .split_for_parts();
     document.merge(of_accounts);

@@ -14,7 +14,7 @@ use rotative_store::{Changed, StoryQuery, Visibility};
 
 use super::{
     json,
-    params::Params,
+    params::{DEFAULT_LIMIT, Params},
     views::{
         AuthorList, AuthorView, ChangeList, ChangeView, CorrectionEntryView, CorrectionList,
         SectionList, SectionView, Story, StoryItem, StoryList, SubjectList, SubjectView,
@@ -34,16 +34,35 @@ const MAX_SEARCH_OFFSET: usize = 1_000;
 /// Changes read from the log per answer.
 const CHANGES_PER_ANSWER: u32 = 500;
 
-/// The address of the next page: this endpoint with the same parameters and a new cursor.
-fn next_page(state: &AppState, path: &str, kept: &[(&str, &str)], cursor: &str) -> String {
+/// The address of the next page: this endpoint with the same parameters, the limit unless it
+/// is the default, and a new cursor.
+fn next_page(
+    state: &AppState,
+    path: &str,
+    kept: &[(&str, &str)],
+    limit: u32,
+    cursor: &str,
+) -> String {
+    let limit = limit.to_string();
     let mut pairs: Vec<(&str, &str)> = kept
         .iter()
         .copied()
         .filter(|(_, value)| !value.is_empty())
         .collect();
+    if limit != DEFAULT_LIMIT.to_string() {
+        pairs.push(("limit", &limit));
+    }
     pairs.push(("cursor", cursor));
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     state.site().absolute(&format!("{path}?{query}"))
+}
+
+/// A page read with one item more than asked for, so that whether another page follows is known
+/// without an empty last page: the page, and whether another follows.
+fn one_page<T>(mut found: Vec<T>, limit: u32) -> (Vec<T>, bool) {
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    (found, more)
 }
 
 fn slug_or(value: &str, missing: impl FnOnce(&str) -> String) -> Result<Slug, AppError> {
@@ -134,23 +153,17 @@ pub(crate) async fn stories(
             .ok_or_else(|| AppError::Missing(messages::no_such_author(value)))?;
         filter.author = Some(id);
     }
-    // One more than asked: whether a next page exists is known without an empty last page.
-    let mut found = state.store.published_page(filter, after, limit + 1).await?;
-    let more = found.len() > limit as usize;
-    found.truncate(limit as usize);
+    let found = state.store.published_page(filter, after, limit + 1).await?;
+    let (found, more) = one_page(found, limit);
     let site = state.site();
     let next = found.last().filter(|_| more).map(|last| {
         let cursor = After {
             at: last.summary.published_at,
             id: last.summary.id,
-        }
-        .to_string();
-        let limit = limit.to_string();
+        };
         let kept = ["section", "subject", "author", "updated_since"]
             .map(|name| (name, params.text(name).unwrap_or_default()));
-        let mut kept = kept.to_vec();
-        kept.push(("limit", if limit == "20" { "" } else { &limit }));
-        next_page(&state, "/api/v1/stories", &kept, &cursor)
+        next_page(&state, "/api/v1/stories", &kept, limit, &cursor.to_string())
     });
     let list = StoryList {
         stories: found
@@ -215,17 +228,12 @@ async fn search(state: &AppState, mut params: Params, limit: u32) -> Result<Resp
     let site = state.site();
     let reached = offset + results.hits.len();
     let next = (reached < results.total && reached <= MAX_SEARCH_OFFSET).then(|| {
-        let limit = limit.to_string();
         let section = section
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let kept = [
-            ("q", text.as_str()),
-            ("section", section.as_str()),
-            ("limit", if limit == "20" { "" } else { &limit }),
-        ];
-        next_page(state, "/api/v1/stories", &kept, &reached.to_string())
+        let kept = [("q", text.as_str()), ("section", section.as_str())];
+        next_page(state, "/api/v1/stories", &kept, limit, &reached.to_string())
     });
     Ok(json(&StoryList {
         stories: found
@@ -294,13 +302,9 @@ fn slug_page(query: Option<&str>) -> Result<(u32, Option<Slug>), AppError> {
     Ok((limit, after))
 }
 
-/// The next page of a list ordered by slug, if the last one was full.
+/// The next page of a list ordered by slug, if another follows.
 fn next_by_slug(state: &AppState, path: &str, limit: u32, last: Option<&Slug>) -> Option<String> {
-    last.map(|slug| {
-        let limit = limit.to_string();
-        let kept = [("limit", if limit == "20" { "" } else { limit.as_str() })];
-        next_page(state, path, &kept, slug.as_ref())
-    })
+    last.map(|slug| next_page(state, path, &[], limit, slug.as_ref()))
 }
 
 /// The subjects that hold a published story, by identifier.
@@ -322,12 +326,11 @@ pub(crate) async fn subjects(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let (limit, after) = slug_page(query.as_deref())?;
-    let mut found = state
+    let found = state
         .store
         .published_subjects(after.as_ref(), limit + 1)
         .await?;
-    let more = found.len() > limit as usize;
-    found.truncate(limit as usize);
+    let (found, more) = one_page(found, limit);
     let site = state.site();
     let last = found.last().filter(|_| more).map(|(_, tag)| &tag.slug);
     let list = SubjectList {
@@ -359,12 +362,11 @@ pub(crate) async fn authors(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let (limit, after) = slug_page(query.as_deref())?;
-    let mut found = state
+    let found = state
         .store
         .published_authors(after.as_ref(), limit + 1)
         .await?;
-    let more = found.len() > limit as usize;
-    found.truncate(limit as usize);
+    let (found, more) = one_page(found, limit);
     let site = state.site();
     let last = found
         .last()
@@ -406,18 +408,21 @@ pub(crate) async fn corrections(
         || messages::CURSOR.to_owned(),
     );
     params.checked()?;
-    let mut found = state.store.corrections(after, limit + 1).await?;
-    let more = found.len() > limit as usize;
-    found.truncate(limit as usize);
+    let found = state.store.corrections(after, limit + 1).await?;
+    let (found, more) = one_page(found, limit);
     let site = state.site();
     let next = found.last().filter(|_| more).map(|last| {
         let cursor = After {
             at: last.correction.at,
             id: last.id,
         };
-        let limit = limit.to_string();
-        let kept = [("limit", if limit == "20" { "" } else { limit.as_str() })];
-        next_page(&state, "/api/v1/corrections", &kept, &cursor.to_string())
+        next_page(
+            &state,
+            "/api/v1/corrections",
+            &[],
+            limit,
+            &cursor.to_string(),
+        )
     });
     let list = CorrectionList {
         corrections: found

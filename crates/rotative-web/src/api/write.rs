@@ -14,7 +14,15 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
 use super::{caller::Caller, json};
-use crate::{AppError, AppState, error::Problem, messages::api as messages};
+use crate::{
+    AppError, AppState, FieldError,
+    error::Problem,
+    messages::api as messages,
+    newsroom::{
+        service::{StoryForm, content_from_form},
+        stories::too_large,
+    },
+};
 
 impl Caller {
     /// The account, if the token may act for it.
@@ -138,4 +146,176 @@ pub(crate) async fn act(
             .filter(|_| story.status == rotative_domain::ArticleStatus::Published)
             .map(|path| state.site().absolute(path.as_ref())),
     }))
+}
+
+/// A source of a story: what it is, and where.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceInput {
+    label: String,
+    url: String,
+}
+
+/// The claim a fact-check examines.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClaimInput {
+    text: String,
+    author: Option<String>,
+    /// `false`, `mostly_false`, `misleading`, `mixed`, `mostly_true`, `true` or `unproven`.
+    rating: String,
+}
+
+/// A story as a client writes it: the fields of a story file, and its body in Markdown.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StoryInput {
+    headline: String,
+    standfirst: Option<String>,
+    /// Markdown; images are `![alt](media:KEY "caption — credit")` from the media library.
+    body: String,
+    /// A section's name (`Monde`) or identifier; only editors create new sections.
+    section: String,
+    /// `news` (the default), `analysis`, `opinion`, `interview`, `report`, `explainer` or
+    /// `factcheck`.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    subjects: Vec<String>,
+    /// Bylines; the account's name when none is given.
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    sources: Vec<SourceInput>,
+    /// Fact-checks (`type`: `factcheck`) only.
+    claim: Option<ClaimInput>,
+}
+
+/// The API's names for the newsroom form's fields, so a problem names what the client sent.
+fn api_field(field: &str) -> &'static str {
+    match field {
+        "headline" => "headline",
+        "standfirst" => "standfirst",
+        "body" => "body",
+        "section" => "section",
+        "tags" => "subjects",
+        "authors" => "authors",
+        "kind" => "type",
+        "sources" => "sources",
+        "claim_text" => "claim.text",
+        "claim_author" => "claim.author",
+        "claim_rating" => "claim.rating",
+        _ => "story",
+    }
+}
+
+impl StoryInput {
+    /// The newsroom form this input fills in, so both are read by the same rules. Lists the form
+    /// separates by commas or lines cannot hold those in an item: refused, not split.
+    fn into_form(self) -> Result<StoryForm, AppError> {
+        let mut problems = Vec::new();
+        let mut joined = |field: &'static str, items: &[String]| {
+            if items.iter().any(|item| item.contains(',')) {
+                problems.push(FieldError {
+                    field: field.into(),
+                    message: messages::COMMA_IN_LIST.to_owned(),
+                });
+            }
+            items.join(", ")
+        };
+        let tags = joined("subjects", &self.subjects);
+        let authors = joined("authors", &self.authors);
+        if self
+            .sources
+            .iter()
+            .any(|source| source.label.contains(['|', '\n']) || source.url.contains(['|', '\n']))
+        {
+            problems.push(FieldError {
+                field: "sources".into(),
+                message: messages::BAR_IN_SOURCE.to_owned(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let claim = self.claim.unwrap_or(ClaimInput {
+            text: String::new(),
+            author: None,
+            rating: String::new(),
+        });
+        Ok(StoryForm {
+            headline: self.headline,
+            standfirst: self.standfirst.unwrap_or_default(),
+            body: self.body,
+            section: self.section,
+            tags,
+            authors,
+            kind: self.kind.unwrap_or_else(|| "news".to_owned()),
+            sources: self
+                .sources
+                .iter()
+                .map(|source| format!("{} | {}", source.label, source.url))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            claim_text: claim.text,
+            claim_author: claim.author.unwrap_or_default(),
+            claim_rating: claim.rating,
+            ..StoryForm::default()
+        })
+    }
+}
+
+/// Writes a new draft, as « Nouvel article » does; it is the account's own.
+#[utoipa::path(
+    post,
+    path = "/api/v1/stories",
+    tag = "Rédaction",
+    security(("jeton" = [])),
+    request_body(content = StoryInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Le brouillon, créé.", body = StoryState),
+        (status = 400, description = "JSON illisible, champ inconnu ou de mauvais type.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Un jeton en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Le corps dépasse 2 Mo, ou le texte 512 Ko.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Un champ est invalide (chacun est nommé dans `errors`).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    let input: Option<StoryInput> = body_or_default(&headers, body)?;
+    let form = input
+        .ok_or(AppError::BadJson(messages::NO_STORY.to_owned()))?
+        .into_form()?;
+    if too_large(&form).is_some() {
+        return Err(AppError::BodyTooLarge);
+    }
+    let content = content_from_form(&state, &form, &caller.user)
+        .await
+        .map_err(|error| match error {
+            AppError::Invalid(fields) => AppError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|field| FieldError {
+                        field: api_field(&field.field).into(),
+                        message: field.message,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+    let id = state.newsroom().create_draft(&actor, content).await?;
+    let mut answer = json(&StoryState {
+        id: id.0,
+        status: rotative_domain::ArticleStatus::Draft.as_str(),
+        url: None,
+    });
+    *answer.status_mut() = StatusCode::CREATED;
+    Ok(answer)
 }

@@ -204,7 +204,7 @@ pub(crate) async fn restore(
     restored.headline = text.headline;
     restored.standfirst = text.standfirst.unwrap_or_default();
     restored.body = text.body_markdown;
-    let content = match content_from_form(&state, &restored, &who).await {
+    let content = match content_from_form(&state, &restored, &who.user).await {
         Ok(content) => content,
         Err(AppError::Invalid(_)) => {
             return Err(AppError::Conflict(messages::REVISION_NOT_RESTORABLE.into()));

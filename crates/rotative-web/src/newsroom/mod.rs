@@ -4,10 +4,10 @@
 mod accounts;
 mod history;
 mod library;
-mod service;
+pub(crate) mod service;
 mod session;
 mod settings;
-mod stories;
+pub(crate) mod stories;
 mod tokens;
 
 use axum::{

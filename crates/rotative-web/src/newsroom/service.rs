@@ -7,12 +7,12 @@ use rotative_domain::{
     ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, RevisionId, Section,
     Source, Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
 };
-use rotative_newsroom::{BodyImages, NewsroomError};
-use rotative_store::{EditableStory, StoryContent};
+use rotative_newsroom::{Actor, BodyImages, NewsroomError};
+use rotative_store::{EditableStory, StoryContent, User};
 use serde::{Deserialize, Serialize};
 
 pub(crate) use crate::error::FieldError;
-use crate::{AppError, AppState, auth::SignedIn, messages};
+use crate::{AppError, AppState, messages};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(crate) struct StoryForm {
@@ -107,9 +107,9 @@ fn names<T>(
 pub(crate) async fn content_from_form(
     state: &AppState,
     form: &StoryForm,
-    who: &SignedIn,
+    account: &User,
 ) -> Result<StoryContent, AppError> {
-    let default_author = &who.user.name;
+    let default_author = &account.name;
     let mut errors = Vec::new();
     let mut fail =
         |field: Cow<'static, str>, message: String| errors.push(FieldError { field, message });
@@ -120,7 +120,7 @@ pub(crate) async fn content_from_form(
         .map_err(|message| fail("standfirst".into(), message))
         .ok()
         .flatten();
-    let section = match section_from_form(state, who, &form.section).await {
+    let section = match section_from_form(state, account, &form.section).await {
         Ok(section) => Some(section),
         Err(AppError::Invalid(problems)) => {
             for problem in problems {
@@ -173,7 +173,7 @@ pub(crate) async fn content_from_form(
     };
     let body_html = state
         .newsroom()
-        .render(&who.actor(), &form.body, found.images)
+        .render(&Actor::from(account), &form.body, found.images)
         .await
         .map_err(body_invalid)?;
     Ok(StoryContent {
@@ -211,7 +211,7 @@ fn parse_standfirst(text: &str) -> Result<Option<Standfirst>, String> {
 /// exist yet is refused, so a draft cannot add an entry to the site's navigation.
 async fn section_from_form(
     state: &AppState,
-    who: &SignedIn,
+    account: &User,
     label: &str,
 ) -> Result<Section, AppError> {
     let invalid = |message: String| {
@@ -223,7 +223,7 @@ async fn section_from_form(
     let Ok(section) = Section::from_label(label) else {
         return Err(invalid(messages::CHOOSE_SECTION.into()));
     };
-    if can_manage_taxonomy(who.user.role)
+    if can_manage_taxonomy(account.role)
         || state.store.section_by_slug(&section.slug).await?.is_some()
     {
         return Ok(section);

@@ -287,7 +287,7 @@ pub(crate) async fn new_story(
 }
 
 /// Checks the size limit first, so an oversized body is refused with the text kept in the form.
-fn too_large(form: &StoryForm) -> Option<FieldError> {
+pub(crate) fn too_large(form: &StoryForm) -> Option<FieldError> {
     (form.body.len() > MAX_BODY_BYTES).then(|| FieldError {
         field: "body".into(),
         message: messages::body_too_large(MAX_BODY_BYTES / 1024),
@@ -321,7 +321,7 @@ pub(crate) async fn create(
         )
         .await;
     }
-    let content = match content_from_form(&state, &form, &who).await {
+    let content = match content_from_form(&state, &form, &who.user).await {
         Ok(content) => content,
         Err(AppError::Invalid(errors)) => {
             return form_problem(
@@ -445,7 +445,7 @@ async fn check_save(
             ));
         }
     }
-    match content_from_form(state, form, who).await {
+    match content_from_form(state, form, &who.user).await {
         Ok(content) => Ok(Checked::Ready(story, content)),
         Err(AppError::Invalid(errors)) => Ok(Checked::Refused(
             story,

@@ -444,13 +444,33 @@ async fn token_for(site: &TestSite, email: &str, scope: TokenScope) -> String {
 }
 
 async fn with_token(site: &TestSite, method: &str, uri: &str, token: Option<&str>) -> Page {
+    send_json(site, method, uri, token, "").await
+}
+
+async fn send_json(
+    site: &TestSite,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Page {
     let mut request = axum::http::Request::builder().method(method).uri(uri);
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
-    site.send(request.body(axum::body::Body::empty()).unwrap())
-        .await
+    if !body.is_empty() {
+        request = request.header("content-type", "application/json");
+    }
+    site.send(
+        request
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap(),
+    )
+    .await
 }
+
+/// A story as a client sends it.
+const NEW_STORY: &str = r#"{"headline": "Le port rouvre lundi", "body": "Les dockers reprennent le travail.", "section": "monde", "subjects": ["Bélarus"], "sources": [{"label": "Préfecture", "url": "https://prefecture.example/communique"}]}"#;
 
 #[derive(Debug, Clone, Copy)]
 enum Who {
@@ -472,9 +492,10 @@ const WHO: [(Who, &str); 5] = [
 /// The routes that act as an account, and what each person's `write` token gets: the same
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote.
-const BY_ROLE: [(&str, &str, [u16; 5]); 8] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 9] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
+    ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
     (
         "POST",
         "/api/v1/stories/{A}/actions/submit",
@@ -531,7 +552,12 @@ async fn every_account_route_for_every_role() {
                 .replace("{A}", draft.rsplit('/').next().unwrap())
                 .replace("{C}", own.rsplit('/').next().unwrap())
                 .replace("{P}", "1");
-            let page = with_token(&site, method, &path, token.as_deref()).await;
+            let body = if path == "/api/v1/stories" {
+                NEW_STORY
+            } else {
+                ""
+            };
+            let page = send_json(&site, method, &path, token.as_deref(), body).await;
             if page.status.as_u16() != status {
                 wrong.push(format!(
                     "{method} {route} as {who:?}: {} instead of {status}: {}",
@@ -671,4 +697,98 @@ async fn an_editor_publishes_through_the_api_and_readers_see_it() {
         again.header("content-type"),
         Some("application/problem+json")
     );
+}
+
+#[tokio::test]
+async fn a_journalist_writes_a_draft_through_the_api() {
+    let site = newsroom().await;
+    let julie = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
+    let created = send_json(&site, "POST", "/api/v1/stories", Some(&julie), NEW_STORY).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let state: Value = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(state["status"], "draft");
+    let id = ArticleId(state["id"].as_i64().unwrap());
+    let draft = site.state.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(draft.headline.as_ref(), "Le port rouvre lundi");
+    assert_eq!(draft.body_markdown, "Les dockers reprennent le travail.");
+    assert_eq!(
+        draft.authors[0].name.as_ref(),
+        "Julie Martin",
+        "the account signs by default"
+    );
+    assert_eq!(draft.sources[0].label, "Préfecture");
+    // Hers, as if written in the newsroom: she may submit it, not publish it.
+    let submit = format!("/api/v1/stories/{}/actions/submit", id.0);
+    assert_eq!(
+        with_token(&site, "POST", &submit, Some(&julie))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let publish = format!("/api/v1/stories/{}/actions/publish", id.0);
+    assert_eq!(
+        with_token(&site, "POST", &publish, Some(&julie))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Each wrong field is named, in the API's words, and nothing is stored.
+    let before = site.state.store.count_articles().await.unwrap();
+    let invalid = send_json(
+        &site,
+        "POST",
+        "/api/v1/stories",
+        Some(&julie),
+        r#"{"headline": "", "body": "Texte.", "section": "monde", "type": "roman"}"#,
+    )
+    .await;
+    assert_eq!(
+        invalid.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        invalid.body
+    );
+    let problem: Value = serde_json::from_str(&invalid.body).unwrap();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["headline", "type"]);
+    for (body, status) in [
+        (
+            r#"{"headline": "Titre", "body": "Texte.", "section": "monde", "couleur": "bleu"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            r#"{"headline": 12, "body": "Texte.", "section": "monde"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        ("{\"headline\": ", StatusCode::BAD_REQUEST),
+        ("", StatusCode::BAD_REQUEST),
+        (
+            r#"{"headline": "Titre", "body": "Texte.", "section": "monde", "subjects": ["Paris, Lille"]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let page = send_json(&site, "POST", "/api/v1/stories", Some(&julie), body).await;
+        assert_eq!(page.status, status, "{body}: {}", page.body);
+        assert_eq!(
+            page.header("content-type"),
+            Some("application/problem+json")
+        );
+    }
+    let huge = format!(
+        r#"{{"headline": "Titre", "body": "{}", "section": "monde"}}"#,
+        "a".repeat(3 * 1024 * 1024)
+    );
+    let page = send_json(&site, "POST", "/api/v1/stories", Some(&julie), &huge).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        page.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(site.state.store.count_articles().await.unwrap(), before);
 }
