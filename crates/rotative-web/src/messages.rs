@@ -276,6 +276,8 @@ pub(crate) mod api {
     pub(crate) const NO_SUCH_STORY_FOR_ACCOUNT: &str = "Aucun article n'a cet identifiant.";
     pub(crate) const BODY_TOO_LARGE: &str =
         "Le corps de la requête dépasse 2 Mo : rien n'a été enregistré.";
+    pub(crate) const NO_CORRECTION: &str =
+        "le corps est vide : envoyez la note en JSON (« kind » et « note »)";
     pub(crate) const NO_STORY: &str = "le corps est vide : envoyez l'article en JSON";
     pub(crate) const COMMA_IN_LIST: &str =
         "Un sujet ou un nom d'auteur ne peut pas contenir de virgule.";

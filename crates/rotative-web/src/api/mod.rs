@@ -98,6 +98,7 @@ fn documented() -> Documented {
         .routes(routes!(caller::me))
         .routes(routes!(write::create))
         .routes(routes!(write::act))
+        .routes(routes!(write::correct))
         .split_for_parts();
     document.merge(of_accounts);
     Documented {

@@ -8,12 +8,12 @@ use axum::{
     response::Response,
 };
 use jiff::Timestamp;
-use rotative_domain::{ArticleId, RevisionId, StoryAction, TokenScope};
+use rotative_domain::{ArticleId, CorrectionKind, RevisionId, StoryAction, TokenScope};
 use rotative_newsroom::Act;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
-use super::{caller::Caller, json};
+use super::{caller::Caller, json, views::CorrectionView};
 use crate::{
     AppError, AppState, FieldError,
     error::Problem,
@@ -316,6 +316,64 @@ pub(crate) async fn create(
         status: rotative_domain::ArticleStatus::Draft.as_str(),
         url: None,
     });
+    *answer.status_mut() = StatusCode::CREATED;
+    Ok(answer)
+}
+
+/// A public note on a story.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CorrectionInput {
+    /// `correction` (an error is put right) or `update` (a new fact is added).
+    kind: String,
+    /// What readers read under the story.
+    note: String,
+}
+
+/// Adds a correction or an update to a published story, shown to readers under it and on the
+/// site's corrections page, as the newsroom's form does (editors and administrators).
+#[utoipa::path(
+    post,
+    path = "/api/v1/stories/{id}/corrections",
+    tag = "Rédaction",
+    security(("jeton" = [])),
+    params(("id" = i64, Path, description = "L'identifiant de l'article.")),
+    request_body(content = CorrectionInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "La note, publiée.", body = CorrectionView),
+        (status = 400, description = "JSON illisible, note vide ou trop longue, type de note inconnu.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le rôle du compte, ou un jeton en lecture seule, ne le permet pas.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun article n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "L'article n'est pas publié.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn correct(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    let input: Option<CorrectionInput> = body_or_default(&headers, body)?;
+    let input = input.ok_or(AppError::BadJson(messages::NO_CORRECTION.to_owned()))?;
+    let kind =
+        CorrectionKind::parse(&input.kind).ok_or(AppError::BadParameters(vec![FieldError {
+            field: "kind".into(),
+            message: crate::messages::UNKNOWN_NOTE_KIND.to_owned(),
+        }]))?;
+    let missing = || AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned());
+    let id = id.parse::<i64>().map(ArticleId).map_err(|_| missing())?;
+    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    state
+        .newsroom()
+        .correct(&actor, &story, kind, &input.note)
+        .await?;
+    let page = state.store.published_story(id).await?.ok_or_else(missing)?;
+    let note = page.page.corrections.first().ok_or_else(missing)?;
+    let mut answer = json(&CorrectionView::from(note));
     *answer.status_mut() = StatusCode::CREATED;
     Ok(answer)
 }

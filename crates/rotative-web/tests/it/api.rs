@@ -410,7 +410,13 @@ async fn the_openapi_document_describes_each_answer() {
             .as_object()
             .or(item["post"].as_object())
             .unwrap();
-        let ok = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+        let responses = &operation["responses"];
+        let answer = if responses["201"].is_object() {
+            &responses["201"]
+        } else {
+            &responses["200"]
+        };
+        let ok = &answer["content"]["application/json"]["schema"];
         assert!(ok.is_object(), "{path} does not describe its answer");
     }
     assert!(document["components"]["securitySchemes"]["jeton"].is_object());
@@ -469,6 +475,9 @@ async fn send_json(
     .await
 }
 
+/// A public note as a client sends it.
+const NEW_NOTE: &str = r#"{"kind": "correction", "note": "Le port rouvre mardi, non lundi."}"#;
+
 /// A story as a client sends it.
 const NEW_STORY: &str = r#"{"headline": "Le port rouvre lundi", "body": "Les dockers reprennent le travail.", "section": "monde", "subjects": ["Bélarus"], "sources": [{"label": "Préfecture", "url": "https://prefecture.example/communique"}]}"#;
 
@@ -492,10 +501,21 @@ const WHO: [(Who, &str); 5] = [
 /// The routes that act as an account, and what each person's `write` token gets: the same
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote.
-const BY_ROLE: [(&str, &str, [u16; 5]); 9] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 11] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
+    // Only published stories are corrected, by editors.
+    (
+        "POST",
+        "/api/v1/stories/{P}/corrections",
+        [401, 403, 403, 201, 201],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{A}/corrections",
+        [401, 403, 403, 409, 409],
+    ),
     (
         "POST",
         "/api/v1/stories/{A}/actions/submit",
@@ -554,6 +574,8 @@ async fn every_account_route_for_every_role() {
                 .replace("{P}", "1");
             let body = if path == "/api/v1/stories" {
                 NEW_STORY
+            } else if path.ends_with("/corrections") {
+                NEW_NOTE
             } else {
                 ""
             };
@@ -791,4 +813,56 @@ async fn a_journalist_writes_a_draft_through_the_api() {
         Some("application/problem+json")
     );
     assert_eq!(site.state.store.count_articles().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn an_editor_corrects_in_public_through_the_api() {
+    let site = newsroom().await;
+    let editor = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let corrected = send_json(
+        &site,
+        "POST",
+        "/api/v1/stories/1/corrections",
+        Some(&editor),
+        NEW_NOTE,
+    )
+    .await;
+    assert_eq!(corrected.status, StatusCode::CREATED, "{}", corrected.body);
+    let note: Value = serde_json::from_str(&corrected.body).unwrap();
+    assert_eq!(note["note"], "Le port rouvre mardi, non lundi.");
+    assert_eq!(note["kind"], "correction");
+    let story = json(&site, "/api/v1/stories/1").await;
+    assert_eq!(
+        story["corrections"][0]["note"],
+        "Le port rouvre mardi, non lundi."
+    );
+    let page = site.get(&local(&story["url"])).await;
+    assert!(
+        page.body.contains("Le port rouvre mardi, non lundi."),
+        "the page cache caught up"
+    );
+    for (body, status) in [
+        (
+            r#"{"kind": "erratum", "note": "Texte."}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (r#"{"kind": "update", "note": ""}"#, StatusCode::BAD_REQUEST),
+        (r#"{"kind": "update"}"#, StatusCode::BAD_REQUEST),
+    ] {
+        let page = send_json(
+            &site,
+            "POST",
+            "/api/v1/stories/1/corrections",
+            Some(&editor),
+            body,
+        )
+        .await;
+        assert_eq!(page.status, status, "{body}: {}", page.body);
+    }
+    let story = json(&site, "/api/v1/stories/1").await;
+    assert_eq!(
+        story["corrections"].as_array().unwrap().len(),
+        1,
+        "refusals store nothing"
+    );
 }
