@@ -10,6 +10,7 @@ use axum::{
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, CorrectionKind, RevisionId, StoryAction, TokenScope};
 use rotative_newsroom::Act;
+use rotative_store::EditableStory;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
@@ -59,6 +60,23 @@ fn body_or_default<T: DeserializeOwned + Default>(
         return Err(AppError::NotJson);
     }
     serde_json::from_slice(&body).map_err(|error| AppError::BadJson(error.to_string()))
+}
+
+fn no_such_story() -> AppError {
+    AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned())
+}
+
+/// The story an address names by its id, in any state.
+async fn story_named(state: &AppState, id: &str) -> Result<EditableStory, AppError> {
+    let id = id
+        .parse::<i64>()
+        .map(ArticleId)
+        .map_err(|_| no_such_story())?;
+    state
+        .store
+        .story_for_edit(id)
+        .await?
+        .ok_or_else(no_such_story)
 }
 
 /// What an action may carry.
@@ -123,9 +141,8 @@ pub(crate) async fn act(
             .map_err(|_| AppError::Missing(messages::unknown_action(&action)))?,
     };
     let request: ActionRequest = body_or_default(&headers, body)?;
-    let missing = || AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned());
-    let id = id.parse::<i64>().map(ArticleId).map_err(|_| missing())?;
-    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    let story = story_named(&state, &id).await?;
+    let id = story.id;
     let act = Act {
         action,
         scheduled_for: request.scheduled_at,
@@ -136,7 +153,11 @@ pub(crate) async fn act(
         .newsroom()
         .act(&actor, &story, act, &time_zone)
         .await?;
-    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    let story = state
+        .store
+        .story_for_edit(id)
+        .await?
+        .ok_or_else(no_such_story)?;
     Ok(json(&StoryState {
         id: story.id.0,
         status: story.status.as_str(),
@@ -364,15 +385,18 @@ pub(crate) async fn correct(
             field: "kind".into(),
             message: crate::messages::UNKNOWN_NOTE_KIND.to_owned(),
         }]))?;
-    let missing = || AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned());
-    let id = id.parse::<i64>().map(ArticleId).map_err(|_| missing())?;
-    let story = state.store.story_for_edit(id).await?.ok_or_else(missing)?;
+    let story = story_named(&state, &id).await?;
+    let id = story.id;
     state
         .newsroom()
         .correct(&actor, &story, kind, &input.note)
         .await?;
-    let page = state.store.published_story(id).await?.ok_or_else(missing)?;
-    let note = page.page.corrections.first().ok_or_else(missing)?;
+    let page = state
+        .store
+        .published_story(id)
+        .await?
+        .ok_or_else(no_such_story)?;
+    let note = page.page.corrections.first().ok_or_else(no_such_story)?;
     let mut answer = json(&CorrectionView::from(note));
     *answer.status_mut() = StatusCode::CREATED;
     Ok(answer)
