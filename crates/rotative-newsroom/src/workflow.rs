@@ -48,6 +48,13 @@ impl Actor {
         self.may(StoryAction::Edit, story).is_ok()
     }
 
+    /// Whether the actor may read the story's revisions: their own story's, or any if they
+    /// edit others' work.
+    pub fn may_see_history(&self, story: &EditableStory) -> bool {
+        self.ownership(story) == Ownership::Own
+            || rotative_domain::workflow::can_manage_taxonomy(self.role)
+    }
+
     /// The state `action` takes the story to, if the actor may take it there.
     pub fn may(
         &self,

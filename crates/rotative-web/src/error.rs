@@ -10,6 +10,7 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
+use rotative_domain::RevisionId;
 use rotative_media::MediaError;
 use rotative_newsroom::{Busy, NewsroomError, Refusal};
 use rotative_render::RenderError;
@@ -100,6 +101,19 @@ pub enum AppError {
     /// An API request whose JSON cannot be read as expected (serde's words, in English).
     #[error("bad JSON: {0}")]
     BadJson(String),
+    /// An API edit whose `If-Match` names a revision that is no longer the story's own; the
+    /// edit, when it could be read, is kept as the revision `kept`.
+    #[error("stale revision")]
+    Stale {
+        current: RevisionId,
+        kept: Option<RevisionId>,
+    },
+    /// An API edit without `If-Match`: it could overwrite a change it never saw.
+    #[error("no If-Match")]
+    PreconditionRequired,
+    /// Content over its limit, said of its field.
+    #[error("too large: {0:?}")]
+    TooLarge(Vec<FieldError>),
     #[error("forbidden")]
     Forbidden,
     #[error("conflict: {0}")]
@@ -196,6 +210,15 @@ impl AppError {
                 StatusCode::BAD_REQUEST,
                 messages::api::bad_json(error).into(),
             ),
+            Self::Stale { current, kept } => (
+                StatusCode::PRECONDITION_FAILED,
+                messages::api::stale(*current, *kept).into(),
+            ),
+            Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                messages::api::IF_MATCH_REQUIRED.into(),
+            ),
+            Self::TooLarge(fields) => (StatusCode::PAYLOAD_TOO_LARGE, sentences(fields).into()),
             Self::Forbidden => (StatusCode::FORBIDDEN, messages::ROLE_FORBIDS.into()),
             Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
             Self::Unprocessable(message) => {
@@ -245,18 +268,25 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        let unauthorized = matches!(self, Self::Unauthorized);
+        let mut response = status.into_response();
+        match &self {
+            Self::Unauthorized => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"rotative\""),
+                );
+            }
+            Self::Stale { current, .. } => {
+                response
+                    .headers_mut()
+                    .insert(header::ETAG, crate::api::revision_tag(*current));
+            }
+            _ => {}
+        }
         let fields = match self {
-            Self::Invalid(fields) | Self::BadParameters(fields) => fields,
+            Self::Invalid(fields) | Self::BadParameters(fields) | Self::TooLarge(fields) => fields,
             _ => Vec::new(),
         };
-        let mut response = status.into_response();
-        if unauthorized {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer realm=\"rotative\""),
-            );
-        }
         response
             .extensions_mut()
             .insert(ReaderMessage { message, fields });

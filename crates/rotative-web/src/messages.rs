@@ -290,6 +290,27 @@ pub(crate) mod api {
         format!("Le JSON envoyé est illisible ou ne correspond pas à ce qui est attendu : {error}.")
     }
 
+    pub(crate) const IF_MATCH_REQUIRED: &str = "Une modification doit dire de quelle version elle part : envoyez l'en-tête « If-Match » avec l'ETag lu sur /api/v1/stories/{id}/editable.";
+
+    /// An edit made from a revision that is no longer the story's.
+    pub(crate) fn stale(
+        current: rotative_domain::RevisionId,
+        kept: Option<rotative_domain::RevisionId>,
+    ) -> String {
+        let kept = match kept {
+            Some(kept) => format!(
+                " Votre texte n'est pas perdu : il est gardé comme version {kept} dans l'historique."
+            ),
+            None => " Rien n'a été enregistré.".to_owned(),
+        };
+        format!(
+            "L'article a changé depuis la version que vous avez lue : la version actuelle est la {current} (ETag « \"rev-{current}\" »).{kept} Relisez-la, puis renvoyez vos changements."
+        )
+    }
+
+    pub(crate) const NO_SUCH_REVISION: &str =
+        "Cet article n'a pas de version avec cet identifiant.";
+
     pub(crate) fn unknown_action(action: &str) -> String {
         format!(
             "Action inconnue : « {action} ». Actions possibles : submit, return, publish, schedule, unpublish, pin, unpin."
@@ -324,6 +345,7 @@ pub(crate) mod api {
             412 => "Version périmée",
             413 => "Contenu trop volumineux",
             415 => "Type de contenu non pris en charge",
+            428 => "Version à préciser",
             422 => "Contenu invalide",
             429 => "Trop de requêtes",
             500..=599 => "Erreur du serveur",

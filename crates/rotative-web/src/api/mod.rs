@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from the handlers themselves, at `/api/v1/openapi.json`.
 
 mod caller;
+mod edit;
 mod params;
 mod read;
 mod views;
@@ -25,6 +26,8 @@ use tower_http::{
 };
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(crate) use edit::revision_tag;
 
 use crate::{AppState, page_cache};
 
@@ -99,6 +102,12 @@ fn documented() -> Documented {
         .routes(routes!(write::create))
         .routes(routes!(write::act))
         .routes(routes!(write::correct))
+        .routes(routes!(edit::editable))
+        .routes(routes!(edit::edit))
+        .routes(routes!(edit::revisions))
+        .routes(routes!(edit::revision))
+        .routes(routes!(edit::diff))
+        .routes(routes!(edit::restore))
         .split_for_parts();
     document.merge(of_accounts);
     Documented {
@@ -166,8 +175,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             // that a token does not open, and a browser sends no token of its own accord.
             CorsLayer::new()
                 .allow_origin(AllowOrigin::any())
-                .allow_methods([Method::GET, Method::HEAD, Method::POST])
+                .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PATCH])
                 .allow_headers([
+                    header::IF_MATCH,
                     header::IF_NONE_MATCH,
                     header::IF_MODIFIED_SINCE,
                     header::AUTHORIZATION,

@@ -27,7 +27,7 @@ use crate::{
 
 impl Caller {
     /// The account, if the token may act for it.
-    fn writer(&self) -> Result<rotative_newsroom::Actor, AppError> {
+    pub(super) fn writer(&self) -> Result<rotative_newsroom::Actor, AppError> {
         match self.scope {
             TokenScope::Write => Ok(self.actor()),
             TokenScope::Read => Err(AppError::ReadOnlyToken),
@@ -37,7 +37,7 @@ impl Caller {
 
 /// A JSON body, or the type's default when there is none. Anything else than JSON is a 415;
 /// JSON that does not fit, a 400 that says where.
-fn body_or_default<T: DeserializeOwned + Default>(
+pub(super) fn body_or_default<T: DeserializeOwned + Default>(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, AppError> {
@@ -62,12 +62,12 @@ fn body_or_default<T: DeserializeOwned + Default>(
     serde_json::from_slice(&body).map_err(|error| AppError::BadJson(error.to_string()))
 }
 
-fn no_such_story() -> AppError {
+pub(super) fn no_such_story() -> AppError {
     AppError::Missing(messages::NO_SUCH_STORY_FOR_ACCOUNT.to_owned())
 }
 
 /// The story an address names by its id, in any state.
-async fn story_named(state: &AppState, id: &str) -> Result<EditableStory, AppError> {
+pub(super) async fn story_named(state: &AppState, id: &str) -> Result<EditableStory, AppError> {
     let id = id
         .parse::<i64>()
         .map(ArticleId)
@@ -170,46 +170,46 @@ pub(crate) async fn act(
 }
 
 /// A source of a story: what it is, and where.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceInput {
-    label: String,
-    url: String,
+    pub label: String,
+    pub url: String,
 }
 
 /// The claim a fact-check examines.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClaimInput {
-    text: String,
-    author: Option<String>,
+    pub text: String,
+    pub author: Option<String>,
     /// `false`, `mostly_false`, `misleading`, `mixed`, `mostly_true`, `true` or `unproven`.
-    rating: String,
+    pub rating: String,
 }
 
 /// A story as a client writes it: the fields of a story file, and its body in Markdown.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StoryInput {
-    headline: String,
-    standfirst: Option<String>,
+    pub headline: String,
+    pub standfirst: Option<String>,
     /// Markdown; images are `![alt](media:KEY "caption — credit")` from the media library.
-    body: String,
+    pub body: String,
     /// A section's name (`Monde`) or identifier; only editors create new sections.
-    section: String,
+    pub section: String,
     /// `news` (the default), `analysis`, `opinion`, `interview`, `report`, `explainer` or
     /// `factcheck`.
     #[serde(rename = "type")]
-    kind: Option<String>,
+    pub kind: Option<String>,
     #[serde(default)]
-    subjects: Vec<String>,
+    pub subjects: Vec<String>,
     /// Bylines; the account's name when none is given.
     #[serde(default)]
-    authors: Vec<String>,
+    pub authors: Vec<String>,
     #[serde(default)]
-    sources: Vec<SourceInput>,
+    pub sources: Vec<SourceInput>,
     /// Fact-checks (`type`: `factcheck`) only.
-    claim: Option<ClaimInput>,
+    pub claim: Option<ClaimInput>,
 }
 
 /// The API's names for the newsroom form's fields, so a problem names what the client sent.
@@ -230,10 +230,59 @@ fn api_field(field: &str) -> &'static str {
     }
 }
 
+impl From<&EditableStory> for StoryInput {
+    fn from(story: &EditableStory) -> Self {
+        Self {
+            headline: story.headline.to_string(),
+            standfirst: story.standfirst.as_ref().map(ToString::to_string),
+            body: story.body_markdown.clone(),
+            section: story.section.name.to_string(),
+            kind: Some(story.kind.as_str().to_owned()),
+            subjects: story.tags.iter().map(|tag| tag.name.to_string()).collect(),
+            authors: story
+                .authors
+                .iter()
+                .map(|author| author.name.to_string())
+                .collect(),
+            sources: story
+                .sources
+                .iter()
+                .map(|source| SourceInput {
+                    label: source.label.clone(),
+                    url: source.url.clone(),
+                })
+                .collect(),
+            claim: story.claim.as_ref().map(|claim| ClaimInput {
+                text: claim.text.clone(),
+                author: claim.author.clone(),
+                rating: claim.rating.as_str().to_owned(),
+            }),
+        }
+    }
+}
+
+/// Names the newsroom form's fields in the API's words, so a problem names what the client sent.
+pub(super) fn in_api_words(error: AppError) -> AppError {
+    let rename = |fields: Vec<FieldError>| {
+        fields
+            .into_iter()
+            .map(|field| FieldError {
+                field: api_field(&field.field).into(),
+                message: field.message,
+            })
+            .collect()
+    };
+    match error {
+        AppError::Invalid(fields) => AppError::Invalid(rename(fields)),
+        AppError::TooLarge(fields) => AppError::TooLarge(rename(fields)),
+        other => other,
+    }
+}
+
 impl StoryInput {
     /// The newsroom form this input fills in, so both are read by the same rules. Lists the form
     /// separates by commas or lines cannot hold those in an item: refused, not split.
-    fn into_form(self) -> Result<StoryForm, AppError> {
+    pub(super) fn into_form(self) -> Result<StoryForm, AppError> {
         let mut problems = Vec::new();
         let mut joined = |field: &'static str, items: &[String]| {
             if items.iter().any(|item| item.contains(',')) {
@@ -314,23 +363,12 @@ pub(crate) async fn create(
     let form = input
         .ok_or(AppError::BadJson(messages::NO_STORY.to_owned()))?
         .into_form()?;
-    if too_large(&form).is_some() {
-        return Err(AppError::BodyTooLarge);
+    if let Some(problem) = too_large(&form) {
+        return Err(in_api_words(AppError::TooLarge(vec![problem])));
     }
     let content = content_from_form(&state, &form, &caller.user)
         .await
-        .map_err(|error| match error {
-            AppError::Invalid(fields) => AppError::Invalid(
-                fields
-                    .into_iter()
-                    .map(|field| FieldError {
-                        field: api_field(&field.field).into(),
-                        message: field.message,
-                    })
-                    .collect(),
-            ),
-            other => other,
-        })?;
+        .map_err(in_api_words)?;
     let id = state.newsroom().create_draft(&actor, content).await?;
     let mut answer = json(&StoryState {
         id: id.0,

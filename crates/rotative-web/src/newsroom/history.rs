@@ -4,8 +4,9 @@ use axum::{
     extract::{Path, Query, State},
     response::{Html, Redirect},
 };
-use rotative_domain::{ArticleId, RevisionId, StoryAction};
-use rotative_store::{SaveKind, SaveOutcome};
+use rotative_domain::{ArticleId, RevisionId, StoryAction, UserId};
+use rotative_newsroom::Actor;
+use rotative_store::{EditableStory, RevisionText, SaveKind, SaveOutcome, User};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -23,8 +24,9 @@ use crate::{
 };
 
 /// A run of words that both texts share, or that one of them adds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub(crate) struct DiffSegment {
+    /// `same`, `removed` or `added`.
     pub kind: &'static str,
     pub text: String,
 }
@@ -79,12 +81,12 @@ pub(crate) fn word_diff(old: &str, new: &str) -> Vec<DiffSegment> {
 /// The comparisons a page shows, worked out on the blocking pool within the account's share.
 pub(crate) async fn compare<const N: usize>(
     state: &AppState,
-    who: &SignedIn,
+    account: UserId,
     pairs: [(String, String); N],
 ) -> Result<[Vec<DiffSegment>; N], AppError> {
     Ok(state
         .cpu_work()
-        .run(who.user.id, move || {
+        .run(account, move || {
             pairs.map(|(old, new)| word_diff(&old, &new))
         })
         .await?)
@@ -117,8 +119,7 @@ pub(crate) async fn revisions(
         .story_for_edit(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = who.actor().ownership(&story) == rotative_domain::Ownership::Own;
-    if !mine && !rotative_domain::workflow::can_manage_taxonomy(who.user.role) {
+    if !who.actor().may_see_history(&story) {
         return Err(AppError::Forbidden);
     }
     let list = state.store.revisions(id).await?;
@@ -150,19 +151,11 @@ pub(crate) async fn revisions(
                 .revision(id, to)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let [headline, standfirst, body] = compare(
-                &state,
-                &who,
-                [
-                    (old.headline, new.headline),
-                    (
-                        old.standfirst.unwrap_or_default(),
-                        new.standfirst.unwrap_or_default(),
-                    ),
-                    (old.body_markdown, new.body_markdown),
-                ],
-            )
-            .await?;
+            let RevisionDiff {
+                headline,
+                standfirst,
+                body,
+            } = revision_diff(&state, who.user.id, old, new).await?;
             Some(minijinja::context! {
                 from => from,
                 to => to,
@@ -183,28 +176,60 @@ pub(crate) async fn revisions(
     Ok(Html(render(&state, &who, "newsroom/history.html", page)?))
 }
 
-/// Restores a revision's text as a new revision; the story's section, tags and authors stay.
-pub(crate) async fn restore(
-    State(state): State<AppState>,
-    Path((id, revision)): Path<(ArticleId, RevisionId)>,
-    CsrfForm { who, .. }: CsrfForm<NoFields>,
-) -> Result<Redirect, AppError> {
-    let story = state
-        .store
-        .story_for_edit(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    who.actor().may(StoryAction::Edit, &story)?;
+/// How two revisions differ, field by field.
+pub(crate) struct RevisionDiff {
+    pub headline: Vec<DiffSegment>,
+    pub standfirst: Vec<DiffSegment>,
+    pub body: Vec<DiffSegment>,
+}
+
+/// Compares two revisions' texts within the account's share of the CPU.
+pub(crate) async fn revision_diff(
+    state: &AppState,
+    account: UserId,
+    old: RevisionText,
+    new: RevisionText,
+) -> Result<RevisionDiff, AppError> {
+    let [headline, standfirst, body] = compare(
+        state,
+        account,
+        [
+            (old.headline, new.headline),
+            (
+                old.standfirst.unwrap_or_default(),
+                new.standfirst.unwrap_or_default(),
+            ),
+            (old.body_markdown, new.body_markdown),
+        ],
+    )
+    .await?;
+    Ok(RevisionDiff {
+        headline,
+        standfirst,
+        body,
+    })
+}
+
+/// Restores a revision's text as a new revision, for the account; the story's section, tags
+/// and authors stay. Gives the new revision.
+pub(crate) async fn restore_revision(
+    state: &AppState,
+    account: &User,
+    story: &EditableStory,
+    revision: RevisionId,
+) -> Result<RevisionId, AppError> {
+    let actor = Actor::from(account);
+    actor.may(StoryAction::Edit, story)?;
     let text = state
         .store
-        .revision(id, revision)
+        .revision(story.id, revision)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut restored = StoryForm::from_story(&story);
+    let mut restored = StoryForm::from_story(story);
     restored.headline = text.headline;
     restored.standfirst = text.standfirst.unwrap_or_default();
     restored.body = text.body_markdown;
-    let content = match content_from_form(&state, &restored, &who.user).await {
+    let content = match content_from_form(state, &restored, account).await {
         Ok(content) => content,
         Err(AppError::Invalid(_)) => {
             return Err(AppError::Conflict(messages::REVISION_NOT_RESTORABLE.into()));
@@ -217,20 +242,34 @@ pub(crate) async fn restore(
     match state
         .newsroom()
         .save(
-            &who.actor(),
-            &story,
+            &actor,
+            story,
             &content,
             story.current_revision_id,
             restoring,
         )
         .await?
     {
-        SaveOutcome::Saved { .. } => Ok(Redirect::to(&format!(
-            "/redaction/articles/{id}/historique"
-        ))),
+        SaveOutcome::Saved { revision_id } => Ok(revision_id),
         SaveOutcome::StateChanged { .. } => Err(AppError::Conflict(STATE_CHANGED.into())),
         SaveOutcome::Conflict { .. } => Err(AppError::Conflict(messages::SAVED_MEANWHILE.into())),
     }
+}
+
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    Path((id, revision)): Path<(ArticleId, RevisionId)>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
+) -> Result<Redirect, AppError> {
+    let story = state
+        .store
+        .story_for_edit(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    restore_revision(&state, &who.user, &story, revision).await?;
+    Ok(Redirect::to(&format!(
+        "/redaction/articles/{id}/historique"
+    )))
 }
 
 pub(crate) async fn audit_log(

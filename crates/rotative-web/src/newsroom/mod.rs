@@ -2,7 +2,7 @@
 //! Every action is checked on the server against the domain's workflow rules.
 
 mod accounts;
-mod history;
+pub(crate) mod history;
 mod library;
 pub(crate) mod service;
 mod session;

@@ -12,7 +12,7 @@ use rotative_domain::{
 };
 use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError};
 use rotative_store::{
-    EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter,
+    EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter, User,
 };
 use serde::{Deserialize, Serialize};
 
@@ -404,20 +404,20 @@ pub(crate) async fn edit(
     clippy::large_enum_variant,
     reason = "one short-lived value per request"
 )]
-enum Checked {
+pub(crate) enum Checked {
     Ready(EditableStory, StoryContent),
     Refused(EditableStory, StatusCode, Vec<FieldError>),
 }
 
-/// What the HTML save and the autosave share: permission, size, images, fields.
-async fn check_save(
+/// What every save shares (the editor's, the autosave, the API's): permission, size, images,
+/// fields.
+pub(crate) async fn check_save(
     state: &AppState,
-    who: &SignedIn,
-    id: ArticleId,
+    account: &User,
+    story: EditableStory,
     form: &StoryForm,
 ) -> Result<Checked, AppError> {
-    let story = story_or_404(state, id).await?;
-    who.actor().may(StoryAction::Edit, &story)?;
+    rotative_newsroom::Actor::from(account).may(StoryAction::Edit, &story)?;
     if let Some(error) = too_large(form) {
         return Ok(Checked::Refused(
             story,
@@ -445,7 +445,7 @@ async fn check_save(
             ));
         }
     }
-    match content_from_form(state, form, &who.user).await {
+    match content_from_form(state, form, account).await {
         Ok(content) => Ok(Checked::Ready(story, content)),
         Err(AppError::Invalid(errors)) => Ok(Checked::Refused(
             story,
@@ -478,12 +478,13 @@ pub(crate) async fn save(
     Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    let (story, content) = match check_save(&state, &who, id, &form).await? {
-        Checked::Ready(story, content) => (story, content),
-        Checked::Refused(story, status, errors) => {
-            return form_problem(&state, &who, Some(&story), &form, status, &errors).await;
-        }
-    };
+    let (story, content) =
+        match check_save(&state, &who.user, story_or_404(&state, id).await?, &form).await? {
+            Checked::Ready(story, content) => (story, content),
+            Checked::Refused(story, status, errors) => {
+                return form_problem(&state, &who, Some(&story), &form, status, &errors).await;
+            }
+        };
     if form.intent == "preview" {
         let extra = Extras {
             preview_html: Some(content.body_html),
@@ -518,7 +519,7 @@ pub(crate) async fn save(
             let current = story_or_404(&state, id).await?;
             let [diff] = compare(
                 &state,
-                &who,
+                who.user.id,
                 [(current.body_markdown.clone(), form.body.clone())],
             )
             .await?;
@@ -570,17 +571,18 @@ pub(crate) async fn autosave(
         )
             .into_response()
     };
-    let (story, content) = match check_save(&state, &who, id, &form).await? {
-        Checked::Ready(story, content) => (story, content),
-        Checked::Refused(_, status, errors) => {
-            return Ok(reply(
-                status,
-                "invalid",
-                None,
-                errors.into_iter().map(|e| e.message).collect(),
-            ));
-        }
-    };
+    let (story, content) =
+        match check_save(&state, &who.user, story_or_404(&state, id).await?, &form).await? {
+            Checked::Ready(story, content) => (story, content),
+            Checked::Refused(_, status, errors) => {
+                return Ok(reply(
+                    status,
+                    "invalid",
+                    None,
+                    errors.into_iter().map(|e| e.message).collect(),
+                ));
+            }
+        };
     Ok(
         match store_save(&state, &who, &story, &form, &content, SaveKind::Autosave).await? {
             SaveOutcome::Saved { revision_id } => {

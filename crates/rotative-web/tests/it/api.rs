@@ -375,10 +375,12 @@ fn the_table_covers_every_api_route() {
         .iter()
         .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
         .chain(BY_ROLE.iter().map(|(method, row, _)| {
+            let row = row.split('?').next().unwrap_or(row);
             let path = row
                 .replace("{A}", "{id}")
                 .replace("{C}", "{id}")
-                .replace("{P}", "{id}");
+                .replace("{P}", "{id}")
+                .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
                 None => path,
@@ -467,6 +469,9 @@ async fn send_json(
     if !body.is_empty() {
         request = request.header("content-type", "application/json");
     }
+    if method == "PATCH" {
+        request = request.header("if-match", "*");
+    }
     site.send(
         request
             .body(axum::body::Body::from(body.to_owned()))
@@ -500,8 +505,9 @@ const WHO: [(Who, &str); 5] = [
 
 /// The routes that act as an account, and what each person's `write` token gets: the same
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
-/// contributor's, `{P}` a published story nobody in the newsroom wrote.
-const BY_ROLE: [(&str, &str, [u16; 5]); 11] = [
+/// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
+/// revision of `{A}`. Edits are sent with `If-Match: *`.
+const BY_ROLE: [(&str, &str, [u16; 5]); 20] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
@@ -551,6 +557,40 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 11] = [
         "/api/v1/stories/{A}/actions/return",
         [401, 403, 403, 409, 409],
     ),
+    // Drafts are read and changed by their writer and by editors, as in the newsroom.
+    (
+        "GET",
+        "/api/v1/stories/{A}/editable",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/stories/{C}/editable",
+        [401, 200, 403, 200, 200],
+    ),
+    ("PATCH", "/api/v1/stories/{A}", [401, 403, 200, 200, 200]),
+    ("PATCH", "/api/v1/stories/{C}", [401, 200, 403, 200, 200]),
+    ("PATCH", "/api/v1/stories/{P}", [401, 403, 403, 200, 200]),
+    (
+        "GET",
+        "/api/v1/stories/{A}/revisions",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/stories/{A}/revisions/{R}",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/stories/{A}/revisions/{R}/diff?from={R}",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/stories/{A}/revisions/{R}/restore",
+        [401, 403, 200, 200, 200],
+    ),
 ];
 
 #[tokio::test]
@@ -568,12 +608,25 @@ async fn every_account_route_for_every_role() {
                 Who::Anonymous => None,
                 _ => Some(token_for(&site, email, TokenScope::Write).await),
             };
+            let first_revision = site
+                .state
+                .store
+                .story_for_edit(ArticleId(
+                    draft.rsplit('/').next().unwrap().parse().unwrap(),
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .current_revision_id;
             let path = route
+                .replace("{R}", &first_revision.to_string())
                 .replace("{A}", draft.rsplit('/').next().unwrap())
                 .replace("{C}", own.rsplit('/').next().unwrap())
                 .replace("{P}", "1");
             let body = if path == "/api/v1/stories" {
                 NEW_STORY
+            } else if method == "PATCH" {
+                r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
             } else if path.ends_with("/corrections") {
                 NEW_NOTE
             } else {
@@ -865,4 +918,218 @@ async fn an_editor_corrects_in_public_through_the_api() {
         1,
         "refusals store nothing"
     );
+}
+
+/// Sends `body` as an edit from the revision `tag` names.
+async fn patch(site: &TestSite, id: i64, token: &str, tag: &str, body: &str) -> Page {
+    site.send(
+        axum::http::Request::patch(format!("/api/v1/stories/{id}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header("if-match", tag)
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// A site with a draft of Julie's written through the API: its id, the `ETag` of its first
+/// revision, Julie's token and an editor's.
+async fn draft_through_the_api() -> (TestSite, i64, String, String, String) {
+    let site = newsroom().await;
+    let julie = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
+    let editor = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let created = send_json(&site, "POST", "/api/v1/stories", Some(&julie), NEW_STORY).await;
+    let id = serde_json::from_str::<Value>(&created.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let read = with_token(
+        &site,
+        "GET",
+        &format!("/api/v1/stories/{id}/editable"),
+        Some(&julie),
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let first = read.header("etag").unwrap().to_owned();
+    let story: Value = serde_json::from_str(&read.body).unwrap();
+    assert_eq!(first, format!("\"rev-{}\"", story["revision"]));
+    assert_eq!(story["status"], "draft");
+    assert_eq!(story["subjects"][0], "Bélarus");
+    assert_eq!(
+        story["sources"][0]["url"],
+        "https://prefecture.example/communique"
+    );
+    (site, id, first, julie, editor)
+}
+
+/// Julie's second text: the body changed, a standfirst added. Gives its `ETag`.
+async fn second_text(site: &TestSite, id: i64, julie: &str, first: &str) -> String {
+    let edited = patch(
+        site,
+        id,
+        julie,
+        first,
+        r#"{"body": "Les dockers reprennent le travail lundi.", "standfirst": "Fin de la grève."}"#,
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    let second = edited.header("etag").unwrap().to_owned();
+    assert_ne!(second, first);
+    let story: Value = serde_json::from_str(&edited.body).unwrap();
+    assert_eq!(story["headline"], "Le port rouvre lundi", "the rest stays");
+    assert_eq!(story["standfirst"], "Fin de la grève.");
+    assert_eq!(story["subjects"][0], "Bélarus");
+    second
+}
+
+#[tokio::test]
+async fn edits_wait_for_the_revision_they_were_made_from() {
+    let (site, id, first, julie, editor) = draft_through_the_api().await;
+    let second = second_text(&site, id, &julie, &first).await;
+    // The editor, who read the first revision, is refused: the newer text stays, his is kept.
+    let stale = patch(
+        &site,
+        id,
+        &editor,
+        &first,
+        r#"{"body": "Les dockers reprennent mardi."}"#,
+    )
+    .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+    assert_eq!(stale.header("etag"), Some(second.as_str()));
+    assert_eq!(
+        stale.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert!(stale.body.contains("pas perdu"), "{}", stale.body);
+    let current = site
+        .state
+        .store
+        .story_for_edit(ArticleId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        current.body_markdown,
+        "Les dockers reprennent le travail lundi."
+    );
+    let history = with_token(
+        &site,
+        "GET",
+        &format!("/api/v1/stories/{id}/revisions"),
+        Some(&editor),
+    )
+    .await;
+    let history: Value = serde_json::from_str(&history.body).unwrap();
+    let revisions = history["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 3);
+    let kept = revisions.iter().find(|r| r["conflict"] == true).unwrap();
+    let kept_text = with_token(
+        &site,
+        "GET",
+        &format!("/api/v1/stories/{id}/revisions/{}", kept["id"]),
+        Some(&editor),
+    )
+    .await;
+    assert!(
+        kept_text.body.contains("reprennent mardi"),
+        "{}",
+        kept_text.body
+    );
+}
+
+#[tokio::test]
+async fn edits_without_a_readable_if_match_write_nothing() {
+    let (site, id, _, _, editor) = draft_through_the_api().await;
+    // Without If-Match, or with a tag that names no revision, nothing is written.
+    let blind = send_json(
+        &site,
+        "PATCH",
+        &format!("/api/v1/stories/{id}"),
+        Some(&editor),
+        r#"{"body": "Écrasé."}"#,
+    )
+    .await;
+    assert_eq!(blind.status, StatusCode::OK, "If-Match: * is a choice");
+    for (tag, body, status) in [
+        (
+            "",
+            r#"{"body": "Sans version."}"#,
+            StatusCode::PRECONDITION_REQUIRED,
+        ),
+        (
+            "W/\"rev-1\"",
+            r#"{"body": "Faible."}"#,
+            StatusCode::PRECONDITION_FAILED,
+        ),
+        ("*", r#"{"couleur": "bleu"}"#, StatusCode::BAD_REQUEST),
+        ("*", r#"{"headline": ""}"#, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let mut request = axum::http::Request::patch(format!("/api/v1/stories/{id}"))
+            .header("authorization", format!("Bearer {editor}"))
+            .header("content-type", "application/json");
+        if !tag.is_empty() {
+            request = request.header("if-match", tag);
+        }
+        let page = site
+            .send(request.body(axum::body::Body::from(body)).unwrap())
+            .await;
+        assert_eq!(page.status, status, "{tag} {body}: {}", page.body);
+    }
+    let current = site
+        .state
+        .store
+        .story_for_edit(ArticleId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.body_markdown, "Écrasé.");
+}
+
+#[tokio::test]
+async fn revisions_are_compared_and_restored_through_the_api() {
+    let (site, id, first, julie, editor) = draft_through_the_api().await;
+    let second = second_text(&site, id, &julie, &first).await;
+    // What changed between the first and second revisions, word by word.
+    let diff = with_token(
+        &site,
+        "GET",
+        &format!(
+            "/api/v1/stories/{id}/revisions/{}/diff",
+            second.trim_matches('"').trim_start_matches("rev-")
+        ),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(diff.status, StatusCode::OK, "{}", diff.body);
+    let diff: Value = serde_json::from_str(&diff.body).unwrap();
+    let added: Vec<&str> = diff["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|segment| segment["kind"] == "added")
+        .map(|segment| segment["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(added.concat().trim(), "travail lundi.");
+    assert_eq!(diff["body"][0]["kind"], "same");
+    assert_eq!(diff["standfirst"][0]["text"], "Fin de la grève.");
+
+    // Restoring Julie's first text makes it the story's again, as a new revision.
+    let first_id = first.trim_matches('"').trim_start_matches("rev-");
+    let restored = with_token(
+        &site,
+        "POST",
+        &format!("/api/v1/stories/{id}/revisions/{first_id}/restore"),
+        Some(&julie),
+    )
+    .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
+    let story: Value = serde_json::from_str(&restored.body).unwrap();
+    assert_eq!(story["body"], "Les dockers reprennent le travail.");
 }
