@@ -45,4 +45,8 @@ ids! {
     CorrectionId;
     /// A token the API knows an account by.
     TokenId;
+    /// An address the site tells of changes to its stories.
+    WebhookId;
+    /// One event to send to one webhook, with its attempts.
+    DeliveryId;
 }

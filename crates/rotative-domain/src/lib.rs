@@ -17,6 +17,7 @@ mod source;
 mod taxonomy;
 mod text;
 pub mod typography;
+mod webhook;
 pub mod workflow;
 
 pub use article::{
@@ -27,7 +28,8 @@ pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
 pub use ids::{
-    ArticleId, AuthorId, CorrectionId, MediaId, RevisionId, SectionId, SubjectId, TokenId, UserId,
+    ArticleId, AuthorId, CorrectionId, DeliveryId, MediaId, RevisionId, SectionId, SubjectId,
+    TokenId, UserId, WebhookId,
 };
 pub use local_time::{day_start, local_time};
 pub use pagination::{After, PageNumber, Pagination};
@@ -38,6 +40,7 @@ pub use source::Source;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{AltText, Email, Headline, Name, Standfirst, without_controls};
 pub use typography::french_typography;
+pub use webhook::{WebhookEvent, WebhookUrlProblem, check_webhook_url};
 pub use workflow::{
     Ownership, Role, StoryAction, TokenScope, WorkflowError, authorize, can, transition,
 };

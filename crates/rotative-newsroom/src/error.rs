@@ -107,4 +107,11 @@ pub enum Refusal {
     TokenName,
     /// No live token with this id within the actor's reach.
     NoSuchToken,
+    /// A webhook address that is not `http(s)`.
+    WebhookNotWeb,
+    /// A webhook address on the site itself.
+    WebhookThisSite,
+    /// A webhook that asks for no event.
+    WebhookWithoutEvents,
+    NoSuchWebhook,
 }

@@ -83,6 +83,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/tokens.html"),
     ),
     (
+        "newsroom/webhooks.html",
+        include_str!("../templates/newsroom/webhooks.html"),
+    ),
+    (
+        "newsroom/webhook.html",
+        include_str!("../templates/newsroom/webhook.html"),
+    ),
+    (
         "newsroom/library.html",
         include_str!("../templates/newsroom/library.html"),
     ),

@@ -15,6 +15,7 @@ mod statement;
 mod taxonomy;
 mod tokens;
 mod users;
+mod webhooks;
 mod writes;
 
 use std::{
@@ -41,6 +42,9 @@ pub use newsroom::{
 };
 pub use tokens::{ApiToken, NewToken};
 pub use users::{Audit, AuditEntry, Session, User};
+pub use webhooks::{
+    Attempt, AttemptNext, Delivery, DeliveryStatus, DueDelivery, NewWebhook, Webhook,
+};
 pub use writes::{NewArticle, NewLeadImage, StoryContent};
 
 /// Which database is behind the store. Queries both dialects accept are written once; the few

@@ -124,7 +124,9 @@ async fn audit_autosave(
     .await?
     .rows_affected()
         == 1;
-    if !grouped {
+    if grouped {
+        crate::webhooks::note_event(conn, article_id, "autosave").await?;
+    } else {
         insert_audit(
             conn,
             Some(article_id),

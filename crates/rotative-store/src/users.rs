@@ -139,8 +139,11 @@ pub(crate) async fn insert_audit(
         .bind(audit.action)
         .bind(audit.detail)
         .bind(now_seconds())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    if let Some(article_id) = article_id {
+        crate::webhooks::note_event(conn, article_id, audit.action).await?;
+    }
     Ok(())
 }
 

@@ -15,8 +15,8 @@ use rotative_store::User;
 use serde::{Deserialize, de::DeserializeOwned};
 
 pub use crate::secrets::{
-    hash_password, new_api_token, new_token, sign_in_form_token, sign_in_token_matches, token_hash,
-    verify_nothing, verify_password,
+    hash_password, new_api_token, new_token, new_webhook_secret, sign_in_form_token,
+    sign_in_token_matches, token_hash, verify_nothing, verify_password,
 };
 use crate::{AppError, AppState};
 

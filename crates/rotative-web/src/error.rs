@@ -158,10 +158,13 @@ impl From<NewsroomError> for AppError {
                 Self::BadRequest(messages::NO_PUBLICATION_TIME)
             }
             NewsroomError::Refused(Refusal::NoteLength) => Self::BadRequest(messages::NOTE_LENGTH),
-            NewsroomError::Refused(refusal @ Refusal::TokenName) => {
-                Self::Unprocessable(messages::refusal(&refusal))
-            }
-            NewsroomError::Refused(refusal @ Refusal::NoSuchToken) => {
+            NewsroomError::Refused(
+                refusal @ (Refusal::TokenName
+                | Refusal::WebhookNotWeb
+                | Refusal::WebhookThisSite
+                | Refusal::WebhookWithoutEvents),
+            ) => Self::Unprocessable(messages::refusal(&refusal)),
+            NewsroomError::Refused(refusal @ (Refusal::NoSuchToken | Refusal::NoSuchWebhook)) => {
                 Self::Missing(messages::refusal(&refusal))
             }
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),

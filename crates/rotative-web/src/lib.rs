@@ -24,6 +24,7 @@ mod search;
 mod secrets;
 mod state;
 mod uploads;
+pub mod webhooks;
 
 use std::{
     hash::{BuildHasher, Hasher, RandomState},

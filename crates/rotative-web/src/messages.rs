@@ -55,6 +55,10 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
             "Donnez au jeton un nom d'une ligne (l'outil ou le partenaire qui s'en sert), de 120 caractères au plus.".into()
         }
         Refusal::NoSuchToken => "Ce jeton n'existe pas ou a déjà été révoqué.".into(),
+        Refusal::WebhookNotWeb => "L'adresse du webhook doit être une adresse web complète, en http ou https, sur une ligne : par exemple https://partenaire.example/rotative.".into(),
+        Refusal::WebhookThisSite => "Un webhook ne peut pas viser le site lui-même : donnez l'adresse du serveur qui doit être prévenu.".into(),
+        Refusal::WebhookWithoutEvents => "Choisissez au moins un événement à envoyer.".into(),
+        Refusal::NoSuchWebhook => "Ce webhook n'existe pas ou a été supprimé.".into(),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }

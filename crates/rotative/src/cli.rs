@@ -43,6 +43,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage webhooks: addresses told when readers' stories change.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Manage the search index.
     #[command(subcommand)]
     Search(SearchCommand),
@@ -109,6 +112,31 @@ pub enum TokenCommand {
         /// read (the default) or write
         #[arg(long, default_value = "read")]
         scope: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Tell an address of events, signed the Standard Webhooks way; prints the secret once.
+    Add {
+        /// Where to POST each event (http or https, not the site itself).
+        url: String,
+        /// Comma-separated: story.published, story.updated, story.unpublished, correction.added
+        #[arg(long)]
+        events: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// List the webhooks, their events and their deliveries waiting or given up.
+    List {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Stop telling an address: removes the webhook and its delivery log.
+    Remove {
+        id: i64,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -199,6 +227,15 @@ pub struct ServeArgs {
     /// After SIGTERM or Ctrl-C, seconds the answers in flight have to finish before they are cut.
     #[arg(long, env = "ROTATIVE_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,
+    /// The waits, in seconds, before each new attempt at a webhook delivery the receiver
+    /// failed; a delivery is given up past the last, or a day after its event.
+    #[arg(
+        long,
+        env = "ROTATIVE_WEBHOOK_RETRY_SECONDS",
+        value_delimiter = ',',
+        default_value = "5,300,1800,7200,18000,36000,36000"
+    )]
+    pub webhook_retry_seconds: Vec<u64>,
 }
 
 impl ServeArgs {

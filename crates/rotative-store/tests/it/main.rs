@@ -142,6 +142,7 @@ on_every_backend!(
     settings_round_trip,
     accounts_and_sessions,
     api_tokens_act_until_revoked,
+    webhook_events_are_recorded_with_the_change_and_claimed_once,
     api_pages_follow_cursors,
     a_section_is_shown_once_it_has_a_published_story,
     sign_in_attempts_and_known_devices,
@@ -1762,4 +1763,126 @@ async fn other_instances_hear_of_changes_at_once(store: Store) {
         .expect("heard within a second")
         .unwrap();
     assert!(f.store.last_change().await.unwrap() > before);
+}
+
+async fn webhook_events_are_recorded_with_the_change_and_claimed_once(store: Store) {
+    use rotative_domain::WebhookEvent;
+    use rotative_store::{Attempt, AttemptNext, DeliveryStatus, NewWebhook};
+    let f = fixture(store).await;
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let webhook = f
+        .store
+        .create_webhook(
+            NewWebhook {
+                url: "https://partenaire.example/hook",
+                secret: "whsec_AAAA",
+                events: &[WebhookEvent::StoryPublished, WebhookEvent::StoryUnpublished],
+                created_by: Some(editor),
+            },
+            Audit::by(Some(editor), "webhook_add"),
+        )
+        .await
+        .unwrap();
+    let id = create(&f.store, &story("À publier", &f.section, None)).await;
+    publish_now(&f, id, editor).await;
+    // A correction is not among the events asked for: nothing to send.
+    f.store
+        .add_correction(
+            id,
+            rotative_domain::CorrectionKind::Update,
+            "Ajout.",
+            editor,
+        )
+        .await
+        .unwrap();
+    let listed = f.store.webhook(webhook).await.unwrap().unwrap();
+    assert_eq!(listed.pending, 1);
+    assert_eq!(
+        listed.events,
+        [WebhookEvent::StoryPublished, WebhookEvent::StoryUnpublished]
+    );
+
+    // Two instances ask at once: one of them gets the delivery.
+    let (a, b) = tokio::join!(
+        f.store.claim_due_deliveries(60, 10),
+        f.store.claim_due_deliveries(60, 10)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.len() + b.len(), 1, "claimed once: {a:?} {b:?}");
+    let due = a.into_iter().chain(b).next().unwrap();
+    assert_eq!(due.event, WebhookEvent::StoryPublished);
+    assert_eq!(due.article_id, id);
+    assert_eq!(due.payload, None);
+    f.store
+        .record_attempt(
+            due.id,
+            Attempt {
+                payload: "{\"type\":\"story.published\"}",
+                status: Some(503),
+                error: None,
+                next: AttemptNext::RetryAt(0),
+            },
+        )
+        .await
+        .unwrap();
+    let again = f.store.claim_due_deliveries(60, 10).await.unwrap();
+    assert_eq!(
+        again[0].payload.as_deref(),
+        Some("{\"type\":\"story.published\"}"),
+        "a retry sends the first attempt's body"
+    );
+    f.store
+        .record_attempt(
+            again[0].id,
+            Attempt {
+                payload: "{}",
+                status: Some(204),
+                error: None,
+                next: AttemptNext::Delivered,
+            },
+        )
+        .await
+        .unwrap();
+    let log = f.store.deliveries(webhook, 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].status, DeliveryStatus::Delivered);
+    assert_eq!((log[0].attempts, log[0].last_status), (2, Some(204)));
+    assert!(
+        f.store
+            .claim_due_deliveries(60, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(
+        f.store
+            .remove_webhook(webhook, Audit::by(None, "webhook_remove"))
+            .await
+            .unwrap()
+    );
+    assert!(f.store.webhooks().await.unwrap().is_empty());
+}
+
+/// Publishes a draft at once, as an editor's « Publier ».
+async fn publish_now(f: &Fixture, id: ArticleId, editor: UserId) {
+    let loaded = f.store.story_for_edit(id).await.unwrap().unwrap();
+    let tz = TimeZone::get("Europe/Paris").unwrap();
+    let now = Timestamp::now();
+    let path = ArticlePath::new(&f.section.slug, &loaded.slug, now, &tz);
+    let published = f
+        .store
+        .move_story(&StoryMove {
+            id,
+            from: ArticleStatus::Draft,
+            reviewed: None,
+            to: ArticleStatus::Published,
+            path: Some(&path),
+            published_at: Some(now),
+            scheduled_at: None,
+            audit: Audit::by(Some(editor), "publish"),
+        })
+        .await
+        .unwrap();
+    assert!(published);
 }

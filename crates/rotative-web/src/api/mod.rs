@@ -28,6 +28,7 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(crate) use edit::revision_tag;
+pub(crate) use views::CorrectionView;
 
 use crate::{AppState, page_cache};
 

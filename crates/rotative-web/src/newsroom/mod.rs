@@ -9,6 +9,7 @@ mod session;
 mod settings;
 pub(crate) mod stories;
 mod tokens;
+mod webhooks;
 
 use axum::{
     Router,
@@ -33,7 +34,7 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
     // route, forms of Markdown text only.
     let upload_limit =
         usize::try_from(limits.max_bytes.saturating_add(64 * 1024)).unwrap_or(usize::MAX);
-    vec![
+    let mut routes = vec![
         (
             Method::GET,
             "/redaction/connexion",
@@ -96,6 +97,26 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             post(history::restore),
         ),
         (Method::GET, "/redaction/journal", get(history::audit_log)),
+        (Method::GET, "/redaction/medias", get(library::list)),
+        (
+            Method::POST,
+            "/redaction/medias",
+            post(library::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        ),
+        (Method::GET, "/redaction/medias/{id}", get(library::show)),
+        (
+            Method::POST,
+            "/redaction/medias/{id}",
+            post(library::describe),
+        ),
+    ];
+    routes.extend(site_routes());
+    routes
+}
+
+/// The routes that run the site rather than its stories: accounts, tokens, webhooks, settings.
+fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
         (Method::GET, "/redaction/comptes", get(accounts::list)),
         (Method::POST, "/redaction/comptes", post(accounts::create)),
         (
@@ -115,20 +136,16 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             "/redaction/jetons/{id}/revocation",
             post(tokens::revoke),
         ),
+        (Method::GET, "/redaction/webhooks", get(webhooks::list)),
+        (Method::POST, "/redaction/webhooks", post(webhooks::create)),
+        (Method::GET, "/redaction/webhooks/{id}", get(webhooks::log)),
+        (
+            Method::POST,
+            "/redaction/webhooks/{id}/suppression",
+            post(webhooks::remove),
+        ),
         (Method::GET, "/redaction/reglages", get(settings::show)),
         (Method::POST, "/redaction/reglages", post(settings::save)),
-        (Method::GET, "/redaction/medias", get(library::list)),
-        (
-            Method::POST,
-            "/redaction/medias",
-            post(library::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        ),
-        (Method::GET, "/redaction/medias/{id}", get(library::show)),
-        (
-            Method::POST,
-            "/redaction/medias/{id}",
-            post(library::describe),
-        ),
     ]
 }
 

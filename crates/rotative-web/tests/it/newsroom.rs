@@ -744,7 +744,7 @@ const WHO: [Who; 5] = [
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 46] = [
+const TABLE: [(&str, &str, [u16; 5]); 50] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -824,6 +824,15 @@ const TABLE: [(&str, &str, [u16; 5]); 46] = [
         "/redaction/jetons/{T}/revocation",
         [303, 404, 303, 404, 303],
     ),
+    // Webhooks are the administrators'. `{W}` is one of them.
+    ("GET", "/redaction/webhooks", [303, 403, 403, 403, 200]),
+    ("POST", "/redaction/webhooks", [303, 403, 403, 403, 201]),
+    ("GET", "/redaction/webhooks/{W}", [303, 403, 403, 403, 200]),
+    (
+        "POST",
+        "/redaction/webhooks/{W}/suppression",
+        [303, 403, 403, 403, 303],
+    ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
     ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
     ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
@@ -899,10 +908,46 @@ async fn published_story(site: &TestSite) -> String {
         .to_string()
 }
 
+/// An API token of the journalist's and a webhook, for the rows that act on them.
+async fn token_and_webhook(
+    site: &TestSite,
+    journalist: rotative_domain::UserId,
+) -> (rotative_domain::TokenId, rotative_domain::WebhookId) {
+    let token = site
+        .state
+        .store
+        .create_token(
+            rotative_store::NewToken {
+                owner: journalist,
+                name: "Application mobile",
+                scope: rotative_domain::TokenScope::Write,
+                token_hash: "0123",
+            },
+            rotative_store::Audit::by(None, "token_add"),
+        )
+        .await
+        .unwrap();
+    let webhook = site
+        .state
+        .store
+        .create_webhook(
+            rotative_store::NewWebhook {
+                url: "https://partenaire.example/hook",
+                secret: "whsec_AAAA",
+                events: &[rotative_domain::WebhookEvent::StoryPublished],
+                created_by: None,
+            },
+            rotative_store::Audit::by(None, "webhook_add"),
+        )
+        .await
+        .unwrap();
+    (token, webhook)
+}
+
 /// The route pattern a row of the table exercises.
 fn route_pattern(row: &str) -> String {
     let path = row.split_once('?').map_or(row, |(path, _)| path);
-    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}"]
+    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}"]
         .into_iter()
         .fold(path.to_owned(), |path, placeholder| {
             path.replace(placeholder, "{id}")
@@ -971,21 +1016,9 @@ async fn every_newsroom_route_for_every_role() {
                 .await
                 .unwrap()
                 .unwrap();
-            let api_token = site
-                .state
-                .store
-                .create_token(
-                    rotative_store::NewToken {
-                        owner: journalist.id,
-                        name: "Application mobile",
-                        scope: rotative_domain::TokenScope::Write,
-                        token_hash: "0123",
-                    },
-                    rotative_store::Audit::by(None, "token_add"),
-                )
-                .await
-                .unwrap();
+            let (api_token, webhook) = token_and_webhook(&site, journalist.id).await;
             let path = path
+                .replace("{W}", &webhook.to_string())
                 .replace("{T}", &api_token.to_string())
                 .replace("{A}", id)
                 .replace("{C}", contributors)
@@ -1014,6 +1047,8 @@ async fn every_newsroom_route_for_every_role() {
                 ("name", "Nouvelle Recrue"),
                 ("role", "editor"),
                 ("scope", "read"),
+                ("url", "https://partenaire.example/autre"),
+                ("story.published", "on"),
                 ("password", "provisoire-1234"),
                 ("description", "Un journal."),
                 ("page_size", "12"),
@@ -1185,4 +1220,99 @@ async fn editors_pin_a_story_to_the_top_of_the_home_page() {
         StatusCode::SEE_OTHER
     );
     assert!(!order(&site.get("/").await.body));
+}
+
+#[tokio::test]
+async fn an_administrator_adds_a_webhook_and_reads_its_deliveries() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let admin = sign_in(&site, "admin@exemple.fr").await;
+    let token = csrf(&site, &admin).await;
+    let add = |url: &'static str, events: &'static [&'static str]| {
+        let site = &site;
+        let admin = admin.clone();
+        let token = token.clone();
+        async move {
+            let mut fields = vec![("csrf", token.as_str()), ("url", url)];
+            fields.extend(events.iter().map(|event| (*event, "on")));
+            site.request("POST", "/redaction/webhooks", Some(&admin), Some(&fields))
+                .await
+        }
+    };
+    for (url, events, refusal) in [
+        (
+            "ftp://partenaire.example/",
+            &["story.published"][..],
+            "http ou https",
+        ),
+        (
+            "https://journal.example/api",
+            &["story.published"][..],
+            "le site lui-même",
+        ),
+        (
+            "https://partenaire.example/hook",
+            &[][..],
+            "au moins un événement",
+        ),
+    ] {
+        let page = add(url, events).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(page.body.contains(refusal), "{url}: {}", page.body);
+    }
+    assert!(site.state.store.webhooks().await.unwrap().is_empty());
+
+    let added = add(
+        "https://partenaire.example/hook",
+        &["story.published", "correction.added"],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let secret = added
+        .body
+        .split("id=\"secret\" class=\"token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let list = site
+        .request("GET", "/redaction/webhooks", Some(&admin), None)
+        .await;
+    assert!(!list.body.contains(&secret), "the secret is shown once");
+    assert!(
+        list.body
+            .contains("Article publié, Correction ou mise à jour ajoutée")
+    );
+
+    // An editor publishes: the delivery waits in the log for the sender.
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let draft = write_story(&site, &julie, "Le port rouvre", "Les dockers reprennent.").await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let chef_token = csrf(&site, &chef).await;
+    let published = site
+        .request(
+            "POST",
+            &format!("{draft}/action"),
+            Some(&chef),
+            Some(&[("csrf", chef_token.as_str()), ("action", "publish")]),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let webhook = site.state.store.webhooks().await.unwrap()[0].id;
+    let log = site
+        .request(
+            "GET",
+            &format!("/redaction/webhooks/{webhook}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(
+        log.body.contains("<code>story.published</code>"),
+        "{}",
+        log.body
+    );
+    assert!(log.body.contains("À envoyer"));
 }

@@ -7,8 +7,11 @@ mod search;
 mod serve;
 mod token;
 mod user;
+mod webhook;
 
-use crate::cli::{Command, ImportCommand, SearchCommand, TokenCommand, UserCommand};
+use crate::cli::{
+    Command, ImportCommand, SearchCommand, TokenCommand, UserCommand, WebhookCommand,
+};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
@@ -35,5 +38,10 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             scope,
             site,
         }) => token::add(&email, &name, &scope, &site).await,
+        Command::Webhook(WebhookCommand::Add { url, events, site }) => {
+            webhook::add(&url, &events, &site).await
+        }
+        Command::Webhook(WebhookCommand::List { site }) => webhook::list(&site).await,
+        Command::Webhook(WebhookCommand::Remove { id, site }) => webhook::remove(id, &site).await,
     }
 }

@@ -9,6 +9,7 @@ use std::{
 
 use anyhow::Context;
 use rotative_search::SearchIndex;
+use rotative_web::webhooks::DeliveryPolicy;
 use rotative_web::{AppError, AppSettings, AppState, ConnectionLimits, UploadLimits};
 use tokio::net::TcpListener;
 
@@ -52,6 +53,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));
     let indexer = tokio::spawn(follow_changes(state.clone()));
     let resizer = tokio::spawn(make_variants(state.clone(), instance.clone()));
+    let deliverer = rotative_web::webhooks::Deliverer::new(DeliveryPolicy {
+        retry_delays: args
+            .webhook_retry_seconds
+            .iter()
+            .copied()
+            .map(Duration::from_secs)
+            .collect(),
+        ..DeliveryPolicy::default()
+    })?;
+    let webhooks = tokio::spawn(send_webhooks(state.clone(), deliverer));
     let metrics = match args.metrics_listen {
         Some(at) => {
             let listener = TcpListener::bind(at)
@@ -78,6 +89,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     scheduler.abort();
     indexer.abort();
     resizer.abort();
+    webhooks.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }
@@ -149,6 +161,21 @@ where
     let done = round().await;
     state.metrics().job_ran(job, done.is_err());
     done
+}
+
+/// Sends the webhooks that are due, every second. Every instance takes part: each delivery is
+/// claimed by one of them before it is sent.
+async fn send_webhooks(state: AppState, deliverer: rotative_web::webhooks::Deliverer) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let round = deliverer.deliver_due(&state).await;
+        state.metrics().job_ran("webhooks", round.is_err());
+        if let Err(error) = round {
+            tracing::error!(?error, "webhook deliveries failed; retrying");
+        }
+    }
 }
 
 /// Keeps the page cache and the search index up to date with the change log: a story

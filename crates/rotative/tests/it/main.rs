@@ -22,3 +22,4 @@ mod seed;
 mod serve;
 mod validators;
 mod webdriver;
+mod webhooks;

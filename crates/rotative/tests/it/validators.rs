@@ -124,14 +124,28 @@ fn every_newsroom_page_passes_axe() {
     };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("site");
+    // An administrator sees every newsroom page.
     crate::helpers::add_user(
         &data,
         "chef@exemple.fr",
         "Paul Chef",
-        "editor",
+        "admin",
         "mot de passe de test",
     );
-    // A token, so its page lists one.
+    // A webhook and a token, so their pages list one.
+    let webhook = crate::helpers::rotative()
+        .args([
+            "webhook",
+            "add",
+            "https://partenaire.example/rotative",
+            "--events",
+            "story.published,correction.added",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(webhook.status.success());
     let token = crate::helpers::rotative()
         .args([
             "token",
@@ -159,6 +173,8 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/comptes",
         "/redaction/reglages",
         "/redaction/jetons",
+        "/redaction/webhooks",
+        "/redaction/webhooks/1",
         "/redaction/medias",
         "/redaction/medias?q=place",
         "/redaction/medias/1",
