@@ -312,6 +312,16 @@ pub(crate) mod api {
         )
     }
 
+    pub(crate) const NO_WEBHOOK: &str =
+        "le corps est vide : envoyez le webhook en JSON (« url » et « events »)";
+    pub(crate) const NO_SUCH_WEBHOOK: &str = "Aucun webhook n'a cet identifiant.";
+
+    pub(crate) fn unknown_event(name: &str) -> String {
+        format!(
+            "Événement inconnu : « {name} ». Événements possibles : story.published, story.updated, story.unpublished, correction.added."
+        )
+    }
+
     pub(crate) const NO_SUCH_REVISION: &str =
         "Cet article n'a pas de version avec cet identifiant.";
 

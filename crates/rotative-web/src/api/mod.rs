@@ -7,6 +7,7 @@ mod edit;
 mod params;
 mod read;
 mod views;
+mod webhooks;
 mod write;
 
 use std::sync::Arc;
@@ -48,6 +49,7 @@ const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
         (name = "Lecture", description = "Ce que les lecteurs voient, sans authentification."),
         (name = "Compte", description = "Avec un jeton d'API (`Authorization: Bearer …`), qui agit au nom d'un compte de la rédaction, avec les droits de son rôle."),
         (name = "Rédaction", description = "Ce que fait la rédaction, avec un jeton « lecture et écriture » et selon les droits du rôle du compte, comme dans ses formulaires."),
+        (name = "Administration", description = "Ce que font les administrateurs du site : ses webhooks."),
     ),
     modifiers(&BearerTokens)
 )]
@@ -109,6 +111,9 @@ fn documented() -> Documented {
         .routes(routes!(edit::revision))
         .routes(routes!(edit::diff))
         .routes(routes!(edit::restore))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::remove))
         .split_for_parts();
     document.merge(of_accounts);
     Documented {
@@ -176,7 +181,13 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             // that a token does not open, and a browser sends no token of its own accord.
             CorsLayer::new()
                 .allow_origin(AllowOrigin::any())
-                .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PATCH])
+                .allow_methods([
+                    Method::GET,
+                    Method::HEAD,
+                    Method::POST,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
                 .allow_headers([
                     header::IF_MATCH,
                     header::IF_NONE_MATCH,

@@ -380,6 +380,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{A}", "{id}")
                 .replace("{C}", "{id}")
                 .replace("{P}", "{id}")
+                .replace("{W}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -408,10 +409,11 @@ async fn the_openapi_document_describes_each_answer() {
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = document["paths"].as_object().unwrap();
     for (path, item) in paths {
-        let operation = item["get"]
-            .as_object()
-            .or(item["post"].as_object())
-            .unwrap();
+        // A removal answers nothing (204).
+        let Some(operation) = item["get"].as_object().or(item["post"].as_object()) else {
+            assert!(item["delete"].is_object(), "{path}");
+            continue;
+        };
         let responses = &operation["responses"];
         let answer = if responses["201"].is_object() {
             &responses["201"]
@@ -506,8 +508,8 @@ const WHO: [(Who, &str); 5] = [
 /// The routes that act as an account, and what each person's `write` token gets: the same
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
-/// revision of `{A}`. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 20] = [
+/// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
+const BY_ROLE: [(&str, &str, [u16; 5]); 24] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
@@ -591,6 +593,15 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 20] = [
         "/api/v1/stories/{A}/revisions/{R}/restore",
         [401, 403, 200, 200, 200],
     ),
+    // Webhooks are the administrators'.
+    ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 200]),
+    ("POST", "/api/v1/webhooks", [401, 403, 403, 403, 201]),
+    (
+        "GET",
+        "/api/v1/webhooks/{W}/deliveries",
+        [401, 403, 403, 403, 200],
+    ),
+    ("DELETE", "/api/v1/webhooks/{W}", [401, 403, 403, 403, 204]),
 ];
 
 #[tokio::test]
@@ -618,7 +629,22 @@ async fn every_account_route_for_every_role() {
                 .unwrap()
                 .unwrap()
                 .current_revision_id;
+            let webhook = site
+                .state
+                .store
+                .create_webhook(
+                    rotative_store::NewWebhook {
+                        url: "https://partenaire.example/hook",
+                        secret: "whsec_AAAA",
+                        events: &[rotative_domain::WebhookEvent::StoryPublished],
+                        created_by: None,
+                    },
+                    Audit::by(None, "webhook_add"),
+                )
+                .await
+                .unwrap();
             let path = route
+                .replace("{W}", &webhook.to_string())
                 .replace("{R}", &first_revision.to_string())
                 .replace("{A}", draft.rsplit('/').next().unwrap())
                 .replace("{C}", own.rsplit('/').next().unwrap())
@@ -629,6 +655,8 @@ async fn every_account_route_for_every_role() {
                 r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
             } else if path.ends_with("/corrections") {
                 NEW_NOTE
+            } else if path == "/api/v1/webhooks" && method == "POST" {
+                r#"{"url": "https://partenaire.example/autre", "events": ["story.published"]}"#
             } else {
                 ""
             };
@@ -1132,4 +1160,87 @@ async fn revisions_are_compared_and_restored_through_the_api() {
     assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
     let story: Value = serde_json::from_str(&restored.body).unwrap();
     assert_eq!(story["body"], "Les dockers reprennent le travail.");
+}
+
+#[tokio::test]
+async fn an_administrator_manages_webhooks_through_the_api() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let admin = token_for(&site, "admin@exemple.fr", TokenScope::Write).await;
+    for (body, status) in [
+        (
+            r#"{"url": "https://partenaire.example/hook", "events": ["story.deleted"]}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            r#"{"url": "https://journal.example/hook", "events": ["story.published"]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            r#"{"url": "gopher://partenaire.example/", "events": ["story.published"]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            r#"{"url": "https://partenaire.example/hook", "events": []}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let page = send_json(&site, "POST", "/api/v1/webhooks", Some(&admin), body).await;
+        assert_eq!(page.status, status, "{body}: {}", page.body);
+    }
+    let created = send_json(
+        &site,
+        "POST",
+        "/api/v1/webhooks",
+        Some(&admin),
+        r#"{"url": "https://partenaire.example/hook", "events": ["story.published", "story.updated"]}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created: Value = serde_json::from_str(&created.body).unwrap();
+    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+    assert_eq!(created["events"][1], "story.updated");
+    let id = created["id"].as_i64().unwrap();
+
+    let editor = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let published = with_token(
+        &site,
+        "POST",
+        "/api/v1/stories/1/actions/unpublish",
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK);
+    let republished = with_token(
+        &site,
+        "POST",
+        "/api/v1/stories/1/actions/publish",
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(republished.status, StatusCode::OK, "{}", republished.body);
+    let log = with_token(
+        &site,
+        "GET",
+        &format!("/api/v1/webhooks/{id}/deliveries"),
+        Some(&admin),
+    )
+    .await;
+    let log: Value = serde_json::from_str(&log.body).unwrap();
+    let deliveries = log["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 1, "unpublishing was not asked for: {log}");
+    assert_eq!(deliveries[0]["event"], "story.published");
+    assert_eq!(deliveries[0]["status"], "pending");
+    assert_eq!(log["webhook"]["pending"], 1);
+
+    let removed = with_token(
+        &site,
+        "DELETE",
+        &format!("/api/v1/webhooks/{id}"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let list = with_token(&site, "GET", "/api/v1/webhooks", Some(&admin)).await;
+    assert_eq!(list.body, r#"{"webhooks":[]}"#);
 }
