@@ -40,7 +40,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
-pub use tokens::{ApiToken, NewToken};
+pub use tokens::{ApiToken, NewToken, TokenHolder};
 pub use users::{Audit, AuditEntry, Session, User};
 pub use webhooks::{
     Attempt, AttemptNext, Delivery, DeliveryStatus, DueDelivery, NewWebhook, Webhook,

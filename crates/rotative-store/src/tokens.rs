@@ -21,6 +21,14 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
+/// Who a live token acts as, and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub token: TokenId,
+    pub user: User,
+    pub scope: TokenScope,
+}
+
 /// A token to record.
 #[derive(Debug, Clone, Copy)]
 pub struct NewToken<'a> {
@@ -97,10 +105,7 @@ impl Store {
 
     /// The account a live token acts as, and what it may do; `None` for a token that does not
     /// exist or was revoked. Its last use is noted (at most once a minute, to spare writes).
-    pub async fn token_holder(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(User, TokenScope)>, StoreError> {
+    pub async fn token_holder(&self, token_hash: &str) -> Result<Option<TokenHolder>, StoreError> {
         let row: Option<HolderRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS}, t.id AS token_id, t.scope, t.last_used_at FROM api_tokens t
              JOIN users u ON u.id = t.user_id
@@ -118,7 +123,11 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(Some((row.user.try_into()?, scope(&row.scope)?)))
+        Ok(Some(TokenHolder {
+            token: TokenId(row.token_id),
+            user: row.user.try_into()?,
+            scope: scope(&row.scope)?,
+        }))
     }
 
     /// Tokens, newest first: one account's, or everybody's.

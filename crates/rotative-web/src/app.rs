@@ -28,6 +28,8 @@ pub struct AppSettings {
     pub page_cache_bytes: usize,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// How often each API token may call, on each instance.
+    pub api_rate_limit: crate::api::RateLimit,
 }
 
 impl AppSettings {
@@ -43,6 +45,7 @@ impl AppSettings {
             upload_limits: UploadLimits::default(),
             page_cache_bytes: PAGE_CACHE_BYTES,
             trusted_proxies: Vec::new(),
+            api_rate_limit: crate::api::RateLimit::default(),
         }
     }
 }
@@ -63,6 +66,7 @@ impl AppState {
             emblem,
             page_cache_bytes: settings.page_cache_bytes,
             trusted_proxies: settings.trusted_proxies,
+            api_rate_limit: settings.api_rate_limit,
         });
         state.follow_changes().await?;
         Ok(state)

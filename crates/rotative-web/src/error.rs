@@ -131,6 +131,9 @@ pub enum AppError {
     Missing(String),
     #[error("too many sign-in attempts")]
     TooManyAttempts,
+    /// An API token over its allowance: it may call again after this wait.
+    #[error("rate limited for {0:?}")]
+    RateLimited(std::time::Duration),
     #[error("too many wrong current passwords")]
     TooManyPasswordAttempts,
     /// The account already has work of this kind under way (renders, uploads): try again.
@@ -239,6 +242,10 @@ impl AppError {
                 messages::TOO_MANY_WRONG_PASSWORDS.into(),
             ),
             Self::Busy => (StatusCode::TOO_MANY_REQUESTS, messages::BUSY.into()),
+            Self::RateLimited(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                messages::api::rate_limited(retry_after(*wait)).into(),
+            ),
             Self::Upload(refusal) => upload_refusal(refusal),
             Self::Store(StoreError::AlreadyExists(taken)) => (
                 StatusCode::CONFLICT,
@@ -255,6 +262,11 @@ impl AppError {
         };
         (status, message)
     }
+}
+
+/// Whole seconds to wait, rounded up, as `Retry-After` says them.
+fn retry_after(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 fn sentences(fields: &[FieldError]) -> String {
@@ -277,6 +289,12 @@ impl IntoResponse for AppError {
                 response.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     axum::http::HeaderValue::from_static("Bearer realm=\"rotative\""),
+                );
+            }
+            Self::RateLimited(wait) => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(retry_after(*wait)),
                 );
             }
             Self::Stale { current, .. } => {

@@ -49,7 +49,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-pub use api::route_list as api_routes;
+pub use api::{RateLimit, route_list as api_routes};
 pub use app::AppSettings;
 pub use connections::{
     ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,

@@ -312,6 +312,12 @@ pub(crate) mod api {
         )
     }
 
+    pub(crate) fn rate_limited(seconds: u64) -> String {
+        format!(
+            "Ce jeton a fait trop de requêtes en peu de temps : réessayez dans {seconds} s (en-tête « Retry-After »)."
+        )
+    }
+
     pub(crate) const NO_WEBHOOK: &str =
         "le corps est vide : envoyez le webhook en JSON (« url » et « events »)";
     pub(crate) const NO_SUCH_WEBHOOK: &str = "Aucun webhook n'a cet identifiant.";

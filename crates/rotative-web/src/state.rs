@@ -37,6 +37,8 @@ pub struct Services {
     /// other peer the header is ignored, so a client cannot choose the address it is throttled
     /// under.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How often each API token may call, on this instance.
+    pub api_rate_limit: crate::api::RateLimit,
 }
 
 /// Shared by every request; cloning is one reference count (each middleware layer clones it
@@ -59,11 +61,13 @@ struct Shared {
     sections: RwLock<Option<Sections>>,
     /// Counts the drops, so a read that started before a change is not kept after it.
     sections_generation: AtomicU64,
+    api_limiter: crate::api::RateLimiter,
 }
 
 impl AppState {
     pub(crate) fn new(services: Services) -> Self {
         let newsroom = Newsroom::new(services.store.clone(), Arc::clone(&services.theme));
+        let api_limiter = crate::api::RateLimiter::new(services.api_rate_limit);
         Self(Arc::new(Shared {
             site: RwLock::new(Arc::new(services.configured_site.clone())),
             page_cache: Arc::new(PageCache::new(services.page_cache_bytes)),
@@ -75,6 +79,7 @@ impl AppState {
             signing_key: tokio::sync::OnceCell::new(),
             sections: RwLock::new(None),
             sections_generation: AtomicU64::new(0),
+            api_limiter,
         }))
     }
 
@@ -133,6 +138,11 @@ impl AppState {
     }
 
     /// This instance's counters, for `/metrics` on the metrics listen address.
+    /// Each API token's allowance on this instance.
+    pub(crate) fn api_limiter(&self) -> &crate::api::RateLimiter {
+        &self.0.api_limiter
+    }
+
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
     }

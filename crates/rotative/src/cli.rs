@@ -236,6 +236,12 @@ pub struct ServeArgs {
         default_value = "5,300,1800,7200,18000,36000,36000"
     )]
     pub webhook_retry_seconds: Vec<u64>,
+    /// Requests a minute each API token may make, steadily, on each instance.
+    #[arg(long, env = "ROTATIVE_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
+    pub api_requests_per_minute: u32,
+    /// Requests an API token may make at once on top of that rate.
+    #[arg(long, env = "ROTATIVE_API_BURST", default_value_t = 60)]
+    pub api_burst: u32,
 }
 
 impl ServeArgs {

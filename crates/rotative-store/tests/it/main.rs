@@ -499,10 +499,10 @@ async fn api_tokens_act_until_revoked(store: Store) {
         .create_token(token(paul, "hash-b"), Audit::by(None, "token_add"))
         .await
         .unwrap();
-    let (holder, scope) = store.token_holder("hash-a").await.unwrap().unwrap();
+    let holder = store.token_holder("hash-a").await.unwrap().unwrap();
     assert_eq!(
-        (holder.id, scope),
-        (claire, rotative_domain::TokenScope::Write)
+        (holder.token, holder.user.id, holder.scope),
+        (hers, claire, rotative_domain::TokenScope::Write)
     );
     assert!(store.token_holder("hash-z").await.unwrap().is_none());
     assert_eq!(store.tokens(Some(claire)).await.unwrap().len(), 1);

@@ -32,16 +32,25 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|value| value.split_once(' '))
+            // The scheme's name is case-insensitive (RFC 9110, 11.1).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|token| !token.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let (user, scope) = state
+        let holder = state
             .store
             .token_holder(&token_hash(token))
             .await?
             .ok_or(AppError::Unauthorized)?;
-        Ok(Self { user, scope })
+        state
+            .api_limiter()
+            .check(holder.token, std::time::Instant::now())
+            .map_err(AppError::RateLimited)?;
+        Ok(Self {
+            user: holder.user,
+            scope: holder.scope,
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod caller;
 mod edit;
+mod limits;
 mod params;
 mod read;
 mod views;
@@ -29,6 +30,7 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(crate) use edit::revision_tag;
+pub use limits::{RateLimit, RateLimiter};
 pub(crate) use views::CorrectionView;
 
 use crate::{AppState, page_cache};

@@ -44,6 +44,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
         page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
         trusted_proxies: args.trusted_proxy,
+        api_rate_limit: rotative_web::RateLimit {
+            per_minute: args.api_requests_per_minute,
+            burst: args.api_burst,
+        },
         ..AppSettings::new(site.store, site.storage, public, search)
     })
     .await

@@ -56,7 +56,10 @@ fn an_operators_token_acts_as_its_account() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
 
-    let server = Server::start(&data, &[]);
+    let server = Server::start(
+        &data,
+        &["--api-requests-per-minute", "60", "--api-burst", "2"],
+    );
     let mut me = agent()
         .get(&format!("{}/api/v1/me", server.base))
         .header("authorization", &format!("Bearer {token}"))
@@ -74,4 +77,27 @@ fn an_operators_token_acts_as_its_account() {
         .call()
         .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
+
+    // One call a second, three at once (the first was the call above): the fourth waits.
+    let call = || {
+        agent()
+            .get(&format!("{}/api/v1/me", server.base))
+            .header("authorization", &format!("bearer {token}"))
+            .call()
+            .unwrap()
+    };
+    let statuses: Vec<u16> = (0..2).map(|_| call().status().as_u16()).collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    let mut limited = call();
+    assert_eq!(limited.status().as_u16(), 429);
+    assert_eq!(limited.headers()["retry-after"].to_str().unwrap(), "1");
+    assert!(
+        limited
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("réessayez dans 1 s")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(call().status().as_u16(), 200);
 }
