@@ -73,30 +73,34 @@ impl ImageFile {
     /// Every file of an image: each resized copy in its own format and in WebP, smallest first,
     /// then the original. A moving image, or one too small for copies, has its original only.
     pub fn all_of(figure: &Figure) -> Vec<Self> {
+        Self::of_image(&figure.key, figure.width, figure.height, figure.animated)
+    }
+
+    /// Every file of the image stored under `key`, as [`Self::all_of`] lists them.
+    pub fn of_image(key: &str, width: u32, height: u32, animated: bool) -> Vec<Self> {
         let original = |kind: Option<ImageKind>| Self {
-            url: media_url(&figure.key),
-            width: figure.width,
-            height: figure.height,
+            url: media_url(key),
+            width,
+            height,
             media_type: kind.map_or("application/octet-stream", ImageKind::content_type),
         };
-        let Ok(key) = StorageKey::parse(&figure.key) else {
+        let Ok(stored) = StorageKey::parse(key) else {
             return vec![original(None)];
         };
-        let kind = key.kind();
+        let kind = stored.kind();
         let mut files = Vec::new();
-        if !figure.animated {
+        if !animated {
             let kinds: &[ImageKind] = if kind == ImageKind::WebP {
                 &[ImageKind::WebP]
             } else {
                 &[kind, ImageKind::WebP]
             };
-            for width in variant_widths(figure.width) {
-                let height =
-                    rotative_media::process::scaled_height(figure.width, figure.height, width);
+            for copy_width in variant_widths(width) {
+                let copy_height = rotative_media::process::scaled_height(width, height, copy_width);
                 files.extend(kinds.iter().map(|&copy| Self {
-                    url: media_url(key.variant(width, copy).as_ref()),
-                    width,
-                    height,
+                    url: media_url(stored.variant(copy_width, copy).as_ref()),
+                    width: copy_width,
+                    height: copy_height,
                     media_type: copy.content_type(),
                 }));
             }

@@ -116,6 +116,9 @@ pub enum AppError {
     TooLarge(Vec<FieldError>),
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, for a reason the person can act on.
+    #[error("forbidden: {0}")]
+    ForbiddenBecause(String),
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("invalid: {0}")]
@@ -226,6 +229,7 @@ impl AppError {
             ),
             Self::TooLarge(fields) => (StatusCode::PAYLOAD_TOO_LARGE, sentences(fields).into()),
             Self::Forbidden => (StatusCode::FORBIDDEN, messages::ROLE_FORBIDS.into()),
+            Self::ForbiddenBecause(message) => (StatusCode::FORBIDDEN, message.clone().into()),
             Self::Conflict(message) => (StatusCode::CONFLICT, message.clone().into()),
             Self::Unprocessable(message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, message.clone().into())

@@ -5,6 +5,7 @@
 mod caller;
 mod edit;
 mod limits;
+mod media;
 mod params;
 mod read;
 mod views;
@@ -89,6 +90,8 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Response {
 struct Documented {
     readers: Router<AppState>,
     accounts: Router<AppState>,
+    /// Uploads, whose bodies are files rather than JSON.
+    uploads: Router<AppState>,
     document: utoipa::openapi::OpenApi,
 }
 
@@ -116,11 +119,17 @@ fn documented() -> Documented {
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::remove))
+        .routes(routes!(media::show, media::describe))
+        .split_for_parts();
+    let (uploads, of_uploads) = OpenApiRouter::new()
+        .routes(routes!(media::upload))
         .split_for_parts();
     document.merge(of_accounts);
+    document.merge(of_uploads);
     Documented {
         readers,
         accounts,
+        uploads,
         document,
     }
 }
@@ -147,12 +156,35 @@ pub fn route_list() -> Vec<(Method, String)> {
     routes
 }
 
+/// Routes that act as an account: what they answer is the account's own (kept by no cache),
+/// and after a change this instance's pages catch up before the answer, as after a newsroom form.
+fn as_an_account(
+    state: &AppState,
+    routes: Router<AppState>,
+    body_limit: usize,
+) -> Router<AppState> {
+    routes
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::layer::after_write,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(DefaultBodyLimit::max(body_limit))
+}
+
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let Documented {
         readers,
         accounts,
+        uploads,
         document,
     } = documented();
+    // An upload is the configured file size plus the form around it.
+    let upload_limit = usize::try_from(state.upload_limits.max_bytes.saturating_add(64 * 1024))
+        .unwrap_or(usize::MAX);
     let document: Arc<[u8]> = serde_json::to_vec(&document).unwrap_or_default().into();
     readers
         .route(
@@ -164,20 +196,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             page_cache::layer::serve,
         ))
-        // What an account sees is its own: kept by no cache. After a change, this instance's
-        // pages catch up before the answer, as after a newsroom form.
-        .merge(
-            accounts
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    page_cache::layer::after_write,
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-store"),
-                ))
-                .layer(DefaultBodyLimit::max(MAX_JSON_BYTES)),
-        )
+        .merge(as_an_account(state, accounts, MAX_JSON_BYTES))
+        .merge(as_an_account(state, uploads, upload_limit))
         .layer(
             // Any site's scripts may read what any reader may: the API holds nothing private
             // that a token does not open, and a browser sends no token of its own accord.

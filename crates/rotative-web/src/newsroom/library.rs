@@ -109,7 +109,7 @@ fn optional_text(value: &str) -> Result<Option<String>, ()> {
     Ok(Some(value.to_owned()).filter(|v| !v.is_empty()))
 }
 
-fn description(alt: &str, caption: &str, credit: &str) -> Result<MediaText, String> {
+pub(crate) fn description(alt: &str, caption: &str, credit: &str) -> Result<MediaText, String> {
     let alt = match alt.trim() {
         "" => None,
         typed => Some(

@@ -3,7 +3,7 @@
 
 mod accounts;
 pub(crate) mod history;
-mod library;
+pub(crate) mod library;
 pub(crate) mod service;
 mod session;
 mod settings;

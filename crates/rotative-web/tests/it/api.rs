@@ -381,6 +381,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{C}", "{id}")
                 .replace("{P}", "{id}")
                 .replace("{W}", "{id}")
+                .replace("{M}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -482,6 +483,23 @@ async fn send_json(
     .await
 }
 
+/// Uploads an image to the media library through the API.
+async fn upload(site: &TestSite, token: Option<&str>) -> Page {
+    let jpeg = rotative_media::illustration::draw("essai", 400, 300).unwrap();
+    let (content_type, body) = crate::helpers::multipart(&[
+        crate::helpers::Part::Text("alt", "Une place au petit matin"),
+        crate::helpers::Part::Text("credit", "Illustration Rotative"),
+        crate::helpers::Part::File("file", "place.jpg", &jpeg),
+    ]);
+    let mut request =
+        axum::http::Request::post("/api/v1/media").header("content-type", content_type);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    site.send(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
 /// A public note as a client sends it.
 const NEW_NOTE: &str = r#"{"kind": "correction", "note": "Le port rouvre mardi, non lundi."}"#;
 
@@ -509,7 +527,7 @@ const WHO: [(Who, &str); 5] = [
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 24] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 27] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
@@ -593,6 +611,11 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 24] = [
         "/api/v1/stories/{A}/revisions/{R}/restore",
         [401, 403, 200, 200, 200],
     ),
+    // Everyone adds to the media library and reads it; an image shown in a published story is
+    // described by editors only. `{M}` is one.
+    ("POST", "/api/v1/media", [401, 201, 201, 201, 201]),
+    ("GET", "/api/v1/media/{M}", [401, 200, 200, 200, 200]),
+    ("PATCH", "/api/v1/media/{M}", [401, 403, 403, 200, 200]),
     // Webhooks are the administrators'.
     ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 200]),
     ("POST", "/api/v1/webhooks", [401, 403, 403, 403, 201]),
@@ -644,6 +667,7 @@ async fn every_account_route_for_every_role() {
                 .await
                 .unwrap();
             let path = route
+                .replace("{M}", "1")
                 .replace("{W}", &webhook.to_string())
                 .replace("{R}", &first_revision.to_string())
                 .replace("{A}", draft.rsplit('/').next().unwrap())
@@ -651,6 +675,8 @@ async fn every_account_route_for_every_role() {
                 .replace("{P}", "1");
             let body = if path == "/api/v1/stories" {
                 NEW_STORY
+            } else if path.starts_with("/api/v1/media/") {
+                r#"{"alt": "La place au matin."}"#
             } else if method == "PATCH" {
                 r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
             } else if path.ends_with("/corrections") {
@@ -660,7 +686,11 @@ async fn every_account_route_for_every_role() {
             } else {
                 ""
             };
-            let page = send_json(&site, method, &path, token.as_deref(), body).await;
+            let page = if path == "/api/v1/media" {
+                upload(&site, token.as_deref()).await
+            } else {
+                send_json(&site, method, &path, token.as_deref(), body).await
+            };
             if page.status.as_u16() != status {
                 wrong.push(format!(
                     "{method} {route} as {who:?}: {} instead of {status}: {}",
@@ -1243,4 +1273,74 @@ async fn an_administrator_manages_webhooks_through_the_api() {
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     let list = with_token(&site, "GET", "/api/v1/webhooks", Some(&admin)).await;
     assert_eq!(list.body, r#"{"webhooks":[]}"#);
+}
+
+#[tokio::test]
+async fn a_journalist_uploads_and_places_an_image_through_the_api() {
+    let site = newsroom().await;
+    let julie = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
+    let uploaded = upload(&site, Some(&julie)).await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+    let media: Value = serde_json::from_str(&uploaded.body).unwrap();
+    assert_eq!(media["alt"], "Une place au petit matin");
+    let files = media["files"].as_array().unwrap();
+    assert!(files.len() > 1, "resized copies and the original: {media}");
+    assert!(files.iter().all(|file| {
+        file["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://journal.example/")
+    }));
+    let markdown = media["markdown"].as_str().unwrap();
+    assert!(
+        markdown.starts_with("![Une place au petit matin](media:"),
+        "{markdown}"
+    );
+
+    // The image goes into a draft by its Markdown, as from the editor.
+    let story = format!(
+        r#"{{"headline": "La place au matin", "body": "Le marché ouvre.\n\n{}", "section": "monde"}}"#,
+        markdown.replace('"', "\\\"")
+    );
+    let created = send_json(&site, "POST", "/api/v1/stories", Some(&julie), &story).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    // Her own image, in no published story: she describes it.
+    let id = media["id"].as_i64().unwrap();
+    let described = send_json(
+        &site,
+        "PATCH",
+        &format!("/api/v1/media/{id}"),
+        Some(&julie),
+        r#"{"alt": "La place du marché au petit matin", "caption": "Le marché, à l'aube"}"#,
+    )
+    .await;
+    assert_eq!(described.status, StatusCode::OK, "{}", described.body);
+    let described: Value = serde_json::from_str(&described.body).unwrap();
+    assert_eq!(described["caption"], "Le marché, à l'aube");
+
+    let not_an_image = {
+        let (content_type, body) = crate::helpers::multipart(&[crate::helpers::Part::File(
+            "file",
+            "notes.jpg",
+            b"ceci n'est pas une image",
+        )]);
+        site.send(
+            axum::http::Request::post("/api/v1/media")
+                .header("content-type", content_type)
+                .header("authorization", format!("Bearer {julie}"))
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await
+    };
+    assert!(
+        not_an_image.status.is_client_error(),
+        "{}",
+        not_an_image.status
+    );
+    assert_eq!(
+        not_an_image.header("content-type"),
+        Some("application/problem+json")
+    );
 }

@@ -150,36 +150,10 @@ impl TestSite {
         parts: &[Part<'_>],
         accept_json: bool,
     ) -> Page {
-        let boundary = "----rotative-test-boundary-7f3a";
-        let mut body = Vec::new();
-        for part in parts {
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            match part {
-                Part::Text(name, value) => {
-                    body.extend_from_slice(
-                        format!(
-                            "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-                        )
-                        .as_bytes(),
-                    );
-                }
-                Part::File(name, file_name, bytes) => {
-                    body.extend_from_slice(
-                        format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
-                            .as_bytes(),
-                    );
-                    body.extend_from_slice(bytes);
-                    body.extend_from_slice(b"\r\n");
-                }
-            }
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = multipart(parts);
         let mut request = Request::post(uri)
             .header("cookie", cookie)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", content_type)
             .header("content-length", body.len());
         if accept_json {
             request = request.header("accept", "application/json");
@@ -314,4 +288,31 @@ impl Page {
         let start = self.body.find(&marker)? + marker.len();
         Some(self.body[start..start + self.body[start..].find('"')?].to_owned())
     }
+}
+
+/// A multipart form of `parts`: its content type (with the boundary) and its body.
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----rotative-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(name, file_name, bytes) => {
+                body.extend_from_slice(
+                        format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                            .as_bytes(),
+                    );
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
