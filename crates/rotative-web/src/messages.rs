@@ -320,6 +320,8 @@ pub(crate) mod api {
 
     pub(crate) const NO_WEBHOOK: &str =
         "le corps est vide : envoyez le webhook en JSON (« url » et « events »)";
+    pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
+    pub(crate) const NO_SETTINGS: &str = "le corps est vide : envoyez les réglages en JSON (« name », « description », « page_size », « feed_full_text »)";
     pub(crate) const NO_SUCH_MEDIA: &str = "Aucune image de la médiathèque n'a cet identifiant.";
     pub(crate) const NO_SUCH_WEBHOOK: &str = "Aucun webhook n'a cet identifiant.";
 

@@ -2,6 +2,7 @@
 //! the same store and page cache as the pages. Errors are problem details (`error.rs`); the
 //! OpenAPI document is generated from the handlers themselves, at `/api/v1/openapi.json`.
 
+mod admin;
 mod caller;
 mod edit;
 mod limits;
@@ -52,7 +53,7 @@ const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
         (name = "Lecture", description = "Ce que les lecteurs voient, sans authentification."),
         (name = "Compte", description = "Avec un jeton d'API (`Authorization: Bearer …`), qui agit au nom d'un compte de la rédaction, avec les droits de son rôle."),
         (name = "Rédaction", description = "Ce que fait la rédaction, avec un jeton « lecture et écriture » et selon les droits du rôle du compte, comme dans ses formulaires."),
-        (name = "Administration", description = "Ce que font les administrateurs du site : ses webhooks."),
+        (name = "Administration", description = "Ce que font les administrateurs du site : ses comptes, ses réglages, ses webhooks."),
     ),
     modifiers(&BearerTokens)
 )]
@@ -120,6 +121,9 @@ fn documented() -> Documented {
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::remove))
         .routes(routes!(media::show, media::describe))
+        .routes(routes!(admin::accounts, admin::add_account))
+        .routes(routes!(admin::change_account))
+        .routes(routes!(admin::settings, admin::change_settings))
         .split_for_parts();
     let (uploads, of_uploads) = OpenApiRouter::new()
         .routes(routes!(media::upload))
@@ -208,6 +212,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                     Method::HEAD,
                     Method::POST,
                     Method::PATCH,
+                    Method::PUT,
                     Method::DELETE,
                 ])
                 .allow_headers([

@@ -382,6 +382,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{P}", "{id}")
                 .replace("{W}", "{id}")
                 .replace("{M}", "{id}")
+                .replace("{J}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -411,7 +412,10 @@ async fn the_openapi_document_describes_each_answer() {
     let paths = document["paths"].as_object().unwrap();
     for (path, item) in paths {
         // A removal answers nothing (204).
-        let Some(operation) = item["get"].as_object().or(item["post"].as_object()) else {
+        let Some(operation) = ["get", "post", "patch", "put"]
+            .into_iter()
+            .find_map(|method| item[method].as_object())
+        else {
             assert!(item["delete"].is_object(), "{path}");
             continue;
         };
@@ -500,6 +504,9 @@ async fn upload(site: &TestSite, token: Option<&str>) -> Page {
         .await
 }
 
+/// An account added as a client sends it.
+const ACCOUNT_BODY: &str = r#"{"email": "nouveau@exemple.fr", "name": "Nouvelle Recrue", "role": "editor", "password": "provisoire-1234"}"#;
+
 /// A public note as a client sends it.
 const NEW_NOTE: &str = r#"{"kind": "correction", "note": "Le port rouvre mardi, non lundi."}"#;
 
@@ -527,7 +534,7 @@ const WHO: [(Who, &str); 5] = [
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 27] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 32] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
@@ -616,7 +623,12 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 27] = [
     ("POST", "/api/v1/media", [401, 201, 201, 201, 201]),
     ("GET", "/api/v1/media/{M}", [401, 200, 200, 200, 200]),
     ("PATCH", "/api/v1/media/{M}", [401, 403, 403, 200, 200]),
-    // Webhooks are the administrators'.
+    // Accounts, settings and webhooks are the administrators'. `{J}` is the journalist.
+    ("GET", "/api/v1/accounts", [401, 403, 403, 403, 200]),
+    ("POST", "/api/v1/accounts", [401, 403, 403, 403, 201]),
+    ("PATCH", "/api/v1/accounts/{J}", [401, 403, 403, 403, 200]),
+    ("GET", "/api/v1/settings", [401, 403, 403, 403, 200]),
+    ("PUT", "/api/v1/settings", [401, 403, 403, 403, 200]),
     ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 200]),
     ("POST", "/api/v1/webhooks", [401, 403, 403, 403, 201]),
     (
@@ -666,7 +678,16 @@ async fn every_account_route_for_every_role() {
                 )
                 .await
                 .unwrap();
+            let journalist = site
+                .state
+                .store
+                .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
             let path = route
+                .replace("{J}", &journalist.to_string())
                 .replace("{M}", "1")
                 .replace("{W}", &webhook.to_string())
                 .replace("{R}", &first_revision.to_string())
@@ -677,6 +698,12 @@ async fn every_account_route_for_every_role() {
                 NEW_STORY
             } else if path.starts_with("/api/v1/media/") {
                 r#"{"alt": "La place au matin."}"#
+            } else if path == "/api/v1/accounts" {
+                ACCOUNT_BODY
+            } else if path.starts_with("/api/v1/accounts/") {
+                r#"{"role": "editor"}"#
+            } else if path == "/api/v1/settings" {
+                r#"{"name": "Le Journal", "description": "Un journal.", "page_size": 12, "feed_full_text": true}"#
             } else if method == "PATCH" {
                 r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
             } else if path.ends_with("/corrections") {
@@ -1343,4 +1370,85 @@ async fn a_journalist_uploads_and_places_an_image_through_the_api() {
         not_an_image.header("content-type"),
         Some("application/problem+json")
     );
+}
+
+#[tokio::test]
+async fn an_administrator_runs_accounts_and_settings_through_the_api() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let admin = token_for(&site, "admin@exemple.fr", TokenScope::Write).await;
+    let added = send_json(
+        &site,
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        ACCOUNT_BODY,
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let again = send_json(
+        &site,
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        ACCOUNT_BODY,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "the address is taken");
+    let short = send_json(
+        &site,
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        r#"{"email": "autre@exemple.fr", "name": "Autre", "role": "editor", "password": "court"}"#,
+    )
+    .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        short.body.contains("\"field\":\"password\""),
+        "{}",
+        short.body
+    );
+    let me = site
+        .state
+        .store
+        .user_by_email(&Email::parse("admin@exemple.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let demoted = send_json(
+        &site,
+        "PATCH",
+        &format!("/api/v1/accounts/{}", me.id),
+        Some(&admin),
+        r#"{"role": "journalist"}"#,
+    )
+    .await;
+    assert_eq!(demoted.status, StatusCode::CONFLICT, "{}", demoted.body);
+
+    let changed = send_json(
+        &site,
+        "PUT",
+        "/api/v1/settings",
+        Some(&admin),
+        r#"{"name": "La Gazette du port", "description": "Les nouvelles du port.", "page_size": 12, "feed_full_text": false}"#,
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert!(
+        site.get("/").await.body.contains("La Gazette du port"),
+        "the pages follow at once"
+    );
+    let out_of_bounds = send_json(
+        &site,
+        "PUT",
+        "/api/v1/settings",
+        Some(&admin),
+        r#"{"name": "", "description": "", "page_size": 500, "feed_full_text": false}"#,
+    )
+    .await;
+    assert_eq!(out_of_bounds.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let settings = with_token(&site, "GET", "/api/v1/settings", Some(&admin)).await;
+    let settings: Value = serde_json::from_str(&settings.body).unwrap();
+    assert_eq!(settings["name"], "La Gazette du port", "nothing changed");
 }

@@ -1,0 +1,304 @@
+//! What administrators do through the API besides webhooks: the newsroom's accounts and the
+//! site's settings, as on the newsroom's « Comptes » and « Réglages » pages, under the same rules.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use rotative_domain::{Email, Name, Role, UserId};
+use rotative_newsroom::{NewAccount, SiteSettings};
+use rotative_store::User;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{caller::Caller, json, write::body_or_default};
+use crate::{
+    AppError, AppState, FieldError,
+    auth::{MIN_PASSWORD_CHARS, hash_password},
+    error::Problem,
+    messages,
+};
+
+/// A newsroom account.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AccountView {
+    id: i64,
+    name: String,
+    email: String,
+    /// `contributor`, `journalist`, `editor` or `admin`.
+    role: &'static str,
+    /// False for an imported author's account, which has no password yet.
+    active: bool,
+}
+
+impl From<&User> for AccountView {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id.0,
+            name: user.name.to_string(),
+            email: user.email.to_string(),
+            role: user.role.as_str(),
+            active: user.password_hash.is_some(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AccountList {
+    accounts: Vec<AccountView>,
+}
+
+async fn accounts_answer(state: &AppState, status: StatusCode) -> Result<Response, AppError> {
+    let accounts = state.store.users().await?;
+    let mut answer = json(&AccountList {
+        accounts: accounts.iter().map(AccountView::from).collect(),
+    });
+    *answer.status_mut() = status;
+    Ok(answer)
+}
+
+/// The newsroom's accounts (administrators).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    operation_id = "list_accounts",
+    tag = "Administration",
+    security(("jeton" = [])),
+    responses(
+        (status = 200, description = "Les comptes.", body = AccountList),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    caller.actor().administers()?;
+    accounts_answer(&state, StatusCode::OK).await
+}
+
+/// An account to add, with a provisional password its owner changes at first sign-in.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountInput {
+    email: String,
+    name: String,
+    /// `contributor`, `journalist`, `editor` or `admin`.
+    role: String,
+    /// At least 12 characters.
+    password: String,
+}
+
+fn provisional_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::Invalid(vec![FieldError {
+            field: "password".into(),
+            message: messages::PROVISIONAL_PASSWORD_TOO_SHORT.to_owned(),
+        }]));
+    }
+    hash_password(password).map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))
+}
+
+fn role(value: &str) -> Result<Role, AppError> {
+    Role::parse(value).map_err(|_| {
+        AppError::Invalid(vec![FieldError {
+            field: "role".into(),
+            message: messages::UNKNOWN_ROLE.to_owned(),
+        }])
+    })
+}
+
+/// Adds an account (administrators); answers every account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    operation_id = "add_account",
+    tag = "Administration",
+    security(("jeton" = [])),
+    request_body(content = AccountInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Les comptes, avec le nouveau.", body = AccountList),
+        (status = 400, description = "JSON illisible, champ inconnu.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un compte a déjà cette adresse.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Adresse, nom, rôle ou mot de passe invalide.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn add_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    actor.administers()?;
+    let input: AccountInput = body_or_default(&headers, body)?;
+    let mut problems = Vec::new();
+    let mut problem = |field: &'static str| {
+        problems.push(FieldError {
+            field: field.into(),
+            message: messages::ACCOUNT_FIELDS.to_owned(),
+        });
+    };
+    let email = Email::parse(&input.email)
+        .map_err(|_| problem("email"))
+        .ok();
+    let name = Name::parse(&input.name).map_err(|_| problem("name")).ok();
+    let role = Role::parse(&input.role).map_err(|_| problem("role")).ok();
+    let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let hash = provisional_password(&input.password)?;
+    let account = NewAccount {
+        email: &email,
+        name: &name,
+        role,
+        password_hash: &hash,
+    };
+    state.newsroom().add_account(&actor, account).await?;
+    accounts_answer(&state, StatusCode::CREATED).await
+}
+
+/// A change to an account: its role, or a first password for an account that has none.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountChange {
+    /// `contributor`, `journalist`, `editor` or `admin`.
+    role: Option<String>,
+    /// A provisional password, for an account that has none yet (an imported author's).
+    password: Option<String>,
+}
+
+/// Changes an account's role, or gives an imported author's account a provisional password, as
+/// the « Comptes » page does; answers every account.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/accounts/{id}",
+    operation_id = "change_account",
+    tag = "Administration",
+    security(("jeton" = [])),
+    params(("id" = i64, Path, description = "L'identifiant du compte.")),
+    request_body(content = AccountChange, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Les comptes, après le changement.", body = AccountList),
+        (status = 400, description = "JSON illisible, champ inconnu.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un administrateur qui retirerait son propre rôle, ou un compte déjà actif.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rôle inconnu ou mot de passe trop court.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn change_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    actor.administers()?;
+    let change: AccountChange = body_or_default(&headers, body)?;
+    let id = id
+        .parse()
+        .map(UserId)
+        .map_err(|_| AppError::Missing(messages::api::NO_SUCH_ACCOUNT.to_owned()))?;
+    if let Some(new_role) = &change.role {
+        state
+            .newsroom()
+            .change_role(&actor, id, role(new_role)?)
+            .await?;
+    }
+    if let Some(password) = &change.password {
+        let hash = provisional_password(password)?;
+        state.newsroom().activate_account(&actor, id, &hash).await?;
+    }
+    accounts_answer(&state, StatusCode::OK).await
+}
+
+/// The settings administrators change.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SettingsView {
+    name: String,
+    /// 300 characters at most.
+    description: String,
+    /// Stories a listing page shows: 1 to 100.
+    page_size: u32,
+    /// Whether feeds carry whole stories.
+    feed_full_text: bool,
+}
+
+fn settings_answer(state: &AppState) -> Response {
+    let site = state.site();
+    json(&SettingsView {
+        name: site.name.clone(),
+        description: site.description.clone(),
+        page_size: site.page_size,
+        feed_full_text: site.feed_full_text,
+    })
+}
+
+/// The site's settings (administrators).
+#[utoipa::path(
+    get,
+    path = "/api/v1/settings",
+    tag = "Administration",
+    security(("jeton" = [])),
+    responses(
+        (status = 200, description = "Les réglages.", body = SettingsView),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn settings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    caller.actor().administers()?;
+    Ok(settings_answer(&state))
+}
+
+/// Changes the site's settings, as « Réglages » does: every page follows, on every instance.
+#[utoipa::path(
+    put,
+    path = "/api/v1/settings",
+    operation_id = "change_settings",
+    tag = "Administration",
+    security(("jeton" = [])),
+    request_body(content = SettingsView, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Les réglages, changés.", body = SettingsView),
+        (status = 400, description = "JSON illisible, champ inconnu ou manquant.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Un réglage hors des limites.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn change_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    actor.administers()?;
+    let input: Option<SettingsView> = body_or_default(&headers, body)?;
+    let input = input.ok_or(AppError::BadJson(messages::api::NO_SETTINGS.to_owned()))?;
+    let settings = SiteSettings::parse(
+        &input.name,
+        &input.description,
+        &input.page_size.to_string(),
+        input.feed_full_text,
+    )
+    .ok_or_else(|| AppError::Unprocessable(messages::SETTINGS_BOUNDS.to_owned()))?;
+    state.newsroom().change_settings(&actor, &settings).await?;
+    state.set_site(settings.applied_to((*state.site()).clone()));
+    Ok(settings_answer(&state))
+}
