@@ -142,6 +142,9 @@ pub enum AppError {
     /// The account already has work of this kind under way (renders, uploads): try again.
     #[error("too busy")]
     Busy,
+    /// Something of ours failed (an answer that could not be written): said in the log.
+    #[error("internal: {0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -259,7 +262,11 @@ impl AppError {
                 }
                 .into(),
             ),
-            Self::Store(_) | Self::Render(_) | Self::Media(_) | Self::Search(_) => (
+            Self::Store(_)
+            | Self::Render(_)
+            | Self::Media(_)
+            | Self::Search(_)
+            | Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 messages::OUR_FAULT.into(),
             ),

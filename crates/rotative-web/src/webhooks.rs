@@ -92,7 +92,7 @@ impl Deliverer {
         let payload = match delivery.payload.clone() {
             Some(payload) => payload,
             None => serde_json::to_string(&payload(state, &delivery).await?)
-                .map_err(|error| AppError::Unprocessable(error.to_string()))?,
+                .map_err(|error| AppError::Internal(error.to_string()))?,
         };
         let message_id = format!("msg_{}", delivery.id);
         let timestamp = Timestamp::now().as_second();

@@ -79,10 +79,7 @@ impl utoipa::Modify for BearerTokens {
 pub(crate) fn json<T: Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => ([(header::CONTENT_TYPE, JSON)], body).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "an API answer could not be written");
-            crate::AppError::BadRequest(crate::messages::UNREADABLE_ADDRESS).into_response()
-        }
+        Err(error) => crate::AppError::Internal(error.to_string()).into_response(),
     }
 }
 
