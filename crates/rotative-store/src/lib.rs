@@ -16,6 +16,7 @@ mod taxonomy;
 mod tokens;
 mod users;
 mod webhooks;
+mod wordpress;
 mod writes;
 
 use std::{
@@ -45,6 +46,7 @@ pub use users::{Audit, AuditEntry, Session, User};
 pub use webhooks::{
     Attempt, AttemptNext, Delivery, DeliveryStatus, DueDelivery, NewWebhook, Webhook,
 };
+pub use wordpress::{WpFilter, WpPost};
 pub use writes::{NewArticle, NewLeadImage, StoryContent};
 
 /// Which database is behind the store. Queries both dialects accept are written once; the few

@@ -25,6 +25,7 @@ mod secrets;
 mod state;
 mod uploads;
 pub mod webhooks;
+mod wordpress_api;
 
 use std::{
     hash::{BuildHasher, Hasher, RandomState},
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(search::router())
         .merge(api::router(&state))
+        .merge(wordpress_api::router(&state))
         .merge(
             Router::new()
                 .merge(crawlers::router())

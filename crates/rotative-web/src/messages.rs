@@ -322,6 +322,13 @@ pub(crate) mod api {
         "le corps est vide : envoyez le webhook en JSON (« url » et « events »)";
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
     pub(crate) const NO_SETTINGS: &str = "le corps est vide : envoyez les réglages en JSON (« name », « description », « page_size », « feed_full_text »)";
+    pub(crate) fn wp_invalid_param(name: &str) -> String {
+        format!("Paramètre invalide : « {name} ».")
+    }
+    pub(crate) const WP_NO_SUCH_POST: &str = "Identifiant d'article invalide.";
+    pub(crate) const WP_NO_SUCH_TERM: &str = "Terme inexistant.";
+    pub(crate) const WP_NO_SUCH_USER: &str = "Identifiant d'utilisateur invalide.";
+    pub(crate) const WP_NO_SUCH_MEDIA: &str = "Identifiant de média invalide.";
     pub(crate) const NO_SUCH_MEDIA: &str = "Aucune image de la médiathèque n'a cet identifiant.";
     pub(crate) const NO_SUCH_WEBHOOK: &str = "Aucun webhook n'a cet identifiant.";
 

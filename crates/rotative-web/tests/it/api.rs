@@ -1452,3 +1452,37 @@ async fn an_administrator_runs_accounts_and_settings_through_the_api() {
     let settings: Value = serde_json::from_str(&settings.body).unwrap();
     assert_eq!(settings["name"], "La Gazette du port", "nothing changed");
 }
+
+#[tokio::test]
+async fn the_wordpress_api_numbers_stories_written_here_apart() {
+    let site = site().await;
+    let index = json(&site, "/wp-json/").await;
+    assert_eq!(index["namespaces"], serde_json::json!(["wp/v2"]));
+    let page = site.get("/wp-json/wp/v2/posts?per_page=2").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("x-wp-total"), Some("5"));
+    assert_eq!(page.header("x-wp-totalpages"), Some("3"));
+    let posts: Value = serde_json::from_str(&page.body).unwrap();
+    let first = &posts[0];
+    let id = first["id"].as_i64().unwrap();
+    assert!(id > 1_000_000_000, "written here, not imported: {id}");
+    let one = json(&site, &format!("/wp-json/wp/v2/posts/{id}")).await;
+    assert_eq!(one["title"], first["title"]);
+    assert_eq!(one["type"], "post");
+    for (uri, status, code) in [
+        (
+            "/wp-json/wp/v2/posts?per_page=500",
+            400,
+            "rest_invalid_param",
+        ),
+        ("/wp-json/wp/v2/posts?after=hier", 400, "rest_invalid_param"),
+        ("/wp-json/wp/v2/posts/123", 404, "rest_post_invalid_id"),
+        ("/wp-json/wp/v2/categories/999", 404, "rest_term_invalid"),
+    ] {
+        let page = site.get(uri).await;
+        assert_eq!(page.status.as_u16(), status, "{uri}");
+        let error: Value = serde_json::from_str(&page.body).unwrap();
+        assert_eq!(error["code"], code, "{uri}");
+        assert_eq!(error["data"]["status"], status);
+    }
+}

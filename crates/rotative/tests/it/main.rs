@@ -23,3 +23,4 @@ mod serve;
 mod validators;
 mod webdriver;
 mod webhooks;
+mod wordpress_api;
