@@ -48,6 +48,17 @@ impl Actor {
         self.may(StoryAction::Edit, story).is_ok()
     }
 
+    /// Whose stories the actor's dashboard lists: a contributor sees only their own (`Some`),
+    /// everyone else the whole newsroom's.
+    pub fn dashboard_scope(&self) -> Option<rotative_domain::UserId> {
+        (self.role == rotative_domain::Role::Contributor).then_some(self.id)
+    }
+
+    /// Whether the actor may read the audit log: those who edit others' work.
+    pub fn may_read_audit_log(&self) -> bool {
+        rotative_domain::workflow::can_manage_taxonomy(self.role)
+    }
+
     /// Whether the actor may read the story's revisions: their own story's, or any if they
     /// edit others' work.
     pub fn may_see_history(&self, story: &EditableStory) -> bool {

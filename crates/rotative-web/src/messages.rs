@@ -320,6 +320,9 @@ pub(crate) mod api {
 
     pub(crate) const NO_WEBHOOK: &str =
         "le corps est vide : envoyez le webhook en JSON (« url » et « events »)";
+    pub(crate) const UNKNOWN_STATUS: &str =
+        "« status » doit être draft, in_review, scheduled, published ou unpublished.";
+    pub(crate) const PAGE: &str = "« page » doit être un nombre entier à partir de 1.";
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
     pub(crate) const NO_SETTINGS: &str = "le corps est vide : envoyez les réglages en JSON (« name », « description », « page_size », « feed_full_text »)";
     pub(crate) fn wp_invalid_param(name: &str) -> String {

@@ -4,6 +4,7 @@
 
 mod admin;
 mod caller;
+mod desk;
 mod edit;
 mod limits;
 mod media;
@@ -105,6 +106,11 @@ fn documented() -> Documented {
         .split_for_parts();
     let (accounts, of_accounts) = OpenApiRouter::new()
         .routes(routes!(caller::me))
+        .routes(routes!(desk::tokens))
+        .routes(routes!(desk::revoke))
+        .routes(routes!(desk::stories))
+        .routes(routes!(desk::preview))
+        .routes(routes!(desk::audit))
         .routes(routes!(write::create))
         .routes(routes!(write::act))
         .routes(routes!(write::correct))

@@ -276,7 +276,7 @@ pub(crate) async fn audit_log(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Html<String>, AppError> {
-    if !rotative_domain::workflow::can_manage_taxonomy(who.user.role) {
+    if !who.actor().may_read_audit_log() {
         return Err(AppError::Forbidden);
     }
     let entries: Vec<_> = state

@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// Stories a dashboard page lists; older ones are on the next pages.
-const DASHBOARD_PAGE: u32 = 50;
+pub(crate) const DASHBOARD_PAGE: u32 = 50;
 
 pub(crate) async fn to_dashboard() -> Redirect {
     Redirect::permanent("/redaction/")
@@ -68,7 +68,7 @@ pub(crate) async fn dashboard(
         Some(typed) => PageNumber::parse(typed).map_err(|_| AppError::NotFound)?,
     };
     // Contributors see only their own work; everyone sees their own first.
-    let only_own = (who.user.role == rotative_domain::Role::Contributor).then_some(who.user.id);
+    let only_own = who.actor().dashboard_scope();
     let filter = StoryFilter {
         status,
         headline_contains: search,

@@ -383,6 +383,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{W}", "{id}")
                 .replace("{M}", "{id}")
                 .replace("{J}", "{id}")
+                .replace("{T}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -534,9 +535,16 @@ const WHO: [(Who, &str); 5] = [
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 32] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 37] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
+    // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
+    // the journalist's.
+    ("GET", "/api/v1/tokens", [401, 200, 200, 200, 200]),
+    ("DELETE", "/api/v1/tokens/{T}", [401, 404, 204, 404, 204]),
+    ("GET", "/api/v1/newsroom/stories", [401, 200, 200, 200, 200]),
+    ("POST", "/api/v1/preview", [401, 200, 200, 200, 200]),
+    ("GET", "/api/v1/audit", [401, 403, 403, 200, 200]),
     ("POST", "/api/v1/stories", [401, 201, 201, 201, 201]),
     // Only published stories are corrected, by editors.
     (
@@ -686,7 +694,22 @@ async fn every_account_route_for_every_role() {
                 .unwrap()
                 .unwrap()
                 .id;
+            let journalists_token = site
+                .state
+                .store
+                .create_token(
+                    NewToken {
+                        owner: journalist,
+                        name: "Application mobile",
+                        scope: TokenScope::Read,
+                        token_hash: "0123",
+                    },
+                    Audit::by(None, "token_add"),
+                )
+                .await
+                .unwrap();
             let path = route
+                .replace("{T}", &journalists_token.to_string())
                 .replace("{J}", &journalist.to_string())
                 .replace("{M}", "1")
                 .replace("{W}", &webhook.to_string())
@@ -702,6 +725,8 @@ async fn every_account_route_for_every_role() {
                 ACCOUNT_BODY
             } else if path.starts_with("/api/v1/accounts/") {
                 r#"{"role": "editor"}"#
+            } else if path == "/api/v1/preview" {
+                r#"{"body": "Un *texte* à relire."}"#
             } else if path == "/api/v1/settings" {
                 r#"{"name": "Le Journal", "description": "Un journal.", "page_size": 12, "feed_full_text": true}"#
             } else if method == "PATCH" {
@@ -1485,4 +1510,81 @@ async fn the_wordpress_api_numbers_stories_written_here_apart() {
         assert_eq!(error["code"], code, "{uri}");
         assert_eq!(error["data"]["status"], status);
     }
+}
+
+#[tokio::test]
+async fn the_dashboard_preview_and_log_through_the_api() {
+    let site = newsroom().await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
+    let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+    write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+
+    let contributor = token_for(&site, "stagiaire@exemple.fr", TokenScope::Read).await;
+    let hers = json_with(&site, "/api/v1/newsroom/stories", &contributor).await;
+    let headlines: Vec<&str> = hers["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|story| story["headline"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headlines,
+        ["Le brouillon de Léa"],
+        "a contributor's own only"
+    );
+    let editor = token_for(&site, "chef@exemple.fr", TokenScope::Read).await;
+    let drafts = json_with(&site, "/api/v1/newsroom/stories?status=draft", &editor).await;
+    assert_eq!(drafts["stories"].as_array().unwrap().len(), 2);
+    assert!(
+        drafts["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|count| count["status"] == "published" && count["count"] == 1)
+    );
+    let wrong = with_token(
+        &site,
+        "GET",
+        "/api/v1/newsroom/stories?status=perdu",
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+
+    let preview = send_json(
+        &site,
+        "POST",
+        "/api/v1/preview",
+        Some(&contributor),
+        r#"{"body": "Un *texte* à relire."}"#,
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("<em>texte</em>"), "{}", preview.body);
+    let missing_image = send_json(
+        &site,
+        "POST",
+        "/api/v1/preview",
+        Some(&contributor),
+        r#"{"body": "![Une place](media:inconnue.jpg)"}"#,
+    )
+    .await;
+    assert_eq!(missing_image.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let log = json_with(&site, "/api/v1/audit", &editor).await;
+    assert!(
+        log["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|line| line["action"] == "create" && line["by"] == "Julie Martin"),
+        "{log}"
+    );
+}
+
+async fn json_with(site: &TestSite, uri: &str, token: &str) -> Value {
+    let page = with_token(site, "GET", uri, Some(token)).await;
+    assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+    serde_json::from_str(&page.body).unwrap()
 }
