@@ -58,6 +58,7 @@ pub(crate) struct DeskPage {
 #[utoipa::path(
     get,
     path = "/api/v1/newsroom/stories",
+    operation_id = "newsroom_stories",
     tag = "Rédaction",
     security(("jeton" = [])),
     params(
@@ -293,6 +294,7 @@ fn at(seconds: i64) -> Timestamp {
 #[utoipa::path(
     get,
     path = "/api/v1/tokens",
+    operation_id = "list_tokens",
     tag = "Compte",
     security(("jeton" = [])),
     responses(

@@ -411,6 +411,14 @@ async fn the_openapi_document_describes_each_answer() {
     let document = json(&site, "/api/v1/openapi.json").await;
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = document["paths"].as_object().unwrap();
+    let mut operations = BTreeSet::new();
+    for item in paths.values() {
+        for operation in item.as_object().unwrap().values() {
+            if let Some(id) = operation["operationId"].as_str() {
+                assert!(operations.insert(id.to_owned()), "{id} twice");
+            }
+        }
+    }
     for (path, item) in paths {
         // A removal answers nothing (204).
         let Some(operation) = ["get", "post", "patch", "put"]
@@ -647,97 +655,108 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 37] = [
     ("DELETE", "/api/v1/webhooks/{W}", [401, 403, 403, 403, 204]),
 ];
 
+/// A fresh site for one row of `BY_ROLE`, and the row's path with its placeholders filled.
+async fn table_site(route: &str) -> (TestSite, String) {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let draft = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
+    let lea = sign_in(&site, "stagiaire@exemple.fr").await;
+    let own = write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+    let first_revision = site
+        .state
+        .store
+        .story_for_edit(ArticleId(
+            draft.rsplit('/').next().unwrap().parse().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .current_revision_id;
+    let webhook = site
+        .state
+        .store
+        .create_webhook(
+            rotative_store::NewWebhook {
+                url: "https://partenaire.example/hook",
+                secret: "whsec_AAAA",
+                events: &[rotative_domain::WebhookEvent::StoryPublished],
+                created_by: None,
+            },
+            Audit::by(None, "webhook_add"),
+        )
+        .await
+        .unwrap();
+    let journalist = site
+        .state
+        .store
+        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let journalists_token = site
+        .state
+        .store
+        .create_token(
+            NewToken {
+                owner: journalist,
+                name: "Application mobile",
+                scope: TokenScope::Read,
+                token_hash: "0123",
+            },
+            Audit::by(None, "token_add"),
+        )
+        .await
+        .unwrap();
+    let path = route
+        .replace("{T}", &journalists_token.to_string())
+        .replace("{J}", &journalist.to_string())
+        .replace("{M}", "1")
+        .replace("{W}", &webhook.to_string())
+        .replace("{R}", &first_revision.to_string())
+        .replace("{A}", draft.rsplit('/').next().unwrap())
+        .replace("{C}", own.rsplit('/').next().unwrap())
+        .replace("{P}", "1");
+    (site, path)
+}
+
+/// What a row of `BY_ROLE` sends: a valid body for the route, so only the rights decide.
+fn table_body(method: &str, path: &str) -> &'static str {
+    if path == "/api/v1/stories" {
+        NEW_STORY
+    } else if path.starts_with("/api/v1/media/") {
+        r#"{"alt": "La place au matin."}"#
+    } else if path == "/api/v1/accounts" {
+        ACCOUNT_BODY
+    } else if path.starts_with("/api/v1/accounts/") {
+        r#"{"role": "editor"}"#
+    } else if path == "/api/v1/preview" {
+        r#"{"body": "Un *texte* à relire."}"#
+    } else if path == "/api/v1/settings" {
+        r#"{"name": "Le Journal", "description": "Un journal.", "page_size": 12, "feed_full_text": true}"#
+    } else if method == "PATCH" {
+        r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
+    } else if path.ends_with("/corrections") {
+        NEW_NOTE
+    } else if path == "/api/v1/webhooks" && method == "POST" {
+        r#"{"url": "https://partenaire.example/autre", "events": ["story.published"]}"#
+    } else {
+        ""
+    }
+}
+
 #[tokio::test]
 async fn every_account_route_for_every_role() {
     let mut wrong = Vec::new();
     for (method, route, expected) in BY_ROLE {
         for ((who, email), status) in WHO.into_iter().zip(expected) {
-            let site = newsroom().await;
-            account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
-            let julie = sign_in(&site, "julie@exemple.fr").await;
-            let draft = write_story(&site, &julie, "Le brouillon de Julie", "Texte.").await;
-            let lea = sign_in(&site, "stagiaire@exemple.fr").await;
-            let own = write_story(&site, &lea, "Le brouillon de Léa", "Texte.").await;
+            let (site, path) = table_site(route).await;
             let token = match who {
                 Who::Anonymous => None,
                 _ => Some(token_for(&site, email, TokenScope::Write).await),
             };
-            let first_revision = site
-                .state
-                .store
-                .story_for_edit(ArticleId(
-                    draft.rsplit('/').next().unwrap().parse().unwrap(),
-                ))
-                .await
-                .unwrap()
-                .unwrap()
-                .current_revision_id;
-            let webhook = site
-                .state
-                .store
-                .create_webhook(
-                    rotative_store::NewWebhook {
-                        url: "https://partenaire.example/hook",
-                        secret: "whsec_AAAA",
-                        events: &[rotative_domain::WebhookEvent::StoryPublished],
-                        created_by: None,
-                    },
-                    Audit::by(None, "webhook_add"),
-                )
-                .await
-                .unwrap();
-            let journalist = site
-                .state
-                .store
-                .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
-            let journalists_token = site
-                .state
-                .store
-                .create_token(
-                    NewToken {
-                        owner: journalist,
-                        name: "Application mobile",
-                        scope: TokenScope::Read,
-                        token_hash: "0123",
-                    },
-                    Audit::by(None, "token_add"),
-                )
-                .await
-                .unwrap();
-            let path = route
-                .replace("{T}", &journalists_token.to_string())
-                .replace("{J}", &journalist.to_string())
-                .replace("{M}", "1")
-                .replace("{W}", &webhook.to_string())
-                .replace("{R}", &first_revision.to_string())
-                .replace("{A}", draft.rsplit('/').next().unwrap())
-                .replace("{C}", own.rsplit('/').next().unwrap())
-                .replace("{P}", "1");
-            let body = if path == "/api/v1/stories" {
-                NEW_STORY
-            } else if path.starts_with("/api/v1/media/") {
-                r#"{"alt": "La place au matin."}"#
-            } else if path == "/api/v1/accounts" {
-                ACCOUNT_BODY
-            } else if path.starts_with("/api/v1/accounts/") {
-                r#"{"role": "editor"}"#
-            } else if path == "/api/v1/preview" {
-                r#"{"body": "Un *texte* à relire."}"#
-            } else if path == "/api/v1/settings" {
-                r#"{"name": "Le Journal", "description": "Un journal.", "page_size": 12, "feed_full_text": true}"#
-            } else if method == "PATCH" {
-                r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
-            } else if path.ends_with("/corrections") {
-                NEW_NOTE
-            } else if path == "/api/v1/webhooks" && method == "POST" {
-                r#"{"url": "https://partenaire.example/autre", "events": ["story.published"]}"#
-            } else {
-                ""
-            };
+            let body = table_body(method, &path);
             let page = if path == "/api/v1/media" {
                 upload(&site, token.as_deref()).await
             } else {
