@@ -19,7 +19,10 @@ pub use body::{
 };
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
-pub use pages::{HomeSection, ListingKind, Pages, SearchHitView, SearchPage};
+pub use pages::{
+    ApiGroup, ApiOperation, ApiParameter, ApiReference, HomeSection, ListingKind, Pages,
+    SearchHitView, SearchPage,
+};
 pub use picture::{ImageFile, PictureView, SharedImage};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,

@@ -55,6 +55,44 @@ pub struct HomeSection {
     pub stories: Vec<ArticleSummary>,
 }
 
+/// The API's reference, as its page lists it: groups of operations, each described.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApiReference {
+    pub groups: Vec<ApiGroup>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApiGroup {
+    pub name: String,
+    pub description: String,
+    pub operations: Vec<ApiOperation>,
+}
+
+/// An operation of the API; its texts are HTML already (escaped, with `<code>`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApiOperation {
+    pub method: String,
+    pub path: String,
+    /// Its first sentence, then the rest.
+    pub summary: String,
+    pub description: String,
+    /// Whether it needs a token.
+    pub token: bool,
+    pub parameters: Vec<ApiParameter>,
+    /// The body's media type, if it takes one.
+    pub body: Option<String>,
+    pub responses: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApiParameter {
+    pub name: String,
+    /// `path`, `query` or `header`.
+    pub place: String,
+    pub required: bool,
+    pub description: String,
+}
+
 /// A search as the results page shows it: what was asked, what was found, where the pages are.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchPage {
@@ -453,6 +491,23 @@ impl<'a> Pages<'a> {
     }
 
     /// A page for readers when something is missing or failed; `status` picks the wording.
+    /// The API's reference, for developers: every operation, from the OpenAPI document.
+    pub fn api_reference(&self, reference: &ApiReference) -> Result<String, RenderError> {
+        let meta = PageMeta {
+            title: "L’API du site".into(),
+            description: Some(format!(
+                "Lire et publier sur {} depuis une application : la référence de l’API.",
+                self.site.name
+            )),
+            canonical: Some(self.site.absolute("/api/v1/")),
+            ..PageMeta::default()
+        };
+        self.theme.render(
+            "api.html",
+            &context! { site => self.site_view(), nav => self.nav(None), page => meta, reference => reference },
+        )
+    }
+
     pub fn error(&self, status: u16, message: &str) -> Result<String, RenderError> {
         let title = match status {
             404 => "Page introuvable",

@@ -41,6 +41,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../templates/corrections.html"),
     ),
+    ("api.html", include_str!("../templates/api.html")),
     ("search.html", include_str!("../templates/search.html")),
     (
         "newsroom/base.html",

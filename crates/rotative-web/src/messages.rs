@@ -364,6 +364,102 @@ pub(crate) mod api {
         format!("Aucun auteur publié n'a l'identifiant « {slug} ».")
     }
 
+    /// What each operation of the API does, as its published description says it, by method
+    /// and path.
+    pub(crate) fn operation_summary(method: &str, path: &str) -> Option<&'static str> {
+        Some(match (method, path) {
+            ("get", "/api/v1/stories") => {
+                "Les articles publiés, du plus récent au plus ancien, ou les meilleurs résultats d'une recherche (`q`)."
+            }
+            ("post", "/api/v1/stories") => {
+                "Écrit un nouveau brouillon, comme « Nouvel article » ; il appartient au compte du jeton."
+            }
+            ("get", "/api/v1/stories/{id}") => {
+                "Un article publié, en entier : son texte en HTML et tel qu'écrit, tous les fichiers de son image, ses sources, son affirmation vérifiée et ses corrections."
+            }
+            ("patch", "/api/v1/stories/{id}") => {
+                "Modifie les champs d'un article, comme « Enregistrer », à partir de la version nommée par `If-Match` (son `ETag`, ou `*`). Si l'article a changé depuis, rien n'est appliqué : 412, avec l'`ETag` de la version actuelle, et le texte envoyé est gardé dans l'historique."
+            }
+            ("get", "/api/v1/stories/{id}/editable") => {
+                "Un article tel que la rédaction le modifie, dans n'importe quel état (brouillons compris) : ses champs comme `POST /api/v1/stories` les prend, son état, et sa version (`ETag`)."
+            }
+            ("post", "/api/v1/stories/{id}/actions/{action}") => {
+                "Fait avancer un article dans le circuit de publication, comme les boutons de la rédaction : `submit` (à relire), `return` (en brouillon), `publish`, `schedule`, `unpublish`, `pin` et `unpin` (la une)."
+            }
+            ("post", "/api/v1/stories/{id}/corrections") => {
+                "Ajoute une correction ou une mise à jour à un article publié, montrée aux lecteurs sous l'article et sur la page des corrections (chefs d'édition et administrateurs)."
+            }
+            ("get", "/api/v1/stories/{id}/revisions") => {
+                "Toutes les versions d'un article, de la plus récente à la plus ancienne, comme son historique (son auteur, les chefs d'édition et les administrateurs)."
+            }
+            ("get", "/api/v1/stories/{id}/revisions/{revision}") => "Le texte d'une version.",
+            ("get", "/api/v1/stories/{id}/revisions/{revision}/diff") => {
+                "Ce qui a changé d'une version à l'autre (par défaut, depuis la précédente), mot à mot, comme l'historique le montre."
+            }
+            ("post", "/api/v1/stories/{id}/revisions/{revision}/restore") => {
+                "Rend à l'article le texte d'une version, comme nouvelle version (rubrique, sujets et auteurs restent), comme « Restaurer »."
+            }
+            ("get", "/api/v1/sections") => {
+                "Les rubriques qui ont un article publié, dans l'ordre de la navigation."
+            }
+            ("get", "/api/v1/subjects") => "Les sujets qui ont un article publié, par identifiant.",
+            ("get", "/api/v1/authors") => "Les auteurs qui ont un article publié, par identifiant.",
+            ("get", "/api/v1/corrections") => {
+                "Les corrections et mises à jour de tous les articles publiés, de la plus récente à la plus ancienne."
+            }
+            ("get", "/api/v1/changes") => {
+                "Ce qui a changé après la position `since`, du plus ancien au plus récent : partez de 0 pour copier tout le site, puis suivez `next`. Les articles jamais montrés aux lecteurs n'y sont pas ; un article changé plusieurs fois dans une réponse n'y figure qu'une fois."
+            }
+            ("get", "/api/v1/me") => {
+                "Le compte au nom duquel le jeton agit, son rôle et les droits du jeton : de quoi vérifier un jeton avant de s'en servir."
+            }
+            ("get", "/api/v1/tokens") => {
+                "Les jetons d'API du compte (ceux de tous pour un administrateur), du plus récent au plus ancien. Un jeton ne peut pas en créer un autre : la rédaction ou `rotative token add` les créent."
+            }
+            ("delete", "/api/v1/tokens/{id}") => {
+                "Révoque un jeton à la portée du compte : il cesse aussitôt de fonctionner, sur toutes les instances."
+            }
+            ("get", "/api/v1/newsroom/stories") => {
+                "Les articles de la rédaction dans tous les états, comme le tableau de bord : ceux du compte d'abord ; un contributeur ne voit que les siens."
+            }
+            ("post", "/api/v1/preview") => {
+                "Un texte tel que les lecteurs le verront, comme l'aperçu de l'éditeur ; rien n'est enregistré."
+            }
+            ("get", "/api/v1/audit") => {
+                "Le journal : qui a fait quoi, quand (chefs d'édition et administrateurs)."
+            }
+            ("post", "/api/v1/media") => {
+                "Ajoute une image à la médiathèque, comme l'envoi de la rédaction : mêmes limites de taille et de pixels, même nettoyage (métadonnées retirées, image vérifiée)."
+            }
+            ("get", "/api/v1/media/{id}") => "Une image de la médiathèque.",
+            ("patch", "/api/v1/media/{id}") => {
+                "Change la description d'une image, comme sa page dans la rédaction : les articles qui la montrent suivent. Une image montrée dans un article que le compte ne peut pas modifier est refusée (403)."
+            }
+            ("get", "/api/v1/accounts") => "Les comptes de la rédaction (administrateurs).",
+            ("post", "/api/v1/accounts") => {
+                "Ajoute un compte avec un mot de passe provisoire (administrateurs) ; répond par tous les comptes."
+            }
+            ("patch", "/api/v1/accounts/{id}") => {
+                "Change le rôle d'un compte, ou donne un mot de passe provisoire au compte importé qui n'en a pas, comme « Comptes » ; répond par tous les comptes."
+            }
+            ("get", "/api/v1/settings") => "Les réglages du site (administrateurs).",
+            ("put", "/api/v1/settings") => {
+                "Change les réglages du site, comme « Réglages » : toutes les pages suivent, sur toutes les instances."
+            }
+            ("get", "/api/v1/webhooks") => "Les webhooks du site (administrateurs).",
+            ("post", "/api/v1/webhooks") => {
+                "Ajoute un webhook (administrateurs), comme le formulaire de la rédaction ; répond par son secret de signature, une seule fois."
+            }
+            ("get", "/api/v1/webhooks/{id}/deliveries") => {
+                "Les derniers envois d'un webhook, du plus récent au plus ancien."
+            }
+            ("delete", "/api/v1/webhooks/{id}") => {
+                "Supprime un webhook et son journal d'envois : plus rien ne lui est envoyé."
+            }
+            _ => return None,
+        })
+    }
+
     /// The title of a problem (RFC 9457) of each status: what kind of failure it is.
     pub(crate) fn problem_title(status: u16) -> &'static str {
         match status {

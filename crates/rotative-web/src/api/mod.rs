@@ -10,6 +10,7 @@ mod limits;
 mod media;
 mod params;
 mod read;
+mod reference;
 mod views;
 mod webhooks;
 mod write;
@@ -133,6 +134,7 @@ fn documented() -> Documented {
         .split_for_parts();
     document.merge(of_accounts);
     document.merge(of_uploads);
+    in_french(&mut document);
     Documented {
         readers,
         accounts,
@@ -141,10 +143,34 @@ fn documented() -> Documented {
     }
 }
 
+/// Says what each operation does in French, as the rest of the document does: the handlers'
+/// own comments are for the code's readers.
+fn in_french(document: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in &mut document.paths.paths {
+        let operations = [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+        ];
+        for (method, operation) in operations {
+            if let Some(operation) = operation {
+                operation.summary =
+                    crate::messages::api::operation_summary(method, path).map(str::to_owned);
+                operation.description = None;
+            }
+        }
+    }
+}
+
 /// The method and path of every API route, for the tests that must cover them all.
 #[must_use]
 pub fn route_list() -> Vec<(Method, String)> {
-    let mut routes = vec![(Method::GET, "/api/v1/openapi.json".to_owned())];
+    let mut routes = vec![
+        (Method::GET, "/api/v1/openapi.json".to_owned()),
+        (Method::GET, "/api/v1/".to_owned()),
+    ];
     for (path, item) in documented().document.paths.paths {
         let methods = [
             (item.get.is_some(), Method::GET),
@@ -192,8 +218,17 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
     // An upload is the configured file size plus the form around it.
     let upload_limit = usize::try_from(state.upload_limits.max_bytes.saturating_add(64 * 1024))
         .unwrap_or(usize::MAX);
+    let document = serde_json::to_value(&document).unwrap_or_default();
+    let reference = Arc::new(reference::reference(&document));
     let document: Arc<[u8]> = serde_json::to_vec(&document).unwrap_or_default().into();
+    let reference_page = get(move |state: axum::extract::State<AppState>| {
+        reference::page(state, Arc::clone(&reference))
+    });
     readers
+        .route("/api/v1/", reference_page.clone())
+        .route("/api/v1", reference_page.clone())
+        .route("/api", reference_page.clone())
+        .route("/api/", reference_page)
         .route(
             "/api/v1/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, JSON)], document.to_vec()) }),

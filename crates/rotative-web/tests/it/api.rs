@@ -363,6 +363,7 @@ const OPEN_TO_ANYONE: &[(&str, &str)] = &[
     ("GET", "/api/v1/corrections"),
     ("GET", "/api/v1/changes"),
     ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/"),
 ];
 
 #[test]
@@ -401,6 +402,19 @@ async fn every_api_route_answers_anyone() {
     let list = json(&site, "/api/v1/stories?limit=1").await;
     let id = list["stories"][0]["id"].to_string();
     for (_, route) in OPEN_TO_ANYONE {
+        if *route == "/api/v1/" {
+            // The reference, for people.
+            let page = site.get(route).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                page.body.contains(
+                    "<code><span class=\"api-method\">PATCH</span> /api/v1/stories/{id}</code>"
+                ),
+                "{}",
+                page.body
+            );
+            continue;
+        }
         json(&site, &route.replace("{id}", &id)).await;
     }
 }

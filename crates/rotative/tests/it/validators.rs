@@ -37,6 +37,7 @@ fn demo_site(dir: &std::path::Path) -> (Server, Vec<String>) {
         "/recherche?q=b%C3%A9larus".to_owned(),
         "/recherche?q=zzyzx".to_owned(),
         "/corrections/".to_owned(),
+        "/api/v1/".to_owned(),
         "/page-qui-n-existe-pas/".to_owned(),
     ];
     (server, paths)
