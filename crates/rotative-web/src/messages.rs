@@ -428,6 +428,9 @@ pub(crate) mod api {
             ("get", "/api/v1/audit") => {
                 "Le journal : qui a fait quoi, quand (chefs d'édition et administrateurs)."
             }
+            ("get", "/api/v1/media") => {
+                "La médiathèque, de l'image la plus récente à la plus ancienne, ou les images dont la description contient des mots (`q`), comme « Médiathèque »."
+            }
             ("post", "/api/v1/media") => {
                 "Ajoute une image à la médiathèque, comme l'envoi de la rédaction : mêmes limites de taille et de pixels, même nettoyage (métadonnées retirées, image vérifiée)."
             }

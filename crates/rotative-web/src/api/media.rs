@@ -3,18 +3,18 @@
 
 use axum::{
     body::Bytes,
-    extract::{Multipart, Path, State, rejection::BytesRejection},
+    extract::{Multipart, Path, RawQuery, State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode, header},
     response::Response,
 };
 use jiff::Timestamp;
-use rotative_domain::MediaId;
+use rotative_domain::{MediaId, PageNumber};
 use rotative_render::ImageFile;
-use rotative_store::MediaRecord;
+use rotative_store::{MediaQuery, MediaRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{caller::Caller, json, views::ImageFileView, write::body_or_default};
+use super::{caller::Caller, json, params::Params, views::ImageFileView, write::body_or_default};
 use crate::{
     AppError, AppState,
     error::Problem,
@@ -45,8 +45,12 @@ pub(crate) struct MediaView {
 }
 
 fn media_answer(state: &AppState, media: &MediaRecord) -> Response {
+    json(&media_view(state, media))
+}
+
+fn media_view(state: &AppState, media: &MediaRecord) -> MediaView {
     let site = state.site();
-    json(&MediaView {
+    MediaView {
         id: media.id.0,
         key: media.storage_key.clone(),
         markdown: format!(
@@ -74,7 +78,83 @@ fn media_answer(state: &AppState, media: &MediaRecord) -> Response {
         })
         .collect(),
         uploaded_at: Timestamp::from_second(media.created_at).unwrap_or_default(),
-    })
+    }
+}
+
+/// Images a page of the library lists, as the newsroom's does.
+const LIBRARY_PAGE: u32 = 48;
+
+/// A page of the media library.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MediaList {
+    /// Newest first.
+    media: Vec<MediaView>,
+    /// How many images match.
+    total: u64,
+    /// The next page, if another follows.
+    next: Option<String>,
+}
+
+/// The media library, newest first, or the images whose description holds words (`q`), as
+/// « Médiathèque » lists them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/media",
+    operation_id = "media_library",
+    tag = "Rédaction",
+    security(("jeton" = [])),
+    params(
+        ("q" = Option<String>, Query, description = "Des mots de la description (texte alternatif, légende, crédit) ou du nom du fichier."),
+        ("page" = Option<u32>, Query, description = "La page, à partir de 1 (48 images par page)."),
+    ),
+    responses(
+        (status = 200, description = "Une page de la médiathèque.", body = MediaList),
+        (status = 400, description = "Paramètre inconnu ou illisible.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn library(
+    State(state): State<AppState>,
+    _caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let mut params = Params::read(query.as_deref(), &["q", "page"])?;
+    let page = params
+        .parsed(
+            "page",
+            |value| PageNumber::parse(value).ok(),
+            || crate::messages::api::PAGE.to_owned(),
+        )
+        .unwrap_or(PageNumber::FIRST);
+    let params = params.checked()?;
+    let text = params.text("q").map(str::to_owned);
+    let (items, total) = state
+        .store
+        .media_library(&MediaQuery {
+            text: text.clone(),
+            limit: LIBRARY_PAGE,
+            offset: u32::try_from(page.offset(LIBRARY_PAGE)).unwrap_or(u32::MAX),
+        })
+        .await?;
+    let more = page.offset(LIBRARY_PAGE) + u64::from(LIBRARY_PAGE) < total;
+    let next = more.then(|| {
+        let kept: Vec<(&str, String)> = [("q", text), ("page", Some((page.get() + 1).to_string()))]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .collect();
+        state.site().absolute(&format!(
+            "/api/v1/media?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        ))
+    });
+    Ok(json(&MediaList {
+        media: items
+            .iter()
+            .map(|media| media_view(&state, media))
+            .collect(),
+        total,
+        next,
+    }))
 }
 
 /// The form an upload sends.

@@ -125,6 +125,7 @@ fn documented() -> Documented {
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::remove))
         .routes(routes!(media::show, media::describe))
+        .routes(routes!(media::library))
         .routes(routes!(admin::accounts, admin::add_account))
         .routes(routes!(admin::change_account))
         .routes(routes!(admin::settings, admin::change_settings))
