@@ -37,6 +37,12 @@ const report = {
   users: (await wp.users().get()).map((user) => user.name),
   bySlug: ids(await wp.posts().slug('hello-world').get()),
   inFirstCategory: ids(await wp.posts().categories(categories[0].id).perPage(100).get()),
+  filteredPaging: await (async () => {
+    const busiest = categories.reduce((a, b) => (b.count > a.count ? b : a));
+    const page = await wp.posts().categories(busiest.id).perPage(1).get();
+    return { total: page._paging.total, first: ids(page), next: ids(await page._paging.next.get()) };
+  })(),
+  pastTheEnd: await status(wp.posts().page(99)),
   search: ids(await wp.posts().search('Foo').get()),
   after: ids(await wp.posts().after(new Date('2100-01-01T00:00:00Z')).get()),
   embedded: {

@@ -40,7 +40,7 @@ pub use source::Source;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{AltText, Email, Headline, Name, Standfirst, without_controls};
 pub use typography::french_typography;
-pub use webhook::{WebhookEvent, WebhookUrlProblem, check_webhook_url};
+pub use webhook::{WebhookEvent, WebhookUrlProblem, check_webhook_url, is_public_address};
 pub use workflow::{
     Ownership, Role, StoryAction, TokenScope, WorkflowError, authorize, can, transition,
 };

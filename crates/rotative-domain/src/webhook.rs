@@ -81,42 +81,59 @@ pub enum WebhookUrlProblem {
     ThisSite,
 }
 
-/// The scheme, host and port of an `http(s)` address, lowercased, with the scheme's port when
-/// none is written.
-fn origin(url: &str) -> Option<(String, String, u16)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "http" => 80,
-        "https" => 443,
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
-            (host, port.parse().ok()?)
-        }
-        _ => (host_port, default_port),
-    };
-    if host.is_empty() {
+/// The host and port of an `http(s)` address, read as the HTTP client reads it, lowercased and
+/// without a trailing dot, with the scheme's port when none is written.
+fn origin(text: &str) -> Option<(String, u16)> {
+    let url = url::Url::parse(text).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
-    Some((scheme, host.to_ascii_lowercase(), port))
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty()).then_some((host, url.port_or_known_default()?))
 }
 
 /// Checks an address a webhook is to be sent to: `http` or `https`, on one line, not the site
-/// itself (`site_url` is the site's public address).
+/// itself (`site_url` is the site's public address). Internal addresses are refused when the
+/// webhook is sent (`is_public_address`), where names resolve.
 pub fn check_webhook_url(url: &str, site_url: &str) -> Result<(), WebhookUrlProblem> {
     if url.len() > MAX_URL_CHARS || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(WebhookUrlProblem::NotWeb);
     }
-    let (_, host, port) = origin(url).ok_or(WebhookUrlProblem::NotWeb)?;
-    match origin(site_url) {
-        Some((_, site_host, site_port)) if site_host == host && site_port == port => {
-            Err(WebhookUrlProblem::ThisSite)
+    let target = origin(url).ok_or(WebhookUrlProblem::NotWeb)?;
+    if origin(site_url).is_some_and(|site| site == target) {
+        return Err(WebhookUrlProblem::ThisSite);
+    }
+    Ok(())
+}
+
+/// Whether an address is on the public internet: not this machine, a private or link-local
+/// network (cloud metadata services live there), nor multicast or unspecified.
+pub fn is_public_address(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 0
+                // 100.64.0.0/10, carrier-grade NAT: another operator's private network.
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64))
         }
-        _ => Ok(()),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                // fc00::/7, unique local; fe80::/10, link-local.
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
     }
 }
 
@@ -154,6 +171,7 @@ mod tests {
             "http://127.0.0.1:9000/hook",
             "https://journal.example:8443/hook",
             "http://[::1]:8080/hook",
+            "https://[2001:db8::1]/hook",
         ] {
             assert_eq!(check_webhook_url(url, site), Ok(()), "{url}");
         }
@@ -161,7 +179,7 @@ mod tests {
             "ftp://partenaire.example/",
             "partenaire.example/hook",
             "javascript:alert(1)",
-            "https:///hook",
+            "https://",
             "https://partenaire.example/a b",
         ] {
             assert_eq!(
@@ -174,6 +192,8 @@ mod tests {
             "https://journal.example/api/v1/stories",
             "https://JOURNAL.example:443/",
             "https://user@journal.example/",
+            "https://journal.example./",
+            "https://journal.example\\@x.example/",
         ] {
             assert_eq!(
                 check_webhook_url(url, site),
@@ -185,5 +205,27 @@ mod tests {
             check_webhook_url("http://127.0.0.1:8080/x", "http://127.0.0.1:8080"),
             Err(WebhookUrlProblem::ThisSite)
         );
+    }
+
+    #[test]
+    fn internal_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public_address(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:2800:220:1::1"] {
+            assert!(is_public_address(ip.parse().unwrap()), "{ip}");
+        }
     }
 }

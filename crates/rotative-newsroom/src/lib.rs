@@ -28,7 +28,7 @@ pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
 pub use settings::{SiteSettings, with_stored_settings};
-pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook};
+pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook, webhook_origin};
 pub use workflow::{Act, Actor, BatchSlugs, MAX_NOTE_CHARS, public_path, story_slug};
 
 /// The newsroom's operations over one site's store and theme. Cheap to share: the store is a

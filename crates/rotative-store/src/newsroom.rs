@@ -726,6 +726,21 @@ impl Store {
         rows.into_iter().map(CorrectionEntry::try_from).collect()
     }
 
+    /// One public note, whatever its story's state now.
+    pub async fn correction(
+        &self,
+        id: CorrectionId,
+    ) -> Result<Option<CorrectionEntry>, StoreError> {
+        let row: Option<CorrectionRow> = sqlx::query_as(
+            "SELECT c.id, c.article_id, c.kind, c.note, c.at, a.headline, a.path
+             FROM corrections c JOIN articles a ON a.id = c.article_id WHERE c.id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(CorrectionEntry::try_from).transpose()
+    }
+
     /// Whether a path belonged to a story that was taken down, so it answers 410 Gone.
     pub async fn is_unpublished_path(&self, path: &ArticlePath) -> Result<bool, StoreError> {
         let pool = &self.pool;

@@ -3,7 +3,7 @@
 //! every newsroom change writes), so an event is neither lost nor recorded twice; instances
 //! then claim due deliveries one by one, for a while, so each is sent by one of them.
 
-use rotative_domain::{ArticleId, DeliveryId, UserId, WebhookEvent, WebhookId};
+use rotative_domain::{ArticleId, CorrectionId, DeliveryId, UserId, WebhookEvent, WebhookId};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
@@ -90,6 +90,8 @@ pub struct DueDelivery {
     pub secret: String,
     pub event: WebhookEvent,
     pub article_id: ArticleId,
+    /// The note a `correction.added` tells of.
+    pub correction: Option<CorrectionId>,
     pub created_at: i64,
     pub attempts: i64,
     /// The body of the first attempt: every retry sends the same, so signatures and ids match.
@@ -194,10 +196,14 @@ struct DueRow {
     secret: String,
     event: String,
     article_id: i64,
+    correction_id: Option<i64>,
     created_at: i64,
     attempts: i64,
     payload: Option<String>,
 }
+
+/// How long an edit's event waits for the edits that follow it.
+const EDITS_SETTLE_SECONDS: i64 = 30;
 
 /// Records, for each webhook subscribed to it, the event a newsroom action on a story makes, if
 /// it makes one; inside the action's transaction. A story edited again before the last edit's
@@ -222,17 +228,30 @@ pub(crate) async fn note_event(
         return Ok(());
     };
     let now = now_seconds();
+    // An edit waits a little before it is sent, so a run of saves (the editor saves every few
+    // seconds) is told of once; an event already being sent does not take later edits in.
+    let due = if event == WebhookEvent::StoryUpdated {
+        now + EDITS_SETTLE_SECONDS
+    } else {
+        now
+    };
     sqlx::query(
         "INSERT INTO webhook_deliveries
-             (webhook_id, event, article_id, created_at, status, next_attempt_at)
-         SELECT s.webhook_id, s.event, $1, $2, 'pending', $2 FROM webhook_subscriptions s
-         WHERE s.event = $3 AND NOT (s.event = 'story.updated' AND EXISTS (
+             (webhook_id, event, article_id, correction_id, created_at, status, next_attempt_at)
+         SELECT s.webhook_id, s.event, $1,
+                CASE WHEN s.event = 'correction.added'
+                     THEN (SELECT MAX(c.id) FROM corrections c WHERE c.article_id = $1) END,
+                $2, 'pending', $3
+         FROM webhook_subscriptions s
+         WHERE s.event = $4 AND NOT (s.event = 'story.updated' AND EXISTS (
              SELECT 1 FROM webhook_deliveries d
-             WHERE d.webhook_id = s.webhook_id AND d.article_id = $1 AND d.event = s.event
-               AND d.status = 'pending' AND d.attempts = 0))",
+             WHERE d.article_id = $1 AND d.event = s.event AND d.status = 'pending'
+               AND d.webhook_id = s.webhook_id AND d.attempts = 0
+               AND (d.claimed_until IS NULL OR d.claimed_until < $2)))",
     )
     .bind(article_id.0)
     .bind(now)
+    .bind(due)
     .bind(event.as_str())
     .execute(&mut *conn)
     .await?;
@@ -402,8 +421,8 @@ impl Store {
         let mut due = Vec::with_capacity(claimed.len());
         for id in claimed {
             let row: DueRow = sqlx::query_as(
-                "SELECT d.id, w.url, w.secret, d.event, d.article_id, d.created_at, d.attempts,
-                        d.payload
+                "SELECT d.id, w.url, w.secret, d.event, d.article_id, d.correction_id,
+                        d.created_at, d.attempts, d.payload
                  FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                  WHERE d.id = $1",
             )
@@ -416,6 +435,7 @@ impl Store {
                 secret: row.secret,
                 event: event(&row.event)?,
                 article_id: ArticleId(row.article_id),
+                correction: row.correction_id.map(CorrectionId),
                 created_at: row.created_at,
                 attempts: row.attempts,
                 payload: row.payload,

@@ -328,6 +328,8 @@ pub(crate) mod api {
     pub(crate) fn wp_invalid_param(name: &str) -> String {
         format!("Paramètre invalide : « {name} ».")
     }
+    pub(crate) const WP_PAGE_PAST_THE_END: &str =
+        "Le numéro de page demandé dépasse le nombre de pages.";
     pub(crate) const WP_NO_SUCH_POST: &str = "Identifiant d'article invalide.";
     pub(crate) const WP_NO_SUCH_TERM: &str = "Terme inexistant.";
     pub(crate) const WP_NO_SUCH_USER: &str = "Identifiant d'utilisateur invalide.";

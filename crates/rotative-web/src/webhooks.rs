@@ -20,6 +20,9 @@ pub struct DeliveryPolicy {
     pub give_up_after: Duration,
     /// How long a receiver has to answer.
     pub timeout: Duration,
+    /// Whether receivers on this machine or a private network may be sent to (a receiver beside
+    /// the site, tests); off, a webhook reaches only the public internet.
+    pub allow_internal: bool,
 }
 
 impl Default for DeliveryPolicy {
@@ -39,6 +42,7 @@ impl Default for DeliveryPolicy {
             ],
             give_up_after: Duration::from_hours(24),
             timeout: Duration::from_secs(15),
+            allow_internal: false,
         }
     }
 }
@@ -57,7 +61,11 @@ impl Deliverer {
     /// # Errors
     /// When the HTTP client cannot be made (its TLS set-up).
     pub fn new(policy: DeliveryPolicy) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder();
+        if !policy.allow_internal {
+            client = client.dns_resolver(PublicOnly);
+        }
+        let client = client
             .timeout(policy.timeout)
             // A redirect could point the site at itself, or elsewhere than the address an
             // administrator gave: it counts as a failure, said in the log.
@@ -99,19 +107,23 @@ impl Deliverer {
         let signature =
             webhook_signature(&delivery.secret, &message_id, timestamp, payload.as_bytes())
                 .unwrap_or_default();
-        let answer = self
-            .client
-            .post(&delivery.url)
-            .header("content-type", "application/json")
-            .header("webhook-id", &message_id)
-            .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", signature)
-            .body(payload.clone())
-            .send()
-            .await;
-        let (status, error) = match &answer {
+        let answer = if self.policy.allow_internal || public_target(&delivery.url) {
+            self.client
+                .post(&delivery.url)
+                .header("content-type", "application/json")
+                .header("webhook-id", &message_id)
+                .header("webhook-timestamp", timestamp.to_string())
+                .header("webhook-signature", signature)
+                .body(payload.clone())
+                .send()
+                .await
+                .map_err(|error| describe(&error))
+        } else {
+            Err(INTERNAL_REFUSED.to_owned())
+        };
+        let (status, error) = match answer {
             Ok(response) => (Some(response.status().as_u16()), None),
-            Err(error) => (None, Some(describe(error))),
+            Err(error) => (None, Some(error)),
         };
         let delivered = status.is_some_and(|code| (200..300).contains(&code));
         let next = if delivered {
@@ -120,9 +132,9 @@ impl Deliverer {
             self.retry(&delivery, timestamp)
         };
         if !delivered {
+            // The address may hold a secret of the receiver's: the log names the delivery only.
             tracing::warn!(
                 delivery = %delivery.id,
-                url = %delivery.url,
                 status,
                 error,
                 "webhook delivery failed"
@@ -153,16 +165,67 @@ impl Deliverer {
         let deadline = delivery
             .created_at
             .saturating_add(i64::try_from(self.policy.give_up_after.as_secs()).unwrap_or(0));
-        if at > deadline {
+        if now >= deadline {
             AttemptNext::GiveUp
         } else {
-            AttemptNext::RetryAt(at)
+            // The last attempt is at the deadline if the schedule would pass it.
+            AttemptNext::RetryAt(at.min(deadline))
         }
+    }
+}
+
+/// What the log says of an attempt the site would not make: to this machine or a private
+/// network.
+const INTERNAL_REFUSED: &str = "adresse interne refusée";
+
+/// Why a name could not be used: it leads only to internal addresses.
+#[derive(Debug, thiserror::Error)]
+#[error("{INTERNAL_REFUSED}")]
+struct InternalAddress;
+
+/// Resolves receivers' names to their public addresses only, at the moment of connecting, so a
+/// name cannot lead a webhook into the site's own network (nor change its answer in between).
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let public: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|address| rotative_domain::is_public_address(address.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(Box::new(InternalAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Whether an address written as an IP (which no resolver sees) is public; names are checked
+/// as they resolve.
+fn public_target(url: &str) -> bool {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|url| url.host().map(|host| host.to_owned()))
+    {
+        Some(url::Host::Ipv4(ip)) => rotative_domain::is_public_address(ip.into()),
+        Some(url::Host::Ipv6(ip)) => rotative_domain::is_public_address(ip.into()),
+        Some(url::Host::Domain(_)) => true,
+        None => false,
     }
 }
 
 /// Why an attempt got no answer, in the log's words.
 fn describe(error: &reqwest::Error) -> String {
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(inner) = cause {
+        if inner.is::<InternalAddress>() {
+            return INTERNAL_REFUSED.to_owned();
+        }
+        cause = inner.source();
+    }
     if error.is_timeout() {
         "délai dépassé".to_owned()
     } else if error.is_connect() {
@@ -200,21 +263,24 @@ struct StoryEvent {
 async fn payload(state: &AppState, delivery: &DueDelivery) -> Result<Payload, AppError> {
     let site = state.site();
     let story = state.store.story_for_edit(delivery.article_id).await?;
-    let correction = if delivery.event == WebhookEvent::CorrectionAdded {
-        state
+    let correction = match delivery.correction {
+        Some(id) => state
             .store
-            .published_story(delivery.article_id)
+            .correction(id)
             .await?
-            .and_then(|story| story.page.corrections.first().map(CorrectionView::from))
-    } else {
-        None
+            .map(|entry| CorrectionView::from(&entry.correction)),
+        None => None,
     };
+    // What readers may no longer see is not told: a story taken down since keeps its id only.
+    let shown = story
+        .as_ref()
+        .filter(|story| story.status == ArticleStatus::Published);
     Ok(Payload {
         event: delivery.event,
         timestamp: Timestamp::from_second(delivery.created_at).unwrap_or_default(),
         data: StoryEvent {
             id: delivery.article_id.0,
-            headline: story.as_ref().map(|story| story.headline.to_string()),
+            headline: shown.map(|story| story.headline.to_string()),
             status: story.as_ref().map(|story| story.status.as_str()),
             url: story
                 .as_ref()
@@ -235,6 +301,15 @@ async fn payload(state: &AppState, delivery: &DueDelivery) -> Result<Payload, Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_written_as_internal_ips_are_not_sent_to() {
+        assert!(!public_target("http://127.0.0.1:9000/hook"));
+        assert!(!public_target("http://[::1]/hook"));
+        assert!(!public_target("http://169.254.169.254/latest/meta-data"));
+        assert!(public_target("https://93.184.216.34/hook"));
+        assert!(public_target("https://partenaire.example/hook"));
+    }
 
     #[test]
     fn the_default_schedule_lasts_a_day() {

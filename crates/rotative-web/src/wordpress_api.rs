@@ -146,18 +146,42 @@ fn dates(seconds: i64, zone: &TimeZone) -> (String, String) {
     )
 }
 
-/// A page of a list with WordPress's headers: `X-WP-Total`, `X-WP-TotalPages`, and `Link`.
-fn paged(state: &AppState, path: &str, list: &ListQuery, total: u64, items: &[Value]) -> Response {
+/// A page of a list with WordPress's headers: `X-WP-Total`, `X-WP-TotalPages`, and `Link` to
+/// the pages around it with the same filters. A page past the last is WordPress's 400.
+fn paged(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+    list: &ListQuery,
+    total: u64,
+    items: &[Value],
+) -> Response {
     let pages = total.div_ceil(list.per_page);
+    if list.page > pages.max(1) {
+        return wp_error(
+            400,
+            "rest_post_invalid_page_number",
+            messages::WP_PAGE_PAST_THE_END,
+        );
+    }
     let mut answer = Shows::new(vec![Shown::EveryStory]).on(json_answer(&items));
     let headers = answer.headers_mut();
     headers.insert("x-wp-total", HeaderValue::from(total));
     headers.insert("x-wp-totalpages", HeaderValue::from(pages));
     let site = state.site();
+    let kept: Vec<(String, String)> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or_default())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| name != "page")
+            .collect();
     let link = |page: u64, rel: &str| {
+        let mut pairs = kept.clone();
+        pairs.push(("page".to_owned(), page.to_string()));
         format!(
-            "<{}/wp-json/wp/v2/{path}?page={page}&per_page={}>; rel=\"{rel}\"",
-            site.base_url, list.per_page
+            "<{}/wp-json/wp/v2/{path}?{}>; rel=\"{rel}\"",
+            site.base_url,
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
         )
     };
     let mut links = Vec::new();
@@ -226,7 +250,7 @@ async fn names(state: &AppState) -> Result<Names, AppError> {
 fn category(site: &Site, id: SectionId, section: &rotative_domain::Section, count: u64) -> Value {
     json!({
         "id": id.0, "count": count, "description": "", "link": site.absolute(&section_url(section)),
-        "name": section.name.as_ref(), "slug": section.slug.as_ref(), "taxonomy": "category",
+        "name": escape(section.name.as_ref()), "slug": section.slug.as_ref(), "taxonomy": "category",
         "parent": 0, "meta": [],
     })
 }
@@ -234,14 +258,14 @@ fn category(site: &Site, id: SectionId, section: &rotative_domain::Section, coun
 fn tag_term(site: &Site, id: SubjectId, tag: &rotative_domain::Tag, count: u64) -> Value {
     json!({
         "id": id.0, "count": count, "description": "", "link": site.absolute(&tag_url(tag)),
-        "name": tag.name.as_ref(), "slug": tag.slug.as_ref(), "taxonomy": "post_tag", "meta": [],
+        "name": escape(tag.name.as_ref()), "slug": tag.slug.as_ref(), "taxonomy": "post_tag", "meta": [],
     })
 }
 
 fn user(site: &Site, id: AuthorId, author: &rotative_domain::Author) -> Value {
     json!({
-        "id": id.0, "name": author.name.as_ref(), "url": "",
-        "description": author.bio.clone().unwrap_or_default(),
+        "id": id.0, "name": escape(author.name.as_ref()), "url": "",
+        "description": escape(author.bio.as_deref().unwrap_or_default()),
         "link": site.absolute(&author_url(author)), "slug": author.slug.as_ref(),
         "avatar_urls": {}, "meta": [],
     })
@@ -257,7 +281,8 @@ async fn media_item(state: &AppState, id: MediaId) -> Result<Option<Value>, AppE
     Ok(Some(json!({
         "id": media.id.0, "date": date, "date_gmt": date_gmt, "slug": media.storage_key,
         "status": "inherit", "type": "attachment", "link": url,
-        "title": rendered(media.original_name.as_deref().unwrap_or_default()),
+        // What the image shows, never the uploader's file name (private, and not HTML).
+        "title": rendered(&escape(media.description.alt.as_deref().unwrap_or_default())),
         "alt_text": media.description.alt.clone().unwrap_or_default(),
         "caption": rendered(&media.description.caption.clone().map(|caption| format!("<p>{}</p>\n", escape(&caption))).unwrap_or_default()),
         "media_type": "image", "mime_type": media.content_type,
@@ -429,7 +454,7 @@ async fn list_posts(state: &AppState, query: Option<&str>, pages: bool) -> Respo
             items.push(post_value(state, post, kind, names.as_ref()).await?);
         }
         let path = if pages { "pages" } else { "posts" };
-        Ok(paged(state, path, &list, total, &items))
+        Ok(paged(state, path, query, &list, total, &items))
     })
     .await
 }
@@ -523,7 +548,7 @@ fn term_page(state: &AppState, path: &str, query: Option<&str>, mut items: Vec<V
         .skip(usize::try_from(list.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(list.per_page).unwrap_or(10))
         .collect();
-    paged(state, path, &list, total, &page)
+    paged(state, path, query, &list, total, &page)
 }
 
 fn one_term(items: Vec<Value>, id: &str, code: &str, message: &str) -> Response {

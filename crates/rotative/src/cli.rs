@@ -236,6 +236,10 @@ pub struct ServeArgs {
         default_value = "5,300,1800,7200,18000,36000,36000"
     )]
     pub webhook_retry_seconds: Vec<u64>,
+    /// Let webhooks reach this machine and private networks (a receiver beside the site);
+    /// without it, only public addresses are sent to.
+    #[arg(long, env = "ROTATIVE_WEBHOOK_ALLOW_INTERNAL")]
+    pub webhook_allow_internal: bool,
     /// Requests a minute each API token may make, steadily, on each instance.
     #[arg(long, env = "ROTATIVE_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
     pub api_requests_per_minute: u32,

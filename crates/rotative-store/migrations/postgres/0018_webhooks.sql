@@ -20,6 +20,8 @@ CREATE TABLE webhook_deliveries (
     webhook_id BIGINT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
     event TEXT NOT NULL,
     article_id BIGINT NOT NULL,
+    -- The note a `correction.added` tells of.
+    correction_id BIGINT,
     created_at BIGINT NOT NULL,
     status TEXT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
@@ -32,3 +34,5 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
+-- What an edit looks for: a story's event still waiting for its first attempt.
+CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (article_id, event, status);

@@ -208,14 +208,17 @@ pub(crate) async fn change_account(
         .parse()
         .map(UserId)
         .map_err(|_| AppError::Missing(messages::api::NO_SUCH_ACCOUNT.to_owned()))?;
-    if let Some(new_role) = &change.role {
-        state
-            .newsroom()
-            .change_role(&actor, id, role(new_role)?)
-            .await?;
+    // Both are read before either is applied, so a refused half changes nothing.
+    let new_role = change.role.as_deref().map(role).transpose()?;
+    let hash = change
+        .password
+        .as_deref()
+        .map(provisional_password)
+        .transpose()?;
+    if let Some(new_role) = new_role {
+        state.newsroom().change_role(&actor, id, new_role).await?;
     }
-    if let Some(password) = &change.password {
-        let hash = provisional_password(password)?;
+    if let Some(hash) = hash {
         state.newsroom().activate_account(&actor, id, &hash).await?;
     }
     accounts_answer(&state, StatusCode::OK).await

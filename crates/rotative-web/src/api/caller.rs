@@ -15,6 +15,8 @@ use crate::{AppError, AppState, auth::token_hash, error::Problem};
 pub(crate) struct Caller {
     pub user: User,
     pub scope: TokenScope,
+    /// The token the request came with.
+    pub token: rotative_domain::TokenId,
 }
 
 impl Caller {
@@ -50,6 +52,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Self {
             user: holder.user,
             scope: holder.scope,
+            token: holder.token,
         })
     }
 }

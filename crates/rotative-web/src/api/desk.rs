@@ -324,7 +324,7 @@ pub(crate) async fn tokens(
 }
 
 /// Revokes a token the account may see (its own; an administrator's, anybody's): it stops at
-/// once, on every instance. A `read` token may revoke itself.
+/// once, on every instance. A `read` token may revoke itself only.
 #[utoipa::path(
     delete,
     path = "/api/v1/tokens/{id}",
@@ -335,6 +335,7 @@ pub(crate) async fn tokens(
     responses(
         (status = 204, description = "Révoqué."),
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Un jeton en lecture seule ne révoque que lui-même.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Aucun jeton vivant à la portée du compte n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -346,6 +347,12 @@ pub(crate) async fn revoke(
     let id = id.parse().map(TokenId).map_err(|_| {
         AppError::Missing(messages::refusal(&rotative_newsroom::Refusal::NoSuchToken))
     })?;
-    state.newsroom().revoke_token(&caller.actor(), id).await?;
+    // A token that may only read may still give itself up, and nothing else.
+    let actor = if id == caller.token {
+        caller.actor()
+    } else {
+        caller.writer()?
+    };
+    state.newsroom().revoke_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

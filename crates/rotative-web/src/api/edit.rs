@@ -43,7 +43,8 @@ pub(crate) fn revision_tag(revision: RevisionId) -> HeaderValue {
 enum Expected {
     /// `*`: whatever the story's text is now.
     Current,
-    Revision(RevisionId),
+    /// Any of these revisions (the first is the base of an edit that no longer matches).
+    Revisions(Vec<RevisionId>),
     /// Tags that name no revision: they cannot match.
     Nothing,
 }
@@ -58,8 +59,8 @@ fn expected(headers: &HeaderMap) -> Result<Expected, AppError> {
     if value == "*" {
         return Ok(Expected::Current);
     }
-    // Only a strong tag matches (RFC 9110, 13.1.1); of a list, the first that names a revision.
-    Ok(value
+    // Only a strong tag matches (RFC 9110, 13.1.1); a list matches if any of its tags does.
+    let revisions: Vec<RevisionId> = value
         .split(',')
         .filter_map(|tag| {
             tag.trim()
@@ -67,10 +68,14 @@ fn expected(headers: &HeaderMap) -> Result<Expected, AppError> {
                 .strip_suffix('"')?
                 .parse()
                 .ok()
+                .map(RevisionId)
         })
-        .map(|id: i64| Expected::Revision(RevisionId(id)))
-        .next()
-        .unwrap_or(Expected::Nothing))
+        .collect();
+    Ok(if revisions.is_empty() {
+        Expected::Nothing
+    } else {
+        Expected::Revisions(revisions)
+    })
 }
 
 /// A story as the newsroom edits it, in any state.
@@ -269,9 +274,14 @@ pub(crate) async fn edit(
     let patch: Option<StoryPatch> = body_or_default(&headers, body)?;
     let patch = patch.ok_or(AppError::BadJson(api_messages::NO_STORY.to_owned()))?;
     let story = story_named(&state, &id).await?;
+    // Rights first: a refused edit learns nothing of the story's revisions.
+    actor.may(rotative_domain::StoryAction::Edit, &story)?;
     let base = match expected {
         Expected::Current => story.current_revision_id,
-        Expected::Revision(revision) => revision,
+        Expected::Revisions(revisions) if revisions.contains(&story.current_revision_id) => {
+            story.current_revision_id
+        }
+        Expected::Revisions(revisions) => revisions[0],
         Expected::Nothing => {
             return Err(AppError::Stale {
                 current: story.current_revision_id,

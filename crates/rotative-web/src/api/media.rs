@@ -270,16 +270,14 @@ pub(crate) async fn show(
     Ok(media_answer(&state, &media))
 }
 
-/// An image's description: what stories show unless they give their own.
+/// An image's description: what stories show unless they give their own. A field left out
+/// stays as it is; an empty one is removed.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DescriptionInput {
-    #[serde(default)]
-    alt: String,
-    #[serde(default)]
-    caption: String,
-    #[serde(default)]
-    credit: String,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
 }
 
 /// Changes an image's description, as its page in the newsroom does: the stories showing it
@@ -312,8 +310,15 @@ pub(crate) async fn describe(
     let actor = caller.writer()?;
     let input: DescriptionInput = body_or_default(&headers, body)?;
     let media = media_named(&state, &id).await?;
-    let text =
-        description(&input.alt, &input.caption, &input.credit).map_err(AppError::Unprocessable)?;
+    let kept = |given: Option<String>, current: &Option<String>| {
+        given.unwrap_or_else(|| current.clone().unwrap_or_default())
+    };
+    let text = description(
+        &kept(input.alt, &media.description.alt),
+        &kept(input.caption, &media.description.caption),
+        &kept(input.credit, &media.description.credit),
+    )
+    .map_err(AppError::Unprocessable)?;
     state
         .newsroom()
         .describe_image(&actor, &media, &text)

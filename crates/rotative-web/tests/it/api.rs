@@ -1404,6 +1404,10 @@ async fn a_journalist_uploads_and_places_an_image_through_the_api() {
     assert_eq!(described.status, StatusCode::OK, "{}", described.body);
     let described: Value = serde_json::from_str(&described.body).unwrap();
     assert_eq!(described["caption"], "Le marché, à l'aube");
+    assert_eq!(
+        described["credit"], "Illustration Rotative",
+        "a field left out stays"
+    );
 
     let not_an_image = {
         let (content_type, body) = crate::helpers::multipart(&[crate::helpers::Part::File(
@@ -1621,4 +1625,49 @@ async fn json_with(site: &TestSite, uri: &str, token: &str) -> Value {
     let page = with_token(site, "GET", uri, Some(token)).await;
     assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
     serde_json::from_str(&page.body).unwrap()
+}
+
+#[tokio::test]
+async fn a_read_token_gives_up_itself_and_nothing_else() {
+    let site = newsroom().await;
+    let writer = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let reader = token_for(&site, "chef@exemple.fr", TokenScope::Read).await;
+    let list = json_with(&site, "/api/v1/tokens", &reader).await;
+    let ids: Vec<i64> = list["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|token| token["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{list}");
+    // Newest first: the reader's own, then the writer's.
+    let (own, other) = (ids[0], ids[1]);
+    let refused = with_token(
+        &site,
+        "DELETE",
+        &format!("/api/v1/tokens/{other}"),
+        Some(&reader),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        with_token(&site, "GET", "/api/v1/me", Some(&writer))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let gave_up = with_token(
+        &site,
+        "DELETE",
+        &format!("/api/v1/tokens/{own}"),
+        Some(&reader),
+    )
+    .await;
+    assert_eq!(gave_up.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        with_token(&site, "GET", "/api/v1/me", Some(&reader))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -64,6 +64,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .copied()
             .map(Duration::from_secs)
             .collect(),
+        allow_internal: args.webhook_allow_internal,
         ..DeliveryPolicy::default()
     })?;
     let webhooks = tokio::spawn(send_webhooks(state.clone(), deliverer));

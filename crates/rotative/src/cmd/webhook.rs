@@ -3,7 +3,7 @@
 
 use anyhow::bail;
 use rotative_domain::{WebhookEvent, WebhookId};
-use rotative_newsroom::{NewsroomError, Refusal, WebhookRequest, checked_webhook};
+use rotative_newsroom::{NewsroomError, Refusal, WebhookRequest, checked_webhook, webhook_origin};
 use rotative_store::Audit;
 use rotative_web::auth::new_webhook_secret;
 
@@ -39,10 +39,16 @@ pub async fn add(url: &str, events: &str, args: &SiteArgs) -> anyhow::Result<()>
     };
     let id = site
         .store
-        .create_webhook(webhook, Audit::by(None, "webhook_add").detail(webhook.url))
+        .create_webhook(
+            webhook,
+            Audit::by(None, "webhook_add").detail(&webhook_origin(webhook.url)),
+        )
         .await?;
     site.store.close().await;
-    eprintln!("webhook {id} for {url}: its signing secret, shown once:");
+    eprintln!(
+        "webhook {id} for {}: its signing secret, shown once:",
+        webhook_origin(url)
+    );
     println!("{secret}");
     Ok(())
 }

@@ -67,6 +67,14 @@ fn the_wpapi_client_reads_an_imported_site_by_its_wordpress_ids() {
     assert!(!report["hello"]["content"].as_str().unwrap().is_empty());
     assert_eq!(report["bySlug"], serde_json::json!([1]));
     assert_eq!(report["after"], serde_json::json!([]));
+    assert_eq!(report["pastTheEnd"], 400);
+    let filtered = &report["filteredPaging"];
+    if filtered["total"].as_u64().unwrap() == 1 {
+        assert!(
+            filtered["next"].is_null(),
+            "the next page keeps the filter: {report}"
+        );
+    }
     let categories = report["categories"].as_array().unwrap();
     assert!(
         categories.iter().all(|term| term["slug"] != "pages"),
