@@ -27,7 +27,7 @@ pub use picture::{ImageFile, PictureView, SharedImage};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };
-pub use theme::{Asset, Theme};
+pub use theme::{Asset, Theme, escaped};
 pub use views::{Site, author_url, section_url, tag_url};
 
 /// Where the site's emblem (its logo for structured data and previews) is served, and its size.

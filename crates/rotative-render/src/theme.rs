@@ -163,6 +163,15 @@ fn embedded_template(name: &str) -> Option<&'static str> {
         .map(|(_, source)| *source)
 }
 
+/// Text put into HTML outside the templates (the WordPress API's `rendered` fields, the API
+/// reference), escaped as the templates escape it.
+#[must_use]
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    escape_html(text, &mut out);
+    out
+}
+
 /// HTML-escapes the five characters that matter. Unlike the engine's default it leaves `/` alone,
 /// so URLs stay readable in the page source and in what crawlers see.
 fn escape_html(text: &str, out: &mut String) {

@@ -16,7 +16,7 @@ use axum::{
 };
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{ArticleId, AuthorId, MediaId, SectionId, SubjectId};
-use rotative_render::{Site, author_url, media_url, section_url, tag_url};
+use rotative_render::{Site, author_url, escaped, media_url, section_url, tag_url};
 use rotative_search::SearchQuery;
 use rotative_store::{WpFilter, WpPost};
 use serde_json::{Value, json};
@@ -250,7 +250,7 @@ async fn names(state: &AppState) -> Result<Names, AppError> {
 fn category(site: &Site, id: SectionId, section: &rotative_domain::Section, count: u64) -> Value {
     json!({
         "id": id.0, "count": count, "description": "", "link": site.absolute(&section_url(section)),
-        "name": escape(section.name.as_ref()), "slug": section.slug.as_ref(), "taxonomy": "category",
+        "name": escaped(section.name.as_ref()), "slug": section.slug.as_ref(), "taxonomy": "category",
         "parent": 0, "meta": [],
     })
 }
@@ -258,14 +258,14 @@ fn category(site: &Site, id: SectionId, section: &rotative_domain::Section, coun
 fn tag_term(site: &Site, id: SubjectId, tag: &rotative_domain::Tag, count: u64) -> Value {
     json!({
         "id": id.0, "count": count, "description": "", "link": site.absolute(&tag_url(tag)),
-        "name": escape(tag.name.as_ref()), "slug": tag.slug.as_ref(), "taxonomy": "post_tag", "meta": [],
+        "name": escaped(tag.name.as_ref()), "slug": tag.slug.as_ref(), "taxonomy": "post_tag", "meta": [],
     })
 }
 
 fn user(site: &Site, id: AuthorId, author: &rotative_domain::Author) -> Value {
     json!({
-        "id": id.0, "name": escape(author.name.as_ref()), "url": "",
-        "description": escape(author.bio.as_deref().unwrap_or_default()),
+        "id": id.0, "name": escaped(author.name.as_ref()), "url": "",
+        "description": escaped(author.bio.as_deref().unwrap_or_default()),
         "link": site.absolute(&author_url(author)), "slug": author.slug.as_ref(),
         "avatar_urls": {}, "meta": [],
     })
@@ -282,21 +282,13 @@ async fn media_item(state: &AppState, id: MediaId) -> Result<Option<Value>, AppE
         "id": media.id.0, "date": date, "date_gmt": date_gmt, "slug": media.storage_key,
         "status": "inherit", "type": "attachment", "link": url,
         // What the image shows, never the uploader's file name (private, and not HTML).
-        "title": rendered(&escape(media.description.alt.as_deref().unwrap_or_default())),
+        "title": rendered(&escaped(media.description.alt.as_deref().unwrap_or_default())),
         "alt_text": media.description.alt.clone().unwrap_or_default(),
-        "caption": rendered(&media.description.caption.clone().map(|caption| format!("<p>{}</p>\n", escape(&caption))).unwrap_or_default()),
+        "caption": rendered(&media.description.caption.clone().map(|caption| format!("<p>{}</p>\n", escaped(&caption))).unwrap_or_default()),
         "media_type": "image", "mime_type": media.content_type,
         "media_details": {"width": media.width, "height": media.height, "sizes": {}},
         "source_url": url,
     })))
-}
-
-/// Text put into HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 async fn post_value(
@@ -316,9 +308,9 @@ async fn post_value(
         "id": id, "date": date, "date_gmt": date_gmt, "guid": rendered(&link),
         "modified": modified, "modified_gmt": modified_gmt, "slug": post.slug,
         "status": "publish", "type": kind, "link": link,
-        "title": rendered(&escape(&post.headline)),
+        "title": rendered(&escaped(&post.headline)),
         "content": {"rendered": post.body_html, "protected": false},
-        "excerpt": {"rendered": post.standfirst.as_ref().map(|text| format!("<p>{}</p>\n", escape(text))).unwrap_or_default(), "protected": false},
+        "excerpt": {"rendered": post.standfirst.as_ref().map(|text| format!("<p>{}</p>\n", escaped(text))).unwrap_or_default(), "protected": false},
         "author": post.authors.first().map_or(0, |author| author.0),
         "featured_media": post.lead_media.map_or(0, |media| media.0),
         "comment_status": "closed", "ping_status": "closed", "sticky": false, "template": "",

@@ -14,7 +14,7 @@ use rotative_store::StoryFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{caller::Caller, json, params::Params, write::body_or_default};
+use super::{at, caller::Caller, json, params::Params, write::body_or_default};
 use crate::{
     AppError, AppState, FieldError,
     error::Problem,
@@ -250,7 +250,7 @@ pub(crate) async fn audit(
         .await?
         .into_iter()
         .map(|entry| AuditLine {
-            at: Timestamp::from_second(entry.at).unwrap_or_default(),
+            at: at(entry.at),
             by: entry.user_name,
             label: messages::audit_action(&entry.action),
             action: entry.action,
@@ -282,10 +282,6 @@ pub(crate) struct TokenView {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct TokenList {
     tokens: Vec<TokenView>,
-}
-
-fn at(seconds: i64) -> Timestamp {
-    Timestamp::from_second(seconds).unwrap_or_default()
 }
 
 /// The account's API tokens (an administrator's: everybody's), newest first, as « Jetons

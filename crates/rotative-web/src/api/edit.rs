@@ -374,7 +374,7 @@ pub(crate) async fn revisions(
         .into_iter()
         .map(|revision| RevisionEntry {
             id: revision.id.0,
-            at: Timestamp::from_second(revision.at).unwrap_or_default(),
+            at: super::at(revision.at),
             by: revision.user_name,
             headline: revision.headline,
             conflict: revision.conflict,

@@ -77,7 +77,7 @@ fn media_view(state: &AppState, media: &MediaRecord) -> MediaView {
             media_type: file.media_type,
         })
         .collect(),
-        uploaded_at: Timestamp::from_second(media.created_at).unwrap_or_default(),
+        uploaded_at: super::at(media.created_at),
     }
 }
 

@@ -77,6 +77,11 @@ impl utoipa::Modify for BearerTokens {
     }
 }
 
+/// A stored time (seconds) as the API writes it.
+pub(crate) fn at(seconds: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(seconds).unwrap_or_default()
+}
+
 /// A value as the API answers it: JSON in UTF-8.
 pub(crate) fn json<T: Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {

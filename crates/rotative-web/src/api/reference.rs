@@ -15,14 +15,7 @@ fn text(value: &Value) -> String {
 
 /// A description as HTML: escaped, with its `code` in `<code>`.
 fn described(value: &Value) -> String {
-    let escaped = value
-        .as_str()
-        .unwrap_or_default()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;");
-    escaped
+    rotative_render::escaped(value.as_str().unwrap_or_default())
         .split('`')
         .enumerate()
         .map(|(n, part)| {

@@ -14,15 +14,11 @@ use rotative_store::{Delivery, Webhook};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{caller::Caller, json, write::body_or_default};
+use super::{at, caller::Caller, json, write::body_or_default};
 use crate::{
     AppError, AppState, FieldError, auth::new_webhook_secret, error::Problem,
     messages::api as messages,
 };
-
-fn at(seconds: i64) -> Timestamp {
-    Timestamp::from_second(seconds).unwrap_or_default()
-}
 
 /// A webhook: where events go, which, and how its deliveries stand.
 #[derive(Debug, Serialize, ToSchema)]
