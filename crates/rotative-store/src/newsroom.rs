@@ -58,14 +58,12 @@ pub struct EditableStory {
 /// What happened to a save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
-    Saved {
-        revision_id: RevisionId,
-    },
+    /// The content is the story's current revision: this one, or the one already saved when
+    /// the same content came again (then nothing was written).
+    Saved { revision_id: RevisionId },
     /// The story moved (published, say) since the writer's permission was checked, to a state
     /// they may not edit it in: nothing was written.
-    StateChanged {
-        status: ArticleStatus,
-    },
+    StateChanged { status: ArticleStatus },
     /// Someone saved since the writer loaded the story: their text is kept as a revision, not
     /// applied, and the newsroom shows both.
     Conflict {
@@ -360,18 +358,25 @@ impl Store {
         // The check and the write see the same latest revision and state.
         let mut tx = self.begin_write().await?;
         let sql = format!(
-            "SELECT current_revision_id, status FROM articles WHERE id = $1{}",
+            "SELECT current_revision_id, status, content_fingerprint FROM articles WHERE id = $1{}",
             self.for_update()
         );
-        let found: Option<(Option<i64>, String)> = sqlx::query_as(&sql)
+        let found: Option<(Option<i64>, String, Option<String>)> = sqlx::query_as(&sql)
             .bind(save.id.0)
             .fetch_optional(&mut *tx)
             .await?;
-        let (current, status) = found.ok_or(StoreError::NotFound("story"))?;
+        let (current, status, fingerprint) = found.ok_or(StoreError::NotFound("story"))?;
         let current = RevisionId(current.unwrap_or_default());
         let status = rows::status(&status)?;
         if !save.editable_in.contains(&status) {
             return Ok(SaveOutcome::StateChanged { status });
+        }
+        // The same content again (a page's save on leaving after its form's post, a second
+        // click): nothing to write, and nothing to conflict with, whatever revision it came from.
+        if fingerprint.is_some_and(|saved| saved == save.content.fingerprint()) {
+            return Ok(SaveOutcome::Saved {
+                revision_id: current,
+            });
         }
         if current != save.base_revision_id {
             let kept = insert_revision(

@@ -9,6 +9,7 @@ use rotative_domain::{
     AltText, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline,
     RevisionId, Section, Slug, Source, Standfirst, Tag, UserId,
 };
+use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -51,6 +52,52 @@ pub struct StoryContent {
     pub sources: Vec<Source>,
     /// Only for fact-checks.
     pub claim: Option<Claim>,
+}
+
+impl StoryContent {
+    /// A digest of everything a writer chose (not what is derived from it, such as the HTML):
+    /// two saves with the same fingerprint bring the same story. Each part is length-prefixed,
+    /// so no two different contents can share their bytes.
+    pub fn fingerprint(&self) -> String {
+        let mut digest = Sha256::new();
+        let mut part = |text: &str| {
+            digest.update((text.len() as u64).to_le_bytes());
+            digest.update(text.as_bytes());
+        };
+        part(self.headline.as_ref());
+        part(self.standfirst.as_ref().map_or("", AsRef::as_ref));
+        part(&self.body_markdown);
+        part(self.kind.as_str());
+        part(self.section.name.as_ref());
+        for (label, names) in [
+            (
+                "tags",
+                self.tags
+                    .iter()
+                    .map(|t| t.name.as_ref())
+                    .collect::<Vec<&str>>(),
+            ),
+            (
+                "authors",
+                self.authors.iter().map(|a| a.name.as_ref()).collect(),
+            ),
+        ] {
+            part(label);
+            part(&names.len().to_string());
+            names.into_iter().for_each(&mut part);
+        }
+        part(&self.sources.len().to_string());
+        for source in &self.sources {
+            part(&source.label);
+            part(&source.url);
+        }
+        if let Some(claim) = &self.claim {
+            part(&claim.text);
+            part(claim.author.as_deref().unwrap_or_default());
+            part(claim.rating.as_str());
+        }
+        hex::encode(digest.finalize())
+    }
 }
 
 /// A new story: its content, and where it stands in the workflow.
@@ -539,7 +586,7 @@ pub(crate) async fn apply_content(
         "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
              kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
              lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
-             claim_rating = $15
+             claim_rating = $15, content_fingerprint = $16
          WHERE id = $12",
     )
     .bind(content.headline.as_ref())
@@ -557,6 +604,7 @@ pub(crate) async fn apply_content(
     .bind(content.claim.as_ref().map(|c| c.text.as_str()))
     .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
+    .bind(content.fingerprint())
     .execute(&mut *conn)
     .await?;
     link_details(conn, id.0, content).await

@@ -199,6 +199,20 @@ struct ReaderMessage {
 }
 
 impl AppError {
+    /// A refusal the person can act on where they are (their form shown again, with the
+    /// reason beside the field), rather than an error page: the content or the story's state is
+    /// the problem, not their rights or our service.
+    pub(crate) fn refusal(&self) -> Option<(StatusCode, String)> {
+        matches!(
+            self,
+            Self::BadRequest(_) | Self::Conflict(_) | Self::Unprocessable(_) | Self::Invalid(_)
+        )
+        .then(|| {
+            let (status, message) = self.status_and_message();
+            (status, message.into_owned())
+        })
+    }
+
     fn status_and_message(&self) -> (StatusCode, Cow<'static, str>) {
         let (status, message): (StatusCode, Cow<'static, str>) = match self {
             Self::NotFound | Self::Store(StoreError::NotFound(_)) => {

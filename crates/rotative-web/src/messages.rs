@@ -70,6 +70,21 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
     }
 }
 
+/// What the editor confirms once an action on a story went through.
+pub(crate) fn action_done(action: StoryAction) -> &'static str {
+    match action {
+        StoryAction::Edit => "Enregistré.",
+        StoryAction::Submit => "Article envoyé en relecture.",
+        StoryAction::ReturnToDraft => "Article revenu à l'état de brouillon.",
+        StoryAction::Publish => "Article publié.",
+        StoryAction::Schedule => "Publication programmée.",
+        StoryAction::Unpublish => "Article retiré du site.",
+        StoryAction::Correct => "Note publiée sous l'article.",
+        StoryAction::Pin => "Article mis à la une.",
+        StoryAction::Unpin => "Article retiré de la une.",
+    }
+}
+
 pub(crate) fn workflow(error: WorkflowError) -> String {
     match error {
         WorkflowError::NotAllowed => {

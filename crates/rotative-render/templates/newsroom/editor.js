@@ -11,7 +11,6 @@
   var previewUrl = form.getAttribute('data-preview');
   var draftKey = 'rotative-draft:' + (form.getAttribute('data-story') || 'nouveau');
   var dirty = false;
-  var saving = false;
 
   function say(text) { if (state) state.textContent = text; }
   function now() {
@@ -100,48 +99,99 @@
   }
   form.addEventListener('input', changed);
 
-  function autosave() {
-    if (!dirty || saving || !autosaveUrl) return;
-    saving = true;
-    dirty = false;
-    fetch(autosaveUrl, { method: 'POST', body: fields(), credentials: 'same-origin', redirect: 'manual' })
-      .then(function (r) {
-        if (r.type === 'opaqueredirect' || r.status === 401 || r.status === 303) {
-          dirty = true;
-          say('Votre session a expiré : le texte est gardé dans ce navigateur. Reconnectez-vous dans un autre onglet, puis revenez ici.');
-          return null;
-        }
-        return r.json().then(function (reply) { return { status: r.status, reply: reply }; });
-      })
-      .then(function (result) {
-        if (!result) return;
-        if (result.reply.status === 'saved') {
-          form.elements.base_revision.value = result.reply.base_revision;
-          // The workflow buttons act on the text just saved, which is the text on screen.
-          document.querySelectorAll('input[name="revision"]').forEach(function (input) {
-            input.value = result.reply.base_revision;
-          });
-          try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
-          say('Enregistré à ' + now());
-        } else if (result.reply.status === 'conflict') {
-          dirty = true;
-          say('Quelqu’un d’autre a enregistré cet article : cliquez sur « Enregistrer » pour voir les différences. Votre texte est gardé.');
-        } else {
-          dirty = true;
-          say('Non enregistré : ' + (result.reply.messages || []).join(' '));
-        }
-      })
-      .catch(function () { dirty = true; say('Hors ligne : le texte est gardé dans ce navigateur.'); })
-      .finally(function () { saving = false; });
+  // One save at a time. `inFlight` is the save under way: a form sent meanwhile waits for it, so
+  // that it carries the revision it made and the two never race each other into a conflict.
+  var inFlight = null;
+
+  function afterSave(r) {
+    if (r.type === 'opaqueredirect' || r.status === 401 || r.status === 303) {
+      dirty = true;
+      say('Votre session a expiré : le texte est gardé dans ce navigateur. Reconnectez-vous dans un autre onglet, puis revenez ici.');
+      return false;
+    }
+    return r.json().then(function (reply) {
+      if (reply.status === 'saved') {
+        form.elements.base_revision.value = reply.base_revision;
+        // The workflow buttons act on the text just saved, which is the text on screen.
+        document.querySelectorAll('input[name="revision"]').forEach(function (input) {
+          input.value = reply.base_revision;
+        });
+        if (!dirty) { try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ } }
+        say('Enregistré à ' + now());
+        return true;
+      }
+      dirty = true;
+      if (reply.status === 'conflict') {
+        say('Quelqu’un d’autre a enregistré cet article : cliquez sur « Enregistrer » pour voir les différences. Votre texte est gardé.');
+      } else {
+        say('Non enregistré : ' + (reply.messages || []).join(' '));
+      }
+      return false;
+    });
   }
-  setInterval(autosave, 5000);
+
+  // Saves the text on screen; resolves to whether it is saved. `leaving`: the page is being
+  // hidden or left, so the request must outlive it (within the browser's 64 KB for such requests).
+  function autosave(leaving) {
+    if (inFlight) {
+      if (leaving) inFlight.then(function () { autosave(true); });
+      return inFlight;
+    }
+    if (!dirty || !autosaveUrl) return Promise.resolve(!dirty);
+    dirty = false;
+    var data = fields();
+    var options = { method: 'POST', body: data, credentials: 'same-origin', redirect: 'manual' };
+    if (leaving && data.toString().length < 60000) options.keepalive = true;
+    inFlight = fetch(autosaveUrl, options)
+      .then(afterSave)
+      .catch(function () { dirty = true; say('Hors ligne : le texte est gardé dans ce navigateur.'); return false; })
+      .finally(function () { inFlight = null; });
+    return inFlight;
+  }
+
+  // Saves until what is on screen is saved (typing may go on while a save is under way).
+  function settle() {
+    return autosave(false).then(function (saved) { return saved && dirty ? settle() : saved; });
+  }
+
+  setInterval(function () { autosave(false); }, 5000);
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden' && dirty && autosaveUrl) {
-      navigator.sendBeacon(autosaveUrl, fields());
+    if (document.visibilityState === 'hidden' && dirty) {
       keepLocally();
+      autosave(true);
     }
   });
-  form.addEventListener('submit', function () { try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ } });
+
+  // The form carries the text itself: once sent, the page has nothing left to save on leaving.
+  // If a save is under way, the form waits for it and goes with the revision it made.
+  var released = false;
+  form.addEventListener('submit', function (event) {
+    if (inFlight && !released) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      inFlight.then(function () { released = true; form.requestSubmit(submitter); });
+      return;
+    }
+    dirty = false;
+    try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
+  });
+
+  // An action (submit, publish…) or a public note applies to the saved story: the text on
+  // screen is saved first, so the action takes it, and a refusal shows it as typed.
+  document.querySelectorAll('section.workflow form, section.corrections-form form').forEach(function (actionForm) {
+    var ready = false;
+    actionForm.addEventListener('submit', function (event) {
+      if (ready || !autosaveUrl || (!dirty && !inFlight)) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      say('Enregistrement du texte avant de continuer…');
+      settle().then(function (saved) {
+        if (!saved) return;
+        ready = true;
+        actionForm.requestSubmit(submitter);
+      });
+    });
+  });
 
   // Images: dropped on the text, or sent with the upload form, go to the library without leaving
   // the page; the line that shows them is inserted where the cursor is.

@@ -147,6 +147,7 @@ on_every_backend!(
     a_section_is_shown_once_it_has_a_published_story,
     sign_in_attempts_and_known_devices,
     saves_detect_conflicts_and_keep_both_texts,
+    the_same_content_saved_again_changes_nothing,
     the_dashboard_lists_ones_own_first_page_by_page,
     workflow_moves_once_and_audits,
     corrections_move_the_updated_date,
@@ -1017,6 +1018,58 @@ async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
     assert!(history[0].conflict && history[0].headline == "Version concurrente");
     let kept = f.store.revision(id, history[0].id).await.unwrap().unwrap();
     assert_eq!(kept.headline, "Version concurrente");
+}
+
+/// A form's post and the save its page sends on leaving carry the same content from the same
+/// base: whichever comes second changes nothing and is no conflict. Content that differs only in
+/// its subjects is still a conflict.
+async fn the_same_content_saved_again_changes_nothing(store: Store) {
+    let f = fixture(store).await;
+    let author = user(&f.store, "claire@exemple.fr", Role::Journalist).await;
+    let id = create(&f.store, &story("Premier jet", &f.section, None)).await;
+    let base = f
+        .store
+        .story_for_edit(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .current_revision_id;
+    let typed = story("Deuxième version", &f.section, None).content;
+    let mut outcomes = Vec::new();
+    for _ in 0..3 {
+        outcomes.push(
+            f.store
+                .save_story(&saving(id, base, &typed, author))
+                .await
+                .unwrap(),
+        );
+    }
+    let revisions: Vec<RevisionId> = outcomes
+        .iter()
+        .map(|outcome| match outcome {
+            SaveOutcome::Saved { revision_id } => *revision_id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        revisions.iter().all(|r| *r == revisions[0]),
+        "{revisions:?}"
+    );
+    let history = f.store.revisions(id).await.unwrap();
+    assert_eq!(history.len(), 2, "one revision for the three saves");
+    assert!(history.iter().all(|revision| !revision.conflict));
+
+    let mut with_subject = typed.clone();
+    with_subject.tags = vec![f.tag.clone()];
+    let outcome = f
+        .store
+        .save_story(&saving(id, base, &with_subject, author))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, SaveOutcome::Conflict { .. }),
+        "{outcome:?}"
+    );
 }
 
 async fn workflow_moves_once_and_audits(store: Store) {

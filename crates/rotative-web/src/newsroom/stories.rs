@@ -10,7 +10,7 @@ use rotative_domain::{
     ArticleId, ArticleKind, ArticleStatus, CorrectionKind, PageNumber, RevisionId, StoryAction,
     local_time, workflow::state_fr,
 };
-use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError};
+use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError, Refusal};
 use rotative_store::{
     EditableStory, MediaRecord, SaveKind, SaveOutcome, StoryContent, StoryFilter, User,
 };
@@ -158,7 +158,13 @@ struct EditorPage<'a> {
     can_correct: bool,
     preview_html: Option<String>,
     conflict: Option<Vec<DiffSegment>>,
-    saved: bool,
+    /// What the last save or action did, said once it went through.
+    done: Option<&'static str>,
+    /// The errors are why an action (not a save) was refused.
+    action_refused: bool,
+    /// A public note or a publication time as typed, shown again beside why it was refused.
+    note: Option<String>,
+    scheduled_at: Option<String>,
     /// Images the text shows without alt text: publication waits for them.
     missing_alt: Option<String>,
     uploaded: Option<UploadedImage>,
@@ -170,7 +176,10 @@ struct EditorPage<'a> {
 struct Extras {
     preview_html: Option<String>,
     conflict: Option<Vec<DiffSegment>>,
-    saved: bool,
+    done: Option<&'static str>,
+    action_refused: bool,
+    note: Option<String>,
+    scheduled_at: Option<String>,
     /// An image just uploaded from the editor, to be placed in the text.
     uploaded: Option<MediaRecord>,
 }
@@ -264,7 +273,10 @@ async fn editor_page(
         can_correct,
         preview_html: extras.preview_html,
         conflict: extras.conflict,
-        saved: extras.saved,
+        done: extras.done,
+        action_refused: extras.action_refused,
+        note: extras.note,
+        scheduled_at: extras.scheduled_at,
         missing_alt: (!missing_alt.is_empty()).then(|| messages::missing_alt(&missing_alt)),
         uploaded: extras.uploaded.as_ref().map(UploadedImage::from),
         max_upload_megabytes: state.upload_limits.max_bytes / (1024 * 1024),
@@ -366,6 +378,8 @@ async fn story_or_404(state: &AppState, id: ArticleId) -> Result<EditableStory, 
 #[derive(Deserialize)]
 pub(crate) struct EditQuery {
     enregistre: Option<String>,
+    /// Set after an action went through: which one, to confirm it.
+    fait: Option<String>,
     /// Set after an upload from the editor without JavaScript: the image to place in the text.
     image: Option<String>,
 }
@@ -377,26 +391,38 @@ pub(crate) async fn edit(
     Query(query): Query<EditQuery>,
 ) -> Result<Html<String>, AppError> {
     let story = story_or_404(&state, id).await?;
-    let actor = who.actor();
-    let viewable =
-        actor.may_edit(&story) || actor.ownership(&story) == rotative_domain::Ownership::Own;
-    if !viewable {
+    if !may_open(&who, &story) {
         return Err(AppError::Forbidden);
     }
     let form = StoryForm::from_story(&story);
-    let saved = query.enregistre.is_some();
     let uploaded = match query.image {
         Some(key) => state.store.media_by_key(&key).await?,
         None => None,
     };
+    let done = if query.enregistre.is_some() {
+        Some(StoryAction::Edit)
+    } else {
+        query
+            .fait
+            .as_deref()
+            .and_then(|action| StoryAction::parse(action).ok())
+    }
+    .map(messages::action_done);
     let extras = Extras {
-        saved,
+        done,
         uploaded,
         ..Extras::default()
     };
     Ok(Html(
         editor_page(&state, &who, Some(&story), &form, &[], extras).await?,
     ))
+}
+
+/// Whether the editor opens on this story for this person: those who may edit it, and its
+/// writer (who reads it while it waits for review, say).
+fn may_open(who: &SignedIn, story: &EditableStory) -> bool {
+    let actor = who.actor();
+    actor.may_edit(story) || actor.ownership(story) == rotative_domain::Ownership::Own
 }
 
 /// A save request, checked: either content ready to store, or why it is refused.
@@ -642,7 +668,7 @@ pub(crate) async fn act(
     State(state): State<AppState>,
     Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<ActionForm>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let story = story_or_404(&state, id).await?;
     let action = StoryAction::parse(&form.action)
         .map_err(|_| AppError::BadRequest(messages::UNKNOWN_ACTION))?;
@@ -655,11 +681,69 @@ pub(crate) async fn act(
         scheduled_for: local_time(&time_zone, &form.scheduled_at),
         reviewed: form.revision,
     };
-    state
+    match state
         .newsroom()
         .act(&who.actor(), &story, act, &time_zone)
-        .await?;
-    Ok(Redirect::to(&format!("/redaction/articles/{id}")))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/redaction/articles/{id}?fait={}",
+            action.as_str()
+        ))
+        .into_response()),
+        Err(error) => {
+            let field = refused_field(&error);
+            let kept = Extras {
+                scheduled_at: Some(form.scheduled_at),
+                ..Extras::default()
+            };
+            refused_in_editor(&state, &who, id, error.into(), field, kept).await
+        }
+    }
+}
+
+/// Where the editor shows why an action was refused: beside the field or the images it
+/// concerns, or with the workflow's buttons.
+fn refused_field(error: &NewsroomError) -> &'static str {
+    match error {
+        NewsroomError::Body(_) | NewsroomError::Refused(Refusal::ImagesWithoutAlt(_)) => "body",
+        NewsroomError::Refused(Refusal::ScheduledInThePast | Refusal::NoScheduledTime) => {
+            "scheduled_at"
+        }
+        NewsroomError::Refused(Refusal::NoteLength) => "note",
+        _ => "etapes",
+    }
+}
+
+/// The editor again, as the story now stands, with the reason an action was refused beside
+/// what it concerns and what the person typed for it; anything that is not the story's or the
+/// request's fault (rights, our service) stays an error page.
+async fn refused_in_editor(
+    state: &AppState,
+    who: &SignedIn,
+    id: ArticleId,
+    error: AppError,
+    field: &'static str,
+    kept: Extras,
+) -> Result<Response, AppError> {
+    let Some((status, message)) = error.refusal() else {
+        return Err(error);
+    };
+    let story = story_or_404(state, id).await?;
+    if !may_open(who, &story) {
+        return Err(error);
+    }
+    let form = StoryForm::from_story(&story);
+    let errors = [FieldError {
+        field: field.into(),
+        message,
+    }];
+    let extras = Extras {
+        action_refused: true,
+        ..kept
+    };
+    let html = editor_page(state, who, Some(&story), &form, &errors, extras).await?;
+    Ok((status, Html(html)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -672,14 +756,28 @@ pub(crate) async fn correct(
     State(state): State<AppState>,
     Path(id): Path<ArticleId>,
     CsrfForm { who, form }: CsrfForm<CorrectionForm>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let story = story_or_404(&state, id).await?;
     who.actor().may(StoryAction::Correct, &story)?;
     let kind = CorrectionKind::parse(&form.kind)
         .ok_or(AppError::BadRequest(messages::UNKNOWN_NOTE_KIND))?;
-    state
+    match state
         .newsroom()
         .correct(&who.actor(), &story, kind, &form.note)
-        .await?;
-    Ok(Redirect::to(&format!("/redaction/articles/{id}")))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/redaction/articles/{id}?fait={}",
+            StoryAction::Correct.as_str()
+        ))
+        .into_response()),
+        Err(error) => {
+            let field = refused_field(&error);
+            let kept = Extras {
+                note: Some(form.note),
+                ..Extras::default()
+            };
+            refused_in_editor(&state, &who, id, error.into(), field, kept).await
+        }
+    }
 }

@@ -317,10 +317,30 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
         editor.body.contains(&format!("« {key} »")),
         "the editor names the image to describe"
     );
-    assert_eq!(
-        act(&site, &chef, &story, "publish", "").await,
-        StatusCode::CONFLICT
+    // Refused inside the newsroom: the editor again, the reason beside the text, the text there.
+    let token = csrf(&site, &chef).await;
+    let refused = site
+        .request(
+            "POST",
+            &format!("{story}/action"),
+            Some(&chef),
+            Some(&[("csrf", token.as_str()), ("action", "publish")]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("L’action n’a pas abouti"),
+        "{}",
+        refused.body
     );
+    assert!(
+        refused
+            .body
+            .contains("class=\"field-error\" id=\"body-erreur\">Sans texte alternatif")
+    );
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    assert!(refused.body.contains(&format!("![](media:{key})")));
+    assert!(!refused.body.contains("Action impossible"));
 
     let found = site
         .request("GET", "/redaction/medias?q=MATIN", Some(&chef), None)

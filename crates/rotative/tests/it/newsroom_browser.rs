@@ -267,6 +267,138 @@ fn two_editors_saving_at_once_lose_nothing() {
     screenshot(&other, "06-conflit");
 }
 
+/// Opens a new story as the signed-in writer, saved once; returns its editor's address.
+fn new_saved_story(browser: &Browser, headline: &str, body: &str) -> String {
+    browser.click("a.button[href='/redaction/articles/nouveau']");
+    browser.wait_for("Nouvel article</h1>");
+    browser.type_into("#headline", headline);
+    browser.type_into("#body", body);
+    browser.choose("#section", "France");
+    browser.click("button[name=intent][value=save]");
+    browser.wait_for("Enregistré.");
+    browser.url().split('?').next().unwrap().to_owned()
+}
+
+/// One person saving quickly, again and again, with and without leaving the page: the form's
+/// post, the save the page sends when it is left and the timed saves never make a conflict.
+#[test]
+fn saving_quickly_alone_makes_no_conflict() {
+    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = newsroom_site(dir.path());
+    let driver = Driver::start(chromedriver.to_str().unwrap());
+    let browser = driver.browser(&dir.path().join("profile"));
+    sign_in(&browser, &server.base, "julie@exemple.fr");
+    let story = new_saved_story(&browser, "La rentrée des classes", "Premier jet.");
+    for round in 1..=4 {
+        browser.open(&story);
+        browser.wait_for("Modifier l’article");
+        browser.type_into(
+            "#body",
+            &format!("Version {round}, tapée puis enregistrée aussitôt."),
+        );
+        browser.click("button[name=intent][value=save]");
+        browser.wait_for("Enregistré.");
+    }
+    for round in 1..=3 {
+        // Typed, then the page is left before any timed save: the page saves on its way out.
+        browser.open(&story);
+        browser.wait_for("Modifier l’article");
+        browser.type_into("#body", &format!("Brouillon {round}, laissé en partant."));
+        browser.open(&format!("{}/redaction/", server.base));
+        browser.wait_for("Tableau de bord</h1>");
+        browser.open(&story);
+        let editor = browser.wait_for("Modifier l’article");
+        assert!(
+            editor.contains(&format!("Brouillon {round}, laissé en partant.")),
+            "saved on leaving"
+        );
+        browser.type_into("#body", &format!("Retour {round}, enregistré aussitôt."));
+        browser.click("button[name=intent][value=save]");
+        browser.wait_for("Enregistré.");
+    }
+    // A timed save under way when the writer clicks « Enregistrer ».
+    browser.open(&story);
+    browser.wait_for("Modifier l’article");
+    browser.type_into("#body", "Écrit pendant une sauvegarde automatique.");
+    std::thread::sleep(std::time::Duration::from_millis(4_900));
+    browser.type_into(
+        "#body",
+        "Écrit pendant une sauvegarde automatique, puis complété.",
+    );
+    browser.click("button[name=intent][value=save]");
+    let saved = browser.wait_for("Enregistré.");
+    assert!(saved.contains("puis complété."));
+
+    browser.open(&format!("{story}/historique"));
+    let history = browser.wait_for("en cours</span>");
+    assert!(
+        !history.contains("conflit"),
+        "no phantom conflict: {history}"
+    );
+}
+
+/// Publishing a story whose image has no alt text is refused inside the editor, beside the
+/// text, which is there as the editor typed it (saved before the action).
+#[test]
+fn a_refused_action_stays_in_the_editor_with_the_text_as_typed() {
+    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = newsroom_site(dir.path());
+    let driver = Driver::start(chromedriver.to_str().unwrap());
+    let browser = driver.browser(&dir.path().join("profile"));
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    let story = new_saved_story(
+        &browser,
+        "Le marché couvert rouvre",
+        "Les étals sont de retour.",
+    );
+    let photo = dir.path().join("marche.jpg");
+    std::fs::write(
+        &photo,
+        rotative_media::illustration::draw("marche", 1200, 800).unwrap(),
+    )
+    .unwrap();
+    browser.attach("#upload-file", &photo);
+    browser.click("form[data-upload] button[type=submit]");
+    browser.wait_for("Image ajoutée");
+    browser.click("button[name=intent][value=save]");
+    browser.wait_for("Enregistré.");
+    let body = browser.source();
+    let image_line = body
+        .split("![](media:")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the image without alt text is in the body")
+        .to_owned();
+    browser.type_into(
+        "#body",
+        &format!("Les étals sont de retour, dès six heures.\n\n![](media:{image_line})"),
+    );
+    browser.click("form.inline input[value=publish] + button");
+    let refused = browser.wait_for("L’action n’a pas abouti");
+    assert!(
+        browser.url().starts_with(&story),
+        "still in the editor: {}",
+        browser.url()
+    );
+    assert!(
+        refused.contains("id=\"body-erreur\">Sans texte alternatif"),
+        "beside the text"
+    );
+    assert!(refused.contains("dès six heures."), "the text as typed");
+    assert!(
+        refused.contains("<strong>en brouillon</strong>"),
+        "not published"
+    );
+    assert!(!refused.contains("Action impossible"));
+    screenshot(&browser, "07-publication-refusee");
+}
+
 #[test]
 fn an_embed_loads_its_frame_only_after_a_click() {
     let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
