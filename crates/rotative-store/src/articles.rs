@@ -583,39 +583,58 @@ impl Store {
             .collect())
     }
 
-    /// Addresses of published stories with their last change, oldest first, for sitemaps.
-    /// Where the chunk starts is found on the index alone (the stories before it are index
-    /// entries, not rows); the chunk is then read from there.
-    pub async fn published_paths(
-        &self,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Vec<(ArticlePath, Timestamp)>, StoreError> {
+    /// The sitemaps that hold at least one published story, by number (from 1): sitemap `n`
+    /// lists the published stories whose ids are among the `n`th run of `size` ids, so it never
+    /// holds more than `size`. One look-up for the last id, then one index seek a sitemap.
+    pub async fn sitemap_numbers(&self, size: u32) -> Result<Vec<u64>, StoreError> {
         let pool = &self.pool;
-        let now = now_seconds();
-        let start: Option<(Option<i64>, i64)> = sqlx::query_as(
-            "SELECT published_at, id FROM articles
-             WHERE status = 'published' AND published_at <= $1
-             ORDER BY published_at, id LIMIT 1 OFFSET $2",
-        )
-        .bind(now)
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_optional(pool)
-        .await?;
-        let Some((Some(published_at), id)) = start else {
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM articles")
+            .fetch_one(pool)
+            .await?;
+        let runs = u64::try_from(last.unwrap_or_default())
+            .unwrap_or_default()
+            .div_ceil(u64::from(size));
+        let mut numbers = Vec::new();
+        for number in 1..=runs {
+            let Some(ids) = sitemap_ids(number, size) else {
+                break;
+            };
+            let any: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM articles
+                 WHERE status = 'published' AND id >= $1 AND id <= $2 AND published_at <= $3
+                 LIMIT 1",
+            )
+            .bind(ids.start())
+            .bind(ids.end())
+            .bind(now_seconds())
+            .fetch_optional(pool)
+            .await?;
+            if any.is_some() {
+                numbers.push(number);
+            }
+        }
+        Ok(numbers)
+    }
+
+    /// Sitemap `number` (see `sitemap_numbers`): its published stories' addresses with their
+    /// last change, in the order of their ids; read from the sitemap's index alone.
+    pub async fn sitemap(
+        &self,
+        number: u64,
+        size: u32,
+    ) -> Result<Vec<(ArticlePath, Timestamp)>, StoreError> {
+        let Some(ids) = sitemap_ids(number, size) else {
             return Ok(Vec::new());
         };
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT path, updated_at FROM articles
-             WHERE status = 'published' AND published_at <= $1
-               AND (published_at > $2 OR (published_at = $2 AND id >= $3))
-             ORDER BY published_at, id LIMIT $4",
+             WHERE status = 'published' AND id >= $1 AND id <= $2 AND published_at <= $3
+             ORDER BY id",
         )
-        .bind(now)
-        .bind(published_at)
-        .bind(id)
-        .bind(i64::from(limit))
-        .fetch_all(pool)
+        .bind(ids.start())
+        .bind(ids.end())
+        .bind(now_seconds())
+        .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
             .map(|(path, at)| Ok((ArticlePath::from_stored(path), rows::timestamp(at)?)))
@@ -842,4 +861,14 @@ impl Store {
         }
         Ok(by_article)
     }
+}
+
+/// The ids sitemap `number` (from 1) covers, if they are ids at all.
+fn sitemap_ids(number: u64, size: u32) -> Option<std::ops::RangeInclusive<i64>> {
+    let first = number
+        .checked_sub(1)?
+        .checked_mul(u64::from(size))?
+        .checked_add(1)?;
+    let last = first.checked_add(u64::from(size.max(1)) - 1)?;
+    Some(i64::try_from(first).ok()?..=i64::try_from(last).ok()?)
 }

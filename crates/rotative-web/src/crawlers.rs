@@ -11,7 +11,6 @@ use jiff::{SignedDuration, Timestamp};
 use rotative_render::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };
-use rotative_store::Listing;
 
 use crate::{
     AppError, AppState,
@@ -53,12 +52,16 @@ fn entry(path: String) -> SitemapEntry {
     }
 }
 
-/// The index: the listing pages' sitemap, then one sitemap per 50,000 stories.
+/// The index: the listing pages' sitemap, then the stories' sitemaps, each a run of
+/// `SITEMAP_MAX_URLS` ids that holds published stories.
 async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
-    let stories = state.store.count_published(Listing::Everything).await?;
-    let chunks = stories.div_ceil(u64::from(SITEMAP_MAX_URLS)).max(1);
+    let numbers = state.store.sitemap_numbers(SITEMAP_MAX_URLS).await?;
     let mut sitemaps = vec![entry("/sitemaps/pages.xml".into())];
-    sitemaps.extend((1..=chunks).map(|n| entry(format!("/sitemaps/articles-{n}.xml"))));
+    sitemaps.extend(
+        numbers
+            .into_iter()
+            .map(|n| entry(format!("/sitemaps/articles-{n}.xml"))),
+    );
     Ok(xml(sitemap_index(&state.site(), &sitemaps)?))
 }
 
@@ -69,21 +72,16 @@ async fn one_sitemap(
     if file == "pages.xml" {
         return pages(&state).await;
     }
-    // Only the numbers the index writes (`articles-2.xml`, never `-02`, `-+2` or a number whose
-    // offset overflows): one address per sitemap, so the page cache keeps each once.
-    let offset = file
+    // Only the numbers the index writes (`articles-2.xml`, never `-02`, `-+2` or `-0`): one
+    // address per sitemap, so the page cache keeps each once.
+    let number = file
         .strip_prefix("articles-")
         .and_then(|rest| rest.strip_suffix(".xml"))
         .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
         .and_then(|n| n.parse::<u64>().ok())
-        .and_then(|chunk| chunk.checked_sub(1))
-        .and_then(|before| before.checked_mul(u64::from(SITEMAP_MAX_URLS)))
         .ok_or(AppError::NotFound)?;
-    let paths = state
-        .store
-        .published_paths(offset, SITEMAP_MAX_URLS)
-        .await?;
-    if paths.is_empty() && offset > 0 {
+    let paths = state.store.sitemap(number, SITEMAP_MAX_URLS).await?;
+    if paths.is_empty() {
         return Err(AppError::NotFound);
     }
     let urls: Vec<SitemapEntry> = paths

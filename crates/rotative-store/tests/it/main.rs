@@ -387,16 +387,25 @@ async fn listings_filter_and_paginate(store: Store) {
     assert_eq!(headlines, ["Monde 2", "Monde 3"], "newest first");
     assert_eq!(page2[0].authors.len(), 1);
 
-    // Sitemaps in chunks: two stories published in the same second, each chunk starting where
-    // the last ended, none twice, none missed.
-    let everything = f.store.published_paths(0, 100).await.unwrap();
+    // Sitemaps by runs of ids: each run's published stories (drafts left out), none twice,
+    // none missed, and only the runs that hold any are listed.
+    let everything = f.store.sitemap(1, 1000).await.unwrap();
     assert_eq!(everything.len(), 8);
+    let numbers = f.store.sitemap_numbers(3).await.unwrap();
     let mut chunked = Vec::new();
-    for offset in (0..10).step_by(3) {
-        chunked.extend(f.store.published_paths(offset, 3).await.unwrap());
+    for number in &numbers {
+        let one = f.store.sitemap(*number, 3).await.unwrap();
+        assert!(
+            !one.is_empty() && one.len() <= 3,
+            "sitemap {number}: {one:?}"
+        );
+        chunked.extend(one);
     }
-    assert_eq!(chunked, everything, "oldest first, in chunks of three");
-    assert!(f.store.published_paths(8, 3).await.unwrap().is_empty());
+    assert_eq!(chunked, everything, "by runs of three ids");
+    let last = *numbers.last().unwrap();
+    assert!(f.store.sitemap(last + 1, 3).await.unwrap().is_empty());
+    assert!(f.store.sitemap(0, 3).await.unwrap().is_empty());
+    assert!(f.store.sitemap(u64::MAX, 3).await.unwrap().is_empty());
 }
 
 async fn api_pages_follow_cursors(store: Store) {
