@@ -1194,6 +1194,52 @@ async fn the_dashboard_lists_ones_own_first_page_by_page(store: Store) {
         second_page.iter().map(|row| row.id).collect::<Vec<_>>(),
         [mine[0]]
     );
+
+    // The counts by state follow every story created and moved, everyone's and one's own.
+    let counts = |created_by| {
+        let store = f.store.clone();
+        async move {
+            store
+                .count_by_status(created_by)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(counts(None).await, [(ArticleStatus::Draft, 7)]);
+    assert_eq!(counts(Some(me)).await, [(ArticleStatus::Draft, 4)]);
+    let editor = user(&f.store, "chef@exemple.fr", Role::Editor).await;
+    let moved = f
+        .store
+        .move_story(&StoryMove {
+            id: mine[0],
+            from: ArticleStatus::Draft,
+            reviewed: None,
+            to: ArticleStatus::InReview,
+            path: None,
+            published_at: None,
+            scheduled_at: None,
+            audit: Audit::by(Some(me), "submit"),
+        })
+        .await
+        .unwrap();
+    assert!(moved);
+    create(&f.store, &story("Publié", &f.section, Some(days_ago(1)))).await;
+    assert_eq!(
+        counts(None).await,
+        [
+            (ArticleStatus::Draft, 6),
+            (ArticleStatus::InReview, 1),
+            (ArticleStatus::Published, 1)
+        ]
+    );
+    assert_eq!(
+        counts(Some(me)).await,
+        [(ArticleStatus::Draft, 3), (ArticleStatus::InReview, 1)]
+    );
+    assert!(counts(Some(editor)).await.is_empty());
 }
 
 /// Stores a new story, as the newsroom or an import would.
