@@ -6,7 +6,7 @@ use std::{collections::HashMap, ops::Bound};
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, Slug};
 use tantivy::{
-    DocAddress, DocSet, Score, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
+    DocAddress, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term,
     collector::{Count, TopDocs},
     query::{
         BooleanQuery, EnableScoring, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
@@ -96,7 +96,7 @@ impl SearchIndex {
         parser.set_field_boost(f.tags, 2.0);
         parser.set_field_boost(f.standfirst, 1.5);
         let (words, _ignored) = parser.parse_query_lenient(&text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words.box_clone())];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(section) = &query.section {
             let term = Term::from_field_text(f.section, section.as_ref());
             clauses.push((
@@ -116,34 +116,27 @@ impl SearchIndex {
             );
             clauses.push((Occur::Must, Box::new(range)));
         }
-        let combined = BooleanQuery::new(clauses);
+        // The words alone when nothing narrows them: a single word is then a union of its
+        // fields' postings, which tantivy walks block by block, skipping those that cannot
+        // reach the best scores (block-max WAND), instead of scoring every story that has it.
+        let combined: Box<dyn Query> = if clauses.is_empty() {
+            words.box_clone()
+        } else {
+            clauses.insert(0, (Occur::Must, words.box_clone()));
+            Box::new(BooleanQuery::new(clauses))
+        };
         let searcher = self.reader.searcher();
-        let now = Timestamp::now().as_second();
-        let top = TopDocs::with_limit(query.limit.max(1))
-            .and_offset(query.offset)
-            .tweak_score(move |segment: &SegmentReader| {
-                let dates = segment
-                    .fast_fields()
-                    .i64("published_at")
-                    .ok()
-                    .map(|c| c.first_or_default_col(0));
-                move |doc, score: Score| {
-                    let Some(dates) = &dates else { return score };
-                    #[expect(
-                        clippy::cast_precision_loss,
-                        reason = "an age in days needs no precision"
-                    )]
-                    let age_days = (now - dates.get_val(doc)).max(0) as f32 / 86_400.0;
-                    // At most +50 % for today's stories, fading by half every month.
-                    score * (1.0 + 0.5 * 0.5_f32.powf(age_days / RECENCY_DAYS))
-                }
-            });
-        let (found, total): (Vec<(Score, DocAddress)>, usize) =
-            searcher.search(&combined, &(top, Count))?;
+        let wanted = query.offset + query.limit.max(1);
+        let best = searcher.search(
+            &*combined,
+            &TopDocs::with_limit(wanted.saturating_mul(2).max(RERANKED)),
+        )?;
+        let total = searcher.search(&*combined, &Count)?;
+        let found = by_recency(&searcher, best, query.offset, query.limit.max(1));
         let mut snippets = SnippetGenerator::create(&searcher, &*words, f.body)?;
         snippets.set_max_num_chars(220);
         let mut hits = Vec::with_capacity(found.len());
-        for (_, address) in found {
+        for address in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut snippet = snippets.snippet_from_doc(&doc);
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -168,6 +161,49 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// Best matches kept by relevance alone before the recency boost orders them: the boost is at
+/// most +50 %, so a story outside them would need to be among the newest and nearly as relevant.
+const RERANKED: usize = 100;
+
+/// The relevance-ordered `best` matches, each boosted for its recency (at most +50 % for
+/// today's stories, fading by half every month), in that order: `limit` of them from `offset`.
+fn by_recency(
+    searcher: &Searcher,
+    best: Vec<(Score, DocAddress)>,
+    offset: usize,
+    limit: usize,
+) -> Vec<DocAddress> {
+    let now = Timestamp::now().as_second();
+    let mut boosted: Vec<(Score, DocAddress)> = best
+        .into_iter()
+        .map(|(score, address)| {
+            let published = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .i64("published_at")
+                .ok()
+                .and_then(|dates| dates.first(address.doc_id));
+            let Some(published) = published else {
+                return (score, address);
+            };
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "an age in days needs no precision"
+            )]
+            let age_days = (now - published).max(0) as f32 / 86_400.0;
+            let boost = 1.0 + 0.5 * 0.5_f32.powf(age_days / RECENCY_DAYS);
+            (score * boost, address)
+        })
+        .collect();
+    boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    boosted
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, address)| address)
+        .collect()
 }
 
 impl SearchIndex {
