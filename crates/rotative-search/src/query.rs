@@ -119,6 +119,8 @@ impl SearchIndex {
         // The words alone when nothing narrows them: a single word is then a union of its
         // fields' postings, which tantivy walks block by block, skipping those that cannot
         // reach the best scores (block-max WAND), instead of scoring every story that has it.
+        let single_word =
+            clauses.is_empty() && !text.contains('"') && text.split_whitespace().count() == 1;
         let combined: Box<dyn Query> = if clauses.is_empty() {
             words.box_clone()
         } else {
@@ -127,11 +129,17 @@ impl SearchIndex {
         };
         let searcher = self.reader.searcher();
         let wanted = query.offset + query.limit.max(1);
-        let best = searcher.search(
-            &*combined,
-            &TopDocs::with_limit(wanted.saturating_mul(2).max(RERANKED)),
-        )?;
-        let total = searcher.search(&*combined, &Count)?;
+        let best_matches = TopDocs::with_limit(wanted.saturating_mul(2).max(RERANKED));
+        // A single word alone is pruned, then counted apart without scoring; anything else is
+        // scored in full anyway (an intersection has no pruning), so it is counted on the way.
+        let (best, total) = if single_word {
+            (
+                searcher.search(&*combined, &best_matches)?,
+                searcher.search(&*combined, &Count)?,
+            )
+        } else {
+            searcher.search(&*combined, &(best_matches, Count))?
+        };
         let found = by_recency(&searcher, best, query.offset, query.limit.max(1));
         let mut snippets = SnippetGenerator::create(&searcher, &*words, f.body)?;
         snippets.set_max_num_chars(220);
