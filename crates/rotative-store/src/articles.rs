@@ -599,16 +599,16 @@ impl Store {
             let Some(ids) = sitemap_ids(number, size) else {
                 break;
             };
-            let any: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM articles
-                 WHERE status = 'published' AND id >= $1 AND id <= $2 AND published_at <= $3
-                 LIMIT 1",
-            )
-            .bind(ids.start())
-            .bind(ids.end())
-            .bind(now_seconds())
-            .fetch_optional(pool)
-            .await?;
+            let sql = format!(
+                "SELECT a.id FROM articles a
+                 WHERE a.id >= $1 AND a.id <= $2 AND {PUBLISHED_BY_OTHER_INDEX}$3 LIMIT 1"
+            );
+            let any: Option<i64> = sqlx::query_scalar(&sql)
+                .bind(ids.start())
+                .bind(ids.end())
+                .bind(now_seconds())
+                .fetch_optional(pool)
+                .await?;
             if any.is_some() {
                 numbers.push(number);
             }
@@ -626,16 +626,16 @@ impl Store {
         let Some(ids) = sitemap_ids(number, size) else {
             return Ok(Vec::new());
         };
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT path, updated_at FROM articles
-             WHERE status = 'published' AND id >= $1 AND id <= $2 AND published_at <= $3
-             ORDER BY id",
-        )
-        .bind(ids.start())
-        .bind(ids.end())
-        .bind(now_seconds())
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT a.path, a.updated_at FROM articles a
+             WHERE a.id >= $1 AND a.id <= $2 AND {PUBLISHED_BY_OTHER_INDEX}$3 ORDER BY a.id"
+        );
+        let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+            .bind(ids.start())
+            .bind(ids.end())
+            .bind(now_seconds())
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter()
             .map(|(path, at)| Ok((ArticlePath::from_stored(path), rows::timestamp(at)?)))
             .collect()
