@@ -30,7 +30,7 @@ pub(crate) fn body_problem(problem: &BodyProblem) -> String {
 pub(crate) fn missing_alt(names: &[String]) -> String {
     let list = names
         .iter()
-        .map(|name| format!("« {name} »"))
+        .map(|name| format!("«\u{a0}{name}\u{a0}»"))
         .collect::<Vec<_>>()
         .join(", ");
     format!(

@@ -277,7 +277,10 @@ async fn editor_page(
         action_refused: extras.action_refused,
         note: extras.note,
         scheduled_at: extras.scheduled_at,
-        missing_alt: (!missing_alt.is_empty()).then(|| messages::missing_alt(&missing_alt)),
+        // Said once: not again when it is already why an action or a save was refused.
+        missing_alt: (!missing_alt.is_empty())
+            .then(|| messages::missing_alt(&missing_alt))
+            .filter(|warning| errors.iter().all(|error| error.message != *warning)),
         uploaded: extras.uploaded.as_ref().map(UploadedImage::from),
         max_upload_megabytes: state.upload_limits.max_bytes / (1024 * 1024),
     };
@@ -681,11 +684,28 @@ pub(crate) async fn act(
         scheduled_for: local_time(&time_zone, &form.scheduled_at),
         reviewed: form.revision,
     };
-    match state
+    let done = state
         .newsroom()
         .act(&who.actor(), &story, act, &time_zone)
-        .await
-    {
+        .await;
+    let kept = Extras {
+        scheduled_at: Some(form.scheduled_at),
+        ..Extras::default()
+    };
+    after_action(&state, &who, id, action, done, kept).await
+}
+
+/// Once an action was tried: the editor with its confirmation, or with why it was refused and
+/// what the person typed for it (`kept`).
+async fn after_action(
+    state: &AppState,
+    who: &SignedIn,
+    id: ArticleId,
+    action: StoryAction,
+    done: Result<(), NewsroomError>,
+    kept: Extras,
+) -> Result<Response, AppError> {
+    match done {
         Ok(()) => Ok(Redirect::to(&format!(
             "/redaction/articles/{id}?fait={}",
             action.as_str()
@@ -693,11 +713,7 @@ pub(crate) async fn act(
         .into_response()),
         Err(error) => {
             let field = refused_field(&error);
-            let kept = Extras {
-                scheduled_at: Some(form.scheduled_at),
-                ..Extras::default()
-            };
-            refused_in_editor(&state, &who, id, error.into(), field, kept).await
+            refused_in_editor(state, who, id, error.into(), field, kept).await
         }
     }
 }
@@ -761,23 +777,13 @@ pub(crate) async fn correct(
     who.actor().may(StoryAction::Correct, &story)?;
     let kind = CorrectionKind::parse(&form.kind)
         .ok_or(AppError::BadRequest(messages::UNKNOWN_NOTE_KIND))?;
-    match state
+    let done = state
         .newsroom()
         .correct(&who.actor(), &story, kind, &form.note)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/redaction/articles/{id}?fait={}",
-            StoryAction::Correct.as_str()
-        ))
-        .into_response()),
-        Err(error) => {
-            let field = refused_field(&error);
-            let kept = Extras {
-                note: Some(form.note),
-                ..Extras::default()
-            };
-            refused_in_editor(&state, &who, id, error.into(), field, kept).await
-        }
-    }
+        .await;
+    let kept = Extras {
+        note: Some(form.note),
+        ..Extras::default()
+    };
+    after_action(&state, &who, id, StoryAction::Correct, done, kept).await
 }

@@ -314,7 +314,7 @@ async fn an_image_without_alt_text_holds_publication_until_the_library_describes
     let story = write_story(&site, &julie, "La place au matin", &body).await;
     let editor = site.request("GET", &story, Some(&julie), None).await;
     assert!(
-        editor.body.contains(&format!("« {key} »")),
+        editor.body.contains(&format!("«\u{a0}{key}\u{a0}»")),
         "the editor names the image to describe"
     );
     // Refused inside the newsroom: the editor again, the reason beside the text, the text there.
@@ -433,7 +433,7 @@ async fn a_public_story_takes_no_new_image_that_nothing_describes() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.body.contains(&format!("« {key} »")),
+        refused.body.contains(&format!("«\u{a0}{key}\u{a0}»")),
         "{}",
         refused.body
     );

@@ -302,6 +302,31 @@ async fn journalist_writes_editor_publishes_reader_reads() {
 /// the page, of its JSON-LD and of its feed entry.
 async fn correct_publicly(site: &TestSite, chef: &str, story: &str, public: &str) {
     let token = csrf(site, chef).await;
+    // A note of spaces is refused in the editor, beside the note, with what was typed.
+    let empty = site
+        .request(
+            "POST",
+            &format!("{story}/corrections"),
+            Some(chef),
+            Some(&[("csrf", &token), ("kind", "correction"), ("note", "   ")]),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.body.contains("L’action n’a pas abouti"),
+        "{}",
+        empty.body
+    );
+    assert!(
+        empty
+            .body
+            .contains("aria-invalid=\"true\" aria-describedby=\"note-erreur\">   </textarea>")
+    );
+    assert!(
+        empty
+            .body
+            .contains("<p class=\"field-error\" id=\"note-erreur\">")
+    );
     let note = site
         .request(
             "POST",
