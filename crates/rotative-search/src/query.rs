@@ -129,7 +129,7 @@ impl SearchIndex {
         };
         let searcher = self.reader.searcher();
         let wanted = query.offset + query.limit.max(1);
-        let best_matches = TopDocs::with_limit(wanted.saturating_mul(2).max(RERANKED));
+        let best_matches = TopDocs::with_limit(wanted.max(RERANKED));
         // A single word alone is pruned, then counted apart without scoring; anything else is
         // scored in full anyway (an intersection has no pruning), so it is counted on the way.
         let (best, total) = if single_word {
@@ -171,12 +171,14 @@ impl SearchIndex {
     }
 }
 
-/// Best matches kept by relevance alone before the recency boost orders them: the boost is at
-/// most +50 %, so a story outside them would need to be among the newest and nearly as relevant.
+/// Best matches by relevance that the recency boost orders (those after them keep the order of
+/// relevance): the same for every page, so pages neither repeat nor skip a story. The boost is
+/// at most +50 %: a story after them would need to be among the newest and nearly as relevant.
 const RERANKED: usize = 100;
 
-/// The relevance-ordered `best` matches, each boosted for its recency (at most +50 % for
-/// today's stories, fading by half every month), in that order: `limit` of them from `offset`.
+/// The relevance-ordered `best` matches, the first `RERANKED` of them boosted for their recency
+/// (at most +50 % for today's stories, fading by half every month) and ordered so: `limit` of
+/// them from `offset`.
 fn by_recency(
     searcher: &Searcher,
     best: Vec<(Score, DocAddress)>,
@@ -184,8 +186,10 @@ fn by_recency(
     limit: usize,
 ) -> Vec<DocAddress> {
     let now = Timestamp::now().as_second();
+    let mut best = best.into_iter();
     let mut boosted: Vec<(Score, DocAddress)> = best
-        .into_iter()
+        .by_ref()
+        .take(RERANKED)
         .map(|(score, address)| {
             let published = searcher
                 .segment_reader(address.segment_ord)
@@ -208,6 +212,7 @@ fn by_recency(
     boosted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     boosted
         .into_iter()
+        .chain(best)
         .skip(offset)
         .take(limit)
         .map(|(_, address)| address)

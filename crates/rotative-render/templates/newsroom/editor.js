@@ -162,8 +162,9 @@
     }
   });
 
-  // The form carries the text itself: once sent, the page has nothing left to save on leaving.
-  // If a save is under way, the form waits for it and goes with the revision it made.
+  // « Enregistrer » carries the text itself: once sent, the page has nothing left to save on
+  // leaving (« Aperçu » saves nothing: the page goes on saving). If a save is under way, the
+  // form waits for it and goes with the revision it made.
   var released = false;
   form.addEventListener('submit', function (event) {
     if (inFlight && !released) {
@@ -172,13 +173,19 @@
       inFlight.then(function () { released = true; form.requestSubmit(submitter); });
       return;
     }
+    released = false;
+    if (event.submitter && event.submitter.value === 'preview') return;
     dirty = false;
     try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
   });
 
-  // An action (submit, publish…) or a public note applies to the saved story: the text on
-  // screen is saved first, so the action takes it, and a refusal shows it as typed.
-  document.querySelectorAll('section.workflow form, section.corrections-form form').forEach(function (actionForm) {
+  // Sending for review, publishing and scheduling apply to the saved text: the text on screen
+  // is saved first, so the action takes it, and a refusal shows it as typed. If it cannot be
+  // saved, the action is not sent, and the writer is told why.
+  var takesText = ['submit', 'publish', 'schedule'];
+  document.querySelectorAll('section.workflow form').forEach(function (actionForm) {
+    var action = actionForm.querySelector('input[name="action"]');
+    if (!action || takesText.indexOf(action.value) < 0) return;
     var ready = false;
     actionForm.addEventListener('submit', function (event) {
       if (ready || !autosaveUrl || (!dirty && !inFlight)) return;
@@ -186,7 +193,10 @@
       var submitter = event.submitter;
       say('Enregistrement du texte avant de continuer…');
       settle().then(function (saved) {
-        if (!saved) return;
+        if (!saved) {
+          say((state ? state.textContent + ' ' : '') + 'L’action n’a pas été faite.');
+          return;
+        }
         ready = true;
         actionForm.requestSubmit(submitter);
       });
