@@ -15,9 +15,13 @@ if (args[0] === '--dark') {
   colorScheme = 'dark';
   args.shift();
 }
-while (args[0] === '--cookie') {
+// `--storage key=value` is put in the site's local storage before each page loads (the editor
+// keeps its writing mode there).
+const storage = {};
+while (args[0] === '--cookie' || args[0] === '--storage') {
   const [name, ...value] = args[1].split('=');
-  cookies.push({ name, value: value.join('=') });
+  if (args[0] === '--cookie') cookies.push({ name, value: value.join('=') });
+  else storage[name] = value.join('=');
   args.splice(0, 2);
 }
 const urls = args;
@@ -37,6 +41,9 @@ try {
     const origin = new URL(urls[0]).origin;
     await context.addCookies(cookies.map((c) => ({ ...c, url: `${origin}/redaction/` })));
   }
+  await context.addInitScript((items) => {
+    for (const [key, value] of Object.entries(items)) window.localStorage.setItem(key, value);
+  }, storage);
   const page = await context.newPage();
   for (const url of urls) {
     await page.goto(url, { waitUntil: 'load' });

@@ -92,6 +92,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/webhook.html"),
     ),
     (
+        "newsroom/preview.html",
+        include_str!("../templates/newsroom/preview.html"),
+    ),
+    (
         "newsroom/library.html",
         include_str!("../templates/newsroom/library.html"),
     ),
@@ -106,7 +110,8 @@ const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 const STYLESHEET: &str = include_str!("../templates/style.css");
-const EDITOR_SCRIPT: &str = include_str!("../templates/newsroom/editor.js");
+/// The story editor, bundled from `editor/` by build.rs.
+const EDITOR_SCRIPT: &str = include_str!(concat!(env!("OUT_DIR"), "/editor.js"));
 const EMBEDS_SCRIPT: &str = include_str!("../templates/embeds.js");
 
 /// A file the theme serves besides pages, and the URL it is served at; the URL carries a hash of

@@ -241,6 +241,27 @@ async fn editor_page(
         })
         .unwrap_or_default();
     let can_correct = story.is_some_and(|story| actor.may(StoryAction::Correct, story).is_ok());
+    // The preview is there when the story opens, with or without JavaScript; a body the
+    // renderer refuses has none (the errors say why).
+    let body_html = match extras.preview_html {
+        Some(html) => Some(html),
+        None if form.body.trim().is_empty() => None,
+        None => match state.newsroom().preview(&actor, &form.body).await {
+            Ok(html) => Some(html),
+            Err(NewsroomError::Body(_)) => None,
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let preview_html = body_html
+        .map(|html| {
+            render(
+                state,
+                who,
+                "newsroom/preview.html",
+                PreviewView::new(form, &html),
+            )
+        })
+        .transpose()?;
     let page = EditorPage {
         id: story.map(|s| s.id),
         form,
@@ -271,7 +292,7 @@ async fn editor_page(
         }),
         actions,
         can_correct,
-        preview_html: extras.preview_html,
+        preview_html,
         conflict: extras.conflict,
         done: extras.done,
         action_refused: extras.action_refused,
@@ -646,7 +667,13 @@ pub(crate) async fn preview(
     }
     Ok(
         match state.newsroom().preview(&who.actor(), &form.body).await {
-            Ok(html) => Html(html).into_response(),
+            Ok(body_html) => Html(render(
+                &state,
+                &who,
+                "newsroom/preview.html",
+                PreviewView::new(&form, &body_html),
+            )?)
+            .into_response(),
             Err(NewsroomError::Body(problem)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(vec![messages::body_problem(&problem)]),
@@ -655,6 +682,52 @@ pub(crate) async fn preview(
             Err(other) => return Err(other.into()),
         },
     )
+}
+
+/// The story as readers will see its top and its text: what the preview beside the editor shows.
+#[derive(Serialize)]
+struct PreviewView<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    section: &'a str,
+    headline: &'a str,
+    standfirst: &'a str,
+    authors: Vec<&'a str>,
+    claim_text: &'a str,
+    claim_author: &'a str,
+    claim_rating: Option<&'static str>,
+    body_html: &'a str,
+}
+
+impl<'a> PreviewView<'a> {
+    fn new(form: &'a StoryForm, body_html: &'a str) -> Self {
+        let kind = ArticleKind::parse(&form.kind).unwrap_or(ArticleKind::News);
+        let is_fact_check = kind == ArticleKind::FactCheck;
+        Self {
+            kind: kind.as_str(),
+            kind_label: kind.label_fr(),
+            section: form.section.trim(),
+            headline: form.headline.trim(),
+            standfirst: form.standfirst.trim(),
+            authors: form
+                .authors
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .collect(),
+            claim_text: if is_fact_check {
+                form.claim_text.trim()
+            } else {
+                ""
+            },
+            claim_author: form.claim_author.trim(),
+            claim_rating: rotative_domain::ClaimRating::parse(&form.claim_rating)
+                .ok()
+                .filter(|_| is_fact_check)
+                .map(rotative_domain::ClaimRating::label_fr),
+            body_html,
+        }
+    }
 }
 
 #[derive(Deserialize)]

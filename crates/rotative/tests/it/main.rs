@@ -9,6 +9,7 @@
 mod api_tokens;
 mod backup;
 mod crash;
+mod editor_markdown;
 mod helpers;
 mod import_story;
 mod import_wordpress;

@@ -43,6 +43,12 @@ fn sign_in(browser: &Browser, base: &str, email: &str) {
     browser.wait_for("Tableau de bord</h1>");
 }
 
+/// Writes the body in the Markdown mode (the rich mode is the editor's default).
+fn type_body(browser: &Browser, text: &str) {
+    browser.click("button[data-mode=markdown]");
+    browser.type_into("#body", text);
+}
+
 fn sign_out(browser: &Browser) {
     browser.click("form.sign-out button");
     browser.wait_for("Connexion à la rédaction");
@@ -67,8 +73,8 @@ fn journalist_writes_editor_publishes_reader_reads() {
         "#standfirst",
         "La nouvelle ligne relie la gare au port en douze minutes.",
     );
-    browser.type_into(
-        "#body",
+    type_body(
+        &browser,
         "Les premiers voyageurs sont montés à 5 h 30.\n\n> C'est la fin des embouteillages du matin.\n>\n> — Une habitante du quartier",
     );
     // A journalist files the story in one of the site's sections, from the list.
@@ -233,7 +239,7 @@ fn two_editors_saving_at_once_lose_nothing() {
     first.click("a.button[href='/redaction/articles/nouveau']");
     first.wait_for("Nouvel article</h1>");
     first.type_into("#headline", "Conseil municipal");
-    first.type_into("#body", "Le conseil a voté le budget.");
+    type_body(&first, "Le conseil a voté le budget.");
     first.type_into("#section", "France");
     first.click("button[name=intent][value=save]");
     first.wait_for("Enregistré.");
@@ -250,11 +256,11 @@ fn two_editors_saving_at_once_lose_nothing() {
     other.wait_for("Modifier l’article");
     first.open(&story);
     first.wait_for("Modifier l’article");
-    first.type_into("#body", "Le conseil a voté le budget à l'unanimité.");
+    type_body(&first, "Le conseil a voté le budget à l'unanimité.");
     first.click("button[name=intent][value=save]");
     first.wait_for("Enregistré.");
-    other.type_into(
-        "#body",
+    type_body(
+        &other,
         "Le conseil a voté le budget après trois heures de débat.",
     );
     other.click("button[name=intent][value=save]");
@@ -272,7 +278,7 @@ fn new_saved_story(browser: &Browser, headline: &str, body: &str) -> String {
     browser.click("a.button[href='/redaction/articles/nouveau']");
     browser.wait_for("Nouvel article</h1>");
     browser.type_into("#headline", headline);
-    browser.type_into("#body", body);
+    type_body(browser, body);
     browser.choose("#section", "France");
     browser.click("button[name=intent][value=save]");
     browser.wait_for("Enregistré.");
@@ -295,8 +301,8 @@ fn saving_quickly_alone_makes_no_conflict() {
     for round in 1..=4 {
         browser.open(&story);
         browser.wait_for("Modifier l’article");
-        browser.type_into(
-            "#body",
+        type_body(
+            &browser,
             &format!("Version {round}, tapée puis enregistrée aussitôt."),
         );
         browser.click("button[name=intent][value=save]");
@@ -306,7 +312,7 @@ fn saving_quickly_alone_makes_no_conflict() {
         // Typed, then the page is left before any timed save: the page saves on its way out.
         browser.open(&story);
         browser.wait_for("Modifier l’article");
-        browser.type_into("#body", &format!("Brouillon {round}, laissé en partant."));
+        type_body(&browser, &format!("Brouillon {round}, laissé en partant."));
         browser.open(&format!("{}/redaction/", server.base));
         browser.wait_for("Tableau de bord</h1>");
         browser.open(&story);
@@ -315,17 +321,17 @@ fn saving_quickly_alone_makes_no_conflict() {
             editor.contains(&format!("Brouillon {round}, laissé en partant.")),
             "saved on leaving"
         );
-        browser.type_into("#body", &format!("Retour {round}, enregistré aussitôt."));
+        type_body(&browser, &format!("Retour {round}, enregistré aussitôt."));
         browser.click("button[name=intent][value=save]");
         browser.wait_for("Enregistré.");
     }
     // A timed save under way when the writer clicks « Enregistrer ».
     browser.open(&story);
     browser.wait_for("Modifier l’article");
-    browser.type_into("#body", "Écrit pendant une sauvegarde automatique.");
+    type_body(&browser, "Écrit pendant une sauvegarde automatique.");
     std::thread::sleep(std::time::Duration::from_millis(4_900));
-    browser.type_into(
-        "#body",
+    type_body(
+        &browser,
         "Écrit pendant une sauvegarde automatique, puis complété.",
     );
     browser.click("button[name=intent][value=save]");
@@ -375,8 +381,8 @@ fn a_refused_action_stays_in_the_editor_with_the_text_as_typed() {
         .and_then(|rest| rest.split(')').next())
         .expect("the image without alt text is in the body")
         .to_owned();
-    browser.type_into(
-        "#body",
+    type_body(
+        &browser,
         &format!("Les étals sont de retour, dès six heures.\n\n![](media:{image_line})"),
     );
     browser.click("form.inline input[value=publish] + button");
@@ -423,4 +429,247 @@ fn an_embed_loads_its_frame_only_after_a_click() {
         "{after}"
     );
     assert!(after.contains("sandbox="));
+}
+
+const CONTROL: &str = "\u{E009}";
+const RELEASE: &str = "\u{E000}";
+const ENTER: &str = "\u{E007}";
+
+/// What the Markdown field holds (the form sends it; the rich mode writes it as one types).
+fn markdown_of(browser: &Browser) -> String {
+    browser
+        .run(
+            "return document.getElementById('body').value;",
+            &serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Pastes `html` into the rich editor at the cursor, as the browser does from the clipboard.
+fn paste_html(browser: &Browser, html: &str) {
+    browser.run(
+        "const data = new DataTransfer();
+         data.setData('text/html', arguments[0]);
+         data.setData('text/plain', 'texte');
+         const editor = document.querySelector('.rich-editor .ProseMirror');
+         editor.focus();
+         editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+        &serde_json::json!([html]),
+    );
+}
+
+fn clipboard(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/clipboard")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The journalist sends the open story for review; an editor publishes it. Gives the public
+/// page once it shows `until`.
+fn submit_then_publish(browser: &Browser, base: &str, until: &str) -> String {
+    browser.click("form.inline input[value=submit] + button");
+    browser.wait_for("<strong>en relecture</strong>");
+    let story = browser.url();
+    sign_out(browser);
+    sign_in(browser, base, "chef@exemple.fr");
+    browser.open(&story);
+    browser.wait_for("Modifier l’article");
+    browser.click("form.inline input[value=publish] + button");
+    let page = browser.wait_for("<strong>publié</strong>");
+    let path = page
+        .split("voir l’article en ligne")
+        .next()
+        .and_then(|before| before.rsplit("href=\"").next())
+        .and_then(|link| link.split('"').next())
+        .unwrap()
+        .to_owned();
+    browser.open(&format!("{base}{path}"));
+    browser.wait_for(until)
+}
+
+#[test]
+fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
+    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = newsroom_site(dir.path());
+    let driver = Driver::start(chromedriver.to_str().unwrap());
+    let browser = driver.browser(&dir.path().join("profile"));
+    sign_in(&browser, &server.base, "julie@exemple.fr");
+    browser.open(&format!("{}/redaction/articles/nouveau", server.base));
+    browser.wait_for("Nouvel article</h1>");
+    browser.type_into("#headline", "Le marché couvert rouvre");
+    browser.choose("#section", "France");
+
+    // Shortcuts and Markdown shortcuts, typed as a journalist types them.
+    let editor = ".rich-editor .ProseMirror";
+    browser.keys(editor, "Le marché rouvre ");
+    browser.keys(
+        editor,
+        &format!("{CONTROL}b{RELEASE}samedi{CONTROL}b{RELEASE} matin."),
+    );
+    browser.keys(editor, &format!("{ENTER}## Ce qui change{ENTER}"));
+    browser.keys(
+        editor,
+        &format!("Les étals sont {CONTROL}i{RELEASE}plus larges{CONTROL}i{RELEASE}.{ENTER}"),
+    );
+    browser.keys(
+        editor,
+        &format!("> On revient enfin ici.{ENTER}— Une cliente{ENTER}{ENTER}"),
+    );
+    browser.keys(
+        editor,
+        &format!("- Ouverture à 7 h{ENTER}Parking à vélos{ENTER}{ENTER}"),
+    );
+    browser.keys(editor, &format!("Voir {CONTROL}k{RELEASE}"));
+    browser.type_into("#dialog-text", "le programme");
+    browser.type_into("#dialog-href", "https://www.exemple.org/programme");
+    browser.click("dialog button[type=submit]");
+    browser.keys(editor, ".");
+    browser.keys(editor, &format!("{CONTROL}z{RELEASE}"));
+    browser.keys(editor, &format!("{CONTROL}y{RELEASE}"));
+
+    // An image, asked for its description before it goes in.
+    let photo = dir.path().join("marche.jpg");
+    std::fs::write(
+        &photo,
+        rotative_media::illustration::draw("marché", 1200, 800).unwrap(),
+    )
+    .unwrap();
+    browser.click("button[data-tool=image]");
+    browser.attach("#dialog-file", &photo);
+    browser.click("dialog button[type=submit]");
+    browser.wait_for("Décrivez l’image : le texte alternatif est obligatoire.");
+    browser.type_into("#dialog-alt", "Des étals sous une charpente métallique");
+    browser.type_into("#dialog-caption", "Le marché, samedi");
+    browser.type_into("#dialog-credit", "Illustration Rotative");
+    browser.click("dialog button[type=submit]");
+    browser.wait_for("Description : Des étals sous une charpente métallique");
+    screenshot(&browser, "03-editeur-mis-en-forme");
+
+    // A passage pasted from Word, at the end.
+    browser.keys(editor, &format!("{CONTROL}\u{E010}{RELEASE}{ENTER}"));
+    paste_html(&browser, &clipboard("word.html"));
+    browser.wait_for("Ouverture dès 7 heures");
+
+    let written = markdown_of(&browser);
+    let key = written
+        .split("](media:")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("the image is in the text")
+        .to_owned();
+    let expected = format!(
+        "Le marché rouvre **samedi** matin.\n\n## Ce qui change\n\nLes étals sont _plus larges_.\n\n\
+         > On revient enfin ici.\n>\n> — Une cliente\n\n- Ouverture à 7 h\n- Parking à vélos\n\n\
+         Voir [le programme](https://www.exemple.org/programme).\n\n\
+         ![Des étals sous une charpente métallique](media:{key} \"Le marché, samedi — Illustration Rotative\")\n\n\
+         ## Le marché couvert rouvre ses portes\n\n\
+         Après dix-huit mois de travaux, les commerçants retrouvent leurs étals. **Quarante-deux emplacements** \
+         ont été attribués, dont _six à de jeunes producteurs_. Le détail figure dans le \
+         [rapport de la commission](https://www.exemple.org/marche/rapport).\n\n\
+         ## Ce qui change pour les clients\n\n- Ouverture dès 7 heures\n- Un parking à vélos couvert\n\n\
+         > On a attendu longtemps, mais le lieu est plus beau qu’avant.\n\n\
+         Reportage réalisé samedi matin."
+    );
+    assert_eq!(written, expected);
+
+    // Markdown and back changes nothing.
+    browser.click("button[data-mode=markdown]");
+    assert_eq!(markdown_of(&browser), expected);
+    browser.click("button[data-mode=rich]");
+    browser.click("button[data-mode=markdown]");
+    assert_eq!(markdown_of(&browser), expected);
+    browser.click("button[data-mode=rich]");
+    browser.click("button[name=intent][value=save]");
+    browser.wait_for("Enregistré.");
+    assert_eq!(markdown_of(&browser).replace("\r\n", "\n"), expected);
+
+    let article = submit_then_publish(&browser, &server.base, "Le marché couvert rouvre</h1>");
+    assert!(article.contains("<strong>samedi</strong>"));
+    assert!(article.contains("<figcaption>— Une cliente</figcaption>"));
+    assert!(article.contains("alt=\"Des étals sous une charpente métallique\""));
+}
+
+#[test]
+fn pasted_documents_keep_only_what_a_story_holds() {
+    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("site");
+    add_user(
+        &data,
+        "julie@exemple.fr",
+        "Julie Martin",
+        "journalist",
+        PASSWORD,
+    );
+    let server = Server::start(&data, &["--max-upload-mb", "1"]);
+    let driver = Driver::start(chromedriver.to_str().unwrap());
+    let browser = driver.browser(&dir.path().join("profile"));
+    sign_in(&browser, &server.base, "julie@exemple.fr");
+    let pasted = |fixture: &str, last_words: &str| {
+        browser.open(&format!("{}/redaction/articles/nouveau", server.base));
+        browser.wait_for("Nouvel article</h1>");
+        // Anything pasted that managed to run would call this.
+        browser.run(
+            "window.alert = () => { window.__alerted = true; };",
+            &serde_json::json!([]),
+        );
+        paste_html(&browser, &clipboard(fixture));
+        browser.wait_for(last_words);
+        markdown_of(&browser)
+    };
+
+    let docs = pasted("google-docs.html", "un bus toutes les vingt minutes");
+    assert_eq!(
+        docs,
+        "## La ligne de bus de nuit prolongée\n\n\
+         Dès lundi, le dernier départ aura lieu à **2 h 10**, contre minuit aujourd’hui. La décision a été \
+         _votée à l’unanimité_ par le syndicat des transports \
+         ([la délibération](https://transports.exemple.fr/deliberation-12)).\n\n\
+         - trois arrêts de plus en centre-ville\n- un bus toutes les vingt minutes"
+    );
+
+    let libreoffice = pasted("libreoffice.html", "Machines dans la plaine");
+    assert_eq!(
+        libreoffice,
+        "## Les vendanges commencent tôt\n\n\
+         La chaleur de l’été a **avancé la récolte de dix jours** dans la plupart des domaines. \
+         Les vignerons parlent d’une année _précoce mais saine_, selon la \
+         [chambre d’agriculture](https://vins.exemple.fr/bilan).\n\n\
+         1. Cueillette à la main sur les coteaux\n2. Machines dans la plaine\n\n\
+         > Le raisin n’attend pas : on coupe quand il est prêt.\n\n\
+         ~~Récolte prévue en octobre.~~"
+    );
+
+    let hostile = pasted("hostile.html", "lien sûr");
+    assert_eq!(
+        hostile,
+        "Un paragraphe piégé et un [lien sûr](https://www.exemple.org/page).\n\ndonnées vb"
+    );
+    let alerts = browser.run("return window.__alerted || null;", &serde_json::json!([]));
+    assert!(alerts.is_null(), "nothing pasted ran");
+
+    // An image pasted over the upload limit is refused in the editor, with the reason.
+    browser.run(
+        "const big = new File([new Uint8Array(1_200_000)], 'enorme.png', { type: 'image/png' });
+         const data = new DataTransfer();
+         data.items.add(big);
+         const editor = document.querySelector('.rich-editor .ProseMirror');
+         editor.focus();
+         editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+        &serde_json::json!([]),
+    );
+    browser.wait_for("Image collée : enorme.png");
+    browser.type_into("#dialog-alt", "Une très grande image");
+    browser.click("dialog button[type=submit]");
+    browser.wait_for("Image refusée : l’image dépasse la taille maximale.");
 }

@@ -95,6 +95,17 @@ fn every_page_type_passes_axe() {
 /// Runs axe-core (WCAG 2.2 A and AA) on every URL, optionally with a cookie; fails on any
 /// violation and returns the report (one JSON line a page).
 fn run_axe(script: &std::path::Path, dark: bool, cookie: Option<&str>, urls: &[String]) -> String {
+    run_axe_with(script, dark, cookie, &[], urls)
+}
+
+/// [`run_axe`], with `local_storage` (`key=value`) set in the site's storage before each page.
+fn run_axe_with(
+    script: &std::path::Path,
+    dark: bool,
+    cookie: Option<&str>,
+    local_storage: &[&str],
+    urls: &[String],
+) -> String {
     let mut command = Command::new("node");
     command.arg(script);
     if dark {
@@ -102,6 +113,9 @@ fn run_axe(script: &std::path::Path, dark: bool, cookie: Option<&str>, urls: &[S
     }
     if let Some(cookie) = cookie {
         command.args(["--cookie", cookie]);
+    }
+    for item in local_storage {
+        command.args(["--storage", item]);
     }
     let output = command.args(urls).output().expect("node runs axe-core");
     let report = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -199,6 +213,17 @@ fn every_newsroom_page_passes_axe() {
     );
     // And the newsroom in a dark scheme.
     run_axe(&script, true, Some(&cookie), &urls);
+    // The editor opened above in its rich mode; its Markdown mode too, light and dark.
+    let editor = [format!("{}/redaction/articles/1", server.base)];
+    for dark in [false, true] {
+        run_axe_with(
+            &script,
+            dark,
+            Some(&cookie),
+            &["rotative-editor-mode=markdown"],
+            &editor,
+        );
+    }
 }
 
 #[test]

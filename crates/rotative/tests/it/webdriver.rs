@@ -167,6 +167,25 @@ impl Browser {
         );
     }
 
+    /// Types into an element without clearing it first, keys as WebDriver names them
+    /// (`\u{E009}` holds Control until `\u{E000}` releases it).
+    pub fn keys(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        post(
+            &format!("{}/element/{element}/value", self.session),
+            &json!({ "text": text }),
+        );
+    }
+
+    /// Runs a script in the page and gives back its value.
+    pub fn run(&self, script: &str, args: &Value) -> Value {
+        post(
+            &format!("{}/execute/sync", self.session),
+            &json!({ "script": script, "args": args }),
+        )["value"]
+            .clone()
+    }
+
     /// Waits until the page contains `text` (pages load and scripts run asynchronously).
     pub fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);

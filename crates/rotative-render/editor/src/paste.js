@@ -1,0 +1,157 @@
+// What is pasted from Word, Google Docs or LibreOffice, cleaned to what a story body holds:
+// headings, emphasis, links, lists, quotations. Styles, spans, comments, scripts and tracking
+// links go; the server's sanitiser still has the last word on whatever is saved.
+
+const DROPPED = 'script, style, meta, link, title, head, template, iframe, object, embed, svg, math, form, input, button, select, textarea, video, audio, canvas, noscript, xml';
+const KEPT_ATTRIBUTES = { A: ['href'], OL: ['start'], IMG: ['src', 'alt'] };
+const TRACKING = /^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|_hsenc|_hsmi|ved|usg|sa|source|ust)$/;
+
+let pastedImages = [];
+
+/** Images that came inside pasted HTML as data (not as links elsewhere): to be uploaded. */
+export function takePastedImages() {
+  const images = pastedImages;
+  pastedImages = [];
+  return images;
+}
+
+/** A link target a story may keep: the web or mail, never `javascript:` and the like. */
+export function safeHref(href) {
+  const text = (href || '').trim();
+  if (/^mailto:[^\s<>"]+$/i.test(text)) return text;
+  let url;
+  try {
+    url = new URL(text, window.location.origin);
+  } catch (e) {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  return url.origin === window.location.origin && text.startsWith('/') ? url.pathname + url.search + url.hash : url.href;
+}
+
+/** Undoes redirect wrappers (Google's `/url?q=`) and drops tracking parameters. */
+export function unwrapLink(href) {
+  let url;
+  try {
+    url = new URL(href);
+  } catch (e) {
+    return null;
+  }
+  const host = url.hostname.replace(/^www\./, '');
+  if (/^google\.[a-z.]+$/.test(host) && url.pathname === '/url') {
+    const target = url.searchParams.get('q') || url.searchParams.get('url');
+    return target ? unwrapLink(target) : null;
+  }
+  for (const name of [...url.searchParams.keys()]) if (TRACKING.test(name)) url.searchParams.delete(name);
+  return safeHref(url.href);
+}
+
+function styleOf(element) {
+  return (element.getAttribute('style') || '').toLowerCase().replace(/\s+/g, '');
+}
+
+/** Word and Google Docs mark emphasis with styles on spans: made into the elements they mean. */
+function emphasisFromStyles(root) {
+  for (const element of root.querySelectorAll('span, p, li, td, font')) {
+    const style = styleOf(element);
+    const wrappers = [];
+    if (/font-weight:(bold|[6-9]00)/.test(style)) wrappers.push('strong');
+    if (/font-style:italic/.test(style)) wrappers.push('em');
+    if (/text-decoration(-line)?:[^;]*line-through/.test(style)) wrappers.push('s');
+    for (const tag of wrappers) {
+      const wrapper = root.ownerDocument.createElement(tag);
+      wrapper.append(...element.childNodes);
+      element.append(wrapper);
+    }
+  }
+  // Google Docs wraps a whole copy in `<b style="font-weight:normal">`, which is not bold.
+  for (const bold of root.querySelectorAll('b')) {
+    if (/font-weight:(normal|[1-4]00)/.test(styleOf(bold))) bold.replaceWith(...bold.childNodes);
+  }
+}
+
+/** Word's quotation styles, made into quotations. */
+function wordQuotes(root) {
+  for (const paragraph of root.querySelectorAll('p.MsoQuote, p.MsoIntenseQuote')) {
+    const quote = root.ownerDocument.createElement('blockquote');
+    paragraph.before(quote);
+    quote.append(paragraph);
+  }
+}
+
+/** Word pastes lists as paragraphs with a typed bullet: made into real lists. */
+function wordLists(root) {
+  const items = [...root.querySelectorAll('p')].filter((p) => /mso-list:/.test(styleOf(p)) || /^MsoListParagraph/.test(p.className));
+  let list = null;
+  let previous = null;
+  for (const paragraph of items) {
+    const marker = [...paragraph.querySelectorAll('span')].find((span) => /mso-list:ignore/.test(styleOf(span)));
+    const ordered = marker ? /^\s*\(?[0-9a-z]+[.)]/i.test(marker.textContent) : false;
+    if (marker) marker.remove();
+    if (!list || previous !== paragraph.previousElementSibling || list.tagName !== (ordered ? 'OL' : 'UL')) {
+      list = root.ownerDocument.createElement(ordered ? 'ol' : 'ul');
+      paragraph.before(list);
+    }
+    const item = root.ownerDocument.createElement('li');
+    item.append(...paragraph.childNodes);
+    list.append(item);
+    paragraph.remove();
+    previous = list;
+  }
+}
+
+function dataImage(source) {
+  const match = /^data:(image\/(png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/.exec(source);
+  if (!match) return null;
+  const bytes = Uint8Array.from(atob(match[3].replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+  return new File([bytes], `image-collee.${match[2] === 'jpeg' ? 'jpg' : match[2]}`, { type: match[1] });
+}
+
+function removeComments(doc) {
+  const walker = doc.createTreeWalker(doc, NodeFilter.SHOW_COMMENT);
+  const comments = [];
+  while (walker.nextNode()) comments.push(walker.currentNode);
+  comments.forEach((comment) => comment.remove());
+}
+
+/** The pasted HTML, cleaned: what ProseMirror then reads through the body's schema. */
+export function cleanPastedHtml(html) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const root = doc.body;
+  removeComments(doc);
+  root.querySelectorAll(DROPPED).forEach((element) => element.remove());
+  // Word's namespaced elements (`<o:p>`, `<v:shape>`…) hold nothing a story needs.
+  [...root.getElementsByTagName('*')].filter((element) => element.tagName.includes(':')).forEach((element) => element.replaceWith(...element.childNodes));
+  emphasisFromStyles(root);
+  wordLists(root);
+  wordQuotes(root);
+  for (const image of root.querySelectorAll('img')) {
+    const file = dataImage(image.getAttribute('src') || '');
+    if (file) pastedImages.push(file);
+    // Remote images are never fetched: readers' browsers call no one but the site.
+    image.remove();
+  }
+  for (const link of root.querySelectorAll('a')) {
+    const href = link.hasAttribute('href') ? unwrapLink(link.getAttribute('href')) : null;
+    if (href) link.setAttribute('href', href);
+    else link.replaceWith(...link.childNodes);
+  }
+  for (const heading of root.querySelectorAll('h1, h5, h6')) {
+    const level = heading.tagName === 'H1' ? 'h2' : 'h4';
+    const replacement = doc.createElement(level);
+    replacement.append(...heading.childNodes);
+    heading.replaceWith(replacement);
+  }
+  // Line breaks between blocks (Google Docs puts one between a paragraph and a list) are not
+  // paragraphs of their own.
+  [...root.children].filter((element) => element.tagName === 'BR').forEach((br) => br.remove());
+  for (const element of root.querySelectorAll('*')) {
+    const keep = KEPT_ATTRIBUTES[element.tagName] || [];
+    for (const attribute of [...element.attributes]) {
+      if (!keep.includes(attribute.name)) element.removeAttribute(attribute.name);
+    }
+  }
+  // Lists from documents are written without blank lines between items.
+  root.querySelectorAll('ul, ol').forEach((list) => list.setAttribute('data-tight', 'true'));
+  return root.innerHTML;
+}
