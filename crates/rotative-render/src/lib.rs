@@ -17,6 +17,7 @@ mod views;
 pub use body::{
     FigureSource, StoredImage, embed_origins, figure_sources, rename_figures, render_body,
 };
+pub use dates::DateView;
 pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{

@@ -227,6 +227,22 @@ impl<'a> Pages<'a> {
         related: &[ArticleSummary],
         corrections: &[Correction],
     ) -> Result<String, RenderError> {
+        self.article_page(article, related, corrections, None)
+    }
+
+    /// A story not yet published, as its page will be, for the newsroom: said to be a preview,
+    /// with the way back to its editor (`back`).
+    pub fn article_preview(&self, article: &Article, back: &str) -> Result<String, RenderError> {
+        self.article_page(article, &[], &[], Some(back))
+    }
+
+    fn article_page(
+        &self,
+        article: &Article,
+        related: &[ArticleSummary],
+        corrections: &[Correction],
+        preview_back: Option<&str>,
+    ) -> Result<String, RenderError> {
         let tz = &self.site.time_zone;
         let canonical = self.site.absolute(article.path.as_ref());
         let crumbs = [
@@ -287,6 +303,7 @@ impl<'a> Pages<'a> {
                 embeds_script => (!embed_origins(&article.body_html).is_empty())
                     .then(|| self.theme.embeds_script().url.as_str()),
                 jsonld => jsonld,
+                preview_back => preview_back,
             },
         )
     }

@@ -51,6 +51,8 @@ pub struct EditableStory {
     pub created_by: Option<UserId>,
     pub current_revision_id: RevisionId,
     pub published_at: Option<Timestamp>,
+    /// When a scheduled story goes out.
+    pub scheduled_at: Option<Timestamp>,
     /// Kept at the top of the home page.
     pub pinned: bool,
 }
@@ -164,6 +166,12 @@ pub struct StoryRow {
     pub section: String,
     pub created_by: Option<UserId>,
     pub path: Option<String>,
+    /// The bylines' names, in order.
+    pub authors: Vec<String>,
+    pub updated_at: Timestamp,
+    /// Who saved the current text (none for an import).
+    pub last_editor: Option<String>,
+    pub scheduled_at: Option<Timestamp>,
 }
 
 /// A public note with the story it belongs to, for the corrections page.
@@ -184,6 +192,10 @@ pub struct StoryFilter<'a> {
     pub headline_contains: Option<&'a str>,
     /// Only the stories this account created (a contributor sees no one else's).
     pub created_by: Option<UserId>,
+    /// Only this section's stories (its slug).
+    pub section: Option<&'a str>,
+    /// Only the stories this author signs (the author's slug).
+    pub author: Option<&'a str>,
     /// This account's stories come first.
     pub first_by: Option<UserId>,
 }
@@ -201,6 +213,21 @@ impl StoryFilter<'_> {
     fn push_conditions(&self, query: &mut Statement<'_>, whose: Whose) {
         if let Some(status) = self.status {
             query.push(" AND a.status = ").push_bind(status.as_str());
+        }
+        if let Some(section) = self.section {
+            query
+                .push(" AND a.section_id = (SELECT id FROM sections WHERE slug = ")
+                .push_bind(section.to_owned())
+                .push(")");
+        }
+        if let Some(author) = self.author {
+            query
+                .push(
+                    " AND EXISTS (SELECT 1 FROM article_authors aa JOIN authors au \
+                     ON au.id = aa.author_id WHERE aa.article_id = a.id AND au.slug = ",
+                )
+                .push_bind(author.to_owned())
+                .push(")");
         }
         if let Some(words) = self.headline_contains {
             let pattern = format!("%{}%", words.replace(['%', '_'], ""));
@@ -229,19 +256,24 @@ struct ListedRow {
     section_name: String,
     created_by: Option<i64>,
     path: Option<String>,
+    updated_at: i64,
+    scheduled_at: Option<i64>,
+    last_editor: Option<String>,
 }
 
-impl TryFrom<ListedRow> for StoryRow {
-    type Error = StoreError;
-
-    fn try_from(row: ListedRow) -> Result<Self, StoreError> {
-        Ok(Self {
-            id: ArticleId(row.id),
-            headline: row.headline,
-            status: rows::status(&row.status)?,
-            section: row.section_name,
-            created_by: row.created_by.map(UserId),
-            path: row.path,
+impl ListedRow {
+    fn into_story_row(self, authors: Vec<String>) -> Result<StoryRow, StoreError> {
+        Ok(StoryRow {
+            id: ArticleId(self.id),
+            headline: self.headline,
+            status: rows::status(&self.status)?,
+            section: self.section_name,
+            created_by: self.created_by.map(UserId),
+            path: self.path,
+            authors,
+            updated_at: rows::timestamp(self.updated_at)?,
+            last_editor: self.last_editor,
+            scheduled_at: rows::timestamp_opt(self.scheduled_at)?,
         })
     }
 }
@@ -260,6 +292,7 @@ struct EditableRow {
     created_by: Option<i64>,
     current_revision_id: Option<i64>,
     published_at: Option<i64>,
+    scheduled_at: Option<i64>,
     #[sqlx(flatten)]
     claim: ClaimColumns,
     pinned: i64,
@@ -318,7 +351,7 @@ impl Store {
         let row: Option<EditableRow> = sqlx::query_as(
             "SELECT a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
-                    a.published_at, a.claim_text, a.claim_author, a.claim_rating,
+                    a.published_at, a.scheduled_at, a.claim_text, a.claim_author, a.claim_rating,
                     CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         )
@@ -345,6 +378,7 @@ impl Store {
             created_by: row.created_by.map(UserId),
             current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
             published_at: rows::timestamp_opt(row.published_at)?,
+            scheduled_at: rows::timestamp_opt(row.scheduled_at)?,
             pinned: row.pinned != 0,
         }))
     }
@@ -579,7 +613,20 @@ impl Store {
                 skip = skip.saturating_sub(here);
             }
         }
-        found.into_iter().map(StoryRow::try_from).collect()
+        let ids: Vec<i64> = found.iter().map(|row| row.id).collect();
+        let mut bylines = self.authors_of(&ids).await?;
+        found
+            .into_iter()
+            .map(|row| {
+                let names = bylines
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|author| author.name.to_string())
+                    .collect();
+                row.into_story_row(names)
+            })
+            .collect()
     }
 
     async fn listed(
@@ -590,8 +637,11 @@ impl Store {
         offset: u64,
     ) -> Result<Vec<ListedRow>, StoreError> {
         let mut query = Statement::new(
-            "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.path
-             FROM articles a JOIN sections s ON s.id = a.section_id WHERE 1 = 1",
+            "SELECT a.id, a.headline, a.status, s.name AS section_name, a.created_by, a.path,
+                    a.updated_at, a.scheduled_at, u.name AS last_editor
+             FROM articles a JOIN sections s ON s.id = a.section_id
+             LEFT JOIN revisions r ON r.id = a.current_revision_id
+             LEFT JOIN users u ON u.id = r.user_id WHERE 1 = 1",
         );
         filter.push_conditions(&mut query, whose);
         query

@@ -306,6 +306,21 @@ impl Store {
         .await?)
     }
 
+    /// The authors who sign the most stories, as (slug, name), by name: the newsroom's filter.
+    pub async fn byline_names(&self, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
+        let pool = &self.pool;
+        let mut authors: Vec<(String, String)> = sqlx::query_as(
+            "SELECT au.slug, au.name FROM authors au
+             JOIN article_authors aa ON aa.author_id = au.id
+             GROUP BY au.id, au.slug, au.name ORDER BY COUNT(*) DESC, au.name LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+        authors.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(authors)
+    }
+
     async fn row_by_slug(
         &self,
         sql: &'static str,

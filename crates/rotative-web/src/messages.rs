@@ -3,7 +3,7 @@
 //! reports it as data; this words it). A second interface language is a second module like
 //! this one.
 
-use rotative_domain::{StoryAction, WorkflowError};
+use rotative_domain::{CorrectionKind, Role, StoryAction, TokenScope, WorkflowError};
 use rotative_newsroom::{BodyProblem, Refusal};
 
 /// Why a save was refused because the story moved meanwhile (an editor published it, say).
@@ -127,12 +127,52 @@ pub(crate) fn audit_action(action: &str) -> String {
         "settings" => "Réglages du site",
         "sign_in" => "Connexion",
         "change_password" => "Mot de passe changé",
+        "token_add" => "Jeton d’API créé",
+        "token_revoke" => "Jeton d’API révoqué",
+        "webhook_add" => "Webhook ajouté",
+        "webhook_remove" => "Webhook retiré",
         other => {
             return StoryAction::parse(other)
                 .map_or_else(|_| other.to_owned(), |action| action.label_fr().to_owned());
         }
     };
     label.to_owned()
+}
+
+/// A journal line's detail in the newsroom's words: roles, scopes, note kinds and publication
+/// times are kept as codes (the API gives them so), and said in French here.
+pub(crate) fn audit_detail(action: &str, detail: &str, zone: &jiff::tz::TimeZone) -> String {
+    let role = |code: &str| {
+        Role::parse(code).map_or_else(|_| code.to_owned(), |role| role.label_fr().to_owned())
+    };
+    match action {
+        "schedule" => detail.parse::<jiff::Timestamp>().map_or_else(
+            |_| detail.to_owned(),
+            |at| {
+                format!(
+                    "pour le {}",
+                    rotative_render::DateView::new(at, zone).display
+                )
+            },
+        ),
+        "correct" => CorrectionKind::parse(detail)
+            .map_or_else(|| detail.to_owned(), |kind| kind.label_fr().to_owned()),
+        "restore" => format!("version {detail}"),
+        "user_role" => match detail.rsplit_once(" → ") {
+            Some((account, code)) => format!("{account} → {}", role(code)),
+            None => detail.to_owned(),
+        },
+        "user_add" | "token_add" => match (detail.rfind('('), detail.rfind(')')) {
+            (Some(open), Some(close)) if open < close => {
+                let code = &detail[open + 1..close];
+                let word = TokenScope::parse(code)
+                    .map_or_else(|_| role(code), |scope| scope.label_fr().to_owned());
+                format!("{}({word}){}", &detail[..open], &detail[close + 1..])
+            }
+            _ => detail.to_owned(),
+        },
+        _ => detail.to_owned(),
+    }
 }
 
 /// The journal's line for a run of autosaves, and how many there were.
@@ -508,6 +548,29 @@ mod tests {
     use rotative_domain::{ArticleStatus, Ownership, Role, authorize};
 
     use super::*;
+
+    #[test]
+    fn the_journal_says_codes_in_words() {
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        assert_eq!(
+            audit_detail("schedule", "2026-12-02T06:00:00Z", &paris),
+            "pour le 2 décembre 2026 à 7 h 00"
+        );
+        assert_eq!(audit_detail("correct", "update", &paris), "Mise à jour");
+        assert_eq!(
+            audit_detail("user_role", "#3 → editor", &paris),
+            "#3 → Éditeur"
+        );
+        assert_eq!(
+            audit_detail("user_add", "lea@exemple.fr (contributor)", &paris),
+            "lea@exemple.fr (Contributeur)"
+        );
+        assert_eq!(
+            audit_detail("token_add", "Appli (write) pour le compte 2", &paris),
+            "Appli (Lecture et écriture) pour le compte 2"
+        );
+        assert_eq!(audit_action("webhook_add"), "Webhook ajouté");
+    }
 
     #[test]
     fn refusals_say_why_in_french() {

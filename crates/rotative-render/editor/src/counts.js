@@ -6,6 +6,8 @@ const number = new Intl.NumberFormat('fr-FR');
 export function counts(text) {
   const words = (text.match(WORD) || []).length;
   const characters = [...text.replace(/\s+/g, ' ').trim()].length;
+  const figures = `${number.format(words)}\u00a0${words > 1 ? 'mots' : 'mot'} · ${number.format(characters)}\u00a0${characters > 1 ? 'signes' : 'signe'}`;
+  if (words === 0) return figures;
   const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
-  return `${number.format(words)} ${words > 1 ? 'mots' : 'mot'} · ${number.format(characters)} ${characters > 1 ? 'signes' : 'signe'} · ${minutes} min de lecture`;
+  return `${figures} · ${minutes}\u00a0min de lecture`;
 }

@@ -21,6 +21,7 @@ function start(form) {
   const draftKey = `rotative-draft:${form.getAttribute('data-story') || 'nouveau'}`;
   const csrf = form.querySelector('input[name=csrf]').value;
   let dirty = false;
+  const published = form.hasAttribute('data-published');
 
   const say = (text) => { if (state) state.textContent = text; };
   const now = () => {
@@ -49,7 +50,8 @@ function start(form) {
     changed: () => changed(),
     askLink: (_, active) => askLink(active),
     editImage: (pos, node) => askImage({ pos, node }),
-    pasteImages: (files) => files.forEach((file) => askImage({ file })),
+    // One dialog at a time: several images pasted at once are described one after another.
+    pasteImages: (files) => files.reduce((asked, file) => asked.then(() => askImage({ file })), Promise.resolve()),
     selectionChanged: (editorState) => refreshToolbar(editorState),
   });
   writing.insertBefore(rich.dom, body);
@@ -111,7 +113,8 @@ function start(form) {
 
   function refreshToolbar(editorState) {
     for (const { tool, button } of toolButtons) {
-      button.hidden = mode === 'markdown' && tool.richOnly;
+      // The Markdown field keeps the browser's own undo (Ctrl+Z): the buttons rest there.
+      button.disabled = mode === 'markdown' && !!tool.richOnly;
       if (tool.active && mode === 'rich') button.setAttribute('aria-pressed', String(!!tool.active(editorState)));
       else button.removeAttribute('aria-pressed');
     }
@@ -140,7 +143,10 @@ function start(form) {
     modeButtons.markdown.setAttribute('aria-pressed', String(mode === 'markdown'));
     refreshToolbar(rich.view.state);
     try { localStorage.setItem('rotative-editor-mode', mode); } catch (e) { /* no storage */ }
-    if (byHand) (mode === 'rich' ? rich.view : body).focus();
+    if (byHand) {
+      rove(modeButtons[mode]);
+      (mode === 'rich' ? rich.view : body).focus();
+    }
   }
   let preferred = 'rich';
   try { preferred = localStorage.getItem('rotative-editor-mode') || 'rich'; } catch (e) { /* no storage */ }
@@ -217,7 +223,8 @@ function start(form) {
     });
     const fail = (message) => { error.textContent = message; error.hidden = false; };
     box.showModal();
-    return { box, form: inner, inputs, fail, ok };
+    const closed = new Promise((resolve) => box.addEventListener('close', resolve));
+    return { box, form: inner, inputs, fail, ok, closed };
   }
 
   function askLink(active) {
@@ -225,7 +232,7 @@ function start(form) {
     remove.type = 'button';
     remove.className = 'secondary';
     remove.textContent = t.removeLink;
-    const fields = [{ name: 'href', label: t.linkAddress, hint: t.linkHint, required: true, type: 'text' }];
+    const fields = [{ name: 'href', label: t.linkAddress, hint: t.linkHint, required: true, type: 'text', value: rich.linkAt() || '' }];
     const needsText = !active && rich.view.state.selection.empty;
     if (needsText) fields.unshift({ name: 'text', label: t.linkText, required: true, type: 'text' });
     const asked = dialog(t.linkTitle, fields, t.addLink, active ? [remove] : []);
@@ -324,6 +331,7 @@ function start(form) {
         })
         .catch((error) => { asked.ok.disabled = false; asked.fail(t.imageRefused(error.message)); });
     });
+    return asked.closed;
   }
 
   // Images taken from the Markdown field's drop, as before the rich mode.
@@ -338,11 +346,11 @@ function start(form) {
     body.classList.remove('dropping');
     if (!event.dataTransfer || !event.dataTransfer.files.length) return;
     event.preventDefault();
-    Array.from(event.dataTransfer.files).forEach((file) => askImage({ file }));
+    Array.from(event.dataTransfer.files).reduce((asked, file) => asked.then(() => askImage({ file })), Promise.resolve());
   });
   rich.dom.addEventListener('paste', () => {
     // Images that came as data inside pasted HTML are read once ProseMirror has parsed it.
-    setTimeout(() => takePastedImages().forEach((file) => askImage({ file })), 0);
+    setTimeout(() => takePastedImages().reduce((asked, file) => asked.then(() => askImage({ file })), Promise.resolve()), 0);
   });
 
   const uploadForm = document.querySelector('form[data-upload]');
@@ -374,6 +382,44 @@ function start(form) {
     });
   }
 
+  // A refusal's link to the text leads to whichever mode shows it.
+  document.querySelectorAll('a[href="#body"]').forEach((link) => {
+    link.addEventListener('click', (event) => {
+      if (mode !== 'rich') return;
+      event.preventDefault();
+      rich.view.focus();
+    });
+  });
+
+  // The Markdown field's own shortcuts: the same keys as the rich mode.
+  body.addEventListener('keydown', (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    const tool = { b: 'bold', i: 'italic', k: 'link' }[event.key.toLowerCase()];
+    const found = tool && tools.find((candidate) => candidate.id === tool);
+    if (!found) return;
+    event.preventDefault();
+    typeMarkdown(...found.md);
+  });
+
+  // The toolbar is one stop for Tab; the arrow keys, Home and End move within it.
+  const reachable = () => toolButtons.map(({ button }) => button).concat(Object.values(modeButtons)).filter((button) => !button.disabled);
+  function rove(target) {
+    reachable().forEach((button) => { button.tabIndex = button === target ? 0 : -1; });
+  }
+  rove(reachable()[0]);
+  bar.addEventListener('focusin', (event) => { if (event.target instanceof HTMLButtonElement) rove(event.target); });
+  bar.addEventListener('keydown', (event) => {
+    const buttons = reachable();
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const button = buttons[(next + buttons.length) % buttons.length];
+    rove(button);
+    button.focus();
+  });
+
   // Counts, as a desk reads them: words, characters with spaces, reading time.
   let countTimer = null;
   function recount() {
@@ -392,14 +438,14 @@ function start(form) {
     const kept = JSON.parse(localStorage.getItem(draftKey) || 'null');
     if (kept && kept.values && kept.values.body && kept.values.body !== body.value) {
       const offer = document.createElement('p');
-      offer.className = 'form-error';
-      offer.setAttribute('role', 'alert');
+      offer.className = 'form-warning';
+      offer.setAttribute('role', 'status');
       offer.textContent = t.keptCopy;
       const restore = document.createElement('button');
       restore.type = 'button';
       restore.textContent = t.takeBack;
       restore.addEventListener('click', () => {
-        ['headline', 'standfirst', 'body', 'section', 'tags', 'authors', 'sources'].forEach((name) => {
+        ['headline', 'standfirst', 'body', 'section', 'kind', 'tags', 'authors', 'sources', 'claim_text', 'claim_author', 'claim_rating'].forEach((name) => {
           const field = form.elements[name];
           if (field && kept.values[name] !== undefined) field.value = kept.values[name];
         });
@@ -407,7 +453,15 @@ function start(form) {
         offer.remove();
         changed();
       });
-      offer.append(restore);
+      const forget = document.createElement('button');
+      forget.type = 'button';
+      forget.className = 'secondary';
+      forget.textContent = t.forget;
+      forget.addEventListener('click', () => {
+        try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
+        offer.remove();
+      });
+      offer.append(restore, ' ', forget);
       form.parentNode.insertBefore(offer, form);
     }
   } catch (e) { /* no storage */ }
@@ -422,10 +476,14 @@ function start(form) {
       .catch(() => { /* the next keystroke tries again */ });
   }
 
+  // The copy in this browser follows the typing within a second (and at once when the page is
+  // hidden), not at every keystroke.
+  let keepTimer = null;
   function changed() {
     dirty = true;
-    say(t.unsaved);
-    keepLocally();
+    say(published ? t.unsavedPublished : t.unsaved);
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(keepLocally, 1000);
     clearTimeout(previewTimer);
     previewTimer = setTimeout(refreshPreview, 800);
     clearTimeout(countTimer);
@@ -482,12 +540,18 @@ function start(form) {
     return autosave(false).then((saved) => (saved && dirty ? settle() : saved));
   }
 
-  setInterval(() => autosave(false), 5000);
+  // A published story changes online only when « Enregistrer » is clicked: no timed save
+  // publishes a sentence half typed. Its text is kept in this browser meanwhile, and leaving the
+  // page with changes asks first.
+  if (!published) setInterval(() => autosave(false), 5000);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden' && dirty) {
       keepLocally();
-      autosave(true);
+      if (!published) autosave(true);
     }
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (published && dirty) event.preventDefault();
   });
 
   // « Enregistrer » carries the text itself: once sent, the page has nothing left to save on
@@ -504,6 +568,7 @@ function start(form) {
     waited = false;
     if (event.submitter && event.submitter.value === 'preview') return;
     dirty = false;
+    clearTimeout(keepTimer);
     try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
   });
 

@@ -36,7 +36,8 @@ export const schema = new Schema({
       code: true,
       marks: '',
       defining: true,
-      parseDOM: [{ tag: 'pre.raw-markdown', preserveWhitespace: 'full' }],
+      // Before `pre` as a code block.
+      parseDOM: [{ tag: 'pre.raw-markdown', preserveWhitespace: 'full', priority: 60 }],
       toDOM() { return ['pre', { class: 'raw-markdown' }, 0]; },
     }),
   marks: baseSchema.spec.marks.addToEnd('strike', {
@@ -95,7 +96,7 @@ function oddReference(text) {
 }
 
 function keptAsSource(tokens) {
-  if (KEPT_AS_SOURCE.has(tokens[0].type)) return true;
+  if (tokens.some((token) => KEPT_AS_SOURCE.has(token.type))) return true;
   return tokens.some((token) => token.type === 'inline' && (
     /\[\^/.test(token.content) || oddReference(token.content) ||
     token.children.some((child) => child.type === 'html_inline' || (child.type === 'link_open' && child.markup === 'linkify'))));
@@ -134,7 +135,9 @@ function readBlocks(text) {
   const blocks = topLevelBlocks(tokens).map((blockTokens) => {
     const [first, last] = blockTokens[0].map;
     const from = starts[first];
-    const to = Math.max(from, endOfLine(last));
+    // Blank lines a block's range ends with (markdown-it counts the one after a list) belong
+    // to the gap after it: a gap tells whether the next block could run on from this one.
+    const to = from + text.slice(from, Math.max(from, endOfLine(last))).replace(/(\n[ \t]*)+$/, '').length;
     return { tokens: blockTokens, from, to };
   });
   const tiled = blocks.every((block, i) => block.tokens[0].map && (i === 0 || blocks[i - 1].to <= block.from));
@@ -157,19 +160,35 @@ function readBlocks(text) {
 let pending = null;
 const parser = new MarkdownParser(schema, { parse: () => pending }, handlers);
 
-/** Reads a body: the document, and what `toMarkdown` needs to write untouched blocks back as typed. */
+/**
+ * Reads a body: the document, and what `toMarkdown` needs to write untouched blocks back as
+ * typed. A body the rich mode cannot read at all is one block of Markdown source.
+ */
 export function fromMarkdown(text) {
+  try {
+    return read(text);
+  } catch (e) {
+    pending = null;
+    const whole = schema.nodes.raw.create(null, text ? schema.text(text) : null);
+    const doc = schema.topNodeType.create(null, [whole]);
+    const sources = new WeakMap([[whole, { index: 0, from: 0, to: text.length, text }]]);
+    return { doc, kept: { text, sources, nodes: [whole], gaps: [], before: '', after: '' } };
+  }
+}
+
+function read(text) {
   const { tokens, blocks } = readBlocks(text);
   pending = tokens;
   const doc = parser.parse(text);
   pending = null;
-  const kept = { text, sources: new WeakMap(), gaps: [], before: text, after: '' };
+  const kept = { text, sources: new WeakMap(), nodes: [], gaps: [], before: text, after: '' };
   // A body with no block at all (empty, or only blank lines) is one empty paragraph here.
   if (blocks && blocks.length === 0) return { doc, kept };
   if (!blocks || blocks.length !== doc.childCount) return { doc, kept: { ...kept, text: null } };
   doc.forEach((node, _, index) => {
     const { from, to } = blocks[index];
     kept.sources.set(node, { index, from, to, text: text.slice(from, to) });
+    kept.nodes.push(node);
   });
   kept.before = text.slice(0, blocks.length ? blocks[0].from : text.length);
   kept.after = blocks.length ? text.slice(blocks[blocks.length - 1].to) : '';
@@ -200,17 +219,30 @@ const serializer = new MarkdownSerializer({
   },
 }, {
   ...defaultMarkdownSerializer.marks,
-  em: { open: '_', close: '_', mixable: true, expelEnclosingWhitespace: true },
+  // `*`, not `_`: it also works inside a word.
+  em: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
   strike: { open: '~~', close: '~~', mixable: true, expelEnclosingWhitespace: true },
 }, {
   // `<` and entities would otherwise be read back as HTML.
   escapeExtraCharacters: /<|&(?=#?\w+;)/g,
 });
 
+// Blocks are immutable: each one is written once, however many keystrokes follow.
+const writtenBlocks = new WeakMap();
+
 /** One block written anew. */
 export function written(node) {
-  return serializer.serialize(schema.topNodeType.create(null, [node])).replace(/\n+$/, '');
+  let text = writtenBlocks.get(node);
+  if (text === undefined) {
+    text = serializer.serialize(schema.topNodeType.create(null, [node])).replace(/\n+$/, '');
+    writtenBlocks.set(node, text);
+  }
+  return text;
 }
+
+// A gap that holds a blank line keeps any two blocks apart; one without (a heading followed by
+// a paragraph, say) only those it was typed between.
+const separates = (gap) => /\n[ \t]*\n/.test(gap);
 
 /**
  * Writes the document as Markdown. Blocks read from `kept` and left untouched come back as they
@@ -219,7 +251,8 @@ export function written(node) {
 export function toMarkdown(doc, kept) {
   if (!kept || kept.text === null) return serializer.serialize(doc);
   if (doc.childCount === 1 && doc.firstChild.type === schema.nodes.paragraph && doc.firstChild.content.size === 0) {
-    return kept.text.trim() === '' ? kept.text : '';
+    // With no block read, whatever the text held (blank lines, link definitions) was never shown.
+    return kept.nodes.length === 0 ? kept.text : '';
   }
   // While no block was added or removed, position `index` still holds block `index`.
   const unmoved = doc.childCount === kept.gaps.length + 1;
@@ -229,16 +262,24 @@ export function toMarkdown(doc, kept) {
   let previous = null;
   let started = false;
   doc.forEach((node, _, index) => {
-    const source = kept.sources.get(node);
+    let source = kept.sources.get(node);
+    // A block made anew but equal to the one that stood there (Enter at a paragraph's end
+    // rebuilds it) is still the block as typed.
+    if (!source && unmoved && kept.nodes[index] && kept.nodes[index].eq(node)) source = kept.sources.get(kept.nodes[index]);
     // An empty paragraph (left by Enter, or by a paste) is nothing in Markdown.
     if (!source && node.type === schema.nodes.paragraph && node.content.size === 0) return;
     if (!started) {
-      out += (source && source.index === 0) || inPlace(source, index) ? kept.before : '';
+      // What precedes the first block (link definitions, say) stays, a blank line from a new one.
+      out += kept.before;
+      const endsApart = /\n[ \t]*\n[ \t]*$/.test(kept.before);
+      if (!(source && source.index === 0) && kept.before.trim() !== '' && !endsApart) {
+        out += kept.before.endsWith('\n') ? '\n' : '\n\n';
+      }
       started = true;
     } else if (source && previous && previous.index + 1 === source.index) {
       out += kept.gaps[previous.index];
       usedGaps.add(previous.index);
-    } else if (inPlace(previous, index - 1) && inPlace(source, index)) {
+    } else if (inPlace(previous, index - 1) && inPlace(source, index) && separates(kept.gaps[index - 1])) {
       // A block edited where it stands keeps the spacing it had with its neighbours.
       out += kept.gaps[index - 1];
       usedGaps.add(index - 1);

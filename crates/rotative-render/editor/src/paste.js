@@ -3,8 +3,10 @@
 // links go; the server's sanitiser still has the last word on whatever is saved.
 
 const DROPPED = 'script, style, meta, link, title, head, template, iframe, object, embed, svg, math, form, input, button, select, textarea, video, audio, canvas, noscript, xml';
-const KEPT_ATTRIBUTES = { A: ['href'], OL: ['start'], IMG: ['src', 'alt'] };
-const TRACKING = /^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|_hsenc|_hsmi|ved|usg|sa|source|ust)$/;
+// What survives of an element: its meaning, never its looks (`pre.raw-markdown` is the rich
+// mode's own Markdown block, cut and pasted within the editor).
+const KEPT_ATTRIBUTES = { A: ['href'], OL: ['start'], IMG: ['src', 'alt', 'title'], PRE: ['class'] };
+const TRACKING = /^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|_hsenc|_hsmi)$/;
 
 let pastedImages = [];
 
@@ -17,8 +19,12 @@ export function takePastedImages() {
 
 /** A link target a story may keep: the web or mail, never `javascript:` and the like. */
 export function safeHref(href) {
-  const text = (href || '').trim();
+  let text = (href || '').trim();
   if (/^mailto:[^\s<>"]+$/i.test(text)) return text;
+  // « www.exemple.fr » typed without its scheme is the web address it looks like.
+  if (/^www\.[^\s/]+\.[^\s]+$/i.test(text)) text = `https://${text}`;
+  // Anything else without a scheme must be one of the site's own pages.
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text) && !text.startsWith('/')) return null;
   let url;
   try {
     url = new URL(text, window.location.origin);
@@ -52,12 +58,14 @@ function styleOf(element) {
 
 /** Word and Google Docs mark emphasis with styles on spans: made into the elements they mean. */
 function emphasisFromStyles(root) {
+  // Anchored at a declaration's start: Word's `mso-bidi-font-weight:normal` says nothing of
+  // the weight readers see.
   for (const element of root.querySelectorAll('span, p, li, td, font')) {
     const style = styleOf(element);
     const wrappers = [];
-    if (/font-weight:(bold|[6-9]00)/.test(style)) wrappers.push('strong');
-    if (/font-style:italic/.test(style)) wrappers.push('em');
-    if (/text-decoration(-line)?:[^;]*line-through/.test(style)) wrappers.push('s');
+    if (/(^|;)font-weight:(bold|[6-9]00)/.test(style)) wrappers.push('strong');
+    if (/(^|;)font-style:italic/.test(style)) wrappers.push('em');
+    if (/(^|;)text-decoration(-line)?:[^;]*line-through/.test(style)) wrappers.push('s');
     for (const tag of wrappers) {
       const wrapper = root.ownerDocument.createElement(tag);
       wrapper.append(...element.childNodes);
@@ -66,7 +74,7 @@ function emphasisFromStyles(root) {
   }
   // Google Docs wraps a whole copy in `<b style="font-weight:normal">`, which is not bold.
   for (const bold of root.querySelectorAll('b')) {
-    if (/font-weight:(normal|[1-4]00)/.test(styleOf(bold))) bold.replaceWith(...bold.childNodes);
+    if (/(^|;)font-weight:(normal|[1-4]00)/.test(styleOf(bold))) bold.replaceWith(...bold.childNodes);
   }
 }
 
@@ -100,10 +108,35 @@ function wordLists(root) {
   }
 }
 
+/** A pasted table, as the Markdown table a story body holds (shown as Markdown source). */
+function tablesAsMarkdown(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const rows = [...table.querySelectorAll('tr')]
+      .map((row) => [...row.children].map((cell) => cell.textContent.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')))
+      .filter((cells) => cells.length > 0);
+    if (rows.length === 0) {
+      table.remove();
+      continue;
+    }
+    const width = Math.max(...rows.map((cells) => cells.length));
+    const line = (cells) => `| ${Array.from({ length: width }, (_, i) => cells[i] || '').join(' | ')} |`;
+    const text = [line(rows[0]), line(Array(width).fill('---')), ...rows.slice(1).map(line)].join('\n');
+    const block = root.ownerDocument.createElement('pre');
+    block.className = 'raw-markdown';
+    block.textContent = text;
+    table.replaceWith(block);
+  }
+}
+
 function dataImage(source) {
   const match = /^data:(image\/(png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/.exec(source);
   if (!match) return null;
-  const bytes = Uint8Array.from(atob(match[3].replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+  let bytes;
+  try {
+    bytes = Uint8Array.from(atob(match[3].replace(/\s+/g, '')), (c) => c.charCodeAt(0));
+  } catch (e) {
+    return null;
+  }
   return new File([bytes], `image-collee.${match[2] === 'jpeg' ? 'jpg' : match[2]}`, { type: match[1] });
 }
 
@@ -114,19 +147,37 @@ function removeComments(doc) {
   comments.forEach((comment) => comment.remove());
 }
 
-/** The pasted HTML, cleaned: what ProseMirror then reads through the body's schema. */
+/**
+ * The pasted HTML, cleaned: what ProseMirror then reads through the body's schema. Should the
+ * cleaning itself fail, the words alone are pasted, never the HTML as it came.
+ */
 export function cleanPastedHtml(html) {
+  pastedImages = [];
+  try {
+    return cleaned(html);
+  } catch (e) {
+    const words = document.createElement('p');
+    words.textContent = new DOMParser().parseFromString(html, 'text/html').body.textContent || '';
+    return words.outerHTML;
+  }
+}
+
+function cleaned(html) {
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const root = doc.body;
   removeComments(doc);
   root.querySelectorAll(DROPPED).forEach((element) => element.remove());
   // Word's namespaced elements (`<o:p>`, `<v:shape>`…) hold nothing a story needs.
   [...root.getElementsByTagName('*')].filter((element) => element.tagName.includes(':')).forEach((element) => element.replaceWith(...element.childNodes));
+  tablesAsMarkdown(root);
   emphasisFromStyles(root);
   wordLists(root);
   wordQuotes(root);
   for (const image of root.querySelectorAll('img')) {
-    const file = dataImage(image.getAttribute('src') || '');
+    const source = image.getAttribute('src') || '';
+    // The site's own images (cut and pasted within the editor) stay where they were.
+    if (source.startsWith('media:')) continue;
+    const file = dataImage(source);
     if (file) pastedImages.push(file);
     // Remote images are never fetched: readers' browsers call no one but the site.
     image.remove();
@@ -150,6 +201,7 @@ export function cleanPastedHtml(html) {
     for (const attribute of [...element.attributes]) {
       if (!keep.includes(attribute.name)) element.removeAttribute(attribute.name);
     }
+    if (element.tagName === 'PRE' && element.className !== 'raw-markdown') element.removeAttribute('class');
   }
   // Lists from documents are written without blank lines between items.
   root.querySelectorAll('ul, ol').forEach((list) => list.setAttribute('data-tight', 'true'));

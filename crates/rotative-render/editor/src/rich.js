@@ -1,7 +1,8 @@
 // The rich writing mode: the body as readers will see it (headings, quotations and their source,
 // lists, figures with their caption and credit, embeds), edited with the usual shortcuts, kept
 // in step with the Markdown field the form sends.
-import { EditorState, Plugin, NodeSelection } from 'prosemirror-state';
+import { EditorState, Plugin, NodeSelection, TextSelection } from 'prosemirror-state';
+import { liftTarget } from 'prosemirror-transform';
 import { EditorView, Decoration, DecorationSet } from 'prosemirror-view';
 import { keymap } from 'prosemirror-keymap';
 import { history, undo, redo } from 'prosemirror-history';
@@ -62,10 +63,23 @@ function toggleList(type) {
   return (state, dispatch) => (blockActive(state, type) ? liftListItem(nodes.list_item)(state, dispatch) : wrapInList(type, { tight: true })(state, dispatch));
 }
 
+/** Takes the whole quotation the cursor is in out of quotation, its source line with it. */
+function unquote(state, dispatch) {
+  const { $from } = state.selection;
+  let depth = $from.depth;
+  while (depth > 0 && $from.node(depth).type !== nodes.blockquote) depth--;
+  if (depth === 0) return false;
+  const range = state.doc.resolve($from.start(depth)).blockRange(state.doc.resolve($from.end(depth)));
+  const target = range && liftTarget(range);
+  if (target === null || target === undefined) return lift(state, dispatch);
+  if (dispatch) dispatch(state.tr.lift(range, target).scrollIntoView());
+  return true;
+}
+
 /** Wraps the selected blocks in a quotation; `source`, when given, is added as its last line. */
 function quote(source) {
   return (state, dispatch) => {
-    if (blockActive(state, nodes.blockquote)) return lift(state, dispatch);
+    if (blockActive(state, nodes.blockquote)) return unquote(state, dispatch);
     if (!wrapIn(nodes.blockquote)(state)) return false;
     if (dispatch) {
       wrapIn(nodes.blockquote)(state, (tr) => {
@@ -139,6 +153,8 @@ class FigureView {
     edit.type = 'button';
     edit.className = 'secondary';
     edit.textContent = 'Modifier la description';
+    // Each figure's button says which image it is for.
+    edit.setAttribute('aria-label', alt ? `Modifier la description de l’image « ${alt} »` : 'Décrire l’image sans texte alternatif');
     edit.addEventListener('click', () => this.onEdit(this.getPos(), this.node));
     details.append(name, ' ', edit);
     this.dom.append(image, caption, details);
@@ -208,9 +224,18 @@ export function mountRich(textarea, ui) {
       if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView());
       return true;
     }),
-    Enter: splitListItem(nodes.list_item),
+    // Enter on a selected figure opens its description, the keyboard's way to it.
+    Enter: chainCommands((state) => {
+      const { selection } = state;
+      if (!(selection instanceof NodeSelection) || selection.node.type !== nodes.image) return false;
+      ui.editImage(selection.from, selection.node);
+      return true;
+    }, splitListItem(nodes.list_item)),
     'Mod-[': liftListItem(nodes.list_item),
     'Mod-]': sinkListItem(nodes.list_item),
+    // In a list, Tab indents (elsewhere it leaves the text, as everywhere on the page).
+    Tab: sinkListItem(nodes.list_item),
+    'Shift-Tab': liftListItem(nodes.list_item),
   };
 
   const initial = fromMarkdown(textarea.value);
@@ -222,7 +247,9 @@ export function mountRich(textarea, ui) {
       role: 'textbox',
       'aria-multiline': 'true',
       'aria-labelledby': textarea.labels[0] ? textarea.labels[0].id : '',
-      'aria-describedby': 'rich-hint',
+      // A refusal the server gave for the text is announced here as on the Markdown field.
+      'aria-describedby': ['rich-hint', ...(textarea.getAttribute('aria-describedby') || '').split(' ').filter((id) => id.endsWith('-erreur'))].join(' '),
+      ...(textarea.getAttribute('aria-invalid') ? { 'aria-invalid': 'true' } : {}),
       spellcheck: 'true',
       lang: 'fr',
     },
@@ -230,7 +257,10 @@ export function mountRich(textarea, ui) {
     transformPastedHTML: cleanPastedHtml,
     handlePaste(_, event) {
       const files = imageFiles(event.clipboardData);
-      if (!files.length) return false;
+      // A document that also puts a picture of itself on the clipboard (Word, Excel) is pasted
+      // as text; an image alone (a screenshot, an image copied from a page) is uploaded.
+      const html = event.clipboardData ? event.clipboardData.getData('text/html') : '';
+      if (!files.length || /<(p|h[1-6]|li|table|div)[\s>]/i.test(html)) return false;
       ui.pasteImages(files);
       return true;
     },
@@ -255,6 +285,8 @@ export function mountRich(textarea, ui) {
     view,
     /** Reads the Markdown field anew (after the Markdown mode, or a draft taken back). */
     load() {
+      // Unchanged in the Markdown mode: the document stays, with its undo history.
+      if (textarea.value === toMarkdown(view.state.doc, kept)) return;
       const read = fromMarkdown(textarea.value);
       kept = read.kept;
       view.updateState(EditorState.create({ doc: read.doc, plugins }));
@@ -265,10 +297,20 @@ export function mountRich(textarea, ui) {
       view.focus();
     },
     commands: { toggleHeading, toggleList, quote, markActive, blockActive },
+    /** The address of the link at the cursor, if any. */
+    linkAt() {
+      const { $from } = view.state.selection;
+      const child = $from.parent.maybeChild($from.index()) || $from.parent.maybeChild($from.index() - 1);
+      const link = child && marks.link.isInSet(child.marks);
+      return link ? link.attrs.href : null;
+    },
     insertLink(href, text) {
       const { state } = view;
       const link = marks.link.create({ href });
-      if (state.selection.empty) {
+      const around = state.selection.empty ? linkAround(state.selection.$from) : null;
+      if (around) {
+        view.dispatch(state.tr.removeMark(around.from, around.to, marks.link).addMark(around.from, around.to, link));
+      } else if (state.selection.empty) {
         view.dispatch(state.tr.replaceSelectionWith(schema.text(text || href, [link]), false));
       } else {
         view.dispatch(state.tr.removeMark(state.selection.from, state.selection.to, marks.link).addMark(state.selection.from, state.selection.to, link));
@@ -288,10 +330,14 @@ export function mountRich(textarea, ui) {
       if (typeof at === 'number') {
         view.dispatch(state.tr.setNodeMarkup(at, null, attrs));
       } else {
+        // The figure goes after the block the cursor is in, and the cursor below it, ready for
+        // the next paragraph.
         const paragraph = nodes.paragraph.create(null, figure);
         const $end = state.selection.$to;
         const after = $end.depth > 0 ? $end.after(1) : state.doc.content.size;
-        view.dispatch(state.tr.insert(after, paragraph).scrollIntoView());
+        const tr = state.tr.insert(after, [paragraph, nodes.paragraph.create()]);
+        tr.setSelection(TextSelection.create(tr.doc, after + paragraph.nodeSize + 1));
+        view.dispatch(tr.scrollIntoView());
       }
       view.focus();
     },

@@ -6,7 +6,9 @@ import { fromMarkdown, toMarkdown, written, schema } from './markdown.js';
 /** What became of one body: `untouched` must be the body itself; `edited`, the body with only its first paragraph rewritten; `rewritten`, every block written anew (the server must render it as it renders the body). */
 export function roundTrip(text) {
   const { doc, kept } = fromMarkdown(text);
-  const result = { untouched: toMarkdown(doc, kept), rewritten: toMarkdown(doc, null), preserved: kept.text !== null };
+  // Written anew, with the body's own ending (a last HTML block reads its final line break).
+  const rewritten = toMarkdown(doc, null).replace(/[ \t\r\n]*$/, '') + text.match(/[ \t\r\n]*$/)[0];
+  const result = { untouched: toMarkdown(doc, kept), rewritten, preserved: kept.text !== null };
   let at = null;
   doc.forEach((node, offset) => {
     if (at === null && node.type === schema.nodes.paragraph && node.content.size > 0) at = offset;
@@ -16,7 +18,15 @@ export function roundTrip(text) {
     const edited = new Transform(doc).insert(at + 1, schema.text('Modifié. ')).doc;
     const source = kept.sources.get(original);
     result.edited = toMarkdown(edited, kept);
-    result.expectedEdited = source ? text.slice(0, source.from) + written(edited.nodeAt(at)) + text.slice(source.to) : null;
+    if (source) {
+      // The other blocks as typed; the edited one written anew, with its gaps kept where they
+      // hold a blank line (one that does not could let a rewritten block run into the next).
+      const apart = (gap) => (/\n[ \t]*\n/.test(gap) ? gap : '\n\n');
+      const { index } = source;
+      const before = index === 0 ? text.slice(0, source.from) : text.slice(0, kept.sources.get(kept.nodes[index - 1]).to) + apart(kept.gaps[index - 1]);
+      const after = index + 1 < kept.nodes.length ? apart(kept.gaps[index]) + text.slice(kept.sources.get(kept.nodes[index + 1]).from) : text.slice(source.to);
+      result.expectedEdited = before + written(edited.nodeAt(at)) + after;
+    }
   }
   return result;
 }

@@ -34,6 +34,14 @@ pub(crate) struct DeskStory {
     mine: bool,
     /// Its page, once published.
     url: Option<String>,
+    /// The bylines, in order.
+    authors: Vec<String>,
+    /// Last saved (RFC 3339).
+    updated_at: String,
+    /// Who saved the current text; none for an imported story.
+    last_editor: Option<String>,
+    /// When a scheduled story goes out (RFC 3339).
+    scheduled_at: Option<String>,
 }
 
 /// How many stories the account sees in one state.
@@ -64,6 +72,8 @@ pub(crate) struct DeskPage {
     params(
         ("status" = Option<String>, Query, description = "`draft`, `in_review`, `scheduled`, `published` ou `unpublished`."),
         ("q" = Option<String>, Query, description = "Des mots du titre."),
+        ("section" = Option<String>, Query, description = "Le slug d’une rubrique."),
+        ("author" = Option<String>, Query, description = "Le slug d’un auteur signataire."),
         ("page" = Option<u32>, Query, description = "La page, à partir de 1 (50 articles par page)."),
     ),
     responses(
@@ -77,7 +87,10 @@ pub(crate) async fn stories(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let mut params = Params::read(query.as_deref(), &["status", "q", "page"])?;
+    let mut params = Params::read(
+        query.as_deref(),
+        &["status", "q", "section", "author", "page"],
+    )?;
     let status = params.parsed(
         "status",
         |value| ArticleStatus::parse(value).ok(),
@@ -92,11 +105,14 @@ pub(crate) async fn stories(
         .unwrap_or(PageNumber::FIRST);
     let params = params.checked()?;
     let search = params.text("q");
+    let (section, author) = (params.text("section"), params.text("author"));
     let actor = caller.actor();
     let filter = StoryFilter {
         status,
         headline_contains: search,
         created_by: actor.dashboard_scope(),
+        section,
+        author,
         first_by: Some(actor.id),
     };
     let mut rows = state
@@ -110,6 +126,8 @@ pub(crate) async fn stories(
         let kept: Vec<(&str, String)> = [
             ("status", status.map(|s| s.as_str().to_owned())),
             ("q", search.map(str::to_owned)),
+            ("section", section.map(str::to_owned)),
+            ("author", author.map(str::to_owned)),
             ("page", Some((page.get() + 1).to_string())),
         ]
         .into_iter()
@@ -143,6 +161,13 @@ pub(crate) async fn stories(
                     .path
                     .filter(|_| row.status == ArticleStatus::Published)
                     .map(|path| site.absolute(&path)),
+                authors: row.authors,
+                updated_at: row.updated_at.to_string(),
+                last_editor: row.last_editor,
+                scheduled_at: row
+                    .scheduled_at
+                    .filter(|_| row.status == ArticleStatus::Scheduled)
+                    .map(|at| at.to_string()),
             })
             .collect(),
         counts,

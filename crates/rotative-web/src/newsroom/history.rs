@@ -291,7 +291,10 @@ pub(crate) async fn audit_log(
                     messages::AUTOSAVES.to_owned(),
                     messages::autosave_count(&entry.detail),
                 ),
-                action => (messages::audit_action(action), entry.detail),
+                action => (
+                    messages::audit_action(action),
+                    messages::audit_detail(action, &entry.detail, &state.site().time_zone),
+                ),
             };
             minijinja::context! {
                 at => when(&state, entry.at),

@@ -82,6 +82,11 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
         ),
         (Method::POST, "/redaction/apercu", post(stories::preview)),
         (
+            Method::GET,
+            "/redaction/articles/{id}/apercu",
+            get(stories::full_preview),
+        ),
+        (
             Method::POST,
             "/redaction/articles/{id}/corrections",
             post(stories::correct),

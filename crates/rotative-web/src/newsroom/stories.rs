@@ -20,6 +20,7 @@ use super::{
     history::{DiffSegment, compare},
     render,
     service::{FieldError, StoryForm, content_from_form},
+    when,
 };
 use crate::{
     AppError, AppState,
@@ -38,8 +39,13 @@ pub(crate) async fn to_dashboard() -> Redirect {
 pub(crate) struct DashboardQuery {
     etat: Option<String>,
     q: Option<String>,
+    rubrique: Option<String>,
+    auteur: Option<String>,
     page: Option<String>,
 }
+
+/// Authors the dashboard's filter offers, the most prolific first.
+const AUTHOR_FILTER_SIZE: u32 = 300;
 
 #[derive(Serialize)]
 struct DashboardRow {
@@ -50,6 +56,10 @@ struct DashboardRow {
     section: String,
     mine: bool,
     path: Option<String>,
+    authors: String,
+    updated: String,
+    last_editor: Option<String>,
+    scheduled: Option<String>,
 }
 
 pub(crate) async fn dashboard(
@@ -63,6 +73,8 @@ pub(crate) async fn dashboard(
         .filter(|s| !s.is_empty())
         .and_then(|s| ArticleStatus::parse(s).ok());
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let section = query.rubrique.as_deref().filter(|s| !s.is_empty());
+    let author = query.auteur.as_deref().filter(|s| !s.is_empty());
     let page_number = match query.page.as_deref() {
         None | Some("") => PageNumber::FIRST,
         Some(typed) => PageNumber::parse(typed).map_err(|_| AppError::NotFound)?,
@@ -73,6 +85,8 @@ pub(crate) async fn dashboard(
         status,
         headline_contains: search,
         created_by: only_own,
+        section,
+        author,
         first_by: Some(who.user.id),
     };
     let offset = page_number.offset(DASHBOARD_PAGE);
@@ -96,6 +110,13 @@ pub(crate) async fn dashboard(
             status_label: state_fr(row.status),
             section: row.section,
             path: row.path.filter(|_| row.status == ArticleStatus::Published),
+            authors: row.authors.join(", "),
+            updated: when(&state, row.updated_at.as_second()),
+            last_editor: row.last_editor,
+            scheduled: row
+                .scheduled_at
+                .filter(|_| row.status == ArticleStatus::Scheduled)
+                .map(|at| when(&state, at.as_second())),
         })
         .collect();
     let counts: Vec<_> = state
@@ -111,6 +132,8 @@ pub(crate) async fn dashboard(
         let kept: Vec<(&str, String)> = [
             ("etat", status.map(|s| s.as_str().to_owned())),
             ("q", search.map(str::to_owned)),
+            ("rubrique", section.map(str::to_owned)),
+            ("auteur", author.map(str::to_owned)),
             ("page", (n > 1).then(|| n.to_string())),
         ]
         .into_iter()
@@ -127,6 +150,11 @@ pub(crate) async fn dashboard(
         counts => counts,
         selected => status.map(ArticleStatus::as_str),
         q => search,
+        sections => state.store.sections().await?.into_iter()
+            .map(|(_, s)| (s.slug.to_string(), s.name.to_string())).collect::<Vec<_>>(),
+        section => section,
+        authors => state.store.byline_names(AUTHOR_FILTER_SIZE).await?,
+        author => author,
         number => n,
         previous => (n > 1).then(|| page_url(n - 1)),
         next => more.then(|| page_url(n + 1)),
@@ -165,6 +193,8 @@ struct EditorPage<'a> {
     /// A public note or a publication time as typed, shown again beside why it was refused.
     note: Option<String>,
     scheduled_at: Option<String>,
+    /// « 2 décembre 2026 à 7 h 00 », for a scheduled story.
+    scheduled_for: Option<String>,
     /// Images the text shows without alt text: publication waits for them.
     missing_alt: Option<String>,
     uploaded: Option<UploadedImage>,
@@ -206,6 +236,33 @@ impl From<&MediaRecord> for UploadedImage {
     }
 }
 
+/// The preview beside the text: there when the story opens, with or without JavaScript
+/// (`body_html` when the body was just rendered). A body the renderer refuses has none: the
+/// errors say why.
+async fn preview_beside(
+    state: &AppState,
+    who: &SignedIn,
+    form: &StoryForm,
+    body_html: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let body_html = match body_html {
+        Some(html) => html,
+        None if form.body.trim().is_empty() => return Ok(None),
+        None => match state.newsroom().preview(&who.actor(), &form.body).await {
+            Ok(html) => html,
+            Err(NewsroomError::Body(_)) => return Ok(None),
+            Err(other) => return Err(other.into()),
+        },
+    };
+    render(
+        state,
+        who,
+        "newsroom/preview.html",
+        PreviewView::new(form, &body_html),
+    )
+    .map(Some)
+}
+
 async fn editor_page(
     state: &AppState,
     who: &SignedIn,
@@ -241,27 +298,7 @@ async fn editor_page(
         })
         .unwrap_or_default();
     let can_correct = story.is_some_and(|story| actor.may(StoryAction::Correct, story).is_ok());
-    // The preview is there when the story opens, with or without JavaScript; a body the
-    // renderer refuses has none (the errors say why).
-    let body_html = match extras.preview_html {
-        Some(html) => Some(html),
-        None if form.body.trim().is_empty() => None,
-        None => match state.newsroom().preview(&actor, &form.body).await {
-            Ok(html) => Some(html),
-            Err(NewsroomError::Body(_)) => None,
-            Err(other) => return Err(other.into()),
-        },
-    };
-    let preview_html = body_html
-        .map(|html| {
-            render(
-                state,
-                who,
-                "newsroom/preview.html",
-                PreviewView::new(form, &html),
-            )
-        })
-        .transpose()?;
+    let preview_html = preview_beside(state, who, form, extras.preview_html).await?;
     let page = EditorPage {
         id: story.map(|s| s.id),
         form,
@@ -297,7 +334,18 @@ async fn editor_page(
         done: extras.done,
         action_refused: extras.action_refused,
         note: extras.note,
-        scheduled_at: extras.scheduled_at,
+        // The time a scheduled story goes out: said in words, and ready in the date field.
+        scheduled_for: story
+            .filter(|s| s.status == ArticleStatus::Scheduled)
+            .and_then(|s| s.scheduled_at)
+            .map(|at| rotative_render::DateView::new(at, &state.site().time_zone).display),
+        scheduled_at: extras.scheduled_at.or_else(|| {
+            story.and_then(|s| s.scheduled_at).map(|at| {
+                at.to_zoned(state.site().time_zone.clone())
+                    .strftime("%Y-%m-%dT%H:%M")
+                    .to_string()
+            })
+        }),
         // Said once: not again when it is already why an action or a save was refused.
         missing_alt: (!missing_alt.is_empty())
             .then(|| messages::missing_alt(&missing_alt))
@@ -682,6 +730,55 @@ pub(crate) async fn preview(
             Err(other) => return Err(other.into()),
         },
     )
+}
+
+/// « Voir en grand »: the whole page as readers will see it once published, from the story's
+/// saved text, without publishing it.
+pub(crate) async fn full_preview(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<ArticleId>,
+) -> Result<Html<String>, AppError> {
+    let story = story_or_404(&state, id).await?;
+    if !may_open(&who, &story) {
+        return Err(AppError::Forbidden);
+    }
+    let body_html = state
+        .newsroom()
+        .preview(&who.actor(), &story.body_markdown)
+        .await?;
+    let site = state.site();
+    let now = jiff::Timestamp::now();
+    let article = rotative_domain::Article {
+        id: story.id,
+        path: story.path.clone().unwrap_or_else(|| {
+            rotative_domain::ArticlePath::new(
+                &story.section.slug,
+                &story.slug,
+                now,
+                &site.time_zone,
+            )
+        }),
+        slug: story.slug,
+        headline: story.headline,
+        standfirst: story.standfirst,
+        body_html,
+        kind: story.kind,
+        status: story.status,
+        section: story.section,
+        tags: story.tags,
+        authors: story.authors,
+        lead_image: None,
+        sources: story.sources,
+        claim: story.claim,
+        published_at: story.published_at,
+        updated_at: now,
+    };
+    let nav = state.nav().await?;
+    Ok(Html(state.pages(&site, &nav).article_preview(
+        &article,
+        &format!("/redaction/articles/{id}"),
+    )?))
 }
 
 /// The story as readers will see its top and its text: what the preview beside the editor shows.

@@ -433,8 +433,16 @@ async fn the_dashboard_filters_in_the_query_and_pages_a_large_archive() {
         time_zone: &time_zone,
     };
     for n in 0..210 {
-        let text =
-            format!("+++\nheadline = \"Dépêche {n}\"\nsection = \"monde\"\n+++\nTexte {n}.\n");
+        // A few in another section, a few signed by one reporter: what the filters pick out.
+        let section = if n < 3 { "Culture" } else { "monde" };
+        let byline = if n % 50 == 0 {
+            "authors = [\"Anne Reporter\"]\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "+++\nheadline = \"Dépêche {n}\"\nsection = \"{section}\"\n{byline}+++\nTexte {n}.\n"
+        );
         let parsed = rotative_import::parse_story(&text).unwrap();
         importer
             .import(parsed, &std::collections::HashMap::new())
@@ -478,6 +486,37 @@ async fn the_dashboard_filters_in_the_query_and_pages_a_large_archive() {
         .await;
     assert!(drafts.body.contains("Le premier brouillon de Léa"));
     assert!(!drafts.body.contains("Dépêche 3"));
+    // Who last saved it, and when: Léa, not an import.
+    assert!(
+        drafts.body.contains("<br><span class=\"hint\">par "),
+        "{}",
+        drafts.body
+    );
+
+    // Filters by section and by byline, each page holding only what they ask for.
+    let culture = site
+        .request("GET", "/redaction/?rubrique=culture", Some(&chef), None)
+        .await;
+    assert_eq!(culture.count("<tr"), 4, "{}", culture.body);
+    assert!(culture.body.contains("Dépêche 2") && !culture.body.contains("Dépêche 3<"));
+    let anne = site
+        .request("GET", "/redaction/?auteur=anne-reporter", Some(&chef), None)
+        .await;
+    assert_eq!(anne.count("<tr"), 6, "Dépêches 0, 50, 100, 150, 200");
+    assert!(
+        anne.body.contains("<td>Anne Reporter</td>"),
+        "{}",
+        anne.body
+    );
+    let both = site
+        .request(
+            "GET",
+            "/redaction/?rubrique=culture&auteur=anne-reporter",
+            Some(&chef),
+            None,
+        )
+        .await;
+    assert_eq!(both.count("<tr"), 2, "Dépêche 0 alone");
 }
 
 #[tokio::test]
@@ -605,6 +644,22 @@ async fn scheduled_stories_go_live_on_time_once() {
     assert_eq!(
         act(&site, &chef, &story, "schedule", &soon).await,
         StatusCode::SEE_OTHER
+    );
+    // The editor and the dashboard say when, and the date field holds it.
+    let editor = site.request("GET", &story, Some(&chef), None).await;
+    assert!(
+        editor.body.contains("<strong>programmé</strong> pour le "),
+        "{}",
+        editor.body
+    );
+    assert!(editor.body.contains(&format!("value=\"{}\"", &soon[..16])));
+    let dashboard = site
+        .request("GET", "/redaction/?etat=scheduled", Some(&chef), None)
+        .await;
+    assert!(
+        dashboard.body.contains("<span class=\"hint\">pour le "),
+        "{}",
+        dashboard.body
     );
     // What the scheduling job does every second.
     let publish_due = || async {
@@ -769,7 +824,7 @@ const WHO: [Who; 5] = [
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 50] = [
+const TABLE: [(&str, &str, [u16; 5]); 53] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -784,6 +839,8 @@ const TABLE: [(&str, &str, [u16; 5]); 50] = [
     ),
     ("POST", "/redaction/articles", [303, 303, 303, 303, 303]),
     ("GET", "/redaction/articles/{A}", [303, 403, 200, 200, 200]),
+    // « Voir en grand »: whoever may open the story.
+    ("GET", "/redaction/articles/{A}/apercu", [303, 403, 200, 200, 200]),
     ("POST", "/redaction/articles/{A}", [303, 403, 303, 303, 303]),
     (
         "POST",
@@ -872,6 +929,7 @@ const TABLE: [(&str, &str, [u16; 5]); 50] = [
     ("POST", "/redaction/mot-de-passe", [303, 303, 303, 303, 303]),
     // Each person's own draft against somebody else's.
     ("GET", "/redaction/articles/{C}", [303, 200, 403, 200, 200]),
+    ("GET", "/redaction/articles/{C}/apercu", [303, 200, 403, 200, 200]),
     ("POST", "/redaction/articles/{C}", [303, 303, 403, 303, 303]),
     (
         "POST",
@@ -890,6 +948,7 @@ const TABLE: [(&str, &str, [u16; 5]); 50] = [
     ),
     // A published story belongs to the editors.
     ("GET", "/redaction/articles/{P}", [303, 403, 403, 200, 200]),
+    ("GET", "/redaction/articles/{P}/apercu", [303, 403, 403, 200, 200]),
     ("POST", "/redaction/articles/{P}", [303, 403, 403, 303, 303]),
     (
         "POST",
@@ -1340,4 +1399,40 @@ async fn an_administrator_adds_a_webhook_and_reads_its_deliveries() {
         log.body
     );
     assert!(log.body.contains("À envoyer"));
+}
+
+#[tokio::test]
+async fn a_draft_is_seen_whole_without_being_published() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(
+        &site,
+        &chef,
+        "Le brouillon en grand",
+        "Un texte *encore* secret.",
+    )
+    .await;
+    let story = story.split('?').next().unwrap().to_owned();
+    let page = site
+        .request("GET", &format!("{story}/apercu"), Some(&chef), None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Le brouillon en grand</h1>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<em>encore</em>"));
+    assert!(page.body.contains("cet article n’est pas publié"));
+    assert!(
+        page.body.contains(&format!("href=\"{story}\"")),
+        "the way back"
+    );
+    // Still a draft: readers find nothing.
+    let listed = site.request("GET", "/", None, None).await;
+    assert!(!listed.body.contains("Le brouillon en grand"));
+    let signed_out = site
+        .request("GET", &format!("{story}/apercu"), None, None)
+        .await;
+    assert_ne!(signed_out.status, StatusCode::OK);
 }

@@ -35,6 +35,25 @@ fn bodies() -> Vec<(String, String)> {
         let story = parse_story(&std::fs::read_to_string(&path).unwrap()).unwrap();
         bodies.push((path.display().to_string(), story.body));
     }
+    // Shapes that once tripped the editor: blocks that run on without a blank line, lists, link
+    // definitions, HTML and tables inside quotations, character references.
+    for (n, tricky) in [
+        "- Un point\n\nLa suite.\n",
+        "# Titre\nUn paragraphe collé.",
+        "Une phrase\n> puis une citation",
+        "[lien]: https://exemple.fr/a\n\nVoir [lien].",
+        "[lien]: https://exemple.fr/a",
+        "> Une citation\n> <div>en HTML</div>\n",
+        "- Un point\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n",
+        "Un\n\n\n\nDeux\r\n",
+        "Intertitre\n==========\n\n1) premier\n2) second\n",
+        "Du *gras* au mi*lieu* d’un mot, et `du code`.\n\n    en retrait\n",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        bodies.push((format!("cas {n}"), tricky.to_owned()));
+    }
     let fixtures = root.join("../../../shared/fixtures/wxr");
     let mut exports: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap()

@@ -545,7 +545,7 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
     browser.click("button[data-tool=image]");
     browser.attach("#dialog-file", &photo);
     browser.click("dialog button[type=submit]");
-    browser.wait_for("Décrivez l’image : le texte alternatif est obligatoire.");
+    browser.wait_for("Décrivez l’image&nbsp;: le texte alternatif est obligatoire.");
     browser.type_into("#dialog-alt", "Des étals sous une charpente métallique");
     browser.type_into("#dialog-caption", "Le marché, samedi");
     browser.type_into("#dialog-credit", "Illustration Rotative");
@@ -566,13 +566,13 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
         .expect("the image is in the text")
         .to_owned();
     let expected = format!(
-        "Le marché rouvre **samedi** matin.\n\n## Ce qui change\n\nLes étals sont _plus larges_.\n\n\
+        "Le marché rouvre **samedi** matin.\n\n## Ce qui change\n\nLes étals sont *plus larges*.\n\n\
          > On revient enfin ici.\n>\n> — Une cliente\n\n- Ouverture à 7 h\n- Parking à vélos\n\n\
          Voir [le programme](https://www.exemple.org/programme).\n\n\
          ![Des étals sous une charpente métallique](media:{key} \"Le marché, samedi — Illustration Rotative\")\n\n\
          ## Le marché couvert rouvre ses portes\n\n\
          Après dix-huit mois de travaux, les commerçants retrouvent leurs étals. **Quarante-deux emplacements** \
-         ont été attribués, dont _six à de jeunes producteurs_. Le détail figure dans le \
+         ont été attribués, dont *six à de jeunes producteurs*. Le détail figure dans le \
          [rapport de la commission](https://www.exemple.org/marche/rapport).\n\n\
          ## Ce qui change pour les clients\n\n- Ouverture dès 7 heures\n- Un parking à vélos couvert\n\n\
          > On a attendu longtemps, mais le lieu est plus beau qu’avant.\n\n\
@@ -633,7 +633,7 @@ fn pasted_documents_keep_only_what_a_story_holds() {
         docs,
         "## La ligne de bus de nuit prolongée\n\n\
          Dès lundi, le dernier départ aura lieu à **2 h 10**, contre minuit aujourd’hui. La décision a été \
-         _votée à l’unanimité_ par le syndicat des transports \
+         *votée à l’unanimité* par le syndicat des transports \
          ([la délibération](https://transports.exemple.fr/deliberation-12)).\n\n\
          - trois arrêts de plus en centre-ville\n- un bus toutes les vingt minutes"
     );
@@ -643,10 +643,11 @@ fn pasted_documents_keep_only_what_a_story_holds() {
         libreoffice,
         "## Les vendanges commencent tôt\n\n\
          La chaleur de l’été a **avancé la récolte de dix jours** dans la plupart des domaines. \
-         Les vignerons parlent d’une année _précoce mais saine_, selon la \
+         Les vignerons parlent d’une année *précoce mais saine*, selon la \
          [chambre d’agriculture](https://vins.exemple.fr/bilan).\n\n\
          1. Cueillette à la main sur les coteaux\n2. Machines dans la plaine\n\n\
          > Le raisin n’attend pas : on coupe quand il est prêt.\n\n\
+         | Cépage | Hectares |\n| --- | --- |\n| Chardonnay | 120 |\n\n\
          ~~Récolte prévue en octobre.~~"
     );
 
@@ -668,8 +669,8 @@ fn pasted_documents_keep_only_what_a_story_holds() {
          editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
         &serde_json::json!([]),
     );
-    browser.wait_for("Image collée : enorme.png");
+    browser.wait_for("Image collée&nbsp;: enorme.png");
     browser.type_into("#dialog-alt", "Une très grande image");
     browser.click("dialog button[type=submit]");
-    browser.wait_for("Image refusée : l’image dépasse la taille maximale.");
+    browser.wait_for("Image refusée&nbsp;: l’image dépasse la taille maximale.");
 }
