@@ -551,6 +551,8 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
     browser.type_into("#dialog-credit", "Illustration Rotative");
     browser.click("dialog button[type=submit]");
     browser.wait_for("Description : Des étals sous une charpente métallique");
+    // The preview beside the text follows the rich mode as it follows the Markdown field.
+    browser.wait_for("story-body\"><p>Le marché rouvre <strong>samedi</strong>");
     screenshot(&browser, "03-editeur-mis-en-forme");
 
     // A passage pasted from Word, at the end.
