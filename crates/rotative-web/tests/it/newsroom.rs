@@ -840,7 +840,11 @@ const TABLE: [(&str, &str, [u16; 5]); 53] = [
     ("POST", "/redaction/articles", [303, 303, 303, 303, 303]),
     ("GET", "/redaction/articles/{A}", [303, 403, 200, 200, 200]),
     // « Voir en grand »: whoever may open the story.
-    ("GET", "/redaction/articles/{A}/apercu", [303, 403, 200, 200, 200]),
+    (
+        "GET",
+        "/redaction/articles/{A}/apercu",
+        [303, 403, 200, 200, 200],
+    ),
     ("POST", "/redaction/articles/{A}", [303, 403, 303, 303, 303]),
     (
         "POST",
@@ -929,7 +933,11 @@ const TABLE: [(&str, &str, [u16; 5]); 53] = [
     ("POST", "/redaction/mot-de-passe", [303, 303, 303, 303, 303]),
     // Each person's own draft against somebody else's.
     ("GET", "/redaction/articles/{C}", [303, 200, 403, 200, 200]),
-    ("GET", "/redaction/articles/{C}/apercu", [303, 200, 403, 200, 200]),
+    (
+        "GET",
+        "/redaction/articles/{C}/apercu",
+        [303, 200, 403, 200, 200],
+    ),
     ("POST", "/redaction/articles/{C}", [303, 303, 403, 303, 303]),
     (
         "POST",
@@ -948,7 +956,11 @@ const TABLE: [(&str, &str, [u16; 5]); 53] = [
     ),
     // A published story belongs to the editors.
     ("GET", "/redaction/articles/{P}", [303, 403, 403, 200, 200]),
-    ("GET", "/redaction/articles/{P}/apercu", [303, 403, 403, 200, 200]),
+    (
+        "GET",
+        "/redaction/articles/{P}/apercu",
+        [303, 403, 403, 200, 200],
+    ),
     ("POST", "/redaction/articles/{P}", [303, 403, 403, 303, 303]),
     (
         "POST",

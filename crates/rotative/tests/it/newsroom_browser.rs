@@ -33,6 +33,32 @@ fn newsroom_site(dir: &Path) -> Server {
     Server::start(&data, &[])
 }
 
+/// A newsroom site with a journalist and an editor, and a browser on it: where these tests
+/// start. Dropped browser first, then the driver, the site and its folder.
+struct Desk {
+    browser: Browser,
+    _driver: Driver,
+    server: Server,
+    dir: tempfile::TempDir,
+}
+
+impl Desk {
+    /// `None` where Chromium's driver is not installed.
+    fn open() -> Option<Self> {
+        let chromedriver = tool("ROTATIVE_CHROMEDRIVER")?;
+        let dir = tempfile::tempdir().unwrap();
+        let server = newsroom_site(dir.path());
+        let driver = Driver::start(chromedriver.to_str().unwrap());
+        let browser = driver.browser(&dir.path().join("profile"));
+        Some(Self {
+            browser,
+            _driver: driver,
+            server,
+            dir,
+        })
+    }
+}
+
 fn sign_in(browser: &Browser, base: &str, email: &str) {
     browser.open(&format!("{base}/redaction/"));
     browser.wait_for("Connexion à la rédaction");
@@ -56,13 +82,15 @@ fn sign_out(browser: &Browser) {
 
 #[test]
 fn journalist_writes_editor_publishes_reader_reads() {
-    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+    let Some(desk) = Desk::open() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = newsroom_site(dir.path());
-    let driver = Driver::start(chromedriver.to_str().unwrap());
-    let browser = driver.browser(&dir.path().join("profile"));
+    let Desk {
+        dir,
+        server,
+        browser,
+        ..
+    } = desk;
 
     sign_in(&browser, &server.base, "julie@exemple.fr");
     screenshot(&browser, "02-tableau-de-bord");
@@ -289,13 +317,12 @@ fn new_saved_story(browser: &Browser, headline: &str, body: &str) -> String {
 /// post, the save the page sends when it is left and the timed saves never make a conflict.
 #[test]
 fn saving_quickly_alone_makes_no_conflict() {
-    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+    let Some(desk) = Desk::open() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = newsroom_site(dir.path());
-    let driver = Driver::start(chromedriver.to_str().unwrap());
-    let browser = driver.browser(&dir.path().join("profile"));
+    let Desk {
+        server, browser, ..
+    } = desk;
     sign_in(&browser, &server.base, "julie@exemple.fr");
     let story = new_saved_story(&browser, "La rentrée des classes", "Premier jet.");
     for round in 1..=4 {
@@ -350,13 +377,15 @@ fn saving_quickly_alone_makes_no_conflict() {
 /// text, which is there as the editor typed it (saved before the action).
 #[test]
 fn a_refused_action_stays_in_the_editor_with_the_text_as_typed() {
-    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+    let Some(desk) = Desk::open() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = newsroom_site(dir.path());
-    let driver = Driver::start(chromedriver.to_str().unwrap());
-    let browser = driver.browser(&dir.path().join("profile"));
+    let Desk {
+        dir,
+        server,
+        browser,
+        ..
+    } = desk;
     sign_in(&browser, &server.base, "chef@exemple.fr");
     let story = new_saved_story(
         &browser,
@@ -494,13 +523,15 @@ fn submit_then_publish(browser: &Browser, base: &str, until: &str) -> String {
 
 #[test]
 fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
-    let Some(chromedriver) = tool("ROTATIVE_CHROMEDRIVER") else {
+    let Some(desk) = Desk::open() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = newsroom_site(dir.path());
-    let driver = Driver::start(chromedriver.to_str().unwrap());
-    let browser = driver.browser(&dir.path().join("profile"));
+    let Desk {
+        dir,
+        server,
+        browser,
+        ..
+    } = desk;
     sign_in(&browser, &server.base, "julie@exemple.fr");
     browser.open(&format!("{}/redaction/articles/nouveau", server.base));
     browser.wait_for("Nouvel article</h1>");
