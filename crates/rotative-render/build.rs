@@ -29,7 +29,14 @@ fn main() -> Outcome {
         fs::write(work.join("package-lock.json"), &lock)?;
         run(
             Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .args([
+                    "ci",
+                    // esbuild is a development package, wanted even under NODE_ENV=production.
+                    "--include=dev",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ])
                 .current_dir(&work),
             "npm ci",
         )?;

@@ -31,13 +31,13 @@ pub use sitemaps::{
 pub use theme::{Asset, Theme, escaped};
 pub use views::{Site, author_url, section_url, tag_url};
 
-/// Where the site's emblem (its logo for structured data and previews) is served, and its size.
 /// The editor's Markdown reader and writer, bundled for Node.js by build.rs: the tests run every
 /// body through it to hold the rich mode to Markdown as stored.
 #[doc(hidden)]
 pub const EDITOR_ROUND_TRIP_MODULE: &str =
     include_str!(concat!(env!("OUT_DIR"), "/editor-round-trip.mjs"));
 
+/// Where the site's emblem (its logo for structured data and previews) is served, and its size.
 pub const EMBLEM_PATH: &str = "/logo.png";
 pub const EMBLEM_SIZE: u32 = 512;
 

@@ -223,11 +223,11 @@ impl StoryFilter<'_> {
         if let Some(author) = self.author {
             query
                 .push(
-                    " AND EXISTS (SELECT 1 FROM article_authors aa JOIN authors au \
-                     ON au.id = aa.author_id WHERE aa.article_id = a.id AND au.slug = ",
+                    " AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = \
+                     (SELECT id FROM authors WHERE slug = ",
                 )
                 .push_bind(author.to_owned())
-                .push(")");
+                .push("))");
         }
         if let Some(words) = self.headline_contains {
             let pattern = format!("%{}%", words.replace(['%', '_'], ""));

@@ -145,7 +145,11 @@ pub(crate) fn audit_detail(action: &str, detail: &str, zone: &jiff::tz::TimeZone
     let role = |code: &str| {
         Role::parse(code).map_or_else(|_| code.to_owned(), |role| role.label_fr().to_owned())
     };
+    if detail.is_empty() {
+        return String::new();
+    }
     match action {
+        "publish" if detail == "scheduled" => "à l’heure programmée".to_owned(),
         "schedule" => detail.parse::<jiff::Timestamp>().map_or_else(
             |_| detail.to_owned(),
             |at| {
@@ -570,6 +574,11 @@ mod tests {
             "Appli (Lecture et écriture) pour le compte 2"
         );
         assert_eq!(audit_action("webhook_add"), "Webhook ajouté");
+        assert_eq!(
+            audit_detail("publish", "scheduled", &paris),
+            "à l’heure programmée"
+        );
+        assert_eq!(audit_detail("restore", "", &paris), "");
     }
 
     #[test]

@@ -21,7 +21,9 @@ function start(form) {
   const draftKey = `rotative-draft:${form.getAttribute('data-story') || 'nouveau'}`;
   const csrf = form.querySelector('input[name=csrf]').value;
   let dirty = false;
-  const published = form.hasAttribute('data-published');
+  // A published or scheduled story is saved only by « Enregistrer »: what readers get (now or at
+  // the set time) is never a sentence half typed.
+  const manualSave = form.hasAttribute('data-manual-save');
 
   const say = (text) => { if (state) state.textContent = text; };
   const now = () => {
@@ -69,6 +71,7 @@ function start(form) {
     { id: 'list', label: t.list, rich: () => rich.run(toggleList(schema.nodes.bullet_list)), active: (s) => blockActive(s, schema.nodes.bullet_list), md: ['\n- ', '\n', t.itemSample] },
     { id: 'orderedList', label: t.orderedList, rich: () => rich.run(toggleList(schema.nodes.ordered_list)), active: (s) => blockActive(s, schema.nodes.ordered_list), md: ['\n1. ', '\n', t.itemSample] },
     { id: 'image', label: t.image, rich: () => askImage({}), md: null },
+    { id: 'lead', label: t.leadImage, rich: () => askImage({ lead: true }), md: null },
     { id: 'undo', label: t.undo, short: '↶', keys: 'Control+Z', rich: () => rich.run(undo), richOnly: true },
     { id: 'redo', label: t.redo, short: '↷', keys: 'Control+Y', rich: () => rich.run(redo), richOnly: true },
   ];
@@ -102,9 +105,8 @@ function start(form) {
     // Keeps the selection in the text while the button is pressed.
     button.addEventListener('mousedown', (event) => event.preventDefault());
     button.addEventListener('click', () => {
-      if (mode === 'rich') tool.rich();
-      else if (tool.md) typeMarkdown(...tool.md);
-      else askImage({});
+      if (mode === 'rich' || !tool.md) tool.rich();
+      else typeMarkdown(...tool.md);
     });
     bar.append(button);
     return { tool, button };
@@ -284,33 +286,123 @@ function start(form) {
 
   // An image: a new one (from the button, a paste or a drop) is uploaded with its description;
   // one already in the text has its description changed where it stands.
-  function askImage({ file, pos, node }) {
+  // A figure placed in the text: in the rich mode where the cursor is (or first, for the lead
+  // image), in the Markdown field as its line.
+  function placeFigure(attrs, lead) {
+    if (mode === 'rich') {
+      rich.insertFigure(attrs, undefined, lead);
+      return;
+    }
+    const title = attrs.title ? ` "${attrs.title.replace(/["\\]/g, '\\$&')}"` : '';
+    const line = `![${attrs.alt.replace(/[[\]\\]/g, '\\$&')}](${attrs.src}${title})`;
+    if (lead) {
+      body.value = `${line}\n\n${body.value.replace(/^\s+/, '')}`;
+    } else {
+      const at = body.selectionEnd;
+      body.setRangeText(`\n\n${line}\n\n`, at, at, 'end');
+    }
+    changed();
+  }
+
+  // The library's images, searchable, for a dialog to pick one from instead of sending a file.
+  function libraryPicker(asked) {
+    const box = document.createElement('fieldset');
+    box.className = 'library-picker';
+    const legend = document.createElement('legend');
+    legend.textContent = t.fromLibrary;
+    const label = document.createElement('label');
+    label.htmlFor = 'dialog-library-search';
+    label.textContent = t.searchLibrary;
+    const search = document.createElement('input');
+    search.type = 'search';
+    search.id = 'dialog-library-search';
+    const list = document.createElement('ul');
+    list.className = 'library-choices';
+    box.append(legend, label, search, list);
+    let chosen = null;
+    const fill = (input, value) => { if (input && !input.value.trim() && value) input.value = value; };
+    function show(items) {
+      list.replaceChildren(...items.map((item) => {
+        const entry = document.createElement('li');
+        const choice = document.createElement('label');
+        const radio = document.createElement('input');
+        radio.type = 'radio';
+        radio.name = 'library';
+        radio.value = item.key;
+        radio.addEventListener('change', () => {
+          chosen = item;
+          fill(asked.inputs.alt, item.alt);
+          fill(asked.inputs.caption, item.caption);
+          fill(asked.inputs.credit, item.credit);
+        });
+        const thumb = document.createElement('img');
+        const smallest = (item.picture.srcset || '').split(',')[0].trim().split(' ')[0];
+        thumb.src = smallest || item.picture.src;
+        thumb.alt = '';
+        thumb.loading = 'lazy';
+        const words = document.createElement('span');
+        words.textContent = item.alt || item.name || t.noDescription;
+        choice.append(radio, thumb, words);
+        entry.append(choice);
+        return entry;
+      }));
+      if (!items.length) list.textContent = t.nothingInLibrary;
+    }
+    function load(words) {
+      fetch(`/redaction/medias?q=${encodeURIComponent(words)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then((response) => (response.ok ? response.json() : { items: [] }))
+        .then((data) => show(data.items.slice(0, 12)))
+        .catch(() => show([]));
+    }
+    let timer = null;
+    search.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => load(search.value.trim()), 300);
+    });
+    load('');
+    return { box, chosen: () => chosen };
+  }
+
+  // An image: a new one (from the button, a paste or a drop) is uploaded with its description,
+  // or picked from the library; one already in the text has its description changed where it
+  // stands. `lead`: the story's lead image, its first figure.
+  function askImage({ file, pos, node, lead }) {
     const editing = node !== undefined;
     const [caption, credit] = editing ? splitTitle(node.attrs.title || '') : ['', ''];
     const fields = [];
-    if (!editing) fields.push({ name: 'file', label: file ? t.pastedImage(file.name) : t.imageFile, type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif', required: !file });
+    if (!editing) fields.push({ name: 'file', label: file ? t.pastedImage(file.name) : t.imageFile, type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif' });
     fields.push(
       { name: 'alt', label: t.alt, hint: t.altHint, multiline: true, required: true, value: editing ? node.attrs.alt || '' : '' },
       { name: 'caption', label: t.caption, type: 'text', value: caption },
       { name: 'credit', label: t.credit, type: 'text', value: credit },
     );
-    const asked = dialog(editing ? t.describeImage : t.addImage, fields, editing ? t.saveDescription : t.insertImage);
+    const title = editing ? t.describeImage : lead ? t.leadImageTitle : t.addImage;
+    const asked = dialog(title, fields, editing ? t.saveDescription : t.insertImage);
     if (file) asked.inputs.file.hidden = true;
+    const picker = editing || file ? null : libraryPicker(asked);
+    if (picker) asked.inputs.file.parentNode.after(picker.box);
     asked.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const alt = asked.inputs.alt.value.trim();
       const chosen = file || (asked.inputs.file && asked.inputs.file.files[0]);
-      if (!editing && !chosen) { asked.fail(t.chooseImage); return; }
+      const picked = picker && !chosen ? picker.chosen() : null;
+      if (!editing && !chosen && !picked) { asked.fail(t.chooseImage); return; }
       if (!alt) {
         asked.inputs.alt.setAttribute('aria-invalid', 'true');
         asked.fail(t.altNeeded);
         asked.inputs.alt.focus();
         return;
       }
-      const title = joinTitle(asked.inputs.caption.value, asked.inputs.credit.value);
+      const figureTitle = joinTitle(asked.inputs.caption.value, asked.inputs.credit.value);
       if (editing) {
         asked.box.close();
-        rich.insertFigure({ ...node.attrs, alt, title }, pos);
+        rich.insertFigure({ ...node.attrs, alt, title: figureTitle }, pos);
+        return;
+      }
+      if (picked) {
+        asked.box.close();
+        placeFigure({ src: `media:${picked.key}`, alt, title: figureTitle }, lead);
+        say(t.imageAdded);
         return;
       }
       asked.ok.disabled = true;
@@ -318,15 +410,7 @@ function start(form) {
       upload(chosen, { alt, caption: asked.inputs.caption.value, credit: asked.inputs.credit.value })
         .then((image) => {
           asked.box.close();
-          const src = `media:${image.key}`;
-          if (mode === 'rich') {
-            rich.insertFigure({ src, alt, title });
-          } else {
-            const line = `![${alt.replace(/[[\]\\]/g, '\\$&')}](${src}${title ? ` "${title.replace(/["\\]/g, '\\$&')}"` : ''})`;
-            const at = body.selectionEnd;
-            body.setRangeText(`\n\n${line}\n\n`, at, at, 'end');
-            changed();
-          }
+          placeFigure({ src: `media:${image.key}`, alt, title: figureTitle }, lead);
           say(t.imageAdded);
         })
         .catch((error) => { asked.ok.disabled = false; asked.fail(t.imageRefused(error.message)); });
@@ -481,7 +565,7 @@ function start(form) {
   let keepTimer = null;
   function changed() {
     dirty = true;
-    say(published ? t.unsavedPublished : t.unsaved);
+    say(manualSave ? t.unsavedPublished : t.unsaved);
     clearTimeout(keepTimer);
     keepTimer = setTimeout(keepLocally, 1000);
     clearTimeout(previewTimer);
@@ -540,18 +624,34 @@ function start(form) {
     return autosave(false).then((saved) => (saved && dirty ? settle() : saved));
   }
 
-  // A published story changes online only when « Enregistrer » is clicked: no timed save
-  // publishes a sentence half typed. Its text is kept in this browser meanwhile, and leaving the
-  // page with changes asks first.
-  if (!published) setInterval(() => autosave(false), 5000);
+  // Under manual saving, the text is kept in this browser meanwhile, and leaving the page with
+  // changes asks first.
+  if (!manualSave) setInterval(() => autosave(false), 5000);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden' && dirty) {
       keepLocally();
-      if (!published) autosave(true);
+      if (!manualSave) autosave(true);
     }
   });
+  // A form being sent is the page leaving on purpose.
+  let submitting = false;
+  document.addEventListener('submit', () => { submitting = true; }, true);
   window.addEventListener('beforeunload', (event) => {
-    if (published && dirty) event.preventDefault();
+    if (manualSave && dirty && !submitting) event.preventDefault();
+  });
+  // A form the server sent back (a refusal, a conflict) holds text that is not saved: it is
+  // kept in this browser, and under manual saving leaving asks first.
+  if (document.querySelector('.form-error[role=alert]')) {
+    keepLocally();
+    if (manualSave) dirty = true;
+  }
+  // « Voir en grand » shows the saved text: what is on screen is saved first.
+  document.querySelectorAll('a[href$="/apercu"]').forEach((link) => {
+    link.addEventListener('click', (event) => {
+      if (manualSave || (!dirty && !inFlight)) return;
+      event.preventDefault();
+      settle().then(() => window.location.assign(link.href));
+    });
   });
 
   // « Enregistrer » carries the text itself: once sent, the page has nothing left to save on
@@ -587,6 +687,7 @@ function start(form) {
       say(t.savingFirst);
       settle().then((saved) => {
         if (!saved) {
+          submitting = false;
           say(`${state ? `${state.textContent} ` : ''}${t.actionNotDone}`);
           return;
         }

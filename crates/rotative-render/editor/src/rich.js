@@ -324,11 +324,18 @@ export function mountRich(textarea, ui) {
       view.dispatch(state.tr.removeMark(from, to, marks.link));
       view.focus();
     },
-    insertFigure(attrs, at) {
+    insertFigure(attrs, at, lead) {
       const figure = nodes.image.create(attrs);
       const { state } = view;
       if (typeof at === 'number') {
         view.dispatch(state.tr.setNodeMarkup(at, null, attrs));
+      } else if (lead) {
+        // The lead image is the story's first figure: it takes the place of one already first.
+        const first = state.doc.firstChild;
+        const isFigure = first && first.type === nodes.paragraph && first.childCount === 1 && first.firstChild.type === nodes.image;
+        const paragraph = nodes.paragraph.create(null, figure);
+        const tr = isFigure ? state.tr.replaceWith(0, first.nodeSize, paragraph) : state.tr.insert(0, paragraph);
+        view.dispatch(tr.scrollIntoView());
       } else {
         // The figure goes after the block the cursor is in, and the cursor below it, ready for
         // the next paragraph.

@@ -28,6 +28,8 @@ const MAX_TEXT_CHARS: usize = 500;
 #[derive(Serialize)]
 struct LibraryItem {
     id: i64,
+    /// What a story's body names it by: `media:KEY`.
+    key: String,
     picture: PictureView,
     alt: Option<String>,
     caption: Option<String>,
@@ -42,6 +44,7 @@ impl From<MediaRecord> for LibraryItem {
     fn from(media: MediaRecord) -> Self {
         Self {
             id: media.id.0,
+            key: media.storage_key.clone(),
             picture: PictureView::new(
                 &media.storage_key,
                 media.width,
@@ -65,11 +68,13 @@ pub(crate) struct LibraryQuery {
     page: Option<u32>,
 }
 
+/// The library, as a page or, for the editor's picker (`Accept: application/json`), as data.
 pub(crate) async fn list(
     State(state): State<AppState>,
     who: SignedIn,
+    headers: HeaderMap,
     Query(query): Query<LibraryQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let page = query.page.unwrap_or(1).max(1);
     let text = query.q.filter(|q| !q.trim().is_empty());
     let (items, total) = state
@@ -82,6 +87,14 @@ pub(crate) async fn list(
         .await?;
     let items: Vec<LibraryItem> = items.into_iter().map(LibraryItem::from).collect();
     let more = u64::from(page) * u64::from(PAGE_SIZE) < total;
+    if wants_json(&headers) {
+        return Ok(Json(minijinja::context! {
+            items => items,
+            total => total,
+            next_page => more.then_some(page + 1),
+        })
+        .into_response());
+    }
     let context = minijinja::context! {
         items => items,
         total => total,
@@ -91,12 +104,7 @@ pub(crate) async fn list(
         previous_page => (page > 1).then(|| page - 1),
         max_megabytes => state.upload_limits.max_bytes / (1024 * 1024),
     };
-    Ok(Html(render(
-        &state,
-        &who,
-        "newsroom/library.html",
-        context,
-    )?))
+    Ok(Html(render(&state, &who, "newsroom/library.html", context)?).into_response())
 }
 
 /// Optional text from a form: trimmed, empty meaning none, refused when too long.

@@ -44,8 +44,8 @@ pub(crate) struct DashboardQuery {
     page: Option<String>,
 }
 
-/// Authors the dashboard's filter offers, the most prolific first.
-const AUTHOR_FILTER_SIZE: u32 = 300;
+/// Authors the dashboard's filter offers, by name.
+const AUTHOR_FILTER_SIZE: u32 = 2_000;
 
 #[derive(Serialize)]
 struct DashboardRow {
@@ -60,6 +60,27 @@ struct DashboardRow {
     updated: String,
     last_editor: Option<String>,
     scheduled: Option<String>,
+}
+
+impl DashboardRow {
+    fn new(state: &AppState, me: rotative_domain::UserId, row: rotative_store::StoryRow) -> Self {
+        Self {
+            id: row.id,
+            mine: row.created_by == Some(me),
+            headline: row.headline,
+            status: row.status.as_str(),
+            status_label: state_fr(row.status),
+            section: row.section,
+            path: row.path.filter(|_| row.status == ArticleStatus::Published),
+            authors: row.authors.join(", "),
+            updated: when(state, row.updated_at.as_second()),
+            last_editor: row.last_editor,
+            scheduled: row
+                .scheduled_at
+                .filter(|_| row.status == ArticleStatus::Scheduled)
+                .map(|at| when(state, at.as_second())),
+        }
+    }
 }
 
 pub(crate) async fn dashboard(
@@ -102,22 +123,7 @@ pub(crate) async fn dashboard(
     }
     let rows: Vec<DashboardRow> = rows
         .into_iter()
-        .map(|row| DashboardRow {
-            id: row.id,
-            mine: row.created_by == Some(who.user.id),
-            headline: row.headline,
-            status: row.status.as_str(),
-            status_label: state_fr(row.status),
-            section: row.section,
-            path: row.path.filter(|_| row.status == ArticleStatus::Published),
-            authors: row.authors.join(", "),
-            updated: when(&state, row.updated_at.as_second()),
-            last_editor: row.last_editor,
-            scheduled: row
-                .scheduled_at
-                .filter(|_| row.status == ArticleStatus::Scheduled)
-                .map(|at| when(&state, at.as_second())),
-        })
+        .map(|row| DashboardRow::new(&state, who.user.id, row))
         .collect();
     let counts: Vec<_> = state
         .store
@@ -145,6 +151,13 @@ pub(crate) async fn dashboard(
         }
     };
     let n = page_number.get();
+    // The state tabs keep the other filters.
+    let other_filters: Vec<(&str, &str)> =
+        [("q", search), ("rubrique", section), ("auteur", author)]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .collect();
+    let other_filters = serde_urlencoded::to_string(other_filters).unwrap_or_default();
     let page = minijinja::context! {
         rows => rows,
         counts => counts,
@@ -156,6 +169,8 @@ pub(crate) async fn dashboard(
         authors => state.store.byline_names(AUTHOR_FILTER_SIZE).await?,
         author => author,
         number => n,
+        all_url => if other_filters.is_empty() { "/redaction/".to_owned() } else { format!("/redaction/?{other_filters}") },
+        filters => if other_filters.is_empty() { String::new() } else { format!("&{other_filters}") },
         previous => (n > 1).then(|| page_url(n - 1)),
         next => more.then(|| page_url(n + 1)),
     };
@@ -248,10 +263,15 @@ async fn preview_beside(
     let body_html = match body_html {
         Some(html) => html,
         None if form.body.trim().is_empty() => return Ok(None),
+        // Whatever keeps the preview from being made (a body the renderer refuses, a busy
+        // renderer) leaves the page without it, never without the editor and its text.
         None => match state.newsroom().preview(&who.actor(), &form.body).await {
             Ok(html) => html,
             Err(NewsroomError::Body(_)) => return Ok(None),
-            Err(other) => return Err(other.into()),
+            Err(other) => {
+                tracing::warn!(error = %other, "no preview beside the editor");
+                return Ok(None);
+            }
         },
     };
     render(

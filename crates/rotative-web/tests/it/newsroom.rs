@@ -1435,7 +1435,11 @@ async fn a_draft_is_seen_whole_without_being_published() {
         page.body
     );
     assert!(page.body.contains("<em>encore</em>"));
-    assert!(page.body.contains("cet article n’est pas publié"));
+    assert!(page.body.contains("sans la publier"));
+    assert!(
+        page.body
+            .contains("<meta name=\"robots\" content=\"noindex")
+    );
     assert!(
         page.body.contains(&format!("href=\"{story}\"")),
         "the way back"

@@ -707,3 +707,55 @@ fn pasted_documents_keep_only_what_a_story_holds() {
     browser.click("dialog button[type=submit]");
     browser.wait_for("Image refusée&nbsp;: l’image dépasse la taille maximale.");
 }
+
+#[test]
+fn the_lead_image_is_picked_from_the_library() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        dir,
+        server,
+        browser,
+        ..
+    } = desk;
+    sign_in(&browser, &server.base, "julie@exemple.fr");
+    new_saved_story(
+        &browser,
+        "Le port au petit jour",
+        "Les chalutiers rentrent.",
+    );
+    browser.click("button[data-mode=rich]");
+    let photo = dir.path().join("port.jpg");
+    std::fs::write(
+        &photo,
+        rotative_media::illustration::draw("port", 1200, 800).unwrap(),
+    )
+    .unwrap();
+    browser.click("button[data-tool=image]");
+    browser.attach("#dialog-file", &photo);
+    browser.type_into("#dialog-alt", "Des chalutiers à quai");
+    browser.click("dialog button[type=submit]");
+    browser.wait_for("Description : Des chalutiers à quai");
+
+    // « Image principale »: the same image, from the library, first in the story.
+    browser.click("button[data-tool=lead]");
+    browser.type_into("#dialog-library-search", "chalutiers");
+    browser.wait_for("<span>Des chalutiers à quai</span>");
+    browser.click(".library-choices input[type=radio]");
+    browser.click("dialog button[type=submit]");
+    let markdown = markdown_of(&browser);
+    let key = markdown
+        .split("](media:")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        markdown,
+        format!(
+            "![Des chalutiers à quai](media:{key})\n\nLes chalutiers rentrent.\n\n\
+             ![Des chalutiers à quai](media:{key})"
+        )
+    );
+}
