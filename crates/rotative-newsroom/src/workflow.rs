@@ -329,7 +329,14 @@ impl Newsroom {
         kind: SaveKind,
     ) -> Result<SaveOutcome, NewsroomError> {
         actor.may(StoryAction::Edit, story)?;
-        let editable_in = actor.editable_states(story);
+        let mut editable_in = actor.editable_states(story);
+        // A published or scheduled story changes only when its writer says so: what readers
+        // get, now or at the set time, is never a text saved while it was being typed.
+        if kind == SaveKind::Autosave {
+            editable_in.retain(|state| {
+                !matches!(state, ArticleStatus::Published | ArticleStatus::Scheduled)
+            });
+        }
         Ok(self
             .store
             .save_story(&StorySave {

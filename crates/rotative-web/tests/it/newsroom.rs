@@ -803,6 +803,43 @@ async fn autosave_and_live_preview_answer_the_editor_script() {
     );
 }
 
+#[tokio::test]
+async fn a_published_story_is_never_autosaved() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let story = write_story(&site, &chef, "En ligne", "Le texte publié.").await;
+    assert_eq!(
+        act(&site, &chef, &story, "publish", "").await,
+        StatusCode::SEE_OTHER
+    );
+    // Saved only when asked: an autosave (an old tab's, say) is refused and changes nothing.
+    let editor = site.request("GET", &story, Some(&chef), None).await;
+    assert!(editor.body.contains("data-manual-save"));
+    let (base, token) = (
+        editor.field("base_revision").unwrap(),
+        editor.field("csrf").unwrap(),
+    );
+    let late = site
+        .request(
+            "POST",
+            &format!("{}/autosave", story.split('?').next().unwrap()),
+            Some(&chef),
+            Some(&[
+                ("csrf", &token),
+                ("base_revision", &base),
+                ("headline", "En ligne"),
+                ("body", "Une phrase à moitié"),
+                ("section", "monde"),
+                ("kind", "news"),
+            ]),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    let online = site.request("GET", &story, Some(&chef), None).await;
+    assert!(online.body.contains("Le texte publié."));
+    assert!(!online.body.contains("Une phrase à moitié"));
+}
+
 /// Who makes the request in the authorization table.
 #[derive(Clone, Copy, Debug)]
 enum Who {

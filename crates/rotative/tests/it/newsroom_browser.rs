@@ -692,6 +692,26 @@ fn pasted_documents_keep_only_what_a_story_holds() {
     let alerts = browser.run("return window.__alerted || null;", &serde_json::json!([]));
     assert!(alerts.is_null(), "nothing pasted ran");
 
+    // Megabytes of Word markup are cleaned in the page, in moments.
+    let word = clipboard("word.html");
+    let huge = word.repeat(400);
+    assert!(huge.len() > 1_000_000);
+    browser.open(&format!("{}/redaction/articles/nouveau", server.base));
+    browser.wait_for("Nouvel article</h1>");
+    let started = std::time::Instant::now();
+    paste_html(&browser, &huge);
+    let markdown = markdown_of(&browser);
+    let took = started.elapsed();
+    assert_eq!(
+        markdown.matches("- Un parking à vélos couvert").count(),
+        400
+    );
+    assert!(!markdown.contains("mso") && !markdown.contains('<'));
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "pasting took {took:?}"
+    );
+
     // An image pasted over the upload limit is refused in the editor, with the reason.
     browser.run(
         "const big = new File([new Uint8Array(1_200_000)], 'enorme.png', { type: 'image/png' });
