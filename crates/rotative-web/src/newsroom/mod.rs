@@ -171,7 +171,9 @@ pub(crate) fn router(limits: UploadLimits) -> Router<AppState> {
             router.route(path, handler)
         })
         .layer(DefaultBodyLimit::max(FORM_LIMIT_BYTES))
-        .layer(SetResponseHeaderLayer::overriding(
+        // A page may set its own policy (« voir en grand » frames its embeds, as readers' pages
+        // do); every other one gets this.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             // The newsroom runs its own script (never inline) and talks only to this site.
             policy::content_security_policy(policy::Allowed {

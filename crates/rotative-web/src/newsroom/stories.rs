@@ -3,7 +3,7 @@
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{
@@ -758,7 +758,7 @@ pub(crate) async fn full_preview(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<ArticleId>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let story = story_or_404(&state, id).await?;
     if !may_open(&who, &story) {
         return Err(AppError::Forbidden);
@@ -795,10 +795,16 @@ pub(crate) async fn full_preview(
         updated_at: now,
     };
     let nav = state.nav().await?;
-    Ok(Html(state.pages(&site, &nav).article_preview(
-        &article,
-        &format!("/redaction/articles/{id}"),
-    )?))
+    let html = state
+        .pages(&site, &nav)
+        .article_preview(&article, &format!("/redaction/articles/{id}"))?;
+    // Embeds load on a click, as on the published page: their frames, and nothing else.
+    let policy = crate::policy::content_security_policy(crate::policy::Allowed {
+        scripts: true,
+        connect: false,
+        frames: &rotative_render::embed_origins(&article.body_html),
+    });
+    Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response())
 }
 
 /// The story as readers will see its top and its text: what the preview beside the editor shows.

@@ -1458,7 +1458,7 @@ async fn a_draft_is_seen_whole_without_being_published() {
         &site,
         &chef,
         "Le brouillon en grand",
-        "Un texte *encore* secret.",
+        "Un texte *encore* secret.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ",
     )
     .await;
     let story = story.split('?').next().unwrap().to_owned();
@@ -1480,6 +1480,12 @@ async fn a_draft_is_seen_whole_without_being_published() {
     assert!(
         page.body.contains(&format!("href=\"{story}\"")),
         "the way back"
+    );
+    // Its embed loads on a click, as it will for readers: that frame is allowed, and only it.
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(
+        policy.contains("frame-src https://www.youtube-nocookie.com"),
+        "{policy}"
     );
     // Still a draft: readers find nothing.
     let listed = site.request("GET", "/", None, None).await;
