@@ -10,7 +10,7 @@ import { baseKeymap, toggleMark, setBlockType, wrapIn, lift, chainCommands, exit
 import { inputRules, wrappingInputRule, textblockTypeInputRule } from 'prosemirror-inputrules';
 import { wrapInList, splitListItem, liftListItem, sinkListItem } from 'prosemirror-schema-list';
 import { fromMarkdown, toMarkdown, schema } from './markdown.js';
-import { cleanPastedHtml, safeHref } from './paste.js';
+import { cleanPastedHtml } from './paste.js';
 
 const { nodes, marks } = schema;
 
@@ -348,10 +348,6 @@ export function mountRich(textarea, ui) {
       }
       view.focus();
     },
-    selectedFigure() {
-      const { selection } = view.state;
-      return selection instanceof NodeSelection && selection.node.type === nodes.image ? selection : null;
-    },
   };
 }
 
@@ -359,5 +355,3 @@ function imageFiles(transfer) {
   if (!transfer || !transfer.files) return [];
   return Array.from(transfer.files).filter((file) => file.type.startsWith('image/'));
 }
-
-export { safeHref };
