@@ -482,10 +482,7 @@ pub(crate) async fn edit(
     Path(id): Path<ArticleId>,
     Query(query): Query<EditQuery>,
 ) -> Result<Html<String>, AppError> {
-    let story = story_or_404(&state, id).await?;
-    if !may_open(&who, &story) {
-        return Err(AppError::Forbidden);
-    }
+    let story = story_to_open(&state, &who, id).await?;
     let form = StoryForm::from_story(&story);
     let uploaded = match query.image {
         Some(key) => state.store.media_by_key(&key).await?,
@@ -512,6 +509,19 @@ pub(crate) async fn edit(
 
 /// Whether the editor opens on this story for this person: those who may edit it, and its
 /// writer (who reads it while it waits for review, say).
+/// The story, if `who` may open it in the editor (or see it whole with « voir en grand »).
+async fn story_to_open(
+    state: &AppState,
+    who: &SignedIn,
+    id: ArticleId,
+) -> Result<EditableStory, AppError> {
+    let story = story_or_404(state, id).await?;
+    if !may_open(who, &story) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(story)
+}
+
 fn may_open(who: &SignedIn, story: &EditableStory) -> bool {
     let actor = who.actor();
     actor.may_edit(story) || actor.ownership(story) == rotative_domain::Ownership::Own
@@ -759,10 +769,7 @@ pub(crate) async fn full_preview(
     who: SignedIn,
     Path(id): Path<ArticleId>,
 ) -> Result<Response, AppError> {
-    let story = story_or_404(&state, id).await?;
-    if !may_open(&who, &story) {
-        return Err(AppError::Forbidden);
-    }
+    let story = story_to_open(&state, &who, id).await?;
     let body_html = state
         .newsroom()
         .preview(&who.actor(), &story.body_markdown)

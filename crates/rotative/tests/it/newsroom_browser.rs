@@ -59,6 +59,18 @@ impl Desk {
     }
 }
 
+/// A photo the program draws itself (`subject` seeds the drawing), saved as `file` in `folder`,
+/// for a test to upload.
+fn photo(folder: &Path, file: &str, subject: &str) -> PathBuf {
+    let path = folder.join(file);
+    std::fs::write(
+        &path,
+        rotative_media::illustration::draw(subject, 1200, 800).unwrap(),
+    )
+    .unwrap();
+    path
+}
+
 fn sign_in(browser: &Browser, base: &str, email: &str) {
     browser.open(&format!("{base}/redaction/"));
     browser.wait_for("Connexion à la rédaction");
@@ -113,12 +125,7 @@ fn journalist_writes_editor_publishes_reader_reads() {
     browser.click("button[name=intent][value=save]");
     browser.wait_for("Enregistré.");
     // An image sent from the editor goes to the library and into the text without a reload.
-    let photo = dir.path().join("tramway.jpg");
-    std::fs::write(
-        &photo,
-        rotative_media::illustration::draw("tramway", 1200, 800).unwrap(),
-    )
-    .unwrap();
+    let photo = photo(dir.path(), "tramway.jpg", "tramway");
     browser.attach("#upload-file", &photo);
     browser.type_into("#upload-alt", "Un tramway à quai, portes ouvertes");
     browser.click("form[data-upload] button[type=submit]");
@@ -392,12 +399,7 @@ fn a_refused_action_stays_in_the_editor_with_the_text_as_typed() {
         "Le marché couvert rouvre",
         "Les étals sont de retour.",
     );
-    let photo = dir.path().join("marche.jpg");
-    std::fs::write(
-        &photo,
-        rotative_media::illustration::draw("marche", 1200, 800).unwrap(),
-    )
-    .unwrap();
+    let photo = photo(dir.path(), "marche.jpg", "marche");
     browser.attach("#upload-file", &photo);
     browser.click("form[data-upload] button[type=submit]");
     browser.wait_for("Image ajoutée");
@@ -567,12 +569,7 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
     browser.keys(editor, &format!("{CONTROL}y{RELEASE}"));
 
     // An image, asked for its description before it goes in.
-    let photo = dir.path().join("marche.jpg");
-    std::fs::write(
-        &photo,
-        rotative_media::illustration::draw("marché", 1200, 800).unwrap(),
-    )
-    .unwrap();
+    let photo = photo(dir.path(), "marche.jpg", "marché");
     browser.click("button[data-tool=image]");
     browser.attach("#dialog-file", &photo);
     browser.click("dialog button[type=submit]");
@@ -746,12 +743,7 @@ fn the_lead_image_is_picked_from_the_library() {
         "Les chalutiers rentrent.",
     );
     browser.click("button[data-mode=rich]");
-    let photo = dir.path().join("port.jpg");
-    std::fs::write(
-        &photo,
-        rotative_media::illustration::draw("port", 1200, 800).unwrap(),
-    )
-    .unwrap();
+    let photo = photo(dir.path(), "port.jpg", "port");
     browser.click("button[data-tool=image]");
     browser.attach("#dialog-file", &photo);
     browser.type_into("#dialog-alt", "Des chalutiers à quai");
