@@ -595,14 +595,11 @@ impl Store {
             .unwrap_or_default()
             .div_ceil(u64::from(size));
         let mut numbers = Vec::new();
+        let sql = sitemap_run("a.id", " LIMIT 1");
         for number in 1..=runs {
             let Some(ids) = sitemap_ids(number, size) else {
                 break;
             };
-            let sql = format!(
-                "SELECT a.id FROM articles a
-                 WHERE a.id >= $1 AND a.id <= $2 AND {PUBLISHED_BY_OTHER_INDEX}$3 LIMIT 1"
-            );
             let any: Option<i64> = sqlx::query_scalar(&sql)
                 .bind(ids.start())
                 .bind(ids.end())
@@ -626,10 +623,7 @@ impl Store {
         let Some(ids) = sitemap_ids(number, size) else {
             return Ok(Vec::new());
         };
-        let sql = format!(
-            "SELECT a.path, a.updated_at FROM articles a
-             WHERE a.id >= $1 AND a.id <= $2 AND {PUBLISHED_BY_OTHER_INDEX}$3 ORDER BY a.id"
-        );
+        let sql = sitemap_run("a.path, a.updated_at", " ORDER BY a.id");
         let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
             .bind(ids.start())
             .bind(ids.end())
@@ -861,6 +855,15 @@ impl Store {
         }
         Ok(by_article)
     }
+}
+
+/// `select` of the stories readers see among one run of ids (`$1` its first id, `$2` its last,
+/// `$3` now), then `rest`.
+fn sitemap_run(select: &str, rest: &str) -> String {
+    format!(
+        "SELECT {select} FROM articles a
+         WHERE a.id >= $1 AND a.id <= $2 AND {PUBLISHED_BY_OTHER_INDEX}$3{rest}"
+    )
 }
 
 /// The ids sitemap `number` (from 1) covers, if they are ids at all.

@@ -224,7 +224,8 @@ impl Store {
         let updated_at = article
             .updated_at
             .map_or_else(now_seconds, Timestamp::as_second);
-        apply_content(&mut tx, id, &article.content, updated_at).await?;
+        let fingerprint = article.content.fingerprint();
+        apply_content(&mut tx, id, &article.content, &fingerprint, updated_at).await?;
         sqlx::query(
             "UPDATE articles SET
                  scheduled_at = CASE WHEN status = 'published' THEN scheduled_at ELSE $4 END,

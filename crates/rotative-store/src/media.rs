@@ -397,7 +397,8 @@ impl Store {
         for (select, update) in [
             (
                 "SELECT id, body_markdown FROM articles WHERE id = $1",
-                "UPDATE articles SET body_markdown = $1 WHERE id = $2",
+                // The fingerprint named the text before: the next save is written whatever it holds.
+                "UPDATE articles SET body_markdown = $1, content_fingerprint = NULL WHERE id = $2",
             ),
             (
                 "SELECT id, body_markdown FROM revisions WHERE article_id = $1",

@@ -399,7 +399,7 @@ impl Store {
             .bind(save.id.0)
             .fetch_optional(&mut *tx)
             .await?;
-        let (current, status, fingerprint) = found.ok_or(StoreError::NotFound("story"))?;
+        let (current, status, saved_fingerprint) = found.ok_or(StoreError::NotFound("story"))?;
         let current = RevisionId(current.unwrap_or_default());
         let status = rows::status(&status)?;
         if !save.editable_in.contains(&status) {
@@ -407,7 +407,8 @@ impl Store {
         }
         // The same content again (a page's save on leaving after its form's post, a second
         // click): nothing to write, and nothing to conflict with, whatever revision it came from.
-        if fingerprint.is_some_and(|saved| saved == save.content.fingerprint()) {
+        let fingerprint = save.content.fingerprint();
+        if saved_fingerprint.is_some_and(|saved| saved == fingerprint) {
             return Ok(SaveOutcome::Saved {
                 revision_id: current,
             });
@@ -428,7 +429,7 @@ impl Store {
                 current_revision_id: current,
             });
         }
-        apply_content(&mut tx, save.id, save.content, now_seconds()).await?;
+        apply_content(&mut tx, save.id, save.content, &fingerprint, now_seconds()).await?;
         let revision_id = insert_revision(
             &mut tx,
             save.id,

@@ -206,8 +206,8 @@ pub(crate) async fn insert_article(
 const ARTICLE_COLUMNS: &str = "slug, path, section_id, kind, status, headline, standfirst,
     body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit, published_at,
     created_at, updated_at, created_by, claim_text, claim_author, claim_rating, scheduled_at,
-    pinned_at";
-const ARTICLE_WIDTH: usize = 22;
+    pinned_at, content_fingerprint";
+const ARTICLE_WIDTH: usize = 23;
 
 /// Inserts stories with their first revisions and everything they name, inside the caller's
 /// transaction, in a few multi-row statements whatever their number (an import writes them by
@@ -254,7 +254,9 @@ pub(crate) async fn insert_articles(
                 .value(content.claim.as_ref().and_then(|c| c.author.as_deref()))
                 .value(content.claim.as_ref().map(|c| c.rating.as_str()))
                 .value(new.scheduled_at.map(Timestamp::as_second))
-                .value(new.pinned_at.map(Timestamp::as_second));
+                .value(new.pinned_at.map(Timestamp::as_second))
+                // A first save from the editor that changes nothing is then known as such.
+                .value(content.fingerprint());
         });
         if missing_lead {
             return Err(StoreError::NotFound("lead image"));
@@ -572,12 +574,13 @@ async fn replace_in_order(
     Ok(())
 }
 
-/// Writes a story's content over its row and its links (tags, bylines, sources), inside the
-/// caller's transaction; the caller adds the revision.
+/// Writes a story's content, whose `fingerprint` the caller computed, over its row and its
+/// links (tags, bylines, sources), inside the caller's transaction; the caller adds the revision.
 pub(crate) async fn apply_content(
     conn: &mut AnyConnection,
     id: ArticleId,
     content: &StoryContent,
+    fingerprint: &str,
     updated_at: i64,
 ) -> Result<(), StoreError> {
     let refs = content_refs(conn, content).await?;
@@ -604,7 +607,7 @@ pub(crate) async fn apply_content(
     .bind(content.claim.as_ref().map(|c| c.text.as_str()))
     .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
-    .bind(content.fingerprint())
+    .bind(fingerprint)
     .execute(&mut *conn)
     .await?;
     link_details(conn, id.0, content).await

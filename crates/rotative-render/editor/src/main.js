@@ -10,6 +10,14 @@ import { counts } from './counts.js';
 import { t } from './messages.js';
 
 const FACT_CHECK = 'factcheck';
+// Shortcuts are named as the keyboard in front of the journalist names them.
+const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+const MOD_NAME = MAC ? '⌘' : 'Ctrl+';
+
+/** `Control+Alt+2` as this keyboard writes it: « Ctrl+Alt+2 », or « ⌘⌥2 » on a Mac. */
+function shortcutName(keys) {
+  return MAC ? keys.replace('Control+', '⌘').replace('Alt+', '⌥') : keys.replace('Control', 'Ctrl');
+}
 const form = document.querySelector('form.editor');
 if (form) start(form);
 
@@ -45,7 +53,7 @@ function start(form) {
   const richHint = document.createElement('p');
   richHint.className = 'visually-hidden';
   richHint.id = 'rich-hint';
-  richHint.textContent = t.richHint;
+  richHint.textContent = t.richHint(MOD_NAME);
   writing.append(bar, body, countLine, richHint);
 
   const rich = mountRich(body, {
@@ -96,12 +104,10 @@ function start(form) {
     button.type = 'button';
     button.className = 'secondary';
     button.textContent = tool.short || tool.label;
-    if (tool.short) {
-      button.setAttribute('aria-label', tool.label);
-      button.title = tool.keys ? `${tool.label} (${tool.keys.replace('Control', 'Ctrl')})` : tool.label;
-    }
+    if (tool.short) button.setAttribute('aria-label', tool.label);
+    if (tool.short || tool.keys) button.title = tool.keys ? `${tool.label} (${shortcutName(tool.keys)})` : tool.label;
     button.dataset.tool = tool.id;
-    if (tool.keys) button.setAttribute('aria-keyshortcuts', tool.keys);
+    if (tool.keys) button.setAttribute('aria-keyshortcuts', MAC ? tool.keys.replace('Control', 'Meta') : tool.keys);
     // Keeps the selection in the text while the button is pressed.
     button.addEventListener('mousedown', (event) => event.preventDefault());
     button.addEventListener('click', () => {

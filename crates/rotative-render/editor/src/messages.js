@@ -4,7 +4,7 @@ export const t = {
   modes: 'Mode d’écriture',
   richMode: 'Mise en forme',
   markdownMode: 'Markdown',
-  richHint: 'Raccourcis : Ctrl+B gras, Ctrl+I italique, Ctrl+K lien, « ## » puis espace pour un intertitre, « > » puis espace pour une citation, « - » puis espace pour une liste, Ctrl+Z pour annuler.',
+  richHint: (mod) => `Raccourcis : ${mod}B gras, ${mod}I italique, ${mod}K lien, « ## » puis espace pour un intertitre, « > » puis espace pour une citation, « - » puis espace pour une liste, ${mod}Z pour annuler.`,
   bold: 'Gras',
   boldShort: 'G',
   italicShort: 'I',

@@ -87,24 +87,60 @@ function wordQuotes(root) {
   }
 }
 
-/** Word pastes lists as paragraphs with a typed bullet: made into real lists. */
+/**
+ * Word pastes lists as paragraphs with a typed bullet and a level (`mso-list:l0 level2 lfo1`):
+ * made into real lists, nested as the levels say.
+ */
 function wordLists(root) {
   const items = [...root.querySelectorAll('p')].filter((p) => /mso-list:/.test(styleOf(p)) || /^MsoListParagraph/.test(p.className));
-  let list = null;
-  let previous = null;
+  // The lists open from the outermost in, each with the Word level it holds.
+  let open = [];
+  let outermost = null;
   for (const paragraph of items) {
     const marker = [...paragraph.querySelectorAll('span')].find((span) => /mso-list:ignore/.test(styleOf(span)));
     const ordered = marker ? /^\s*\(?[0-9a-z]+[.)]/i.test(marker.textContent) : false;
     if (marker) marker.remove();
-    if (!list || previous !== paragraph.previousElementSibling || list.tagName !== (ordered ? 'OL' : 'UL')) {
-      list = root.ownerDocument.createElement(ordered ? 'ol' : 'ul');
-      paragraph.before(list);
+    const level = Number((/mso-list:[^;]*?level(\d+)/.exec(styleOf(paragraph)) || [])[1] || 1);
+    // A list goes on only where its last item was; anything between starts a new one.
+    if (!outermost || paragraph.previousElementSibling !== outermost) open = [];
+    while (open.length && open[open.length - 1].level > level) open.pop();
+    const tag = ordered ? 'OL' : 'UL';
+    let innermost = open[open.length - 1];
+    if (!innermost || innermost.level < level || innermost.list.tagName !== tag) {
+      const list = root.ownerDocument.createElement(tag);
+      if (innermost && innermost.level === level) {
+        innermost.list.after(list);
+        open.pop();
+      } else if (innermost) {
+        innermost.list.lastElementChild.append(list);
+      } else {
+        paragraph.before(list);
+      }
+      innermost = { list, level };
+      open.push(innermost);
     }
+    if (open.length === 1) outermost = innermost.list;
     const item = root.ownerDocument.createElement('li');
     item.append(...paragraph.childNodes);
-    list.append(item);
+    innermost.list.append(item);
     paragraph.remove();
-    previous = list;
+  }
+}
+
+/**
+ * Google Docs nests a list as the sibling of the item it belongs to (`<ol><li>…</li><ul>…</ul>`):
+ * moved into that item, where lists hold their sub-lists.
+ */
+function listsInItems(root) {
+  for (const list of root.querySelectorAll('ul > ul, ul > ol, ol > ul, ol > ol')) {
+    const item = list.previousElementSibling;
+    if (item && item.tagName === 'LI') {
+      item.append(list);
+    } else {
+      const wrapper = root.ownerDocument.createElement('li');
+      list.before(wrapper);
+      wrapper.append(list);
+    }
   }
 }
 
@@ -172,6 +208,7 @@ function cleaned(html) {
   tablesAsMarkdown(root);
   emphasisFromStyles(root);
   wordLists(root);
+  listsInItems(root);
   wordQuotes(root);
   for (const image of root.querySelectorAll('img')) {
     const source = image.getAttribute('src') || '';

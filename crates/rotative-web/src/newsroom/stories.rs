@@ -456,7 +456,16 @@ pub(crate) async fn create(
         return Ok(Html(html).into_response());
     }
     let id = state.newsroom().create_draft(&who.actor(), content).await?;
-    Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
+    Ok(confirmed(id, StoryAction::Edit))
+}
+
+/// Back to the editor, which confirms what was just done.
+fn confirmed(id: ArticleId, action: StoryAction) -> Response {
+    Redirect::to(&format!(
+        "/redaction/articles/{id}?fait={}",
+        action.as_str()
+    ))
+    .into_response()
 }
 
 async fn story_or_404(state: &AppState, id: ArticleId) -> Result<EditableStory, AppError> {
@@ -469,8 +478,7 @@ async fn story_or_404(state: &AppState, id: ArticleId) -> Result<EditableStory, 
 
 #[derive(Deserialize)]
 pub(crate) struct EditQuery {
-    enregistre: Option<String>,
-    /// Set after an action went through: which one, to confirm it.
+    /// Set after a save or an action went through: which one, to confirm it.
     fait: Option<String>,
     /// Set after an upload from the editor without JavaScript: the image to place in the text.
     image: Option<String>,
@@ -488,15 +496,11 @@ pub(crate) async fn edit(
         Some(key) => state.store.media_by_key(&key).await?,
         None => None,
     };
-    let done = if query.enregistre.is_some() {
-        Some(StoryAction::Edit)
-    } else {
-        query
-            .fait
-            .as_deref()
-            .and_then(|action| StoryAction::parse(action).ok())
-    }
-    .map(messages::action_done);
+    let done = query
+        .fait
+        .as_deref()
+        .and_then(|action| StoryAction::parse(action).ok())
+        .map(messages::action_done);
     let extras = Extras {
         done,
         uploaded,
@@ -622,9 +626,7 @@ pub(crate) async fn save(
         return Ok(Html(html).into_response());
     }
     match store_save(&state, &who, &story, &form, &content, SaveKind::Edit).await? {
-        SaveOutcome::Saved { .. } => {
-            Ok(Redirect::to(&format!("/redaction/articles/{id}?enregistre=1")).into_response())
-        }
+        SaveOutcome::Saved { .. } => Ok(confirmed(id, StoryAction::Edit)),
         SaveOutcome::StateChanged { .. } => {
             // The text stays in the form: nothing typed is lost.
             let current = story_or_404(&state, id).await?;
@@ -909,11 +911,7 @@ async fn after_action(
     kept: Extras,
 ) -> Result<Response, AppError> {
     match done {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/redaction/articles/{id}?fait={}",
-            action.as_str()
-        ))
-        .into_response()),
+        Ok(()) => Ok(confirmed(id, action)),
         Err(error) => {
             let field = refused_field(&error);
             refused_in_editor(state, who, id, error.into(), field, kept).await

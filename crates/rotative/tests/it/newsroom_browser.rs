@@ -478,6 +478,15 @@ fn markdown_of(browser: &Browser) -> String {
         .to_owned()
 }
 
+/// Ctrl+Alt+2 in the rich editor, as an AZERTY keyboard under Windows sends it.
+fn azerty_heading_shortcut(browser: &Browser) {
+    browser.run(
+        "document.querySelector('.rich-editor .ProseMirror').dispatchEvent(new KeyboardEvent('keydown', \
+         { key: '~', code: 'Digit2', ctrlKey: true, altKey: true, bubbles: true, cancelable: true }));",
+        &serde_json::json!([]),
+    );
+}
+
 /// Pastes `html` into the rich editor at the cursor, as the browser does from the clipboard.
 fn paste_html(browser: &Browser, html: &str) {
     browser.run(
@@ -543,6 +552,12 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
     // Shortcuts and Markdown shortcuts, typed as a journalist types them.
     let editor = ".rich-editor .ProseMirror";
     browser.keys(editor, "Le marché rouvre ");
+    // Ctrl+Alt+2 makes a subheading and undoes it whatever the keyboard: here as an AZERTY
+    // keyboard under Windows sends it, its « 2 » key then typing « ~ ».
+    azerty_heading_shortcut(&browser);
+    browser.wait_for("<h2>Le marché rouvre");
+    azerty_heading_shortcut(&browser);
+    browser.wait_for("<p>Le marché rouvre");
     browser.keys(
         editor,
         &format!("{CONTROL}b{RELEASE}samedi{CONTROL}b{RELEASE} matin."),
@@ -604,7 +619,7 @@ fn a_journalist_writes_in_the_rich_mode_and_the_markdown_is_as_expected() {
          Après dix-huit mois de travaux, les commerçants retrouvent leurs étals. **Quarante-deux emplacements** \
          ont été attribués, dont *six à de jeunes producteurs*. Le détail figure dans le \
          [rapport de la commission](https://www.exemple.org/marche/rapport).\n\n\
-         ## Ce qui change pour les clients\n\n- Ouverture dès 7 heures\n- Un parking à vélos couvert\n\n\
+         ## Ce qui change pour les clients\n\n- Ouverture dès 7 heures\n  - le samedi, dès 6 heures\n- Un parking à vélos couvert\n\n\
          > On a attendu longtemps, mais le lieu est plus beau qu’avant.\n\n\
          Reportage réalisé samedi matin."
     );
@@ -665,7 +680,7 @@ fn pasted_documents_keep_only_what_a_story_holds() {
          Dès lundi, le dernier départ aura lieu à **2 h 10**, contre minuit aujourd’hui. La décision a été \
          *votée à l’unanimité* par le syndicat des transports \
          ([la délibération](https://transports.exemple.fr/deliberation-12)).\n\n\
-         - trois arrêts de plus en centre-ville\n- un bus toutes les vingt minutes"
+         - trois arrêts de plus en centre-ville\n  - dont un devant la gare\n- un bus toutes les vingt minutes"
     );
 
     let libreoffice = pasted("libreoffice.html", "Machines dans la plaine");
