@@ -1030,7 +1030,8 @@ async fn saves_detect_conflicts_and_keep_both_texts(store: Store) {
 }
 
 /// A form's post and the save its page sends on leaving carry the same content from the same
-/// base: whichever comes second changes nothing and is no conflict. Content that differs only in
+/// base: whichever comes second changes nothing and is no conflict; nor does a story saved as it
+/// was created. Content that differs only in
 /// its subjects is still a conflict.
 async fn the_same_content_saved_again_changes_nothing(store: Store) {
     let f = fixture(store).await;
@@ -1043,6 +1044,19 @@ async fn the_same_content_saved_again_changes_nothing(store: Store) {
         .unwrap()
         .unwrap()
         .current_revision_id;
+    // A story is known by its content from its creation: opened and saved as it is, it gets
+    // no second version.
+    let created = story("Premier jet", &f.section, None).content;
+    let outcome = f
+        .store
+        .save_story(&saving(id, base, &created, author))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, SaveOutcome::Saved { revision_id } if revision_id == base),
+        "{outcome:?}"
+    );
+    assert_eq!(f.store.revisions(id).await.unwrap().len(), 1);
     let typed = story("Deuxième version", &f.section, None).content;
     let mut outcomes = Vec::new();
     for _ in 0..3 {
