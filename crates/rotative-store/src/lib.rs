@@ -152,6 +152,23 @@ impl Store {
         Ok(())
     }
 
+    /// Brings the planner's view of the tables up to date after many rows were written at once
+    /// (an import). On PostgreSQL, `VACUUM (ANALYZE)`: until the rows are marked visible, every
+    /// index-only read (a section's count, the sitemaps) also reads the table, 117 ms instead of
+    /// 5 ms for a section page at 100,000 stories, and nothing says autovacuum runs on the
+    /// operator's server. SQLite needs nothing: its plans are steered by the queries themselves.
+    pub async fn after_bulk_load(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query(
+                "VACUUM (ANALYZE) articles, revisions, article_tags, article_authors,
+                     article_sources, article_media, redirects, gone, imported_items, change_log",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Writes a copy of the whole database to `path` (a new file), consistent as of one moment,
     /// while the site goes on reading and writing: SQLite's `VACUUM INTO` reads one snapshot.
     /// PostgreSQL sites are copied by `pg_dump`, which does the same there.

@@ -262,6 +262,7 @@ impl WordPressImporter<'_> {
         }
         self.unused_archives(&survey, &archives, &mut report)
             .await?;
+        self.store.after_bulk_load().await?;
         Ok(report)
     }
 

@@ -111,3 +111,44 @@ fn serve_on_postgres_publishes_the_demo_site() {
     assert_eq!(server.get("/recherche?q=monde").status, 200);
     assert!(server.terminate().success());
 }
+
+/// An import writes thousands of rows at once: on PostgreSQL it leaves them vacuumed and
+/// analysed, so index-only reads (a section's count, the sitemaps) do not go back to the table
+/// whether or not autovacuum runs on the server.
+#[test]
+fn an_import_leaves_postgres_tables_ready_for_index_only_reads() {
+    let Some(database) = fresh_database("import") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let export = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/wxr/64-block-test-data.xml");
+    let output = rotative()
+        .args(["import", "wordpress", "--database", &database, "--data"])
+        .arg(data.path())
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let vacuumed: i64 = runtime.block_on(async {
+        use sqlx::{Connection, PgConnection};
+        let mut connection = PgConnection::connect(&database).await.unwrap();
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_user_tables
+             WHERE schemaname = current_schema() AND relname IN ('articles', 'revisions')
+               AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap()
+    });
+    assert_eq!(vacuumed, 2);
+}
