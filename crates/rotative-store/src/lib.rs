@@ -161,7 +161,8 @@ impl Store {
         if self.backend == Backend::Postgres {
             sqlx::query(
                 "VACUUM (ANALYZE) articles, revisions, article_tags, article_authors,
-                     article_sources, article_media, redirects, gone, imported_items, change_log",
+                     article_sources, article_media, sections, tags, authors, media, users,
+                     redirects, gone, imported_items, change_log, story_counts",
             )
             .execute(&self.pool)
             .await?;

@@ -14,9 +14,9 @@ const FACT_CHECK = 'factcheck';
 const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD_NAME = MAC ? '⌘' : 'Ctrl+';
 
-/** `Control+Alt+2` as this keyboard writes it: « Ctrl+Alt+2 », or « ⌘⌥2 » on a Mac. */
+/** `Control+Alt+2` as this keyboard writes it: « Ctrl+Alt+2 », or « ⌥⌘2 » on a Mac. */
 function shortcutName(keys) {
-  return MAC ? keys.replace('Control+', '⌘').replace('Alt+', '⌥') : keys.replace('Control', 'Ctrl');
+  return MAC ? keys.replace('Control+Alt+', '⌥⌘').replace('Control+', '⌘') : keys.replace('Control', 'Ctrl');
 }
 const form = document.querySelector('form.editor');
 if (form) start(form);

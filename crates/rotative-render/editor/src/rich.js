@@ -59,9 +59,6 @@ function toggleHeading(level) {
     : setBlockType(nodes.heading, { level })(state, dispatch));
 }
 
-// The keys of Ctrl/⌘+Alt+2 and 3, by their place on the keyboard.
-const HEADING_KEYS = { Digit2: 2, Digit3: 3, Numpad2: 2, Numpad3: 3 };
-
 function toggleList(type) {
   return (state, dispatch) => (blockActive(state, type) ? liftListItem(nodes.list_item)(state, dispatch) : wrapInList(type, { tight: true })(state, dispatch));
 }
@@ -221,6 +218,10 @@ export function mountRich(textarea, ui) {
     'Mod-b': toggleMark(marks.strong),
     'Mod-i': toggleMark(marks.em),
     'Mod-k': (state) => { ui.askLink(state, markActive(state, marks.link)); return true; },
+    // Read by the key's place where Ctrl+Alt is not AltGr; under Windows it is, and AZERTY's
+    // AltGr+3 types « # »: there the keymap leaves it alone, and « ## » or the toolbar serve.
+    'Mod-Alt-2': toggleHeading(2),
+    'Mod-Alt-3': toggleHeading(3),
     'Shift-Enter': chainCommands(exitCode, (state, dispatch) => {
       if (dispatch) dispatch(state.tr.replaceSelectionWith(nodes.hard_break.create()).scrollIntoView());
       return true;
@@ -256,13 +257,6 @@ export function mountRich(textarea, ui) {
     },
     nodeViews: { image: (node, nodeView, getPos) => new FigureView(node, nodeView, getPos, ui.editImage) },
     transformPastedHTML: cleanPastedHtml,
-    // Ctrl/⌘+Alt+2 and 3 by the key's place, not the character it types: on an AZERTY keyboard
-    // under Windows Ctrl+Alt is AltGr, and the « 2 » key then types « ~ ».
-    handleKeyDown(editor, event) {
-      const level = HEADING_KEYS[event.code];
-      if (!level || !event.altKey || !(event.ctrlKey || event.metaKey) || event.shiftKey) return false;
-      return toggleHeading(level)(editor.state, editor.dispatch);
-    },
     handlePaste(_, event) {
       const files = imageFiles(event.clipboardData);
       // A document that also puts a picture of itself on the clipboard (Word, Excel) is pasted
