@@ -103,7 +103,9 @@ function wordLists(root) {
     const level = Number((/mso-list:[^;]*?level(\d+)/.exec(styleOf(paragraph)) || [])[1] || 1);
     // A list goes on only where its last item was; anything between starts a new one.
     if (!outermost || paragraph.previousElementSibling !== outermost) open = [];
-    while (open.length && open[open.length - 1].level > level) open.pop();
+    while (open.length > 1 && open[open.length - 1].level > level) open.pop();
+    // A list that began deeper than it goes on (a copy started inside a sub-list) stays one list.
+    if (open.length === 1 && open[0].level > level) open[0].level = level;
     const tag = ordered ? 'OL' : 'UL';
     let innermost = open[open.length - 1];
     if (!innermost || innermost.level < level || innermost.list.tagName !== tag) {
