@@ -227,17 +227,46 @@ async fn a_change_drops_the_pages_that_show_the_story_and_only_those() {
 
 #[tokio::test]
 async fn readers_asking_at_once_share_one_render() {
-    let site = TestSite::with_stories(&[story("Crise au port", "monde", "")], 10).await;
-    let article = site.first_article_path().await;
-    let (hits, misses) = hits_and_misses(&site).await;
-    let pages = futures_util::future::join_all((0..16).map(|_| site.get(article.as_str()))).await;
-    assert!(pages.iter().all(|page| page.status == StatusCode::OK));
-    assert!(pages.windows(2).all(|pair| pair[0].body == pair[1].body));
-    let waited = answered(&site, "waited").await;
-    let (hits_now, misses_now) = hits_and_misses(&site).await;
-    assert_eq!(misses_now, misses + 1, "one render");
-    assert_eq!(hits_now - hits + waited, 15, "the others waited or hit");
-    assert!(waited > 0, "some asked while it was being rendered");
+    let headlines = [
+        "Crise au port",
+        "Festival estival",
+        "Le pont rouvre",
+        "Marché couvert",
+        "Nouvelle ligne de bus",
+    ];
+    let stories: Vec<String> = headlines
+        .iter()
+        .map(|headline| story(headline, "monde", ""))
+        .collect();
+    let site = TestSite::with_stories(&stories, 10).await;
+    let home = site.get("/").await.body;
+    let articles: Vec<String> = home
+        .split("class=\"card-title\"><a href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect();
+    assert_eq!(articles.len(), headlines.len());
+    // Sixteen readers ask for a page no one has asked for: one render, the others wait for it
+    // or, when it finished before they asked, hit the cache. Whether any of them asked during
+    // the render is the scheduler's to decide: a fresh page is tried until one did.
+    let mut waited_in_all = 0;
+    for article in &articles {
+        let (hits, misses) = hits_and_misses(&site).await;
+        let waited_before = answered(&site, "waited").await;
+        let pages =
+            futures_util::future::join_all((0..16).map(|_| site.get(article.as_str()))).await;
+        assert!(pages.iter().all(|page| page.status == StatusCode::OK));
+        assert!(pages.windows(2).all(|pair| pair[0].body == pair[1].body));
+        let waited = answered(&site, "waited").await - waited_before;
+        let (hits_now, misses_now) = hits_and_misses(&site).await;
+        assert_eq!(misses_now, misses + 1, "one render");
+        assert_eq!(hits_now - hits + waited, 15, "the others waited or hit");
+        waited_in_all += waited;
+        if waited_in_all > 0 {
+            break;
+        }
+    }
+    assert!(waited_in_all > 0, "some asked while it was being rendered");
 }
 
 #[tokio::test]
