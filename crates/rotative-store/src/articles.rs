@@ -5,11 +5,16 @@ use rotative_domain::{
     After, AltText, Article, ArticleId, ArticlePath, ArticleSummary, Author, AuthorId, Correction,
     Figure, MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
 };
-use sqlx::FromRow;
+use sqlx::{
+    Any, Arguments, FromRow,
+    any::{AnyArguments, AnyRow},
+    pool::PoolConnection,
+};
 
 use crate::{
     Store, StoreError, now_seconds,
     rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
+    sqlite_reads::SqliteReader,
     statement::Statement,
 };
 
@@ -328,73 +333,6 @@ impl Store {
         Ok(self.story_page(path).await?.map(|page| page.article))
     }
 
-    /// The published story at this address as its page shows it, if readers may see it now:
-    /// its row, then everything it names in one more query.
-    #[tracing::instrument(skip(self))]
-    pub async fn story_page(&self, path: &ArticlePath) -> Result<Option<StoryPage>, StoreError> {
-        let pool = &self.pool;
-        let mut query = published(
-            &format!(
-                "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
-                 a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
-            ),
-            now_seconds(),
-            Listing::Everything,
-        );
-        query.push(" AND a.path = ").push_bind(path.as_ref());
-        let (sql, arguments) = query.finish()?;
-        let Some(row): Option<ArticleRow> = sqlx::query_as_with(&sql, arguments)
-            .fetch_optional(pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let details = self.story_details(ArticleId(row.summary.id)).await?;
-        let ListedStory {
-            summary,
-            updated_at,
-        } = row.summary.into_listed(details.authors)?;
-        let ranking = RelatedCandidate {
-            id: summary.id,
-            tag_ids: details.subjects.iter().map(|(id, _)| *id).collect(),
-            section_id: SectionId(row.section_id),
-            published_at: summary.published_at,
-            similarity: 0.0,
-        };
-        let article = Article {
-            id: summary.id,
-            slug: rows::slug(&row.slug)?,
-            path: summary.path,
-            headline: summary.headline,
-            standfirst: summary.standfirst,
-            body_html: row.body_html,
-            kind: summary.kind,
-            status: rows::status(&row.status)?,
-            section: summary.section,
-            tags: details.subjects.into_iter().map(|(_, tag)| tag).collect(),
-            authors: summary.authors,
-            lead_image: summary.lead_image,
-            sources: details.sources,
-            claim: row.claim.try_into()?,
-            published_at: Some(summary.published_at),
-            updated_at,
-        };
-        Ok(Some(StoryPage {
-            article,
-            corrections: details.corrections,
-            ranking,
-        }))
-    }
-
-    /// What a story names besides its own row (see `STORY_DETAILS`).
-    pub(crate) async fn story_details(&self, id: ArticleId) -> Result<StoryDetails, StoreError> {
-        let rows: Vec<DetailRow> = sqlx::query_as(STORY_DETAILS)
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await?;
-        StoryDetails::from_rows(rows)
-    }
-
     /// The story with this id, if readers may see it now.
     pub async fn published_article_by_id(
         &self,
@@ -676,6 +614,135 @@ impl Store {
         &self,
         ids: &[ArticleId],
     ) -> Result<Vec<ArticleSummary>, StoreError> {
+        self.reads().await?.published_summaries_by_ids(ids).await
+    }
+
+    /// The listings a story is in once published: its section, its subjects and its bylines
+    /// (the whole site's listing aside).
+    pub async fn story_listings(&self, id: ArticleId) -> Result<Vec<Listing>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT 'section', section_id FROM articles WHERE id = $1
+             UNION ALL SELECT 'tag', tag_id FROM article_tags WHERE article_id = $1
+             UNION ALL SELECT 'author', author_id FROM article_authors WHERE article_id = $1",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, id)| match kind.as_str() {
+                "section" => Listing::Section(SectionId(id)),
+                "tag" => Listing::Tag(SubjectId(id)),
+                _ => Listing::Author(AuthorId(id)),
+            })
+            .collect())
+    }
+
+    async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
+        Ok(self
+            .with_bylines(rows)
+            .await?
+            .into_iter()
+            .map(|listed| listed.summary)
+            .collect())
+    }
+
+    /// The published story at this address as its page shows it, if readers may see it now
+    /// (`Reads::story_page`).
+    pub async fn story_page(&self, path: &ArticlePath) -> Result<Option<StoryPage>, StoreError> {
+        self.reads().await?.story_page(path).await
+    }
+
+    /// What a story names besides its own row (`Reads::story_details`).
+    pub(crate) async fn story_details(&self, id: ArticleId) -> Result<StoryDetails, StoreError> {
+        self.reads().await?.story_details(id).await
+    }
+
+    /// Published stories with these ids as lists give them to clients, in the order given.
+    pub async fn listed_by_ids(&self, ids: &[ArticleId]) -> Result<Vec<ListedStory>, StoreError> {
+        self.reads().await?.listed_by_ids(ids).await
+    }
+
+    /// The published stories that might be related to `story` (`Reads::related_candidates`).
+    pub async fn related_candidates(
+        &self,
+        story: &RelatedCandidate,
+        enough: usize,
+    ) -> Result<RelatedPool, StoreError> {
+        self.reads().await?.related_candidates(story, enough).await
+    }
+
+    async fn with_bylines(&self, rows: Vec<SummaryRow>) -> Result<Vec<ListedStory>, StoreError> {
+        self.reads().await?.with_bylines(rows).await
+    }
+
+    pub(crate) async fn authors_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
+        self.reads().await?.authors_of(ids).await
+    }
+
+    /// One connection for several reads (`Reads`).
+    pub async fn reads(&self) -> Result<Reads, StoreError> {
+        let on = match &self.sqlite_readers {
+            Some(readers) => ReadsOn::Sqlite(readers.take()?),
+            None => ReadsOn::Pool(self.pool.acquire().await?),
+        };
+        Ok(Reads { on })
+    }
+}
+
+/// Reads made one after another on one connection. From the pool, it is asked for once (a
+/// connection given back is first pinged); on an SQLite file, the reads run on the request's
+/// thread (`sqlite_reads`).
+pub struct Reads {
+    on: ReadsOn,
+}
+
+enum ReadsOn {
+    Pool(PoolConnection<Any>),
+    Sqlite(SqliteReader),
+}
+
+/// `values` bound as `$1`, `$2`….
+fn values(values: &[i64]) -> Result<AnyArguments<'static>, StoreError> {
+    let mut arguments = AnyArguments::default();
+    for value in values {
+        arguments
+            .add(*value)
+            .map_err(|error| StoreError::Database(sqlx::Error::Encode(error)))?;
+    }
+    Ok(arguments)
+}
+
+impl Reads {
+    /// Every row of `sql` with `arguments` bound.
+    async fn fetch_all<T>(
+        &mut self,
+        sql: &str,
+        arguments: AnyArguments<'_>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        match &mut self.on {
+            ReadsOn::Pool(connection) => Ok(sqlx::query_as_with(sql, arguments)
+                .fetch_all(&mut **connection)
+                .await?),
+            ReadsOn::Sqlite(reader) => reader
+                .fetch_all(sql, arguments)?
+                .iter()
+                .map(|row| T::from_row(row).map_err(StoreError::from))
+                .collect(),
+        }
+    }
+
+    /// Published stories with these ids, in the order given (ids that are not published are left out).
+    pub async fn published_summaries_by_ids(
+        &mut self,
+        ids: &[ArticleId],
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
         Ok(self
             .listed_by_ids(ids)
             .await?
@@ -684,12 +751,80 @@ impl Store {
             .collect())
     }
 
+    /// The published story at this address as its page shows it, if readers may see it now:
+    /// its row, then everything it names in one more query.
+    #[tracing::instrument(skip(self))]
+    pub async fn story_page(
+        &mut self,
+        path: &ArticlePath,
+    ) -> Result<Option<StoryPage>, StoreError> {
+        let mut query = published(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
+                 a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
+            ),
+            now_seconds(),
+            Listing::Everything,
+        );
+        query.push(" AND a.path = ").push_bind(path.as_ref());
+        let (sql, arguments) = query.finish()?;
+        let Some(row): Option<ArticleRow> = self.fetch_all(&sql, arguments).await?.pop() else {
+            return Ok(None);
+        };
+        let details = self.story_details(ArticleId(row.summary.id)).await?;
+        let ListedStory {
+            summary,
+            updated_at,
+        } = row.summary.into_listed(details.authors)?;
+        let ranking = RelatedCandidate {
+            id: summary.id,
+            tag_ids: details.subjects.iter().map(|(id, _)| *id).collect(),
+            section_id: SectionId(row.section_id),
+            published_at: summary.published_at,
+            similarity: 0.0,
+        };
+        let article = Article {
+            id: summary.id,
+            slug: rows::slug(&row.slug)?,
+            path: summary.path,
+            headline: summary.headline,
+            standfirst: summary.standfirst,
+            body_html: row.body_html,
+            kind: summary.kind,
+            status: rows::status(&row.status)?,
+            section: summary.section,
+            tags: details.subjects.into_iter().map(|(_, tag)| tag).collect(),
+            authors: summary.authors,
+            lead_image: summary.lead_image,
+            sources: details.sources,
+            claim: row.claim.try_into()?,
+            published_at: Some(summary.published_at),
+            updated_at,
+        };
+        Ok(Some(StoryPage {
+            article,
+            corrections: details.corrections,
+            ranking,
+        }))
+    }
+
+    /// What a story names besides its own row (see `STORY_DETAILS`).
+    pub(crate) async fn story_details(
+        &mut self,
+        id: ArticleId,
+    ) -> Result<StoryDetails, StoreError> {
+        let rows: Vec<DetailRow> = self.fetch_all(STORY_DETAILS, values(&[id.0])?).await?;
+        StoryDetails::from_rows(rows)
+    }
+
     /// Published stories with these ids as lists give them to clients, in the order given.
-    pub async fn listed_by_ids(&self, ids: &[ArticleId]) -> Result<Vec<ListedStory>, StoreError> {
+    pub async fn listed_by_ids(
+        &mut self,
+        ids: &[ArticleId],
+    ) -> Result<Vec<ListedStory>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let pool = &self.pool;
         // Found by their keys, not by the state's index (every published story, 24 ms at
         // 100,000 stories, for four).
         let mut query = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
@@ -699,7 +834,7 @@ impl Store {
         query.push_bind(now_seconds());
         let rows: Vec<SummaryRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+            self.fetch_all(&sql, arguments).await?
         };
         let mut found = self.with_bylines(rows).await?;
         found.sort_by_key(|listed| ids.iter().position(|id| *id == listed.summary.id));
@@ -714,11 +849,10 @@ impl Store {
     /// which listings a story's related block depends on.
     #[tracing::instrument(skip_all, fields(story = story.id.0))]
     pub async fn related_candidates(
-        &self,
+        &mut self,
         story: &RelatedCandidate,
         enough: usize,
     ) -> Result<RelatedPool, StoreError> {
-        let pool = &self.pool;
         let article_id = story.id;
         let now = now_seconds();
         // The picks come first, each story then found by its key: the planner never walks
@@ -760,20 +894,19 @@ impl Store {
             .push_bind(article_id.0);
         let rows: Vec<CandidateRow> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+            self.fetch_all(&sql, arguments).await?
         };
         let mut candidates = candidates(rows)?;
         let site_wide = candidates.len() < enough;
         if site_wide {
-            let recent: Vec<CandidateRow> = sqlx::query_as(
-                "SELECT id, section_id, published_at, CAST(NULL AS BIGINT) AS tag_id
-                 FROM articles WHERE status = 'published' AND published_at <= $1 AND id <> $2
-                 ORDER BY published_at DESC LIMIT 20",
-            )
-            .bind(now)
-            .bind(article_id.0)
-            .fetch_all(pool)
-            .await?;
+            let recent: Vec<CandidateRow> = self
+                .fetch_all(
+                    "SELECT id, section_id, published_at, CAST(NULL AS BIGINT) AS tag_id
+                     FROM articles WHERE status = 'published' AND published_at <= $1 AND id <> $2
+                     ORDER BY published_at DESC LIMIT 20",
+                    values(&[now, article_id.0])?,
+                )
+                .await?;
             let known: HashSet<ArticleId> = candidates.iter().map(|c| c.id).collect();
             candidates.extend(
                 self::candidates(recent)?
@@ -787,37 +920,10 @@ impl Store {
         })
     }
 
-    /// The listings a story is in once published: its section, its subjects and its bylines
-    /// (the whole site's listing aside).
-    pub async fn story_listings(&self, id: ArticleId) -> Result<Vec<Listing>, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT 'section', section_id FROM articles WHERE id = $1
-             UNION ALL SELECT 'tag', tag_id FROM article_tags WHERE article_id = $1
-             UNION ALL SELECT 'author', author_id FROM article_authors WHERE article_id = $1",
-        )
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(kind, id)| match kind.as_str() {
-                "section" => Listing::Section(SectionId(id)),
-                "tag" => Listing::Tag(SubjectId(id)),
-                _ => Listing::Author(AuthorId(id)),
-            })
-            .collect())
-    }
-
-    async fn summaries(&self, rows: Vec<SummaryRow>) -> Result<Vec<ArticleSummary>, StoreError> {
-        Ok(self
-            .with_bylines(rows)
-            .await?
-            .into_iter()
-            .map(|listed| listed.summary)
-            .collect())
-    }
-
-    async fn with_bylines(&self, rows: Vec<SummaryRow>) -> Result<Vec<ListedStory>, StoreError> {
+    async fn with_bylines(
+        &mut self,
+        rows: Vec<SummaryRow>,
+    ) -> Result<Vec<ListedStory>, StoreError> {
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut authors = self.authors_of(&ids).await?;
         rows.into_iter()
@@ -829,14 +935,13 @@ impl Store {
     }
 
     pub(crate) async fn authors_of(
-        &self,
+        &mut self,
         ids: &[i64],
     ) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
         let mut by_article: HashMap<i64, Vec<Author>> = HashMap::new();
         if ids.is_empty() {
             return Ok(by_article);
         }
-        let pool = &self.pool;
         let mut query = Statement::new(
             "SELECT aa.article_id, au.slug, au.name, au.bio FROM article_authors aa
              JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN (",
@@ -845,7 +950,7 @@ impl Store {
         query.push(") ORDER BY aa.article_id, aa.position");
         let bylines: Vec<(i64, String, String, Option<String>)> = {
             let (sql, arguments) = query.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
+            self.fetch_all(&sql, arguments).await?
         };
         for (article, slug, name, bio) in bylines {
             by_article

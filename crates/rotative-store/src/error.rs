@@ -5,6 +5,8 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("could not apply database migrations")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored {what} is not valid: {detail}")]

@@ -11,6 +11,7 @@ mod media;
 mod newsroom;
 mod rows;
 mod settings;
+mod sqlite_reads;
 mod statement;
 mod taxonomy;
 mod tokens;
@@ -25,13 +26,14 @@ use std::{
     sync::{Arc, Once},
 };
 
+use sqlite_reads::SqliteReaders;
 use sqlx::{
     AnyPool, Executor,
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
 pub use articles::{
-    FeedItem, ListedStory, Listing, PublishedStory, RelatedPool, StoryPage, StoryQuery,
+    FeedItem, ListedStory, Listing, PublishedStory, Reads, RelatedPool, StoryPage, StoryQuery,
 };
 pub use changes::{Change, ChangeListener, Changed, Visibility};
 pub use error::{StoreError, Taken};
@@ -67,6 +69,8 @@ pub struct Store {
     backend: Backend,
     /// Kept to open the connection that listens for other instances' changes.
     postgres_url: Option<Arc<str>>,
+    /// An SQLite file's connections for reads on the request's thread (`Store::reads`).
+    sqlite_readers: Option<Arc<SqliteReaders>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -98,7 +102,9 @@ impl Store {
             .replace('?', "%3F")
             .replace('#', "%23");
         let url = format!("sqlite://{escaped}?mode=rwc");
-        Self::connect(&url, Backend::Sqlite, 8).await
+        let mut store = Self::connect(&url, Backend::Sqlite, 8).await?;
+        store.sqlite_readers = Some(SqliteReaders::new(path.to_owned()));
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and throwaway runs.
@@ -139,6 +145,7 @@ impl Store {
             pool,
             backend,
             postgres_url,
+            sqlite_readers: None,
         })
     }
 
@@ -236,6 +243,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(readers) = &self.sqlite_readers {
+            readers.close();
+        }
         self.pool.close().await;
     }
 

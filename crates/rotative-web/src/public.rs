@@ -14,7 +14,7 @@ use rotative_domain::{
 use rotative_render::{
     FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
 };
-use rotative_store::{Listing, RelatedPool, StoryPage};
+use rotative_store::{Listing, Reads, RelatedPool, StoryPage};
 use serde::Deserialize;
 
 use crate::{
@@ -149,12 +149,14 @@ async fn article(
         slug: &slug,
     };
     let path = ArticlePath::from_parts(parts).map_err(|_| AppError::NotFound)?;
+    let mut reads = state.store.reads().await?;
     let Some(StoryPage {
         article,
         corrections,
         ranking,
-    }) = state.store.story_page(&path).await?
+    }) = reads.story_page(&path).await?
     else {
+        drop(reads);
         // A story taken down keeps its address, which says so: 410, not 404.
         return Err(if state.store.is_unpublished_path(&path).await? {
             AppError::Gone
@@ -162,7 +164,8 @@ async fn article(
             AppError::NotFound
         });
     };
-    let (related, shows) = related(&state, &ranking).await?;
+    let (related, shows) = related(&state, &mut reads, &ranking).await?;
+    drop(reads);
     let nav = state.nav().await?;
     let html = state
         .pages(&state.site(), &nav)
@@ -251,6 +254,7 @@ async fn site_feed(
 /// listings they were picked from (a story entering one may be related from now on).
 async fn related(
     state: &AppState,
+    reads: &mut Reads,
     story: &RelatedCandidate,
 ) -> Result<(Vec<ArticleSummary>, Shows), AppError> {
     let id = story.id;
@@ -258,7 +262,7 @@ async fn related(
     let RelatedPool {
         mut candidates,
         site_wide,
-    } = state.store.related_candidates(story, RELATED_COUNT).await?;
+    } = reads.related_candidates(story, RELATED_COUNT).await?;
     // Text similarity from the search index refines the order; without it, tags and sections
     // still decide.
     let among: Vec<ArticleId> = candidates.iter().map(|candidate| candidate.id).collect();
@@ -284,7 +288,7 @@ async fn related(
     if site_wide {
         shows.items.push(Shown::Listing(Listing::Everything));
     }
-    Ok((state.store.published_summaries_by_ids(&ids).await?, shows))
+    Ok((reads.published_summaries_by_ids(&ids).await?, shows))
 }
 
 /// The three kinds of listing readers reach by a slug.

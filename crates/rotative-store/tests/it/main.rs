@@ -62,7 +62,9 @@ async fn postgres() -> Option<Store> {
     Some(Store::open_postgres(&url).await.expect("PostgreSQL store"))
 }
 
-/// Runs one test body against each back end available here.
+/// Runs one test body against each back end available here. SQLite twice: in memory, where
+/// every read goes through the pool, and in a file, where a page's reads run on the request's
+/// thread (`Store::reads`).
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
         mod sqlite_backend {
@@ -70,6 +72,18 @@ macro_rules! on_every_backend {
                 #[tokio::test]
                 async fn $name() {
                     super::$name(super::sqlite().await).await;
+                }
+            )*
+        }
+        mod sqlite_file_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = rotative_store::Store::open_sqlite(&dir.path().join("rotative.db"))
+                        .await
+                        .expect("SQLite file");
+                    super::$name(store).await;
                 }
             )*
         }
