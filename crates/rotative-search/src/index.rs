@@ -38,8 +38,8 @@ const STORIES_PER_COMMIT: u32 = 5_000;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
 /// How often a merge of every segment is tried while the writer's own merges hold some.
-const MERGE_TRIES: u32 = 100;
-const MERGE_RETRY_PAUSE: Duration = Duration::from_millis(100);
+const MERGE_TRIES: u32 = 10;
+const MERGE_RETRY_PAUSE: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
@@ -173,6 +173,7 @@ impl SearchIndex {
     pub async fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
         let mut applied = 0;
         let mut commits = 0;
+        let mut paused = None;
         loop {
             let position = self.position()?;
             let changes = store.changes_since(position, CHANGES_PER_COMMIT).await?;
@@ -188,14 +189,14 @@ impl SearchIndex {
             }
             if commits == 1 {
                 // A bulk catch-up: merged once at the end instead of along the way.
-                self.set_merging(false)?;
+                paused = Some(MergingPaused::new(self)?);
             }
             self.apply(&articles, last)?;
             applied += changes.len();
             commits += 1;
         }
-        if commits > 1 {
-            self.merge_segments().await?;
+        if let Some(paused) = &paused {
+            self.merge_segments(paused).await?;
         }
         if applied > 0 {
             self.reader.reload()?;
@@ -207,12 +208,11 @@ impl SearchIndex {
     /// looked up in every segment: a bulk catch-up or a rebuild leaves dozens (one a commit,
     /// and merges still running are lost when the server stops), and the 100,000-story site's
     /// 14 segments made the look-ups a quarter of an uncached story page's time. The writer's
-    /// own merges are paused meanwhile; one it started before may still hold some segments,
-    /// so a refused merge is tried again once those have ended.
-    async fn merge_segments(&self) -> Result<(), SearchError> {
-        self.set_merging(false)?;
+    /// own merges are paused meanwhile (`paused`); one it started before may still hold some
+    /// segments, so a merge refused for that is tried again once those have ended.
+    async fn merge_segments(&self, _paused: &MergingPaused<'_>) -> Result<(), SearchError> {
         let mut tries = 0;
-        let merged = loop {
+        loop {
             let segments = self.index.searchable_segment_ids()?;
             if segments.len() < 2 {
                 break Ok(());
@@ -224,16 +224,14 @@ impl SearchIndex {
                 .merge(&segments);
             match merging.await {
                 Ok(_) => break Ok(()),
-                Err(error) if tries < MERGE_TRIES => {
+                Err(error @ tantivy::TantivyError::InvalidArgument(_)) if tries < MERGE_TRIES => {
                     tracing::debug!(%error, "segments busy: merging them again shortly");
                     tries += 1;
                     tokio::time::sleep(MERGE_RETRY_PAUSE).await;
                 }
                 Err(error) => break Err(error.into()),
             }
-        };
-        self.set_merging(true)?;
-        merged
+        }
     }
 
     /// Turns the writer's own merging of small segments on or off.
@@ -283,7 +281,7 @@ impl SearchIndex {
             let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
             writer.delete_all_documents()?;
         }
-        self.set_merging(false)?;
+        let paused = MergingPaused::new(self)?;
         let mut done = 0;
         let mut after = None;
         loop {
@@ -305,9 +303,30 @@ impl SearchIndex {
         if done == 0 {
             self.apply(&[], position)?;
         }
-        self.merge_segments().await?;
+        self.merge_segments(&paused).await?;
         self.reader.reload()?;
         Ok(done)
+    }
+}
+
+/// The writer's own merging, off while this lives and on again however the bulk work ends.
+struct MergingPaused<'a>(&'a SearchIndex);
+
+impl<'a> MergingPaused<'a> {
+    fn new(index: &'a SearchIndex) -> Result<Self, SearchError> {
+        index.set_merging(false)?;
+        Ok(Self(index))
+    }
+}
+
+impl Drop for MergingPaused<'_> {
+    fn drop(&mut self) {
+        if let Err(error) = self.0.set_merging(true) {
+            tracing::error!(
+                ?error,
+                "the search index's merging could not be turned back on"
+            );
+        }
     }
 }
 
@@ -326,7 +345,9 @@ mod tests {
             writer.commit().unwrap();
         }
         assert_eq!(index.index.searchable_segment_ids().unwrap().len(), 3);
-        index.merge_segments().await.unwrap();
+        let paused = MergingPaused::new(&index).unwrap();
+        index.merge_segments(&paused).await.unwrap();
+        drop(paused);
         index.reader.reload().unwrap();
         assert_eq!(index.index.searchable_segment_ids().unwrap().len(), 1);
         assert_eq!(index.reader.searcher().num_docs(), 3);
