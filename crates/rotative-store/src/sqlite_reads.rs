@@ -130,9 +130,11 @@ impl SqliteReader {
         sql: &str,
         arguments: AnyArguments<'_>,
     ) -> Result<Vec<AnyRow>, StoreError> {
-        let Some(connection) = &self.connection else {
-            return Ok(Vec::new());
-        };
+        // Only `drop` takes the connection out: a reader without one is closed, never empty.
+        let connection = self
+            .connection
+            .as_ref()
+            .ok_or(StoreError::Database(sqlx::Error::PoolClosed))?;
         let mut statement = connection.prepare_cached(sql)?;
         bind(&mut statement, arguments)?;
         let names: Vec<UStr> = statement
