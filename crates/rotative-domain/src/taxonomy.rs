@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::{Name, Slug};
+use crate::{Name, ParseError, Slug};
 
 /// A part of the site (Monde, Économie…): every story belongs to exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +57,105 @@ impl Section {
     }
 }
 
+/// First segments of the site's own addresses: a section there would be out of readers' reach
+/// (or take the place of a page of the site's).
+const RESERVED_SECTION_SLUGS: [&str; 17] = [
+    "api",
+    "auteur",
+    "corrections",
+    "feed",
+    "healthz",
+    "media",
+    "metrics",
+    "readyz",
+    "recherche",
+    "redaction",
+    "sitemaps",
+    "sujet",
+    "theme",
+    "wp-admin",
+    "wp-content",
+    "wp-includes",
+    "wp-json",
+];
+
+/// What is wrong with a section as an editor typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionProblem {
+    /// No name, a name on several lines or too long.
+    Name(ParseError),
+    /// A slug with `/` or `.`: an address, not a name.
+    SlugPath,
+    /// A slug with no letter or digit.
+    SlugEmpty,
+    /// A slug the site's own pages use.
+    SlugReserved(Slug),
+    DescriptionTooLong,
+}
+
+/// A section as an editor sets it: its name, its slug and what its page says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionDraft {
+    pub section: Section,
+    pub description: String,
+    pub in_navigation: bool,
+}
+
+impl SectionDraft {
+    pub const MAX_DESCRIPTION_CHARS: usize = 300;
+
+    /// Checks a section as typed. An empty slug comes from the name; a slug typed with capitals,
+    /// accents or spaces is folded (`Économie Verte` → `economie-verte`), one with `/` or `.` is
+    /// refused, as are the slugs of the site's own pages.
+    pub fn parse(
+        name: &str,
+        slug: &str,
+        description: &str,
+        in_navigation: bool,
+    ) -> Result<Self, Vec<SectionProblem>> {
+        let mut problems = Vec::new();
+        let name = Name::parse(name)
+            .map_err(|e| problems.push(SectionProblem::Name(e)))
+            .ok();
+        let typed = slug.trim();
+        let slug = if typed.contains(['/', '.', '\\']) {
+            problems.push(SectionProblem::SlugPath);
+            None
+        } else {
+            let source = if typed.is_empty() {
+                name.as_ref().map_or("", AsRef::as_ref)
+            } else {
+                typed
+            };
+            match Slug::from_title(source) {
+                Ok(slug) if RESERVED_SECTION_SLUGS.contains(&slug.as_ref()) => {
+                    problems.push(SectionProblem::SlugReserved(slug));
+                    None
+                }
+                Ok(slug) => Some(slug),
+                // Without a name, the name's problem says it all.
+                Err(_) if typed.is_empty() && name.is_none() => None,
+                Err(_) => {
+                    problems.push(SectionProblem::SlugEmpty);
+                    None
+                }
+            }
+        };
+        let description = description.trim();
+        if description.chars().count() > Self::MAX_DESCRIPTION_CHARS {
+            problems.push(SectionProblem::DescriptionTooLong);
+        }
+        match (name, slug) {
+            (Some(name), Some(slug)) if problems.is_empty() => Ok(Self {
+                section: Section { slug, name },
+                description: description.to_owned(),
+                in_navigation,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 impl Tag {
     pub fn named(name: Name) -> Result<Self, crate::ParseError> {
         Ok(Self {
@@ -78,6 +177,44 @@ impl Author {
 
 #[cfg(test)]
 mod tests {
+    use super::{SectionDraft, SectionProblem};
+
+    #[test]
+    fn a_section_typed_by_an_editor_is_folded_or_refused() {
+        let typed = SectionDraft::parse(" Économie verte ", "", "", true).unwrap();
+        assert_eq!(typed.section.slug.as_ref(), "economie-verte");
+        assert_eq!(typed.section.name.as_ref(), "Économie verte");
+        let folded = SectionDraft::parse("Éco", "Économie Verte", " Le climat. ", false).unwrap();
+        assert_eq!(folded.section.slug.as_ref(), "economie-verte");
+        assert_eq!(folded.description, "Le climat.");
+        assert!(!folded.in_navigation);
+        assert_eq!(
+            SectionDraft::parse("Éco", "../eco", "", true).unwrap_err(),
+            vec![SectionProblem::SlugPath]
+        );
+        assert_eq!(
+            SectionDraft::parse("Éco", "eco/nomie", "", true).unwrap_err(),
+            vec![SectionProblem::SlugPath]
+        );
+        assert!(matches!(
+            SectionDraft::parse("Recherche", "", "", true).unwrap_err()[..],
+            [SectionProblem::SlugReserved(_)]
+        ));
+        assert_eq!(
+            SectionDraft::parse("Éco", "« »", "", true).unwrap_err(),
+            vec![SectionProblem::SlugEmpty]
+        );
+        assert!(matches!(
+            SectionDraft::parse("", "", "", true).unwrap_err()[..],
+            [SectionProblem::Name(_)]
+        ));
+        let long = "a".repeat(SectionDraft::MAX_DESCRIPTION_CHARS + 1);
+        assert_eq!(
+            SectionDraft::parse("Éco", "", &long, true).unwrap_err(),
+            vec![SectionProblem::DescriptionTooLong]
+        );
+    }
+
     use super::*;
 
     #[test]

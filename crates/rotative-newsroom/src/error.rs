@@ -114,4 +114,19 @@ pub enum Refusal {
     /// A webhook that asks for no event.
     WebhookWithoutEvents,
     NoSuchWebhook,
+    NoSuchSection,
+    /// Another section has this slug.
+    SectionSlugTaken(String),
+    /// A section still filing stories: only a merge takes it away.
+    SectionHoldsStories,
+    MergeIntoItself,
+    /// A redirect as typed, and what is wrong with it.
+    Redirect(Vec<rotative_domain::RedirectProblem>),
+    /// Its target leads back to it.
+    RedirectLoop,
+    /// A story lives at the address: readers would never be redirected.
+    RedirectFromLivePage,
+    /// This address is redirected already.
+    RedirectExists(String),
+    NoSuchRedirect,
 }

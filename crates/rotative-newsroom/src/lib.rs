@@ -3,8 +3,9 @@
 //! Owns: what a body's images resolve to and which one leads, a new story's slug, rendering
 //! bodies off the threads that answer requests, saving and restoring text, workflow actions,
 //! public notes and scheduled publishing, the library record a cleaned image becomes
-//! (`LibraryImage`) and what a library edit renders again, accounts, site settings. Each action
-//! is checked against the `Actor` doing it and audited in its own transaction.
+//! (`LibraryImage`) and what a library edit renders again, accounts, site settings, sections,
+//! redirects. Each action is checked against the `Actor` doing it and audited in its own
+//! transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
 mod accounts;
@@ -12,6 +13,8 @@ mod bodies;
 mod cpu_work;
 mod error;
 mod library_image;
+mod redirects;
+mod sections;
 mod settings;
 mod tokens;
 mod webhooks;
@@ -27,6 +30,8 @@ pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
 pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
+pub use redirects::REDIRECT_HITS_DAYS;
+pub use sections::Shift;
 pub use settings::{SiteSettings, with_stored_settings};
 pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook, webhook_origin};
 pub use workflow::{Act, Actor, BatchSlugs, MAX_NOTE_CHARS, public_path, story_slug};

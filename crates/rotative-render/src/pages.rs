@@ -127,7 +127,8 @@ pub struct SearchHitView {
 /// Which listing a page shows.
 #[derive(Debug, Clone, Copy)]
 pub enum ListingKind<'a> {
-    Section(&'a Section),
+    /// A section, with the description its editors wrote, if any.
+    Section(&'a Section, Option<&'a str>),
     Tag(&'a Tag),
     Author(&'a Author),
 }
@@ -136,9 +137,12 @@ impl ListingKind<'_> {
     /// The feeds of this listing, named like its page.
     pub fn feed_channel(self, site_name: &str) -> FeedChannel {
         let (name, description) = match self {
-            Self::Section(section) => (
+            Self::Section(section, description) => (
                 section.name.as_ref(),
-                format!("Les articles de la rubrique {}", section.name),
+                description.map_or_else(
+                    || format!("Les articles de la rubrique {}", section.name),
+                    str::to_owned,
+                ),
             ),
             Self::Tag(tag) => (
                 tag.name.as_ref(),
@@ -158,7 +162,7 @@ impl ListingKind<'_> {
 
     fn path(self) -> String {
         match self {
-            Self::Section(section) => section_url(section),
+            Self::Section(section, _) => section_url(section),
             Self::Tag(tag) => tag_url(tag),
             Self::Author(author) => author_url(author),
         }
@@ -359,13 +363,16 @@ impl<'a> Pages<'a> {
             }
         };
         let (kind_name, name, title, description, current, bio, jsonld) = match kind {
-            ListingKind::Section(section) => (
+            ListingKind::Section(section, description) => (
                 "section",
                 section.name.to_string(),
                 section.name.to_string(),
-                format!("Les articles de la rubrique {}", section.name),
+                description.map_or_else(
+                    || format!("Les articles de la rubrique {}", section.name),
+                    str::to_owned,
+                ),
                 Some(&section.slug),
-                None,
+                description.map(str::to_owned),
                 None,
             ),
             ListingKind::Tag(tag) => (

@@ -80,6 +80,22 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/settings.html"),
     ),
     (
+        "newsroom/redirects.html",
+        include_str!("../templates/newsroom/redirects.html"),
+    ),
+    (
+        "newsroom/sections.html",
+        include_str!("../templates/newsroom/sections.html"),
+    ),
+    (
+        "newsroom/section.html",
+        include_str!("../templates/newsroom/section.html"),
+    ),
+    (
+        "newsroom/section_fields.html",
+        include_str!("../templates/newsroom/section_fields.html"),
+    ),
+    (
         "newsroom/tokens.html",
         include_str!("../templates/newsroom/tokens.html"),
     ),

@@ -48,7 +48,7 @@ fn every_other_page_renders() {
     let pagination = Pagination::new(PageNumber::parse("2").unwrap(), 1, 3);
     let tag = Tag::named(Name::parse("Bélarus").unwrap()).unwrap();
     for kind in [
-        ListingKind::Section(&section()),
+        ListingKind::Section(&section(), None),
         ListingKind::Tag(&tag),
         ListingKind::Author(&author()),
     ] {

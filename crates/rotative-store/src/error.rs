@@ -26,6 +26,10 @@ pub enum Taken {
     AccountEmail,
     #[error("a story with this address")]
     StoryAddress,
+    #[error("a section with this slug")]
+    SectionSlug,
+    #[error("a redirect from this address")]
+    RedirectSource,
 }
 
 impl StoreError {

@@ -9,7 +9,9 @@ mod imports;
 mod leases;
 mod media;
 mod newsroom;
+mod redirects;
 mod rows;
+mod sections;
 mod settings;
 mod sqlite_reads;
 mod statement;
@@ -43,6 +45,9 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use redirects::{RedirectAdded, RedirectOrigin, RedirectRecord};
+pub use sections::{SectionFields, SectionRecord, SectionRemoval};
+pub use taxonomy::ShownSection;
 pub use tokens::{ApiToken, NewToken, TokenHolder};
 pub use users::{Audit, AuditEntry, Session, User};
 pub use webhooks::{

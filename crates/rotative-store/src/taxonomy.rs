@@ -147,13 +147,25 @@ impl Store {
 
     /// The sections with a published story, in order: what readers see. A section typed into a
     /// draft, or made ahead of its first story, stays out of sight until a story is published.
-    pub async fn published_sections(&self) -> Result<Vec<Stored<SectionId, Section>>, StoreError> {
-        self.sections_where(
-            "SELECT id, slug, name FROM sections s
+    pub async fn published_sections(&self) -> Result<Vec<ShownSection>, StoreError> {
+        let found: Vec<ShownRow> = sqlx::query_as(
+            "SELECT id, slug, name, description, in_navigation FROM sections s
              WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
              ORDER BY position, name",
         )
-        .await
+        .fetch_all(&self.pool)
+        .await?;
+        found
+            .into_iter()
+            .map(|row| {
+                Ok(ShownSection {
+                    id: SectionId(row.id),
+                    section: rows::section(&row.slug, &row.name)?,
+                    description: row.description,
+                    in_navigation: row.in_navigation != 0,
+                })
+            })
+            .collect()
     }
 
     async fn sections_where(
@@ -330,6 +342,26 @@ impl Store {
             .fetch_optional(pool)
             .await?)
     }
+}
+
+/// A section readers can reach, with what its page says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownSection {
+    pub id: SectionId,
+    pub section: Section,
+    /// Empty for none.
+    pub description: String,
+    /// Hidden sections keep their pages but are not in the navigation.
+    pub in_navigation: bool,
+}
+
+#[derive(FromRow)]
+struct ShownRow {
+    id: i64,
+    slug: String,
+    name: String,
+    description: String,
+    in_navigation: i64,
 }
 
 /// A section, subject or author as stored: its id, slug and name (and an author's bio).

@@ -101,9 +101,9 @@ async fn pages(state: &AppState) -> Result<Response, AppError> {
         state
             .published_sections()
             .await?
-            .nav
+            .stored
             .iter()
-            .map(|s| entry(format!("/{}/", s.slug))),
+            .map(|(_, s)| entry(format!("/{}/", s.slug))),
     );
     let (tags, authors) = state.store.listed_tags_and_authors().await?;
     urls.extend(

@@ -173,9 +173,15 @@ impl From<NewsroomError> for AppError {
                 | Refusal::WebhookThisSite
                 | Refusal::WebhookWithoutEvents),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
-            NewsroomError::Refused(refusal @ (Refusal::NoSuchToken | Refusal::NoSuchWebhook)) => {
-                Self::Missing(messages::refusal(&refusal))
+            NewsroomError::Refused(Refusal::Redirect(problems)) => {
+                Self::Invalid(messages::redirect_problems(&problems))
             }
+            NewsroomError::Refused(
+                refusal @ (Refusal::NoSuchToken
+                | Refusal::NoSuchWebhook
+                | Refusal::NoSuchSection
+                | Refusal::NoSuchRedirect),
+            ) => Self::Missing(messages::refusal(&refusal)),
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
             NewsroomError::Busy(_) => Self::Busy,
             NewsroomError::Store(error) => Self::Store(error),
@@ -273,6 +279,8 @@ impl AppError {
                 match taken {
                     Taken::AccountEmail => messages::EMAIL_IN_USE,
                     Taken::StoryAddress => messages::ADDRESS_IN_USE,
+                    Taken::SectionSlug => messages::SECTION_ADDRESS_IN_USE,
+                    Taken::RedirectSource => messages::REDIRECT_SOURCE_IN_USE,
                 }
                 .into(),
             ),

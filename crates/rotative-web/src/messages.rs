@@ -3,7 +3,10 @@
 //! reports it as data; this words it). A second interface language is a second module like
 //! this one.
 
-use rotative_domain::{CorrectionKind, Role, StoryAction, TokenScope, WorkflowError};
+use rotative_domain::{
+    CorrectionKind, RedirectProblem, Role, SectionDraft, SectionProblem, StoryAction, TokenScope,
+    WorkflowError,
+};
 use rotative_newsroom::{BodyProblem, Refusal};
 
 /// Why a save was refused because the story moved meanwhile (an editor published it, say).
@@ -59,6 +62,21 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::WebhookThisSite => "Un webhook ne peut pas viser le site lui-même : donnez l'adresse du serveur qui doit être prévenu.".into(),
         Refusal::WebhookWithoutEvents => "Choisissez au moins un événement à envoyer.".into(),
         Refusal::NoSuchWebhook => "Ce webhook n'existe pas ou a été supprimé.".into(),
+        Refusal::NoSuchSection => "Cette rubrique n'existe pas ou a été fusionnée dans une autre.".into(),
+        Refusal::SectionSlugTaken(slug) => format!(
+            "Une autre rubrique a déjà l'adresse /{slug}/ : choisissez-en une autre, ou fusionnez les deux rubriques."
+        ),
+        Refusal::SectionHoldsStories => "Cette rubrique contient encore des articles : fusionnez-la dans une autre rubrique, qui les recevra avec leurs adresses.".into(),
+        Refusal::MergeIntoItself => "Choisissez une autre rubrique que celle-ci pour la fusion.".into(),
+        Refusal::Redirect(problems) => redirect_problems(problems)
+            .into_iter()
+            .map(|problem| problem.message)
+            .collect::<Vec<_>>()
+            .join(" "),
+        Refusal::RedirectLoop => "Cette redirection ramènerait à son point de départ : la cible redirige déjà vers cette adresse.".into(),
+        Refusal::RedirectFromLivePage => "Un article est publié à cette adresse : une redirection ne serait jamais suivie. Changez plutôt l'adresse de l'article.".into(),
+        Refusal::RedirectExists(old) => format!("L'adresse {old} est déjà redirigée : supprimez d'abord cette redirection pour la changer."),
+        Refusal::NoSuchRedirect => "Cette redirection n'existe pas ou a déjà été supprimée.".into(),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
@@ -131,6 +149,14 @@ pub(crate) fn audit_action(action: &str) -> String {
         "token_revoke" => "Jeton d’API révoqué",
         "webhook_add" => "Webhook ajouté",
         "webhook_remove" => "Webhook retiré",
+        "section_add" => "Rubrique créée",
+        "section_change" => "Rubrique modifiée",
+        "section_order" => "Ordre des rubriques",
+        "section_merge" => "Rubriques fusionnées",
+        "section_remove" => "Rubrique supprimée",
+        "redirect_add" => "Redirection ajoutée",
+        "redirect_remove" => "Redirection supprimée",
+        "redirect_hosts" => "Sites permis pour les redirections",
         other => {
             return StoryAction::parse(other)
                 .map_or_else(|_| other.to_owned(), |action| action.label_fr().to_owned());
@@ -234,6 +260,87 @@ pub(crate) const PROVISIONAL_PASSWORD_TOO_SHORT: &str =
     "Le mot de passe provisoire doit compter au moins dix caractères.";
 pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";
 pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
+
+pub(crate) const SECTION_ADDRESS_IN_USE: &str =
+    "Une autre rubrique a déjà cette adresse : choisissez-en une autre.";
+pub(crate) const REDIRECT_SOURCE_IN_USE: &str = "Cette adresse est déjà redirigée.";
+pub(crate) const UNKNOWN_DIRECTION: &str =
+    "Indiquez si la rubrique monte ou descend dans la navigation.";
+pub(crate) const CHOOSE_MERGE_TARGET: &str =
+    "Choisissez la rubrique qui recevra les articles de celle-ci.";
+
+/// What is wrong with a section as typed, field by field.
+pub(crate) fn section_problems(problems: &[SectionProblem]) -> Vec<crate::error::FieldError> {
+    problems
+        .iter()
+        .map(|problem| {
+            let (field, message) = match problem {
+                SectionProblem::Name(_) => (
+                    "name",
+                    "Donnez à la rubrique un nom d'une ligne, de 120 caractères au plus.".to_owned(),
+                ),
+                SectionProblem::SlugPath => (
+                    "slug",
+                    "L'adresse d'une rubrique est un seul mot ou des mots liés par des tirets, sans « / » ni « . » : par exemple economie-verte.".to_owned(),
+                ),
+                SectionProblem::SlugEmpty => (
+                    "slug",
+                    "L'adresse doit contenir au moins une lettre ou un chiffre.".to_owned(),
+                ),
+                SectionProblem::SlugReserved(slug) => (
+                    "slug",
+                    format!("L'adresse /{slug}/ est celle d'une page du site : choisissez-en une autre."),
+                ),
+                SectionProblem::DescriptionTooLong => (
+                    "description",
+                    format!(
+                        "La description compte {} caractères au plus.",
+                        SectionDraft::MAX_DESCRIPTION_CHARS
+                    ),
+                ),
+            };
+            crate::error::FieldError {
+                field: field.into(),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// What is wrong with a redirect as typed, field by field.
+pub(crate) fn redirect_problems(problems: &[RedirectProblem]) -> Vec<crate::error::FieldError> {
+    problems
+        .iter()
+        .map(|problem| {
+            let (field, message) = match problem {
+                RedirectProblem::NotAPath => (
+                    "old",
+                    "L'adresse à rediriger est un chemin de ce site, qui commence par « / » : par exemple /2019/05/ancien-article/.".to_owned(),
+                ),
+                RedirectProblem::AnsweredHere => (
+                    "old",
+                    "Les adresses de la rédaction, de l'API et du thème ne se redirigent pas.".to_owned(),
+                ),
+                RedirectProblem::NotAnAddress => (
+                    "target",
+                    "La cible est un chemin de ce site (/monde/) ou une adresse web complète (https://…).".to_owned(),
+                ),
+                RedirectProblem::ExternalHost(host) => (
+                    "target",
+                    format!("Le site {host} n'est pas dans la liste des sites permis : un administrateur peut l'y ajouter."),
+                ),
+                RedirectProblem::ToItself => (
+                    "target",
+                    "Une adresse ne peut pas rediriger vers elle-même.".to_owned(),
+                ),
+            };
+            crate::error::FieldError {
+                field: field.into(),
+                message,
+            }
+        })
+        .collect()
+}
 
 // The story form.
 pub(crate) const UNKNOWN_ACTION: &str = "Action inconnue.";
@@ -383,6 +490,17 @@ pub(crate) mod api {
         "« status » doit être draft, in_review, scheduled, published ou unpublished.";
     pub(crate) const PAGE: &str = "« page » doit être un nombre entier à partir de 1.";
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
+    pub(crate) const NO_SECTION: &str = "le corps est vide : envoyez la rubrique en JSON (« name », et si vous le souhaitez « slug », « description », « in_navigation »)";
+    pub(crate) const NO_MERGE_TARGET: &str =
+        "le corps est vide : envoyez en JSON la rubrique qui reçoit les articles (« into »)";
+    pub(crate) const NO_ORDER: &str =
+        "le corps est vide : envoyez en JSON les rubriques dans leur ordre (« sections »)";
+    pub(crate) const NO_REDIRECT: &str =
+        "le corps est vide : envoyez la redirection en JSON (« old », « target »)";
+    pub(crate) const NO_REDIRECT_SOURCE: &str =
+        "indiquez l'ancienne adresse de la redirection à supprimer (« old »)";
+    pub(crate) const NO_HOSTS: &str =
+        "le corps est vide : envoyez les sites permis en JSON (« allowed_hosts »)";
     pub(crate) const NO_SETTINGS: &str = "le corps est vide : envoyez les réglages en JSON (« name », « description », « page_size », « feed_full_text »)";
     pub(crate) fn wp_invalid_param(name: &str) -> String {
         format!("Paramètre invalide : « {name} ».")

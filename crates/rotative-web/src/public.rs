@@ -106,8 +106,8 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let top = state.store.front_page(HOME_TOP_COUNT).await?;
     let sections = state.published_sections().await?;
     let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
-    let mut blocks = Vec::with_capacity(sections.stored.len());
-    for (id, section) in sections.stored.iter() {
+    let mut blocks = Vec::with_capacity(sections.in_nav.len());
+    for (id, section) in sections.in_nav.iter() {
         let candidates = state
             .store
             .published_summaries(
@@ -301,7 +301,8 @@ enum ListingRoute {
 
 /// A listing found by its slug, owning what its page and feeds show.
 enum Found {
-    Section(Section),
+    /// A section and what its editors wrote of it.
+    Section(Section, Option<String>),
     Tag(Tag),
     Author(Author),
 }
@@ -309,7 +310,9 @@ enum Found {
 impl Found {
     fn kind(&self) -> ListingKind<'_> {
         match self {
-            Self::Section(section) => ListingKind::Section(section),
+            Self::Section(section, description) => {
+                ListingKind::Section(section, description.as_deref())
+            }
             Self::Tag(tag) => ListingKind::Tag(tag),
             Self::Author(author) => ListingKind::Author(author),
         }
@@ -326,11 +329,17 @@ async fn find(
 ) -> Result<(Listing, Found, u64), AppError> {
     let slug = slug(value)?;
     let found = match route {
-        ListingRoute::Section => state
-            .store
-            .section_by_slug(&slug)
-            .await?
-            .map(|(id, section)| (Listing::Section(id), Found::Section(section))),
+        ListingRoute::Section => match state.store.section_by_slug(&slug).await? {
+            Some((id, section)) => {
+                let description = state
+                    .published_sections()
+                    .await?
+                    .description(id)
+                    .map(str::to_owned);
+                Some((Listing::Section(id), Found::Section(section, description)))
+            }
+            None => None,
+        },
         ListingRoute::Tag => state
             .store
             .tag_by_slug(&slug)

@@ -1,6 +1,7 @@
-//! Addresses of a site Rotative replaced (a WordPress import records them) answered with a
-//! permanent redirect, so old links, bookmarks and search results keep working; those that lead
-//! nowhere now are answered `410 Gone`, so search engines drop them.
+//! Addresses of a site Rotative replaced (a WordPress import records them), and those under a
+//! section's former slug, answered with a permanent redirect, so old links, bookmarks and
+//! search results keep working; those that lead nowhere now are answered `410 Gone`, so search
+//! engines drop them.
 
 use axum::{
     extract::{Request, State},
@@ -16,6 +17,19 @@ use crate::{AppError, AppState};
 /// Looks an address up as the old site wrote it, then without its query (tracking
 /// parameters added by others), then with the trailing slash WordPress puts on every path.
 async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Option<OldAddress> {
+    let (old, became) = redirected(state, path, query).await?;
+    if matches!(became, OldAddress::Moved(_)) {
+        state.count_redirect(&old);
+    }
+    Some(became)
+}
+
+/// The redirect for this address, with the address it starts from (as the newsroom lists it).
+async fn redirected(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> Option<(String, OldAddress)> {
     let mut candidates = Vec::with_capacity(3);
     if let Some(query) = query {
         candidates.push(format!("{path}?{query}"));
@@ -26,7 +40,7 @@ async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Optio
     }
     for candidate in candidates {
         match state.store.redirect(&candidate).await {
-            Ok(Some(target)) => return Some(target),
+            Ok(Some(target)) => return Some((candidate, target)),
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(%error, "redirect lookup failed");
@@ -34,7 +48,34 @@ async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Optio
             }
         }
     }
-    None
+    moved_section(state, path, query).await
+}
+
+/// An address under the slug a section had before a rename or a merge: the same address
+/// under its slug of now, query kept (a listing's `?page=2`).
+async fn moved_section(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> Option<(String, OldAddress)> {
+    let under_root = path.strip_prefix('/')?;
+    let (old_slug, rest) = under_root.split_once('/').unwrap_or((under_root, ""));
+    if old_slug.is_empty() {
+        return None;
+    }
+    let slug = match state.store.moved_section(old_slug).await {
+        Ok(slug) => slug?,
+        Err(error) => {
+            tracing::error!(%error, "section move lookup failed");
+            return None;
+        }
+    };
+    let mut target = format!("/{slug}/{rest}");
+    if let Some(query) = query {
+        target.push('?');
+        target.push_str(query);
+    }
+    Some((format!("/{old_slug}/"), OldAddress::Moved(target)))
 }
 
 fn answer(became: &OldAddress) -> Response {

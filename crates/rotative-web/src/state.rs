@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::{
     Arc, PoisonError, RwLock,
     atomic::{AtomicU64, Ordering},
@@ -8,7 +9,7 @@ use rotative_media::MediaStorage;
 use rotative_newsroom::{CpuWork, Newsroom, with_stored_settings};
 use rotative_render::{Pages, Site, Theme};
 use rotative_search::SearchIndex;
-use rotative_store::{Store, StoreError};
+use rotative_store::{ShownSection, Store, StoreError};
 
 use crate::{
     metrics::Metrics,
@@ -62,6 +63,9 @@ struct Shared {
     /// Counts the drops, so a read that started before a change is not kept after it.
     sections_generation: AtomicU64,
     api_limiter: crate::api::RateLimiter,
+    /// Redirects followed since the last flush, by the address they start from: a number per
+    /// address, nothing of who followed them.
+    redirect_hits: std::sync::Mutex<HashMap<String, u64>>,
 }
 
 impl AppState {
@@ -80,7 +84,48 @@ impl AppState {
             sections: RwLock::new(None),
             sections_generation: AtomicU64::new(0),
             api_limiter,
+            redirect_hits: std::sync::Mutex::default(),
         }))
+    }
+
+    /// Counts one more reader sent on by the redirect from `old`.
+    pub(crate) fn count_redirect(&self, old: &str) {
+        let mut hits = self
+            .0
+            .redirect_hits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *hits.entry(old.to_owned()).or_default() += 1;
+    }
+
+    /// Adds the redirects followed since the last flush to today's counts in the store, where
+    /// every instance adds its own; counts older than the newsroom shows are forgotten.
+    pub async fn flush_redirect_hits(&self) -> Result<(), StoreError> {
+        let hits: Vec<(String, u64)> = std::mem::take(
+            &mut *self
+                .0
+                .redirect_hits
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+        .into_iter()
+        .collect();
+        let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
+        let keep_from = today - rotative_newsroom::REDIRECT_HITS_DAYS;
+        let added = self.store.add_redirect_hits(&hits, today, keep_from).await;
+        if added.is_err() {
+            // Kept for the next flush rather than lost.
+            for (old, count) in hits {
+                *self
+                    .0
+                    .redirect_hits
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .entry(old)
+                    .or_default() += count;
+            }
+        }
+        added
     }
 
     /// The key this site signs its sign-in forms' tokens with, the same on every instance.
@@ -209,16 +254,39 @@ impl AppState {
 /// The sections with a published story: with their ids for listings, and as the navigation.
 #[derive(Clone)]
 pub(crate) struct Sections {
+    /// Every section with a published story, in the navigation's order.
     pub stored: Arc<[(SectionId, Section)]>,
+    /// Those the navigation lists (and the home page gives a block).
     pub nav: Arc<[Section]>,
+    pub in_nav: Arc<[(SectionId, Section)]>,
+    /// What editors wrote of each, for its page and feeds; none when empty.
+    pub descriptions: Arc<HashMap<SectionId, String>>,
 }
 
-impl From<Vec<(SectionId, Section)>> for Sections {
-    fn from(stored: Vec<(SectionId, Section)>) -> Self {
-        let nav = stored.iter().map(|(_, section)| section.clone()).collect();
+impl Sections {
+    pub fn description(&self, id: SectionId) -> Option<&str> {
+        self.descriptions.get(&id).map(String::as_str)
+    }
+}
+
+impl From<Vec<ShownSection>> for Sections {
+    fn from(shown: Vec<ShownSection>) -> Self {
+        let in_nav: Arc<[(SectionId, Section)]> = shown
+            .iter()
+            .filter(|s| s.in_navigation)
+            .map(|s| (s.id, s.section.clone()))
+            .collect();
         Self {
-            stored: stored.into(),
-            nav,
+            nav: in_nav.iter().map(|(_, section)| section.clone()).collect(),
+            in_nav,
+            descriptions: Arc::new(
+                shown
+                    .iter()
+                    .filter(|s| !s.description.is_empty())
+                    .map(|s| (s.id, s.description.clone()))
+                    .collect(),
+            ),
+            stored: shown.into_iter().map(|s| (s.id, s.section)).collect(),
         }
     }
 }

@@ -284,7 +284,7 @@ impl WordPressImporter<'_> {
             .published_sections()
             .await?
             .into_iter()
-            .map(|(_, section)| section.slug.to_string())
+            .map(|shown| shown.section.slug.to_string())
             .collect();
         let mut unused: Vec<(String, Option<String>)> = Vec::new();
         for slug in survey.categories.keys() {

@@ -19,8 +19,8 @@ use rotative_domain::{
 };
 use rotative_store::{
     Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
-    NewLeadImage, NewMedia, OldAddress, SaveKind, SaveOutcome, Store, StoreError, StoryContent,
-    StoryMove, StorySave,
+    NewLeadImage, NewMedia, OldAddress, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome,
+    SectionFields, SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -166,6 +166,9 @@ on_every_backend!(
     workflow_moves_once_and_audits,
     corrections_move_the_updated_date,
     a_story_page_carries_all_it_names_in_order,
+    sections_are_renamed_reordered_merged_and_removed,
+    section_slugs_stay_unique_and_the_order_is_kept,
+    redirects_stay_flat_and_count_their_followers,
 );
 
 struct Fixture {
@@ -1861,7 +1864,7 @@ async fn a_section_is_shown_once_it_has_a_published_story(store: Store) {
                 .await
                 .unwrap()
                 .into_iter()
-                .map(|(_, section)| section.slug.to_string())
+                .map(|shown| shown.section.slug.to_string())
                 .collect::<Vec<_>>()
         }
     };
@@ -2021,4 +2024,279 @@ async fn publish_now(f: &Fixture, id: ArticleId, editor: UserId) {
         .await
         .unwrap();
     assert!(published);
+}
+
+fn section_fields(section: &Section) -> SectionFields<'_> {
+    SectionFields {
+        section,
+        description: "",
+        in_navigation: true,
+    }
+}
+
+async fn sections_are_renamed_reordered_merged_and_removed(store: Store) {
+    let f = fixture(store).await;
+    let audit = Audit::by(None, "section_change");
+    let published = story("Le port rouvre", &f.section, Some(days_ago(2)));
+    let old_path = published.path.clone().unwrap().to_string();
+    let id = create(&f.store, &published).await;
+    create(&f.store, &story("Un brouillon", &f.section, None)).await;
+    // An import's old address that led to the story.
+    f.store
+        .create_imported_article(&imported(
+            story("Importé", &f.other_section, Some(days_ago(4))),
+            "7",
+            &["/?p=7"],
+        ))
+        .await
+        .unwrap();
+    f.store
+        .add_redirect("/category/monde/", "/monde/")
+        .await
+        .unwrap();
+
+    // A new slug: the section keeps its stories, which take the new address.
+    let renamed = Section {
+        slug: Slug::parse("international").unwrap(),
+        name: Name::parse("International").unwrap(),
+    };
+    let fields = SectionFields {
+        section: &renamed,
+        description: "Le monde vu du port.",
+        in_navigation: false,
+    };
+    assert!(
+        f.store
+            .change_section(f.ids.section, fields, audit)
+            .await
+            .unwrap()
+    );
+    let story_now = f.store.published_article_by_id(id).await.unwrap().unwrap();
+    let new_path = old_path.replacen("/monde/", "/international/", 1);
+    assert_eq!(story_now.path.to_string(), new_path);
+    assert_eq!(
+        f.store
+            .moved_section("monde")
+            .await
+            .unwrap()
+            .unwrap()
+            .as_ref(),
+        "international"
+    );
+    assert_eq!(
+        f.store.redirect("/category/monde/").await.unwrap(),
+        Some(OldAddress::Moved("/international/".into())),
+        "a redirect to the old address is rewritten, never chained"
+    );
+    let records = f.store.section_records().await.unwrap();
+    let record = records.iter().find(|r| r.id == f.ids.section).unwrap();
+    assert_eq!(
+        (record.stories, record.published, record.in_navigation),
+        (2, 1, false)
+    );
+    assert_eq!(record.description, "Le monde vu du port.");
+
+    // A section holding stories is not removed; merged, its stories and addresses move.
+    assert_eq!(
+        f.store.remove_section(f.ids.section, audit).await.unwrap(),
+        SectionRemoval::HoldsStories
+    );
+    assert!(
+        f.store
+            .merge_section(f.ids.section, f.ids.other_section, audit)
+            .await
+            .unwrap()
+    );
+    let merged_path = old_path.replacen("/monde/", "/economie/", 1);
+    let story_now = f.store.published_article_by_id(id).await.unwrap().unwrap();
+    assert_eq!(story_now.path.to_string(), merged_path);
+    assert_eq!(story_now.section.slug.as_ref(), "economie");
+    for old in ["monde", "international"] {
+        assert_eq!(
+            f.store.moved_section(old).await.unwrap().unwrap().as_ref(),
+            "economie",
+            "/{old}/ leads to the section of now, in one step"
+        );
+    }
+    assert_eq!(
+        f.store.redirect("/category/monde/").await.unwrap(),
+        Some(OldAddress::Moved("/economie/".into()))
+    );
+    assert_eq!(f.store.section_record(f.ids.section).await.unwrap(), None);
+    let drafts = f.store.section_records().await.unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!((drafts[0].stories, drafts[0].published), (3, 2));
+}
+
+async fn section_slugs_stay_unique_and_the_order_is_kept(store: Store) {
+    let f = fixture(store).await;
+    let audit = Audit::by(None, "section_change");
+    // Another section cannot take a slug in use.
+    let clash = Section {
+        slug: Slug::parse("monde").unwrap(),
+        name: Name::parse("Autre").unwrap(),
+    };
+    assert!(matches!(
+        f.store
+            .change_section(f.ids.other_section, section_fields(&clash), audit)
+            .await,
+        Err(StoreError::AlreadyExists(Taken::SectionSlug))
+    ));
+    assert!(matches!(
+        f.store.create_section(section_fields(&clash), audit).await,
+        Err(StoreError::AlreadyExists(Taken::SectionSlug))
+    ));
+
+    // The order of the navigation.
+    f.store
+        .reorder_sections(&[f.ids.other_section], audit)
+        .await
+        .unwrap();
+    let order: Vec<SectionId> = f
+        .store
+        .section_records()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(order, vec![f.ids.other_section, f.ids.section]);
+
+    // A slug given up is taken back by a new section: it is live again.
+    let renamed = Section {
+        slug: Slug::parse("international").unwrap(),
+        name: Name::parse("International").unwrap(),
+    };
+    f.store
+        .change_section(f.ids.section, section_fields(&renamed), audit)
+        .await
+        .unwrap();
+    assert!(f.store.moved_section("monde").await.unwrap().is_some());
+    let again = Section::named(Name::parse("Monde").unwrap()).unwrap();
+    let new_id = f
+        .store
+        .create_section(section_fields(&again), audit)
+        .await
+        .unwrap();
+    assert_eq!(f.store.moved_section("monde").await.unwrap(), None);
+    assert_eq!(
+        f.store.remove_section(new_id, audit).await.unwrap(),
+        SectionRemoval::Removed
+    );
+    assert_eq!(
+        f.store.remove_section(new_id, audit).await.unwrap(),
+        SectionRemoval::NotFound
+    );
+}
+
+async fn redirects_stay_flat_and_count_their_followers(store: Store) {
+    let f = fixture(store).await;
+    let audit = Audit::by(None, "redirect_add");
+    let new = story("Importé", &f.section, Some(days_ago(3)));
+    let path = new.path.clone().unwrap().to_string();
+    f.store
+        .create_imported_article(&imported(new, "7", &["/?p=7"]))
+        .await
+        .unwrap();
+    let add = |old: &'static str, target: &'static str| {
+        let store = f.store.clone();
+        async move { store.add_manual_redirect(old, target, audit).await.unwrap() }
+    };
+    let moved = |target: &str| Some(OldAddress::Moved(target.to_owned()));
+    // A target that is itself redirected is followed: never a chain.
+    assert_eq!(
+        add("/ancien/", "/?p=7").await,
+        RedirectAdded::Added(path.clone())
+    );
+    assert_eq!(
+        add("/tres-ancien/", "/ancien/").await,
+        RedirectAdded::Added(path.clone())
+    );
+    // Those that led to a new redirect's address lead where it leads.
+    add("/b/", "/c/").await;
+    add("/a/", "/b/").await;
+    add("/c/", "/d/").await;
+    for old in ["/a/", "/b/", "/c/"] {
+        assert_eq!(f.store.redirect(old).await.unwrap(), moved("/d/"), "{old}");
+    }
+    assert_eq!(add("/d/", "/a/").await, RedirectAdded::Loop);
+    assert_eq!(
+        add(path.clone().leak(), "/x/").await,
+        RedirectAdded::LivePage
+    );
+    assert!(matches!(
+        f.store.add_manual_redirect("/ancien/", "/y/", audit).await,
+        Err(StoreError::AlreadyExists(Taken::RedirectSource))
+    ));
+    // A target under a section's former address leads to the section's address of now.
+    let renamed = Section {
+        slug: Slug::parse("international").unwrap(),
+        name: Name::parse("International").unwrap(),
+    };
+    f.store
+        .change_section(f.ids.section, section_fields(&renamed), audit)
+        .await
+        .unwrap();
+    assert_eq!(
+        add("/vieux/", "/monde/2020/01/02/x").await,
+        RedirectAdded::Added("/international/2020/01/02/x".into())
+    );
+
+    counts_cover_the_last_30_days(&f.store).await;
+
+    assert!(f.store.remove_redirect("/ancien/", audit).await.unwrap());
+    assert!(!f.store.remove_redirect("/ancien/", audit).await.unwrap());
+    assert!(f.store.remove_redirect("/monde/", audit).await.unwrap());
+    assert_eq!(f.store.moved_section("monde").await.unwrap(), None);
+}
+
+/// The counts of followed redirects: those of the last 30 days, searched by address, page by
+/// page (after `redirects_stay_flat_and_count_their_followers` made them).
+async fn counts_cover_the_last_30_days(store: &Store) {
+    let today = 20_000;
+    let counts = [("/ancien/".to_owned(), 3), ("/monde/".to_owned(), 1)];
+    store
+        .add_redirect_hits(&counts, today - 40, today - 70)
+        .await
+        .unwrap();
+    store
+        .add_redirect_hits(&counts, today, today - 30)
+        .await
+        .unwrap();
+    store
+        .add_redirect_hits(&counts[..1], today, today - 30)
+        .await
+        .unwrap();
+    let found = store
+        .redirect_records("ANCIEN", "", 50, today - 29)
+        .await
+        .unwrap();
+    let olds: Vec<(&str, u64)> = found.iter().map(|r| (r.old.as_str(), r.hits)).collect();
+    assert_eq!(
+        olds,
+        [("/ancien/", 6), ("/tres-ancien/", 0)],
+        "the last 30 days only"
+    );
+    let sections = store
+        .redirect_records("monde", "", 50, today - 29)
+        .await
+        .unwrap();
+    assert_eq!(
+        sections.len(),
+        1,
+        "stories and redirects moved along: {sections:?}"
+    );
+    let section = sections
+        .iter()
+        .find(|r| r.origin == RedirectOrigin::Section)
+        .unwrap();
+    assert_eq!(
+        (section.old.as_str(), section.target.as_str(), section.hits),
+        ("/monde/", "/international/", 1)
+    );
+    let page = store.redirect_records("", "/b/", 2, today).await.unwrap();
+    assert_eq!(
+        page.iter().map(|r| r.old.as_str()).collect::<Vec<_>>(),
+        ["/c/", "/monde/"]
+    );
 }

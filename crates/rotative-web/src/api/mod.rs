@@ -10,7 +10,9 @@ mod limits;
 mod media;
 mod params;
 mod read;
+mod redirects;
 mod reference;
+mod sections;
 mod views;
 mod webhooks;
 mod write;
@@ -134,6 +136,16 @@ fn documented() -> Documented {
         .routes(routes!(admin::accounts, admin::add_account))
         .routes(routes!(admin::change_account))
         .routes(routes!(admin::settings, admin::change_settings))
+        .routes(routes!(sections::list, sections::create))
+        .routes(routes!(sections::order))
+        .routes(routes!(sections::change, sections::remove))
+        .routes(routes!(sections::merge))
+        .routes(routes!(
+            redirects::list,
+            redirects::create,
+            redirects::remove
+        ))
+        .routes(routes!(redirects::allow_hosts))
         .split_for_parts();
     let (uploads, of_uploads) = OpenApiRouter::new()
         .routes(routes!(media::upload))

@@ -276,13 +276,12 @@ pub(crate) async fn story(
 )]
 pub(crate) async fn sections(State(state): State<AppState>) -> Result<Response, AppError> {
     let site = state.site();
+    let sections = state.published_sections().await?;
     let list = SectionList {
-        sections: state
-            .published_sections()
-            .await?
+        sections: sections
             .stored
             .iter()
-            .map(|section| SectionView::new(&site, section))
+            .map(|section| SectionView::new(&site, section, sections.description(section.0)))
             .collect(),
     };
     // Sections come and go with site-wide changes, which empty the whole cache.

@@ -275,6 +275,8 @@ pub(crate) struct SectionList {
 pub(crate) struct SectionView {
     pub slug: String,
     pub name: String,
+    /// What the section's editors wrote of it, as its page shows it.
+    pub description: Option<String>,
     pub url: String,
     /// The section's Atom feed.
     pub feed_url: String,
@@ -283,11 +285,16 @@ pub(crate) struct SectionView {
 }
 
 impl SectionView {
-    pub(crate) fn new(site: &Site, (_, section): &(SectionId, Section)) -> Self {
+    pub(crate) fn new(
+        site: &Site,
+        (_, section): &(SectionId, Section),
+        description: Option<&str>,
+    ) -> Self {
         let url = section_url(section);
         Self {
             slug: section.slug.to_string(),
             name: section.name.to_string(),
+            description: description.map(str::to_owned),
             url: site.absolute(&url),
             feed_url: site.absolute(&format!("{url}feed.atom")),
             stories: site.absolute(&format!("/api/v1/stories?section={}", section.slug)),

@@ -4,6 +4,8 @@
 mod accounts;
 pub(crate) mod history;
 pub(crate) mod library;
+mod redirects;
+mod sections;
 pub(crate) mod service;
 mod session;
 mod settings;
@@ -119,7 +121,8 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
     routes
 }
 
-/// The routes that run the site rather than its stories: accounts, tokens, webhooks, settings.
+/// The routes that run the site rather than its stories: accounts, tokens, webhooks, sections,
+/// redirects, settings.
 fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/redaction/comptes", get(accounts::list)),
@@ -148,6 +151,49 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/redaction/webhooks/{id}/suppression",
             post(webhooks::remove),
+        ),
+        (Method::GET, "/redaction/rubriques", get(sections::list)),
+        (Method::POST, "/redaction/rubriques", post(sections::create)),
+        (
+            Method::GET,
+            "/redaction/rubriques/{id}",
+            get(sections::show),
+        ),
+        (
+            Method::POST,
+            "/redaction/rubriques/{id}",
+            post(sections::save),
+        ),
+        (
+            Method::POST,
+            "/redaction/rubriques/{id}/ordre",
+            post(sections::shift),
+        ),
+        (
+            Method::POST,
+            "/redaction/rubriques/{id}/fusion",
+            post(sections::merge),
+        ),
+        (
+            Method::POST,
+            "/redaction/rubriques/{id}/suppression",
+            post(sections::remove),
+        ),
+        (Method::GET, "/redaction/redirections", get(redirects::list)),
+        (
+            Method::POST,
+            "/redaction/redirections",
+            post(redirects::create),
+        ),
+        (
+            Method::POST,
+            "/redaction/redirections/suppression",
+            post(redirects::remove),
+        ),
+        (
+            Method::POST,
+            "/redaction/redirections/sites",
+            post(redirects::allow_hosts),
         ),
         (Method::GET, "/redaction/reglages", get(settings::show)),
         (Method::POST, "/redaction/reglages", post(settings::save)),
@@ -222,6 +268,33 @@ fn render<S: Serialize>(
             page => page,
         },
     )?)
+}
+
+/// Why a form was refused, for its page shown again with what was typed: a sentence, or what
+/// is wrong with each field.
+#[derive(Serialize, Default)]
+struct Refused {
+    message: Option<String>,
+    fields: Vec<crate::error::FieldError>,
+}
+
+impl Refused {
+    /// A refusal the person can act on, with its status; any other error as it is.
+    fn of(error: AppError) -> Result<(axum::http::StatusCode, Self), AppError> {
+        if let AppError::Invalid(fields) = error {
+            let refused = Self {
+                message: None,
+                fields,
+            };
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, refused));
+        }
+        let (status, message) = error.refusal().ok_or(error)?;
+        let refused = Self {
+            message: Some(message),
+            fields: Vec::new(),
+        };
+        Ok((status, refused))
+    }
 }
 
 /// A moment as the newsroom's lists show it: day and time in the site's zone.

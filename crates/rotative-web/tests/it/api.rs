@@ -385,6 +385,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{M}", "{id}")
                 .replace("{J}", "{id}")
                 .replace("{T}", "{id}")
+                .replace("{S}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -557,7 +558,7 @@ const WHO: [(Who, &str); 5] = [
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 38] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 48] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -668,6 +669,60 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 38] = [
         [401, 403, 403, 403, 200],
     ),
     ("DELETE", "/api/v1/webhooks/{W}", [401, 403, 403, 403, 204]),
+    // Sections are the editors'. `{S}` holds the published story; merging it into itself is
+    // refused, and so is removing it.
+    (
+        "GET",
+        "/api/v1/newsroom/sections",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/newsroom/sections",
+        [401, 403, 403, 201, 201],
+    ),
+    (
+        "PUT",
+        "/api/v1/newsroom/sections/order",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/newsroom/sections/{S}",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "DELETE",
+        "/api/v1/newsroom/sections/{S}",
+        [401, 403, 403, 409, 409],
+    ),
+    (
+        "POST",
+        "/api/v1/newsroom/sections/{S}/merge",
+        [401, 403, 403, 409, 409],
+    ),
+    // So are redirects; the sites they may lead to are the administrators'. The fresh site has
+    // no redirect to remove.
+    (
+        "GET",
+        "/api/v1/newsroom/redirects",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/api/v1/newsroom/redirects",
+        [401, 403, 403, 201, 201],
+    ),
+    (
+        "DELETE",
+        "/api/v1/newsroom/redirects?old=/ancien-lien/",
+        [401, 403, 403, 404, 404],
+    ),
+    (
+        "PUT",
+        "/api/v1/newsroom/redirects/hosts",
+        [401, 403, 403, 403, 200],
+    ),
 ];
 
 /// A fresh site for one row of `BY_ROLE`, and the row's path with its placeholders filled.
@@ -732,7 +787,8 @@ async fn table_site(route: &str) -> (TestSite, String) {
         .replace("{R}", &first_revision.to_string())
         .replace("{A}", draft.rsplit('/').next().unwrap())
         .replace("{C}", own.rsplit('/').next().unwrap())
-        .replace("{P}", "1");
+        .replace("{P}", "1")
+        .replace("{S}", "1");
     (site, path)
 }
 
@@ -750,6 +806,19 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"body": "Un *texte* à relire."}"#
     } else if path == "/api/v1/settings" {
         r#"{"name": "Le Journal", "description": "Un journal.", "page_size": 12, "feed_full_text": true}"#
+    } else if path == "/api/v1/newsroom/sections" || path.starts_with("/api/v1/newsroom/sections/1")
+    {
+        if path.ends_with("/merge") {
+            r#"{"into": 1}"#
+        } else {
+            r#"{"name": "Le Port", "description": "Les nouvelles des quais."}"#
+        }
+    } else if path == "/api/v1/newsroom/redirects" && method == "POST" {
+        r#"{"old": "/ancien-lien/", "target": "/monde/"}"#
+    } else if path == "/api/v1/newsroom/redirects/hosts" {
+        r#"{"allowed_hosts": ["archives.example"]}"#
+    } else if path == "/api/v1/newsroom/sections/order" {
+        r#"{"sections": [1]}"#
     } else if method == "PATCH" {
         r#"{"standfirst": "Un chapeau ajouté par l'API."}"#
     } else if path.ends_with("/corrections") {
@@ -1670,4 +1739,327 @@ async fn a_read_token_gives_up_itself_and_nothing_else() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// What a `(method, uri, body)` request with this token answers, when its status is the one
+/// expected.
+async fn answer(
+    site: &TestSite,
+    token: &str,
+    (method, uri, body): (&str, &str, &str),
+    status: u16,
+) -> Value {
+    let page = send_json(site, method, uri, Some(token), body).await;
+    assert_eq!(
+        page.status.as_u16(),
+        status,
+        "{method} {uri}: {}",
+        page.body
+    );
+    serde_json::from_str(&page.body).unwrap()
+}
+
+/// Each old address answers 301 with the new one.
+async fn follows(site: &TestSite, moves: &[(&str, &str)]) {
+    for (old, new) in moves {
+        let page = site.get(old).await;
+        assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(page.header("location"), Some(*new), "{old}");
+    }
+}
+
+#[tokio::test]
+async fn sections_as_typed_are_checked_through_the_api() {
+    let site = newsroom().await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    // A slug taken, an address for a slug, a page of the site's, no name.
+    for (body, status) in [
+        (
+            r#"{"name": "Autre", "slug": "monde"}"#,
+            StatusCode::CONFLICT,
+        ),
+        (
+            r#"{"name": "Autre", "slug": "../admin"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (r#"{"name": "Recherche"}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"name": ""}"#, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let refused = send_json(
+            &site,
+            "POST",
+            "/api/v1/newsroom/sections",
+            Some(&chef),
+            body,
+        )
+        .await;
+        assert_eq!(refused.status, status, "{body}: {}", refused.body);
+        assert!(refused.body.contains("\"detail\""), "{}", refused.body);
+    }
+}
+
+#[tokio::test]
+async fn an_editor_renames_merges_and_orders_sections_and_old_addresses_follow() {
+    let site = newsroom().await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let story = site.first_article_path().await;
+    assert!(story.starts_with("/monde/"), "{story}");
+    let list = answer(&site, &chef, ("GET", "/api/v1/newsroom/sections", ""), 200).await;
+    let monde = &list["sections"][0];
+    assert_eq!(
+        (monde["slug"].as_str(), monde["published"].as_u64()),
+        (Some("monde"), Some(1))
+    );
+    let id = monde["id"].as_i64().unwrap();
+
+    let section_uri = format!("/api/v1/newsroom/sections/{id}");
+    let renamed = r#"{"name": "International", "slug": "International", "description": "Le monde vu du port."}"#;
+    let renamed = answer(&site, &chef, ("PUT", &section_uri, renamed), 200).await;
+    assert_eq!(renamed["slug"], "international", "capitals are folded");
+    let moved_story = story.replacen("/monde/", "/international/", 1);
+    follows(
+        &site,
+        &[
+            ("/monde/", "/international/"),
+            ("/monde", "/international/"),
+            ("/monde/?page=2", "/international/?page=2"),
+            ("/monde/feed.atom", "/international/feed.atom"),
+            (story.as_str(), moved_story.as_str()),
+        ],
+    )
+    .await;
+    let section = site.get("/international/").await;
+    assert_eq!(section.status, StatusCode::OK);
+    assert!(
+        section.body.contains("Le monde vu du port."),
+        "the description is shown"
+    );
+    assert_eq!(site.get(&moved_story).await.status, StatusCode::OK);
+    let feed = site.get("/international/feed.atom").await;
+    assert!(
+        feed.body.contains("Le monde vu du port."),
+        "and in the feed"
+    );
+
+    let culture = (
+        "POST",
+        "/api/v1/newsroom/sections",
+        r#"{"name": "Culture"}"#,
+    );
+    let culture = answer(&site, &chef, culture, 201).await;
+    let culture_id = culture["id"].as_i64().unwrap();
+    let order = format!(r#"{{"sections": [{culture_id}, {id}]}}"#);
+    let order = ("PUT", "/api/v1/newsroom/sections/order", order.as_str());
+    let ordered = answer(&site, &chef, order, 200).await;
+    assert_eq!(ordered["sections"][0]["slug"], "culture");
+
+    let holding = with_token(
+        &site,
+        "DELETE",
+        &format!("/api/v1/newsroom/sections/{id}"),
+        Some(&chef),
+    )
+    .await;
+    assert_eq!(
+        holding.status,
+        StatusCode::CONFLICT,
+        "only a merge takes it away"
+    );
+    let merged = send_json(
+        &site,
+        "POST",
+        &format!("/api/v1/newsroom/sections/{id}/merge"),
+        Some(&chef),
+        &format!(r#"{{"into": {culture_id}}}"#),
+    )
+    .await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.body);
+    let merged: Value = serde_json::from_str(&merged.body).unwrap();
+    assert_eq!(merged["published"], 1);
+    let in_culture = story.replacen("/monde/", "/culture/", 1);
+    // One step, never a chain.
+    follows(
+        &site,
+        &[
+            ("/monde/", "/culture/"),
+            ("/international/feed.atom", "/culture/feed.atom"),
+            (story.as_str(), in_culture.as_str()),
+            (moved_story.as_str(), in_culture.as_str()),
+        ],
+    )
+    .await;
+    assert!(navigation(&site.get("/").await.body).contains("/culture/"));
+    let journal = with_token(&site, "GET", "/api/v1/audit", Some(&chef)).await;
+    assert!(journal.body.contains("section_merge"), "{}", journal.body);
+}
+
+/// The site's navigation in a page.
+fn navigation(body: &str) -> String {
+    let start = body.find("<nav class=\"sections\"").unwrap();
+    body[start..start + body[start..].find("</nav>").unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_hidden_section_keeps_its_page_and_an_empty_one_is_removed() {
+    let site = newsroom().await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let id = 1;
+    assert!(navigation(&site.get("/").await.body).contains("/monde/"));
+
+    let hidden = send_json(
+        &site,
+        "PUT",
+        &format!("/api/v1/newsroom/sections/{id}"),
+        Some(&chef),
+        r#"{"name": "Monde", "in_navigation": false}"#,
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.body);
+    assert!(
+        !navigation(&site.get("/").await.body).contains("/monde/"),
+        "hidden from the navigation"
+    );
+    assert_eq!(
+        site.get("/monde/").await.status,
+        StatusCode::OK,
+        "its page stays"
+    );
+
+    let empty = send_json(
+        &site,
+        "POST",
+        "/api/v1/newsroom/sections",
+        Some(&chef),
+        r#"{"name": "Vide"}"#,
+    )
+    .await;
+    let empty: Value = serde_json::from_str(&empty.body).unwrap();
+    let removed = with_token(
+        &site,
+        "DELETE",
+        &format!("/api/v1/newsroom/sections/{}", empty["id"]),
+        Some(&chef),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn redirects_are_added_flat_counted_and_kept_on_the_site() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let admin = token_for(&site, "admin@exemple.fr", TokenScope::Write).await;
+    let story = site.first_article_path().await;
+    let add = |old: &str, target: &str| format!(r#"{{"old": "{old}", "target": "{target}"}}"#);
+    let uri = "/api/v1/newsroom/redirects";
+    let first = answer(
+        &site,
+        &chef,
+        ("POST", uri, &add("/2019/05/ancien/", &story)),
+        201,
+    )
+    .await;
+    assert_eq!(first["target"], story.as_str());
+    // A redirect to a redirected address leads where that one leads.
+    let base = site.state.site().base_url.clone();
+    let chained = add(&format!("{base}/tres-ancien/"), "/2019/05/ancien/");
+    let second = answer(&site, &chef, ("POST", uri, &chained), 201).await;
+    assert_eq!(
+        (second["old"].as_str(), second["target"].as_str()),
+        (Some("/tres-ancien/"), Some(story.as_str()))
+    );
+    follows(
+        &site,
+        &[
+            ("/tres-ancien/", story.as_str()),
+            ("/2019/05/ancien/", story.as_str()),
+        ],
+    )
+    .await;
+    for (body, status) in [
+        (add("/boucle/", "/tres-ancien/"), 201),
+        (add(&story, "/ailleurs/"), 409),
+        (add("/2019/05/ancien/", "/ailleurs/"), 409),
+        (add("/ailleurs/", "https://archives.example/x"), 422),
+        (add("ancien", "/x/"), 422),
+        (add("/redaction/", "/x/"), 422),
+    ] {
+        let page = send_json(&site, "POST", uri, Some(&chef), &body).await;
+        assert_eq!(page.status.as_u16(), status, "{body}: {}", page.body);
+    }
+    only_administrators_allow_other_sites(&site, &chef, &admin).await;
+
+    site.state.flush_redirect_hits().await.unwrap();
+    let list = answer(
+        &site,
+        &chef,
+        ("GET", "/api/v1/newsroom/redirects?q=ANCIEN", ""),
+        200,
+    )
+    .await;
+    let counted: Vec<(&str, u64)> = list["redirects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["old"].as_str().unwrap(),
+                r["hits_30_days"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counted, [("/2019/05/ancien/", 1), ("/tres-ancien/", 1)]);
+    let removed = with_token(
+        &site,
+        "DELETE",
+        "/api/v1/newsroom/redirects?old=/tres-ancien/",
+        Some(&chef),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        site.get("/tres-ancien/").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// An editor cannot let redirects lead to another site; an administrator can.
+async fn only_administrators_allow_other_sites(site: &TestSite, chef: &str, admin: &str) {
+    let add = |old: &str, target: &str| format!(r#"{{"old": "{old}", "target": "{target}"}}"#);
+    let uri = "/api/v1/newsroom/redirects";
+    let hosts = r#"{"allowed_hosts": ["https://Archives.example/"]}"#;
+    let refused = send_json(
+        site,
+        "PUT",
+        "/api/v1/newsroom/redirects/hosts",
+        Some(chef),
+        hosts,
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "the administrators' choice"
+    );
+    let allowed = answer(
+        site,
+        admin,
+        ("PUT", "/api/v1/newsroom/redirects/hosts", hosts),
+        200,
+    )
+    .await;
+    assert_eq!(allowed["allowed_hosts"][0], "archives.example");
+    answer(
+        site,
+        chef,
+        (
+            "POST",
+            uri,
+            &add("/ailleurs/", "https://archives.example/x"),
+        ),
+        201,
+    )
+    .await;
+    follows(site, &[("/ailleurs/", "https://archives.example/x")]).await;
 }

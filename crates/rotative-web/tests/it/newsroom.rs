@@ -861,7 +861,7 @@ const WHO: [Who; 5] = [
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 53] = [
+const TABLE: [(&str, &str, [u16; 5]); 64] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -954,6 +954,45 @@ const TABLE: [(&str, &str, [u16; 5]); 53] = [
     (
         "POST",
         "/redaction/webhooks/{W}/suppression",
+        [303, 403, 403, 403, 303],
+    ),
+    // Sections are the editors'. `{S}` holds the published story: merging it into itself
+    // (`into` is its own id) is refused, and so is removing it.
+    ("GET", "/redaction/rubriques", [303, 403, 403, 200, 200]),
+    ("POST", "/redaction/rubriques", [303, 403, 403, 303, 303]),
+    ("GET", "/redaction/rubriques/{S}", [303, 403, 403, 200, 200]),
+    (
+        "POST",
+        "/redaction/rubriques/{S}",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/rubriques/{S}/ordre",
+        [303, 403, 403, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/rubriques/{S}/fusion",
+        [303, 403, 403, 409, 409],
+    ),
+    (
+        "POST",
+        "/redaction/rubriques/{S}/suppression",
+        [303, 403, 403, 409, 409],
+    ),
+    // Redirects too; the sites they may lead to are the administrators'. The fresh site has
+    // no redirect to remove.
+    ("GET", "/redaction/redirections", [303, 403, 403, 200, 200]),
+    ("POST", "/redaction/redirections", [303, 403, 403, 303, 303]),
+    (
+        "POST",
+        "/redaction/redirections/suppression",
+        [303, 403, 403, 404, 404],
+    ),
+    (
+        "POST",
+        "/redaction/redirections/sites",
         [303, 403, 403, 403, 303],
     ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
@@ -1080,7 +1119,7 @@ async fn token_and_webhook(
 /// The route pattern a row of the table exercises.
 fn route_pattern(row: &str) -> String {
     let path = row.split_once('?').map_or(row, |(path, _)| path);
-    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}"]
+    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}", "{S}"]
         .into_iter()
         .fold(path.to_owned(), |path, placeholder| {
             path.replace(placeholder, "{id}")
@@ -1158,7 +1197,8 @@ async fn every_newsroom_route_for_every_role() {
                 .replace("{P}", &published)
                 .replace("{R}", &revision)
                 .replace("{J}", &journalist.id.to_string())
-                .replace("{M}", "1");
+                .replace("{M}", "1")
+                .replace("{S}", "1");
             let fields: Vec<(&str, &str)> = vec![
                 ("csrf", &token),
                 ("action", action),
@@ -1185,6 +1225,10 @@ async fn every_newsroom_route_for_every_role() {
                 ("password", "provisoire-1234"),
                 ("description", "Un journal."),
                 ("page_size", "12"),
+                ("direction", "later"),
+                ("old", "/ancien-lien/"),
+                ("target", "/monde/"),
+                ("into", "1"),
                 ("current", PASSWORD),
                 ("new", "un nouveau mot de passe"),
                 ("confirm", "un nouveau mot de passe"),
@@ -1494,4 +1538,77 @@ async fn a_draft_is_seen_whole_without_being_published() {
         .request("GET", &format!("{story}/apercu"), None, None)
         .await;
     assert_ne!(signed_out.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn editors_manage_sections_from_their_forms_and_refusals_keep_the_text() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
+        let (site, chef, token) = (&site, chef.clone(), token.clone());
+        async move {
+            let mut form: Vec<(&str, &str)> = vec![("csrf", &token)];
+            form.extend(fields);
+            site.request("POST", path, Some(&chef), Some(&form)).await
+        }
+    };
+    let list = site
+        .request("GET", "/redaction/rubriques", Some(&chef), None)
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("<code>/monde/</code>"), "{}", list.body);
+
+    let refused = post(
+        "/redaction/rubriques",
+        vec![
+            ("name", "Économie"),
+            ("slug", "eco/nomie"),
+            ("description", "Les entreprises du port."),
+            ("in_navigation", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"eco/nomie\""),
+        "the form keeps what was typed"
+    );
+    assert!(refused.body.contains("Les entreprises du port."));
+    assert!(
+        refused.body.contains("id=\"slug-erreur\""),
+        "{}",
+        refused.body
+    );
+    let taken = post(
+        "/redaction/rubriques",
+        vec![("name", "Le Monde"), ("slug", "Monde")],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(taken.body.contains("adresse /monde/"), "{}", taken.body);
+    assert!(taken.body.contains("value=\"Le Monde\""));
+
+    let renamed = post(
+        "/redaction/rubriques/1",
+        vec![
+            ("name", "Le Monde entier"),
+            ("slug", "monde-entier"),
+            ("description", "Les nouvelles d'ailleurs."),
+            ("in_navigation", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let old = site.get("/monde/").await;
+    assert_eq!(old.header("location"), Some("/monde-entier/"));
+    let section = site.get("/monde-entier/").await.body;
+    assert!(section.contains("Les nouvelles d’ailleurs."), "{section}");
+    let removal = post("/redaction/rubriques/1/suppression", vec![]).await;
+    assert_eq!(removal.status, StatusCode::CONFLICT);
+    assert!(removal.body.contains("fusionnez-la"), "{}", removal.body);
+    let journal = site
+        .request("GET", "/redaction/journal", Some(&chef), None)
+        .await;
+    assert!(journal.body.contains("Rubrique modifiée"));
 }

@@ -68,6 +68,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         ..DeliveryPolicy::default()
     })?;
     let webhooks = tokio::spawn(send_webhooks(state.clone(), deliverer));
+    let redirect_counts = tokio::spawn(count_redirects(state.clone()));
     let metrics = match args.metrics_listen {
         Some(at) => {
             let listener = TcpListener::bind(at)
@@ -90,23 +91,41 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     .within_open_file_limit();
     tracing::info!(max_connections = limits.max_connections, "connection cap");
-    rotative_web::serve(listener, rotative_web::router(state), shutdown, limits).await;
+    rotative_web::serve(
+        listener,
+        rotative_web::router(state.clone()),
+        shutdown,
+        limits,
+    )
+    .await;
     scheduler.abort();
     indexer.abort();
     resizer.abort();
     webhooks.abort();
+    redirect_counts.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }
-    // Another instance takes the jobs over at once rather than when the leases run out.
+    hand_over(&state, &store, &instance).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What an instance leaves behind as it stops: the last counts of followed redirects, and its
+/// jobs, which another instance takes over at once rather than when the leases run out.
+async fn hand_over(state: &AppState, store: &rotative_store::Store, instance: &str) {
+    if let Err(error) = state.flush_redirect_hits().await {
+        tracing::warn!(
+            ?error,
+            "cannot keep the last minute's count of followed redirects"
+        );
+    }
     for job in [SCHEDULER_JOB, VARIANTS_JOB] {
-        if let Err(error) = store.release_lease(job, &instance).await {
+        if let Err(error) = store.release_lease(job, instance).await {
             tracing::warn!(?error, job, "cannot release the job's lease");
         }
     }
     store.close().await;
-    tracing::info!("stopped");
-    Ok(())
 }
 
 /// Background jobs that several instances sharing a database must not run side by side: each
@@ -179,6 +198,23 @@ async fn send_webhooks(state: AppState, deliverer: rotative_web::webhooks::Deliv
         state.metrics().job_ran("webhooks", round.is_err());
         if let Err(error) = round {
             tracing::error!(?error, "webhook deliveries failed; retrying");
+        }
+    }
+}
+
+/// Adds the redirects this instance followed to the store's counts, every minute.
+async fn count_redirects(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_mins(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let flushed = state.flush_redirect_hits().await;
+        state.metrics().job_ran("redirect-counts", flushed.is_err());
+        if let Err(error) = flushed {
+            tracing::error!(
+                ?error,
+                "cannot add the counts of followed redirects; retrying"
+            );
         }
     }
 }

@@ -777,3 +777,85 @@ fn the_lead_image_is_picked_from_the_library() {
         )
     );
 }
+
+#[test]
+fn an_editor_renames_a_section_and_its_old_addresses_lead_to_the_new_ones() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        server, browser, ..
+    } = desk;
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    browser.click("a[href='/redaction/rubriques']");
+    let list = browser.wait_for("Rubriques</h1>");
+    assert!(list.contains("<code>/france/</code>"), "{list}");
+    // A story of the section, from the home page (a page the browser keeps a while is not
+    // visited before the rename: a reader who never saw it follows the redirect).
+    browser.open(&format!("{}/", server.base));
+    let home = browser.wait_for("href=\"/france/20");
+    let story = home
+        .split("href=\"/france/20")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|rest| format!("/france/20{rest}"))
+        .expect("a story of the section");
+
+    let france_page = list
+        .split("\">France</a>")
+        .next()
+        .and_then(|before| before.rsplit("href=\"").next())
+        .expect("France in the list")
+        .to_owned();
+    browser.open(&format!("{}/redaction/rubriques", server.base));
+    browser.wait_for("Rubriques</h1>");
+    browser.click(&format!("table.stories a[href='{france_page}']"));
+    browser.wait_for("Enregistrer la rubrique");
+    screenshot(&browser, "10-rubrique");
+    browser.type_into("#name", "Régions");
+    browser.type_into("#slug", "Régions de France");
+    browser.type_into("#description", "Les nouvelles des villes et des campagnes.");
+    browser.click("form.stacked button[type=submit]");
+    let list = browser.wait_for("<code>/regions-de-france/</code>");
+    assert!(!list.contains("<code>/france/</code>"));
+    // The renamed section moves down one place in the navigation.
+    browser.click("button[aria-label='Descendre Régions d’un rang']");
+    browser.wait_for("Rubriques</h1>");
+    for (width, height, dark, name) in [
+        (1280, 900, false, "11-rubriques"),
+        (390, 844, false, "11-rubriques-telephone"),
+        (1280, 900, true, "11-rubriques-sombre"),
+        (390, 844, true, "11-rubriques-telephone-sombre"),
+    ] {
+        browser.resize(width, height);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
+
+    browser.open(&format!("{}/france/", server.base));
+    let section = browser.wait_for("<h1>Régions</h1>");
+    assert!(section.contains("Les nouvelles des villes et des campagnes."));
+    assert!(
+        browser.url().ends_with("/regions-de-france/"),
+        "{}",
+        browser.url()
+    );
+    let nav = section.split("aria-label=\"Rubriques\"").nth(1).unwrap();
+    let nav = nav.split("</nav>").next().unwrap();
+    let names: Vec<&str> = nav
+        .split("\">")
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next())
+        .collect();
+    let at = names.iter().position(|name| *name == "Régions").unwrap();
+    assert!(at > 0, "moved down from the first place: {names:?}");
+    browser.open(&format!("{}{story}", server.base));
+    browser.wait_for("</h1>");
+    assert!(
+        browser.url().contains("/regions-de-france/"),
+        "a story's old address leads to its new one: {}",
+        browser.url()
+    );
+}

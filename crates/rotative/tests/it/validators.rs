@@ -187,6 +187,8 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/mot-de-passe",
         "/redaction/comptes",
         "/redaction/reglages",
+        "/redaction/rubriques",
+        "/redaction/rubriques/1",
         "/redaction/jetons",
         "/redaction/webhooks",
         "/redaction/webhooks/1",

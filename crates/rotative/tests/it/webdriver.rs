@@ -203,6 +203,26 @@ impl Browser {
         }
     }
 
+    /// Sizes the window as a phone's or a laptop's screen.
+    pub fn resize(&self, width: u32, height: u32) {
+        post(
+            &format!("{}/window/rect", self.session),
+            &json!({ "width": width, "height": height }),
+        );
+    }
+
+    /// Asks pages for their dark (or light) colours, as a reader's system setting would.
+    pub fn dark(&self, dark: bool) {
+        let scheme = if dark { "dark" } else { "light" };
+        post(
+            &format!("{}/goog/cdp/execute", self.session),
+            &json!({
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] },
+            }),
+        );
+    }
+
     /// Saves a PNG of the window to `path`.
     pub fn screenshot(&self, path: &std::path::Path) {
         let reply = get(&format!("{}/screenshot", self.session));

@@ -1,0 +1,258 @@
+//! The site's redirects as editors manage them: those imports made, those made by hand, and the
+//! slugs sections gave up, each with how often readers followed it lately. The table stays
+//! flat: a new redirect leads where its target leads, and those that led to its old address now
+//! lead to its target, so no redirect ever leads to another.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::{Audit, Store, StoreError, Taken, now_seconds, users::insert_audit};
+
+/// Where a redirect came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectOrigin {
+    /// A WordPress import: the old site's addresses.
+    Import,
+    /// An editor's.
+    Manual,
+    /// A section's former slug: every address under `/{old}/`.
+    Section,
+}
+
+impl RedirectOrigin {
+    fn parse(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            "section" => Self::Section,
+            _ => Self::Import,
+        }
+    }
+}
+
+/// One redirect: from `old`, an address as readers ask for it, to `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectRecord {
+    pub old: String,
+    pub target: String,
+    pub origin: RedirectOrigin,
+    /// Times readers followed it since the day asked for.
+    pub hits: u64,
+}
+
+#[derive(FromRow)]
+struct RecordRow {
+    old: String,
+    target: String,
+    origin: String,
+    hits: i64,
+}
+
+/// Why a redirect was not added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectAdded {
+    /// Added, leading to this target (the one asked for, or where it leads).
+    Added(String),
+    /// Its target leads back to it.
+    Loop,
+    /// A story lives at this address: readers would never be redirected.
+    LivePage,
+}
+
+/// A story's, a section's and the section moves' part of a path: the slug of its first segment.
+fn first_segment(path: &str) -> Option<&str> {
+    let under_root = path.strip_prefix('/')?;
+    under_root
+        .split(['/', '?'])
+        .next()
+        .filter(|s| !s.is_empty())
+}
+
+/// Where `target` leads now: through a redirect that starts there, or a section's former slug.
+async fn final_target(conn: &mut AnyConnection, target: &str) -> Result<String, StoreError> {
+    let onward: Option<String> = sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
+        .bind(target)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(onward) = onward {
+        return Ok(onward);
+    }
+    let Some(old_slug) = first_segment(target) else {
+        return Ok(target.to_owned());
+    };
+    let moved: Option<String> = sqlx::query_scalar(
+        "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
+         WHERE m.old_slug = $1",
+    )
+    .bind(old_slug)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(moved.map_or_else(
+        || target.to_owned(),
+        |slug| format!("/{slug}{}", &target[1 + old_slug.len()..]),
+    ))
+}
+
+impl Store {
+    /// Redirects by their old address from after `after`, those whose addresses hold `words`
+    /// (any case), with the times each was followed since `since_day` (days since 1970).
+    pub async fn redirect_records(
+        &self,
+        words: &str,
+        after: &str,
+        limit: u32,
+        since_day: i64,
+    ) -> Result<Vec<RedirectRecord>, StoreError> {
+        let escaped = words
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let found: Vec<RecordRow> = sqlx::query_as(
+            "SELECT a.old, a.target, a.origin,
+                    CAST(COALESCE((SELECT SUM(h.hits) FROM redirect_hits h
+                                   WHERE h.old = a.old AND h.day >= $1), 0) AS BIGINT) AS hits
+             FROM (SELECT old, target, origin FROM redirects
+                   UNION ALL
+                   SELECT '/' || m.old_slug || '/', '/' || s.slug || '/', 'section'
+                   FROM section_moves m JOIN sections s ON s.id = m.section_id) a
+             WHERE a.old > $2
+               AND (lower(a.old) LIKE $3 ESCAPE '\\' OR lower(a.target) LIKE $4 ESCAPE '\\')
+             ORDER BY a.old LIMIT $5",
+        )
+        .bind(since_day)
+        .bind(after)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(found
+            .into_iter()
+            .map(|row| RedirectRecord {
+                old: row.old,
+                target: row.target,
+                origin: RedirectOrigin::parse(&row.origin),
+                hits: u64::try_from(row.hits).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Adds an editor's redirect from `old` to where `target` leads now; those that led to
+    /// `old` lead there too. An address that has one already is `AlreadyExists`.
+    pub async fn add_manual_redirect(
+        &self,
+        old: &str,
+        target: &str,
+        audit: Audit<'_>,
+    ) -> Result<RedirectAdded, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let live: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
+            .bind(old)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if live.is_some() {
+            return Ok(RedirectAdded::LivePage);
+        }
+        let target = final_target(&mut tx, target).await?;
+        if target == old {
+            return Ok(RedirectAdded::Loop);
+        }
+        sqlx::query(
+            "INSERT INTO redirects (old, target, origin, created_at) VALUES ($1, $2, 'manual', $3)",
+        )
+        .bind(old)
+        .bind(&target)
+        .bind(now_seconds())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, Taken::RedirectSource))?;
+        sqlx::query("UPDATE redirects SET target = $1 WHERE target = $2")
+            .bind(&target)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM gone WHERE old = $1")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(RedirectAdded::Added(target))
+    }
+
+    /// Removes the redirect from `old` (a section's former slug when `old` is `/{slug}/`).
+    /// `false` when there was none.
+    pub async fn remove_redirect(&self, old: &str, audit: Audit<'_>) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut removed = sqlx::query("DELETE FROM redirects WHERE old = $1")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 0
+            && let Some(slug) = old
+                .strip_prefix('/')
+                .and_then(|rest| rest.strip_suffix('/'))
+                .filter(|slug| !slug.contains('/'))
+        {
+            removed = sqlx::query("DELETE FROM section_moves WHERE old_slug = $1")
+                .bind(slug)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        if removed == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM redirect_hits WHERE old = $1")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds the times each redirect was followed on `day` (days since 1970), and forgets the
+    /// counts of days before `keep_from`.
+    pub async fn add_redirect_hits(
+        &self,
+        hits: &[(String, u64)],
+        day: i64,
+        keep_from: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (old, count) in hits {
+            sqlx::query(
+                "INSERT INTO redirect_hits (old, day, hits) VALUES ($1, $2, $3)
+                 ON CONFLICT (old, day) DO UPDATE SET hits = redirect_hits.hits + excluded.hits",
+            )
+            .bind(old)
+            .bind(day)
+            .bind(i64::try_from(*count).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM redirect_hits WHERE day < $1")
+            .bind(keep_from)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_segment;
+
+    #[test]
+    fn the_first_segment_of_a_path_is_its_section_slug() {
+        assert_eq!(first_segment("/monde/2026/01/02/x"), Some("monde"));
+        assert_eq!(first_segment("/monde/"), Some("monde"));
+        assert_eq!(first_segment("/monde?page=2"), Some("monde"));
+        assert_eq!(first_segment("/"), None);
+        assert_eq!(first_segment("monde/"), None);
+    }
+}
