@@ -833,6 +833,20 @@ fn an_editor_renames_a_section_and_its_old_addresses_lead_to_the_new_ones() {
     }
     browser.dark(false);
     browser.resize(1200, 1400);
+    // The former address is among the site's redirects.
+    browser.click("a[href='/redaction/redirections']");
+    let redirects = browser.wait_for("Redirections</h1>");
+    assert!(redirects.contains("<code>/france/</code>"), "{redirects}");
+    for (width, dark, name) in [
+        (1280, false, "12-redirections"),
+        (390, true, "12-redirections-telephone-sombre"),
+    ] {
+        browser.resize(width, 900);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
 
     browser.open(&format!("{}/france/", server.base));
     let section = browser.wait_for("<h1>Régions</h1>");

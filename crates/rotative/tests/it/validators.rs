@@ -189,6 +189,7 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/reglages",
         "/redaction/rubriques",
         "/redaction/rubriques/1",
+        "/redaction/redirections",
         "/redaction/jetons",
         "/redaction/webhooks",
         "/redaction/webhooks/1",
