@@ -53,6 +53,13 @@ impl ArticlePath {
         }
     }
 
+    /// The same address with another slug: the section and the date stay.
+    #[must_use]
+    pub fn with_slug(&self, slug: &Slug) -> Self {
+        let dated = self.0.rsplit_once('/').map_or("", |(dated, _)| dated);
+        Self(format!("{dated}/{slug}"))
+    }
+
     /// Trusts a path read back from storage, where only `new` ever wrote it.
     pub fn from_stored(path: String) -> Self {
         Self(path)
@@ -77,6 +84,16 @@ mod tests {
 
     fn paris() -> TimeZone {
         TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    #[test]
+    fn a_new_slug_keeps_the_section_and_the_date() {
+        let path = ArticlePath::from_stored("/monde/2026/12/03/le-port".into());
+        let slug = Slug::parse("le-port-rouvre").unwrap();
+        assert_eq!(
+            path.with_slug(&slug).as_ref(),
+            "/monde/2026/12/03/le-port-rouvre"
+        );
     }
 
     #[test]

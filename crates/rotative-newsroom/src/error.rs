@@ -129,4 +129,8 @@ pub enum Refusal {
     /// This address is redirected already.
     RedirectExists(String),
     NoSuchRedirect,
+    /// A slug with no letter or digit.
+    SlugEmpty,
+    /// Another story has this slug.
+    SlugTaken(String),
 }

@@ -313,6 +313,47 @@ pub fn public_path(
     })
 }
 
+impl Newsroom {
+    /// Gives a story a new slug, typed as a title or as a slug, for whoever may edit it (a
+    /// published story: the editors). A published story's address changes with it; the former
+    /// one answers 301, and so do the redirects that led to it.
+    pub async fn change_slug(
+        &self,
+        actor: &Actor,
+        story: &EditableStory,
+        typed: &str,
+    ) -> Result<Slug, NewsroomError> {
+        actor.may(StoryAction::Edit, story)?;
+        let slug = Slug::from_title(typed.trim())
+            .map_err(|_| NewsroomError::Refused(Refusal::SlugEmpty))?;
+        if slug == story.slug {
+            return Ok(slug);
+        }
+        let taken = || NewsroomError::Refused(Refusal::SlugTaken(slug.to_string()));
+        if self
+            .store
+            .free_article_slug(&slug, &BTreeSet::new())
+            .await?
+            != slug
+        {
+            return Err(taken());
+        }
+        let path = story.path.as_ref().map(|path| path.with_slug(&slug));
+        let detail = format!("{} → {slug}", story.slug);
+        let audit = Audit::by(Some(actor.id), "slug").detail(&detail);
+        match self
+            .store
+            .change_story_slug(story.id, &slug, path.as_ref(), audit)
+            .await
+        {
+            Ok(Some(())) => Ok(slug),
+            Ok(None) => Err(NewsroomError::Refused(Refusal::ChangedMeanwhile)),
+            Err(StoreError::AlreadyExists(_)) => Err(taken()),
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
 /// The longest public note (a correction or an update) a story may carry.
 pub const MAX_NOTE_CHARS: usize = 2000;
 

@@ -3,6 +3,7 @@
 //! flat: a new redirect leads where its target leads, and those that led to its old address now
 //! lead to its target, so no redirect ever leads to another.
 
+use rotative_domain::{ArticleId, ArticlePath, Slug};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{Audit, Store, StoreError, Taken, now_seconds, users::insert_audit};
@@ -16,6 +17,8 @@ pub enum RedirectOrigin {
     Manual,
     /// A section's former slug: every address under `/{old}/`.
     Section,
+    /// A story's former address, from a change of its slug.
+    Story,
 }
 
 impl RedirectOrigin {
@@ -23,6 +26,7 @@ impl RedirectOrigin {
         match value {
             "manual" => Self::Manual,
             "section" => Self::Section,
+            "story" => Self::Story,
             _ => Self::Import,
         }
     }
@@ -92,6 +96,62 @@ async fn final_target(conn: &mut AnyConnection, target: &str) -> Result<String, 
 }
 
 impl Store {
+    /// Gives a story a new slug, and its new address when it has one: its former address
+    /// answers 301 with the new one, and so do the redirects that led to the former one. `None`
+    /// when there is no such story.
+    pub async fn change_story_slug(
+        &self,
+        id: ArticleId,
+        slug: &Slug,
+        path: Option<&ArticlePath>,
+        audit: Audit<'_>,
+    ) -> Result<Option<()>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let former: Option<Option<String>> =
+            sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(former) = former else {
+            return Ok(None);
+        };
+        let new_path = path.map(AsRef::as_ref);
+        sqlx::query("UPDATE articles SET slug = $1, path = $2 WHERE id = $3")
+            .bind(slug.as_ref())
+            .bind(new_path)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, Taken::StoryAddress))?;
+        if let (Some(former), Some(new_path)) = (former, new_path)
+            && former != new_path
+        {
+            sqlx::query(
+                "INSERT INTO redirects (old, target, origin, created_at) VALUES ($1, $2, 'story', $3)
+                 ON CONFLICT (old) DO UPDATE SET target = excluded.target, origin = 'story'",
+            )
+            .bind(&former)
+            .bind(new_path)
+            .bind(now_seconds())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE redirects SET target = $1 WHERE target = $2")
+                .bind(new_path)
+                .bind(&former)
+                .execute(&mut *tx)
+                .await?;
+            // The new address is the story's: a redirect from it (the story had it before)
+            // would now lead to itself.
+            sqlx::query("DELETE FROM redirects WHERE old = $1")
+                .bind(new_path)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_audit(&mut tx, Some(id), audit).await?;
+        tx.commit().await?;
+        Ok(Some(()))
+    }
+
     /// Redirects by their old address from after `after`, those whose addresses hold `words`
     /// (any case), with the times each was followed since `since_day` (days since 1970).
     pub async fn redirect_records(

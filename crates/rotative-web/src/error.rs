@@ -171,7 +171,8 @@ impl From<NewsroomError> for AppError {
                 refusal @ (Refusal::TokenName
                 | Refusal::WebhookNotWeb
                 | Refusal::WebhookThisSite
-                | Refusal::WebhookWithoutEvents),
+                | Refusal::WebhookWithoutEvents
+                | Refusal::SlugEmpty),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
             NewsroomError::Refused(Refusal::Redirect(problems)) => {
                 Self::Invalid(messages::redirect_problems(&problems))

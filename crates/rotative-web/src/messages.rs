@@ -77,6 +77,8 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::RedirectFromLivePage => "Un article est publié à cette adresse : une redirection ne serait jamais suivie. Changez plutôt l'adresse de l'article.".into(),
         Refusal::RedirectExists(old) => format!("L'adresse {old} est déjà redirigée : supprimez d'abord cette redirection pour la changer."),
         Refusal::NoSuchRedirect => "Cette redirection n'existe pas ou a déjà été supprimée.".into(),
+        Refusal::SlugEmpty => "L'adresse d'un article doit contenir au moins une lettre ou un chiffre.".into(),
+        Refusal::SlugTaken(slug) => format!("Un autre article s'appelle déjà « {slug} » : choisissez une autre adresse."),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
@@ -154,6 +156,7 @@ pub(crate) fn audit_action(action: &str) -> String {
         "section_order" => "Ordre des rubriques",
         "section_merge" => "Rubriques fusionnées",
         "section_remove" => "Rubrique supprimée",
+        "slug" => "Adresse changée",
         "redirect_add" => "Redirection ajoutée",
         "redirect_remove" => "Redirection supprimée",
         "redirect_hosts" => "Sites permis pour les redirections",
@@ -495,6 +498,8 @@ pub(crate) mod api {
         "le corps est vide : envoyez en JSON la rubrique qui reçoit les articles (« into »)";
     pub(crate) const NO_ORDER: &str =
         "le corps est vide : envoyez en JSON les rubriques dans leur ordre (« sections »)";
+    pub(crate) const NO_SLUG: &str =
+        "le corps est vide : envoyez la nouvelle adresse en JSON (« slug »)";
     pub(crate) const NO_REDIRECT: &str =
         "le corps est vide : envoyez la redirection en JSON (« old », « target »)";
     pub(crate) const NO_REDIRECT_SOURCE: &str =

@@ -122,6 +122,7 @@ fn documented() -> Documented {
         .routes(routes!(write::create))
         .routes(routes!(write::act))
         .routes(routes!(write::correct))
+        .routes(routes!(write::change_slug))
         .routes(routes!(edit::editable))
         .routes(routes!(edit::edit))
         .routes(routes!(edit::revisions))

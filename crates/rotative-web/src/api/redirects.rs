@@ -25,7 +25,8 @@ pub(crate) struct RedirectView {
     old: String,
     /// Where they are sent, with a 301.
     target: String,
-    /// `import`, `manual` or `section` (a section's former address, and every one under it).
+    /// `import`, `manual`, `story` (a story's former address) or `section` (a section's
+    /// former address, and every one under it).
     origin: &'static str,
     /// Times readers followed it in the last 30 days.
     hits_30_days: u64,
@@ -40,6 +41,7 @@ impl From<RedirectRecord> for RedirectView {
                 RedirectOrigin::Import => "import",
                 RedirectOrigin::Manual => "manual",
                 RedirectOrigin::Section => "section",
+                RedirectOrigin::Story => "story",
             },
             hits_30_days: record.hits,
         }

@@ -169,6 +169,68 @@ pub(crate) async fn act(
     }))
 }
 
+/// A story's new slug.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SlugInput {
+    /// The words that end its address, as a slug or as a title (`Le port rouvre` →
+    /// `le-port-rouvre`).
+    slug: String,
+}
+
+/// Gives a story a new slug, as the editor's « Changer l'adresse » does (whoever may edit the
+/// story; a published one, the editors). A published story's address changes with it: the
+/// former one answers 301 with the new one, and so do the redirects that led to it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/stories/{id}/slug",
+    operation_id = "change_slug",
+    tag = "Rédaction",
+    security(("jeton" = [])),
+    params(("id" = i64, Path, description = "L'identifiant de l'article.")),
+    request_body(content = SlugInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "L'article, à sa nouvelle adresse.", body = StoryState),
+        (status = 400, description = "JSON illisible, champ inconnu ou manquant.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le rôle du compte, ou un jeton en lecture seule, ne le permet pas.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun article n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un autre article a déjà cette adresse.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Une adresse sans lettre ni chiffre.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn change_slug(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    let input: Option<SlugInput> = body_or_default(&headers, body)?;
+    let input = input.ok_or(AppError::BadJson(messages::NO_SLUG.to_owned()))?;
+    let story = story_named(&state, &id).await?;
+    state
+        .newsroom()
+        .change_slug(&actor, &story, &input.slug)
+        .await?;
+    let story = state
+        .store
+        .story_for_edit(story.id)
+        .await?
+        .ok_or_else(no_such_story)?;
+    Ok(json(&StoryState {
+        id: story.id.0,
+        status: story.status.as_str(),
+        url: story
+            .path
+            .as_ref()
+            .filter(|_| story.status == rotative_domain::ArticleStatus::Published)
+            .map(|path| state.site().absolute(path.as_ref())),
+    }))
+}
+
 /// A source of a story: what it is, and where.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -94,6 +94,11 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             post(stories::correct),
         ),
         (
+            Method::POST,
+            "/redaction/articles/{id}/adresse",
+            post(stories::change_slug),
+        ),
+        (
             Method::GET,
             "/redaction/articles/{id}/historique",
             get(history::revisions),

@@ -38,6 +38,7 @@ impl From<RedirectRecord> for RedirectRow {
                 RedirectOrigin::Import => "Import",
                 RedirectOrigin::Manual => "À la main",
                 RedirectOrigin::Section => "Rubrique",
+                RedirectOrigin::Story => "Article",
             },
             hits: record.hits,
         }

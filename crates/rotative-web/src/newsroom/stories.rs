@@ -214,6 +214,8 @@ struct EditorPage<'a> {
     missing_alt: Option<String>,
     uploaded: Option<UploadedImage>,
     max_upload_megabytes: u64,
+    /// The story's slug, or the one typed and refused; none where the actor may not change it.
+    slug: Option<String>,
 }
 
 /// What the editor shows besides the form, depending on how it was reached.
@@ -227,6 +229,8 @@ struct Extras {
     scheduled_at: Option<String>,
     /// An image just uploaded from the editor, to be placed in the text.
     uploaded: Option<MediaRecord>,
+    /// A slug as typed, shown again beside why it was refused.
+    slug: Option<String>,
 }
 
 /// An image just added to the library, with the Markdown that places it in a story.
@@ -372,6 +376,9 @@ async fn editor_page(
             .filter(|warning| errors.iter().all(|error| error.message != *warning)),
         uploaded: extras.uploaded.as_ref().map(UploadedImage::from),
         max_upload_megabytes: state.upload_limits.max_bytes / (1024 * 1024),
+        slug: story
+            .filter(|story| actor.may_edit(story))
+            .map(|story| extras.slug.unwrap_or_else(|| story.slug.to_string())),
     };
     render(state, who, "newsroom/editor.html", page)
 }
@@ -967,6 +974,35 @@ async fn refused_in_editor(
 pub(crate) struct CorrectionForm {
     kind: String,
     note: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SlugForm {
+    #[serde(default)]
+    slug: String,
+}
+
+/// A story's new slug: once published, its address changes and the former one answers 301.
+pub(crate) async fn change_slug(
+    State(state): State<AppState>,
+    Path(id): Path<ArticleId>,
+    CsrfForm { who, form }: CsrfForm<SlugForm>,
+) -> Result<Response, AppError> {
+    let story = story_or_404(&state, id).await?;
+    match state
+        .newsroom()
+        .change_slug(&who.actor(), &story, &form.slug)
+        .await
+    {
+        Ok(_) => Ok(confirmed(id, StoryAction::Edit)),
+        Err(error) => {
+            let kept = Extras {
+                slug: Some(form.slug),
+                ..Extras::default()
+            };
+            refused_in_editor(&state, &who, id, error.into(), "slug", kept).await
+        }
+    }
 }
 
 pub(crate) async fn correct(

@@ -558,7 +558,7 @@ const WHO: [(Who, &str); 5] = [
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 48] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 49] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -701,6 +701,12 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 48] = [
         "/api/v1/newsroom/sections/{S}/merge",
         [401, 403, 403, 409, 409],
     ),
+    // A published story's address is the editors' to change.
+    (
+        "POST",
+        "/api/v1/stories/{P}/slug",
+        [401, 403, 403, 200, 200],
+    ),
     // So are redirects; the sites they may lead to are the administrators'. The fresh site has
     // no redirect to remove.
     (
@@ -813,6 +819,8 @@ fn table_body(method: &str, path: &str) -> &'static str {
         } else {
             r#"{"name": "Le Port", "description": "Les nouvelles des quais."}"#
         }
+    } else if path.ends_with("/slug") {
+        r#"{"slug": "Une autre adresse"}"#
     } else if path == "/api/v1/newsroom/redirects" && method == "POST" {
         r#"{"old": "/ancien-lien/", "target": "/monde/"}"#
     } else if path == "/api/v1/newsroom/redirects/hosts" {
@@ -2062,4 +2070,55 @@ async fn only_administrators_allow_other_sites(site: &TestSite, chef: &str, admi
     )
     .await;
     follows(site, &[("/ailleurs/", "https://archives.example/x")]).await;
+}
+
+#[tokio::test]
+async fn an_editor_changes_a_published_storys_address_and_the_former_one_follows() {
+    let site = newsroom().await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let julie = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
+    let story = site.first_article_path().await;
+    let redirects = "/api/v1/newsroom/redirects";
+    let to_story = format!(r#"{{"old": "/ancien-lien/", "target": "{story}"}}"#);
+    answer(&site, &chef, ("POST", redirects, &to_story), 201).await;
+    let uri = "/api/v1/stories/1/slug";
+    let body = r#"{"slug": "Le port rouvre lundi"}"#;
+    let refused = send_json(&site, "POST", uri, Some(&julie), body).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "a journalist's token"
+    );
+    let changed = answer(&site, &chef, ("POST", uri, body), 200).await;
+    let moved = story.rsplit_once('/').unwrap().0.to_owned() + "/le-port-rouvre-lundi";
+    assert!(
+        changed["url"].as_str().unwrap().ends_with(&moved),
+        "{changed}"
+    );
+    follows(
+        &site,
+        &[
+            (story.as_str(), moved.as_str()),
+            ("/ancien-lien/", moved.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(site.get(&moved).await.status, StatusCode::OK);
+    // Back to the first address: it is the story's again, and never a loop.
+    let former = story.rsplit('/').next().unwrap();
+    let back = format!(r#"{{"slug": "{former}"}}"#);
+    answer(&site, &chef, ("POST", uri, &back), 200).await;
+    assert_eq!(site.get(&story).await.status, StatusCode::OK);
+    follows(
+        &site,
+        &[
+            (moved.as_str(), story.as_str()),
+            ("/ancien-lien/", story.as_str()),
+        ],
+    )
+    .await;
+    for (body, status) in [(r#"{"slug": "« »"}"#, 422), (r#"{"slug": 3}"#, 400)] {
+        let page = send_json(&site, "POST", uri, Some(&chef), body).await;
+        assert_eq!(page.status.as_u16(), status, "{body}: {}", page.body);
+    }
 }

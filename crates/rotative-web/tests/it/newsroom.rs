@@ -861,7 +861,7 @@ const WHO: [Who; 5] = [
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 64] = [
+const TABLE: [(&str, &str, [u16; 5]); 66] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -918,6 +918,11 @@ const TABLE: [(&str, &str, [u16; 5]); 64] = [
         "GET",
         "/redaction/articles/{A}/historique",
         [303, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{A}/adresse",
+        [303, 403, 303, 303, 303],
     ),
     (
         "POST",
@@ -1057,6 +1062,11 @@ const TABLE: [(&str, &str, [u16; 5]); 64] = [
         "GET",
         "/redaction/articles/{P}/historique",
         [303, 403, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/articles/{P}/adresse",
+        [303, 403, 403, 303, 303],
     ),
     // Only somebody's own draft goes back from review; an editor's move is always allowed.
     (
@@ -1226,6 +1236,7 @@ async fn every_newsroom_route_for_every_role() {
                 ("description", "Un journal."),
                 ("page_size", "12"),
                 ("direction", "later"),
+                ("slug", "une-autre-adresse"),
                 ("old", "/ancien-lien/"),
                 ("target", "/monde/"),
                 ("into", "1"),
