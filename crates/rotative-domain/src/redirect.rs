@@ -1,6 +1,8 @@
 //! A redirect as an editor types it: from an address of this site to another address of this
 //! site, or to a page elsewhere whose host an administrator allowed.
 
+use std::fmt::Write;
+
 use url::Url;
 
 /// The longest address a redirect keeps.
@@ -52,6 +54,33 @@ fn is_path(address: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
 }
 
+/// An address as browsers send it: letters outside ASCII (`/actualités/`) percent-encoded.
+fn as_requested(address: &str) -> String {
+    let mut encoded = String::with_capacity(address.len());
+    for c in address.chars() {
+        if c.is_ascii() {
+            encoded.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(encoded, "%{byte:02X}");
+            }
+        }
+    }
+    encoded
+}
+
+/// An address as readers' requests are matched: without its query, with a final slash (`/a`,
+/// `/a/` and `/a?x=1` are one address to a loop).
+fn matched_as(address: &str) -> String {
+    let path = address.split('?').next().unwrap_or(address);
+    if path.ends_with('/') {
+        path.to_owned()
+    } else {
+        format!("{path}/")
+    }
+}
+
 impl RedirectDraft {
     pub fn parse(
         old: &str,
@@ -81,14 +110,12 @@ impl RedirectDraft {
                 _ => problems.push(RedirectProblem::NotAnAddress),
             }
         }
-        if problems.is_empty() && old == target {
+        let (old, target) = (as_requested(old), as_requested(target));
+        if problems.is_empty() && matched_as(&old) == matched_as(&target) {
             problems.push(RedirectProblem::ToItself);
         }
         if problems.is_empty() {
-            Ok(Self {
-                old: old.to_owned(),
-                target: target.to_owned(),
-            })
+            Ok(Self { old, target })
         } else {
             Err(problems)
         }
@@ -163,5 +190,12 @@ mod tests {
             RedirectDraft::parse("//evil.example/", "/", SITE, &hosts),
             Err(vec![RedirectProblem::NotAPath])
         );
+        assert_eq!(
+            RedirectDraft::parse("/a/", "/a?x=1", SITE, &hosts),
+            Err(vec![RedirectProblem::ToItself]),
+            "readers asking for /a are sent on by the redirect from /a/"
+        );
+        let accents = RedirectDraft::parse("/actualités/", "/monde/", SITE, &hosts).unwrap();
+        assert_eq!(accents.old, "/actualit%C3%A9s/", "as browsers ask for it");
     }
 }

@@ -141,14 +141,14 @@ impl SectionDraft {
                 }
             }
         };
-        let description = description.trim();
+        let description = crate::without_controls(description.trim());
         if description.chars().count() > Self::MAX_DESCRIPTION_CHARS {
             problems.push(SectionProblem::DescriptionTooLong);
         }
         match (name, slug) {
             (Some(name), Some(slug)) if problems.is_empty() => Ok(Self {
                 section: Section { slug, name },
-                description: description.to_owned(),
+                description: description.into_owned(),
                 in_navigation,
             }),
             _ => Err(problems),

@@ -57,7 +57,8 @@ pub enum RedirectAdded {
     Added(String),
     /// Its target leads back to it.
     Loop,
-    /// A story lives at this address: readers would never be redirected.
+    /// The site answers this address itself (a story's, a section's page): readers would never
+    /// be redirected.
     LivePage,
 }
 
@@ -70,29 +71,108 @@ fn first_segment(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// Where `target` leads now: through a redirect that starts there, or a section's former slug.
-async fn final_target(conn: &mut AnyConnection, target: &str) -> Result<String, StoreError> {
-    let onward: Option<String> = sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
-        .bind(target)
+/// An address as readers' requests are matched against redirects: without its query, with a
+/// trailing slash (`/a?x=1`, `/a` and `/a/` are one address to a loop).
+fn matched_as(address: &str) -> String {
+    let path = address.split('?').next().unwrap_or(address);
+    if path.ends_with('/') {
+        path.to_owned()
+    } else {
+        format!("{path}/")
+    }
+}
+
+/// Where a request for `address` is redirected, looked up as readers' requests are: as
+/// written, without its query, then with a final slash.
+async fn redirect_from(
+    conn: &mut AnyConnection,
+    address: &str,
+) -> Result<Option<String>, StoreError> {
+    let path = address.split('?').next().unwrap_or(address);
+    let mut candidates = vec![address.to_owned(), path.to_owned()];
+    if !path.ends_with('/') {
+        candidates.push(format!("{path}/"));
+    }
+    candidates.dedup();
+    for candidate in candidates {
+        let onward: Option<String> =
+            sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
+                .bind(&candidate)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if onward.is_some() {
+            return Ok(onward);
+        }
+    }
+    Ok(None)
+}
+
+/// The most steps followed from a target to where it leads: the table is kept flat, so one is
+/// the rule, a section's former slug may add one.
+const MAX_STEPS: usize = 8;
+
+/// Where `target` leads now: a story's address leads to itself; otherwise through a redirect
+/// that starts there, or a section's former slug, step after step. `None` when the way leads
+/// back to `old` (a loop).
+async fn final_target(
+    conn: &mut AnyConnection,
+    old: &str,
+    target: &str,
+) -> Result<Option<String>, StoreError> {
+    let mut at = target.to_owned();
+    for _ in 0..MAX_STEPS {
+        if matched_as(&at) == matched_as(old) {
+            return Ok(None);
+        }
+        let live: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
+            .bind(&at)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if live.is_some() {
+            return Ok(Some(at));
+        }
+        let onward = redirect_from(conn, &at).await?;
+        let next = match (onward, first_segment(&at)) {
+            (Some(onward), _) => onward,
+            (None, Some(old_slug)) => {
+                let moved: Option<String> = sqlx::query_scalar(
+                    "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
+                     WHERE m.old_slug = $1",
+                )
+                .bind(old_slug)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match moved {
+                    Some(slug) => format!("/{slug}{}", &at[1 + old_slug.len()..]),
+                    None => return Ok(Some(at)),
+                }
+            }
+            (None, None) => return Ok(Some(at)),
+        };
+        at = next;
+    }
+    Ok(Some(at))
+}
+
+/// Whether the site answers this address itself (a story's, published or withdrawn, or a
+/// section's page): a redirect from it would never be followed.
+async fn answered_here(conn: &mut AnyConnection, old: &str) -> Result<bool, StoreError> {
+    let story: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
+        .bind(old)
         .fetch_optional(&mut *conn)
         .await?;
-    if let Some(onward) = onward {
-        return Ok(onward);
+    if story.is_some() {
+        return Ok(true);
     }
-    let Some(old_slug) = first_segment(target) else {
-        return Ok(target.to_owned());
+    let Some(slug) = first_segment(old).filter(|slug| matched_as(old) == format!("/{slug}/"))
+    else {
+        return Ok(false);
     };
-    let moved: Option<String> = sqlx::query_scalar(
-        "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
-         WHERE m.old_slug = $1",
-    )
-    .bind(old_slug)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(moved.map_or_else(
-        || target.to_owned(),
-        |slug| format!("/{slug}{}", &target[1 + old_slug.len()..]),
-    ))
+    let section: Option<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(section.is_some())
 }
 
 impl Store {
@@ -106,7 +186,7 @@ impl Store {
         path: Option<&ArticlePath>,
         audit: Audit<'_>,
     ) -> Result<Option<()>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let former: Option<Option<String>> =
             sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")
                 .bind(id.0)
@@ -206,18 +286,13 @@ impl Store {
         target: &str,
         audit: Audit<'_>,
     ) -> Result<RedirectAdded, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let live: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
-            .bind(old)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if live.is_some() {
+        let mut tx = self.begin_write().await?;
+        if answered_here(&mut tx, old).await? {
             return Ok(RedirectAdded::LivePage);
         }
-        let target = final_target(&mut tx, target).await?;
-        if target == old {
+        let Some(target) = final_target(&mut tx, old, target).await? else {
             return Ok(RedirectAdded::Loop);
-        }
+        };
         sqlx::query(
             "INSERT INTO redirects (old, target, origin, created_at) VALUES ($1, $2, 'manual', $3)",
         )
@@ -232,6 +307,10 @@ impl Store {
             .bind(old)
             .execute(&mut *tx)
             .await?;
+        // One that led here from the target's own address would now lead to itself.
+        sqlx::query("DELETE FROM redirects WHERE old = target")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM gone WHERE old = $1")
             .bind(old)
             .execute(&mut *tx)
@@ -244,7 +323,7 @@ impl Store {
     /// Removes the redirect from `old` (a section's former slug when `old` is `/{slug}/`).
     /// `false` when there was none.
     pub async fn remove_redirect(&self, old: &str, audit: Audit<'_>) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut removed = sqlx::query("DELETE FROM redirects WHERE old = $1")
             .bind(old)
             .execute(&mut *tx)
@@ -282,7 +361,10 @@ impl Store {
         day: i64,
         keep_from: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
         for (old, count) in hits {
             sqlx::query(
                 "INSERT INTO redirect_hits (old, day, hits) VALUES ($1, $2, $3)
@@ -306,6 +388,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::first_segment;
+
+    #[test]
+    fn an_address_matches_with_or_without_its_query_and_final_slash() {
+        assert_eq!(super::matched_as("/a?x=1"), "/a/");
+        assert_eq!(super::matched_as("/a"), super::matched_as("/a/"));
+    }
 
     #[test]
     fn the_first_segment_of_a_path_is_its_section_slug() {

@@ -132,15 +132,36 @@ async fn move_addresses(
             .execute(&mut *conn)
             .await?;
     }
+    // After the stories moved: a redirect to a story still living under the old slug (filed
+    // in another section since it was published, its address kept) stays as it is.
     sqlx::query(
         "UPDATE redirects SET target = $1 || substr(target, CAST($2 AS INTEGER))
-         WHERE substr(target, 1, CAST($3 AS INTEGER)) = $4",
+         WHERE substr(target, 1, CAST($3 AS INTEGER)) = $4
+           AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.path = redirects.target)",
     )
     .bind(&new_prefix)
     .bind(kept_from)
     .bind(prefix_length)
     .bind(&old_prefix)
     .execute(&mut *conn)
+    .await?;
+    // A redirect the rewrite made lead to itself (`/{new}/x` to `/{old}/x`) leads nowhere.
+    sqlx::query("DELETE FROM redirects WHERE old = target")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Tells the page caches and the search index that every story of the section changed: they
+/// show its name and its address.
+async fn log_stories_of(conn: &mut AnyConnection, section: SectionId) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO change_log (subject, subject_id, moved, at)
+         SELECT 'article', id, 0, $1 FROM articles WHERE section_id = $2",
+    )
+    .bind(crate::now_seconds())
+    .bind(section.0)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -172,7 +193,7 @@ impl Store {
         fields: SectionFields<'_>,
         audit: crate::Audit<'_>,
     ) -> Result<SectionId, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sections (slug, name, description, in_navigation, position)
              VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))
@@ -202,10 +223,14 @@ impl Store {
         fields: SectionFields<'_>,
         audit: crate::Audit<'_>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(old_slug) = slug_of(&mut tx, id).await? else {
             return Ok(false);
         };
+        let old_name: String = sqlx::query_scalar("SELECT name FROM sections WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
         let new_slug = fields.section.slug.as_ref();
         sqlx::query(
             "UPDATE sections SET slug = $1, name = $2, description = $3, in_navigation = $4
@@ -222,6 +247,9 @@ impl Store {
         if old_slug != new_slug {
             move_addresses(&mut tx, id, &old_slug, id, new_slug).await?;
         }
+        if old_slug != new_slug || old_name != fields.section.name.as_ref() {
+            log_stories_of(&mut tx, id).await?;
+        }
         insert_audit(&mut tx, None, audit).await?;
         tx.commit().await?;
         Ok(true)
@@ -234,7 +262,7 @@ impl Store {
         order: &[SectionId],
         audit: crate::Audit<'_>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM sections ORDER BY position, name")
                 .fetch_all(&mut *tx)
@@ -268,7 +296,7 @@ impl Store {
         into: SectionId,
         audit: crate::Audit<'_>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (Some(from_slug), Some(into_slug)) =
             (slug_of(&mut tx, from).await?, slug_of(&mut tx, into).await?)
         else {
@@ -295,7 +323,7 @@ impl Store {
         id: SectionId,
         audit: crate::Audit<'_>,
     ) -> Result<SectionRemoval, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if slug_of(&mut tx, id).await?.is_none() {
             return Ok(SectionRemoval::NotFound);
         }

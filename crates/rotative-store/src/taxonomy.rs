@@ -20,11 +20,18 @@ pub(crate) async fn ensure_section(
                VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))
                ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
                RETURNING id";
-    Ok(sqlx::query_scalar(sql)
+    let id = sqlx::query_scalar(sql)
         .bind(section.slug.as_ref())
         .bind(section.name.as_ref())
-        .fetch_one(conn)
-        .await?)
+        .fetch_one(&mut *conn)
+        .await?;
+    // The slug is a live section's: if a section had it before a rename or a merge, its old
+    // addresses now belong to this one.
+    sqlx::query("DELETE FROM section_moves WHERE old_slug = $1")
+        .bind(section.slug.as_ref())
+        .execute(conn)
+        .await?;
+    Ok(id)
 }
 
 pub(crate) async fn ensure_tag(conn: &mut AnyConnection, tag: &Tag) -> Result<i64, StoreError> {

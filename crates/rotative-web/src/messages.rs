@@ -73,8 +73,8 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
             .map(|problem| problem.message)
             .collect::<Vec<_>>()
             .join(" "),
-        Refusal::RedirectLoop => "Cette redirection ramènerait à son point de départ : la cible redirige déjà vers cette adresse.".into(),
-        Refusal::RedirectFromLivePage => "Un article est publié à cette adresse : une redirection ne serait jamais suivie. Changez plutôt l'adresse de l'article.".into(),
+        Refusal::RedirectLoop => "Cette redirection ramènerait à son point de départ : la nouvelle adresse redirige déjà vers l'ancienne.".into(),
+        Refusal::RedirectFromLivePage => "Le site répond déjà à cette adresse (un article, publié ou retiré, ou la page d'une rubrique) : une redirection n'y serait jamais suivie. Pour un article, changez plutôt son adresse depuis la rédaction.".into(),
         Refusal::RedirectExists(old) => format!("L'adresse {old} est déjà redirigée : supprimez d'abord cette redirection pour la changer."),
         Refusal::NoSuchRedirect => "Cette redirection n'existe pas ou a déjà été supprimée.".into(),
         Refusal::SlugEmpty => "L'adresse d'un article doit contenir au moins une lettre ou un chiffre.".into(),
@@ -318,7 +318,7 @@ pub(crate) fn redirect_problems(problems: &[RedirectProblem]) -> Vec<crate::erro
             let (field, message) = match problem {
                 RedirectProblem::NotAPath => (
                     "old",
-                    "L'adresse à rediriger est un chemin de ce site, qui commence par « / » : par exemple /2019/05/ancien-article/.".to_owned(),
+                    "L'ancienne adresse est un chemin de ce site, qui commence par « / » : par exemple /2019/05/ancien-article/.".to_owned(),
                 ),
                 RedirectProblem::AnsweredHere => (
                     "old",
@@ -326,7 +326,7 @@ pub(crate) fn redirect_problems(problems: &[RedirectProblem]) -> Vec<crate::erro
                 ),
                 RedirectProblem::NotAnAddress => (
                     "target",
-                    "La cible est un chemin de ce site (/monde/) ou une adresse web complète (https://…).".to_owned(),
+                    "La nouvelle adresse est un chemin de ce site (/monde/) ou une adresse web complète (https://…).".to_owned(),
                 ),
                 RedirectProblem::ExternalHost(host) => (
                     "target",
@@ -642,6 +642,37 @@ pub(crate) mod api {
             }
             ("delete", "/api/v1/webhooks/{id}") => {
                 "Supprime un webhook et son journal d'envois : plus rien ne lui est envoyé."
+            }
+            ("post", "/api/v1/stories/{id}/slug") => {
+                "Change la fin de l'adresse d'un article, comme « Adresse de l'article » : une fois publié, son ancienne adresse redirige vers la nouvelle (301), comme les redirections qui y menaient."
+            }
+            ("get", "/api/v1/newsroom/sections") => {
+                "Toutes les rubriques, même sans article publié, dans l'ordre de la navigation, avec le nombre de leurs articles (chefs d'édition)."
+            }
+            ("post", "/api/v1/newsroom/sections") => {
+                "Crée une rubrique, en dernier dans la navigation, comme « Rubriques » (chefs d'édition)."
+            }
+            ("put", "/api/v1/newsroom/sections/order") => {
+                "Range les rubriques dans la navigation ; celles qui ne sont pas nommées suivent."
+            }
+            ("put", "/api/v1/newsroom/sections/{id}") => {
+                "Change le nom, l'adresse, la description d'une rubrique, ou la retire de la navigation : ses anciennes adresses et celles de ses articles redirigent (301) vers les nouvelles."
+            }
+            ("delete", "/api/v1/newsroom/sections/{id}") => {
+                "Supprime une rubrique vide ; une rubrique qui contient des articles se fusionne."
+            }
+            ("post", "/api/v1/newsroom/sections/{id}/merge") => {
+                "Fusionne une rubrique dans une autre, qui reçoit ses articles ; ses adresses redirigent (301) vers celles de l'autre."
+            }
+            ("get", "/api/v1/newsroom/redirects") => {
+                "Les redirections du site par ancienne adresse, avec le nombre de fois où chacune a été suivie en 30 jours, comme « Redirections »."
+            }
+            ("post", "/api/v1/newsroom/redirects") => {
+                "Ajoute une redirection : elle mène à l'adresse finale, et celles qui menaient à son ancienne adresse aussi ; jamais de chaîne ni de boucle."
+            }
+            ("delete", "/api/v1/newsroom/redirects") => "Supprime une redirection.",
+            ("put", "/api/v1/newsroom/redirects/hosts") => {
+                "Les autres sites vers lesquels une redirection peut mener (administrateurs)."
             }
             _ => return None,
         })

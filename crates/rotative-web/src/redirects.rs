@@ -92,7 +92,9 @@ fn moved(target: &str) -> Response {
     }
     response.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
+        // An hour, not longer: editors change and remove redirects, and a browser keeping an
+        // old one could go round in circles after a change back.
+        HeaderValue::from_static("public, max-age=3600"),
     );
     response
 }

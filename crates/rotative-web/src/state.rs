@@ -101,7 +101,7 @@ impl AppState {
     /// Adds the redirects followed since the last flush to today's counts in the store, where
     /// every instance adds its own; counts older than the newsroom shows are forgotten.
     pub async fn flush_redirect_hits(&self) -> Result<(), StoreError> {
-        let hits: Vec<(String, u64)> = std::mem::take(
+        let mut hits: Vec<(String, u64)> = std::mem::take(
             &mut *self
                 .0
                 .redirect_hits
@@ -110,6 +110,8 @@ impl AppState {
         )
         .into_iter()
         .collect();
+        // In one order on every instance, so two flushing at once never wait on each other.
+        hits.sort_unstable();
         let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
         let keep_from = today - rotative_newsroom::REDIRECT_HITS_DAYS;
         let added = self.store.add_redirect_hits(&hits, today, keep_from).await;

@@ -169,6 +169,7 @@ on_every_backend!(
     sections_are_renamed_reordered_merged_and_removed,
     section_slugs_stay_unique_and_the_order_is_kept,
     redirects_stay_flat_and_count_their_followers,
+    redirect_loops_are_refused_however_they_are_written,
 );
 
 struct Fixture {
@@ -2299,4 +2300,33 @@ async fn counts_cover_the_last_30_days(store: &Store) {
         page.iter().map(|r| r.old.as_str()).collect::<Vec<_>>(),
         ["/c/", "/monde/"]
     );
+}
+
+async fn redirect_loops_are_refused_however_they_are_written(store: Store) {
+    let f = fixture(store).await;
+    let audit = Audit::by(None, "redirect_add");
+    let add = |old: &'static str, target: &'static str| {
+        let store = f.store.clone();
+        async move { store.add_manual_redirect(old, target, audit).await.unwrap() }
+    };
+    // Readers asking for `/y` are sent on by the redirect from `/y/`.
+    add("/y/", "/x").await;
+    assert_eq!(add("/x/", "/y").await, RedirectAdded::Loop);
+    // Through a section's former slug: `/monde/…` leads to `/international/…`.
+    let renamed = Section {
+        slug: Slug::parse("international").unwrap(),
+        name: Name::parse("International").unwrap(),
+    };
+    add("/international/2020/01/02/x", "/p/").await;
+    f.store
+        .change_section(f.ids.section, section_fields(&renamed), audit)
+        .await
+        .unwrap();
+    assert_eq!(add("/p/", "/monde/2020/01/02/x").await, RedirectAdded::Loop);
+    // A section's page is answered by the site: a redirect from it would never be followed.
+    assert_eq!(add("/international/", "/p/").await, RedirectAdded::LivePage);
+    // A section typed again under a former slug takes its addresses back.
+    let again = Section::named(Name::parse("Monde").unwrap()).unwrap();
+    f.store.ensure_section(&again).await.unwrap();
+    assert_eq!(f.store.moved_section("monde").await.unwrap(), None);
 }
