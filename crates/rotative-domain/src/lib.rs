@@ -35,7 +35,7 @@ pub use ids::{
 pub use local_time::{day_start, local_time};
 pub use pagination::{After, PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};
-pub use redirect::{RedirectDraft, RedirectProblem, allowed_hosts};
+pub use redirect::{RedirectDraft, RedirectProblem, allowed_hosts, matched_as, requested_forms};
 pub use related::{RelatedCandidate, rank_related};
 pub use slug::Slug;
 pub use source::Source;

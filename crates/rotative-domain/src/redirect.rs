@@ -70,15 +70,25 @@ fn as_requested(address: &str) -> String {
     encoded
 }
 
-/// An address as readers' requests are matched: without its query, with a final slash (`/a`,
-/// `/a/` and `/a?x=1` are one address to a loop).
-fn matched_as(address: &str) -> String {
+/// The forms under which a request for `address` finds its redirect, in order: as written,
+/// without its query (others' tracking parameters), then with the final slash WordPress puts
+/// on every path.
+pub fn requested_forms(address: &str) -> Vec<String> {
     let path = address.split('?').next().unwrap_or(address);
-    if path.ends_with('/') {
-        path.to_owned()
-    } else {
-        format!("{path}/")
+    let mut forms = vec![address.to_owned()];
+    if path != address {
+        forms.push(path.to_owned());
     }
+    if !path.ends_with('/') {
+        forms.push(format!("{path}/"));
+    }
+    forms
+}
+
+/// One address to a loop, however written: `/a`, `/a/` and `/a?x=1` all reach the redirect
+/// from `/a/`.
+pub fn matched_as(address: &str) -> String {
+    requested_forms(address).pop().unwrap_or_default()
 }
 
 impl RedirectDraft {
@@ -147,6 +157,13 @@ mod tests {
     use super::*;
 
     const SITE: &str = "https://journal.example";
+
+    #[test]
+    fn a_request_finds_its_redirect_with_or_without_query_and_final_slash() {
+        assert_eq!(requested_forms("/a?x=1"), ["/a?x=1", "/a", "/a/"]);
+        assert_eq!(requested_forms("/a/"), ["/a/"]);
+        assert_eq!(matched_as("/a?x=1"), matched_as("/a/"));
+    }
 
     #[test]
     fn redirects_are_paths_of_this_site_or_allowed_hosts() {

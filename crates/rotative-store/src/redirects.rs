@@ -3,7 +3,7 @@
 //! flat: a new redirect leads where its target leads, and those that led to its old address now
 //! lead to its target, so no redirect ever leads to another.
 
-use rotative_domain::{ArticleId, ArticlePath, Slug};
+use rotative_domain::{ArticleId, ArticlePath, Slug, matched_as, requested_forms};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{Audit, Store, StoreError, Taken, now_seconds, users::insert_audit};
@@ -71,30 +71,12 @@ fn first_segment(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// An address as readers' requests are matched against redirects: without its query, with a
-/// trailing slash (`/a?x=1`, `/a` and `/a/` are one address to a loop).
-fn matched_as(address: &str) -> String {
-    let path = address.split('?').next().unwrap_or(address);
-    if path.ends_with('/') {
-        path.to_owned()
-    } else {
-        format!("{path}/")
-    }
-}
-
-/// Where a request for `address` is redirected, looked up as readers' requests are: as
-/// written, without its query, then with a final slash.
+/// Where a request for `address` is redirected, looked up as readers' requests are.
 async fn redirect_from(
     conn: &mut AnyConnection,
     address: &str,
 ) -> Result<Option<String>, StoreError> {
-    let path = address.split('?').next().unwrap_or(address);
-    let mut candidates = vec![address.to_owned(), path.to_owned()];
-    if !path.ends_with('/') {
-        candidates.push(format!("{path}/"));
-    }
-    candidates.dedup();
-    for candidate in candidates {
+    for candidate in requested_forms(address) {
         let onward: Option<String> =
             sqlx::query_scalar("SELECT target FROM redirects WHERE old = $1")
                 .bind(&candidate)
@@ -388,12 +370,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::first_segment;
-
-    #[test]
-    fn an_address_matches_with_or_without_its_query_and_final_slash() {
-        assert_eq!(super::matched_as("/a?x=1"), "/a/");
-        assert_eq!(super::matched_as("/a"), super::matched_as("/a/"));
-    }
 
     #[test]
     fn the_first_segment_of_a_path_is_its_section_slug() {

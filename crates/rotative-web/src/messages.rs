@@ -646,6 +646,13 @@ pub(crate) mod api {
             ("post", "/api/v1/stories/{id}/slug") => {
                 "Change la fin de l'adresse d'un article, comme « Adresse de l'article » : une fois publié, son ancienne adresse redirige vers la nouvelle (301), comme les redirections qui y menaient."
             }
+            _ => return site_operation_summary(method, path),
+        })
+    }
+
+    /// What each operation that runs the site (sections, redirects) does, in French.
+    fn site_operation_summary(method: &str, path: &str) -> Option<&'static str> {
+        Some(match (method, path) {
             ("get", "/api/v1/newsroom/sections") => {
                 "Toutes les rubriques, même sans article publié, dans l'ordre de la navigation, avec le nombre de leurs articles (chefs d'édition)."
             }

@@ -14,8 +14,7 @@ use rotative_store::OldAddress;
 
 use crate::{AppError, AppState};
 
-/// Looks an address up as the old site wrote it, then without its query (tracking
-/// parameters added by others), then with the trailing slash WordPress puts on every path.
+/// Where this address is redirected, if it is; a redirect followed is counted.
 async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Option<OldAddress> {
     let (old, became) = redirected(state, path, query).await?;
     if matches!(became, OldAddress::Moved(_)) {
@@ -24,21 +23,15 @@ async fn new_address(state: &AppState, path: &str, query: Option<&str>) -> Optio
     Some(became)
 }
 
-/// The redirect for this address, with the address it starts from (as the newsroom lists it).
+/// The redirect for this address, looked up in the forms readers' requests take
+/// (`requested_forms`), with the address it starts from (as the newsroom lists it).
 async fn redirected(
     state: &AppState,
     path: &str,
     query: Option<&str>,
 ) -> Option<(String, OldAddress)> {
-    let mut candidates = Vec::with_capacity(3);
-    if let Some(query) = query {
-        candidates.push(format!("{path}?{query}"));
-    }
-    candidates.push(path.to_owned());
-    if !path.ends_with('/') {
-        candidates.push(format!("{path}/"));
-    }
-    for candidate in candidates {
+    let requested = query.map_or_else(|| path.to_owned(), |query| format!("{path}?{query}"));
+    for candidate in rotative_domain::requested_forms(&requested) {
         match state.store.redirect(&candidate).await {
             Ok(Some(target)) => return Some((candidate, target)),
             Ok(None) => {}

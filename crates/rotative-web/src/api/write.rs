@@ -153,6 +153,11 @@ pub(crate) async fn act(
         .newsroom()
         .act(&actor, &story, act, &time_zone)
         .await?;
+    story_state(&state, id).await
+}
+
+/// Where the story stands now, as the actions answer it.
+async fn story_state(state: &AppState, id: ArticleId) -> Result<Response, AppError> {
     let story = state
         .store
         .story_for_edit(id)
@@ -215,20 +220,7 @@ pub(crate) async fn change_slug(
         .newsroom()
         .change_slug(&actor, &story, &input.slug)
         .await?;
-    let story = state
-        .store
-        .story_for_edit(story.id)
-        .await?
-        .ok_or_else(no_such_story)?;
-    Ok(json(&StoryState {
-        id: story.id.0,
-        status: story.status.as_str(),
-        url: story
-            .path
-            .as_ref()
-            .filter(|_| story.status == rotative_domain::ArticleStatus::Published)
-            .map(|path| state.site().absolute(path.as_ref())),
-    }))
+    story_state(&state, story.id).await
 }
 
 /// A source of a story: what it is, and where.
