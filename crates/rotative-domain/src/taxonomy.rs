@@ -25,6 +25,12 @@ pub struct Author {
 }
 
 impl Section {
+    /// Whether its address is one of the site's own (`/recherche/`, `/redaction/`…): a new
+    /// section cannot have it.
+    pub fn has_reserved_slug(&self) -> bool {
+        is_reserved_section_slug(&self.slug)
+    }
+
     /// A section named by a writer: its slug comes from the name.
     pub fn named(name: Name) -> Result<Self, crate::ParseError> {
         Ok(Self {
@@ -79,6 +85,11 @@ const RESERVED_SECTION_SLUGS: [&str; 17] = [
     "wp-json",
 ];
 
+/// Whether a section at `/{slug}/` would take the place of one of the site's own pages.
+fn is_reserved_section_slug(slug: &Slug) -> bool {
+    RESERVED_SECTION_SLUGS.contains(&slug.as_ref())
+}
+
 /// What is wrong with a section as an editor typed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SectionProblem {
@@ -128,7 +139,7 @@ impl SectionDraft {
                 typed
             };
             match Slug::from_title(source) {
-                Ok(slug) if RESERVED_SECTION_SLUGS.contains(&slug.as_ref()) => {
+                Ok(slug) if is_reserved_section_slug(&slug) => {
                     problems.push(SectionProblem::SlugReserved(slug));
                     None
                 }
@@ -177,7 +188,7 @@ impl Author {
 
 #[cfg(test)]
 mod tests {
-    use super::{SectionDraft, SectionProblem};
+    use super::*;
 
     #[test]
     fn a_section_typed_by_an_editor_is_folded_or_refused() {
@@ -200,6 +211,12 @@ mod tests {
             SectionDraft::parse("Recherche", "", "", true).unwrap_err()[..],
             [SectionProblem::SlugReserved(_)]
         ));
+        assert!(
+            Section::from_label("Rédaction")
+                .unwrap()
+                .has_reserved_slug()
+        );
+        assert!(!Section::from_label("Monde").unwrap().has_reserved_slug());
         assert_eq!(
             SectionDraft::parse("Éco", "« »", "", true).unwrap_err(),
             vec![SectionProblem::SlugEmpty]
@@ -214,8 +231,6 @@ mod tests {
             vec![SectionProblem::DescriptionTooLong]
         );
     }
-
-    use super::*;
 
     #[test]
     fn section_labels_become_names() {

@@ -272,6 +272,14 @@ pub(crate) const UNKNOWN_DIRECTION: &str =
 pub(crate) const CHOOSE_MERGE_TARGET: &str =
     "Choisissez la rubrique qui recevra les articles de celle-ci.";
 
+/// Why a section typed into a story cannot be made.
+pub(crate) fn section_address_reserved(section: &rotative_domain::Section) -> String {
+    format!(
+        "Une rubrique « {} » aurait l'adresse /{}/, celle d'une page du site : choisissez un autre nom.",
+        section.name, section.slug
+    )
+}
+
 /// What is wrong with a section as typed, field by field.
 pub(crate) fn section_problems(problems: &[SectionProblem]) -> Vec<crate::error::FieldError> {
     problems

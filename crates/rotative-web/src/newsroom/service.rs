@@ -208,7 +208,8 @@ fn parse_standfirst(text: &str) -> Result<Option<Standfirst>, String> {
 }
 
 /// The section a form names. Only editors create sections: for anyone else, one that does not
-/// exist yet is refused, so a draft cannot add an entry to the site's navigation.
+/// exist yet is refused, so a draft cannot add an entry to the site's navigation; and no new
+/// section takes the address of one of the site's own pages.
 async fn section_from_form(
     state: &AppState,
     account: &User,
@@ -223,9 +224,13 @@ async fn section_from_form(
     let Ok(section) = Section::from_label(label) else {
         return Err(invalid(messages::CHOOSE_SECTION.into()));
     };
-    if can_manage_taxonomy(account.role)
-        || state.store.section_by_slug(&section.slug).await?.is_some()
-    {
+    if state.store.section_by_slug(&section.slug).await?.is_some() {
+        return Ok(section);
+    }
+    if section.has_reserved_slug() {
+        return Err(invalid(messages::section_address_reserved(&section)));
+    }
+    if can_manage_taxonomy(account.role) {
         return Ok(section);
     }
     Err(invalid(messages::unknown_section(section.name.as_ref())))

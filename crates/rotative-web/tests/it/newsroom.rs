@@ -1623,3 +1623,37 @@ async fn editors_manage_sections_from_their_forms_and_refusals_keep_the_text() {
         .await;
     assert!(journal.body.contains("Rubrique modifiée"));
 }
+
+#[tokio::test]
+async fn a_section_typed_into_a_story_cannot_take_a_page_of_the_sites_address() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let write = |section: &'static str| {
+        let (site, chef, token) = (&site, chef.clone(), token.clone());
+        async move {
+            let form = [
+                ("csrf", token.as_str()),
+                ("headline", "La rédaction déménage"),
+                ("body", "Les bureaux changent de quartier."),
+                ("section", section),
+                ("kind", "news"),
+                ("intent", "save"),
+            ];
+            site.request("POST", "/redaction/articles", Some(&chef), Some(&form))
+                .await
+        }
+    };
+    let refused = write("Rédaction").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("/redaction/, celle d"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("La rédaction déménage"),
+        "the form keeps the text"
+    );
+    assert_eq!(write("Vie du journal").await.status, StatusCode::SEE_OTHER);
+}
