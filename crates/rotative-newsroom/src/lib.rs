@@ -30,7 +30,7 @@ pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
 pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
-pub use redirects::REDIRECT_HITS_DAYS;
+pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};
 pub use sections::Shift;
 pub use settings::{SiteSettings, with_stored_settings};
 pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook, webhook_origin};

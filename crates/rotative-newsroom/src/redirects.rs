@@ -12,22 +12,26 @@ const ALLOWED_HOSTS: &str = "redirects.allowed_hosts";
 /// Days the newsroom's counts of followed redirects cover.
 pub const REDIRECT_HITS_DAYS: i64 = 30;
 
+/// Today, in the unit followed redirects are counted by: days since 1970 (UTC).
+pub fn redirect_hits_day() -> i64 {
+    jiff::Timestamp::now().as_second().div_euclid(86_400)
+}
+
 impl Newsroom {
     /// Redirects by old address from after `after`, those whose addresses hold `words`, each
-    /// with the times readers followed it in the last `REDIRECT_HITS_DAYS` days (`today`
-    /// counted in days since 1970).
+    /// with the times readers followed it in the last `REDIRECT_HITS_DAYS` days.
     pub async fn redirects(
         &self,
         actor: &Actor,
         words: &str,
         after: &str,
         limit: u32,
-        today: i64,
     ) -> Result<Vec<RedirectRecord>, NewsroomError> {
         actor.manages_sections()?;
+        let since = redirect_hits_day() - REDIRECT_HITS_DAYS + 1;
         Ok(self
             .store
-            .redirect_records(words, after, limit, today - REDIRECT_HITS_DAYS + 1)
+            .redirect_records(words, after, limit, since)
             .await?)
     }
 

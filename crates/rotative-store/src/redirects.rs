@@ -6,7 +6,9 @@
 use rotative_domain::{ArticleId, ArticlePath, Slug, matched_as, requested_forms};
 use sqlx::{AnyConnection, FromRow};
 
-use crate::{Audit, Store, StoreError, Taken, now_seconds, users::insert_audit};
+use crate::{
+    Audit, Store, StoreError, Taken, now_seconds, sections::moved_to, users::insert_audit,
+};
 
 /// Where a redirect came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,29 +108,16 @@ async fn final_target(
         if matched_as(&at) == matched_as(old) {
             return Ok(None);
         }
-        let live: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
-            .bind(&at)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if live.is_some() {
+        if story_at(conn, &at).await? {
             return Ok(Some(at));
         }
         let onward = redirect_from(conn, &at).await?;
         let next = match (onward, first_segment(&at)) {
             (Some(onward), _) => onward,
-            (None, Some(old_slug)) => {
-                let moved: Option<String> = sqlx::query_scalar(
-                    "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
-                     WHERE m.old_slug = $1",
-                )
-                .bind(old_slug)
-                .fetch_optional(&mut *conn)
-                .await?;
-                match moved {
-                    Some(slug) => format!("/{slug}{}", &at[1 + old_slug.len()..]),
-                    None => return Ok(Some(at)),
-                }
-            }
+            (None, Some(old_slug)) => match moved_to(conn, old_slug).await? {
+                Some(slug) => format!("/{slug}{}", &at[1 + old_slug.len()..]),
+                None => return Ok(Some(at)),
+            },
             (None, None) => return Ok(Some(at)),
         };
         at = next;
@@ -136,14 +125,19 @@ async fn final_target(
     Ok(Some(at))
 }
 
+/// Whether a story (in any state) has this address.
+async fn story_at(conn: &mut AnyConnection, path: &str) -> Result<bool, StoreError> {
+    let story: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
+        .bind(path)
+        .fetch_optional(conn)
+        .await?;
+    Ok(story.is_some())
+}
+
 /// Whether the site answers this address itself (a story's, published or withdrawn, or a
 /// section's page): a redirect from it would never be followed.
 async fn answered_here(conn: &mut AnyConnection, old: &str) -> Result<bool, StoreError> {
-    let story: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE path = $1")
-        .bind(old)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if story.is_some() {
+    if story_at(conn, old).await? {
         return Ok(true);
     }
     let Some(slug) = first_segment(old).filter(|slug| matched_as(old) == format!("/{slug}/"))

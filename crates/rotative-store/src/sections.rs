@@ -77,6 +77,20 @@ const RECORDS: &str = "SELECT s.id, s.slug, s.name, s.description, s.in_navigati
     WHERE $1 = 0 OR s.id = $2
     ORDER BY s.position, s.name";
 
+/// The slug of now of the section that had `old_slug` before a rename or a merge.
+pub(crate) async fn moved_to(
+    conn: &mut AnyConnection,
+    old_slug: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
+         WHERE m.old_slug = $1",
+    )
+    .bind(old_slug)
+    .fetch_optional(conn)
+    .await?)
+}
+
 async fn slug_of(conn: &mut AnyConnection, id: SectionId) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT slug FROM sections WHERE id = $1")
@@ -224,13 +238,14 @@ impl Store {
         audit: crate::Audit<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old_slug) = slug_of(&mut tx, id).await? else {
+        let named: Option<(String, String)> =
+            sqlx::query_as("SELECT slug, name FROM sections WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((old_slug, old_name)) = named else {
             return Ok(false);
         };
-        let old_name: String = sqlx::query_scalar("SELECT name FROM sections WHERE id = $1")
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?;
         let new_slug = fields.section.slug.as_ref();
         sqlx::query(
             "UPDATE sections SET slug = $1, name = $2, description = $3, in_navigation = $4
@@ -350,13 +365,7 @@ impl Store {
 
     /// The slug of now of the section that had `old_slug` before a rename or a merge.
     pub async fn moved_section(&self, old_slug: &str) -> Result<Option<Slug>, StoreError> {
-        let slug: Option<String> = sqlx::query_scalar(
-            "SELECT s.slug FROM section_moves m JOIN sections s ON s.id = m.section_id
-             WHERE m.old_slug = $1",
-        )
-        .bind(old_slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let slug = moved_to(&mut *self.pool.acquire().await?, old_slug).await?;
         slug.map(|slug| rows::slug(&slug)).transpose()
     }
 }

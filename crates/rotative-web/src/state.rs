@@ -112,7 +112,7 @@ impl AppState {
         .collect();
         // In one order on every instance, so two flushing at once never wait on each other.
         hits.sort_unstable();
-        let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
+        let today = rotative_newsroom::redirect_hits_day();
         let keep_from = today - rotative_newsroom::REDIRECT_HITS_DAYS;
         let added = self.store.add_redirect_hits(&hits, today, keep_from).await;
         if added.is_err() {

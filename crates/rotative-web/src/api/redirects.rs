@@ -82,7 +82,6 @@ pub(crate) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let params = Params::read(query.as_deref(), &["q", "after"])?.checked()?;
-    let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
     let newsroom = state.newsroom();
     let mut found = newsroom
         .redirects(
@@ -90,7 +89,6 @@ pub(crate) async fn list(
             params.text("q").unwrap_or_default(),
             params.text("after").unwrap_or_default(),
             PAGE + 1,
-            today,
         )
         .await?;
     let next = (found.len() > PAGE as usize)

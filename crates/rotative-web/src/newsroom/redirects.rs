@@ -64,10 +64,6 @@ pub(crate) struct RedirectForm {
     target: String,
 }
 
-fn days_since_1970() -> i64 {
-    jiff::Timestamp::now().as_second().div_euclid(86_400)
-}
-
 async fn page(
     state: &AppState,
     who: &SignedIn,
@@ -78,13 +74,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let newsroom = state.newsroom();
     let rows: Vec<RedirectRow> = newsroom
-        .redirects(
-            &who.actor(),
-            &query.q,
-            &query.apres,
-            PAGE + 1,
-            days_since_1970(),
-        )
+        .redirects(&who.actor(), &query.q, &query.apres, PAGE + 1)
         .await?
         .into_iter()
         .map(RedirectRow::from)
