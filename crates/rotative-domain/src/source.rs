@@ -11,13 +11,11 @@ pub struct Source {
 
 impl Source {
     const MAX_LABEL: usize = 200;
-    const MAX_URL: usize = 2000;
 
     /// Accepts a label and an `http(s)` address; anything else (`javascript:`, `data:`…) is refused.
     pub fn parse(label: &str, url: &str) -> Result<Self, ParseError> {
         let label = crate::without_controls(label);
         let label = label.trim();
-        let url = url.trim();
         if label.is_empty() {
             return Err(ParseError::Empty);
         }
@@ -26,21 +24,29 @@ impl Source {
                 max: Self::MAX_LABEL,
             });
         }
-        let scheme_ok = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"))
-            .is_some_and(|rest| {
-                let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-                !host.is_empty() && host.contains('.')
-            });
-        if !scheme_ok || url.len() > Self::MAX_URL || url.contains(char::is_whitespace) {
-            return Err(ParseError::InvalidUrl(url.chars().take(80).collect()));
-        }
         Ok(Self {
             label: label.to_owned(),
-            url: url.to_owned(),
+            url: web_address(url)?,
         })
     }
+}
+
+/// An `http(s)` address on a named host, as readers may follow it; anything else
+/// (`javascript:`, `data:`, a bare word…) is refused.
+pub fn web_address(url: &str) -> Result<String, ParseError> {
+    const MAX_URL: usize = 2000;
+    let url = url.trim();
+    let scheme_ok = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .is_some_and(|rest| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            !host.is_empty() && host.contains('.')
+        });
+    if !scheme_ok || url.len() > MAX_URL || url.contains(char::is_whitespace) {
+        return Err(ParseError::InvalidUrl(url.chars().take(80).collect()));
+    }
+    Ok(url.to_owned())
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::{Name, ParseError, Slug};
+use crate::{Name, ParseError, Profile, Slug};
 
 /// A part of the site (Monde, Économie…): every story belongs to exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,7 +21,9 @@ pub struct Tag {
 pub struct Author {
     pub slug: Slug,
     pub name: Name,
+    /// Markdown, as the person wrote it.
     pub bio: Option<String>,
+    pub profile: Profile,
 }
 
 impl Section {
@@ -182,6 +184,7 @@ impl Author {
             slug: Slug::from_title(name.as_ref())?,
             name,
             bio: None,
+            profile: Profile::default(),
         })
     }
 }

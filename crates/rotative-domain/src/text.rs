@@ -22,7 +22,7 @@ pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Drops stray control characters, trims, then checks the length in characters (what a writer
 /// counts, not bytes).
-fn bounded_text(value: &str, max: usize, one_line: bool) -> Result<String, ParseError> {
+pub(crate) fn bounded_text(value: &str, max: usize, one_line: bool) -> Result<String, ParseError> {
     let value = without_controls(value);
     let trimmed = value.trim();
     if trimmed.is_empty() {

@@ -133,4 +133,9 @@ pub enum Refusal {
     SlugEmpty,
     /// Another story has this slug.
     SlugTaken(String),
+    NoSuchByline,
+    /// Another byline has the address this name makes.
+    BylineTaken(String),
+    /// A profile photo that is not in the media library (the key as given).
+    PhotoNotInLibrary(String),
 }

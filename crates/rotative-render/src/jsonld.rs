@@ -45,11 +45,15 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
         .authors
         .iter()
         .map(|author| {
-            json!({
+            let mut person = json!({
                 "@type": "Person",
                 "name": author.name.as_ref(),
                 "url": site.absolute(&author_url(author)),
-            })
+            });
+            if let Some(title) = &author.profile.job_title {
+                person["jobTitle"] = json!(title);
+            }
+            person
         })
         .collect();
     let mut story = json!({
@@ -146,17 +150,41 @@ fn claim_review(
     })
 }
 
-/// An author's page: the person, with the bio readers see.
+/// An author's page: the person, with what their profile tells readers.
 pub fn profile_page(site: &Site, author: &Author) -> Value {
+    let profile = &author.profile;
+    let mut person = json!({
+        "@type": "Person",
+        "name": author.name.as_ref(),
+        "url": site.absolute(&author_url(author)),
+    });
+    if let Some(bio) = &author.bio {
+        person["description"] = json!(crate::bio_text(bio));
+    }
+    if let Some(title) = &profile.job_title {
+        person["jobTitle"] = json!(title);
+    }
+    if let Some(photo) = &profile.photo {
+        let shared = SharedImage::of(photo);
+        person["image"] = json!({
+            "@type": "ImageObject",
+            "url": site.absolute(&shared.path),
+            "width": shared.width,
+            "height": shared.height,
+            "caption": photo.alt.as_ref(),
+        });
+    }
+    if let Some(email) = &profile.links.email {
+        person["email"] = json!(email.as_ref());
+    }
+    let same_as = profile.links.same_as();
+    if !same_as.is_empty() {
+        person["sameAs"] = json!(same_as);
+    }
     json!({
         "@context": "https://schema.org",
         "@type": "ProfilePage",
-        "mainEntity": {
-            "@type": "Person",
-            "name": author.name.as_ref(),
-            "description": author.bio,
-            "url": site.absolute(&author_url(author)),
-        },
+        "mainEntity": person,
     })
 }
 

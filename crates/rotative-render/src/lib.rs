@@ -9,6 +9,7 @@ mod feeds;
 mod jsonld;
 mod pages;
 mod picture;
+mod profile;
 mod sanitize;
 mod sitemaps;
 mod theme;
@@ -25,6 +26,7 @@ pub use pages::{
     SearchHitView, SearchPage,
 };
 pub use picture::{ImageFile, PictureView, SharedImage};
+pub use profile::{BylineView, bio_html, bio_text};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };

@@ -7,7 +7,7 @@ use rotative_domain::{
 use serde::Serialize;
 
 use crate::{
-    FeedChannel, RenderError, SharedImage, Site, Theme,
+    BylineView, FeedChannel, RenderError, SharedImage, Site, Theme,
     body::embed_origins,
     dates::DateView,
     jsonld,
@@ -177,6 +177,8 @@ struct ArticleView {
     kind_label: &'static str,
     section: LinkView,
     authors: Vec<LinkView>,
+    /// The bylines with a profile, shown at the story's foot.
+    bylines: Vec<BylineView>,
     published: Option<DateView>,
     updated: Option<DateView>,
     body_html: String,
@@ -267,6 +269,12 @@ impl<'a> Pages<'a> {
             kind_label: article.kind.label_fr(),
             section: (&article.section).into(),
             authors: article.authors.iter().map(LinkView::from).collect(),
+            bylines: article
+                .authors
+                .iter()
+                .map(BylineView::of)
+                .filter(BylineView::is_described)
+                .collect(),
             published: article.published_at.map(|at| DateView::new(at, tz)),
             // A public note is an update even when it came within the publication's second.
             updated: (article.was_updated() || !corrections.is_empty())
@@ -362,7 +370,11 @@ impl<'a> Pages<'a> {
                 format!("{path}?page={page}")
             }
         };
-        let (kind_name, name, title, description, current, bio, jsonld) = match kind {
+        let profile = match kind {
+            ListingKind::Author(author) => Some(BylineView::of(author)),
+            ListingKind::Section(..) | ListingKind::Tag(_) => None,
+        };
+        let (kind_name, name, title, description, current, intro, jsonld) = match kind {
             ListingKind::Section(section, description) => (
                 "section",
                 section.name.to_string(),
@@ -388,12 +400,12 @@ impl<'a> Pages<'a> {
                 "author",
                 author.name.to_string(),
                 author.name.to_string(),
-                author
-                    .bio
-                    .clone()
-                    .unwrap_or_else(|| format!("Les articles de {}", author.name)),
+                author.bio.as_deref().map_or_else(
+                    || format!("Les articles de {}", author.name),
+                    crate::bio_text,
+                ),
                 None,
-                author.bio.clone(),
+                None,
                 Some(jsonld::to_script_text(&jsonld::profile_page(
                     self.site, author,
                 ))),
@@ -420,7 +432,8 @@ impl<'a> Pages<'a> {
                 page => meta,
                 kind => kind_name,
                 name => name,
-                bio => bio,
+                intro => intro,
+                profile => profile,
                 stories => self.cards(stories),
                 pagination => pagination,
                 jsonld => jsonld,

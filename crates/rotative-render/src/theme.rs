@@ -30,6 +30,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/partials/picture.html"),
     ),
     (
+        "partials/profile.html",
+        include_str!("../templates/partials/profile.html"),
+    ),
+    (
         "partials/embed.html",
         include_str!("../templates/partials/embed.html"),
     ),
@@ -90,6 +94,18 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "newsroom/section.html",
         include_str!("../templates/newsroom/section.html"),
+    ),
+    (
+        "newsroom/bylines.html",
+        include_str!("../templates/newsroom/bylines.html"),
+    ),
+    (
+        "newsroom/byline.html",
+        include_str!("../templates/newsroom/byline.html"),
+    ),
+    (
+        "newsroom/byline_fields.html",
+        include_str!("../templates/newsroom/byline_fields.html"),
     ),
     (
         "newsroom/section_fields.html",

@@ -272,19 +272,30 @@ struct DetailRow {
     second: String,
     bio: Option<String>,
     at: Option<i64>,
+    /// A byline's profile (`rows::PROFILE_COLUMNS`); empty on other lines.
+    #[sqlx(flatten)]
+    profile: rows::ProfileColumns,
 }
 
-/// A story's bylines, subjects and sources in the writer's order, and its latest corrections:
-/// one query, so a story page is one round trip for its row and one for all it names.
+/// A story's bylines with their profiles, subjects and sources in the writer's order, and its
+/// latest corrections: one query, so a story page is one round trip for its row and one for all
+/// it names.
 const STORY_DETAILS: &str = "
     SELECT 'author' AS kind, aa.position AS position, CAST(0 AS BIGINT) AS ref_id,
-        au.slug AS first, au.name AS second, au.bio AS bio, CAST(NULL AS BIGINT) AS at
-        FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1
-    UNION ALL SELECT 'subject', at.position, t.id, t.slug, t.name, NULL, NULL
+        au.slug AS first, au.name AS second, au.bio AS bio, CAST(NULL AS BIGINT) AS at,
+        au.job_title, au.photo_alt, au.website, au.email, au.fediverse, m.id AS photo_id,
+        m.storage_key AS photo_key, m.width AS photo_width, m.height AS photo_height,
+        CAST(m.animated AS BIGINT) AS photo_animated
+        FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+        LEFT JOIN media m ON m.id = au.photo_id WHERE aa.article_id = $1
+    UNION ALL SELECT 'subject', at.position, t.id, t.slug, t.name, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1
-    UNION ALL SELECT 'source', position, 0, label, url, NULL, NULL
+    UNION ALL SELECT 'source', position, 0, label, url, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM article_sources WHERE article_id = $1
-    UNION ALL SELECT 'correction', 0, c.id, c.kind, c.note, NULL, c.at
+    UNION ALL SELECT 'correction', 0, c.id, c.kind, c.note, NULL, c.at,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT id, kind, note, at FROM corrections WHERE article_id = $1
               ORDER BY at DESC, id DESC LIMIT 50) c
     ORDER BY kind, position";
@@ -295,9 +306,11 @@ impl StoryDetails {
         let mut corrections = Vec::new();
         for row in rows {
             match row.kind.as_str() {
-                "author" => details
-                    .authors
-                    .push(rows::author(&row.first, &row.second, row.bio)?),
+                "author" => {
+                    let mut author = rows::author(&row.first, &row.second, row.bio)?;
+                    author.profile = row.profile.try_into()?;
+                    details.authors.push(author);
+                }
                 "subject" => details
                     .subjects
                     .push((SubjectId(row.ref_id), rows::tag(&row.first, &row.second)?)),

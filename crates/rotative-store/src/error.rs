@@ -30,6 +30,8 @@ pub enum Taken {
     SectionSlug,
     #[error("a redirect from this address")]
     RedirectSource,
+    #[error("a byline with this address")]
+    BylineSlug,
 }
 
 impl StoreError {

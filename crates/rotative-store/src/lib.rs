@@ -9,6 +9,7 @@ mod imports;
 mod leases;
 mod media;
 mod newsroom;
+mod profiles;
 mod redirects;
 mod rows;
 mod sections;
@@ -45,6 +46,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use profiles::{BylineRecord, ProfileFields};
 pub use redirects::{RedirectAdded, RedirectOrigin, RedirectRecord};
 pub use sections::{SectionFields, SectionRecord, SectionRemoval};
 pub use taxonomy::ShownSection;

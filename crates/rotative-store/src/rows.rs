@@ -5,8 +5,8 @@
 
 use jiff::Timestamp;
 use rotative_domain::{
-    ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Correction, CorrectionKind, Headline,
-    Name, Section, Slug, Standfirst, Tag,
+    AltText, ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Correction, CorrectionKind,
+    Email, Figure, Headline, MediaId, Name, Profile, ProfileLinks, Section, Slug, Standfirst, Tag,
 };
 use sqlx::FromRow;
 
@@ -47,6 +47,7 @@ pub(crate) fn author(
         slug: slug(slug_value)?,
         name: name(name_value)?,
         bio,
+        profile: Profile::default(),
     })
 }
 
@@ -82,6 +83,60 @@ impl TryFrom<ClaimColumns> for Option<Claim> {
         Claim::parse(&text, columns.author.as_deref(), rating)
             .map(Some)
             .map_err(|e| StoreError::corrupt("claim", e))
+    }
+}
+
+/// The columns of a byline's profile besides its name and bio (`PROFILE_COLUMNS`, over
+/// `authors au LEFT JOIN media m ON m.id = au.photo_id`), all empty for a byline never described.
+#[derive(Debug, FromRow)]
+pub(crate) struct ProfileColumns {
+    job_title: Option<String>,
+    photo_alt: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    fediverse: Option<String>,
+    photo_id: Option<i64>,
+    photo_key: Option<String>,
+    photo_width: Option<i64>,
+    photo_height: Option<i64>,
+    photo_animated: Option<i64>,
+}
+
+/// What `ProfileColumns` selects.
+pub(crate) const PROFILE_COLUMNS: &str = "au.job_title, au.photo_alt, au.website, au.email, \
+    au.fediverse, m.id AS photo_id, m.storage_key AS photo_key, m.width AS photo_width, \
+    m.height AS photo_height, CAST(m.animated AS BIGINT) AS photo_animated";
+
+impl TryFrom<ProfileColumns> for Profile {
+    type Error = StoreError;
+
+    fn try_from(columns: ProfileColumns) -> Result<Self, StoreError> {
+        let photo = match (columns.photo_id, columns.photo_key, columns.photo_alt) {
+            (Some(id), Some(key), Some(alt)) => Some(Figure {
+                media: MediaId(id),
+                key,
+                width: dimension(columns.photo_width.unwrap_or_default())?,
+                height: dimension(columns.photo_height.unwrap_or_default())?,
+                animated: columns.photo_animated == Some(1),
+                alt: AltText::parse(&alt).map_err(|e| StoreError::corrupt("photo alt", e))?,
+                caption: None,
+                credit: None,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            job_title: columns.job_title,
+            photo,
+            links: ProfileLinks {
+                website: columns.website,
+                email: columns
+                    .email
+                    .map(|email| Email::parse(&email))
+                    .transpose()
+                    .map_err(|e| StoreError::corrupt("profile email", e))?,
+                fediverse: columns.fediverse,
+            },
+        })
     }
 }
 

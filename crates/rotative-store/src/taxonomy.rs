@@ -208,25 +208,6 @@ impl Store {
             .transpose()
     }
 
-    pub async fn author_by_slug(
-        &self,
-        slug: &Slug,
-    ) -> Result<Option<Stored<AuthorId, Author>>, StoreError> {
-        let row = self
-            .row_by_slug(
-                "SELECT id, slug, name, bio FROM authors WHERE slug = $1",
-                slug,
-            )
-            .await?;
-        row.map(|row| {
-            Ok((
-                AuthorId(row.id),
-                rows::author(&row.slug, &row.name, row.bio)?,
-            ))
-        })
-        .transpose()
-    }
-
     /// Slugs of tags and authors that have a published story: the listing pages worth indexing.
     pub async fn listed_tags_and_authors(&self) -> Result<(Vec<Slug>, Vec<Slug>), StoreError> {
         let pool = &self.pool;

@@ -174,6 +174,12 @@ impl From<NewsroomError> for AppError {
                 | Refusal::WebhookWithoutEvents
                 | Refusal::SlugEmpty),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
+            NewsroomError::Refused(Refusal::PhotoNotInLibrary(key)) => {
+                Self::Invalid(vec![FieldError {
+                    field: "photo".into(),
+                    message: messages::photo_not_in_library(&key),
+                }])
+            }
             NewsroomError::Refused(Refusal::Redirect(problems)) => {
                 Self::Invalid(messages::redirect_problems(&problems))
             }
@@ -181,7 +187,8 @@ impl From<NewsroomError> for AppError {
                 refusal @ (Refusal::NoSuchToken
                 | Refusal::NoSuchWebhook
                 | Refusal::NoSuchSection
-                | Refusal::NoSuchRedirect),
+                | Refusal::NoSuchRedirect
+                | Refusal::NoSuchByline),
             ) => Self::Missing(messages::refusal(&refusal)),
             NewsroomError::Refused(refusal) => Self::Conflict(messages::refusal(&refusal)),
             NewsroomError::Busy(_) => Self::Busy,
@@ -282,6 +289,7 @@ impl AppError {
                     Taken::StoryAddress => messages::ADDRESS_IN_USE,
                     Taken::SectionSlug => messages::SECTION_ADDRESS_IN_USE,
                     Taken::RedirectSource => messages::REDIRECT_SOURCE_IN_USE,
+                    Taken::BylineSlug => messages::BYLINE_ADDRESS_IN_USE,
                 }
                 .into(),
             ),

@@ -4,8 +4,8 @@
 //! this one.
 
 use rotative_domain::{
-    CorrectionKind, RedirectProblem, Role, SectionDraft, SectionProblem, StoryAction, TokenScope,
-    WorkflowError,
+    CorrectionKind, ProfileDraft, ProfileProblem, RedirectProblem, Role, SectionDraft,
+    SectionProblem, StoryAction, TokenScope, WorkflowError,
 };
 use rotative_newsroom::{BodyProblem, Refusal};
 
@@ -79,6 +79,11 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::NoSuchRedirect => "Cette redirection n'existe pas ou a déjà été supprimée.".into(),
         Refusal::SlugEmpty => "L'adresse d'un article doit contenir au moins une lettre ou un chiffre.".into(),
         Refusal::SlugTaken(slug) => format!("Un autre article s'appelle déjà « {slug} » : choisissez une autre adresse."),
+        Refusal::NoSuchByline => "Cette signature n'existe pas.".into(),
+        Refusal::BylineTaken(name) => format!(
+            "Une signature « {name} » existe déjà : modifiez-la plutôt que d'en créer une autre."
+        ),
+        Refusal::PhotoNotInLibrary(key) => photo_not_in_library(key),
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
@@ -156,6 +161,8 @@ pub(crate) fn audit_action(action: &str) -> String {
         "section_order" => "Ordre des rubriques",
         "section_merge" => "Rubriques fusionnées",
         "section_remove" => "Rubrique supprimée",
+        "byline_add" => "Signature créée",
+        "byline_change" => "Profil modifié",
         "slug" => "Adresse changée",
         "redirect_add" => "Redirection ajoutée",
         "redirect_remove" => "Redirection supprimée",
@@ -266,6 +273,7 @@ pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractère
 
 pub(crate) const SECTION_ADDRESS_IN_USE: &str =
     "Une autre rubrique a déjà cette adresse : choisissez-en une autre.";
+pub(crate) const BYLINE_ADDRESS_IN_USE: &str = "Une autre signature a déjà l'adresse que ce nom donnerait : modifiez-la plutôt que d'en créer une autre.";
 pub(crate) const REDIRECT_SOURCE_IN_USE: &str = "Cette adresse est déjà redirigée.";
 pub(crate) const UNKNOWN_DIRECTION: &str =
     "Indiquez si la rubrique monte ou descend dans la navigation.";
@@ -308,6 +316,61 @@ pub(crate) fn section_problems(problems: &[SectionProblem]) -> Vec<crate::error:
                         "La description compte {} caractères au plus.",
                         SectionDraft::MAX_DESCRIPTION_CHARS
                     ),
+                ),
+            };
+            crate::error::FieldError {
+                field: field.into(),
+                message,
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn photo_not_in_library(key: &str) -> String {
+    format!(
+        "La médiathèque n'a pas d'image « {key} » : copiez sa clé depuis la fiche de l'image (« À coller dans le texte d'un article »)."
+    )
+}
+
+/// What is wrong with a profile as typed, field by field.
+pub(crate) fn profile_problems(problems: &[ProfileProblem]) -> Vec<crate::error::FieldError> {
+    problems
+        .iter()
+        .map(|problem| {
+            let (field, message) = match problem {
+                ProfileProblem::Name(_) => (
+                    "name",
+                    "Donnez le nom tel qu'il signe les articles, sur une ligne, de 120 caractères au plus.".to_owned(),
+                ),
+                ProfileProblem::JobTitle(_) => (
+                    "job_title",
+                    format!(
+                        "La fonction tient sur une ligne, de {} caractères au plus : par exemple « Correspondante à Vilnius ».",
+                        ProfileDraft::MAX_JOB_TITLE_CHARS
+                    ),
+                ),
+                ProfileProblem::BioTooLong => (
+                    "bio",
+                    format!(
+                        "La biographie compte {} caractères au plus.",
+                        ProfileDraft::MAX_BIO_CHARS
+                    ),
+                ),
+                ProfileProblem::Website(_) => (
+                    "website",
+                    "Le site est une adresse web complète, en http ou https : par exemple https://claire-dubois.fr/.".to_owned(),
+                ),
+                ProfileProblem::Email => (
+                    "email",
+                    "Cette adresse électronique n'est pas valide : par exemple claire@exemple.fr.".to_owned(),
+                ),
+                ProfileProblem::Fediverse => (
+                    "fediverse",
+                    "Le compte du fédivers s'écrit @nom@serveur (par exemple @claire@piaille.fr) ou en adresse https complète.".to_owned(),
+                ),
+                ProfileProblem::PhotoAlt(_) => (
+                    "photo_alt",
+                    "Décrivez la photo en une ligne de 500 caractères au plus (ce qu'elle montre, pour qui ne la voit pas) : sans description, elle n'est pas publiée.".to_owned(),
                 ),
             };
             crate::error::FieldError {
@@ -501,6 +564,7 @@ pub(crate) mod api {
         "« status » doit être draft, in_review, scheduled, published ou unpublished.";
     pub(crate) const PAGE: &str = "« page » doit être un nombre entier à partir de 1.";
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
+    pub(crate) const NO_PROFILE: &str = "le corps est vide : envoyez le profil en JSON (« name », et si vous le souhaitez « job_title », « bio », « photo » avec « photo_alt », « website », « email », « fediverse »)";
     pub(crate) const NO_SECTION: &str = "le corps est vide : envoyez la rubrique en JSON (« name », et si vous le souhaitez « slug », « description », « in_navigation »)";
     pub(crate) const NO_MERGE_TARGET: &str =
         "le corps est vide : envoyez en JSON la rubrique qui reçoit les articles (« into »)";
@@ -661,6 +725,21 @@ pub(crate) mod api {
     /// What each operation that runs the site (sections, redirects) does, in French.
     fn site_operation_summary(method: &str, path: &str) -> Option<&'static str> {
         Some(match (method, path) {
+            ("get", "/api/v1/newsroom/bylines") => {
+                "Les signatures dont le nom contient `q`, par nom, avec leur profil et le nombre de leurs articles (chefs d'édition)."
+            }
+            ("post", "/api/v1/newsroom/bylines") => {
+                "Crée la signature d'une agence ou d'un invité sans compte, avec son profil, comme « Signatures » (chefs d'édition)."
+            }
+            ("get", "/api/v1/newsroom/bylines/me") => {
+                "La signature du compte du jeton et son profil, comme « Mon profil »."
+            }
+            ("get", "/api/v1/newsroom/bylines/{id}") => {
+                "Une signature et son profil : photo, fonction, biographie, liens (chefs d'édition, ou le compte qui signe ainsi)."
+            }
+            ("put", "/api/v1/newsroom/bylines/{id}") => {
+                "Change le nom et le profil d'une signature ; sa page et celles de ses articles le montrent aussitôt (chefs d'édition, ou le compte qui signe ainsi)."
+            }
             ("get", "/api/v1/newsroom/sections") => {
                 "Toutes les rubriques, même sans article publié, dans l'ordre de la navigation, avec le nombre de leurs articles (chefs d'édition)."
             }

@@ -304,7 +304,8 @@ enum Found {
     /// A section and what its editors wrote of it.
     Section(Section, Option<String>),
     Tag(Tag),
-    Author(Author),
+    /// Boxed: a byline carries its whole profile.
+    Author(Box<Author>),
 }
 
 impl Found {
@@ -349,7 +350,7 @@ async fn find(
             .store
             .author_by_slug(&slug)
             .await?
-            .map(|(id, author)| (Listing::Author(id), Found::Author(author))),
+            .map(|(id, author)| (Listing::Author(id), Found::Author(Box::new(author)))),
     };
     let (listing, found) = found.ok_or(AppError::NotFound)?;
     let total = state.store.count_published(listing).await?;

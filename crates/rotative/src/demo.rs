@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use jiff::{Timestamp, ToSpan};
-use rotative_domain::{Author, Name};
+use rotative_domain::{Author, Name, ProfileLinks};
 use rotative_import::{Importer, parse_story};
 use rotative_media::illustration;
 use rotative_render::Theme;
+use rotative_store::{Audit, ProfileFields};
 use serde::Deserialize;
 
 use crate::site::OpenSite;
@@ -81,6 +82,7 @@ struct AuthorsFile {
 #[derive(Deserialize)]
 struct AuthorEntry {
     name: String,
+    job_title: String,
     bio: String,
 }
 
@@ -100,9 +102,21 @@ pub async fn load_if_new(site: &OpenSite, theme: &Theme) -> anyhow::Result<()> {
     tracing::info!(stories = STORIES.len(), "new site: adding demo content");
     let authors: AuthorsFile = toml::from_str(AUTHORS).context("demo authors")?;
     for entry in authors.author {
-        let mut author = Author::named(Name::parse(&entry.name)?)?;
-        author.bio = Some(entry.bio);
-        site.store.ensure_author(&author).await?;
+        let name = Name::parse(&entry.name)?;
+        let id = site
+            .store
+            .ensure_author(&Author::named(name.clone())?)
+            .await?;
+        let profile = ProfileFields {
+            name: &name,
+            bio: Some(&entry.bio),
+            job_title: Some(&entry.job_title),
+            photo: None,
+            links: &ProfileLinks::default(),
+        };
+        site.store
+            .change_byline(id, profile, Audit::by(None, "byline_change"))
+            .await?;
     }
     let importer = Importer {
         store: &site.store,

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{
-    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, Section, Slug,
-    Source, Tag, rank_related,
+    AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, ProfileLinks,
+    Section, Slug, Source, Tag, rank_related,
 };
 use rotative_domain::{
     ArticleId, AuthorId, CorrectionKind, Email, MediaId, RevisionId, Role, SectionId, SubjectId,
@@ -19,8 +19,9 @@ use rotative_domain::{
 };
 use rotative_store::{
     Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
-    NewLeadImage, NewMedia, OldAddress, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome,
-    SectionFields, SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
+    NewLeadImage, NewMedia, OldAddress, ProfileFields, RedirectAdded, RedirectOrigin, SaveKind,
+    SaveOutcome, SectionFields, SectionRemoval, Store, StoreError, StoryContent, StoryMove,
+    StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -170,6 +171,8 @@ on_every_backend!(
     section_slugs_stay_unique_and_the_order_is_kept,
     redirects_stay_flat_and_count_their_followers,
     redirect_loops_are_refused_however_they_are_written,
+    a_profile_shows_on_its_page_and_its_stories,
+    bylines_are_listed_created_and_found_by_account,
 );
 
 struct Fixture {
@@ -2329,4 +2332,128 @@ async fn redirect_loops_are_refused_however_they_are_written(store: Store) {
     let again = Section::named(Name::parse("Monde").unwrap()).unwrap();
     f.store.ensure_section(&again).await.unwrap();
     assert_eq!(f.store.moved_section("monde").await.unwrap(), None);
+}
+
+async fn a_profile_shows_on_its_page_and_its_stories(store: Store) {
+    let f = fixture(store).await;
+    let photo = f
+        .store
+        .record_media(&NewMedia {
+            storage_key: "portrait.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 800,
+            height: 800,
+            byte_size: 1000,
+            ..NewMedia::default()
+        })
+        .await
+        .unwrap();
+    let mut new = story("Signé", &f.section, Some(days_ago(1)));
+    new.content.authors = vec![f.author.clone()];
+    let id = create(&f.store, &new).await;
+    let start = f.store.last_change().await.unwrap();
+    let alt = AltText::parse("Claire Dubois sur le port de Klaipėda").unwrap();
+    let links = ProfileLinks {
+        website: Some("https://claire.example.org/".into()),
+        email: Some(Email::parse("claire@example.org").unwrap()),
+        fediverse: Some("https://piaille.fr/@claire".into()),
+    };
+    let fields = ProfileFields {
+        name: &f.author.name,
+        bio: Some("Elle couvre les *pays baltes*."),
+        job_title: Some("Correspondante à Vilnius"),
+        photo: Some((photo.id, &alt)),
+        links: &links,
+    };
+    let audit = Audit::by(None, "byline_change");
+    assert!(
+        f.store
+            .change_byline(f.ids.author, fields, audit)
+            .await
+            .unwrap()
+    );
+    let (changed, _) = changed_since(&f.store, start).await;
+    assert!(
+        changed.contains(&Changed::Listing(Listing::Author(f.ids.author))),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&Changed::Story { id, moved: false }),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&Changed::Site),
+        "the name stayed: {changed:?}"
+    );
+
+    let (_, author) = f
+        .store
+        .author_by_slug(&f.author.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        author.profile.job_title.as_deref(),
+        Some("Correspondante à Vilnius")
+    );
+    assert_eq!(author.profile.links, links);
+    let portrait = author.profile.photo.clone().unwrap();
+    assert_eq!(
+        (portrait.key.as_str(), portrait.width),
+        ("portrait.jpg", 800)
+    );
+    assert_eq!(portrait.alt, alt);
+    let page = f
+        .store
+        .story_page(new.path.as_ref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.article.authors, vec![author]);
+}
+
+async fn bylines_are_listed_created_and_found_by_account(store: Store) {
+    let f = fixture(store).await;
+    let account = user(&f.store, "claire@exemple.fr", Role::Journalist).await;
+    assert_eq!(
+        f.store.account_byline(account, &f.author).await.unwrap(),
+        Some(f.ids.author),
+        "an account signs with the byline of its name"
+    );
+    let other = Author::named(Name::parse("Claire D.").unwrap()).unwrap();
+    assert_eq!(
+        f.store.account_byline(account, &other).await.unwrap(),
+        Some(f.ids.author),
+        "and keeps it once tied"
+    );
+    let agency = Name::parse("Agence Baltique").unwrap();
+    let links = ProfileLinks::default();
+    let fields = ProfileFields {
+        name: &agency,
+        bio: None,
+        job_title: Some("Agence de presse"),
+        photo: None,
+        links: &links,
+    };
+    let slug = Slug::parse("agence-baltique").unwrap();
+    let id = f
+        .store
+        .create_byline(&slug, fields, Audit::by(None, "byline_add"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.store
+            .create_byline(&slug, fields, Audit::by(None, "byline_add"))
+            .await,
+        Err(StoreError::AlreadyExists(Taken::BylineSlug))
+    ));
+    let listed = f.store.byline_records("", 50).await.unwrap();
+    let names: Vec<_> = listed.iter().map(|r| r.author.name.as_ref()).collect();
+    assert_eq!(names, ["Agence Baltique", "Claire Dubois"]);
+    assert_eq!(listed[1].account.as_deref(), Some("Claire Dubois"));
+    assert_eq!(listed[0].account, None);
+    let found = f.store.byline_records("BALT", 50).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, id);
+    assert_eq!(f.store.byline_record(id).await.unwrap().unwrap().stories, 0);
 }

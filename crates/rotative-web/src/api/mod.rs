@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from the handlers themselves, at `/api/v1/openapi.json`.
 
 mod admin;
+mod bylines;
 mod caller;
 mod desk;
 mod edit;
@@ -137,6 +138,9 @@ fn documented() -> Documented {
         .routes(routes!(admin::accounts, admin::add_account))
         .routes(routes!(admin::change_account))
         .routes(routes!(admin::settings, admin::change_settings))
+        .routes(routes!(bylines::list, bylines::create))
+        .routes(routes!(bylines::own))
+        .routes(routes!(bylines::show, bylines::change))
         .routes(routes!(sections::list, sections::create))
         .routes(routes!(sections::order))
         .routes(routes!(sections::change, sections::remove))

@@ -2,6 +2,7 @@
 //! Every action is checked on the server against the domain's workflow rules.
 
 mod accounts;
+pub(crate) mod bylines;
 pub(crate) mod history;
 pub(crate) mod library;
 mod redirects;
@@ -183,6 +184,19 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/redaction/rubriques/{id}/suppression",
             post(sections::remove),
+        ),
+        (Method::GET, "/redaction/profil", get(bylines::own)),
+        (Method::GET, "/redaction/signatures", get(bylines::list)),
+        (Method::POST, "/redaction/signatures", post(bylines::create)),
+        (
+            Method::GET,
+            "/redaction/signatures/{id}",
+            get(bylines::show),
+        ),
+        (
+            Method::POST,
+            "/redaction/signatures/{id}",
+            post(bylines::save),
         ),
         (Method::GET, "/redaction/redirections", get(redirects::list)),
         (

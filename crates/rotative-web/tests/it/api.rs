@@ -386,6 +386,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{J}", "{id}")
                 .replace("{T}", "{id}")
                 .replace("{S}", "{id}")
+                .replace("{B}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -557,8 +558,9 @@ const WHO: [(Who, &str); 5] = [
 /// The routes that act as an account, and what each person's `write` token gets: the same
 /// rules as the newsroom's forms. `{A}` is a draft of the journalist's, `{C}` a draft of the
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
-/// revision of `{A}`, `{W}` a webhook. Edits are sent with `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 49] = [
+/// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
+/// `If-Match: *`.
+const BY_ROLE: [(&str, &str, [u16; 5]); 54] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -701,6 +703,28 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 49] = [
         "/api/v1/newsroom/sections/{S}/merge",
         [401, 403, 403, 409, 409],
     ),
+    // Everyone reads and describes their own byline; editors, every byline, and add guests'.
+    ("GET", "/api/v1/newsroom/bylines", [401, 403, 403, 200, 200]),
+    (
+        "POST",
+        "/api/v1/newsroom/bylines",
+        [401, 403, 403, 201, 201],
+    ),
+    (
+        "GET",
+        "/api/v1/newsroom/bylines/me",
+        [401, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/newsroom/bylines/{B}",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/newsroom/bylines/{B}",
+        [401, 403, 200, 200, 200],
+    ),
     // A published story's address is the editors' to change.
     (
         "POST",
@@ -763,14 +787,14 @@ async fn table_site(route: &str) -> (TestSite, String) {
         )
         .await
         .unwrap();
-    let journalist = site
+    let julies_account = site
         .state
         .store
         .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
         .await
         .unwrap()
-        .unwrap()
-        .id;
+        .unwrap();
+    let journalist = julies_account.id;
     let journalists_token = site
         .state
         .store
@@ -785,6 +809,12 @@ async fn table_site(route: &str) -> (TestSite, String) {
         )
         .await
         .unwrap();
+    let byline = site
+        .state
+        .newsroom()
+        .own_byline(&julies_account)
+        .await
+        .unwrap();
     let path = route
         .replace("{T}", &journalists_token.to_string())
         .replace("{J}", &journalist.to_string())
@@ -794,7 +824,8 @@ async fn table_site(route: &str) -> (TestSite, String) {
         .replace("{A}", draft.rsplit('/').next().unwrap())
         .replace("{C}", own.rsplit('/').next().unwrap())
         .replace("{P}", "1")
-        .replace("{S}", "1");
+        .replace("{S}", "1")
+        .replace("{B}", &byline.0.to_string());
     (site, path)
 }
 
@@ -819,6 +850,10 @@ fn table_body(method: &str, path: &str) -> &'static str {
         } else {
             r#"{"name": "Le Port", "description": "Les nouvelles des quais."}"#
         }
+    } else if path == "/api/v1/newsroom/bylines" && method == "POST" {
+        r#"{"name": "Agence Baltique", "job_title": "Agence de presse"}"#
+    } else if path.starts_with("/api/v1/newsroom/bylines") {
+        r#"{"name": "Julie Martin", "job_title": "Journaliste", "fediverse": "@julie@piaille.fr"}"#
     } else if path.ends_with("/slug") {
         r#"{"slug": "Une autre adresse"}"#
     } else if path == "/api/v1/newsroom/redirects" && method == "POST" {
@@ -2121,4 +2156,75 @@ async fn an_editor_changes_a_published_storys_address_and_the_former_one_follows
         let page = send_json(&site, "POST", uri, Some(&chef), body).await;
         assert_eq!(page.status.as_u16(), status, "{body}: {}", page.body);
     }
+}
+
+/// A byline with a published story, through the editors' list: its id and its page.
+async fn published_byline(site: &TestSite, chef: &str) -> (i64, String) {
+    let list = answer(site, chef, ("GET", "/api/v1/newsroom/bylines", ""), 200).await;
+    let byline = list["bylines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|byline| byline["published"].as_u64() > Some(0))
+        .expect("the imported story's byline");
+    let url = byline["url"].as_str().unwrap();
+    let path = url
+        .find("/auteur/")
+        .map(|at| &url[at..])
+        .unwrap()
+        .to_owned();
+    (byline["id"].as_i64().unwrap(), path)
+}
+
+#[tokio::test]
+async fn a_profile_is_checked_then_shown_in_the_page_and_its_json_ld() {
+    let site = newsroom().await;
+    let chef = token_for(&site, "chef@exemple.fr", TokenScope::Write).await;
+    let key = answer(&site, &chef, ("GET", "/api/v1/media/1", ""), 200).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (id, page) = published_byline(&site, &chef).await;
+    let uri = format!("/api/v1/newsroom/bylines/{id}");
+    let without_alt = format!(r#"{{"name": "Claire Dubois", "photo": "media:{key}"}}"#);
+    let refused = answer(&site, &chef, ("PUT", &uri, &without_alt), 422).await;
+    assert_eq!(refused["errors"][0]["field"], "photo_alt", "{refused}");
+    let elsewhere =
+        r#"{"name": "Claire Dubois", "photo": "media:absente.jpg", "photo_alt": "Un portrait"}"#;
+    let refused = answer(&site, &chef, ("PUT", &uri, elsewhere), 422).await;
+    assert_eq!(refused["errors"][0]["field"], "photo", "{refused}");
+
+    let profile = serde_json::json!({
+        "name": "Claire Dubois",
+        "job_title": "Correspondante à Vilnius",
+        "bio": "Elle couvre les *pays baltes*.",
+        "photo": format!("media:{key}"),
+        "photo_alt": "Claire Dubois sur le port",
+        "website": "https://claire.example.org/",
+        "fediverse": "@claire@piaille.fr",
+    });
+    let saved = answer(&site, &chef, ("PUT", &uri, &profile.to_string()), 200).await;
+    assert_eq!(saved["photo"]["key"], key.as_str());
+    assert_eq!(saved["fediverse"], "https://piaille.fr/@claire");
+
+    let html = site.get(&page).await.body;
+    assert!(html.contains("<a href=\"https://piaille.fr/@claire\" rel=\"me\">"));
+    let jsonld = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let jsonld: Value = serde_json::from_str(jsonld).unwrap();
+    let person = &jsonld["mainEntity"];
+    assert_eq!(jsonld["@type"], "ProfilePage");
+    assert_eq!(person["jobTitle"], "Correspondante à Vilnius");
+    assert_eq!(person["description"], "Elle couvre les pays baltes.");
+    assert_eq!(
+        person["sameAs"],
+        serde_json::json!(["https://claire.example.org/", "https://piaille.fr/@claire"])
+    );
+    assert!(person["image"]["url"].as_str().unwrap().contains("/media/"));
+    let story = site.get(&site.first_article_path().await).await.body;
+    assert!(story.contains("Qui signe cet article"), "{story}");
+    assert!(story.contains("Correspondante à Vilnius"));
 }

@@ -859,9 +859,10 @@ const WHO: [Who; 5] = [
 ];
 
 /// Every newsroom route and the status each person gets. `{A}` is a draft of the journalist's,
-/// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote.
+/// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
+/// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 66] = [
+const TABLE: [(&str, &str, [u16; 5]); 71] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -985,6 +986,20 @@ const TABLE: [(&str, &str, [u16; 5]); 66] = [
         "POST",
         "/redaction/rubriques/{S}/suppression",
         [303, 403, 403, 409, 409],
+    ),
+    // Everyone describes their own byline; editors, every byline, and add those of guests.
+    ("GET", "/redaction/profil", [303, 303, 303, 303, 303]),
+    ("GET", "/redaction/signatures", [303, 403, 403, 200, 200]),
+    ("POST", "/redaction/signatures", [303, 403, 403, 303, 303]),
+    (
+        "GET",
+        "/redaction/signatures/{B}",
+        [303, 403, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/signatures/{B}",
+        [303, 403, 303, 303, 303],
     ),
     // Redirects too; the sites they may lead to are the administrators'. The fresh site has
     // no redirect to remove.
@@ -1129,12 +1144,14 @@ async fn token_and_webhook(
 /// The route pattern a row of the table exercises.
 fn route_pattern(row: &str) -> String {
     let path = row.split_once('?').map_or(row, |(path, _)| path);
-    ["{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}", "{S}"]
-        .into_iter()
-        .fold(path.to_owned(), |path, placeholder| {
-            path.replace(placeholder, "{id}")
-        })
-        .replace("{R}", "{revision}")
+    [
+        "{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}", "{S}", "{B}",
+    ]
+    .into_iter()
+    .fold(path.to_owned(), |path, placeholder| {
+        path.replace(placeholder, "{id}")
+    })
+    .replace("{R}", "{revision}")
 }
 
 #[test]
@@ -1199,6 +1216,7 @@ async fn every_newsroom_route_for_every_role() {
                 .unwrap()
                 .unwrap();
             let (api_token, webhook) = token_and_webhook(&site, journalist.id).await;
+            let byline = site.state.newsroom().own_byline(&journalist).await.unwrap();
             let path = path
                 .replace("{W}", &webhook.to_string())
                 .replace("{T}", &api_token.to_string())
@@ -1208,7 +1226,8 @@ async fn every_newsroom_route_for_every_role() {
                 .replace("{R}", &revision)
                 .replace("{J}", &journalist.id.to_string())
                 .replace("{M}", "1")
-                .replace("{S}", "1");
+                .replace("{S}", "1")
+                .replace("{B}", &byline.0.to_string());
             let fields: Vec<(&str, &str)> = vec![
                 ("csrf", &token),
                 ("action", action),

@@ -873,3 +873,98 @@ fn an_editor_renames_a_section_and_its_old_addresses_lead_to_the_new_ones() {
         browser.url()
     );
 }
+
+/// The library key of the site's first image, as its page gives it to paste.
+fn first_library_image(browser: &Browser, base: &str) -> String {
+    browser.open(&format!("{base}/redaction/medias/1"));
+    browser.wait_for("À coller dans le texte");
+    browser
+        .run(
+            "return document.querySelector('#markdown').value",
+            &serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_journalist_and_an_editor_describe_bylines_that_readers_see() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        server, browser, ..
+    } = desk;
+    // A journalist's own profile: a photo without a description is refused, the text kept.
+    sign_in(&browser, &server.base, "julie@exemple.fr");
+    let pasted = first_library_image(&browser, &server.base);
+    browser.click("a[href='/redaction/profil']");
+    browser.wait_for("Enregistrer le profil");
+    browser.type_into("#job_title", "Journaliste au service Monde");
+    browser.type_into("#bio", "Elle suit *l’Europe de l’Est*.");
+    browser.type_into("#photo", &pasted);
+    browser.type_into("#fediverse", "@julie@piaille.fr");
+    browser.click("form.stacked button[type=submit]");
+    let refused = browser.wait_for("Rien n’a été changé");
+    assert!(refused.contains("Décrivez la photo"), "{refused}");
+    assert!(refused.contains("Journaliste au service Monde"), "kept");
+    browser.type_into("#photo_alt", "Julie Martin devant la rédaction");
+    browser.click("form.stacked button[type=submit]");
+    browser.wait_for("Profil enregistré");
+    browser.click(".sign-out button");
+    browser.wait_for("Connexion à la rédaction");
+
+    // An editor describes a demo byline; readers see it on her page and under her stories.
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    browser.click("a[href='/redaction/signatures']");
+    let list = browser.wait_for("Signatures</h1>");
+    assert!(list.contains("Julie Martin"), "{list}");
+    browser.type_into("#q", "claire");
+    browser.click("form.search-form button");
+    browser.wait_for("dont le nom contient « claire »");
+    browser.click("table.stories a");
+    browser.wait_for("Signature Claire Dubois");
+    browser.type_into("#website", "https://claire-dubois.example.org/");
+    browser.type_into("#photo", &pasted);
+    browser.type_into("#photo_alt", "Claire Dubois sur le port de Klaipėda");
+    browser.click("form.stacked button[type=submit]");
+    browser.wait_for("Profil enregistré");
+    for (width, dark, name) in [
+        (1280, false, "13-signature"),
+        (390, true, "13-signature-telephone-sombre"),
+    ] {
+        browser.resize(width, 900);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.open(&format!("{}/auteur/claire-dubois/", server.base));
+    let page = browser.wait_for("Claire Dubois</h1>");
+    assert!(
+        page.contains("Correspondante dans les pays baltes"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"https://claire-dubois.example.org/\" rel=\"me\""));
+    assert!(page.contains("alt=\"Claire Dubois sur le port de Klaipėda\""));
+    assert!(page.contains("\"jobTitle\":\"Correspondante dans les pays baltes\""));
+    for (width, dark, name) in [
+        (1280, false, "14-auteur"),
+        (1280, true, "14-auteur-sombre"),
+        (390, false, "14-auteur-telephone"),
+        (390, true, "14-auteur-telephone-sombre"),
+    ] {
+        browser.resize(width, 900);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
+    browser.click(".cards .card-title a");
+    let story = browser.wait_for("Qui signe cet article");
+    assert!(story.contains("Claire Dubois sur le port de Klaipėda"));
+    browser.run(
+        "document.querySelector('.story-bylines').scrollIntoView({ behavior: 'instant' })",
+        &serde_json::json!([]),
+    );
+    screenshot(&browser, "15-article-signature");
+}

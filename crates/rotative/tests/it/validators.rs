@@ -190,6 +190,8 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/rubriques",
         "/redaction/rubriques/1",
         "/redaction/redirections",
+        "/redaction/signatures",
+        "/redaction/signatures/1",
         "/redaction/jetons",
         "/redaction/webhooks",
         "/redaction/webhooks/1",

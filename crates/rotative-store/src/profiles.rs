@@ -1,0 +1,233 @@
+//! Bylines and their profiles: what readers see of a person beside their stories and on their
+//! page, and the list the newsroom keeps them in. A byline needs no account (agencies, guests);
+//! an account has one byline, the one it signs with. A profile's change is logged by the
+//! `authors` triggers: the author's page and their stories' pages show it.
+
+use rotative_domain::{AltText, Author, AuthorId, MediaId, Name, ProfileLinks, Slug, UserId};
+use sqlx::FromRow;
+
+use crate::{Store, StoreError, Taken, rows, users::insert_audit};
+
+/// A byline with what the newsroom shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BylineRecord {
+    pub id: AuthorId,
+    pub author: Author,
+    /// The name of the account that signs with it; none for agencies and guests.
+    pub account: Option<String>,
+    /// Stories it signs, in any state, and those readers see.
+    pub stories: u64,
+    pub published: u64,
+}
+
+/// What the newsroom sets of a byline. Its slug (its page's address) stays what it was.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileFields<'a> {
+    pub name: &'a Name,
+    /// Markdown.
+    pub bio: Option<&'a str>,
+    pub job_title: Option<&'a str>,
+    pub photo: Option<(MediaId, &'a AltText)>,
+    pub links: &'a ProfileLinks,
+}
+
+/// A byline with its profile and counts (`RECORDS`).
+#[derive(FromRow)]
+struct RecordRow {
+    id: i64,
+    slug: String,
+    name: String,
+    bio: Option<String>,
+    #[sqlx(flatten)]
+    profile: rows::ProfileColumns,
+    account: Option<String>,
+    stories: i64,
+    published: i64,
+}
+
+impl TryFrom<RecordRow> for BylineRecord {
+    type Error = StoreError;
+
+    fn try_from(row: RecordRow) -> Result<Self, StoreError> {
+        let mut author = rows::author(&row.slug, &row.name, row.bio)?;
+        author.profile = row.profile.try_into()?;
+        let count = |n: i64| u64::try_from(n).map_err(|e| StoreError::corrupt("story count", e));
+        Ok(Self {
+            id: AuthorId(row.id),
+            author,
+            account: row.account,
+            stories: count(row.stories)?,
+            published: count(row.published)?,
+        })
+    }
+}
+
+/// A byline with its profile, for its public page.
+#[derive(FromRow)]
+struct AuthorRow {
+    id: i64,
+    slug: String,
+    name: String,
+    bio: Option<String>,
+    #[sqlx(flatten)]
+    profile: rows::ProfileColumns,
+}
+
+/// Bylines with their profiles, the account that signs with each, and their stories' counts;
+/// `WHERE` and the order are the caller's.
+fn records(filter: &str) -> String {
+    format!(
+        "SELECT au.id, au.slug, au.name, au.bio, {profile},
+            (SELECT MIN(u.name) FROM users u WHERE u.author_id = au.id) AS account,
+            (SELECT COUNT(*) FROM article_authors aa WHERE aa.author_id = au.id) AS stories,
+            (SELECT COUNT(*) FROM article_authors aa JOIN articles a ON a.id = aa.article_id
+             WHERE aa.author_id = au.id AND a.status = 'published') AS published
+         FROM authors au LEFT JOIN media m ON m.id = au.photo_id {filter}",
+        profile = rows::PROFILE_COLUMNS
+    )
+}
+
+impl Store {
+    /// Bylines whose name holds `search` (every byline for an empty one), by name, at most
+    /// `limit`.
+    pub async fn byline_records(
+        &self,
+        search: &str,
+        limit: u32,
+    ) -> Result<Vec<BylineRecord>, StoreError> {
+        let pattern = format!("%{}%", search.trim().to_lowercase());
+        let sql = records("WHERE LOWER(au.name) LIKE $1 ORDER BY au.name, au.id LIMIT $2");
+        let found: Vec<RecordRow> = sqlx::query_as(&sql)
+            .bind(pattern)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        found.into_iter().map(BylineRecord::try_from).collect()
+    }
+
+    pub async fn byline_record(&self, id: AuthorId) -> Result<Option<BylineRecord>, StoreError> {
+        let sql = records("WHERE au.id = $1");
+        let found: Option<RecordRow> = sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        found.map(BylineRecord::try_from).transpose()
+    }
+
+    /// The byline at this address, with its profile, for its public page.
+    pub async fn author_by_slug(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<(AuthorId, Author)>, StoreError> {
+        let sql = format!(
+            "SELECT au.id, au.slug, au.name, au.bio, {}
+             FROM authors au LEFT JOIN media m ON m.id = au.photo_id WHERE au.slug = $1",
+            rows::PROFILE_COLUMNS
+        );
+        let found: Option<AuthorRow> = sqlx::query_as(&sql)
+            .bind(slug.as_ref())
+            .fetch_optional(&self.pool)
+            .await?;
+        found
+            .map(|row| {
+                let mut author = rows::author(&row.slug, &row.name, row.bio)?;
+                author.profile = row.profile.try_into()?;
+                Ok((AuthorId(row.id), author))
+            })
+            .transpose()
+    }
+
+    /// The byline an account signs with: the one it is tied to, or else `byline` (the byline its
+    /// name makes, which its stories are signed with), made if new and tied to it from now on.
+    /// `None` when there is no such account.
+    pub async fn account_byline(
+        &self,
+        user: UserId,
+        byline: &Author,
+    ) -> Result<Option<AuthorId>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let found: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT author_id FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match found {
+            None => return Ok(None),
+            Some(Some(id)) => id,
+            Some(None) => {
+                let id = crate::taxonomy::ensure_author(&mut tx, byline).await?;
+                sqlx::query("UPDATE users SET author_id = $1 WHERE id = $2")
+                    .bind(id)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+        };
+        tx.commit().await?;
+        Ok(Some(AuthorId(id)))
+    }
+
+    /// A byline no story names yet (a guest, an agency), with its profile.
+    pub async fn create_byline(
+        &self,
+        slug: &Slug,
+        fields: ProfileFields<'_>,
+        audit: crate::Audit<'_>,
+    ) -> Result<AuthorId, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO authors (slug, name, bio, job_title, photo_id, photo_alt, website, email,
+                fediverse)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(slug.as_ref())
+        .bind(fields.name.as_ref())
+        .bind(fields.bio)
+        .bind(fields.job_title)
+        .bind(fields.photo.map(|(media, _)| media.0))
+        .bind(fields.photo.map(|(_, alt)| alt.as_ref()))
+        .bind(fields.links.website.as_deref())
+        .bind(fields.links.email.as_ref().map(AsRef::as_ref))
+        .bind(fields.links.fediverse.as_deref())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, Taken::BylineSlug))?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(AuthorId(id))
+    }
+
+    /// Changes a byline's name and profile. `false` when there is no such byline.
+    pub async fn change_byline(
+        &self,
+        id: AuthorId,
+        fields: ProfileFields<'_>,
+        audit: crate::Audit<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE authors SET name = $1, bio = $2, job_title = $3, photo_id = $4,
+                photo_alt = $5, website = $6, email = $7, fediverse = $8
+             WHERE id = $9",
+        )
+        .bind(fields.name.as_ref())
+        .bind(fields.bio)
+        .bind(fields.job_title)
+        .bind(fields.photo.map(|(media, _)| media.0))
+        .bind(fields.photo.map(|(_, alt)| alt.as_ref()))
+        .bind(fields.links.website.as_deref())
+        .bind(fields.links.email.as_ref().map(AsRef::as_ref))
+        .bind(fields.links.fediverse.as_deref())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
