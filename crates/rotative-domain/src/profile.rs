@@ -104,11 +104,12 @@ impl ProfileDraft {
         let bio = keep(
             &mut problems,
             optional(form.bio, |bio| {
-                let bio = crate::without_controls(bio);
+                // A line break counts once, as the form's field counts it.
+                let bio = crate::without_controls(bio).replace("\r\n", "\n");
                 if bio.chars().count() > Self::MAX_BIO_CHARS {
                     Err(ProfileProblem::BioTooLong)
                 } else {
-                    Ok(bio.replace("\r\n", "\n"))
+                    Ok(bio)
                 }
             }),
         );
@@ -129,8 +130,11 @@ impl ProfileDraft {
             &mut problems,
             optional(form.photo, |photo| {
                 let alt = AltText::parse(form.photo_alt).map_err(ProfileProblem::PhotoAlt)?;
+                // Nothing like a key in it: the library is asked for what was pasted, and says
+                // it holds no such image.
+                let key = Some(library_key(photo)).filter(|key| !key.is_empty());
                 Ok(PhotoChoice {
-                    key: library_key(photo).to_owned(),
+                    key: key.unwrap_or(photo).to_owned(),
                     alt,
                 })
             }),
@@ -274,6 +278,25 @@ mod tests {
                 ProfileProblem::PhotoAlt(ParseError::Empty),
             ]
         );
+        // A bio as long as the field allows, its line breaks sent as CRLF, passes.
+        let full = format!("{}\r\n{}", "a".repeat(999), "b".repeat(1000));
+        let draft = ProfileDraft::parse(ProfileForm {
+            bio: &full,
+            ..form()
+        })
+        .unwrap();
+        assert_eq!(
+            draft.bio.unwrap().chars().count(),
+            ProfileDraft::MAX_BIO_CHARS
+        );
+        // Nothing like a key: what was pasted is what the library is asked for.
+        let pasted = ProfileDraft::parse(ProfileForm {
+            photo: "/media/ab12-640.webp",
+            photo_alt: "Un portrait",
+            ..form()
+        })
+        .unwrap();
+        assert_eq!(pasted.photo.unwrap().key, "/media/ab12-640.webp");
         let long = "a".repeat(ProfileDraft::MAX_BIO_CHARS + 1);
         assert_eq!(
             ProfileDraft::parse(ProfileForm {

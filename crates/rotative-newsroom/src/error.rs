@@ -134,6 +134,9 @@ pub enum Refusal {
     /// Another story has this slug.
     SlugTaken(String),
     NoSuchByline,
+    /// The account's name makes no byline of its own: it has no letter or digit, or another
+    /// account signs with it.
+    NoOwnByline,
     /// Another byline has the address this name makes.
     BylineTaken(String),
     /// A profile photo that is not in the media library (the key as given).

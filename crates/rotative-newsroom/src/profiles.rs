@@ -35,11 +35,11 @@ impl Newsroom {
     /// The byline an account signs with: the one its name makes, until an editor renames it.
     pub async fn own_byline(&self, account: &User) -> Result<AuthorId, NewsroomError> {
         let byline = Author::named(account.name.clone())
-            .map_err(|_| NewsroomError::Refused(Refusal::NoSuchByline))?;
+            .map_err(|_| NewsroomError::Refused(Refusal::NoOwnByline))?;
         self.store
             .account_byline(account.id, &byline)
             .await?
-            .ok_or(NewsroomError::Refused(Refusal::NoSuchByline))
+            .ok_or(NewsroomError::Refused(Refusal::NoOwnByline))
     }
 
     /// A byline with its profile, for whoever may describe it.
@@ -84,14 +84,20 @@ impl Newsroom {
             })
     }
 
-    /// Saves a byline's name and profile; its page keeps its address.
+    /// Saves a byline's profile, and its name for editors (a name is who readers believe wrote
+    /// a story: the others keep theirs); its page keeps its address.
     pub async fn describe_byline(
         &self,
         account: &User,
         id: AuthorId,
         draft: &ProfileDraft,
     ) -> Result<(), NewsroomError> {
-        self.byline(account, id).await?;
+        let before = self.byline(account, id).await?;
+        let mut draft = draft.clone();
+        if !can_manage_taxonomy(account.role) {
+            draft.name = before.author.name;
+        }
+        let draft = &draft;
         let photo = self.photo(draft).await?;
         let audit = Audit::by(Some(account.id), "byline_change").detail(draft.name.as_ref());
         let found = self

@@ -88,15 +88,18 @@ fn records(filter: &str) -> String {
 }
 
 impl Store {
-    /// Bylines whose name holds `search` (every byline for an empty one), by name, at most
-    /// `limit`.
+    /// Bylines whose name holds `search` (every byline for an empty one), at most `limit`, in
+    /// the order of their slugs: the name's letters without accents or capitals, compared the
+    /// same way on every database.
     pub async fn byline_records(
         &self,
         search: &str,
         limit: u32,
     ) -> Result<Vec<BylineRecord>, StoreError> {
-        let pattern = format!("%{}%", search.trim().to_lowercase());
-        let sql = records("WHERE LOWER(au.name) LIKE $1 ORDER BY au.name, au.id LIMIT $2");
+        // A slug holds letters, digits and hyphens only: no `%` or `_` reaches the pattern.
+        let folded = Slug::from_title(search).map_or_else(|_| String::new(), |s| s.to_string());
+        let pattern = format!("%{folded}%");
+        let sql = records("WHERE au.slug LIKE $1 ORDER BY au.slug, au.id LIMIT $2");
         let found: Vec<RecordRow> = sqlx::query_as(&sql)
             .bind(pattern)
             .bind(i64::from(limit))
@@ -139,23 +142,42 @@ impl Store {
 
     /// The byline an account signs with: the one it is tied to, or else `byline` (the byline its
     /// name makes, which its stories are signed with), made if new and tied to it from now on.
-    /// `None` when there is no such account.
+    /// `None` when there is no such account, or when another account signs with `byline`: a
+    /// name shared by two people gives neither the other's byline.
     pub async fn account_byline(
         &self,
         user: UserId,
         byline: &Author,
     ) -> Result<Option<AuthorId>, StoreError> {
+        const TIED: &str = "SELECT author_id FROM users WHERE id = $1";
+        // Almost always tied already: read without taking the write lock.
+        let tied: Option<Option<i64>> = sqlx::query_scalar(TIED)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(Some(id)) = tied {
+            return Ok(Some(AuthorId(id)));
+        }
         let mut tx = self.begin_write().await?;
-        let found: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT author_id FROM users WHERE id = $1")
-                .bind(user.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let id = match found {
+        let tied: Option<Option<i64>> = sqlx::query_scalar(TIED)
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = match tied {
             None => return Ok(None),
             Some(Some(id)) => id,
             Some(None) => {
                 let id = crate::taxonomy::ensure_author(&mut tx, byline).await?;
+                let others: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE author_id = $1 AND id <> $2",
+                )
+                .bind(id)
+                .bind(user.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                if others > 0 {
+                    return Ok(None);
+                }
                 sqlx::query("UPDATE users SET author_id = $1 WHERE id = $2")
                     .bind(id)
                     .bind(user.0)

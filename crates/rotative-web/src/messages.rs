@@ -80,6 +80,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::SlugEmpty => "L'adresse d'un article doit contenir au moins une lettre ou un chiffre.".into(),
         Refusal::SlugTaken(slug) => format!("Un autre article s'appelle déjà « {slug} » : choisissez une autre adresse."),
         Refusal::NoSuchByline => "Cette signature n'existe pas.".into(),
+        Refusal::NoOwnByline => "Un autre compte signe déjà sous le nom du vôtre : ce profil est le sien, pas le vôtre. Demandez à un administrateur.".into(),
         Refusal::BylineTaken(name) => format!(
             "Une signature « {name} » existe déjà : modifiez-la plutôt que d'en créer une autre."
         ),

@@ -2420,6 +2420,12 @@ async fn bylines_are_listed_created_and_found_by_account(store: Store) {
         Some(f.ids.author),
         "an account signs with the byline of its name"
     );
+    let namesake = user(&f.store, "claire.dubois@exemple.fr", Role::Contributor).await;
+    assert_eq!(
+        f.store.account_byline(namesake, &f.author).await.unwrap(),
+        None,
+        "a namesake does not get another account's byline"
+    );
     let other = Author::named(Name::parse("Claire D.").unwrap()).unwrap();
     assert_eq!(
         f.store.account_byline(account, &other).await.unwrap(),

@@ -222,6 +222,7 @@ pub(crate) async fn create(
     responses(
         (status = 200, description = "La signature du compte.", body = ManagedByline),
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un autre compte signe déjà sous le nom de celui-ci.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn own(

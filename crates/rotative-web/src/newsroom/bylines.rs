@@ -215,7 +215,9 @@ async fn byline_page(
     saved: bool,
 ) -> Result<Response, AppError> {
     let record = state.newsroom().byline(&who.user, id).await?;
-    let photo = record.author.profile.photo.as_ref().map(PictureView::of);
+    let stored = record.author.profile.photo.as_ref();
+    let photo = stored.map(PictureView::of);
+    let photo_alt = stored.map(|photo| photo.alt.to_string());
     let row = BylineRow::from(&record);
     let form = form.unwrap_or_else(|| ProfileForm::of(&record));
     let html = render(
@@ -225,6 +227,7 @@ async fn byline_page(
         minijinja::context! {
             byline => row,
             photo => photo,
+            photo_alt => photo_alt,
             form => form,
             refused => refused,
             limits => limits(),
