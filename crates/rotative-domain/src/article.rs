@@ -2,8 +2,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    AltText, ArticleId, ArticlePath, Author, Claim, Headline, MediaId, ParseError, Section, Slug,
-    Source, Standfirst, Tag,
+    AltText, ArticleId, ArticlePath, Author, Claim, Headline, MediaId, ParseError, SearchAndSocial,
+    Section, Slug, Source, Standfirst, Tag,
 };
 
 /// What kind of journalism a story is, shown to readers so news is never mistaken for opinion.
@@ -135,6 +135,8 @@ pub struct Article {
     pub sources: Vec<Source>,
     /// The claim a fact-check examines, with its verdict.
     pub claim: Option<Claim>,
+    /// Its words for search engines and shared links, where they differ from the page's.
+    pub search_and_social: SearchAndSocial,
     pub published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
 }
@@ -154,6 +156,31 @@ pub struct ArticleSummary {
 }
 
 impl Article {
+    /// The headline search engines show: the page's `<title>` and structured data.
+    pub fn search_headline(&self) -> &str {
+        self.search_and_social
+            .search_headline
+            .as_ref()
+            .map_or(self.headline.as_ref(), AsRef::as_ref)
+    }
+
+    /// The headline of the card a shared link makes.
+    pub fn social_headline(&self) -> &str {
+        self.search_and_social
+            .social_headline
+            .as_ref()
+            .map_or(self.headline.as_ref(), AsRef::as_ref)
+    }
+
+    /// The description of that card: the standfirst unless one was written for it.
+    pub fn social_description(&self) -> Option<&str> {
+        self.search_and_social
+            .social_description
+            .as_ref()
+            .map(AsRef::as_ref)
+            .or(self.standfirst.as_ref().map(AsRef::as_ref))
+    }
+
     /// Whether the story was changed after it first reached readers, so the page shows both dates.
     pub fn was_updated(&self) -> bool {
         self.published_at

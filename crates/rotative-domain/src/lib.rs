@@ -14,6 +14,7 @@ mod permalink;
 mod profile;
 mod redirect;
 mod related;
+mod sharing;
 mod slug;
 mod source;
 mod taxonomy;
@@ -39,10 +40,13 @@ pub use permalink::{ArticlePath, ArticleUrlParts};
 pub use profile::{PhotoChoice, Profile, ProfileDraft, ProfileForm, ProfileLinks, ProfileProblem};
 pub use redirect::{RedirectDraft, RedirectProblem, allowed_hosts, matched_as, requested_forms};
 pub use related::{RelatedCandidate, rank_related};
+pub use sharing::{SearchAndSocial, SearchAndSocialField};
 pub use slug::Slug;
 pub use source::{Source, web_address};
 pub use taxonomy::{Author, Section, SectionDraft, SectionProblem, Tag};
-pub use text::{AltText, Email, Headline, Name, Standfirst, without_controls};
+pub use text::{
+    AltText, CardDescription, Email, Headline, Name, ShortHeadline, Standfirst, without_controls,
+};
 pub use typography::french_typography;
 pub use webhook::{WebhookEvent, WebhookUrlProblem, check_webhook_url, is_public_address};
 pub use workflow::{

@@ -92,7 +92,10 @@ impl ProfileDraft {
         let mut problems = Vec::new();
         let name = keep(
             &mut problems,
-            Name::parse(form.name).map_err(ProfileProblem::Name),
+            // A byline's page is at its name's letters: a name without any has no address.
+            Name::parse(form.name)
+                .and_then(|name| crate::Slug::from_title(name.as_ref()).map(|_| name))
+                .map_err(ProfileProblem::Name),
         );
         let job_title = keep(
             &mut problems,
@@ -306,6 +309,12 @@ mod tests {
             .unwrap_err(),
             vec![ProfileProblem::BioTooLong]
         );
+        let no_letter = ProfileDraft::parse(ProfileForm {
+            name: "— ? —",
+            ..form()
+        })
+        .unwrap_err();
+        assert!(matches!(no_letter[..], [ProfileProblem::Name(_)]));
     }
 
     #[test]

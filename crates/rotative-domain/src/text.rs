@@ -75,6 +75,15 @@ text_type!(
     Standfirst, max = 600, one_line = false
 );
 text_type!(
+    /// A headline written for one place only, a search engine's results or a shared link's
+    /// card: 110 characters at most, the length search engines take for an article's headline.
+    ShortHeadline, max = 110, one_line = true
+);
+text_type!(
+    /// The description a shared link's card shows under its headline.
+    CardDescription, max = 300, one_line = false
+);
+text_type!(
     /// The name of a section, tag or author as readers see it.
     Name, max = 120, one_line = true
 );

@@ -9,7 +9,7 @@ use std::{
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, ClaimRating, Headline, Name,
-    ParseError, Section, Slug, Source, Standfirst, Tag, check_claim,
+    ParseError, SearchAndSocial, Section, Slug, Source, Standfirst, Tag, check_claim,
 };
 use rotative_media::{MediaError, MediaStorage, PixelLimit, StorageKey, clean};
 use rotative_render::{
@@ -93,6 +93,7 @@ pub struct StoryFile {
     pub slug: Option<Slug>,
     pub sources: Vec<Source>,
     pub claim: Option<Claim>,
+    pub search_and_social: SearchAndSocial,
     pub body: String,
     pub figures: Vec<FigureSource>,
 }
@@ -123,6 +124,9 @@ struct FrontMatter {
     #[serde(default)]
     sources: Vec<SourceEntry>,
     claim: Option<ClaimEntry>,
+    search_headline: Option<String>,
+    social_headline: Option<String>,
+    social_description: Option<String>,
 }
 
 /// For fact-checks: `claim = { text = "…", author = "…", rating = "false" }`.
@@ -254,6 +258,16 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         .collect::<Result<_, _>>()
         .map_err(field("sources"))?;
     let claim = parse_claim(front.claim, kind)?;
+    let search_and_social = SearchAndSocial::parse(
+        front.search_headline.as_deref().unwrap_or_default(),
+        front.social_headline.as_deref().unwrap_or_default(),
+        front.social_description.as_deref().unwrap_or_default(),
+    )
+    .map_err(|mut problems| {
+        // The first is enough: a file is fixed and imported again.
+        let (which, problem) = problems.swap_remove(0);
+        field(which.name())(problem)
+    })?;
     let body = body.trim();
     if body.is_empty() {
         return Err(StoryError::Body("is empty".into()));
@@ -274,6 +288,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         slug,
         sources,
         claim,
+        search_and_social,
         body: body.to_owned(),
         figures,
     })
@@ -419,6 +434,7 @@ impl Importer<'_> {
                         media_keys,
                         sources: story.sources,
                         claim: story.claim,
+                        search_and_social: story.search_and_social,
                     },
                 },
                 None,
@@ -616,6 +632,34 @@ Premier paragraphe.
                 .to_string()
                 .contains("only a fact-check")
         );
+    }
+
+    #[test]
+    fn words_for_search_and_sharing_are_optional_and_checked() {
+        assert!(parse_story(GOOD).unwrap().search_and_social.is_empty());
+        let written = GOOD.replace(
+            "type = \"analysis\"",
+            "type = \"analysis\"\nsearch_headline = \"Bélarus : des officiers écrivent\"\nsocial_description = \"Une lettre rare.\"",
+        );
+        let story = parse_story(&written).unwrap();
+        let sharing = story.search_and_social;
+        assert_eq!(
+            sharing.search_headline.unwrap().as_ref(),
+            "Bélarus : des officiers écrivent"
+        );
+        assert_eq!(
+            sharing.social_description.unwrap().as_ref(),
+            "Une lettre rare."
+        );
+        let long = GOOD.replace(
+            "type = \"analysis\"",
+            &format!(
+                "type = \"analysis\"\nsocial_headline = \"{}\"",
+                "x".repeat(111)
+            ),
+        );
+        let refused = parse_story(&long).unwrap_err().to_string();
+        assert!(refused.contains("field `social_headline`"), "{refused}");
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
         "@id": format!("{url}#article"),
         "mainEntityOfPage": url,
         "url": url,
-        "headline": article.headline.as_ref(),
+        "headline": article.search_headline(),
         "datePublished": published,
         "dateModified": modified,
         "author": authors,
@@ -80,6 +80,9 @@ pub fn news_article(site: &Site, article: &Article, crumbs: &[LinkView]) -> Valu
             },
         },
     });
+    if article.search_headline() != article.headline.as_ref() {
+        story["alternativeHeadline"] = json!(article.headline.as_ref());
+    }
     if let Some(standfirst) = &article.standfirst {
         story["description"] = json!(standfirst.as_ref());
     }

@@ -187,6 +187,9 @@ struct ArticleView {
     claim: Option<ClaimView>,
     image: Option<ImageView>,
     shared_image: Option<SharedImage>,
+    /// The card a shared link makes: its headline and description.
+    social_headline: String,
+    social_description: Option<String>,
 }
 
 /// Renders pages for one site with one theme; `nav` is the list of sections shown on every page.
@@ -294,9 +297,11 @@ impl<'a> Pages<'a> {
                 shared.path = self.site.absolute(&shared.path);
                 shared
             }),
+            social_headline: article.social_headline().to_owned(),
+            social_description: article.social_description().map(str::to_owned),
         };
         let meta = PageMeta {
-            title: article.headline.to_string(),
+            title: article.search_headline().to_owned(),
             description: view.standfirst.clone(),
             canonical: Some(canonical),
             ..PageMeta::default()

@@ -13,7 +13,10 @@ use sqlx::{
 
 use crate::{
     Store, StoreError, now_seconds,
-    rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
+    rows::{
+        self, ClaimColumns, SEARCH_AND_SOCIAL_COLUMNS, SearchAndSocialColumns, SectionColumns,
+        StoryText, StoryTextColumns,
+    },
     sqlite_reads::SqliteReader,
     statement::Statement,
 };
@@ -209,6 +212,8 @@ struct ArticleRow {
     body_html: String,
     #[sqlx(flatten)]
     claim: ClaimColumns,
+    #[sqlx(flatten)]
+    search_and_social: SearchAndSocialColumns,
 }
 
 /// A published story as feeds carry it.
@@ -280,12 +285,12 @@ struct DetailRow {
 /// A story's bylines with their profiles, subjects and sources in the writer's order, and its
 /// latest corrections: one query, so a story page is one round trip for its row and one for all
 /// it names.
-const STORY_DETAILS: &str = "
+const STORY_DETAILS: &str = concat!(
+    "
     SELECT 'author' AS kind, aa.position AS position, CAST(0 AS BIGINT) AS ref_id,
-        au.slug AS first, au.name AS second, au.bio AS bio, CAST(NULL AS BIGINT) AS at,
-        au.job_title, au.photo_alt, au.website, au.email, au.fediverse, m.id AS photo_id,
-        m.storage_key AS photo_key, m.width AS photo_width, m.height AS photo_height,
-        CAST(m.animated AS BIGINT) AS photo_animated
+        au.slug AS first, au.name AS second, au.bio AS bio, CAST(NULL AS BIGINT) AS at, ",
+    rows::profile_columns!(),
+    "
         FROM article_authors aa JOIN authors au ON au.id = aa.author_id
         LEFT JOIN media m ON m.id = au.photo_id WHERE aa.article_id = $1
     UNION ALL SELECT 'subject', at.position, t.id, t.slug, t.name, NULL, NULL,
@@ -298,7 +303,8 @@ const STORY_DETAILS: &str = "
         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT id, kind, note, at FROM corrections WHERE article_id = $1
               ORDER BY at DESC, id DESC LIMIT 50) c
-    ORDER BY kind, position";
+    ORDER BY kind, position"
+);
 
 impl StoryDetails {
     fn from_rows(rows: Vec<DetailRow>) -> Result<Self, StoreError> {
@@ -306,11 +312,12 @@ impl StoryDetails {
         let mut corrections = Vec::new();
         for row in rows {
             match row.kind.as_str() {
-                "author" => {
-                    let mut author = rows::author(&row.first, &row.second, row.bio)?;
-                    author.profile = row.profile.try_into()?;
-                    details.authors.push(author);
-                }
+                "author" => details.authors.push(rows::described_author(
+                    &row.first,
+                    &row.second,
+                    row.bio,
+                    row.profile,
+                )?),
                 "subject" => details
                     .subjects
                     .push((SubjectId(row.ref_id), rows::tag(&row.first, &row.second)?)),
@@ -774,7 +781,8 @@ impl Reads {
         let mut query = published(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
-                 a.claim_text, a.claim_author, a.claim_rating{SUMMARY_FROM}"
+                 a.claim_text, a.claim_author, a.claim_rating,
+                 {SEARCH_AND_SOCIAL_COLUMNS}{SUMMARY_FROM}"
             ),
             now_seconds(),
             Listing::Everything,
@@ -811,6 +819,7 @@ impl Reads {
             lead_image: summary.lead_image,
             sources: details.sources,
             claim: row.claim.try_into()?,
+            search_and_social: row.search_and_social.try_into()?,
             published_at: Some(summary.published_at),
             updated_at,
         };

@@ -4,14 +4,17 @@
 use jiff::Timestamp;
 use rotative_domain::{
     After, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction,
-    CorrectionId, CorrectionKind, Headline, RevisionId, Section, Slug, Source, Standfirst, Tag,
-    UserId,
+    CorrectionId, CorrectionKind, Headline, RevisionId, SearchAndSocial, Section, Slug, Source,
+    Standfirst, Tag, UserId,
 };
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
     NewLeadImage, Store, StoreError, StoryContent, now_seconds,
-    rows::{self, ClaimColumns, SectionColumns, StoryText, StoryTextColumns},
+    rows::{
+        self, ClaimColumns, SEARCH_AND_SOCIAL_COLUMNS, SearchAndSocialColumns, SectionColumns,
+        StoryText, StoryTextColumns,
+    },
     statement::Statement,
     users::{Audit, insert_audit},
     writes::{apply_content, insert_revision},
@@ -48,6 +51,7 @@ pub struct EditableStory {
     pub authors: Vec<Author>,
     pub sources: Vec<Source>,
     pub claim: Option<Claim>,
+    pub search_and_social: SearchAndSocial,
     pub created_by: Option<UserId>,
     pub current_revision_id: RevisionId,
     pub published_at: Option<Timestamp>,
@@ -295,6 +299,8 @@ struct EditableRow {
     scheduled_at: Option<i64>,
     #[sqlx(flatten)]
     claim: ClaimColumns,
+    #[sqlx(flatten)]
+    search_and_social: SearchAndSocialColumns,
     pinned: i64,
 }
 
@@ -348,13 +354,14 @@ impl Store {
     /// A story in any state, for the newsroom.
     pub async fn story_for_edit(&self, id: ArticleId) -> Result<Option<EditableStory>, StoreError> {
         let pool = &self.pool;
-        let row: Option<EditableRow> = sqlx::query_as(
+        let row: Option<EditableRow> = sqlx::query_as(&format!(
             "SELECT a.slug, a.status, a.path, a.headline, a.standfirst, a.body_markdown, a.kind,
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
                     a.published_at, a.scheduled_at, a.claim_text, a.claim_author, a.claim_rating,
+                    {SEARCH_AND_SOCIAL_COLUMNS},
                     CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
-        )
+        ))
         .bind(id.0)
         .fetch_optional(pool)
         .await?;
@@ -375,6 +382,7 @@ impl Store {
             authors: details.authors,
             sources: details.sources,
             claim: row.claim.try_into()?,
+            search_and_social: row.search_and_social.try_into()?,
             created_by: row.created_by.map(UserId),
             current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
             published_at: rows::timestamp_opt(row.published_at)?,

@@ -49,8 +49,7 @@ impl TryFrom<RecordRow> for BylineRecord {
     type Error = StoreError;
 
     fn try_from(row: RecordRow) -> Result<Self, StoreError> {
-        let mut author = rows::author(&row.slug, &row.name, row.bio)?;
-        author.profile = row.profile.try_into()?;
+        let author = rows::described_author(&row.slug, &row.name, row.bio, row.profile)?;
         let count = |n: i64| u64::try_from(n).map_err(|e| StoreError::corrupt("story count", e));
         Ok(Self {
             id: AuthorId(row.id),
@@ -133,8 +132,7 @@ impl Store {
             .await?;
         found
             .map(|row| {
-                let mut author = rows::author(&row.slug, &row.name, row.bio)?;
-                author.profile = row.profile.try_into()?;
+                let author = rows::described_author(&row.slug, &row.name, row.bio, row.profile)?;
                 Ok((AuthorId(row.id), author))
             })
             .transpose()

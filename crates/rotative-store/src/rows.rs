@@ -6,7 +6,8 @@
 use jiff::Timestamp;
 use rotative_domain::{
     AltText, ArticleKind, ArticleStatus, Author, Claim, ClaimRating, Correction, CorrectionKind,
-    Email, Figure, Headline, MediaId, Name, Profile, ProfileLinks, Section, Slug, Standfirst, Tag,
+    Email, Figure, Headline, MediaId, Name, Profile, ProfileLinks, SearchAndSocial, Section, Slug,
+    Standfirst, Tag,
 };
 use sqlx::FromRow;
 
@@ -51,6 +52,19 @@ pub(crate) fn author(
     })
 }
 
+/// A byline with its profile (`PROFILE_COLUMNS`).
+pub(crate) fn described_author(
+    slug_value: &str,
+    name_value: &str,
+    bio: Option<String>,
+    profile: ProfileColumns,
+) -> Result<Author, StoreError> {
+    Ok(Author {
+        profile: profile.try_into()?,
+        ..author(slug_value, name_value, bio)?
+    })
+}
+
 pub(crate) fn correction(kind: &str, note: String, at: i64) -> Result<Correction, StoreError> {
     Ok(Correction {
         kind: CorrectionKind::parse(kind)
@@ -86,6 +100,30 @@ impl TryFrom<ClaimColumns> for Option<Claim> {
     }
 }
 
+/// A story's words for search engines and shared links (`SEARCH_AND_SOCIAL_COLUMNS`).
+#[derive(Debug, FromRow)]
+pub(crate) struct SearchAndSocialColumns {
+    search_headline: Option<String>,
+    social_headline: Option<String>,
+    social_description: Option<String>,
+}
+
+pub(crate) const SEARCH_AND_SOCIAL_COLUMNS: &str =
+    "a.search_headline, a.social_headline, a.social_description";
+
+impl TryFrom<SearchAndSocialColumns> for SearchAndSocial {
+    type Error = StoreError;
+
+    fn try_from(columns: SearchAndSocialColumns) -> Result<Self, StoreError> {
+        SearchAndSocial::parse(
+            columns.search_headline.as_deref().unwrap_or_default(),
+            columns.social_headline.as_deref().unwrap_or_default(),
+            columns.social_description.as_deref().unwrap_or_default(),
+        )
+        .map_err(|problems| StoreError::corrupt("search and social", format!("{problems:?}")))
+    }
+}
+
 /// The columns of a byline's profile besides its name and bio (`PROFILE_COLUMNS`, over
 /// `authors au LEFT JOIN media m ON m.id = au.photo_id`), all empty for a byline never described.
 #[derive(Debug, FromRow)]
@@ -102,10 +140,17 @@ pub(crate) struct ProfileColumns {
     photo_animated: Option<i64>,
 }
 
-/// What `ProfileColumns` selects.
-pub(crate) const PROFILE_COLUMNS: &str = "au.job_title, au.photo_alt, au.website, au.email, \
-    au.fediverse, m.id AS photo_id, m.storage_key AS photo_key, m.width AS photo_width, \
-    m.height AS photo_height, CAST(m.animated AS BIGINT) AS photo_animated";
+/// What `ProfileColumns` selects, as a literal that `concat!` can build constant queries with.
+macro_rules! profile_columns {
+    () => {
+        "au.job_title, au.photo_alt, au.website, au.email, au.fediverse, m.id AS photo_id, \
+        m.storage_key AS photo_key, m.width AS photo_width, m.height AS photo_height, \
+        CAST(m.animated AS BIGINT) AS photo_animated"
+    };
+}
+pub(crate) use profile_columns;
+
+pub(crate) const PROFILE_COLUMNS: &str = profile_columns!();
 
 impl TryFrom<ProfileColumns> for Profile {
     type Error = StoreError;

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use jiff::Timestamp;
 use rotative_domain::{
     AltText, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Headline,
-    RevisionId, Section, Slug, Source, Standfirst, Tag, UserId,
+    RevisionId, SearchAndSocial, Section, Slug, Source, Standfirst, Tag, UserId,
 };
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
@@ -52,6 +52,7 @@ pub struct StoryContent {
     pub sources: Vec<Source>,
     /// Only for fact-checks.
     pub claim: Option<Claim>,
+    pub search_and_social: SearchAndSocial,
 }
 
 impl StoryContent {
@@ -95,6 +96,13 @@ impl StoryContent {
             part(&claim.text);
             part(claim.author.as_deref().unwrap_or_default());
             part(claim.rating.as_str());
+        }
+        // Only when written, so the fingerprints stored before these existed still hold.
+        if !self.search_and_social.is_empty() {
+            part("search_and_social");
+            for text in self.search_and_social.texts() {
+                part(text.unwrap_or_default());
+            }
         }
         hex::encode(digest.finalize())
     }
@@ -206,8 +214,8 @@ pub(crate) async fn insert_article(
 const ARTICLE_COLUMNS: &str = "slug, path, section_id, kind, status, headline, standfirst,
     body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit, published_at,
     created_at, updated_at, created_by, claim_text, claim_author, claim_rating, scheduled_at,
-    pinned_at, content_fingerprint";
-const ARTICLE_WIDTH: usize = 23;
+    pinned_at, content_fingerprint, search_headline, social_headline, social_description";
+const ARTICLE_WIDTH: usize = 26;
 
 /// Inserts stories with their first revisions and everything they name, inside the caller's
 /// transaction, in a few multi-row statements whatever their number (an import writes them by
@@ -257,6 +265,9 @@ pub(crate) async fn insert_articles(
                 .value(new.pinned_at.map(Timestamp::as_second))
                 // A first save from the editor that changes nothing is then known as such.
                 .value(content.fingerprint());
+            for text in content.search_and_social.texts() {
+                row.value(text);
+            }
         });
         if missing_lead {
             return Err(StoreError::NotFound("lead image"));
@@ -585,11 +596,13 @@ pub(crate) async fn apply_content(
 ) -> Result<(), StoreError> {
     let refs = content_refs(conn, content).await?;
     let lead = content.lead_image.as_ref();
+    let [search_headline, social_headline, social_description] = content.search_and_social.texts();
     sqlx::query(
         "UPDATE articles SET headline = $1, standfirst = $2, body_markdown = $3, body_html = $4,
              kind = $5, section_id = $6, lead_media_id = $7, lead_alt = $8, lead_caption = $9,
              lead_credit = $10, updated_at = $11, claim_text = $13, claim_author = $14,
-             claim_rating = $15, content_fingerprint = $16
+             claim_rating = $15, content_fingerprint = $16, search_headline = $17,
+             social_headline = $18, social_description = $19
          WHERE id = $12",
     )
     .bind(content.headline.as_ref())
@@ -608,6 +621,9 @@ pub(crate) async fn apply_content(
     .bind(content.claim.as_ref().and_then(|c| c.author.as_deref()))
     .bind(content.claim.as_ref().map(|c| c.rating.as_str()))
     .bind(fingerprint)
+    .bind(search_headline)
+    .bind(social_headline)
+    .bind(social_description)
     .execute(&mut *conn)
     .await?;
     link_details(conn, id.0, content).await

@@ -4,8 +4,9 @@
 //! this one.
 
 use rotative_domain::{
-    CorrectionKind, ProfileDraft, ProfileProblem, RedirectProblem, Role, SectionDraft,
-    SectionProblem, StoryAction, TokenScope, WorkflowError,
+    CardDescription, CorrectionKind, ProfileDraft, ProfileProblem, RedirectProblem, Role,
+    SearchAndSocialField, SectionDraft, SectionProblem, ShortHeadline, StoryAction, TokenScope,
+    WorkflowError,
 };
 use rotative_newsroom::{BodyProblem, Refusal};
 
@@ -341,7 +342,7 @@ pub(crate) fn profile_problems(problems: &[ProfileProblem]) -> Vec<crate::error:
             let (field, message) = match problem {
                 ProfileProblem::Name(_) => (
                     "name",
-                    "Donnez le nom tel qu'il signe les articles, sur une ligne, de 120 caractères au plus.".to_owned(),
+                    "Donnez le nom tel qu'il signe les articles : au moins une lettre ou un chiffre, sur une ligne, 120 caractères au plus.".to_owned(),
                 ),
                 ProfileProblem::JobTitle(_) => (
                     "job_title",
@@ -440,6 +441,24 @@ pub(crate) fn headline_rule(max_chars: usize) -> String {
 
 pub(crate) fn standfirst_rule(max_chars: usize) -> String {
     format!("Le chapeau compte {max_chars} caractères au plus.")
+}
+
+/// What a story's words for search engines and shared links must be.
+pub(crate) fn search_and_social_rule(field: SearchAndSocialField) -> String {
+    match field {
+        SearchAndSocialField::SearchHeadline => format!(
+            "Le titre pour les moteurs de recherche tient sur une ligne de {} caractères au plus.",
+            ShortHeadline::MAX_CHARS
+        ),
+        SearchAndSocialField::SocialHeadline => format!(
+            "Le titre pour les réseaux sociaux tient sur une ligne de {} caractères au plus.",
+            ShortHeadline::MAX_CHARS
+        ),
+        SearchAndSocialField::SocialDescription => format!(
+            "La description pour les réseaux sociaux compte {} caractères au plus.",
+            CardDescription::MAX_CHARS
+        ),
+    }
 }
 
 pub(crate) fn body_too_large(max_kilobytes: usize) -> String {

@@ -16,8 +16,8 @@ use std::{
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, Section, Slug,
-    Standfirst, Tag, local_time,
+    ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, SearchAndSocial,
+    Section, Slug, Standfirst, Tag, local_time,
 };
 use rotative_media::MediaStorage;
 use rotative_newsroom::{BatchSlugs, lead_image};
@@ -635,6 +635,7 @@ impl WordPressImporter<'_> {
                 media_keys: placed.keys,
                 sources: Vec::new(),
                 claim: None,
+                search_and_social: SearchAndSocial::default(),
             },
         };
         let imported = ImportedStory {

@@ -535,7 +535,7 @@ function start(form) {
       restore.type = 'button';
       restore.textContent = t.takeBack;
       restore.addEventListener('click', () => {
-        ['headline', 'standfirst', 'body', 'section', 'kind', 'tags', 'authors', 'sources', 'claim_text', 'claim_author', 'claim_rating'].forEach((name) => {
+        ['headline', 'standfirst', 'body', 'section', 'kind', 'tags', 'authors', 'sources', 'claim_text', 'claim_author', 'claim_rating', 'search_headline', 'social_headline', 'social_description'].forEach((name) => {
           const field = form.elements[name];
           if (field && kept.values[name] !== undefined) field.value = kept.values[name];
         });

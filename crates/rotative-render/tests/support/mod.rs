@@ -4,7 +4,7 @@
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     AltText, Article, ArticleId, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author,
-    Figure, Headline, MediaId, Name, Section, Slug, Standfirst, Tag,
+    Figure, Headline, MediaId, Name, SearchAndSocial, Section, Slug, Standfirst, Tag,
 };
 use rotative_render::Site;
 
@@ -70,6 +70,7 @@ pub fn article() -> Article {
             .unwrap(),
         ],
         claim: None,
+        search_and_social: SearchAndSocial::default(),
         published_at: Some(published),
         updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
     }

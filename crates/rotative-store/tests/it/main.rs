@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 use rotative_domain::{
     AltText, ArticleKind, ArticlePath, ArticleStatus, Author, Headline, Name, ProfileLinks,
-    Section, Slug, Source, Tag, rank_related,
+    SearchAndSocial, Section, Slug, Source, Tag, rank_related,
 };
 use rotative_domain::{
     ArticleId, AuthorId, CorrectionKind, Email, MediaId, RevisionId, Role, SectionId, SubjectId,
@@ -242,6 +242,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             media_keys: vec![],
             sources: vec![],
             claim: None,
+            search_and_social: SearchAndSocial::default(),
         },
     }
 }
@@ -317,7 +318,9 @@ async fn published_story_round_trips(store: Store) {
         caption: Some("Minsk".into()),
         credit: Some("Rotative".into()),
     });
-    create(&f.store, &new).await;
+    new.content.search_and_social =
+        SearchAndSocial::parse("Bélarus : l'armée écrit", "", "Une lettre rare.").unwrap();
+    let id = create(&f.store, &new).await;
     let path = new.path.clone().unwrap();
     let article = f
         .store
@@ -326,6 +329,23 @@ async fn published_story_round_trips(store: Store) {
         .unwrap()
         .expect("published story");
     assert_eq!(article.headline.as_ref(), "Minsk sous pression");
+    assert_eq!(article.search_and_social, new.content.search_and_social);
+    assert_eq!(article.search_headline(), "Bélarus : l'armée écrit");
+    assert_eq!(article.social_headline(), "Minsk sous pression");
+    // Saved again without them, the story's own words stand in.
+    let editor = user(&f.store, "edit@example.org", Role::Editor).await;
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(story.search_and_social, new.content.search_and_social);
+    let cleared = StoryContent {
+        search_and_social: SearchAndSocial::default(),
+        ..new.content.clone()
+    };
+    f.store
+        .save_story(&saving(id, story.current_revision_id, &cleared, editor))
+        .await
+        .unwrap();
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert!(story.search_and_social.is_empty());
     assert_eq!(article.section.slug.as_ref(), "monde");
     let tags: Vec<_> = article.tags.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(

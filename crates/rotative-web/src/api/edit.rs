@@ -206,6 +206,18 @@ pub(crate) struct StoryPatch {
     #[serde(default)]
     #[schema(value_type = Option<ClaimInput>)]
     claim: Change<ClaimInput>,
+    /// `null` or `""` removes it: the headline stands in.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    search_headline: Change<String>,
+    /// `null` or `""` removes it: the headline stands in.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    social_headline: Change<String>,
+    /// `null` or `""` removes it: the standfirst stands in.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    social_description: Change<String>,
 }
 
 impl StoryPatch {
@@ -220,6 +232,9 @@ impl StoryPatch {
             authors,
             sources,
             claim,
+            search_headline,
+            social_headline,
+            social_description,
         } = self;
         replace(&mut story.headline, headline);
         standfirst.apply_to(&mut story.standfirst);
@@ -232,6 +247,9 @@ impl StoryPatch {
         replace(&mut story.authors, authors);
         replace(&mut story.sources, sources);
         claim.apply_to(&mut story.claim);
+        search_headline.apply_to(&mut story.search_headline);
+        social_headline.apply_to(&mut story.social_headline);
+        social_description.apply_to(&mut story.social_description);
     }
 }
 

@@ -88,6 +88,12 @@ pub(crate) struct Story {
     pub claim: Option<ClaimView>,
     /// Corrections and updates, newest first.
     pub corrections: Vec<CorrectionView>,
+    /// The headline search engines show (the page's `<title>`): the headline unless the
+    /// newsroom wrote one for them.
+    pub search_headline: String,
+    /// The headline and description of the card a shared link makes (Open Graph).
+    pub social_headline: String,
+    pub social_description: Option<String>,
 }
 
 impl Story {
@@ -125,6 +131,9 @@ impl Story {
                 .iter()
                 .map(CorrectionView::from)
                 .collect(),
+            search_headline: article.search_headline().to_owned(),
+            social_headline: article.social_headline().to_owned(),
+            social_description: article.social_description().map(str::to_owned),
         }
     }
 }

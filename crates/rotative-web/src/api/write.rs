@@ -264,6 +264,16 @@ pub(crate) struct StoryInput {
     pub sources: Vec<SourceInput>,
     /// Fact-checks (`type`: `factcheck`) only.
     pub claim: Option<ClaimInput>,
+    /// The page's `<title>` and structured data's headline, when the headline does not suit
+    /// search engines (110 characters at most); the headline otherwise.
+    #[serde(default)]
+    pub search_headline: Option<String>,
+    /// The headline of the card a shared link makes (110 characters at most).
+    #[serde(default)]
+    pub social_headline: Option<String>,
+    /// The description of that card (300 characters at most); the standfirst otherwise.
+    #[serde(default)]
+    pub social_description: Option<String>,
 }
 
 /// The API's names for the newsroom form's fields, so a problem names what the client sent.
@@ -280,6 +290,9 @@ fn api_field(field: &str) -> &'static str {
         "claim_text" => "claim.text",
         "claim_author" => "claim.author",
         "claim_rating" => "claim.rating",
+        "search_headline" => "search_headline",
+        "social_headline" => "social_headline",
+        "social_description" => "social_description",
         _ => "story",
     }
 }
@@ -311,8 +324,15 @@ impl From<&EditableStory> for StoryInput {
                 author: claim.author.clone(),
                 rating: claim.rating.as_str().to_owned(),
             }),
+            search_headline: text_of(story.search_and_social.search_headline.as_ref()),
+            social_headline: text_of(story.search_and_social.social_headline.as_ref()),
+            social_description: text_of(story.search_and_social.social_description.as_ref()),
         }
     }
+}
+
+fn text_of(text: Option<&impl ToString>) -> Option<String> {
+    text.map(ToString::to_string)
 }
 
 /// Names the newsroom form's fields in the API's words, so a problem names what the client sent.
@@ -384,6 +404,9 @@ impl StoryInput {
             claim_text: claim.text,
             claim_author: claim.author.unwrap_or_default(),
             claim_rating: claim.rating,
+            search_headline: self.search_headline.unwrap_or_default(),
+            social_headline: self.social_headline.unwrap_or_default(),
+            social_description: self.social_description.unwrap_or_default(),
             ..StoryForm::default()
         })
     }

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use rotative_domain::{
-    ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, RevisionId, Section,
-    Source, Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
+    ArticleKind, Author, Claim, ClaimMismatch, ClaimRating, Headline, Name, RevisionId,
+    SearchAndSocial, Section, Source, Standfirst, Tag, check_claim, workflow::can_manage_taxonomy,
 };
 use rotative_newsroom::{Actor, BodyImages, NewsroomError};
 use rotative_store::{EditableStory, StoryContent, User};
@@ -41,6 +41,13 @@ pub(crate) struct StoryForm {
     pub claim_author: String,
     #[serde(default)]
     pub claim_rating: String,
+    /// Optional words for search engines and shared links (`SearchAndSocial`).
+    #[serde(default)]
+    pub search_headline: String,
+    #[serde(default)]
+    pub social_headline: String,
+    #[serde(default)]
+    pub social_description: String,
     #[serde(default)]
     pub intent: String,
 }
@@ -51,11 +58,7 @@ impl StoryForm {
         Self {
             base_revision: Some(story.current_revision_id),
             headline: story.headline.to_string(),
-            standfirst: story
-                .standfirst
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            standfirst: text_of(story.standfirst.as_ref()),
             body: story.body_markdown.clone(),
             section: story.section.name.to_string(),
             tags: names(story.tags.iter().map(|t| t.name.to_string()).collect()),
@@ -82,9 +85,16 @@ impl StoryForm {
                 .as_ref()
                 .map(|c| c.rating.as_str().to_owned())
                 .unwrap_or_default(),
+            search_headline: text_of(story.search_and_social.search_headline.as_ref()),
+            social_headline: text_of(story.search_and_social.social_headline.as_ref()),
+            social_description: text_of(story.search_and_social.social_description.as_ref()),
             intent: String::new(),
         }
     }
+}
+
+fn text_of(text: Option<&impl ToString>) -> String {
+    text.map(ToString::to_string).unwrap_or_default()
 }
 
 fn names<T>(
@@ -149,6 +159,9 @@ pub(crate) async fn content_from_form(
         .map_err(|message| fail("claim_text".into(), message))
         .ok()
         .flatten();
+    let search_and_social = search_and_social(form)
+        .map_err(|problems| problems.into_iter().for_each(|p| fail(p.field, p.message)))
+        .ok();
     if form.body.trim().is_empty() {
         fail("body".into(), messages::EMPTY_BODY.into());
     }
@@ -160,15 +173,26 @@ pub(crate) async fn content_from_form(
         }
         Err(other) => return Err(other.into()),
     };
-    let (Some(headline), Some(section), Some(tags), Some(authors), Some(kind), Some(sources), true) = (
+    let (
+        Some(headline),
+        Some(section),
+        Some(tags),
+        Some(authors),
+        Some(kind),
+        Some(sources),
+        Some(search_and_social),
+        true,
+    ) = (
         headline,
         section,
         tags,
         authors,
         kind,
         sources,
+        search_and_social,
         errors.is_empty(),
-    ) else {
+    )
+    else {
         return Err(AppError::Invalid(errors));
     };
     let body_html = state
@@ -190,6 +214,25 @@ pub(crate) async fn content_from_form(
         media_keys: found.keys,
         sources,
         claim,
+        search_and_social,
+    })
+}
+
+/// A story's words for search engines and shared links, each problem named by its field.
+fn search_and_social(form: &StoryForm) -> Result<SearchAndSocial, Vec<FieldError>> {
+    SearchAndSocial::parse(
+        &form.search_headline,
+        &form.social_headline,
+        &form.social_description,
+    )
+    .map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|(field, _)| FieldError {
+                field: field.name().into(),
+                message: messages::search_and_social_rule(field),
+            })
+            .collect()
     })
 }
 

@@ -807,6 +807,7 @@ pub(crate) async fn full_preview(
         lead_image: None,
         sources: story.sources,
         claim: story.claim,
+        search_and_social: story.search_and_social,
         published_at: story.published_at,
         updated_at: now,
     };

@@ -2209,12 +2209,7 @@ async fn a_profile_is_checked_then_shown_in_the_page_and_its_json_ld() {
 
     let html = site.get(&page).await.body;
     assert!(html.contains("<a href=\"https://piaille.fr/@claire\" rel=\"me\">"));
-    let jsonld = html
-        .split("<script type=\"application/ld+json\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</script>").next())
-        .unwrap();
-    let jsonld: Value = serde_json::from_str(jsonld).unwrap();
+    let jsonld = page_jsonld(&html);
     let person = &jsonld["mainEntity"];
     assert_eq!(jsonld["@type"], "ProfilePage");
     assert_eq!(person["jobTitle"], "Correspondante à Vilnius");
@@ -2227,4 +2222,142 @@ async fn a_profile_is_checked_then_shown_in_the_page_and_its_json_ld() {
     let story = site.get(&site.first_article_path().await).await.body;
     assert!(story.contains("Qui signe cet article"), "{story}");
     assert!(story.contains("Correspondante à Vilnius"));
+}
+
+/// A page's JSON-LD.
+fn page_jsonld(html: &str) -> Value {
+    let text = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    serde_json::from_str(text).unwrap()
+}
+
+/// The card a shared link makes of a page: its Open Graph headline and description.
+fn shared_card(html: &str) -> (Option<&str>, Option<&str>) {
+    (
+        meta_content(html, "property=\"og:title\""),
+        meta_content(html, "property=\"og:description\""),
+    )
+}
+
+/// The `content` of the first `<meta>` whose attributes start with `name_attribute`.
+fn meta_content<'a>(html: &'a str, name_attribute: &str) -> Option<&'a str> {
+    let rest = &html[html.find(&format!("<meta {name_attribute} content=\""))?..];
+    let value = &rest[rest.find("content=\"")? + "content=\"".len()..];
+    value.split('"').next()
+}
+
+#[tokio::test]
+async fn headlines_for_search_and_sharing_are_checked() {
+    let (site, id, first, _julie, editor) = draft_through_the_api().await;
+    let long = "a".repeat(111);
+    let refused = patch(
+        &site,
+        id,
+        &editor,
+        &first,
+        &format!(r#"{{"search_headline": "{long}", "social_headline": "Deux\nlignes"}}"#),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(
+        problem["errors"][0]["field"], "search_headline",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][1]["field"], "social_headline");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("110 caractères"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn headlines_for_search_and_sharing_go_where_each_belongs() {
+    let (site, id, first, _julie, editor) = draft_through_the_api().await;
+    let written = patch(
+        &site,
+        id,
+        &editor,
+        &first,
+        r#"{"standfirst": "Fin de la grève.", "search_headline": "Port : la reprise lundi", "social_headline": "Les dockers reprennent lundi", "social_description": "Ce qui change pour les ferries."}"#,
+    )
+    .await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+    let story: Value = serde_json::from_str(&written.body).unwrap();
+    assert_eq!(story["search_headline"], "Port : la reprise lundi");
+    let published = answer(
+        &site,
+        &editor,
+        ("POST", &format!("/api/v1/stories/{id}/actions/publish"), ""),
+        200,
+    )
+    .await;
+    let path = local(&published["url"]);
+    let html = site.get(&path).await.body;
+    assert!(
+        html.contains("<title>Port\u{a0}: la reprise lundi – "),
+        "the tab and search results: {html}"
+    );
+    assert_eq!(
+        shared_card(&html),
+        (
+            Some("Les dockers reprennent lundi"),
+            Some("Ce qui change pour les ferries.")
+        )
+    );
+    assert_eq!(
+        meta_content(&html, "name=\"description\""),
+        Some("Fin de la grève."),
+        "search engines' description is the standfirst"
+    );
+    assert!(
+        html.contains("<h1>Le port rouvre lundi</h1>"),
+        "readers' headline"
+    );
+    let jsonld = page_jsonld(&html);
+    let article = &jsonld["@graph"][0];
+    assert_eq!(article["headline"], "Port : la reprise lundi", "{jsonld}");
+    assert_eq!(article["alternativeHeadline"], "Le port rouvre lundi");
+    let feed = site.get("/feed.atom").await.body;
+    assert!(
+        feed.contains("<title>Le port rouvre lundi</title>"),
+        "{feed}"
+    );
+    assert!(
+        !feed.contains("reprise lundi"),
+        "feeds are read as the page is"
+    );
+    let public = json(&site, &format!("/api/v1/stories/{id}")).await;
+    assert_eq!(public["social_headline"], "Les dockers reprennent lundi");
+
+    // Removed, the story's own words stand in again.
+    let read = with_token(
+        &site,
+        "GET",
+        &format!("/api/v1/stories/{id}/editable"),
+        Some(&editor),
+    )
+    .await;
+    let tag = read.header("etag").unwrap().to_owned();
+    let cleared = patch(
+        &site,
+        id,
+        &editor,
+        &tag,
+        r#"{"search_headline": null, "social_headline": "", "social_description": null}"#,
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.body);
+    let html = site.get(&path).await.body;
+    assert!(html.contains("<title>Le port rouvre lundi – "));
+    assert_eq!(
+        shared_card(&html),
+        (Some("Le port rouvre lundi"), Some("Fin de la grève."))
+    );
 }

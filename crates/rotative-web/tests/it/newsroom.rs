@@ -706,6 +706,64 @@ async fn sources_must_be_web_addresses() {
 }
 
 #[tokio::test]
+async fn headlines_for_search_and_sharing_are_checked_and_kept_in_the_form() {
+    let site = newsroom().await;
+    let chef = sign_in(&site, "chef@exemple.fr").await;
+    let token = csrf(&site, &chef).await;
+    let too_long = "Une description bien trop longue. ".repeat(10);
+    let mut fields = vec![
+        ("csrf", token.as_str()),
+        ("headline", "Le budget de la ville est voté"),
+        ("body", "Le conseil a voté."),
+        ("section", "monde"),
+        ("kind", "news"),
+        ("search_headline", "Budget municipal 2027 : ce qui change"),
+        ("social_description", too_long.as_str()),
+        ("intent", "save"),
+    ];
+    let page = site
+        .request("POST", "/redaction/articles", Some(&chef), Some(&fields))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("href=\"#social_description\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(
+        "id=\"social_description-erreur\">La description pour les réseaux sociaux compte 300 caractères au plus."
+    ));
+    assert!(
+        page.body
+            .contains("value=\"Budget municipal 2027 : ce qui change\""),
+        "what was typed is kept"
+    );
+    assert!(
+        page.body
+            .contains("<details class=\"search-and-social\" open>")
+    );
+
+    fields[6].1 = "Ce que le vote change pour les impôts locaux.";
+    let saved = site
+        .request("POST", "/redaction/articles", Some(&chef), Some(&fields))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let editor = site
+        .request("GET", &saved.location_path(), Some(&chef), None)
+        .await;
+    assert!(
+        editor
+            .body
+            .contains("Ce que le vote change pour les impôts locaux.</textarea>")
+    );
+    assert!(
+        editor
+            .body
+            .contains("value=\"Budget municipal 2027 : ce qui change\"")
+    );
+}
+
+#[tokio::test]
 async fn autosave_and_live_preview_answer_the_editor_script() {
     let site = newsroom().await;
     let chef = sign_in(&site, "chef@exemple.fr").await;

@@ -122,8 +122,28 @@ fn journalist_writes_editor_publishes_reader_reads() {
     browser.type_into("#tags", "Transports, Bretagne");
     browser.wait_for("C’est la fin des embouteillages"); // the live preview, typeset by the server
     screenshot(&browser, "03-editeur");
+    // For search engines, words that say what the story is about: in a box opened on demand.
+    browser.click("details.search-and-social summary");
+    browser.type_into(
+        "#search_headline",
+        "Brest : une troisième ligne de tramway, de la gare au port",
+    );
     browser.click("button[name=intent][value=save]");
     browser.wait_for("Enregistré.");
+    for (width, dark, name) in [
+        (1280, false, "03d-referencement"),
+        (390, true, "03d-referencement-telephone-sombre"),
+    ] {
+        browser.resize(width, 900);
+        browser.dark(dark);
+        browser.run(
+            "document.querySelector('details.search-and-social').scrollIntoView({ block: 'end', behavior: 'instant' })",
+            &serde_json::json!([]),
+        );
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
     // An image sent from the editor goes to the library and into the text without a reload.
     let photo = photo(dir.path(), "tramway.jpg", "tramway");
     browser.attach("#upload-file", &photo);
@@ -169,6 +189,11 @@ fn journalist_writes_editor_publishes_reader_reads() {
         "signed by the journalist"
     );
     assert!(article.contains("<figcaption>— Une habitante du quartier</figcaption>"));
+    assert!(
+        article
+            .contains("<title>Brest&nbsp;: une troisième ligne de tramway, de la gare au port – "),
+        "the tab and search results name the story as written for them"
+    );
     assert!(
         article.contains("<source type=\"image/webp\" srcset=\"/media/"),
         "the uploaded image, in sizes for every screen"
