@@ -63,18 +63,106 @@ fn every_page_type_is_valid_html() {
         std::fs::write(&file, page.body).unwrap();
         files.push(file);
     }
+    nu_check(&vnu, &files, &paths);
+}
+
+/// Runs the Nu HTML checker on `files`; fails on any error, naming the pages they came from.
+fn nu_check(vnu: &std::path::Path, files: &[std::path::PathBuf], pages: &[String]) {
     let output = Command::new("java")
         .arg("-jar")
-        .arg(&vnu)
+        .arg(vnu)
         .args(["--format", "json", "--errors-only"])
-        .args(&files)
+        .args(files)
         .output()
         .expect("java runs the Nu HTML checker");
     assert!(
         output.status.success(),
-        "the Nu HTML checker found errors in {paths:?}:\n{}",
+        "the Nu HTML checker found errors in {pages:?}:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn every_newsroom_page_and_refused_form_is_valid_html() {
+    let Some(vnu) = validator("ROTATIVE_VNU_JAR") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (server, cookie, paths) = newsroom(dir.path());
+    let agent = crate::helpers::agent();
+    let mut pages: Vec<(String, String)> = Vec::new();
+    for path in paths {
+        let mut answer = agent
+            .get(&format!("{}{path}", server.base))
+            .header("cookie", &cookie)
+            .call()
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        pages.push((path.to_owned(), answer.body_mut().read_to_string().unwrap()));
+    }
+    // Forms sent back with what is wrong beside each field.
+    let csrf = between(&pages[0].1, "name=\"csrf\" value=\"", "\"")
+        .unwrap()
+        .to_owned();
+    let long = "x".repeat(111);
+    let refused: [(&str, &[(&str, &str)]); 5] = [
+        (
+            "/redaction/rubriques",
+            &[("name", "Régions"), ("slug", "a/b")],
+        ),
+        (
+            "/redaction/signatures/1",
+            &[
+                ("name", "Paul Chef"),
+                ("photo", "media:absente.jpg"),
+                ("website", "javascript:alert(1)"),
+            ],
+        ),
+        ("/redaction/signatures", &[("name", "— ? —")]),
+        (
+            "/redaction/articles",
+            &[
+                ("headline", "Titre"),
+                ("body", "Texte."),
+                ("section", "Monde"),
+                ("kind", "news"),
+                ("search_headline", &long),
+                ("intent", "save"),
+            ],
+        ),
+        (
+            "/redaction/redirections",
+            &[
+                ("old", "/ancienne/"),
+                ("target", "https://ailleurs.example/"),
+            ],
+        ),
+    ];
+    for (path, fields) in refused {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let mut answer = agent
+            .post(&format!("{}{path}", server.base))
+            .header("cookie", &cookie)
+            .send_form(form)
+            .unwrap();
+        assert!(
+            answer.status().is_client_error(),
+            "{path}: {}",
+            answer.status()
+        );
+        let html = answer.body_mut().read_to_string().unwrap();
+        assert!(html.contains("field-error"), "{path}: {html}");
+        pages.push((format!("POST {path}"), html));
+    }
+    let mut files = Vec::new();
+    for (n, (_, html)) in pages.iter().enumerate() {
+        let file = dir.path().join(format!("newsroom-{n}.html"));
+        std::fs::write(&file, html).unwrap();
+        files.push(file);
+    }
+    let names: Vec<String> = pages.into_iter().map(|(name, _)| name).collect();
+    nu_check(&vnu, &files, &names);
 }
 
 #[test]
@@ -132,13 +220,10 @@ fn run_axe_with(
     report
 }
 
-#[test]
-fn every_newsroom_page_passes_axe() {
-    let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("site");
+/// A newsroom with one account of each kind of page (an administrator, a webhook, a token): its
+/// server, the administrator's session cookie and the newsroom's pages.
+fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
+    let data = dir.join("site");
     // An administrator sees every newsroom page.
     crate::helpers::add_user(
         &data,
@@ -177,7 +262,7 @@ fn every_newsroom_page_passes_axe() {
     assert!(token.status.success());
     let server = Server::start(&data, &[]);
     let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de test");
-    let paths = [
+    let paths = vec![
         "/redaction/",
         "/redaction/?etat=published",
         "/redaction/articles/nouveau",
@@ -200,6 +285,16 @@ fn every_newsroom_page_passes_axe() {
         "/redaction/medias/1",
         "/corrections/",
     ];
+    (server, cookie, paths)
+}
+
+#[test]
+fn every_newsroom_page_passes_axe() {
+    let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (server, cookie, paths) = newsroom(dir.path());
     let urls: Vec<String> = paths
         .iter()
         .map(|path| format!("{}{path}", server.base))
