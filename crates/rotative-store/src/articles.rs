@@ -6,7 +6,7 @@ use rotative_domain::{
     Figure, MediaId, RelatedCandidate, SectionId, Source, SubjectId, Tag,
 };
 use sqlx::{
-    Any, Arguments, FromRow,
+    Any, FromRow,
     any::{AnyArguments, AnyRow},
     pool::PoolConnection,
 };
@@ -18,7 +18,7 @@ use crate::{
         StoryText, StoryTextColumns,
     },
     sqlite_reads::SqliteReader,
-    statement::Statement,
+    statement::{self, Statement},
 };
 
 /// A published story as feeds carry it: its summary, its body and when it last changed.
@@ -277,7 +277,7 @@ struct DetailRow {
     second: String,
     bio: Option<String>,
     at: Option<i64>,
-    /// A byline's profile (`rows::PROFILE_COLUMNS`); empty on other lines.
+    /// A byline's profile (`rows::profile_columns!`); empty on other lines.
     #[sqlx(flatten)]
     profile: rows::ProfileColumns,
 }
@@ -729,9 +729,7 @@ enum ReadsOn {
 fn values(values: &[i64]) -> Result<AnyArguments<'static>, StoreError> {
     let mut arguments = AnyArguments::default();
     for value in values {
-        arguments
-            .add(*value)
-            .map_err(|error| StoreError::Database(sqlx::Error::Encode(error)))?;
+        statement::add(&mut arguments, *value)?;
     }
     Ok(arguments)
 }

@@ -4,9 +4,9 @@
 //! `authors` triggers: the author's page and their stories' pages show it.
 
 use rotative_domain::{AltText, Author, AuthorId, MediaId, Name, ProfileLinks, Slug, UserId};
-use sqlx::FromRow;
+use sqlx::{FromRow, any::AnyArguments};
 
-use crate::{Store, StoreError, Taken, rows, users::insert_audit};
+use crate::{Store, StoreError, Taken, rows, statement::add, users::insert_audit};
 
 /// A byline with what the newsroom shows of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,21 @@ pub struct ProfileFields<'a> {
     pub job_title: Option<&'a str>,
     pub photo: Option<(MediaId, &'a AltText)>,
     pub links: &'a ProfileLinks,
+}
+
+impl<'a> ProfileFields<'a> {
+    /// Adds the profile's columns to a statement's arguments, in the order both statements
+    /// name them: name, bio, job title, photo, its description, website, email, fediverse.
+    fn add_to(self, arguments: &mut AnyArguments<'a>) -> Result<(), StoreError> {
+        add(arguments, self.name.as_ref())?;
+        add(arguments, self.bio)?;
+        add(arguments, self.job_title)?;
+        add(arguments, self.photo.map(|(media, _)| media.0))?;
+        add(arguments, self.photo.map(|(_, alt)| alt.as_ref()))?;
+        add(arguments, self.links.website.as_deref())?;
+        add(arguments, self.links.email.as_ref().map(AsRef::as_ref))?;
+        add(arguments, self.links.fediverse.as_deref())
+    }
 }
 
 /// A byline with its profile and counts (`RECORDS`).
@@ -82,7 +97,7 @@ fn records(filter: &str) -> String {
             (SELECT COUNT(*) FROM article_authors aa JOIN articles a ON a.id = aa.article_id
              WHERE aa.author_id = au.id AND a.status = 'published') AS published
          FROM authors au LEFT JOIN media m ON m.id = au.photo_id {filter}",
-        profile = rows::PROFILE_COLUMNS
+        profile = rows::profile_columns!()
     )
 }
 
@@ -124,7 +139,7 @@ impl Store {
         let sql = format!(
             "SELECT au.id, au.slug, au.name, au.bio, {}
              FROM authors au LEFT JOIN media m ON m.id = au.photo_id WHERE au.slug = $1",
-            rows::PROFILE_COLUMNS
+            rows::profile_columns!()
         );
         let found: Option<AuthorRow> = sqlx::query_as(&sql)
             .bind(slug.as_ref())
@@ -195,21 +210,16 @@ impl Store {
         fields: ProfileFields<'_>,
         audit: crate::Audit<'_>,
     ) -> Result<AuthorId, StoreError> {
+        let mut arguments = AnyArguments::default();
+        add(&mut arguments, slug.as_ref())?;
+        fields.add_to(&mut arguments)?;
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar_with(
             "INSERT INTO authors (slug, name, bio, job_title, photo_id, photo_alt, website, email,
                 fediverse)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            arguments,
         )
-        .bind(slug.as_ref())
-        .bind(fields.name.as_ref())
-        .bind(fields.bio)
-        .bind(fields.job_title)
-        .bind(fields.photo.map(|(media, _)| media.0))
-        .bind(fields.photo.map(|(_, alt)| alt.as_ref()))
-        .bind(fields.links.website.as_deref())
-        .bind(fields.links.email.as_ref().map(AsRef::as_ref))
-        .bind(fields.links.fediverse.as_deref())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, Taken::BylineSlug))?;
@@ -225,21 +235,16 @@ impl Store {
         fields: ProfileFields<'_>,
         audit: crate::Audit<'_>,
     ) -> Result<bool, StoreError> {
+        let mut arguments = AnyArguments::default();
+        fields.add_to(&mut arguments)?;
+        add(&mut arguments, id.0)?;
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
+        let changed = sqlx::query_with(
             "UPDATE authors SET name = $1, bio = $2, job_title = $3, photo_id = $4,
                 photo_alt = $5, website = $6, email = $7, fediverse = $8
              WHERE id = $9",
+            arguments,
         )
-        .bind(fields.name.as_ref())
-        .bind(fields.bio)
-        .bind(fields.job_title)
-        .bind(fields.photo.map(|(media, _)| media.0))
-        .bind(fields.photo.map(|(_, alt)| alt.as_ref()))
-        .bind(fields.links.website.as_deref())
-        .bind(fields.links.email.as_ref().map(AsRef::as_ref))
-        .bind(fields.links.fediverse.as_deref())
-        .bind(id.0)
         .execute(&mut *tx)
         .await?
         .rows_affected();

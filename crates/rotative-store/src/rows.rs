@@ -52,7 +52,7 @@ pub(crate) fn author(
     })
 }
 
-/// A byline with its profile (`PROFILE_COLUMNS`).
+/// A byline with its profile (`profile_columns!`).
 pub(crate) fn described_author(
     slug_value: &str,
     name_value: &str,
@@ -124,7 +124,7 @@ impl TryFrom<SearchAndSocialColumns> for SearchAndSocial {
     }
 }
 
-/// The columns of a byline's profile besides its name and bio (`PROFILE_COLUMNS`, over
+/// The columns of a byline's profile besides its name and bio (`profile_columns!`, over
 /// `authors au LEFT JOIN media m ON m.id = au.photo_id`), all empty for a byline never described.
 #[derive(Debug, FromRow)]
 pub(crate) struct ProfileColumns {
@@ -149,8 +149,6 @@ macro_rules! profile_columns {
     };
 }
 pub(crate) use profile_columns;
-
-pub(crate) const PROFILE_COLUMNS: &str = profile_columns!();
 
 impl TryFrom<ProfileColumns> for Profile {
     type Error = StoreError;

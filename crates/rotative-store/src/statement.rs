@@ -15,6 +15,16 @@ use crate::StoreError;
 /// half an import's time went there); at a few hundred it costs less than the round trip.
 const MAX_BINDS: usize = 300;
 
+/// Adds a value to a statement's arguments, bound as the next `$n`.
+pub(crate) fn add<'q, T>(arguments: &mut AnyArguments<'q>, value: T) -> Result<(), StoreError>
+where
+    T: 'q + Encode<'q, Any> + Type<Any>,
+{
+    arguments
+        .add(value)
+        .map_err(|error| StoreError::Database(sqlx::Error::Encode(error)))
+}
+
 /// Cuts `rows` into runs that one statement can bind, `width` values a row.
 pub(crate) fn in_statements<T>(rows: &[T], width: usize) -> std::slice::Chunks<'_, T> {
     rows.chunks((MAX_BINDS / width.max(1)).max(1))
