@@ -139,6 +139,16 @@ pub struct Article {
     pub search_and_social: SearchAndSocial,
     pub published_at: Option<Timestamp>,
     pub updated_at: Timestamp,
+    /// A page of the site (about, legal notice) rather than a story: at `/{slug}/`, in no
+    /// listing, feed or search.
+    pub is_page: bool,
+}
+
+/// A page of the site as every page's footer links to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageLink {
+    pub title: Headline,
+    pub path: ArticlePath,
 }
 
 /// A story in a list (home, section, tag and author pages, related articles).

@@ -24,7 +24,8 @@ mod webhook;
 pub mod workflow;
 
 pub use article::{
-    Article, ArticleKind, ArticleStatus, ArticleSummary, ClaimMismatch, Figure, check_claim,
+    Article, ArticleKind, ArticleStatus, ArticleSummary, ClaimMismatch, Figure, PageLink,
+    check_claim,
 };
 pub use claim::{Claim, ClaimRating};
 pub use correction::{Correction, CorrectionKind};
@@ -43,7 +44,7 @@ pub use related::{RelatedCandidate, rank_related};
 pub use sharing::{SearchAndSocial, SearchAndSocialField};
 pub use slug::Slug;
 pub use source::{Source, web_address};
-pub use taxonomy::{Author, Section, SectionDraft, SectionProblem, Tag};
+pub use taxonomy::{Author, Section, SectionDraft, SectionProblem, Tag, is_reserved_section_slug};
 pub use text::{
     AltText, CardDescription, Email, Headline, Name, ShortHeadline, Standfirst, without_controls,
 };

@@ -6,7 +6,8 @@ use serde::Serialize;
 use crate::{ParseError, Slug};
 
 /// An article's public path, `/{section}/{yyyy}/{mm}/{dd}/{slug}`: the date is the publication day
-/// in the site's time zone, so a story published at 00:30 in Paris is filed under that day.
+/// in the site's time zone, so a story published at 00:30 in Paris is filed under that day. A page
+/// of the site (about, legal notice) has a short one instead, `/{slug}/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct ArticlePath(String);
@@ -32,6 +33,16 @@ impl ArticlePath {
         ))
     }
 
+    /// A page's address: its slug at the root of the site.
+    pub fn page(slug: &Slug) -> Self {
+        Self(format!("/{slug}/"))
+    }
+
+    /// Whether this is a page's address rather than a dated story's.
+    pub fn is_page(&self) -> bool {
+        self.0.ends_with('/')
+    }
+
     /// Rebuilds the path from URL pieces, refusing anything that is not a canonical article path.
     pub fn from_parts(parts: ArticleUrlParts<'_>) -> Result<Self, ParseError> {
         let section = Slug::parse(parts.section)?;
@@ -53,9 +64,13 @@ impl ArticlePath {
         }
     }
 
-    /// The same address with another slug: the section and the date stay.
+    /// The same address with another slug: the section and the date stay (a page's is its
+    /// slug alone).
     #[must_use]
     pub fn with_slug(&self, slug: &Slug) -> Self {
+        if self.is_page() {
+            return Self::page(slug);
+        }
         let dated = self.0.rsplit_once('/').map_or("", |(dated, _)| dated);
         Self(format!("{dated}/{slug}"))
     }
@@ -94,6 +109,17 @@ mod tests {
             path.with_slug(&slug).as_ref(),
             "/monde/2026/12/03/le-port-rouvre"
         );
+    }
+
+    #[test]
+    fn a_page_lives_at_the_root_and_keeps_its_form_with_a_new_slug() {
+        let slug = Slug::parse("a-propos").unwrap();
+        let page = ArticlePath::page(&slug);
+        assert_eq!(page.as_ref(), "/a-propos/");
+        assert!(page.is_page());
+        let other = Slug::parse("qui-sommes-nous").unwrap();
+        assert_eq!(page.with_slug(&other).as_ref(), "/qui-sommes-nous/");
+        assert!(!ArticlePath::from_stored("/monde/2026/12/03/le-port".into()).is_page());
     }
 
     #[test]

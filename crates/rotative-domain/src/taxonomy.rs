@@ -33,8 +33,17 @@ impl Section {
         is_reserved_section_slug(&self.slug)
     }
 
+    /// Where the site's pages (about, legal notice) are filed: readers never see it, since a
+    /// page has its own address and no listing shows pages.
+    pub fn for_pages() -> Self {
+        Self {
+            slug: Slug::for_headline("pages"),
+            name: Name::of_site("Pages"),
+        }
+    }
+
     /// A section named by a writer: its slug comes from the name.
-    pub fn named(name: Name) -> Result<Self, crate::ParseError> {
+    pub fn named(name: Name) -> Result<Self, ParseError> {
         Ok(Self {
             slug: Slug::from_title(name.as_ref())?,
             name,
@@ -67,7 +76,7 @@ impl Section {
 
 /// First segments of the site's own addresses: a section there would be out of readers' reach
 /// (or take the place of a page of the site's).
-const RESERVED_SECTION_SLUGS: [&str; 17] = [
+const RESERVED_SECTION_SLUGS: [&str; 18] = [
     "api",
     "auteur",
     "corrections",
@@ -75,6 +84,8 @@ const RESERVED_SECTION_SLUGS: [&str; 17] = [
     "healthz",
     "media",
     "metrics",
+    // Where the site's pages are filed (`Section::for_pages`): no story's section.
+    "pages",
     "readyz",
     "recherche",
     "redaction",
@@ -87,8 +98,9 @@ const RESERVED_SECTION_SLUGS: [&str; 17] = [
     "wp-json",
 ];
 
-/// Whether a section at `/{slug}/` would take the place of one of the site's own pages.
-fn is_reserved_section_slug(slug: &Slug) -> bool {
+/// Whether a section (or a page) at `/{slug}/` would take the place of one of the site's own
+/// pages.
+pub fn is_reserved_section_slug(slug: &Slug) -> bool {
     RESERVED_SECTION_SLUGS.contains(&slug.as_ref())
 }
 

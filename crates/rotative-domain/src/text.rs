@@ -87,6 +87,13 @@ text_type!(
     /// The name of a section, tag or author as readers see it.
     Name, max = 120, one_line = true
 );
+
+impl Name {
+    /// A name the site itself gives (one line, short), not one a person typed.
+    pub(crate) fn of_site(name: &'static str) -> Self {
+        Self(name.to_owned())
+    }
+}
 text_type!(
     /// What an image shows, for readers who cannot see it. Required on every figure.
     AltText, max = 500, one_line = true

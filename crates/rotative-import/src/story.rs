@@ -19,7 +19,7 @@ use rotative_store::{MediaText, NewArticle, NewMedia, Store, StoreError, StoryCo
 use serde::Deserialize;
 use thiserror::Error;
 
-use rotative_newsroom::{LibraryImage, lead_image, story_slug};
+use rotative_newsroom::{LibraryImage, as_page, lead_image, page_slug, story_slug};
 
 /// What can be wrong with a story file, said in one line that names the field or image at fault.
 #[derive(Debug, Error)]
@@ -94,6 +94,10 @@ pub struct StoryFile {
     pub sources: Vec<Source>,
     pub claim: Option<Claim>,
     pub search_and_social: SearchAndSocial,
+    /// A page of the site (`page = true`: at `/{slug}/`, in no listing) rather than a story.
+    pub is_page: bool,
+    /// A page's place in the footer, from 1 (`footer = 1`).
+    pub footer_position: Option<u32>,
     pub body: String,
     pub figures: Vec<FigureSource>,
 }
@@ -127,6 +131,9 @@ struct FrontMatter {
     search_headline: Option<String>,
     social_headline: Option<String>,
     social_description: Option<String>,
+    #[serde(default)]
+    page: bool,
+    footer: Option<u32>,
 }
 
 /// For fact-checks: `claim = { text = "…", author = "…", rating = "false" }`.
@@ -193,6 +200,33 @@ fn parse_claim(entry: Option<ClaimEntry>, kind: ArticleKind) -> Result<Option<Cl
 }
 
 /// Parses and checks a story file's text; nothing is stored.
+/// Where a story file is filed: its section, or the pages' for a page of the site, whose place in
+/// the footer counts from 1.
+fn filed_under(
+    page: bool,
+    footer: Option<u32>,
+    section: Option<&str>,
+) -> Result<Section, StoryError> {
+    let problem = |field: &'static str, problem: &str| StoryError::Field {
+        field,
+        problem: problem.into(),
+    };
+    if page {
+        return match footer {
+            Some(0) => Err(problem("footer", "counts from 1")),
+            _ => Ok(Section::for_pages()),
+        };
+    }
+    if footer.is_some() {
+        return Err(problem(
+            "footer",
+            "is for a page of the site only (page = true)",
+        ));
+    }
+    let label = section.ok_or_else(|| problem("section", "is missing"))?;
+    Section::from_label(label).map_err(field("section"))
+}
+
 pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
     let (toml_text, body) = split_front_matter(text)?;
     let front: FrontMatter = toml::from_str(toml_text).map_err(|e| StoryError::Toml {
@@ -215,8 +249,7 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         .map(|s| Standfirst::parse(&s))
         .transpose()
         .map_err(field("standfirst"))?;
-    let section = Section::from_label(&front.section.ok_or_else(|| missing("section"))?)
-        .map_err(field("section"))?;
+    let section = filed_under(front.page, front.footer, front.section.as_deref())?;
     let tags = front
         .tags
         .iter()
@@ -289,6 +322,8 @@ pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
         sources,
         claim,
         search_and_social,
+        is_page: front.page,
+        footer_position: front.footer,
         body: body.to_owned(),
         figures,
     })
@@ -395,7 +430,11 @@ impl Importer<'_> {
                 .iter()
                 .map(|figure| (figure, &stored_images[&figure.name])),
         );
-        let slug = story_slug(self.store, story.slug.as_ref(), story.headline.as_ref()).await?;
+        let slug = if story.is_page {
+            page_slug(self.store, story.slug.as_ref(), story.headline.as_ref()).await?
+        } else {
+            story_slug(self.store, story.slug.as_ref(), story.headline.as_ref()).await?
+        };
         let (status, published_at) = match story.status {
             StoryStatus::Draft => (ArticleStatus::Draft, None),
             StoryStatus::Published => (
@@ -403,8 +442,29 @@ impl Importer<'_> {
                 Some(story.published_at.unwrap_or_else(Timestamp::now)),
             ),
         };
-        let path =
-            published_at.map(|at| ArticlePath::new(&story.section.slug, &slug, at, self.time_zone));
+        let path = published_at.map(|at| {
+            if story.is_page {
+                ArticlePath::page(&slug)
+            } else {
+                ArticlePath::new(&story.section.slug, &slug, at, self.time_zone)
+            }
+        });
+        let content = StoryContent {
+            headline: story.headline,
+            standfirst: story.standfirst,
+            body_markdown: body,
+            body_html,
+            kind: story.kind,
+            section: story.section,
+            tags: story.tags,
+            authors: story.authors,
+            media,
+            lead_image,
+            media_keys,
+            sources: story.sources,
+            claim: story.claim,
+            search_and_social: story.search_and_social,
+        };
         for (key, bytes) in files {
             self.storage.put(&key, bytes).await?;
         }
@@ -420,22 +480,13 @@ impl Importer<'_> {
                     created_by: None,
                     updated_at: None,
                     pinned_at: None,
-                    content: StoryContent {
-                        headline: story.headline,
-                        standfirst: story.standfirst,
-                        body_markdown: body,
-                        body_html,
-                        kind: story.kind,
-                        section: story.section,
-                        tags: story.tags,
-                        authors: story.authors,
-                        media,
-                        lead_image,
-                        media_keys,
-                        sources: story.sources,
-                        claim: story.claim,
-                        search_and_social: story.search_and_social,
+                    content: if story.is_page {
+                        as_page(content)
+                    } else {
+                        content
                     },
+                    is_page: story.is_page,
+                    footer_position: story.footer_position,
                 },
                 None,
             )

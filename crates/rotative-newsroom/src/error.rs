@@ -115,6 +115,13 @@ pub enum Refusal {
     WebhookWithoutEvents,
     NoSuchWebhook,
     NoSuchSection,
+    NoSuchPage,
+    /// A page named twice in the footer's order.
+    PageTwiceInFooter,
+    /// A page is not a story: it never leads the home page.
+    PageNotPinned,
+    /// A section, a page or the site's own pages answer at `/{slug}/` already.
+    AddressOfTheSite(String),
     /// Another section has this slug.
     SectionSlugTaken(String),
     /// A section still filing stories: only a merge takes it away.

@@ -4,8 +4,8 @@
 //! bodies off the threads that answer requests, saving and restoring text, workflow actions,
 //! public notes and scheduled publishing, the library record a cleaned image becomes
 //! (`LibraryImage`) and what a library edit renders again, accounts, site settings, sections,
-//! redirects, bylines' profiles. Each action is checked against the `Actor` doing it and
-//! audited in its own transaction.
+//! redirects, bylines' profiles, the site's pages and its footer. Each action is checked against
+//! the `Actor` doing it and audited in its own transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
 mod accounts;
@@ -13,6 +13,7 @@ mod bodies;
 mod cpu_work;
 mod error;
 mod library_image;
+mod pages;
 mod profiles;
 mod redirects;
 mod sections;
@@ -31,6 +32,7 @@ pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
 pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use library_image::LibraryImage;
+pub use pages::{as_page, page_slug};
 pub use profiles::BYLINES_LISTED;
 pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};
 pub use sections::Shift;

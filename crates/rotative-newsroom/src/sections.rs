@@ -43,6 +43,16 @@ fn slug_taken(draft: &SectionDraft) -> impl FnOnce(StoreError) -> NewsroomError 
 }
 
 impl Newsroom {
+    /// Refuses the address of one of the site's pages, for a section.
+    async fn check_section_slug(&self, draft: &SectionDraft) -> Result<(), NewsroomError> {
+        if self.store.is_page_slug(&draft.section.slug).await? {
+            return Err(NewsroomError::Refused(Refusal::AddressOfTheSite(
+                draft.section.slug.to_string(),
+            )));
+        }
+        Ok(())
+    }
+
     /// Every section, with its story counts, in the navigation's order.
     pub async fn sections(&self, actor: &Actor) -> Result<Vec<SectionRecord>, NewsroomError> {
         actor.manages_sections()?;
@@ -67,6 +77,7 @@ impl Newsroom {
         draft: &SectionDraft,
     ) -> Result<SectionId, NewsroomError> {
         actor.manages_sections()?;
+        self.check_section_slug(draft).await?;
         let audit = Audit::by(Some(actor.id), "section_add").detail(draft.section.name.as_ref());
         self.store
             .create_section(fields(draft), audit)
@@ -83,6 +94,9 @@ impl Newsroom {
     ) -> Result<(), NewsroomError> {
         actor.manages_sections()?;
         let before = self.section(actor, id).await?;
+        if before.section.slug != draft.section.slug {
+            self.check_section_slug(draft).await?;
+        }
         let detail = if before.section.slug == draft.section.slug {
             draft.section.name.to_string()
         } else {

@@ -13,7 +13,7 @@ use rotative_store::{
     StoryMove, StorySave, User,
 };
 
-use crate::{Newsroom, NewsroomError, Refusal};
+use crate::{Newsroom, NewsroomError, Refusal, as_page};
 
 /// Who does something in the newsroom: every operation is checked against, and audited as, an
 /// actor.
@@ -117,6 +117,9 @@ impl Newsroom {
             reviewed,
         } = act;
         let to = actor.may(action, story)?;
+        if action == StoryAction::Pin && story.is_page {
+            return Err(NewsroomError::Refused(Refusal::PageNotPinned));
+        }
         if matches!(action, StoryAction::Pin | StoryAction::Unpin) {
             let pin = action == StoryAction::Pin;
             let changed = self
@@ -226,6 +229,8 @@ impl Newsroom {
             updated_at: None,
             pinned_at: None,
             content,
+            is_page: false,
+            footer_position: None,
         };
         Ok(self
             .store
@@ -302,14 +307,18 @@ impl BatchSlugs {
 }
 
 /// The story's public address: the one it already had, or one dated by its publication in the
-/// site's time zone.
+/// site's time zone (a page's: its slug at the root of the site).
 pub fn public_path(
     story: &EditableStory,
     published_at: Timestamp,
     time_zone: &TimeZone,
 ) -> ArticlePath {
     story.path.clone().unwrap_or_else(|| {
-        ArticlePath::new(&story.section.slug, &story.slug, published_at, time_zone)
+        if story.is_page {
+            ArticlePath::page(&story.slug)
+        } else {
+            ArticlePath::new(&story.section.slug, &story.slug, published_at, time_zone)
+        }
     })
 }
 
@@ -328,6 +337,9 @@ impl Newsroom {
             .map_err(|_| NewsroomError::Refused(Refusal::SlugEmpty))?;
         if slug == story.slug {
             return Ok(slug);
+        }
+        if story.is_page {
+            self.check_page_slug(&slug).await?;
         }
         let taken = || NewsroomError::Refused(Refusal::SlugTaken(slug.to_string()));
         if self
@@ -370,6 +382,13 @@ impl Newsroom {
         kind: SaveKind,
     ) -> Result<SaveOutcome, NewsroomError> {
         actor.may(StoryAction::Edit, story)?;
+        let page;
+        let content = if story.is_page {
+            page = as_page(content.clone());
+            &page
+        } else {
+            content
+        };
         let mut editable_in = actor.editable_states(story);
         // A published or scheduled story changes only when its writer says so: what readers
         // get, now or at the set time, is never a text saved while it was being typed.

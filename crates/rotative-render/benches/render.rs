@@ -44,7 +44,7 @@ fn long_markdown() -> String {
 fn bench(c: &mut Criterion) {
     let theme = Theme::embedded();
     let site = support::site();
-    let nav = [support::section()];
+    let nav = support::nav();
     let images: HashMap<String, StoredImage> = HashMap::new();
     let mut article = support::article();
     article.body_html = render_body(&theme, &long_markdown(), &images).unwrap();

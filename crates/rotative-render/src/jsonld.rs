@@ -153,6 +153,24 @@ fn claim_review(
     })
 }
 
+/// One of the site's pages (about, legal notice): a page of the publisher's, not an article.
+pub fn web_page(site: &Site, page: &Article, crumbs: &[LinkView]) -> Value {
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": page.search_headline(),
+        "url": site.absolute(page.path.as_ref()),
+        "inLanguage": "fr-FR",
+        "dateModified": DateView::new(page.updated_at, &site.time_zone).iso,
+        "isPartOf": { "@type": "WebSite", "name": site.name, "url": site.absolute("/") },
+        "breadcrumb": breadcrumb_list(site, crumbs),
+    });
+    if let Some(description) = page.social_description() {
+        value["description"] = json!(description);
+    }
+    value
+}
+
 /// An author's page: the person, with what their profile tells readers.
 pub fn profile_page(site: &Site, author: &Author) -> Value {
     let profile = &author.profile;

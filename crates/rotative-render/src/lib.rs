@@ -23,7 +23,7 @@ pub use error::RenderError;
 pub use feeds::{FeedChannel, FeedEntry, FeedFormat, render_feed};
 pub use pages::{
     ApiGroup, ApiOperation, ApiParameter, ApiReference, HomeSection, ListingKind, Pages,
-    SearchHitView, SearchPage,
+    SearchHitView, SearchPage, SiteNav,
 };
 pub use picture::{ImageFile, PictureView, SharedImage};
 pub use profile::{BylineView, bio_html, bio_text};

@@ -2,7 +2,8 @@
 
 use minijinja::context;
 use rotative_domain::{
-    Article, ArticleSummary, Author, Correction, Pagination, Section, Slug, Tag,
+    Article, ArticlePath, ArticleSummary, Author, Correction, PageLink, Pagination, Section, Slug,
+    Tag,
 };
 use serde::Serialize;
 
@@ -46,6 +47,28 @@ struct NavItem {
     name: String,
     url: String,
     current: bool,
+}
+
+/// What every page links to: the sections in the masthead, the site's pages in the footer.
+#[derive(Debug, Clone, Default)]
+pub struct SiteNav {
+    pub sections: Vec<Section>,
+    pub footer: Vec<PageLink>,
+}
+
+/// What a page is, for the link that leads to it to say so (`aria-current`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Current<'a> {
+    Nothing,
+    Section(&'a Slug),
+    Page(&'a ArticlePath),
+}
+
+/// Every page's links, as its templates read them.
+#[derive(Serialize)]
+struct NavView {
+    sections: Vec<NavItem>,
+    footer: Vec<NavItem>,
 }
 
 /// A section block on the home page.
@@ -192,15 +215,15 @@ struct ArticleView {
     social_description: Option<String>,
 }
 
-/// Renders pages for one site with one theme; `nav` is the list of sections shown on every page.
+/// Renders pages for one site with one theme; `nav` is what every page links to.
 pub struct Pages<'a> {
     theme: &'a Theme,
     site: &'a Site,
-    nav: &'a [Section],
+    nav: &'a SiteNav,
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(theme: &'a Theme, site: &'a Site, nav: &'a [Section]) -> Self {
+    pub fn new(theme: &'a Theme, site: &'a Site, nav: &'a SiteNav) -> Self {
         Self { theme, site, nav }
     }
 
@@ -212,15 +235,30 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn nav(&self, current: Option<&Slug>) -> Vec<NavItem> {
-        self.nav
-            .iter()
-            .map(|section| NavItem {
-                name: section.name.to_string(),
-                url: section_url(section),
-                current: current == Some(&section.slug),
-            })
-            .collect()
+    /// The links of every page; `current` is the section, or the site's page, being shown.
+    fn nav(&self, current: Current<'_>) -> NavView {
+        NavView {
+            sections: self
+                .nav
+                .sections
+                .iter()
+                .map(|section| NavItem {
+                    name: section.name.to_string(),
+                    url: section_url(section),
+                    current: current == Current::Section(&section.slug),
+                })
+                .collect(),
+            footer: self
+                .nav
+                .footer
+                .iter()
+                .map(|page| NavItem {
+                    name: page.title.to_string(),
+                    url: page.path.to_string(),
+                    current: current == Current::Page(&page.path),
+                })
+                .collect(),
+        }
     }
 
     fn cards(&self, stories: &[ArticleSummary]) -> Vec<CardView> {
@@ -252,6 +290,9 @@ impl<'a> Pages<'a> {
         corrections: &[Correction],
         preview_back: Option<&str>,
     ) -> Result<String, RenderError> {
+        if article.is_page {
+            return self.site_page(article, corrections, preview_back);
+        }
         let tz = &self.site.time_zone;
         let canonical = self.site.absolute(article.path.as_ref());
         let crumbs = [
@@ -311,13 +352,60 @@ impl<'a> Pages<'a> {
             "article.html",
             &context! {
                 site => self.site_view(),
-                nav => self.nav(Some(&article.section.slug)),
+                nav => self.nav(Current::Section(&article.section.slug)),
                 page => meta,
                 article => view,
                 breadcrumbs => crumbs,
                 related => self.cards(related),
                 corrections => self.notes(corrections),
                 embeds_script => (!embed_origins(&article.body_html).is_empty())
+                    .then(|| self.theme.embeds_script().url.as_str()),
+                jsonld => jsonld,
+                preview_back => preview_back,
+            },
+        )
+    }
+
+    /// One of the site's pages (about, legal notice): its text and when it last changed, with
+    /// no byline, section or related stories.
+    fn site_page(
+        &self,
+        page: &Article,
+        corrections: &[Correction],
+        preview_back: Option<&str>,
+    ) -> Result<String, RenderError> {
+        let crumbs = [
+            LinkView {
+                name: "Accueil".into(),
+                url: "/".into(),
+            },
+            LinkView {
+                name: page.headline.to_string(),
+                url: page.path.to_string(),
+            },
+        ];
+        let meta = PageMeta {
+            title: page.search_headline().to_owned(),
+            description: page.standfirst.as_ref().map(ToString::to_string),
+            canonical: Some(self.site.absolute(page.path.as_ref())),
+            ..PageMeta::default()
+        };
+        let jsonld = jsonld::to_script_text(&jsonld::web_page(self.site, page, &crumbs));
+        self.theme.render(
+            "page.html",
+            &context! {
+                site => self.site_view(),
+                nav => self.nav(Current::Page(&page.path)),
+                page => meta,
+                headline => page.headline.as_ref(),
+                standfirst => page.standfirst.as_ref().map(AsRef::as_ref),
+                social_headline => page.social_headline(),
+                social_description => page.social_description(),
+                updated => DateView::new(page.updated_at, &self.site.time_zone),
+                body_html => page.body_html.as_str(),
+                breadcrumbs => crumbs,
+                corrections => self.notes(corrections),
+                embeds_script => (!embed_origins(&page.body_html).is_empty())
                     .then(|| self.theme.embeds_script().url.as_str()),
                 jsonld => jsonld,
                 preview_back => preview_back,
@@ -353,7 +441,7 @@ impl<'a> Pages<'a> {
             "home.html",
             &context! {
                 site => self.site_view(),
-                nav => self.nav(None),
+                nav => self.nav(Current::Nothing),
                 page => meta,
                 top => self.cards(top),
                 sections => blocks,
@@ -433,7 +521,7 @@ impl<'a> Pages<'a> {
             "listing.html",
             &context! {
                 site => self.site_view(),
-                nav => self.nav(current),
+                nav => self.nav(current.map_or(Current::Nothing, Current::Section)),
                 page => meta,
                 kind => kind_name,
                 name => name,
@@ -481,7 +569,7 @@ impl<'a> Pages<'a> {
         };
         self.theme.render(
             "corrections.html",
-            &context! { site => self.site_view(), nav => self.nav(None), page => meta, notes => notes },
+            &context! { site => self.site_view(), nav => self.nav(Current::Nothing), page => meta, notes => notes },
         )
     }
 
@@ -514,6 +602,7 @@ impl<'a> Pages<'a> {
             .collect();
         let sections: Vec<_> = self
             .nav
+            .sections
             .iter()
             .map(|s| context! { slug => s.slug.as_ref(), name => s.name.as_ref() })
             .collect();
@@ -521,7 +610,7 @@ impl<'a> Pages<'a> {
             "search.html",
             &context! {
                 site => self.site_view(),
-                nav => self.nav(None),
+                nav => self.nav(Current::Nothing),
                 page => meta,
                 search => search,
                 hits => hits,
@@ -546,7 +635,7 @@ impl<'a> Pages<'a> {
         };
         self.theme.render(
             "api.html",
-            &context! { site => self.site_view(), nav => self.nav(None), page => meta, reference => reference },
+            &context! { site => self.site_view(), nav => self.nav(Current::Nothing), page => meta, reference => reference },
         )
     }
 
@@ -564,12 +653,12 @@ impl<'a> Pages<'a> {
             title: title.to_owned(),
             ..PageMeta::default()
         };
-        let sections: Vec<LinkView> = self.nav.iter().map(LinkView::from).collect();
+        let sections: Vec<LinkView> = self.nav.sections.iter().map(LinkView::from).collect();
         self.theme.render(
             "error.html",
             &context! {
                 site => self.site_view(),
-                nav => self.nav(None),
+                nav => self.nav(Current::Nothing),
                 page => meta,
                 status => status,
                 title => title,

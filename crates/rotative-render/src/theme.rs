@@ -15,6 +15,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("article.html", include_str!("../templates/article.html")),
+    ("page.html", include_str!("../templates/page.html")),
     ("listing.html", include_str!("../templates/listing.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
@@ -86,6 +87,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "newsroom/redirects.html",
         include_str!("../templates/newsroom/redirects.html"),
+    ),
+    (
+        "newsroom/pages.html",
+        include_str!("../templates/newsroom/pages.html"),
     ),
     (
         "newsroom/sections.html",

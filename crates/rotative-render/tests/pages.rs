@@ -11,13 +11,13 @@ mod support;
 
 use rotative_domain::{Name, PageNumber, Pagination, Tag};
 use rotative_render::{HomeSection, ListingKind, Pages, Theme};
-use support::{article, author, section, site, summary};
+use support::{article, author, nav, section, site, summary};
 
 #[test]
 fn article_page_snapshot() {
     let theme = Theme::embedded();
     let site = site();
-    let nav = [section()];
+    let nav = nav();
     let html = Pages::new(&theme, &site, &nav)
         .article(&article(), &[summary(2)], &[])
         .unwrap();
@@ -29,7 +29,7 @@ fn article_page_snapshot() {
 fn every_other_page_renders() {
     let theme = Theme::embedded();
     let site = site();
-    let nav = [section()];
+    let nav = nav();
     let pages = Pages::new(&theme, &site, &nav);
     let home = pages
         .home(
@@ -65,10 +65,38 @@ fn every_other_page_renders() {
 }
 
 #[test]
+fn a_page_of_the_site_is_its_text_with_no_byline_and_every_page_lists_the_footer() {
+    let theme = Theme::embedded();
+    let site = site();
+    let nav = nav();
+    let mut legal = article();
+    legal.is_page = true;
+    legal.path = rotative_domain::ArticlePath::page(
+        &rotative_domain::Slug::parse("mentions-legales").unwrap(),
+    );
+    legal.headline = rotative_domain::Headline::parse("Mentions légales").unwrap();
+    let html = Pages::new(&theme, &site, &nav)
+        .article(&legal, &[], &[])
+        .unwrap();
+    let html = html.replace(&theme.stylesheet().url, "/theme/style.[hash].css");
+    insta::assert_snapshot!(html);
+    assert!(!html.contains("class=\"byline\""), "no byline");
+    assert!(html.contains("\"@type\":\"WebPage\""));
+    assert!(
+        html.contains(r#"<a href="/mentions-legales/" aria-current="page">Mentions légales</a>"#),
+        "the footer says which page this is"
+    );
+    let story = Pages::new(&theme, &site, &nav)
+        .article(&article(), &[], &[])
+        .unwrap();
+    assert!(story.contains(r#"<a href="/mentions-legales/">Mentions légales</a>"#));
+}
+
+#[test]
 fn fact_checks_show_their_verdict_and_carry_a_claim_review() {
     let theme = Theme::embedded();
     let site = site();
-    let nav = [section()];
+    let nav = nav();
     let mut fact_check = article();
     fact_check.kind = rotative_domain::ArticleKind::FactCheck;
     fact_check.claim = Some(

@@ -259,7 +259,8 @@ impl SearchIndex {
                 self.fields.id,
                 u64::try_from(id.0).unwrap_or_default(),
             ));
-            if let Some(article) = article {
+            // The site's pages (about, legal notice) are found from the footer, not searched.
+            if let Some(article) = article.as_ref().filter(|article| !article.is_page) {
                 writer.add_document(self.document(article))?;
             }
         }

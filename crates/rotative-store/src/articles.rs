@@ -96,12 +96,23 @@ const SUMMARY_FROM: &str = " FROM articles a
 const PUBLISHED_BY_OTHER_INDEX: &str = "a.status || '' = 'published' AND a.published_at + 0 <= ";
 
 /// Starts a query over the stories `a` readers may see now, optionally narrowed to one listing.
-/// `select_from` names what is read and from where (`articles a` and any joins).
+/// `select_from` names what is read and from where (`articles a` and any joins). The site's
+/// pages are in no listing; a section never holds one (they are filed apart), so its listing
+/// reads its own index without asking.
 fn published<'a>(select_from: &str, now: i64, listing: Listing) -> Statement<'a> {
+    let mut query = readable(select_from, now);
+    if !matches!(listing, Listing::Section(_)) {
+        query.push(" AND a.is_page = 0");
+    }
+    narrow(&mut query, listing);
+    query
+}
+
+/// Starts a query over the stories and pages `a` readers may see now.
+fn readable<'a>(select_from: &str, now: i64) -> Statement<'a> {
     let mut query = Statement::new(select_from);
     query.push(" WHERE a.status = 'published' AND a.published_at <= ");
     query.push_bind(now);
-    narrow(&mut query, listing);
     query
 }
 
@@ -214,6 +225,7 @@ struct ArticleRow {
     claim: ClaimColumns,
     #[sqlx(flatten)]
     search_and_social: SearchAndSocialColumns,
+    is_page: i64,
 }
 
 /// A published story as feeds carry it.
@@ -476,7 +488,7 @@ impl Store {
         // 100,000 stories).
         let mut pinned = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
         pinned
-            .push(" WHERE a.pinned_at IS NOT NULL AND ")
+            .push(" WHERE a.pinned_at IS NOT NULL AND a.is_page = 0 AND ")
             .push(PUBLISHED_BY_OTHER_INDEX)
             .push_bind(now)
             .push(" ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
@@ -776,14 +788,13 @@ impl Reads {
         &mut self,
         path: &ArticlePath,
     ) -> Result<Option<StoryPage>, StoreError> {
-        let mut query = published(
+        let mut query = readable(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.section_id, a.slug, a.status, a.body_html,
-                 a.claim_text, a.claim_author, a.claim_rating,
+                 a.claim_text, a.claim_author, a.claim_rating, a.is_page,
                  {SEARCH_AND_SOCIAL_COLUMNS}{SUMMARY_FROM}"
             ),
             now_seconds(),
-            Listing::Everything,
         );
         query.push(" AND a.path = ").push_bind(path.as_ref());
         let (sql, arguments) = query.finish()?;
@@ -820,6 +831,7 @@ impl Reads {
             search_and_social: row.search_and_social.try_into()?,
             published_at: Some(summary.published_at),
             updated_at,
+            is_page: row.is_page != 0,
         };
         Ok(Some(StoryPage {
             article,
@@ -922,7 +934,8 @@ impl Reads {
             let recent: Vec<CandidateRow> = self
                 .fetch_all(
                     "SELECT id, section_id, published_at, CAST(NULL AS BIGINT) AS tag_id
-                     FROM articles WHERE status = 'published' AND published_at <= $1 AND id <> $2
+                     FROM articles WHERE status = 'published' AND is_page = 0
+                         AND published_at <= $1 AND id <> $2
                      ORDER BY published_at DESC LIMIT 20",
                     values(&[now, article_id.0])?,
                 )

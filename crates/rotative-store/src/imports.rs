@@ -299,6 +299,8 @@ async fn record_imports(
         .iter()
         .filter_map(|recorded| Some((recorded.path?, &recorded.story.redirects)))
         .flat_map(|(target, olds)| olds.iter().map(move |old| (old.as_str(), target)))
+        // A page keeps the address it had (`/about/`): no redirect to itself.
+        .filter(|(old, target)| old != target)
         .collect();
     for run in in_statements(&redirects, 2) {
         let mut insert = Statement::new("INSERT INTO redirects (old, target) VALUES ");

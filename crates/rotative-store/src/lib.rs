@@ -9,6 +9,7 @@ mod imports;
 mod leases;
 mod media;
 mod newsroom;
+mod pages;
 mod profiles;
 mod redirects;
 mod rows;
@@ -46,6 +47,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use pages::PageRecord;
 pub use profiles::{BylineRecord, ProfileFields};
 pub use redirects::{RedirectAdded, RedirectOrigin, RedirectRecord};
 pub use sections::{SectionFields, SectionRecord, SectionRemoval};

@@ -59,6 +59,8 @@ pub struct EditableStory {
     pub scheduled_at: Option<Timestamp>,
     /// Kept at the top of the home page.
     pub pinned: bool,
+    /// A page of the site rather than a story.
+    pub is_page: bool,
 }
 
 /// What happened to a save.
@@ -302,6 +304,7 @@ struct EditableRow {
     #[sqlx(flatten)]
     search_and_social: SearchAndSocialColumns,
     pinned: i64,
+    is_page: i64,
 }
 
 #[derive(FromRow)]
@@ -359,7 +362,8 @@ impl Store {
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
                     a.published_at, a.scheduled_at, a.claim_text, a.claim_author, a.claim_rating,
                     {SEARCH_AND_SOCIAL_COLUMNS},
-                    CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned
+                    CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned,
+                    a.is_page
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         ))
         .bind(id.0)
@@ -388,6 +392,7 @@ impl Store {
             published_at: rows::timestamp_opt(row.published_at)?,
             scheduled_at: rows::timestamp_opt(row.scheduled_at)?,
             pinned: row.pinned != 0,
+            is_page: row.is_page != 0,
         }))
     }
 

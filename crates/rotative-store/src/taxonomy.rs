@@ -157,7 +157,8 @@ impl Store {
     pub async fn published_sections(&self) -> Result<Vec<ShownSection>, StoreError> {
         let found: Vec<ShownRow> = sqlx::query_as(
             "SELECT id, slug, name, description, in_navigation FROM sections s
-             WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
+             WHERE EXISTS (SELECT 1 FROM articles a
+                           WHERE a.section_id = s.id AND a.status = 'published' AND a.is_page = 0)
              ORDER BY position, name",
         )
         .fetch_all(&self.pool)

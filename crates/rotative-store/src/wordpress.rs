@@ -1,5 +1,5 @@
 //! What the WordPress REST API (`/wp-json/wp/v2/`) reads: published stories in WordPress's
-//! terms (posts, and pages: the stories the import filed under « Pages »), counted for its
+//! terms (posts, and pages: the site's pages), counted for its
 //! page numbers, each with the id it had on WordPress when it was imported from there.
 
 use std::collections::HashMap;
@@ -9,9 +9,6 @@ use rotative_domain::{ArticleId, AuthorId, MediaId, SectionId, SubjectId};
 use sqlx::FromRow;
 
 use crate::{Store, StoreError, now_seconds, statement::Statement};
-
-/// The section the WordPress import files pages under.
-const PAGES_SECTION: &str = "pages";
 
 /// The import's name for WordPress in `imported_items`.
 const WORDPRESS: &str = "wordpress";
@@ -72,12 +69,10 @@ fn filtered<'q>(select: &str, filter: &WpFilter<'q>, now: i64) -> Statement<'q> 
         .push(" WHERE a.status = 'published' AND a.published_at <= ")
         .push_bind(now)
         .push(if filter.pages {
-            " AND a.section_id IN (SELECT id FROM sections WHERE slug = "
+            " AND a.is_page = 1"
         } else {
-            " AND a.section_id NOT IN (SELECT id FROM sections WHERE slug = "
-        })
-        .push_bind(PAGES_SECTION)
-        .push(")");
+            " AND a.is_page = 0"
+        });
     if let Some(among) = filter.among {
         if among.is_empty() {
             statement.push(" AND 1 = 0");
@@ -186,7 +181,8 @@ impl Store {
         let now = now_seconds();
         let sections: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT section_id, COUNT(*) FROM articles
-             WHERE status = 'published' AND published_at <= $1 GROUP BY section_id",
+             WHERE status = 'published' AND is_page = 0 AND published_at <= $1
+             GROUP BY section_id",
         )
         .bind(now)
         .fetch_all(&self.pool)

@@ -125,6 +125,10 @@ pub struct NewArticle {
     /// Kept at the top of the home page from this time (a WordPress sticky post).
     pub pinned_at: Option<Timestamp>,
     pub content: StoryContent,
+    /// A page of the site (at `/{slug}/`, in no listing) rather than a story.
+    pub is_page: bool,
+    /// A page's place in every page's footer, from 1; none: not there.
+    pub footer_position: Option<u32>,
 }
 
 impl Store {
@@ -214,8 +218,9 @@ pub(crate) async fn insert_article(
 const ARTICLE_COLUMNS: &str = "slug, path, section_id, kind, status, headline, standfirst,
     body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit, published_at,
     created_at, updated_at, created_by, claim_text, claim_author, claim_rating, scheduled_at,
-    pinned_at, content_fingerprint, search_headline, social_headline, social_description";
-const ARTICLE_WIDTH: usize = 26;
+    pinned_at, content_fingerprint, is_page, footer_position, search_headline, social_headline,
+    social_description";
+const ARTICLE_WIDTH: usize = 28;
 
 /// Inserts stories with their first revisions and everything they name, inside the caller's
 /// transaction, in a few multi-row statements whatever their number (an import writes them by
@@ -264,7 +269,9 @@ pub(crate) async fn insert_articles(
                 .value(new.scheduled_at.map(Timestamp::as_second))
                 .value(new.pinned_at.map(Timestamp::as_second))
                 // A first save from the editor that changes nothing is then known as such.
-                .value(content.fingerprint());
+                .value(content.fingerprint())
+                .value(i64::from(new.is_page))
+                .value(new.footer_position.map(i64::from));
             for text in content.search_and_social.texts() {
                 row.value(text);
             }

@@ -172,7 +172,8 @@ impl From<NewsroomError> for AppError {
                 | Refusal::WebhookNotWeb
                 | Refusal::WebhookThisSite
                 | Refusal::WebhookWithoutEvents
-                | Refusal::SlugEmpty),
+                | Refusal::SlugEmpty
+                | Refusal::PageTwiceInFooter),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
             NewsroomError::Refused(Refusal::PhotoNotInLibrary(key)) => {
                 Self::Invalid(vec![FieldError {
@@ -187,6 +188,7 @@ impl From<NewsroomError> for AppError {
                 refusal @ (Refusal::NoSuchToken
                 | Refusal::NoSuchWebhook
                 | Refusal::NoSuchSection
+                | Refusal::NoSuchPage
                 | Refusal::NoSuchRedirect
                 | Refusal::NoSuchByline),
             ) => Self::Missing(messages::refusal(&refusal)),

@@ -64,6 +64,12 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::WebhookWithoutEvents => "Choisissez au moins un événement à envoyer.".into(),
         Refusal::NoSuchWebhook => "Ce webhook n'existe pas ou a été supprimé.".into(),
         Refusal::NoSuchSection => "Cette rubrique n'existe pas ou a été fusionnée dans une autre.".into(),
+        Refusal::NoSuchPage => "Cette page du site n'existe pas : seules les pages du site vont dans le pied de page.".into(),
+        Refusal::PageTwiceInFooter => "Une page ne figure qu'une fois dans le pied de page.".into(),
+        Refusal::PageNotPinned => "Une page du site ne se met pas à la une : seuls les articles y vont.".into(),
+        Refusal::AddressOfTheSite(slug) => format!(
+            "L'adresse /{slug}/ est déjà celle d'une rubrique, d'une page du site ou d'une page de Rotative : choisissez-en une autre."
+        ),
         Refusal::SectionSlugTaken(slug) => format!(
             "Une autre rubrique a déjà l'adresse /{slug}/ : choisissez-en une autre, ou fusionnez les deux rubriques."
         ),
@@ -163,6 +169,8 @@ pub(crate) fn audit_action(action: &str) -> String {
         "section_order" => "Ordre des rubriques",
         "section_merge" => "Rubriques fusionnées",
         "section_remove" => "Rubrique supprimée",
+        "page_create" => "Page du site créée",
+        "footer" => "Pied de page",
         "byline_add" => "Signature créée",
         "byline_change" => "Profil modifié",
         "slug" => "Adresse changée",
@@ -252,6 +260,8 @@ pub(crate) const BUSY: &str =
     "Votre compte a déjà un traitement en cours. Réessayez dans un instant.";
 pub(crate) const EMAIL_IN_USE: &str = "Un compte utilise déjà cette adresse électronique.";
 pub(crate) const ADDRESS_IN_USE: &str = "Un autre article occupe déjà cette adresse.";
+pub(crate) const FOOTER_PLACE: &str = "Une place dans le pied de page est un nombre entier à partir de 1 (ou rien, pour l'en retirer).";
+pub(crate) const FOOTER_SAVED: &str = "Le pied de page est enregistré.";
 
 // Signing in and passwords.
 pub(crate) const WRONG_SIGN_IN: &str = "Adresse ou mot de passe incorrect.";
@@ -585,6 +595,9 @@ pub(crate) mod api {
     pub(crate) const PAGE: &str = "« page » doit être un nombre entier à partir de 1.";
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
     pub(crate) const NO_PROFILE: &str = "le corps est vide : envoyez le profil en JSON (« name », et si vous le souhaitez « job_title », « bio », « photo » avec « photo_alt », « website », « email », « fediverse »)";
+    pub(crate) const NO_PAGE: &str = "le corps est vide : envoyez la page en JSON (« headline », « body », et si vous le souhaitez « standfirst »)";
+    pub(crate) const NO_FOOTER: &str =
+        "le corps est vide : envoyez en JSON les pages du pied de page, dans l'ordre (« pages »)";
     pub(crate) const NO_SECTION: &str = "le corps est vide : envoyez la rubrique en JSON (« name », et si vous le souhaitez « slug », « description », « in_navigation »)";
     pub(crate) const NO_MERGE_TARGET: &str =
         "le corps est vide : envoyez en JSON la rubrique qui reçoit les articles (« into »)";
@@ -777,6 +790,15 @@ pub(crate) mod api {
             }
             ("post", "/api/v1/newsroom/sections/{id}/merge") => {
                 "Fusionne une rubrique dans une autre, qui reçoit ses articles ; ses adresses redirigent (301) vers celles de l'autre."
+            }
+            ("get", "/api/v1/newsroom/pages") => {
+                "Les pages du site (à propos, mentions légales…), dans tous leurs états, celles du pied de page d'abord (chefs d'édition)."
+            }
+            ("post", "/api/v1/newsroom/pages") => {
+                "Écrit une nouvelle page du site en brouillon, comme « Nouvelle page » ; elle se modifie et se publie ensuite comme un article, à l'adresse /{slug}/."
+            }
+            ("put", "/api/v1/newsroom/pages/footer") => {
+                "Choisit les pages que le pied de chaque page du site montre, dans cet ordre ; les autres en sortent."
             }
             ("get", "/api/v1/newsroom/redirects") => {
                 "Les redirections du site par ancienne adresse, avec le nombre de fois où chacune a été suivie en 30 jours, comme « Redirections »."

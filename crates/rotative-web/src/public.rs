@@ -8,8 +8,8 @@ use axum::{
     routing::get,
 };
 use rotative_domain::{
-    ArticleId, ArticlePath, ArticleSummary, ArticleUrlParts, Author, PageNumber, Pagination,
-    RelatedCandidate, Section, Slug, Tag, rank_related,
+    Article, ArticleId, ArticlePath, ArticleSummary, ArticleUrlParts, Author, Correction,
+    PageNumber, Pagination, RelatedCandidate, Section, Slug, Tag, rank_related,
 };
 use rotative_render::{
     FeedChannel, FeedEntry, FeedFormat, HomeSection, ListingKind, embed_origins, render_feed,
@@ -84,18 +84,20 @@ async fn add_trailing_slash(OriginalUri(uri): OriginalUri) -> Result<Redirect, A
     Ok(Redirect::permanent(&target))
 }
 
-/// `/monde` → `/monde/` when there is such a section; any other word at the root of the site
+/// `/monde` → `/monde/` when there is such a section (or page); any other word at the root of the site
 /// is a 404 at once (or an old address the redirect layer knows), not a redirect to a 404.
 async fn to_section(
     State(state): State<AppState>,
     Path(section): Path<String>,
     uri: OriginalUri,
 ) -> Result<Redirect, AppError> {
-    if state
-        .store
-        .section_by_slug(&slug(&section)?)
-        .await?
-        .is_none()
+    let slug = slug(&section)?;
+    if state.store.section_by_slug(&slug).await?.is_none()
+        && state
+            .store
+            .published_article(&ArticlePath::page(&slug))
+            .await?
+            .is_none()
     {
         return Err(AppError::NotFound);
     }
@@ -166,10 +168,44 @@ async fn article(
     };
     let (related, shows) = related(&state, &mut reads, &ranking).await?;
     drop(reads);
+    story_response(&state, &article, &related, &corrections, shows).await
+}
+
+/// One of the site's pages (`/a-propos/`), at the address a section would have: asked for when
+/// no section answers there.
+async fn site_page(state: &AppState, value: &str) -> Result<Response, AppError> {
+    let path = ArticlePath::page(&slug(value)?);
+    let mut reads = state.store.reads().await?;
+    let Some(StoryPage {
+        article,
+        corrections,
+        ..
+    }) = reads.story_page(&path).await?
+    else {
+        drop(reads);
+        return Err(if state.store.is_unpublished_path(&path).await? {
+            AppError::Gone
+        } else {
+            AppError::NotFound
+        });
+    };
+    drop(reads);
+    let shows = Shows::new(vec![Shown::Story(article.id)]);
+    story_response(state, &article, &[], &corrections, shows).await
+}
+
+/// A story's page, or a page of the site's, with what it shows for the page cache.
+async fn story_response(
+    state: &AppState,
+    article: &Article,
+    related: &[ArticleSummary],
+    corrections: &[Correction],
+    shows: Shows,
+) -> Result<Response, AppError> {
     let nav = state.nav().await?;
     let html = state
         .pages(&state.site(), &nav)
-        .article(&article, &related, &corrections)?;
+        .article(article, related, corrections)?;
     let frames = embed_origins(&article.body_html);
     if frames.is_empty() {
         return Ok(shows.on(Html(html)));
@@ -331,13 +367,13 @@ async fn find(
     let slug = slug(value)?;
     let found = match route {
         ListingRoute::Section => match state.store.section_by_slug(&slug).await? {
+            // The section the site's pages are filed under holds no story: no page of its own.
             Some((id, section)) => {
-                let description = state
-                    .published_sections()
-                    .await?
-                    .description(id)
-                    .map(str::to_owned);
-                Some((Listing::Section(id), Found::Section(section, description)))
+                let shown = state.published_sections().await?;
+                shown.is_shown(id).then(|| {
+                    let description = shown.description(id).map(str::to_owned);
+                    (Listing::Section(id), Found::Section(section, description))
+                })
             }
             None => None,
         },
@@ -407,7 +443,10 @@ async fn section(
     Path(section): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    listing_page(&state, ListingRoute::Section, &section, query).await
+    match listing_page(&state, ListingRoute::Section, &section, query).await {
+        Err(AppError::NotFound) => site_page(&state, &section).await,
+        answer => answer,
+    }
 }
 
 async fn tag(

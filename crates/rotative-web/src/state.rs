@@ -4,10 +4,10 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use rotative_domain::{Section, SectionId};
+use rotative_domain::{PageLink, Section, SectionId};
 use rotative_media::MediaStorage;
 use rotative_newsroom::{CpuWork, Newsroom, with_stored_settings};
-use rotative_render::{Pages, Site, Theme};
+use rotative_render::{Pages, Site, SiteNav, Theme};
 use rotative_search::SearchIndex;
 use rotative_store::{ShownSection, Store, StoreError};
 
@@ -221,7 +221,10 @@ impl AppState {
             return Ok(sections);
         }
         let generation = self.0.sections_generation.load(Ordering::Acquire);
-        let read = Sections::from(self.store.published_sections().await?);
+        let read = Sections::new(
+            self.store.published_sections().await?,
+            self.store.footer().await?,
+        );
         let mut kept = self
             .0
             .sections
@@ -233,8 +236,8 @@ impl AppState {
         Ok(read)
     }
 
-    /// The sections every page lists in its navigation.
-    pub(crate) async fn nav(&self) -> Result<Arc<[Section]>, StoreError> {
+    /// What every page links to: the sections, and the site's pages in the footer.
+    pub(crate) async fn nav(&self) -> Result<Arc<SiteNav>, StoreError> {
         Ok(self.published_sections().await?.nav)
     }
 
@@ -248,18 +251,20 @@ impl AppState {
         *kept = None;
     }
 
-    pub(crate) fn pages<'a>(&'a self, site: &'a Site, nav: &'a [Section]) -> Pages<'a> {
+    pub(crate) fn pages<'a>(&'a self, site: &'a Site, nav: &'a SiteNav) -> Pages<'a> {
         Pages::new(&self.theme, site, nav)
     }
 }
 
-/// The sections with a published story: with their ids for listings, and as the navigation.
+/// The sections with a published story: with their ids for listings, and as the navigation
+/// (with the footer's pages).
 #[derive(Clone)]
 pub(crate) struct Sections {
     /// Every section with a published story, in the navigation's order.
     pub stored: Arc<[(SectionId, Section)]>,
-    /// Those the navigation lists (and the home page gives a block).
-    pub nav: Arc<[Section]>,
+    /// What every page links to: the sections the navigation lists, the footer's pages.
+    pub nav: Arc<SiteNav>,
+    /// The sections the navigation lists (and the home page gives a block).
     pub in_nav: Arc<[(SectionId, Section)]>,
     /// What editors wrote of each, for its page and feeds; none when empty.
     pub descriptions: Arc<HashMap<SectionId, String>>,
@@ -269,17 +274,23 @@ impl Sections {
     pub fn description(&self, id: SectionId) -> Option<&str> {
         self.descriptions.get(&id).map(String::as_str)
     }
-}
 
-impl From<Vec<ShownSection>> for Sections {
-    fn from(shown: Vec<ShownSection>) -> Self {
+    /// Whether readers can reach this section's page: it holds a published story.
+    pub fn is_shown(&self, id: SectionId) -> bool {
+        self.stored.iter().any(|(shown, _)| *shown == id)
+    }
+
+    fn new(shown: Vec<ShownSection>, footer: Vec<PageLink>) -> Self {
         let in_nav: Arc<[(SectionId, Section)]> = shown
             .iter()
             .filter(|s| s.in_navigation)
             .map(|s| (s.id, s.section.clone()))
             .collect();
         Self {
-            nav: in_nav.iter().map(|(_, section)| section.clone()).collect(),
+            nav: Arc::new(SiteNav {
+                sections: in_nav.iter().map(|(_, section)| section.clone()).collect(),
+                footer,
+            }),
             in_nav,
             descriptions: Arc::new(
                 shown

@@ -1,6 +1,6 @@
 //! The WordPress REST API, read-only, for a site that replaced a WordPress one: the apps and
-//! partners that read `/wp-json/wp/v2/…` keep working. Stories are posts (and, for those the
-//! import filed under « Pages », pages), sections are categories, subjects are tags, bylines are
+//! partners that read `/wp-json/wp/v2/…` keep working. Stories are posts (and the site's pages,
+//! pages), sections are categories, subjects are tags, bylines are
 //! users, lead images are media, in WordPress's field shapes. A story imported from WordPress
 //! keeps its WordPress id; a story written here is numbered from `NATIVE_IDS` up, so the two
 //! never meet.
@@ -28,8 +28,6 @@ use crate::{
     page_cache::{Shown, Shows},
 };
 
-/// The section the WordPress import files pages under.
-const PAGES_SECTION: &str = "pages";
 /// Where the ids of stories written in Rotative start, above any WordPress post id.
 const NATIVE_IDS: i64 = 1_000_000_000;
 /// WordPress's own limit on `per_page`.
@@ -561,12 +559,9 @@ async fn term_list(
 ) -> Result<Vec<Value>, AppError> {
     let names = names(state).await?;
     let mut items: Vec<Value> = match which {
-        // The section pages were filed under is not a category: WordPress pages have none.
-        "categories" => names
-            .sections
-            .into_values()
-            .filter(|term| term["slug"] != PAGES_SECTION)
-            .collect(),
+        // Pages are in no category: the section they are filed under holds only them, and is
+        // not among the published ones.
+        "categories" => names.sections.into_values().collect(),
         "tags" => names.subjects.into_values().collect(),
         _ => names.authors.into_values().collect(),
     };

@@ -64,6 +64,52 @@ const STORIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The site's pages, listed in its footer.
+const PAGES: &[(&str, &str)] = &[
+    (
+        "pages/a-propos.md",
+        include_str!("../demo/pages/a-propos.md"),
+    ),
+    (
+        "pages/mentions-legales.md",
+        include_str!("../demo/pages/mentions-legales.md"),
+    ),
+    (
+        "pages/accessibilite.md",
+        include_str!("../demo/pages/accessibilite.md"),
+    ),
+];
+
+/// The figures of the project's last accessibility check (written by its test), which the
+/// accessibility statement gives.
+const ACCESSIBILITY_CHECK: &str = include_str!("../demo/pages/accessibilite.toml");
+
+#[derive(Deserialize)]
+struct AccessibilityCheck {
+    checked_on: jiff::civil::Date,
+    pages: u32,
+    checks: u32,
+    violations: u32,
+}
+
+/// A demo page's text, with the last accessibility check's figures where it names them.
+fn with_check_figures(text: &str, time_zone: &jiff::tz::TimeZone) -> anyhow::Result<String> {
+    let check: AccessibilityCheck =
+        toml::from_str(ACCESSIBILITY_CHECK).context("the accessibility check's figures")?;
+    let day = check
+        .checked_on
+        .at(12, 0, 0, 0)
+        .to_zoned(time_zone.clone())?;
+    Ok(text
+        .replace(
+            "{date}",
+            &rotative_render::DateView::new(day.timestamp(), time_zone).day,
+        )
+        .replace("{pages}", &check.pages.to_string())
+        .replace("{checks}", &check.checks.to_string())
+        .replace("{violations}", &check.violations.to_string()))
+}
+
 const AUTHORS: &str = include_str!("../demo/authors.toml");
 
 /// Hours between two demo stories, newest first.
@@ -141,6 +187,15 @@ pub async fn load_if_new(site: &OpenSite, theme: &Theme) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("demo story {file}"))?;
     }
+    for (file, text) in PAGES {
+        let text = with_check_figures(text, &site.time_zone)?;
+        let mut page = parse_story(&text).with_context(|| format!("demo page {file}"))?;
+        page.published_at = Some(now - (30 * 24).hours());
+        importer
+            .import(page, &HashMap::new())
+            .await
+            .with_context(|| format!("demo page {file}"))?;
+    }
     site.store.set_setting(DEMO_SETTING, "loaded").await?;
     Ok(())
 }
@@ -170,6 +225,18 @@ mod tests {
             authors.len(),
             "every demo byline has a bio"
         );
+    }
+
+    #[test]
+    fn every_demo_page_parses_and_goes_in_the_footer() {
+        let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        for (file, text) in PAGES {
+            let text = with_check_figures(text, &paris).unwrap();
+            assert!(!text.contains("{pages}"), "{file}: every figure is given");
+            let page = parse_story(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(page.is_page, "{file} is a page");
+            assert!(page.footer_position.is_some(), "{file} is in the footer");
+        }
     }
 
     #[test]

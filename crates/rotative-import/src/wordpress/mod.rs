@@ -17,7 +17,7 @@ use std::{
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     ArticleKind, ArticlePath, ArticleStatus, Author, Email, Headline, Name, Role, SearchAndSocial,
-    Section, Slug, Standfirst, Tag, local_time,
+    Section, Slug, Standfirst, Tag, is_reserved_section_slug, local_time,
 };
 use rotative_media::MediaStorage;
 use rotative_newsroom::{BatchSlugs, lead_image};
@@ -220,6 +220,19 @@ fn named<T>(
 }
 
 impl WordPressImporter<'_> {
+    /// The first segments of addresses sections answer at: those stored, and those the export's
+    /// categories make (a section's slug comes from its name).
+    async fn section_addresses(&self, survey: &Survey) -> Result<BTreeSet<Slug>, WordPressError> {
+        let mut addresses = self.store.section_addresses().await?;
+        addresses.insert(Section::for_pages().slug);
+        for (slug, (name, _)) in &survey.categories {
+            addresses.extend(Slug::parse(slug).ok());
+            addresses.extend(named(name, Section::named).map(|section| section.slug));
+        }
+        addresses.extend(named("Articles", Section::named).map(|section| section.slug));
+        Ok(addresses)
+    }
+
     /// Imports every post and page of the export at `path`; `progress` hears about each item.
     pub async fn import(
         &self,
@@ -227,6 +240,7 @@ impl WordPressImporter<'_> {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, WordPressError> {
         let survey = Self::survey(path)?;
+        let section_addresses = self.section_addresses(&survey).await?;
         let mut report = ImportReport::default();
         self.accounts(&survey, &mut report).await?;
         let mut reader = open(path)?;
@@ -242,6 +256,7 @@ impl WordPressImporter<'_> {
             if batch.len() == Pending::BATCH || (done && !batch.is_empty()) {
                 let mut run = Run {
                     survey: &survey,
+                    section_addresses: &section_addresses,
                     report: &mut report,
                     archives: &mut archives,
                     pending: Pending::default(),
@@ -568,18 +583,20 @@ impl WordPressImporter<'_> {
         let survey = run.survey;
         let is_page = item.post_type == "page";
         let (section, mut tags) = placement(item, survey, is_page);
+        // A page of the site is signed by no one.
         let authors: Vec<Author> = survey
             .authors
             .get(&item.creator)
             .map(|author| &author.name)
             .or(Some(&item.creator))
+            .filter(|_| !is_page)
             .and_then(|name| named(name, Author::named))
             .into_iter()
             .collect();
         tags.extend(
             item.terms
                 .iter()
-                .filter(|t| t.taxonomy == Taxonomy::Tag)
+                .filter(|t| t.taxonomy == Taxonomy::Tag && !is_page)
                 .filter_map(|t| named(&t.name, Tag::named)),
         );
         tags.dedup_by(|a, b| a.slug == b.slug);
@@ -588,11 +605,7 @@ impl WordPressImporter<'_> {
         let slug = if let Some(story) = earlier {
             story.slug.clone()
         } else {
-            let wanted = Slug::parse(&item.slug).ok();
-            run.pending
-                .slugs
-                .take(self.store, wanted.as_ref(), headline.as_ref())
-                .await?
+            self.new_slug(item, &headline, is_page, run).await?
         };
         let published = status == ArticleStatus::Published
             || earlier.is_some_and(|story| story.status == ArticleStatus::Published);
@@ -600,11 +613,15 @@ impl WordPressImporter<'_> {
             earlier
                 .and_then(|story| story.path.clone())
                 .unwrap_or_else(|| {
-                    ArticlePath::new(&section.slug, &slug, published_at, self.time_zone)
+                    if is_page {
+                        ArticlePath::page(&slug)
+                    } else {
+                        ArticlePath::new(&section.slug, &slug, published_at, self.time_zone)
+                    }
                 })
         });
         let redirects = old_addresses(item, is_page);
-        if published {
+        if published && !is_page {
             note_archives(item, survey, (&section, &tags, &authors), run.archives);
         }
         let new = NewArticle {
@@ -622,11 +639,7 @@ impl WordPressImporter<'_> {
                 standfirst: standfirst(&item.excerpt),
                 body_markdown: placed.body,
                 body_html: html,
-                kind: if is_page {
-                    ArticleKind::Explainer
-                } else {
-                    ArticleKind::News
-                },
+                kind: ArticleKind::News,
                 section,
                 tags,
                 authors,
@@ -635,8 +648,10 @@ impl WordPressImporter<'_> {
                 media_keys: placed.keys,
                 sources: Vec::new(),
                 claim: None,
-                search_and_social: SearchAndSocial::default(),
+                search_and_social: search_and_social(item),
             },
+            is_page,
+            footer_position: None,
         };
         let imported = ImportedStory {
             article: new,
@@ -669,6 +684,27 @@ impl WordPressImporter<'_> {
             ImportUpdate::EditedSince => Ok(ItemOutcome::KeptNewsroomVersion),
             ImportUpdate::Missing => Err(ItemError::Unusable("its story is gone".into())),
         }
+    }
+
+    /// A new story's slug, taken for the batch: the item's own, or one made from its headline.
+    /// A page lives at `/{slug}/`: never where a section or the site answers.
+    async fn new_slug(
+        &self,
+        item: &WpItem,
+        headline: &Headline,
+        is_page: bool,
+        run: &mut Run<'_>,
+    ) -> Result<Slug, StoreError> {
+        let mut wanted = Slug::parse(&item.slug).ok();
+        if is_page {
+            let slug = wanted.unwrap_or_else(|| Slug::for_headline(headline.as_ref()));
+            let taken = run.section_addresses.contains(&slug) || is_reserved_section_slug(&slug);
+            wanted = Some(if taken { slug.with_suffix(2) } else { slug });
+        }
+        run.pending
+            .slugs
+            .take(self.store, wanted.as_ref(), headline.as_ref())
+            .await
     }
 
     /// Writes the new stories waiting in `pending`, all in one transaction; if one of them
@@ -714,6 +750,8 @@ impl WordPressImporter<'_> {
 /// What importing a batch of items reads and adds to.
 struct Run<'a> {
     survey: &'a Survey,
+    /// The addresses sections answer at, stored or made by this import: a page cannot take one.
+    section_addresses: &'a BTreeSet<Slug>,
     report: &'a mut ImportReport,
     archives: &'a mut HashSet<(String, String)>,
     pending: Pending,
@@ -805,6 +843,38 @@ struct Body {
     lead: Option<NewLeadImage>,
 }
 
+/// Where Yoast SEO keeps the words an editor wrote for search engines and shared links.
+const YOAST_FIELDS: [&str; 3] = [
+    "_yoast_wpseo_title",
+    "_yoast_wpseo_opengraph-title",
+    "_yoast_wpseo_opengraph-description",
+];
+
+/// The item's Yoast SEO words, as written: a template (`%%title%% %%sep%%`) is WordPress's,
+/// not words, and is left out.
+fn yoast_words(item: &WpItem) -> [&str; 3] {
+    YOAST_FIELDS.map(|key| {
+        item.meta(key)
+            .map(str::trim)
+            .filter(|words| !words.contains("%%"))
+            .unwrap_or_default()
+    })
+}
+
+/// The story's headlines for search engines and shared links, from Yoast SEO's: each kept only
+/// if it holds in its place (a headline too long for a search result is left out, not cut).
+fn search_and_social(item: &WpItem) -> SearchAndSocial {
+    let [search, social, description] = yoast_words(item);
+    let kept = |search, social, description| {
+        SearchAndSocial::parse(search, social, description).unwrap_or_default()
+    };
+    SearchAndSocial {
+        search_headline: kept(search, "", "").search_headline,
+        social_headline: kept("", social, "").social_headline,
+        social_description: kept("", "", description).social_description,
+    }
+}
+
 /// A digest of everything the import reads from an item, to tell on a rerun whether the source
 /// changed it since.
 fn fingerprint(item: &WpItem) -> String {
@@ -831,6 +901,13 @@ fn fingerprint(item: &WpItem) -> String {
         item.meta("_thumbnail_id").unwrap_or_default(),
     ]
     .into_iter()
+    // Only when there are some, so the digests of items without them stay those stored before.
+    .chain(
+        Some(yoast_words(item))
+            .filter(|words| words.iter().any(|w| !w.is_empty()))
+            .into_iter()
+            .flatten(),
+    )
     .map(str::to_owned)
     .chain(terms);
     for field in fields {
@@ -842,11 +919,11 @@ fn fingerprint(item: &WpItem) -> String {
 }
 
 /// A post's section is its first category's top ancestor; the categories under it become
-/// subjects. Pages go to a section of their own.
+/// subjects. Pages are filed apart, with no subject.
 fn placement(item: &WpItem, survey: &Survey, is_page: bool) -> (Section, Vec<Tag>) {
     let fallback = || named("Articles", Section::named).into_iter().next();
-    if is_page && let Some(section) = named("Pages", Section::named) {
-        return (section, Vec::new());
+    if is_page {
+        return (Section::for_pages(), Vec::new());
     }
     let categories: Vec<&str> = item
         .terms

@@ -4,9 +4,9 @@
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
     AltText, Article, ArticleId, ArticleKind, ArticlePath, ArticleStatus, ArticleSummary, Author,
-    Figure, Headline, MediaId, Name, SearchAndSocial, Section, Slug, Standfirst, Tag,
+    Figure, Headline, MediaId, Name, PageLink, SearchAndSocial, Section, Slug, Standfirst, Tag,
 };
-use rotative_render::Site;
+use rotative_render::{Site, SiteNav};
 
 pub fn site() -> Site {
     Site {
@@ -73,6 +73,18 @@ pub fn article() -> Article {
         search_and_social: SearchAndSocial::default(),
         published_at: Some(published),
         updated_at: "2026-11-24T15:30:00Z".parse().unwrap(),
+        is_page: false,
+    }
+}
+
+/// What every page links to: one section, and the legal notice in the footer.
+pub fn nav() -> SiteNav {
+    SiteNav {
+        sections: vec![section()],
+        footer: vec![PageLink {
+            title: Headline::parse("Mentions légales").unwrap(),
+            path: ArticlePath::page(&Slug::parse("mentions-legales").unwrap()),
+        }],
     }
 }
 

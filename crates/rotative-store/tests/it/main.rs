@@ -173,6 +173,8 @@ on_every_backend!(
     redirect_loops_are_refused_however_they_are_written,
     a_profile_shows_on_its_page_and_its_stories,
     bylines_are_listed_created_and_found_by_account,
+    the_sites_pages_live_apart_from_the_stories,
+    the_footer_holds_published_pages_in_their_order,
 );
 
 struct Fixture {
@@ -244,6 +246,8 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
             claim: None,
             search_and_social: SearchAndSocial::default(),
         },
+        is_page: false,
+        footer_position: None,
     }
 }
 
@@ -1706,6 +1710,157 @@ async fn pinned_stories_lead_the_front_page(store: Store) {
             .await
             .unwrap(),
         "only published stories are pinned"
+    );
+}
+
+/// A published story, then « À propos » published and « Mentions légales » in draft, both
+/// pages of the site: their ids in that order.
+async fn story_and_pages(f: &Fixture) -> [ArticleId; 3] {
+    let story_id = create(
+        &f.store,
+        &story("Le port rouvre", &f.section, Some(days_ago(2))),
+    )
+    .await;
+    let mut about = story("À propos", &Section::for_pages(), Some(days_ago(1)));
+    about.is_page = true;
+    about.path = Some(ArticlePath::page(&about.slug));
+    let about_id = create(&f.store, &about).await;
+    let mut legal = story("Mentions légales", &Section::for_pages(), None);
+    legal.is_page = true;
+    let legal_id = create(&f.store, &legal).await;
+    [story_id, about_id, legal_id]
+}
+
+async fn the_sites_pages_live_apart_from_the_stories(store: Store) {
+    let f = fixture(store).await;
+    let [story_id, ..] = story_and_pages(&f).await;
+    let about_slug = Slug::parse("a-propos").unwrap();
+
+    // Readers find the page at its address, and in no listing.
+    let page = f
+        .store
+        .published_article(&ArticlePath::page(&about_slug))
+        .await
+        .unwrap()
+        .expect("the page is published");
+    assert!(page.is_page);
+    assert_eq!(page.path.as_ref(), "/a-propos/");
+    let listed = |listing| {
+        let store = f.store.clone();
+        async move {
+            store
+                .published_summaries(listing, 10, 0)
+                .await
+                .unwrap()
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(Listing::Everything).await, [story_id]);
+    assert_eq!(
+        f.store.count_published(Listing::Everything).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        f.store
+            .front_page(5)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        [story_id]
+    );
+    let feed = f
+        .store
+        .published_feed_items(Listing::Everything, 10)
+        .await
+        .unwrap();
+    assert_eq!(feed.len(), 1, "no page in the feeds");
+    let shown: Vec<String> = f
+        .store
+        .published_sections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.section.slug.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        ["monde"],
+        "the pages' section is no section readers see"
+    );
+    let mapped: Vec<String> = f
+        .store
+        .sitemap(1, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    assert!(mapped.contains(&"/a-propos/".to_owned()), "{mapped:?}");
+}
+
+async fn the_footer_holds_published_pages_in_their_order(store: Store) {
+    let f = fixture(store).await;
+    let [story_id, about_id, legal_id] = story_and_pages(&f).await;
+    let about_slug = Slug::parse("a-propos").unwrap();
+    // The footer: only the published pages put there, in their order.
+    assert!(f.store.footer().await.unwrap().is_empty());
+    assert!(
+        f.store
+            .arrange_footer(&[legal_id, about_id], Audit::by(None, "footer"))
+            .await
+            .unwrap()
+    );
+    let footer: Vec<String> = f
+        .store
+        .footer()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|link| link.title.to_string())
+        .collect();
+    assert_eq!(footer, ["À propos"], "a draft is not in the footer yet");
+    let pages: Vec<(ArticleId, Option<u32>)> = f
+        .store
+        .pages()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|page| (page.id, page.footer_position))
+        .collect();
+    assert_eq!(pages, [(legal_id, Some(1)), (about_id, Some(2))]);
+    assert!(
+        !f.store
+            .arrange_footer(&[story_id], Audit::by(None, "footer"))
+            .await
+            .unwrap(),
+        "a story is not a page"
+    );
+    assert_eq!(
+        f.store.pages().await.unwrap()[0].footer_position,
+        Some(1),
+        "nothing changed"
+    );
+    assert!(
+        f.store
+            .arrange_footer(&[], Audit::by(None, "footer"))
+            .await
+            .unwrap()
+    );
+    assert!(f.store.footer().await.unwrap().is_empty());
+
+    // Sections and pages never share an address.
+    assert!(f.store.is_page_slug(&about_slug).await.unwrap());
+    assert!(!f.store.is_page_slug(&f.section.slug).await.unwrap());
+    assert!(
+        f.store
+            .section_addresses()
+            .await
+            .unwrap()
+            .contains(&f.section.slug)
     );
 }
 

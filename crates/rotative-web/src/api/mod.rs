@@ -9,6 +9,7 @@ mod desk;
 mod edit;
 mod limits;
 mod media;
+mod pages;
 mod params;
 mod read;
 mod redirects;
@@ -145,6 +146,8 @@ fn documented() -> Documented {
         .routes(routes!(sections::order))
         .routes(routes!(sections::change, sections::remove))
         .routes(routes!(sections::merge))
+        .routes(routes!(pages::list, pages::create))
+        .routes(routes!(pages::footer))
         .routes(routes!(
             redirects::list,
             redirects::create,

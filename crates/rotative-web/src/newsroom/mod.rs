@@ -5,6 +5,7 @@ mod accounts;
 pub(crate) mod bylines;
 pub(crate) mod history;
 pub(crate) mod library;
+mod pages;
 mod redirects;
 mod sections;
 pub(crate) mod service;
@@ -128,7 +129,7 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
 }
 
 /// The routes that run the site rather than its stories: accounts, tokens, webhooks, sections,
-/// redirects, settings.
+/// pages and the footer, redirects, settings.
 fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/redaction/comptes", get(accounts::list)),
@@ -184,6 +185,18 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/redaction/rubriques/{id}/suppression",
             post(sections::remove),
+        ),
+        (Method::GET, "/redaction/pages", get(pages::list)),
+        (
+            Method::GET,
+            "/redaction/pages/nouvelle",
+            get(stories::new_page),
+        ),
+        (Method::POST, "/redaction/pages", post(stories::create_page)),
+        (
+            Method::POST,
+            "/redaction/pages/pied-de-page",
+            post(pages::arrange_footer),
         ),
         (Method::GET, "/redaction/profil", get(bylines::own)),
         (Method::GET, "/redaction/signatures", get(bylines::list)),

@@ -50,6 +50,9 @@ pub(crate) struct StoryForm {
     pub social_description: String,
     #[serde(default)]
     pub intent: String,
+    /// Set by the server, never sent: the form writes a page of the site (`as_page`).
+    #[serde(skip)]
+    pub page: bool,
 }
 
 impl StoryForm {
@@ -89,6 +92,26 @@ impl StoryForm {
             social_headline: text_of(story.search_and_social.social_headline.as_ref()),
             social_description: text_of(story.search_and_social.social_description.as_ref()),
             intent: String::new(),
+            page: story.is_page,
+        }
+    }
+}
+
+impl StoryForm {
+    /// The form of a page of the site, which has none of a story's section, kind, subjects,
+    /// bylines, sources or claim: what the rules of a page (`as_page`) set, so it reads.
+    pub(crate) fn into_page(self) -> Self {
+        Self {
+            section: Section::for_pages().name.to_string(),
+            kind: ArticleKind::News.as_str().to_owned(),
+            tags: String::new(),
+            authors: String::new(),
+            sources: String::new(),
+            claim_text: String::new(),
+            claim_author: String::new(),
+            claim_rating: String::new(),
+            page: true,
+            ..self
         }
     }
 }
@@ -130,7 +153,7 @@ pub(crate) async fn content_from_form(
         .map_err(|message| fail("standfirst".into(), message))
         .ok()
         .flatten();
-    let section = match section_from_form(state, account, &form.section).await {
+    let section = match form_section(state, form, account).await {
         Ok(section) => Some(section),
         Err(AppError::Invalid(problems)) => {
             for problem in problems {
@@ -253,6 +276,19 @@ fn parse_standfirst(text: &str) -> Result<Option<Standfirst>, String> {
 /// The section a form names. Only editors create sections: for anyone else, one that does not
 /// exist yet is refused, so a draft cannot add an entry to the site's navigation; and no new
 /// section takes the address of one of the site's own pages.
+/// Where the form files its story: the section typed, or the pages' for a page of the site.
+async fn form_section(
+    state: &AppState,
+    form: &StoryForm,
+    account: &User,
+) -> Result<Section, AppError> {
+    if form.page {
+        Ok(Section::for_pages())
+    } else {
+        section_from_form(state, account, &form.section).await
+    }
+}
+
 async fn section_from_form(
     state: &AppState,
     account: &User,
@@ -267,11 +303,12 @@ async fn section_from_form(
     let Ok(section) = Section::from_label(label) else {
         return Err(invalid(messages::CHOOSE_SECTION.into()));
     };
-    if state.store.section_by_slug(&section.slug).await?.is_some() {
-        return Ok(section);
-    }
+    // Before looking it up: the section the site's pages are filed under is theirs alone.
     if section.has_reserved_slug() {
         return Err(invalid(messages::section_address_reserved(&section)));
+    }
+    if state.store.section_by_slug(&section.slug).await?.is_some() {
+        return Ok(section);
     }
     if can_manage_taxonomy(account.role) {
         return Ok(section);

@@ -184,9 +184,19 @@ struct ActionButton {
     needs_time: bool,
 }
 
+/// What the editor writes: a story, or a page of the site (no section, kind, subjects, bylines
+/// or claim).
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Writing {
+    Story,
+    Page,
+}
+
 #[derive(Serialize)]
 struct EditorPage<'a> {
     id: Option<ArticleId>,
+    writing: Writing,
     form: &'a StoryForm,
     errors: &'a [FieldError],
     kinds: Vec<(&'static str, &'static str)>,
@@ -231,6 +241,8 @@ struct Extras {
     uploaded: Option<MediaRecord>,
     /// A slug as typed, shown again beside why it was refused.
     slug: Option<String>,
+    /// The form writes a new page of the site, not a story.
+    new_page: bool,
 }
 
 /// An image just added to the library, with the Markdown that places it in a story.
@@ -297,6 +309,11 @@ async fn editor_page(
 ) -> Result<String, AppError> {
     let missing_alt = state.newsroom().images_without_alt(&form.body).await?;
     let actor = who.actor();
+    let writing = if story.map_or(extras.new_page, |story| story.is_page) {
+        Writing::Page
+    } else {
+        Writing::Story
+    };
     let actions = story
         .map(|story| {
             [
@@ -313,6 +330,7 @@ async fn editor_page(
             ]
             .into_iter()
             .filter(|action| actor.may(*action, story).is_ok())
+            .filter(|action| !(story.is_page && *action == StoryAction::Pin))
             .map(|action| ActionButton {
                 value: action.as_str(),
                 label: action.label_fr(),
@@ -325,6 +343,7 @@ async fn editor_page(
     let preview_html = preview_beside(state, who, form, extras.preview_html).await?;
     let page = EditorPage {
         id: story.map(|s| s.id),
+        writing,
         form,
         errors,
         ratings: rotative_domain::ClaimRating::ALL
@@ -340,6 +359,7 @@ async fn editor_page(
             .sections()
             .await?
             .into_iter()
+            .filter(|(_, s)| !s.has_reserved_slug())
             .map(|(_, s)| s.name.to_string())
             .collect(),
         can_create_sections: rotative_domain::workflow::can_manage_taxonomy(who.user.role),
@@ -421,48 +441,71 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
+    create_draft(&state, &who, form, false).await
+}
+
+/// « Nouvelle page »: the editor, for a page of the site.
+pub(crate) async fn new_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Html<String>, AppError> {
+    who.actor().manages_sections()?;
+    let extras = Extras {
+        new_page: true,
+        ..Extras::default()
+    };
+    let form = StoryForm::default().into_page();
+    Ok(Html(
+        editor_page(&state, &who, None, &form, &[], extras).await?,
+    ))
+}
+
+pub(crate) async fn create_page(
+    State(state): State<AppState>,
+    CsrfForm { who, form }: CsrfForm<StoryForm>,
+) -> Result<Response, AppError> {
+    who.actor().manages_sections()?;
+    create_draft(&state, &who, form, true).await
+}
+
+/// Stores a new story, or page, from its form: or shows the form again with what to fix.
+async fn create_draft(
+    state: &AppState,
+    who: &SignedIn,
+    form: StoryForm,
+    is_page: bool,
+) -> Result<Response, AppError> {
+    let form = if is_page { form.into_page() } else { form };
+    let shown = |status, errors: Vec<FieldError>, preview_html| {
+        let form = &form;
+        async move {
+            let extras = Extras {
+                preview_html,
+                new_page: is_page,
+                ..Extras::default()
+            };
+            let html = editor_page(state, who, None, form, &errors, extras).await?;
+            Ok::<_, AppError>((status, Html(html)).into_response())
+        }
+    };
     if let Some(error) = too_large(&form) {
-        return form_problem(
-            &state,
-            &who,
-            None,
-            &form,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &[error],
-        )
-        .await;
+        return shown(StatusCode::PAYLOAD_TOO_LARGE, vec![error], None).await;
     }
-    let content = match content_from_form(&state, &form, &who.user).await {
+    let content = match content_from_form(state, &form, &who.user).await {
         Ok(content) => content,
         Err(AppError::Invalid(errors)) => {
-            return form_problem(
-                &state,
-                &who,
-                None,
-                &form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-            )
-            .await;
+            return shown(StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
         }
         Err(other) => return Err(other),
     };
     if form.intent == "preview" {
-        let html = editor_page(
-            &state,
-            &who,
-            None,
-            &form,
-            &[],
-            Extras {
-                preview_html: Some(content.body_html),
-                ..Extras::default()
-            },
-        )
-        .await?;
-        return Ok(Html(html).into_response());
+        return shown(StatusCode::OK, Vec::new(), Some(content.body_html)).await;
     }
-    let id = state.newsroom().create_draft(&who.actor(), content).await?;
+    let id = if is_page {
+        state.newsroom().create_page(&who.actor(), content).await?
+    } else {
+        state.newsroom().create_draft(&who.actor(), content).await?
+    };
     Ok(confirmed(id, StoryAction::Edit))
 }
 
@@ -557,6 +600,13 @@ pub(crate) async fn check_save(
     form: &StoryForm,
 ) -> Result<Checked, AppError> {
     rotative_newsroom::Actor::from(account).may(StoryAction::Edit, &story)?;
+    let page_form;
+    let form = if story.is_page {
+        page_form = form.clone().into_page();
+        &page_form
+    } else {
+        form
+    };
     if let Some(error) = too_large(form) {
         return Ok(Checked::Refused(
             story,
@@ -745,10 +795,19 @@ pub(crate) async fn autosave(
 }
 
 /// The body as readers will see it, for the editor's live preview.
+#[derive(Deserialize)]
+pub(crate) struct PreviewQuery {
+    /// Present when the editor writes a page of the site.
+    page: Option<String>,
+}
+
 pub(crate) async fn preview(
     State(state): State<AppState>,
-    CsrfForm { who, form }: CsrfForm<StoryForm>,
+    Query(query): Query<PreviewQuery>,
+    CsrfForm { who, mut form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
+    // Only how the preview looks: a save never takes its kind of text from the client.
+    form.page = query.page.is_some();
     if too_large(&form).is_some() {
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
@@ -787,14 +846,8 @@ pub(crate) async fn full_preview(
     let now = jiff::Timestamp::now();
     let article = rotative_domain::Article {
         id: story.id,
-        path: story.path.clone().unwrap_or_else(|| {
-            rotative_domain::ArticlePath::new(
-                &story.section.slug,
-                &story.slug,
-                now,
-                &site.time_zone,
-            )
-        }),
+        path: rotative_newsroom::public_path(&story, now, &site.time_zone),
+        is_page: story.is_page,
         slug: story.slug,
         headline: story.headline,
         standfirst: story.standfirst,
@@ -827,6 +880,8 @@ pub(crate) async fn full_preview(
 /// The story as readers will see its top and its text: what the preview beside the editor shows.
 #[derive(Serialize)]
 struct PreviewView<'a> {
+    /// A page of the site: no kind, section or byline.
+    is_page: bool,
     kind: &'static str,
     kind_label: &'static str,
     section: &'a str,
@@ -844,6 +899,7 @@ impl<'a> PreviewView<'a> {
         let kind = ArticleKind::parse(&form.kind).unwrap_or(ArticleKind::News);
         let is_fact_check = kind == ArticleKind::FactCheck;
         Self {
+            is_page: form.page,
             kind: kind.as_str(),
             kind_label: kind.label_fr(),
             section: form.section.trim(),

@@ -457,7 +457,7 @@ async fn the_openapi_document_describes_each_answer() {
 }
 
 /// A token for an account, made as `rotative token add` makes one.
-async fn token_for(site: &TestSite, email: &str, scope: TokenScope) -> String {
+pub async fn token_for(site: &TestSite, email: &str, scope: TokenScope) -> String {
     let owner = site
         .state
         .store
@@ -487,7 +487,7 @@ async fn with_token(site: &TestSite, method: &str, uri: &str, token: Option<&str
     send_json(site, method, uri, token, "").await
 }
 
-async fn send_json(
+pub async fn send_json(
     site: &TestSite,
     method: &str,
     uri: &str,
@@ -560,7 +560,7 @@ const WHO: [(Who, &str); 5] = [
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
 /// `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 54] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 57] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -702,6 +702,14 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 54] = [
         "POST",
         "/api/v1/newsroom/sections/{S}/merge",
         [401, 403, 403, 409, 409],
+    ),
+    // The site's pages and the footer are the editors'.
+    ("GET", "/api/v1/newsroom/pages", [401, 403, 403, 200, 200]),
+    ("POST", "/api/v1/newsroom/pages", [401, 403, 403, 201, 201]),
+    (
+        "PUT",
+        "/api/v1/newsroom/pages/footer",
+        [401, 403, 403, 200, 200],
     ),
     // Everyone reads and describes their own byline; editors, every byline, and add guests'.
     ("GET", "/api/v1/newsroom/bylines", [401, 403, 403, 200, 200]),
@@ -860,6 +868,10 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"old": "/ancien-lien/", "target": "/monde/"}"#
     } else if path == "/api/v1/newsroom/redirects/hosts" {
         r#"{"allowed_hosts": ["archives.example"]}"#
+    } else if path == "/api/v1/newsroom/pages" {
+        r#"{"headline": "À propos", "body": "Qui nous sommes."}"#
+    } else if path == "/api/v1/newsroom/pages/footer" {
+        r#"{"pages": []}"#
     } else if path == "/api/v1/newsroom/sections/order" {
         r#"{"sections": [1]}"#
     } else if method == "PATCH" {

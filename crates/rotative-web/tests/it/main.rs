@@ -22,3 +22,4 @@ mod pages;
 mod responses;
 mod search;
 mod sign_in;
+mod site_pages;

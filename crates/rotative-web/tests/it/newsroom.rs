@@ -920,7 +920,7 @@ const WHO: [Who; 5] = [
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
 /// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 71] = [
+const TABLE: [(&str, &str, [u16; 5]); 75] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -1044,6 +1044,19 @@ const TABLE: [(&str, &str, [u16; 5]); 71] = [
         "POST",
         "/redaction/rubriques/{S}/suppression",
         [303, 403, 403, 409, 409],
+    ),
+    // The site's pages and its footer are the editors'.
+    ("GET", "/redaction/pages", [303, 403, 403, 200, 200]),
+    (
+        "GET",
+        "/redaction/pages/nouvelle",
+        [303, 403, 403, 200, 200],
+    ),
+    ("POST", "/redaction/pages", [303, 403, 403, 303, 303]),
+    (
+        "POST",
+        "/redaction/pages/pied-de-page",
+        [303, 403, 403, 303, 303],
     ),
     // Everyone describes their own byline; editors, every byline, and add those of guests.
     ("GET", "/redaction/profil", [303, 303, 303, 303, 303]),

@@ -28,8 +28,10 @@ fn import(data: &Path, file: &Path) -> std::process::Output {
 }
 
 /// The old addresses an export promises: each published post's and page's link and `?p=`
-/// address, and the archives of the categories and tags they are filed under.
-fn old_addresses(file: &Path) -> Vec<String> {
+/// address, and the archives of the categories and tags they are filed under. Each says
+/// whether the site may answer there itself: a page's link at the root of the site (`/about/`)
+/// is the page's own address still.
+fn old_addresses(file: &Path) -> Vec<(String, bool)> {
     let bytes = std::fs::read(file).unwrap();
     let mut reader = WxrReader::new(bytes.as_slice());
     let mut addresses = Vec::new();
@@ -40,17 +42,18 @@ fn old_addresses(file: &Path) -> Vec<String> {
             continue;
         }
         let link = item.link.split_once("://").map(|(_, rest)| rest).unwrap();
-        addresses.push(
-            link.find('/')
-                .map_or("/".into(), |at| link[at..].to_owned()),
-        );
+        let path = link
+            .find('/')
+            .map_or("/".into(), |at| link[at..].to_owned());
+        let at_the_root = path.len() > 1 && path.ends_with('/') && path.matches('/').count() == 2;
+        addresses.push((path, item.post_type == "page" && at_the_root));
         if item.id > 0 {
-            addresses.push(format!("/?p={}", item.id));
+            addresses.push((format!("/?p={}", item.id), false));
         }
         for term in &item.terms {
             match term.taxonomy {
-                Taxonomy::Category => addresses.push(format!("/category/{}/", term.slug)),
-                Taxonomy::Tag => addresses.push(format!("/tag/{}/feed/", term.slug)),
+                Taxonomy::Category => addresses.push((format!("/category/{}/", term.slug), false)),
+                Taxonomy::Tag => addresses.push((format!("/tag/{}/feed/", term.slug), false)),
                 Taxonomy::Other => {}
             }
         }
@@ -86,8 +89,11 @@ fn every_old_address_leads_to_a_page() {
         let server = Server::start(&data, &["--no-demo"]);
         let addresses = old_addresses(&file);
         assert!(addresses.len() > 3, "{name}");
-        for old in &addresses {
+        for (old, may_stay) in &addresses {
             let moved = server.get(old);
+            if *may_stay && moved.status == 200 {
+                continue;
+            }
             assert_eq!(moved.status, 301, "{name}: {old}");
             let target = moved.location.unwrap();
             assert!(target.starts_with('/'), "{name}: {old} → {target}");

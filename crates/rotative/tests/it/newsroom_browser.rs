@@ -899,6 +899,90 @@ fn an_editor_renames_a_section_and_its_old_addresses_lead_to_the_new_ones() {
     );
 }
 
+#[test]
+fn an_editor_writes_a_page_and_puts_it_first_in_the_footer() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        server, browser, ..
+    } = desk;
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    browser.click("a[href='/redaction/pages']");
+    let list = browser.wait_for("Pages du site</h1>");
+    assert!(
+        list.contains("<code>/a-propos/</code>"),
+        "the demo's pages: {list}"
+    );
+    browser.click("a.button[href='/redaction/pages/nouvelle']");
+    browser.wait_for("Nouvelle page</h1>");
+    browser.type_into("#headline", "Nous contacter");
+    browser.type_into(
+        "#standfirst",
+        "Écrire à la rédaction, proposer un sujet, signaler une erreur.",
+    );
+    type_body(
+        &browser,
+        "La rédaction lit chaque message.\n\n## Signaler une erreur\n\nDites-nous quel article, et ce qui est faux.",
+    );
+    browser.click("button[name=intent][value=save]");
+    browser.wait_for("Modifier la page</h1>");
+    screenshot(&browser, "16-page-editeur");
+    browser.click("form.inline input[value=publish] + button");
+    let page = browser.wait_for("voir la page en ligne");
+    assert!(page.contains("href=\"/nous-contacter/\""), "{page}");
+
+    // First in the footer: the form's numbers, no script needed.
+    browser.open(&format!("{}/redaction/pages", server.base));
+    let list = browser.wait_for("Pages du site</h1>");
+    let place_of = |headline: &str| {
+        list.split(&format!("Place de « {headline} » dans le pied de page"))
+            .nth(1)
+            .and_then(|rest| rest.split("id=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("the place of {headline}"))
+            .to_owned()
+    };
+    for (headline, place) in [
+        ("Nous contacter", "1"),
+        ("À propos", "2"),
+        ("Mentions légales", "3"),
+        ("Accessibilité", "4"),
+    ] {
+        browser.type_into(&format!("#{}", place_of(headline)), place);
+    }
+    browser.click("form[action='/redaction/pages/pied-de-page'] button");
+    let saved = browser.wait_for("Le pied de page est enregistré.");
+    assert!(saved.contains("Nous contacter"));
+    for (width, height, dark, name) in [
+        (1280, 900, false, "16-pages"),
+        (390, 844, true, "16-pages-telephone-sombre"),
+    ] {
+        browser.resize(width, height);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
+
+    browser.open(&format!("{}/nous-contacter/", server.base));
+    let public = browser.wait_for("Nous contacter</h1>");
+    let footer = public.split("aria-label=\"Le site\"").nth(1).unwrap();
+    let first = footer.split("<li>").nth(1).unwrap();
+    assert!(
+        first.contains("href=\"/nous-contacter/\" aria-current=\"page\""),
+        "first in the footer, and said to be this page: {footer}"
+    );
+    for (width, height, dark, name) in [
+        (1280, 900, false, "17-page-lecteur"),
+        (390, 844, true, "17-page-lecteur-telephone-sombre"),
+    ] {
+        browser.resize(width, height);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+}
+
 /// The library key of the site's first image, as its page gives it to paste.
 fn first_library_image(browser: &Browser, base: &str) -> String {
     browser.open(&format!("{base}/redaction/medias/1"));

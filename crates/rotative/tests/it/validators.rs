@@ -37,6 +37,7 @@ fn demo_site(dir: &std::path::Path) -> (Server, Vec<String>) {
         "/recherche?q=b%C3%A9larus".to_owned(),
         "/recherche?q=zzyzx".to_owned(),
         "/corrections/".to_owned(),
+        "/mentions-legales/".to_owned(),
         "/api/v1/".to_owned(),
         "/page-qui-n-existe-pas/".to_owned(),
     ];
@@ -165,19 +166,112 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
     nu_check(&vnu, &files, &names);
 }
 
+/// What axe-core checked: pages, and page checks (a page once light and once dark is two).
+#[derive(Default)]
+struct Checked {
+    pages: std::collections::BTreeSet<String>,
+    checks: usize,
+}
+
+impl Checked {
+    fn add(&mut self, report: &str) {
+        for line in report.lines() {
+            let page: serde_json::Value = serde_json::from_str(line).unwrap();
+            let url = page["url"].as_str().unwrap();
+            // The same page on either server is one page.
+            let path = url.splitn(4, '/').nth(3).unwrap_or_default();
+            self.pages.insert(path.to_owned());
+            self.checks += 1;
+        }
+    }
+}
+
+/// The last check's figures, which the demo's accessibility statement gives readers.
+const STATEMENT_RECORD: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/demo/pages/accessibilite.toml");
+
+/// The record matches this run's figures; `ROTATIVE_UPDATE_ACCESSIBILITY=1` writes them, dated
+/// today, for the statement to say.
+fn check_statement(checked: &Checked) {
+    let pages = checked.pages.len();
+    let checks = checked.checks;
+    if std::env::var_os("ROTATIVE_UPDATE_ACCESSIBILITY").is_some() {
+        let today = jiff::Zoned::now().date();
+        let record = format!(
+            "# The figures of the last accessibility check (tests/it/validators.rs, axe-core on every\n\
+             # public and newsroom page, light and dark), which the demo's accessibility statement\n\
+             # gives. Written by the test with ROTATIVE_UPDATE_ACCESSIBILITY=1.\n\
+             checked_on = \"{today}\"\npages = {pages}\nchecks = {checks}\nviolations = 0\n"
+        );
+        std::fs::write(STATEMENT_RECORD, record).unwrap();
+        return;
+    }
+    let record: toml::Value = toml::from_str(&std::fs::read_to_string(STATEMENT_RECORD).unwrap())
+        .expect("the statement's record");
+    let said = (
+        record["pages"].as_integer().unwrap(),
+        record["checks"].as_integer().unwrap(),
+    );
+    assert_eq!(
+        said,
+        (
+            i64::try_from(pages).unwrap(),
+            i64::try_from(checks).unwrap()
+        ),
+        "the accessibility statement gives other figures than this check's: run this test with \
+         ROTATIVE_UPDATE_ACCESSIBILITY=1 and commit demo/pages/accessibilite.toml"
+    );
+    assert_eq!(record["violations"].as_integer(), Some(0));
+}
+
 #[test]
-fn every_page_type_passes_axe() {
+fn every_page_passes_axe_and_the_accessibility_statement_says_so() {
     let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
         return;
     };
+    let mut checked = Checked::default();
     let dir = tempfile::tempdir().unwrap();
     let (server, paths) = demo_site(&dir.path().join("site"));
     let urls: Vec<String> = paths
         .iter()
         .map(|path| format!("{}{path}", server.base))
         .collect();
-    run_axe(&script, false, None, &urls);
-    run_axe(&script, true, None, &urls);
+    checked.add(&run_axe(&script, false, None, &urls));
+    checked.add(&run_axe(&script, true, None, &urls));
+    drop(server);
+
+    let (server, cookie, paths) = newsroom(&dir.path().join("newsroom"));
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|path| format!("{}{path}", server.base))
+        .collect();
+    let report = run_axe(&script, false, Some(&cookie), &urls);
+    assert!(
+        !report.contains("\"title\":\"Connexion"),
+        "pages were checked signed in: {report}"
+    );
+    checked.add(&report);
+    // The sign-in page itself, signed out.
+    checked.add(&run_axe(
+        &script,
+        false,
+        None,
+        &[format!("{}/redaction/connexion", server.base)],
+    ));
+    // And the newsroom in a dark scheme.
+    checked.add(&run_axe(&script, true, Some(&cookie), &urls));
+    // The editor opened above in its rich mode; its Markdown mode too, light and dark.
+    let editor = [format!("{}/redaction/articles/1", server.base)];
+    for dark in [false, true] {
+        checked.add(&run_axe_with(
+            &script,
+            dark,
+            Some(&cookie),
+            &["rotative-editor-mode=markdown"],
+            &editor,
+        ));
+    }
+    check_statement(&checked);
 }
 
 /// Runs axe-core (WCAG 2.2 A and AA) on every URL, optionally with a cookie; fails on any
@@ -274,6 +368,8 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
         "/redaction/reglages",
         "/redaction/rubriques",
         "/redaction/rubriques/1",
+        "/redaction/pages",
+        "/redaction/pages/nouvelle",
         "/redaction/redirections",
         "/redaction/signatures",
         "/redaction/signatures/1",
@@ -286,44 +382,6 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
         "/corrections/",
     ];
     (server, cookie, paths)
-}
-
-#[test]
-fn every_newsroom_page_passes_axe() {
-    let Some(script) = validator("ROTATIVE_AXE_SCRIPT") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let (server, cookie, paths) = newsroom(dir.path());
-    let urls: Vec<String> = paths
-        .iter()
-        .map(|path| format!("{}{path}", server.base))
-        .collect();
-    let report = run_axe(&script, false, Some(&cookie), &urls);
-    assert!(
-        !report.contains("\"title\":\"Connexion"),
-        "pages were checked signed in: {report}"
-    );
-    // The sign-in page itself, signed out.
-    run_axe(
-        &script,
-        false,
-        None,
-        &[format!("{}/redaction/connexion", server.base)],
-    );
-    // And the newsroom in a dark scheme.
-    run_axe(&script, true, Some(&cookie), &urls);
-    // The editor opened above in its rich mode; its Markdown mode too, light and dark.
-    let editor = [format!("{}/redaction/articles/1", server.base)];
-    for dark in [false, true] {
-        run_axe_with(
-            &script,
-            dark,
-            Some(&cookie),
-            &["rotative-editor-mode=markdown"],
-            &editor,
-        );
-    }
 }
 
 #[test]
