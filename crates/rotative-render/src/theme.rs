@@ -43,6 +43,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/partials/pagination.html"),
     ),
     (
+        "partials/notes.html",
+        include_str!("../templates/partials/notes.html"),
+    ),
+    (
         "corrections.html",
         include_str!("../templates/corrections.html"),
     ),

@@ -5,7 +5,7 @@
 use axum::{
     body::Bytes,
     extract::{State, rejection::BytesRejection},
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::Response,
 };
 use rotative_domain::ArticleId;
@@ -16,17 +16,9 @@ use utoipa::ToSchema;
 use super::{
     caller::Caller,
     json,
-    write::{StoryState, body_or_default, in_api_words},
+    write::{StoryState, body_or_default, create_draft},
 };
-use crate::{
-    AppError, AppState,
-    error::Problem,
-    messages,
-    newsroom::{
-        service::{StoryForm, content_from_form},
-        stories::too_large,
-    },
-};
+use crate::{AppError, AppState, error::Problem, messages, newsroom::service::StoryForm};
 
 /// A page of the site, as editors manage it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,26 +150,12 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let actor = caller.writer()?;
-    actor.manages_sections()?;
+    caller.writer()?.manages_sections()?;
     let input: Option<PageInput> = body_or_default(&headers, body)?;
     let form = input
         .ok_or(AppError::BadJson(messages::api::NO_PAGE.to_owned()))?
         .into_form();
-    if let Some(problem) = too_large(&form) {
-        return Err(in_api_words(AppError::TooLarge(vec![problem])));
-    }
-    let content = content_from_form(&state, &form, &caller.user)
-        .await
-        .map_err(in_api_words)?;
-    let id = state.newsroom().create_page(&actor, content).await?;
-    let mut answer = json(&StoryState {
-        id: id.0,
-        status: rotative_domain::ArticleStatus::Draft.as_str(),
-        url: None,
-    });
-    *answer.status_mut() = StatusCode::CREATED;
-    Ok(answer)
+    create_draft(&state, &caller, &form).await
 }
 
 /// Sets which pages the footer of every page lists, in this order (editors).

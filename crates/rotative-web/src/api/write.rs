@@ -435,18 +435,33 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let actor = caller.writer()?;
+    caller.writer()?;
     let input: Option<StoryInput> = body_or_default(&headers, body)?;
     let form = input
         .ok_or(AppError::BadJson(messages::NO_STORY.to_owned()))?
         .into_form()?;
-    if let Some(problem) = too_large(&form) {
+    create_draft(&state, &caller, &form).await
+}
+
+/// Writes a new draft from its form, a story or (`form.page`) a page of the site, as « Nouvel
+/// article » and « Nouvelle page » do: `201` with where it stands.
+pub(super) async fn create_draft(
+    state: &AppState,
+    caller: &Caller,
+    form: &StoryForm,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    if let Some(problem) = too_large(form) {
         return Err(in_api_words(AppError::TooLarge(vec![problem])));
     }
-    let content = content_from_form(&state, &form, &caller.user)
+    let content = content_from_form(state, form, &caller.user)
         .await
         .map_err(in_api_words)?;
-    let id = state.newsroom().create_draft(&actor, content).await?;
+    let id = if form.page {
+        state.newsroom().create_page(&actor, content).await?
+    } else {
+        state.newsroom().create_draft(&actor, content).await?
+    };
     let mut answer = json(&StoryState {
         id: id.0,
         status: rotative_domain::ArticleStatus::Draft.as_str(),
