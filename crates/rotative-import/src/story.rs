@@ -199,7 +199,6 @@ fn parse_claim(entry: Option<ClaimEntry>, kind: ArticleKind) -> Result<Option<Cl
     Ok(claim)
 }
 
-/// Parses and checks a story file's text; nothing is stored.
 /// Where a story file is filed: its section, or the pages' for a page of the site, whose place in
 /// the footer counts from 1.
 fn filed_under(
@@ -227,6 +226,7 @@ fn filed_under(
     Section::from_label(label).map_err(field("section"))
 }
 
+/// Parses and checks a story file's text; nothing is stored.
 pub fn parse_story(text: &str) -> Result<StoryFile, StoryError> {
     let (toml_text, body) = split_front_matter(text)?;
     let front: FrontMatter = toml::from_str(toml_text).map_err(|e| StoryError::Toml {

@@ -97,13 +97,10 @@ const PUBLISHED_BY_OTHER_INDEX: &str = "a.status || '' = 'published' AND a.publi
 
 /// Starts a query over the stories `a` readers may see now, optionally narrowed to one listing.
 /// `select_from` names what is read and from where (`articles a` and any joins). The site's
-/// pages are in no listing; a section never holds one (they are filed apart), so its listing
-/// reads its own index without asking.
+/// pages are in no listing: both listing indexes hold `is_page` before the date.
 fn published<'a>(select_from: &str, now: i64, listing: Listing) -> Statement<'a> {
     let mut query = readable(select_from, now);
-    if !matches!(listing, Listing::Section(_)) {
-        query.push(" AND a.is_page = 0");
-    }
+    query.push(" AND a.is_page = 0");
     narrow(&mut query, listing);
     query
 }
@@ -897,7 +894,7 @@ impl Reads {
         );
         query
             .push_bind(story.section_id.0)
-            .push(" AND status = 'published' AND published_at <= ")
+            .push(" AND status = 'published' AND is_page = 0 AND published_at <= ")
             .push_bind(now)
             .push(" ORDER BY published_at DESC LIMIT ")
             .push_bind(RELATED_FROM_SECTION)

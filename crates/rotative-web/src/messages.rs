@@ -293,6 +293,13 @@ pub(crate) const CHOOSE_MERGE_TARGET: &str =
     "Choisissez la rubrique qui recevra les articles de celle-ci.";
 
 /// Why a section typed into a story cannot be made.
+pub(crate) fn section_address_of_a_page(section: &rotative_domain::Section) -> String {
+    format!(
+        "Une rubrique « {} » aurait l'adresse /{}/, celle d'une page du site (à propos, mentions légales…) : choisissez un autre nom.",
+        section.name, section.slug
+    )
+}
+
 pub(crate) fn section_address_reserved(section: &rotative_domain::Section) -> String {
     format!(
         "Une rubrique « {} » aurait l'adresse /{}/, celle d'une page du site : choisissez un autre nom.",

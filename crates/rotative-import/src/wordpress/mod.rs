@@ -698,8 +698,12 @@ impl WordPressImporter<'_> {
         let mut wanted = Slug::parse(&item.slug).ok();
         if is_page {
             let slug = wanted.unwrap_or_else(|| Slug::for_headline(headline.as_ref()));
-            let taken = run.section_addresses.contains(&slug) || is_reserved_section_slug(&slug);
-            wanted = Some(if taken { slug.with_suffix(2) } else { slug });
+            let free = |slug: &Slug| {
+                !run.section_addresses.contains(slug) && !is_reserved_section_slug(slug)
+            };
+            wanted = std::iter::once(slug.clone())
+                .chain((2..=u32::MAX).map(|n| slug.with_suffix(n)))
+                .find(free);
         }
         run.pending
             .slugs

@@ -4,9 +4,11 @@
 ALTER TABLE articles ADD COLUMN is_page BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN footer_position BIGINT;
 
--- The newest stories of the whole site leave pages out, still along one index.
+-- Every listing leaves pages out, still along one index: the whole site's and a section's.
 DROP INDEX articles_by_status_date;
 CREATE INDEX articles_by_status_date ON articles (status, is_page, published_at DESC);
+DROP INDEX articles_by_section_date;
+CREATE INDEX articles_by_section_date ON articles (section_id, status, is_page, published_at DESC);
 
 -- Every page shows the footer: what changes it is a change to the whole site.
 CREATE TRIGGER articles_log_footer AFTER UPDATE ON articles
@@ -16,6 +18,9 @@ CREATE TRIGGER articles_log_footer AFTER UPDATE ON articles
                                 OR OLD.status IS DISTINCT FROM NEW.status
                                 OR OLD.path IS DISTINCT FROM NEW.path
                                 OR OLD.published_at IS DISTINCT FROM NEW.published_at)))
+    EXECUTE FUNCTION log_site_change();
+CREATE TRIGGER articles_log_footer_insert AFTER INSERT ON articles
+    FOR EACH ROW WHEN (NEW.footer_position IS NOT NULL AND NEW.status = 'published')
     EXECUTE FUNCTION log_site_change();
 
 -- WordPress pages an earlier import made into stories (its `?page_id=` address leads to them)
@@ -38,6 +43,15 @@ SELECT path, '/' || slug || '/', 'story', CAST(EXTRACT(EPOCH FROM now()) AS BIGI
 FROM articles WHERE is_page = 1
 ON CONFLICT (old) DO UPDATE SET target = excluded.target, origin = 'story';
 UPDATE articles SET path = '/' || slug || '/' WHERE is_page = 1;
+-- Those not published (drafts, scheduled) have no redirect yet: the import filed WordPress's
+-- pages, and only them, under « Pages ».
+UPDATE articles SET is_page = 1
+WHERE status <> 'published' AND path IS NULL
+    AND section_id IN (SELECT id FROM sections WHERE slug = 'pages')
+    AND id IN (SELECT article_id FROM imported_items WHERE source = 'wordpress');
+-- What a page does not have: a kind of journalism, bylines, subjects.
+UPDATE articles SET kind = 'news' WHERE is_page = 1;
+DELETE FROM article_authors WHERE article_id IN (SELECT id FROM articles WHERE is_page = 1);
 -- A page at the address it had on WordPress (`/about/`) needs no redirect to itself.
 DELETE FROM redirects WHERE old = target;
 DELETE FROM article_tags WHERE article_id IN (SELECT id FROM articles WHERE is_page = 1);

@@ -1758,6 +1758,19 @@ async fn the_sites_pages_live_apart_from_the_stories(store: Store) {
         }
     };
     assert_eq!(listed(Listing::Everything).await, [story_id]);
+    // A page filed in a story's section (merged into it, say) is in its listing no more.
+    let mut merged = story("Contact", &f.section, Some(days_ago(1)));
+    merged.is_page = true;
+    merged.path = Some(ArticlePath::page(&merged.slug));
+    create(&f.store, &merged).await;
+    assert_eq!(listed(Listing::Section(f.ids.section)).await, [story_id]);
+    assert_eq!(
+        f.store
+            .count_published(Listing::Section(f.ids.section))
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(
         f.store.count_published(Listing::Everything).await.unwrap(),
         1

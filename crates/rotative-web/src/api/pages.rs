@@ -150,6 +150,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    // Refused before the body is read: a read-only token, or a role that does not manage pages.
     caller.writer()?.manages_sections()?;
     let input: Option<PageInput> = body_or_default(&headers, body)?;
     let form = input

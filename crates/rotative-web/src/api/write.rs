@@ -435,6 +435,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    // A read-only token is refused before its body is read.
     caller.writer()?;
     let input: Option<StoryInput> = body_or_default(&headers, body)?;
     let form = input

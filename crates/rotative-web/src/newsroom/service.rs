@@ -273,9 +273,6 @@ fn parse_standfirst(text: &str) -> Result<Option<Standfirst>, String> {
         .map_err(|_| messages::standfirst_rule(Standfirst::MAX_CHARS))
 }
 
-/// The section a form names. Only editors create sections: for anyone else, one that does not
-/// exist yet is refused, so a draft cannot add an entry to the site's navigation; and no new
-/// section takes the address of one of the site's own pages.
 /// Where the form files its story: the section typed, or the pages' for a page of the site.
 async fn form_section(
     state: &AppState,
@@ -289,6 +286,9 @@ async fn form_section(
     }
 }
 
+/// The section a form names. Only editors create sections: for anyone else, one that does not
+/// exist yet is refused, so a draft cannot add an entry to the site's navigation; and no new
+/// section takes the address of one of the site's own pages.
 async fn section_from_form(
     state: &AppState,
     account: &User,
@@ -309,6 +309,9 @@ async fn section_from_form(
     }
     if state.store.section_by_slug(&section.slug).await?.is_some() {
         return Ok(section);
+    }
+    if state.store.is_page_slug(&section.slug).await? {
+        return Err(invalid(messages::section_address_of_a_page(&section)));
     }
     if can_manage_taxonomy(account.role) {
         return Ok(section);

@@ -164,6 +164,34 @@ async fn the_footer_lists_the_pages_editors_number_and_no_section_takes_their_ad
         .await;
     assert_eq!(section.status, StatusCode::CONFLICT);
     assert!(section.body.contains("/a-propos/"), "{}", section.body);
+    let story = site
+        .request(
+            "POST",
+            "/redaction/articles",
+            Some(&chef),
+            Some(&[
+                ("csrf", token.as_str()),
+                ("headline", "Un titre"),
+                ("body", "Un texte."),
+                ("section", "À propos"),
+                ("kind", "news"),
+                ("intent", "save"),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        story.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        story.body
+    );
+    assert!(
+        story
+            .body
+            .contains("page du site (à propos, mentions légales…)"),
+        "{}",
+        story.body
+    );
     let moved = site
         .request(
             "POST",
