@@ -66,18 +66,18 @@ impl Actor {
             || rotative_domain::workflow::can_manage_taxonomy(self.role)
     }
 
-    /// The state `action` takes the story to, if the actor may take it there.
+    /// The state `action` takes the story to, if the actor may take it there. A page of the site
+    /// is no story: it never leads the home page.
     pub fn may(
         &self,
         action: StoryAction,
         story: &EditableStory,
     ) -> Result<ArticleStatus, NewsroomError> {
-        Ok(authorize(
-            self.role,
-            action,
-            self.ownership(story),
-            story.status,
-        )?)
+        let to = authorize(self.role, action, self.ownership(story), story.status)?;
+        if action == StoryAction::Pin && story.is_page {
+            return Err(NewsroomError::Refused(Refusal::PageNotPinned));
+        }
+        Ok(to)
     }
 
     /// The states in which the actor may edit this story: checked again inside a save, so an
@@ -117,9 +117,6 @@ impl Newsroom {
             reviewed,
         } = act;
         let to = actor.may(action, story)?;
-        if action == StoryAction::Pin && story.is_page {
-            return Err(NewsroomError::Refused(Refusal::PageNotPinned));
-        }
         if matches!(action, StoryAction::Pin | StoryAction::Unpin) {
             let pin = action == StoryAction::Pin;
             let changed = self

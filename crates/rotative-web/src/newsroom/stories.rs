@@ -241,8 +241,6 @@ struct Extras {
     uploaded: Option<MediaRecord>,
     /// A slug as typed, shown again beside why it was refused.
     slug: Option<String>,
-    /// The form writes a new page of the site, not a story.
-    new_page: bool,
 }
 
 /// An image just added to the library, with the Markdown that places it in a story.
@@ -309,7 +307,7 @@ async fn editor_page(
 ) -> Result<String, AppError> {
     let missing_alt = state.newsroom().images_without_alt(&form.body).await?;
     let actor = who.actor();
-    let writing = if story.map_or(extras.new_page, |story| story.is_page) {
+    let writing = if story.map_or(form.page, |story| story.is_page) {
         Writing::Page
     } else {
         Writing::Story
@@ -330,7 +328,6 @@ async fn editor_page(
             ]
             .into_iter()
             .filter(|action| actor.may(*action, story).is_ok())
-            .filter(|action| !(story.is_page && *action == StoryAction::Pin))
             .map(|action| ActionButton {
                 value: action.as_str(),
                 label: action.label_fr(),
@@ -441,7 +438,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
-    create_draft(&state, &who, form, false).await
+    create_draft(&state, &who, form).await
 }
 
 /// « Nouvelle page »: the editor, for a page of the site.
@@ -450,13 +447,9 @@ pub(crate) async fn new_page(
     who: SignedIn,
 ) -> Result<Html<String>, AppError> {
     who.actor().manages_sections()?;
-    let extras = Extras {
-        new_page: true,
-        ..Extras::default()
-    };
     let form = StoryForm::default().into_page();
     Ok(Html(
-        editor_page(&state, &who, None, &form, &[], extras).await?,
+        editor_page(&state, &who, None, &form, &[], Extras::default()).await?,
     ))
 }
 
@@ -465,23 +458,21 @@ pub(crate) async fn create_page(
     CsrfForm { who, form }: CsrfForm<StoryForm>,
 ) -> Result<Response, AppError> {
     who.actor().manages_sections()?;
-    create_draft(&state, &who, form, true).await
+    create_draft(&state, &who, form.into_page()).await
 }
 
-/// Stores a new story, or page, from its form: or shows the form again with what to fix.
+/// Stores a new story, or (`form.page`) page, from its form: or shows the form again with what
+/// to fix.
 async fn create_draft(
     state: &AppState,
     who: &SignedIn,
     form: StoryForm,
-    is_page: bool,
 ) -> Result<Response, AppError> {
-    let form = if is_page { form.into_page() } else { form };
     let shown = |status, errors: Vec<FieldError>, preview_html| {
         let form = &form;
         async move {
             let extras = Extras {
                 preview_html,
-                new_page: is_page,
                 ..Extras::default()
             };
             let html = editor_page(state, who, None, form, &errors, extras).await?;
@@ -501,7 +492,7 @@ async fn create_draft(
     if form.intent == "preview" {
         return shown(StatusCode::OK, Vec::new(), Some(content.body_html)).await;
     }
-    let id = if is_page {
+    let id = if form.page {
         state.newsroom().create_page(&who.actor(), content).await?
     } else {
         state.newsroom().create_draft(&who.actor(), content).await?
