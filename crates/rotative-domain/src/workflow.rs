@@ -110,9 +110,9 @@ pub enum StoryAction {
     Unpublish,
     /// Add a public, dated correction or update note.
     Correct,
-    /// Keep it at the top of the home page, above newer stories, until unpinned.
+    /// Make it the front page's lead story (those before it move one slot down).
     Pin,
-    /// Let it fall back to its place by date on the home page.
+    /// Take it off the front page: its slot takes the newest story.
     Unpin,
 }
 
@@ -162,7 +162,7 @@ impl StoryAction {
             Self::Schedule => "Programmer",
             Self::Unpublish => "Dépublier",
             Self::Correct => "Ajouter une correction",
-            Self::Pin => "Épingler à la une",
+            Self::Pin => "Mettre en tête de la une",
             Self::Unpin => "Retirer de la une",
         }
     }
@@ -199,7 +199,7 @@ pub fn state_fr(state: ArticleStatus) -> &'static str {
 }
 
 /// The state a story moves to, or why it cannot. `Edit`, `Correct`, `Pin` and `Unpin` keep the
-/// state; only published stories are pinned, since the home page shows nothing else.
+/// state; only published stories go on the front page, which shows nothing else.
 pub fn transition(
     from: ArticleStatus,
     action: StoryAction,

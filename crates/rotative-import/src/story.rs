@@ -479,7 +479,7 @@ impl Importer<'_> {
                     scheduled_at: None,
                     created_by: None,
                     updated_at: None,
-                    pinned_at: None,
+                    on_front_page: false,
                     content: if story.is_page {
                         as_page(content)
                     } else {

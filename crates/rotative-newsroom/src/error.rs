@@ -80,8 +80,17 @@ impl BodyProblem {
 /// Why an action does not apply to the story as it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    AlreadyPinned,
-    NotPinned,
+    /// The story leads the front page already.
+    AlreadyLeads,
+    NotOnFrontPage,
+    /// A story named in two slots of the front page.
+    TwiceOnFrontPage,
+    /// A section given two blocks on the front page.
+    SectionTwiceOnFrontPage,
+    /// A story set to leave the front page at a time already past.
+    LeavesInThePast,
+    /// Only published stories (not the site's pages) go on the front page.
+    NotForFrontPage,
     /// Publication waits for these images to be described.
     ImagesWithoutAlt(Vec<String>),
     /// A publication time in the past.
@@ -118,7 +127,7 @@ pub enum Refusal {
     NoSuchPage,
     /// A page named twice in the footer's order.
     PageTwiceInFooter,
-    /// A page is not a story: it never leads the home page.
+    /// A page is not a story: it never goes on the front page.
     PageNotPinned,
     /// A section, a page or the site's own pages answer at `/{slug}/` already.
     AddressOfTheSite(String),

@@ -12,6 +12,7 @@ mod accounts;
 mod bodies;
 mod cpu_work;
 mod error;
+mod front_page;
 mod library_image;
 mod pages;
 mod profiles;

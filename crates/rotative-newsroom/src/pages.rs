@@ -63,7 +63,7 @@ impl Newsroom {
             scheduled_at: None,
             created_by: Some(actor.id),
             updated_at: None,
-            pinned_at: None,
+            on_front_page: false,
             content,
             is_page: true,
             footer_position: None,

@@ -118,15 +118,12 @@ impl Newsroom {
         } = act;
         let to = actor.may(action, story)?;
         if matches!(action, StoryAction::Pin | StoryAction::Unpin) {
-            let pin = action == StoryAction::Pin;
-            let changed = self
-                .store
-                .set_pinned(story.id, pin, Audit::by(Some(actor.id), action.as_str()))
-                .await?;
-            return match (changed, pin) {
-                (true, _) => Ok(()),
-                (false, true) => Err(NewsroomError::Refused(Refusal::AlreadyPinned)),
-                (false, false) => Err(NewsroomError::Refused(Refusal::NotPinned)),
+            let audit = Audit::by(Some(actor.id), action.as_str());
+            return match action {
+                StoryAction::Pin if self.store.lead_front_page(story.id, audit).await? => Ok(()),
+                StoryAction::Pin => Err(NewsroomError::Refused(Refusal::AlreadyLeads)),
+                _ if self.store.leave_front_page(story.id, audit).await? => Ok(()),
+                _ => Err(NewsroomError::Refused(Refusal::NotOnFrontPage)),
             };
         }
         let going_public = matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled);
@@ -224,7 +221,7 @@ impl Newsroom {
             scheduled_at: None,
             created_by: Some(actor.id),
             updated_at: None,
-            pinned_at: None,
+            on_front_page: false,
             content,
             is_page: false,
             footer_position: None,

@@ -57,6 +57,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/base.html"),
     ),
     (
+        "newsroom/front_page.html",
+        include_str!("../templates/newsroom/front_page.html"),
+    ),
+    (
         "newsroom/sign_in.html",
         include_str!("../templates/newsroom/sign_in.html"),
     ),
@@ -154,6 +158,7 @@ const STYLESHEET: &str = include_str!("../templates/style.css");
 /// The story editor, bundled from `editor/` by build.rs.
 const EDITOR_SCRIPT: &str = include_str!(concat!(env!("OUT_DIR"), "/editor.js"));
 const EMBEDS_SCRIPT: &str = include_str!("../templates/embeds.js");
+const FRONT_PAGE_SCRIPT: &str = include_str!("../templates/newsroom/front-page.js");
 
 /// A file the theme serves besides pages, and the URL it is served at; the URL carries a hash of
 /// the content so browsers and CDNs may keep it forever.
@@ -200,6 +205,8 @@ pub struct Theme {
     /// Click-to-load for embeds, the one script a reader's page may load, and only when a story
     /// has an embed.
     embeds_script: Asset,
+    /// Drag and drop on the newsroom's front page screen, over its plain form.
+    front_page_script: Asset,
 }
 
 fn embedded_template(name: &str) -> Option<&'static str> {
@@ -270,6 +277,7 @@ impl Theme {
             stylesheet: Asset::stylesheet(css),
             editor_script: Asset::script(EDITOR_SCRIPT, "editor"),
             embeds_script: Asset::script(EMBEDS_SCRIPT, "embeds"),
+            front_page_script: Asset::script(FRONT_PAGE_SCRIPT, "front-page"),
         }
     }
 
@@ -309,11 +317,20 @@ impl Theme {
         &self.embeds_script
     }
 
+    pub fn front_page_script(&self) -> &Asset {
+        &self.front_page_script
+    }
+
     /// The asset served at `url`, if any.
     pub fn asset(&self, url: &str) -> Option<&Asset> {
-        [&self.stylesheet, &self.editor_script, &self.embeds_script]
-            .into_iter()
-            .find(|asset| asset.url == url)
+        [
+            &self.stylesheet,
+            &self.editor_script,
+            &self.embeds_script,
+            &self.front_page_script,
+        ]
+        .into_iter()
+        .find(|asset| asset.url == url)
     }
 }
 

@@ -351,8 +351,9 @@ async fn similar_stories_share_words() {
     // tantivy's term counts still include: « de » is then counted in more documents than are
     // live, on which its MoreLikeThis used to panic.
     for id in [tram.hits[0].id, other_tram.hits[0].id] {
+        let story = store.published_story(id).await.unwrap().unwrap();
         store
-            .set_pinned(id, true, Audit::by(None, "pin"))
+            .refresh_rendering(id, story.page.article.body_html.as_str(), None)
             .await
             .unwrap();
     }

@@ -475,46 +475,6 @@ impl Store {
             }))
     }
 
-    /// The top of the home page: pinned stories, newest pin first, then the newest stories.
-    /// Two queries on indexes rather than one sort of every story by a computed key.
-    #[tracing::instrument(skip(self))]
-    pub async fn front_page(&self, limit: u32) -> Result<Vec<ArticleSummary>, StoreError> {
-        let pool = &self.pool;
-        let now = now_seconds();
-        // Along the pins' own index (SQLite walked every published story for them: 160 ms at
-        // 100,000 stories).
-        let mut pinned = Statement::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"));
-        pinned
-            .push(" WHERE a.pinned_at IS NOT NULL AND a.is_page = 0 AND ")
-            .push(PUBLISHED_BY_OTHER_INDEX)
-            .push_bind(now)
-            .push(" ORDER BY a.pinned_at DESC, a.id DESC LIMIT ")
-            .push_bind(i64::from(limit));
-        let mut rows: Vec<SummaryRow> = {
-            let (sql, arguments) = pinned.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
-        };
-        let mut latest = published(
-            &format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM}"),
-            now,
-            Listing::Everything,
-        );
-        latest
-            .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
-            .push_bind(i64::from(limit));
-        let newest: Vec<SummaryRow> = {
-            let (sql, arguments) = latest.finish()?;
-            sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?
-        };
-        for row in newest {
-            if !rows.iter().any(|shown| shown.id == row.id) {
-                rows.push(row);
-            }
-        }
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        self.summaries(rows).await
-    }
-
     /// The newest published stories of a listing, with their bodies, for feeds.
     #[tracing::instrument(skip(self))]
     pub async fn published_feed_items(

@@ -31,7 +31,7 @@ impl ChangeListener {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Changed {
     /// A story was created or edited; `moved` when it entered, left or moved within its
-    /// listings (its status, publication date, section or pin changed).
+    /// listings (its status, publication date or section changed).
     Story { id: ArticleId, moved: bool },
     /// A listing gained or lost a published story: a subject or a byline added or taken away, a
     /// story moved to another section.
@@ -130,6 +130,8 @@ impl Store {
                     "section" => Changed::Listing(Listing::Section(SectionId(id))),
                     "tag" => Changed::Listing(Listing::Tag(SubjectId(id))),
                     "author" => Changed::Listing(Listing::Author(AuthorId(id))),
+                    // The front page follows the whole site's listing.
+                    "front" => Changed::Listing(Listing::Everything),
                     "site" => Changed::Site,
                     other => return Err(StoreError::corrupt("change log subject", other)),
                 };

@@ -8,7 +8,9 @@ use rotative_domain::{ArticleId, RevisionId};
 use sqlx::AnyConnection;
 
 use crate::{
-    NewArticle, Store, StoreError, now_seconds,
+    NewArticle, Store, StoreError,
+    front_page::place_in_free_slot,
+    now_seconds,
     statement::{Statement, in_statements},
     writes::{apply_content, insert_articles, insert_revision},
 };
@@ -190,7 +192,7 @@ impl Store {
     }
 
     /// Brings the source's new version of an imported story in as a new revision, with its
-    /// dates and pin, unless the newsroom worked on the story since the import. The story keeps
+    /// dates, unless the newsroom worked on the story since the import. The story keeps
     /// its slug and, once it has one, its public address; a story not yet published takes the
     /// source's state (a draft published at the source since is published), a published one
     /// stays published. One transaction.
@@ -230,18 +232,19 @@ impl Store {
             "UPDATE articles SET
                  scheduled_at = CASE WHEN status = 'published' THEN scheduled_at ELSE $4 END,
                  status = CASE WHEN status = 'published' THEN status ELSE $1 END,
-                 path = COALESCE(path, $2), published_at = COALESCE(published_at, $3),
-                 pinned_at = $5
-             WHERE id = $6",
+                 path = COALESCE(path, $2), published_at = COALESCE(published_at, $3)
+             WHERE id = $5",
         )
         .bind(article.status.as_str())
         .bind(article.path.as_ref().map(AsRef::as_ref))
         .bind(article.published_at.map(Timestamp::as_second))
         .bind(article.scheduled_at.map(Timestamp::as_second))
-        .bind(article.pinned_at.map(Timestamp::as_second))
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
+        if article.on_front_page {
+            place_in_free_slot(&mut tx, id).await?;
+        }
         let base = current.map(RevisionId);
         let revision_id = insert_revision(&mut tx, id, &article.content, None, base, false).await?;
         let path: Option<String> = sqlx::query_scalar("SELECT path FROM articles WHERE id = $1")

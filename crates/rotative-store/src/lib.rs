@@ -5,6 +5,7 @@
 mod articles;
 mod changes;
 mod error;
+mod front_page;
 mod imports;
 mod leases;
 mod media;
@@ -41,6 +42,9 @@ pub use articles::{
 };
 pub use changes::{Change, ChangeListener, Changed, Visibility};
 pub use error::{StoreError, Taken};
+pub use front_page::{
+    ArrangementRefused, FRONT_PAGE_SLOTS, FrontPage, FrontPageArrangement, Placement,
+};
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
 pub use newsroom::{

@@ -57,8 +57,8 @@ pub struct EditableStory {
     pub published_at: Option<Timestamp>,
     /// When a scheduled story goes out.
     pub scheduled_at: Option<Timestamp>,
-    /// Kept at the top of the home page.
-    pub pinned: bool,
+    /// In one of the front page's slots.
+    pub on_front_page: bool,
     /// A page of the site rather than a story.
     pub is_page: bool,
 }
@@ -303,7 +303,7 @@ struct EditableRow {
     claim: ClaimColumns,
     #[sqlx(flatten)]
     search_and_social: SearchAndSocialColumns,
-    pinned: i64,
+    on_front_page: i64,
     is_page: i64,
 }
 
@@ -362,7 +362,8 @@ impl Store {
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
                     a.published_at, a.scheduled_at, a.claim_text, a.claim_author, a.claim_rating,
                     {SEARCH_AND_SOCIAL_COLUMNS},
-                    CAST(CASE WHEN a.pinned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS pinned,
+                    CAST(CASE WHEN EXISTS (SELECT 1 FROM front_page_stories f WHERE f.article_id = a.id)
+                         THEN 1 ELSE 0 END AS BIGINT) AS on_front_page,
                     a.is_page
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         ))
@@ -391,7 +392,7 @@ impl Store {
             current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
             published_at: rows::timestamp_opt(row.published_at)?,
             scheduled_at: rows::timestamp_opt(row.scheduled_at)?,
-            pinned: row.pinned != 0,
+            on_front_page: row.on_front_page != 0,
             is_page: row.is_page != 0,
         }))
     }
@@ -547,34 +548,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(moved)
-    }
-
-    /// Pins a published story to the top of the home page, or unpins it, with its audit line in
-    /// the same transaction. Returns whether anything changed (pinning a pinned story does not).
-    pub async fn set_pinned(
-        &self,
-        id: ArticleId,
-        pinned: bool,
-        audit: Audit<'_>,
-    ) -> Result<bool, StoreError> {
-        let pool = &self.pool;
-        let mut tx = pool.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE articles SET pinned_at = CASE WHEN $1 THEN $2 END
-             WHERE id = $3 AND status = 'published' AND (pinned_at IS NOT NULL) <> $1",
-        )
-        .bind(pinned)
-        .bind(now_seconds())
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if changed {
-            insert_audit(&mut tx, Some(id), audit).await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
     }
 
     /// Scheduled stories whose time has come, oldest first.

@@ -16,7 +16,7 @@ pub struct SectionRecord {
     pub section: Section,
     /// Shown on the section's page and in its feeds; empty for none.
     pub description: String,
-    /// Whether the site's navigation (and the home page's blocks) list it.
+    /// Whether the site's navigation lists it.
     pub in_navigation: bool,
     /// Stories filed in it, in any state: a section holding some cannot be removed.
     pub stories: u64,

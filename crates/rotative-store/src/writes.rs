@@ -14,6 +14,7 @@ use sqlx::AnyConnection;
 
 use crate::{
     NewMedia, Store, StoreError, Taken,
+    front_page::place_in_free_slot,
     media::record_media,
     now_seconds,
     statement::{Statement, in_statements},
@@ -122,8 +123,9 @@ pub struct NewArticle {
     pub created_by: Option<UserId>,
     /// When it last changed, for stories brought in with their history; else its publication.
     pub updated_at: Option<Timestamp>,
-    /// Kept at the top of the home page from this time (a WordPress sticky post).
-    pub pinned_at: Option<Timestamp>,
+    /// Put in the first free slot of the front page once stored, if it is published (a
+    /// WordPress sticky post).
+    pub on_front_page: bool,
     pub content: StoryContent,
     /// A page of the site (at `/{slug}/`, in no listing) rather than a story.
     pub is_page: bool,
@@ -218,9 +220,9 @@ pub(crate) async fn insert_article(
 const ARTICLE_COLUMNS: &str = "slug, path, section_id, kind, status, headline, standfirst,
     body_markdown, body_html, lead_media_id, lead_alt, lead_caption, lead_credit, published_at,
     created_at, updated_at, created_by, claim_text, claim_author, claim_rating, scheduled_at,
-    pinned_at, content_fingerprint, is_page, footer_position, search_headline, social_headline,
+    content_fingerprint, is_page, footer_position, search_headline, social_headline,
     social_description";
-const ARTICLE_WIDTH: usize = 28;
+const ARTICLE_WIDTH: usize = 27;
 
 /// Inserts stories with their first revisions and everything they name, inside the caller's
 /// transaction, in a few multi-row statements whatever their number (an import writes them by
@@ -267,7 +269,6 @@ pub(crate) async fn insert_articles(
                 .value(content.claim.as_ref().and_then(|c| c.author.as_deref()))
                 .value(content.claim.as_ref().map(|c| c.rating.as_str()))
                 .value(new.scheduled_at.map(Timestamp::as_second))
-                .value(new.pinned_at.map(Timestamp::as_second))
                 // A first save from the editor that changes nothing is then known as such.
                 .value(content.fingerprint())
                 .value(i64::from(new.is_page))
@@ -298,6 +299,11 @@ pub(crate) async fn insert_articles(
     let stories: Vec<(ArticleId, &NewArticle)> =
         ids.iter().copied().zip(articles.iter().copied()).collect();
     link_new(conn, &stories, &refs).await?;
+    for (id, new) in &stories {
+        if new.on_front_page && new.status == ArticleStatus::Published && !new.is_page {
+            place_in_free_slot(conn, *id).await?;
+        }
+    }
     let revisions = insert_first_revisions(conn, &stories, now).await?;
     Ok(ids.into_iter().zip(revisions).collect())
 }

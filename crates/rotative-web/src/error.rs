@@ -173,7 +173,10 @@ impl From<NewsroomError> for AppError {
                 | Refusal::WebhookThisSite
                 | Refusal::WebhookWithoutEvents
                 | Refusal::SlugEmpty
-                | Refusal::PageTwiceInFooter),
+                | Refusal::PageTwiceInFooter
+                | Refusal::TwiceOnFrontPage
+                | Refusal::SectionTwiceOnFrontPage
+                | Refusal::LeavesInThePast),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
             NewsroomError::Refused(Refusal::PhotoNotInLibrary(key)) => {
                 Self::Invalid(vec![FieldError {

@@ -44,8 +44,12 @@ pub(crate) fn missing_alt(names: &[String]) -> String {
 
 pub(crate) fn refusal(refusal: &Refusal) -> String {
     match refusal {
-        Refusal::AlreadyPinned => "L'article est déjà à la une.".into(),
-        Refusal::NotPinned => "L'article n'est pas à la une.".into(),
+        Refusal::AlreadyLeads => "L'article est déjà en tête de la une.".into(),
+        Refusal::NotOnFrontPage => "L'article n'est pas à la une.".into(),
+        Refusal::TwiceOnFrontPage => "Un article ne figure qu'une fois à la une : choisissez-en un autre pour l'un des emplacements.".into(),
+        Refusal::SectionTwiceOnFrontPage => "Une rubrique n'a qu'un bloc à la une.".into(),
+        Refusal::LeavesInThePast => "L'heure à laquelle un article quitte la une est déjà passée : choisissez une heure à venir, ou aucune.".into(),
+        Refusal::NotForFrontPage => "Seuls les articles publiés vont à la une (ni brouillon, ni page du site) : l'un de ceux choisis ne l'est pas ou plus.".into(),
         Refusal::ImagesWithoutAlt(names) => missing_alt(names),
         Refusal::ScheduledInThePast => "L'heure de publication programmée est déjà passée.".into(),
         Refusal::NoScheduledTime => NO_PUBLICATION_TIME.into(),
@@ -113,7 +117,7 @@ pub(crate) fn action_done(action: StoryAction) -> &'static str {
         StoryAction::Schedule => "Publication programmée.",
         StoryAction::Unpublish => "Article retiré du site.",
         StoryAction::Correct => "Note publiée sous l'article.",
-        StoryAction::Pin => "Article mis à la une.",
+        StoryAction::Pin => "Article mis en tête de la une.",
         StoryAction::Unpin => "Article retiré de la une.",
     }
 }
@@ -131,7 +135,7 @@ pub(crate) fn workflow(error: WorkflowError) -> String {
     }
 }
 
-/// The verb with its preposition, elided before a vowel (« d'épingler »).
+/// The verb with its preposition, elided before a vowel (« de publier »).
 fn infinitive(action: StoryAction) -> &'static str {
     match action {
         StoryAction::Edit => "de modifier",
@@ -141,7 +145,7 @@ fn infinitive(action: StoryAction) -> &'static str {
         StoryAction::Schedule => "de programmer",
         StoryAction::Unpublish => "de dépublier",
         StoryAction::Correct => "de corriger publiquement",
-        StoryAction::Pin => "d'épingler à la une",
+        StoryAction::Pin => "de mettre en tête de la une",
         StoryAction::Unpin => "de retirer de la une",
     }
 }
@@ -171,6 +175,7 @@ pub(crate) fn audit_action(action: &str) -> String {
         "section_remove" => "Rubrique supprimée",
         "page_create" => "Page du site créée",
         "footer" => "Pied de page",
+        "front_page" => "La une arrangée",
         "byline_add" => "Signature créée",
         "byline_change" => "Profil modifié",
         "slug" => "Adresse changée",
@@ -262,6 +267,27 @@ pub(crate) const EMAIL_IN_USE: &str = "Un compte utilise déjà cette adresse é
 pub(crate) const ADDRESS_IN_USE: &str = "Un autre article occupe déjà cette adresse.";
 pub(crate) const FOOTER_PLACE: &str = "Une place dans le pied de page est un nombre entier à partir de 1 (ou rien, pour l'en retirer).";
 pub(crate) const FOOTER_SAVED: &str = "Le pied de page est enregistré.";
+
+// The front page (« la une »).
+pub(crate) const FRONT_PAGE_SAVED: &str = "La une est enregistrée : les lecteurs la voient déjà.";
+pub(crate) const FRONT_PAGE_STORY: &str = "Choisissez un article de la liste, ou « Automatique ».";
+pub(crate) const FRONT_PAGE_BLOCK: &str = "La place d'un bloc est un nombre entier à partir de 1 (ou rien, pour que la rubrique n'ait pas de bloc).";
+
+/// A time to leave the front page that is not one, quoted.
+pub(crate) fn front_page_leaves(typed: &str) -> String {
+    format!(
+        "« {typed} » n'est pas une date et une heure : donnez-en une, par exemple 2026-12-04 18:30, ou rien pour que l'article reste à la une."
+    )
+}
+
+/// A slot of the front page, by its number from 0 (the lead).
+pub(crate) fn front_page_slot(number: usize) -> String {
+    if number == 0 {
+        "Article principal".to_owned()
+    } else {
+        format!("Article secondaire {number}")
+    }
+}
 
 // Signing in and passwords.
 pub(crate) const WRONG_SIGN_IN: &str = "Adresse ou mot de passe incorrect.";
@@ -603,6 +629,9 @@ pub(crate) mod api {
     pub(crate) const NO_SUCH_ACCOUNT: &str = "Aucun compte n'a cet identifiant.";
     pub(crate) const NO_PROFILE: &str = "le corps est vide : envoyez le profil en JSON (« name », et si vous le souhaitez « job_title », « bio », « photo » avec « photo_alt », « website », « email », « fediverse »)";
     pub(crate) const NO_PAGE: &str = "le corps est vide : envoyez la page en JSON (« headline », « body », et si vous le souhaitez « standfirst »)";
+    pub(crate) const NO_FRONT_PAGE: &str = "le corps est vide : envoyez la une en JSON (« slots », l'article principal d'abord, et « sections »)";
+    pub(crate) const FRONT_PAGE_SLOTS: &str =
+        "La une a cinq emplacements : l'article principal et quatre articles secondaires.";
     pub(crate) const NO_FOOTER: &str =
         "le corps est vide : envoyez en JSON les pages du pied de page, dans l'ordre (« pages »)";
     pub(crate) const NO_SECTION: &str = "le corps est vide : envoyez la rubrique en JSON (« name », et si vous le souhaitez « slug », « description », « in_navigation »)";
@@ -807,6 +836,12 @@ pub(crate) mod api {
             ("put", "/api/v1/newsroom/pages/footer") => {
                 "Choisit les pages que le pied de chaque page du site montre, dans cet ordre ; les autres en sortent."
             }
+            ("get", "/api/v1/newsroom/front-page") => {
+                "La une telle qu'arrangée (l'article choisi pour chaque emplacement et l'heure où il la quitte) et l'article que les lecteurs y voient, comme « La une » (chefs d'édition)."
+            }
+            ("put", "/api/v1/newsroom/front-page") => {
+                "Arrange la une : l'article de chaque emplacement (l'article principal d'abord ; vide, le plus récent qui n'y est pas déjà) et l'heure où il la quitte, puis les rubriques qui ont un bloc, dans l'ordre."
+            }
             ("get", "/api/v1/newsroom/redirects") => {
                 "Les redirections du site par ancienne adresse, avec le nombre de fois où chacune a été suivie en 30 jours, comme « Redirections »."
             }
@@ -900,7 +935,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             workflow(pin),
-            "Impossible d'épingler à la une un article en brouillon."
+            "Impossible de mettre en tête de la une un article en brouillon."
         );
     }
 }

@@ -24,7 +24,6 @@ use crate::{
 };
 
 const RELATED_COUNT: usize = 4;
-const HOME_TOP_COUNT: u32 = 5;
 const HOME_SECTION_COUNT: u32 = 4;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -105,18 +104,24 @@ async fn to_section(
 }
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
-    let top = state.store.front_page(HOME_TOP_COUNT).await?;
+    let front = state.store.front_page().await?;
+    let top = front.stories;
     let sections = state.published_sections().await?;
     let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
-    let mut blocks = Vec::with_capacity(sections.in_nav.len());
-    for (id, section) in sections.in_nav.iter() {
+    let mut blocks = Vec::with_capacity(front.sections.len());
+    // The blocks editors chose, of the sections readers can reach.
+    let chosen = front
+        .sections
+        .iter()
+        .filter_map(|id| sections.stored.iter().find(|(shown, _)| shown == id));
+    // Enough for a full block once the stories at the top are left out.
+    let wanted = u32::try_from(top.len())
+        .unwrap_or(u32::MAX)
+        .saturating_add(HOME_SECTION_COUNT);
+    for (id, section) in chosen {
         let candidates = state
             .store
-            .published_summaries(
-                Listing::Section(*id),
-                HOME_TOP_COUNT + HOME_SECTION_COUNT,
-                0,
-            )
+            .published_summaries(Listing::Section(*id), wanted, 0)
             .await?;
         let stories = candidates
             .into_iter()

@@ -264,8 +264,6 @@ pub(crate) struct Sections {
     pub stored: Arc<[(SectionId, Section)]>,
     /// What every page links to: the sections the navigation lists, the footer's pages.
     pub nav: Arc<SiteNav>,
-    /// The sections the navigation lists (and the home page gives a block).
-    pub in_nav: Arc<[(SectionId, Section)]>,
     /// What editors wrote of each, for its page and feeds; none when empty.
     pub descriptions: Arc<HashMap<SectionId, String>>,
 }
@@ -281,17 +279,15 @@ impl Sections {
     }
 
     fn new(shown: Vec<ShownSection>, footer: Vec<PageLink>) -> Self {
-        let in_nav: Arc<[(SectionId, Section)]> = shown
-            .iter()
-            .filter(|s| s.in_navigation)
-            .map(|s| (s.id, s.section.clone()))
-            .collect();
         Self {
             nav: Arc::new(SiteNav {
-                sections: in_nav.iter().map(|(_, section)| section.clone()).collect(),
+                sections: shown
+                    .iter()
+                    .filter(|s| s.in_navigation)
+                    .map(|s| s.section.clone())
+                    .collect(),
                 footer,
             }),
-            in_nav,
             descriptions: Arc::new(
                 shown
                     .iter()

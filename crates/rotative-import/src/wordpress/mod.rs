@@ -51,7 +51,7 @@ pub struct ImportReport {
     pub skipped: Vec<(String, String)>,
     pub failed: Vec<(String, String)>,
     pub scheduled: usize,
-    /// Sticky posts, pinned to the top of the home page.
+    /// Sticky posts, put in the front page's free slots.
     pub sticky: usize,
     pub comments: usize,
     /// Authors given an account that waits for an admin to activate it.
@@ -633,7 +633,7 @@ impl WordPressImporter<'_> {
             scheduled_at: (status == ArticleStatus::Scheduled).then_some(published_at),
             created_by: None,
             updated_at: modified(item, self.time_zone).filter(|at| *at > published_at),
-            pinned_at: item.sticky.then_some(published_at),
+            on_front_page: item.sticky,
             content: StoryContent {
                 headline,
                 standfirst: standfirst(&item.excerpt),

@@ -18,10 +18,10 @@ use rotative_domain::{
     UserId,
 };
 use rotative_store::{
-    Audit, Changed, ImportUpdate, ImportedStory, Listing, MediaQuery, MediaText, NewArticle,
-    NewLeadImage, NewMedia, OldAddress, ProfileFields, RedirectAdded, RedirectOrigin, SaveKind,
-    SaveOutcome, SectionFields, SectionRemoval, Store, StoreError, StoryContent, StoryMove,
-    StorySave, Taken,
+    ArrangementRefused, Audit, Changed, FrontPageArrangement, ImportUpdate, ImportedStory, Listing,
+    MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, OldAddress, Placement,
+    ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
+    SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -151,7 +151,8 @@ on_every_backend!(
     a_job_runs_on_one_instance_and_is_taken_over,
     other_instances_hear_of_changes_at_once,
     the_change_log_names_what_changed,
-    pinned_stories_lead_the_front_page,
+    the_front_page_keeps_the_editors_slots_and_fills_the_others,
+    a_new_lead_moves_the_others_down_and_stories_leave_in_time,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
@@ -229,7 +230,7 @@ fn story(headline: &str, section: &Section, published_at: Option<Timestamp>) -> 
         scheduled_at: None,
         created_by: None,
         updated_at: None,
-        pinned_at: None,
+        on_front_page: false,
         content: StoryContent {
             headline: Headline::parse(headline).unwrap(),
             standfirst: None,
@@ -1614,7 +1615,7 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
     );
     published.article.slug = draft.article.slug.clone();
     published.article.content.headline = Headline::parse("Deuxième version").unwrap();
-    published.article.pinned_at = Some(days_ago(1));
+    published.article.on_front_page = true;
     published.fingerprint = "v2".into();
     assert_eq!(
         f.store.update_imported_article(&published).await.unwrap(),
@@ -1622,7 +1623,7 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
     );
     let story = f.store.story_for_edit(id).await.unwrap().unwrap();
     assert_eq!(
-        (story.status, story.headline.as_ref(), story.pinned),
+        (story.status, story.headline.as_ref(), story.on_front_page),
         (ArticleStatus::Published, "Deuxième version", true)
     );
     assert_eq!(f.store.revisions(id).await.unwrap().len(), 2);
@@ -1666,50 +1667,165 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
     );
 }
 
-async fn pinned_stories_lead_the_front_page(store: Store) {
+async fn the_front_page_keeps_the_editors_slots_and_fills_the_others(store: Store) {
     let f = fixture(store).await;
-    let mut ids = Vec::new();
-    for (headline, days) in [("Ancien", 5), ("Moyen", 3), ("Récent", 1)] {
-        let new = story(headline, &f.section, Some(days_ago(days)));
-        ids.push(create(&f.store, &new).await);
-    }
-    let front = |store: Store| async move {
-        let page = store.front_page(2).await.unwrap();
-        page.iter().map(|s| s.id).collect::<Vec<_>>()
+    let [old, middle, recent] = three_stories(&f).await;
+    let front = || async {
+        let page = f.store.front_page().await.unwrap();
+        page.stories.iter().map(|s| s.id).collect::<Vec<_>>()
     };
-    assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
+    assert_eq!(front().await, [recent, middle, old], "newest first");
     assert!(
         f.store
-            .set_pinned(ids[0], true, Audit::by(None, "pin"))
+            .front_page()
+            .await
+            .unwrap()
+            .sections
+            .contains(&f.ids.section),
+        "a new section has its block"
+    );
+
+    // The lead and the third slot chosen; the second takes the newest story not shown.
+    let tomorrow = Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    let mut arrangement = FrontPageArrangement {
+        slots: [
+            Some(placed(old, Some(tomorrow))),
+            None,
+            Some(placed(middle, None)),
+            None,
+            None,
+        ],
+        sections: Vec::new(),
+    };
+    let seen = f.store.last_change().await.unwrap();
+    f.store
+        .arrange_front_page(&arrangement, Audit::by(None, "front_page"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(front().await, [old, recent, middle]);
+    let mut stored = f.store.front_page_arrangement().await.unwrap();
+    assert_eq!(
+        stored.slots[0]
+            .and_then(|lead| lead.leaves_at)
+            .map(Timestamp::as_second),
+        Some(tomorrow.as_second())
+    );
+    stored.slots[0] = arrangement.slots[0];
+    assert_eq!(stored, arrangement);
+    assert!(f.store.front_page().await.unwrap().sections.is_empty());
+    let changes = f.store.changes_since(seen, 100).await.unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.changed == Changed::Listing(Listing::Everything)),
+        "the pages following the whole site's listing are dropped"
+    );
+
+    // Only published stories go there.
+    let draft = create(&f.store, &story("Brouillon", &f.section, None)).await;
+    arrangement.slots[4] = Some(placed(draft, None));
+    assert_eq!(
+        f.store
+            .arrange_front_page(&arrangement, Audit::by(None, "front_page"))
+            .await
+            .unwrap(),
+        Err(ArrangementRefused::NotAPublishedStory(draft))
+    );
+    assert!(
+        !f.store
+            .lead_front_page(draft, Audit::by(None, "pin"))
+            .await
+            .unwrap()
+    );
+}
+
+/// Three published stories, the oldest first, for the front page's tests.
+async fn three_stories(f: &Fixture) -> [ArticleId; 3] {
+    let mut ids = [ArticleId(0); 3];
+    for (id, (headline, days)) in ids
+        .iter_mut()
+        .zip([("Ancien", 5), ("Moyen", 3), ("Récent", 1)])
+    {
+        *id = create(&f.store, &story(headline, &f.section, Some(days_ago(days)))).await;
+    }
+    ids
+}
+
+fn placed(story: ArticleId, leaves_at: Option<Timestamp>) -> Placement {
+    Placement { story, leaves_at }
+}
+
+async fn a_new_lead_moves_the_others_down_and_stories_leave_in_time(store: Store) {
+    let f = fixture(store).await;
+    let [old, middle, recent] = three_stories(&f).await;
+    let front = || async {
+        let page = f.store.front_page().await.unwrap();
+        page.stories.iter().map(|s| s.id).collect::<Vec<_>>()
+    };
+    let mut arrangement = FrontPageArrangement {
+        slots: [
+            Some(placed(old, None)),
+            None,
+            Some(placed(middle, None)),
+            None,
+            None,
+        ],
+        sections: Vec::new(),
+    };
+    f.store
+        .arrange_front_page(&arrangement, Audit::by(None, "front_page"))
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A new lead moves the stories before the first empty slot one slot down.
+    assert!(
+        f.store
+            .lead_front_page(recent, Audit::by(None, "pin"))
             .await
             .unwrap()
     );
     assert!(
         !f.store
-            .set_pinned(ids[0], true, Audit::by(None, "pin"))
+            .lead_front_page(recent, Audit::by(None, "pin"))
             .await
             .unwrap(),
-        "pinning a pinned story changes nothing"
+        "leading twice changes nothing"
     );
-    assert_eq!(front(f.store.clone()).await, [ids[0], ids[2]]);
+    let slots = f.store.front_page_arrangement().await.unwrap().slots;
+    let stories: Vec<_> = slots.iter().map(|slot| slot.map(|p| p.story)).collect();
+    assert_eq!(stories, [Some(recent), Some(old), Some(middle), None, None]);
     assert_eq!(
-        f.store.audit_entries(Some(ids[0]), 10).await.unwrap().len(),
+        f.store.audit_entries(Some(recent), 10).await.unwrap().len(),
         1
     );
     assert!(
         f.store
-            .set_pinned(ids[0], false, Audit::by(None, "unpin"))
+            .leave_front_page(old, Audit::by(None, "unpin"))
             .await
             .unwrap()
     );
-    assert_eq!(front(f.store.clone()).await, [ids[2], ids[1]]);
-    let draft = create(&f.store, &story("Brouillon", &f.section, None)).await;
     assert!(
         !f.store
-            .set_pinned(draft, true, Audit::by(None, "pin"))
+            .leave_front_page(old, Audit::by(None, "unpin"))
             .await
-            .unwrap(),
-        "only published stories are pinned"
+            .unwrap()
+    );
+
+    // A story whose time to leave has come is no longer shown, then its slot is emptied.
+    arrangement.slots = [Some(placed(old, Some(days_ago(1)))), None, None, None, None];
+    f.store
+        .arrange_front_page(&arrangement, Audit::by(None, "front_page"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(front().await, [recent, middle, old]);
+    assert_eq!(f.store.leave_front_page_due().await.unwrap(), 1);
+    assert_eq!(f.store.leave_front_page_due().await.unwrap(), 0);
+    assert_eq!(
+        f.store.front_page_arrangement().await.unwrap(),
+        FrontPageArrangement::default()
     );
 }
 
@@ -1777,9 +1893,10 @@ async fn the_sites_pages_live_apart_from_the_stories(store: Store) {
     );
     assert_eq!(
         f.store
-            .front_page(5)
+            .front_page()
             .await
             .unwrap()
+            .stories
             .iter()
             .map(|s| s.id)
             .collect::<Vec<_>>(),

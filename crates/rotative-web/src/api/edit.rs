@@ -88,7 +88,7 @@ pub(crate) struct EditableView {
     revision: i64,
     /// Its page, once published.
     url: Option<String>,
-    /// Kept at the top of the home page.
+    /// On the front page, in one of its slots (`pin` makes it the lead, `unpin` takes it off).
     pinned: bool,
     #[schema(value_type = Option<String>, format = DateTime)]
     published_at: Option<Timestamp>,
@@ -106,7 +106,7 @@ fn editable_answer(state: &AppState, story: &EditableStory) -> Response {
             .as_ref()
             .filter(|_| story.status == ArticleStatus::Published)
             .map(|path| state.site().absolute(path.as_ref())),
-        pinned: story.pinned,
+        pinned: story.on_front_page,
         published_at: story.published_at,
         story: StoryInput::from(story),
     });

@@ -7,6 +7,7 @@ mod bylines;
 mod caller;
 mod desk;
 mod edit;
+mod front_page;
 mod limits;
 mod media;
 mod pages;
@@ -148,6 +149,7 @@ fn documented() -> Documented {
         .routes(routes!(sections::merge))
         .routes(routes!(pages::list, pages::create))
         .routes(routes!(pages::footer))
+        .routes(routes!(front_page::show, front_page::arrange))
         .routes(routes!(
             redirects::list,
             redirects::create,

@@ -3,6 +3,7 @@
 
 mod accounts;
 pub(crate) mod bylines;
+mod front_page;
 pub(crate) mod history;
 pub(crate) mod library;
 mod pages;
@@ -128,10 +129,10 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
     routes
 }
 
-/// The routes that run the site rather than its stories: accounts, tokens, webhooks, sections,
-/// pages and the footer, redirects, settings.
+/// The routes that run the site rather than its stories: accounts, tokens, webhooks, settings,
+/// and what shapes the site.
 fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
-    vec![
+    let mut routes = vec![
         (Method::GET, "/redaction/comptes", get(accounts::list)),
         (Method::POST, "/redaction/comptes", post(accounts::create)),
         (
@@ -159,6 +160,17 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/redaction/webhooks/{id}/suppression",
             post(webhooks::remove),
         ),
+        (Method::GET, "/redaction/reglages", get(settings::show)),
+        (Method::POST, "/redaction/reglages", post(settings::save)),
+    ];
+    routes.extend(shape_routes());
+    routes
+}
+
+/// The routes that shape the site: sections, the front page, pages and the footer, bylines,
+/// redirects.
+fn shape_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
         (Method::GET, "/redaction/rubriques", get(sections::list)),
         (Method::POST, "/redaction/rubriques", post(sections::create)),
         (
@@ -186,6 +198,8 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/redaction/rubriques/{id}/suppression",
             post(sections::remove),
         ),
+        (Method::GET, "/redaction/une", get(front_page::show)),
+        (Method::POST, "/redaction/une", post(front_page::arrange)),
         (Method::GET, "/redaction/pages", get(pages::list)),
         (
             Method::GET,
@@ -227,8 +241,6 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/redaction/redirections/sites",
             post(redirects::allow_hosts),
         ),
-        (Method::GET, "/redaction/reglages", get(settings::show)),
-        (Method::POST, "/redaction/reglages", post(settings::save)),
     ]
 }
 
@@ -300,6 +312,37 @@ fn render<S: Serialize>(
             page => page,
         },
     )?)
+}
+
+/// The ids numbered in a form's `{prefix}{id}` fields, in the order of their numbers (from 1;
+/// empty: left out; the same number twice keeps the form's order), and each number that is not
+/// a whole number from 1, refused beside its field with `message`.
+fn numbered<T>(
+    typed: &[(String, String)],
+    prefix: &str,
+    message: &str,
+    id: impl Fn(i64) -> T,
+) -> (Vec<T>, Vec<crate::error::FieldError>) {
+    let mut placed = Vec::new();
+    let mut problems = Vec::new();
+    for (field, value) in typed {
+        let Some(number) = field.strip_prefix(prefix).and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match value.parse::<u32>() {
+            Ok(place) if place >= 1 => placed.push((place, id(number))),
+            _ => problems.push(crate::error::FieldError {
+                field: field.clone().into(),
+                message: message.to_owned(),
+            }),
+        }
+    }
+    placed.sort_by_key(|(place, _)| *place);
+    (placed.into_iter().map(|(_, id)| id).collect(), problems)
 }
 
 /// Why a form was refused, for its page shown again with what was typed: a sentence, or what

@@ -11,11 +11,10 @@ use rotative_domain::{ArticleId, workflow::state_fr};
 use rotative_store::PageRecord;
 use serde::{Deserialize, Serialize};
 
-use super::{Refused, render};
+use super::{Refused, numbered, render};
 use crate::{
     AppError, AppState,
     auth::{CsrfForm, SignedIn},
-    error::FieldError,
     messages,
 };
 
@@ -98,33 +97,12 @@ fn position_field(id: ArticleId) -> String {
 /// The pages in the footer's order, from the places typed (empty: not in the footer); pages
 /// given the same place keep the list's order.
 fn footer_order(typed: &[(String, String)]) -> Result<Vec<ArticleId>, AppError> {
-    let mut placed = Vec::new();
-    let mut problems = Vec::new();
-    for (field, value) in typed {
-        let Some(id) = field
-            .strip_prefix("place-")
-            .and_then(|id| id.parse().ok())
-            .map(ArticleId)
-        else {
-            continue;
-        };
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        match value.parse::<u32>() {
-            Ok(place) if place >= 1 => placed.push((place, id)),
-            _ => problems.push(FieldError {
-                field: position_field(id).into(),
-                message: messages::FOOTER_PLACE.into(),
-            }),
-        }
+    let (order, problems) = numbered(typed, "place-", messages::FOOTER_PLACE, ArticleId);
+    if problems.is_empty() {
+        Ok(order)
+    } else {
+        Err(AppError::Invalid(problems))
     }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
-    }
-    placed.sort_by_key(|(place, _)| *place);
-    Ok(placed.into_iter().map(|(_, id)| id).collect())
 }
 
 pub(crate) async fn arrange_footer(

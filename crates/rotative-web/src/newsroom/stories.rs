@@ -320,7 +320,7 @@ async fn editor_page(
                 StoryAction::Publish,
                 StoryAction::Schedule,
                 StoryAction::Unpublish,
-                if story.pinned {
+                if story.on_front_page {
                     StoryAction::Unpin
                 } else {
                     StoryAction::Pin

@@ -560,7 +560,7 @@ const WHO: [(Who, &str); 5] = [
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
 /// `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 57] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 59] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -709,6 +709,17 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 57] = [
     (
         "PUT",
         "/api/v1/newsroom/pages/footer",
+        [401, 403, 403, 200, 200],
+    ),
+    // The front page is the editors'.
+    (
+        "GET",
+        "/api/v1/newsroom/front-page",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/newsroom/front-page",
         [401, 403, 403, 200, 200],
     ),
     // Everyone reads and describes their own byline; editors, every byline, and add guests'.
@@ -870,6 +881,8 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"allowed_hosts": ["archives.example"]}"#
     } else if path == "/api/v1/newsroom/pages" {
         r#"{"headline": "À propos", "body": "Qui nous sommes."}"#
+    } else if path == "/api/v1/newsroom/front-page" {
+        r#"{"slots": [null], "sections": []}"#
     } else if path == "/api/v1/newsroom/pages/footer" {
         r#"{"pages": []}"#
     } else if path == "/api/v1/newsroom/sections/order" {

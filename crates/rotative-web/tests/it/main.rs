@@ -12,6 +12,7 @@ mod connections;
 mod crawlers;
 mod drafts;
 mod feeds;
+mod front_page;
 mod heavy_input;
 mod helpers;
 mod hostile;

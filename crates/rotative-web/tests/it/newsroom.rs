@@ -920,7 +920,7 @@ const WHO: [Who; 5] = [
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
 /// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 75] = [
+const TABLE: [(&str, &str, [u16; 5]); 77] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -1045,6 +1045,9 @@ const TABLE: [(&str, &str, [u16; 5]); 75] = [
         "/redaction/rubriques/{S}/suppression",
         [303, 403, 403, 409, 409],
     ),
+    // The front page is the editors'.
+    ("GET", "/redaction/une", [303, 403, 403, 200, 200]),
+    ("POST", "/redaction/une", [303, 403, 403, 303, 303]),
     // The site's pages and its footer are the editors'.
     ("GET", "/redaction/pages", [303, 403, 403, 200, 200]),
     (
@@ -1475,7 +1478,11 @@ async fn editors_pin_a_story_to_the_top_of_the_home_page() {
     assert!(!order(&site.get("/").await.body), "newest first");
 
     let editor = site.request("GET", &older, Some(&chef), None).await;
-    assert!(editor.body.contains("Épingler à la une"));
+    assert!(
+        editor.body.contains("Mettre en tête de la une"),
+        "{}",
+        editor.body
+    );
     assert_eq!(
         act(&site, &chef, &older, "pin", "").await,
         StatusCode::SEE_OTHER

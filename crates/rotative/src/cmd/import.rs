@@ -133,7 +133,7 @@ fn print_report(report: &ImportReport) {
     }
     if report.sticky > 0 {
         println!(
-            "note: {} sticky post(s) pinned to the top of the home page",
+            "note: {} sticky post(s) put on the front page (« la une »), in its free slots",
             report.sticky
         );
     }

@@ -145,8 +145,9 @@ fn instance_name() -> String {
     format!("{host}-{}-{random:016x}", std::process::id())
 }
 
-/// Publishes scheduled stories when their time comes, checking every second, starting with any
-/// that fell due while the server was down; on the one instance holding the job's lease.
+/// Publishes scheduled stories when their time comes, and takes off the front page the stories
+/// whose time to leave it has come, checking every second, starting with any that fell due
+/// while the server was down; on the one instance holding the job's lease.
 async fn publish_scheduled(state: AppState, instance: Arc<str>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -158,7 +159,9 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
             (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
             || async {
                 let time_zone = state.site().time_zone.clone();
-                Ok(state.newsroom().publish_due(&time_zone).await?)
+                let published = state.newsroom().publish_due(&time_zone).await?;
+                let left = state.newsroom().leave_front_page_due().await?;
+                Ok(published.saturating_add(usize::try_from(left).unwrap_or(usize::MAX)))
             },
         )
         .await;

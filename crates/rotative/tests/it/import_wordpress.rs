@@ -367,7 +367,10 @@ fn a_rerun_brings_changes_in_and_sticky_posts_lead_the_home_page() {
         "one author has an address: {report}"
     );
     assert!(report.contains("bylines only"), "{report}");
-    assert!(report.contains("1 sticky post(s) pinned"), "{report}");
+    assert!(
+        report.contains("1 sticky post(s) put on the front page"),
+        "{report}"
+    );
 
     let again = stdout(&import(&data, &file));
     assert!(again.contains("nothing changed"), "{again}");
@@ -397,7 +400,7 @@ fn a_rerun_brings_changes_in_and_sticky_posts_lead_the_home_page() {
     let home = server.get("/").body;
     let sticky = home.find("La gare rénovée").unwrap();
     let newest = home.find("Le marché de nuit").unwrap();
-    assert!(sticky < newest, "the pinned story comes first");
+    assert!(sticky < newest, "the sticky post leads");
     assert!(server.terminate().success());
 }
 

@@ -983,6 +983,143 @@ fn an_editor_writes_a_page_and_puts_it_first_in_the_footer() {
     }
 }
 
+/// Drags `from` onto `to` as a mouse does, through the events the page's script listens to
+/// (WebDriver's own pointer actions start no HTML drag in Chromium).
+fn drag(browser: &Browser, from: &str, to: &str) {
+    browser.run(
+        "const [from, to] = [document.querySelector(arguments[0]), document.querySelector(arguments[1])];
+         const data = new DataTransfer();
+         const fire = (target, type) => target.dispatchEvent(
+             new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+         fire(from, 'dragstart');
+         fire(to, 'dragenter');
+         fire(to, 'dragover');
+         fire(to, 'drop');
+         fire(from, 'dragend');",
+        &serde_json::json!([from, to]),
+    );
+}
+
+/// The headlines of the home page's top stories, in order, as readers read them (the spaces
+/// French typography puts before « : » read as plain spaces). `query` makes it an address the
+/// browser has not kept (readers' browsers keep a page 30 seconds).
+fn top_headlines(browser: &Browser, query: &str) -> Vec<String> {
+    browser.open(&format!("{}/{query}", browser_base(browser)));
+    browser.wait_for("id=\"a-la-une\"");
+    serde_json::from_value(browser.run(
+        "return [...document.querySelectorAll('.top-stories .card-title a')]
+             .map((link) => link.textContent.replace(/[\\u00a0\\u202f]/g, ' '));",
+        &serde_json::json!([]),
+    ))
+    .unwrap()
+}
+
+/// The site the browser is on.
+fn browser_base(browser: &Browser) -> String {
+    let url = browser.url();
+    url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+}
+
+/// A script's answer, read as `T`.
+fn answer<T: serde::de::DeserializeOwned>(browser: &Browser, script: &str) -> T {
+    serde_json::from_value(browser.run(script, &serde_json::json!([]))).unwrap()
+}
+
+#[test]
+fn an_editor_reorders_the_front_page_by_dragging_and_with_the_plain_form() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        server, browser, ..
+    } = desk;
+    sign_in(&browser, &server.base, "chef@exemple.fr");
+    let before = top_headlines(&browser, "");
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    browser.open(&format!("{}/redaction/", server.base));
+    browser.click("a[href='/redaction/une']");
+    browser.wait_for("La une</h1>");
+    let now_lead: String = answer(
+        &browser,
+        "return document.querySelector('#slot-0-now').textContent;",
+    );
+    assert!(now_lead.contains(&before[0]), "{now_lead}");
+    // The fourth story, chosen with the keyboard for the second slot, as without a script.
+    browser.choose("#slot-1", &before[3]);
+    let chosen: String = answer(
+        &browser,
+        "const select = document.querySelector('#slot-1');
+         return select.options[select.selectedIndex].text;",
+    );
+    assert!(chosen.starts_with(&before[3]), "{chosen}");
+    // Dragged onto the lead's slot: the two swap.
+    drag(&browser, "#emplacement-1", "#emplacement-0");
+    let status = browser.wait_for("échangés. Enregistrez la une");
+    assert!(
+        status.contains("Article secondaire 1 et Article principal"),
+        "{status}"
+    );
+    let lead: String = answer(
+        &browser,
+        "const select = document.querySelector('#slot-0');
+         return select.options[select.selectedIndex].text;",
+    );
+    assert_eq!(lead, chosen);
+    // The last section's block dragged before the first: it comes first on the page.
+    let blocks: Vec<String> = answer(
+        &browser,
+        "return [...document.querySelectorAll('.front-blocks > li')].map((row) => row.id);",
+    );
+    assert!(blocks.len() > 2, "{blocks:?}");
+    let last = blocks.last().unwrap().clone();
+    let moved_section: String = answer(
+        &browser,
+        &format!("return document.querySelector('#{last} label').textContent;"),
+    );
+    drag(&browser, &format!("#{last}"), &format!("#{}", blocks[0]));
+    // The drop is handled as it is dispatched: the live region already says it.
+    let said: String = answer(
+        &browser,
+        "return document.querySelector('.front-page-status').textContent;",
+    );
+    assert!(
+        said.starts_with(&format!("Bloc «\u{a0}{moved_section}\u{a0}» placé en 1.")),
+        "{said}"
+    );
+    for (width, height, dark, name) in [
+        (1280, 2000, false, "18-une"),
+        (390, 2600, false, "18-une-telephone"),
+        (1280, 2000, true, "18-une-sombre"),
+        (390, 2600, true, "18-une-telephone-sombre"),
+    ] {
+        browser.resize(width, height);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+    browser.dark(false);
+    browser.resize(1200, 1400);
+    browser.click("form.front-page button[type=submit]");
+    browser.wait_for("La une est enregistrée");
+
+    let after = top_headlines(&browser, "?apres");
+    assert_eq!(after[0], before[3], "the chosen story leads: {after:?}");
+    assert_eq!(after[1..4], before[0..3]);
+    let first_block: String = answer(
+        &browser,
+        "return document.querySelector('.section-block h2').textContent;",
+    );
+    assert_eq!(first_block, moved_section);
+    for (width, height, dark, name) in [
+        (1280, 900, false, "19-une-lecteur"),
+        (390, 844, true, "19-une-lecteur-telephone-sombre"),
+    ] {
+        browser.resize(width, height);
+        browser.dark(dark);
+        screenshot(&browser, name);
+    }
+}
+
 /// The library key of the site's first image, as its page gives it to paste.
 fn first_library_image(browser: &Browser, base: &str) -> String {
     browser.open(&format!("{base}/redaction/medias/1"));

@@ -106,7 +106,7 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
         .unwrap()
         .to_owned();
     let long = "x".repeat(111);
-    let refused: [(&str, &[(&str, &str)]); 5] = [
+    let refused: [(&str, &[(&str, &str)]); 6] = [
         (
             "/redaction/rubriques",
             &[("name", "Régions"), ("slug", "a/b")],
@@ -120,6 +120,7 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
             ],
         ),
         ("/redaction/signatures", &[("name", "— ? —")]),
+        ("/redaction/une", &[("slot-0", "1"), ("leaves-0", "demain")]),
         (
             "/redaction/articles",
             &[
@@ -368,6 +369,7 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
         "/redaction/reglages",
         "/redaction/rubriques",
         "/redaction/rubriques/1",
+        "/redaction/une",
         "/redaction/pages",
         "/redaction/pages/nouvelle",
         "/redaction/redirections",
