@@ -35,7 +35,7 @@ pub use ids::{
     ArticleId, AuthorId, CorrectionId, DeliveryId, MediaId, RevisionId, SectionId, SubjectId,
     TokenId, UserId, WebhookId,
 };
-pub use local_time::{day_start, local_time};
+pub use local_time::{day_start, local_input, local_time};
 pub use pagination::{After, PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};
 pub use profile::{PhotoChoice, Profile, ProfileDraft, ProfileForm, ProfileLinks, ProfileProblem};

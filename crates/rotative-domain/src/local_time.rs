@@ -18,6 +18,14 @@ pub fn local_time(zone: &TimeZone, typed: &str) -> Option<Timestamp> {
         .map(|zoned| zoned.timestamp())
 }
 
+/// A time as a `datetime-local` field shows it, in `zone`, to the minute: what
+/// [`local_time`] reads back.
+pub fn local_input(at: Timestamp, zone: &TimeZone) -> String {
+    at.to_zoned(zone.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// The first instant of a day typed as `2026-11-30`, in `zone`.
 pub fn day_start(zone: &TimeZone, typed: &str) -> Option<Timestamp> {
     let date: Date = typed.trim().parse().ok()?;
@@ -49,6 +57,8 @@ mod tests {
             );
         }
         assert_eq!(local_time(&paris, "demain matin"), None);
+        let summer = local_time(&paris, "2026-07-01T08:00").unwrap();
+        assert_eq!(local_input(summer, &paris), "2026-07-01T08:00");
         assert_eq!(
             day_start(&paris, "2026-03-29").unwrap().to_string(),
             "2026-03-28T23:00:00Z"

@@ -91,6 +91,9 @@ pub enum Refusal {
     LeavesInThePast,
     /// Only published stories (not the site's pages) go on the front page.
     NotForFrontPage,
+    /// A section given a block on the front page no longer exists (merged or deleted since
+    /// the form was read).
+    FrontPageSectionGone,
     /// Publication waits for these images to be described.
     ImagesWithoutAlt(Vec<String>),
     /// A publication time in the past.

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
-use rotative_store::{ArrangementRefused, Audit, FrontPageArrangement};
+use rotative_store::{ArrangementRefused, Audit, FRONT_PAGE_ARRANGED, FrontPageArrangement};
 
 use crate::{Actor, Newsroom, NewsroomError, Refusal};
 
@@ -41,14 +41,14 @@ impl Newsroom {
             return Err(NewsroomError::Refused(Refusal::LeavesInThePast));
         }
         let detail = audit_detail(arrangement);
-        let audit = Audit::by(Some(actor.id), "front_page").detail(&detail);
+        let audit = Audit::by(Some(actor.id), FRONT_PAGE_ARRANGED).detail(&detail);
         match self.store.arrange_front_page(arrangement, audit).await? {
             Ok(()) => Ok(()),
             Err(ArrangementRefused::NotAPublishedStory(_)) => {
                 Err(NewsroomError::Refused(Refusal::NotForFrontPage))
             }
             Err(ArrangementRefused::NoSuchSection(_)) => {
-                Err(NewsroomError::Refused(Refusal::NoSuchSection))
+                Err(NewsroomError::Refused(Refusal::FrontPageSectionGone))
             }
         }
     }

@@ -4,10 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use rotative_domain::{
-    ArticleId, ArticleKind, ArticleStatus, Section, Slug, is_reserved_section_slug,
-};
-use rotative_store::{Audit, NewArticle, PageRecord, Store, StoreError, StoryContent};
+use rotative_domain::{ArticleId, ArticleKind, Section, Slug, is_reserved_section_slug};
+use rotative_store::{Audit, PageRecord, Store, StoreError, StoryContent};
 
 use crate::{Actor, Newsroom, NewsroomError, Refusal};
 
@@ -55,23 +53,7 @@ impl Newsroom {
         actor.manages_sections()?;
         let content = as_page(content);
         let slug = page_slug(&self.store, None, content.headline.as_ref()).await?;
-        let draft = NewArticle {
-            slug,
-            path: None,
-            status: ArticleStatus::Draft,
-            published_at: None,
-            scheduled_at: None,
-            created_by: Some(actor.id),
-            updated_at: None,
-            on_front_page: false,
-            content,
-            is_page: true,
-            footer_position: None,
-        };
-        Ok(self
-            .store
-            .create_article(&draft, Some(Audit::by(Some(actor.id), "page_create")))
-            .await?)
+        self.insert_draft(actor, slug, content, true).await
     }
 
     /// Puts these pages in the footer, in this order, and every other page out of it.

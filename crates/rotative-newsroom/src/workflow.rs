@@ -213,6 +213,17 @@ impl Newsroom {
         content: StoryContent,
     ) -> Result<ArticleId, NewsroomError> {
         let slug = self.new_slug(&content.headline).await?;
+        self.insert_draft(actor, slug, content, false).await
+    }
+
+    /// Stores a new draft (a story, or a page of the site) under `slug`, with its audit line.
+    pub(crate) async fn insert_draft(
+        &self,
+        actor: &Actor,
+        slug: Slug,
+        content: StoryContent,
+        is_page: bool,
+    ) -> Result<ArticleId, NewsroomError> {
         let draft = NewArticle {
             slug,
             path: None,
@@ -223,12 +234,13 @@ impl Newsroom {
             updated_at: None,
             on_front_page: false,
             content,
-            is_page: false,
+            is_page,
             footer_position: None,
         };
+        let action = if is_page { "page_create" } else { "create" };
         Ok(self
             .store
-            .create_article(&draft, Some(Audit::by(Some(actor.id), "create")))
+            .create_article(&draft, Some(Audit::by(Some(actor.id), action)))
             .await?)
     }
 

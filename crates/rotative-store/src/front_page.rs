@@ -8,6 +8,9 @@ use sqlx::AnyConnection;
 
 use crate::{Audit, Listing, Store, StoreError, now_seconds, rows, users::insert_audit};
 
+/// The audit log's action for an arrangement saved on « La une ».
+pub const FRONT_PAGE_ARRANGED: &str = "front_page";
+
 /// Story slots on the front page: the lead and four secondary stories.
 pub const FRONT_PAGE_SLOTS: usize = 5;
 
@@ -28,11 +31,19 @@ pub struct FrontPageArrangement {
     pub sections: Vec<SectionId>,
 }
 
-/// What readers see: the stories of the slots, the lead first, and the sections' blocks.
+/// What readers see: the story of each slot, the lead first, and the sections' blocks.
 #[derive(Debug, Clone)]
 pub struct FrontPage {
-    pub stories: Vec<ArticleSummary>,
+    /// One entry a slot; none when the site has fewer stories than slots.
+    pub slots: [Option<ArticleSummary>; FRONT_PAGE_SLOTS],
     pub sections: Vec<SectionId>,
+}
+
+impl FrontPage {
+    /// The stories at the top of the page, in order.
+    pub fn stories(&self) -> impl Iterator<Item = &ArticleSummary> {
+        self.slots.iter().flatten()
+    }
 }
 
 /// Why an arrangement was not stored.
@@ -50,15 +61,15 @@ impl Store {
     /// The front page readers see now: each slot's story, unless it has left or readers can no
     /// longer see it; the slots left take the newest stories not already shown.
     pub async fn front_page(&self) -> Result<FrontPage, StoreError> {
-        let placed = self.placements(now_seconds()).await?;
+        let placed = placements(&mut *self.pool.acquire().await?, now_seconds()).await?;
         let ids: Vec<ArticleId> = placed
             .iter()
             .map(|(_, placement)| placement.story)
             .collect();
-        let mut chosen: Vec<Option<ArticleSummary>> = vec![None; FRONT_PAGE_SLOTS];
+        let mut slots: [Option<ArticleSummary>; FRONT_PAGE_SLOTS] = Default::default();
         for summary in self.published_summaries_by_ids(&ids).await? {
             if let Some((slot, _)) = placed.iter().find(|(_, p)| p.story == summary.id) {
-                chosen[*slot] = Some(summary);
+                slots[*slot] = Some(summary);
             }
         }
         let wanted = u32::try_from(FRONT_PAGE_SLOTS + ids.len()).unwrap_or(u32::MAX);
@@ -67,12 +78,11 @@ impl Store {
             .await?
             .into_iter()
             .filter(|story| !ids.contains(&story.id));
-        let stories = chosen
-            .into_iter()
-            .filter_map(|slot| slot.or_else(|| newest.next()))
-            .collect();
+        for slot in slots.iter_mut().filter(|slot| slot.is_none()) {
+            *slot = newest.next();
+        }
         Ok(FrontPage {
-            stories,
+            slots,
             sections: self.front_page_sections().await?,
         })
     }
@@ -83,7 +93,8 @@ impl Store {
             sections: self.front_page_sections().await?,
             ..FrontPageArrangement::default()
         };
-        for (slot, placement) in self.placements(now_seconds()).await? {
+        let placed = placements(&mut *self.pool.acquire().await?, now_seconds()).await?;
+        for (slot, placement) in placed {
             arrangement.slots[slot] = Some(placement);
         }
         Ok(arrangement)
@@ -96,20 +107,25 @@ impl Store {
         audit: Audit<'_>,
     ) -> Result<Result<(), ArrangementRefused>, StoreError> {
         let mut tx = self.begin_write().await?;
+        // Rows first, then the tables: the order every writer of the front page locks in.
         for placement in arrangement.slots.iter().flatten() {
-            if !is_published_story(&mut tx, placement.story).await? {
+            if !self.is_published_story(&mut tx, placement.story).await? {
                 return Ok(Err(ArrangementRefused::NotAPublishedStory(placement.story)));
             }
         }
         for section in &arrangement.sections {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE id = $1")
-                .bind(section.0)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let found: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT id FROM sections WHERE id = $1{}",
+                self.for_share()
+            ))
+            .bind(section.0)
+            .fetch_optional(&mut *tx)
+            .await?;
             if found.is_none() {
                 return Ok(Err(ArrangementRefused::NoSuchSection(*section)));
             }
         }
+        lock_front_page(&mut tx).await?;
         write_slots(&mut tx, &arrangement.slots).await?;
         sqlx::query("DELETE FROM front_page_sections")
             .execute(&mut *tx)
@@ -126,31 +142,36 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Makes a published story the lead: the stories before it on the front page move one slot
-    /// down, up to the first empty slot (the last one leaves when none is). Returns false when
-    /// it is not a published story or already leads.
+    /// Makes a published story the lead, keeping the time it leaves if it had one: the stories
+    /// before it on the front page move one slot down, up to the first empty slot (the last one
+    /// leaves when none is). Returns false when it is not a published story or already leads.
     pub async fn lead_front_page(
         &self,
         id: ArticleId,
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let mut slots = [None; FRONT_PAGE_SLOTS];
-        for (slot, placement) in placements_in(&mut tx, now_seconds()).await? {
-            slots[slot] = Some(placement);
-        }
-        if slots[0].is_some_and(|lead| lead.story == id) || !is_published_story(&mut tx, id).await?
-        {
+        if !self.is_published_story(&mut tx, id).await? {
             return Ok(false);
         }
+        lock_front_page(&mut tx).await?;
+        let mut slots = [None; FRONT_PAGE_SLOTS];
+        for (slot, placement) in placements(&mut tx, now_seconds()).await? {
+            slots[slot] = Some(placement);
+        }
+        if slots[0].is_some_and(|lead| lead.story == id) {
+            return Ok(false);
+        }
+        let mut leaves_at = None;
         for slot in &mut slots {
-            if slot.is_some_and(|placed| placed.story == id) {
+            if let Some(placed) = slot.filter(|placed| placed.story == id) {
+                leaves_at = placed.leaves_at;
                 *slot = None;
             }
         }
         let mut moving = Some(Placement {
             story: id,
-            leaves_at: None,
+            leaves_at,
         });
         for slot in &mut slots {
             moving = std::mem::replace(slot, moving);
@@ -204,33 +225,50 @@ impl Store {
         Ok(ids.into_iter().map(SectionId).collect())
     }
 
-    async fn placements(&self, now: i64) -> Result<Vec<(usize, Placement)>, StoreError> {
-        let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(PLACEMENTS)
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await?;
-        placements_from(rows)
+    /// Whether the story is published and no page of the site; on PostgreSQL its row stays so
+    /// until the transaction ends (a story unpublished meanwhile waits, then leaves the page).
+    async fn is_published_story(
+        &self,
+        tx: &mut Transaction,
+        id: ArticleId,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM articles WHERE id = $1 AND status = 'published' AND is_page = 0{}",
+            self.for_share()
+        ))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(found.is_some())
     }
 }
 
-/// The stories in the slots, unless their time to leave has come.
-const PLACEMENTS: &str = "SELECT position, article_id, leaves_at FROM front_page_stories
-    WHERE leaves_at IS NULL OR leaves_at > $1 ORDER BY position";
-
-async fn placements_in(
-    tx: &mut Transaction,
-    now: i64,
-) -> Result<Vec<(usize, Placement)>, StoreError> {
-    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(PLACEMENTS)
-        .bind(now)
-        .fetch_all(&mut **tx)
+/// On PostgreSQL, makes the transaction the only writer of the front page until it ends: each
+/// writer reads the slots and writes them whole (the triggers that unpublish a story or give a
+/// new section its block wait too). SQLite's writers already take turns (`BEGIN IMMEDIATE`).
+async fn lock_front_page(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query(
+            "LOCK TABLE front_page_stories, front_page_sections IN SHARE ROW EXCLUSIVE MODE",
+        )
+        .execute(&mut *conn)
         .await?;
-    placements_from(rows)
+    }
+    Ok(())
 }
 
-fn placements_from(
-    rows: Vec<(i64, i64, Option<i64>)>,
+/// The stories in the slots, unless their time to leave has come.
+async fn placements(
+    conn: &mut AnyConnection,
+    now: i64,
 ) -> Result<Vec<(usize, Placement)>, StoreError> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT position, article_id, leaves_at FROM front_page_stories
+         WHERE leaves_at IS NULL OR leaves_at > $1 ORDER BY position",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.into_iter()
         .filter_map(|(position, id, leaves_at)| {
             let slot = usize::try_from(position)
@@ -247,16 +285,6 @@ fn placements_from(
             }))
         })
         .collect()
-}
-
-async fn is_published_story(tx: &mut Transaction, id: ArticleId) -> Result<bool, StoreError> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM articles WHERE id = $1 AND status = 'published' AND is_page = 0",
-    )
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(found.is_some())
 }
 
 async fn write_slots(
@@ -282,12 +310,24 @@ async fn write_slots(
     Ok(())
 }
 
+/// Whether editors ever arranged the front page on « La une »: from then on, a story's sticky
+/// flag at the source no longer brings it back when it is imported again.
+pub(crate) async fn arranged_by_editors(conn: &mut AnyConnection) -> Result<bool, StoreError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM audit_log WHERE action = $1 LIMIT 1")
+            .bind(FRONT_PAGE_ARRANGED)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Puts a published story in the first free slot of the front page, unless it is there already
 /// or no slot is free (an imported sticky post).
 pub(crate) async fn place_in_free_slot(
     conn: &mut AnyConnection,
     id: ArticleId,
 ) -> Result<(), StoreError> {
+    lock_front_page(conn).await?;
     let taken: Vec<(i64, i64)> =
         sqlx::query_as("SELECT position, article_id FROM front_page_stories")
             .fetch_all(&mut *conn)

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::{
     NewArticle, Store, StoreError,
-    front_page::place_in_free_slot,
+    front_page::{arranged_by_editors, place_in_free_slot},
     now_seconds,
     statement::{Statement, in_statements},
     writes::{apply_content, insert_articles, insert_revision},
@@ -242,7 +242,7 @@ impl Store {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        if article.on_front_page {
+        if article.on_front_page && !arranged_by_editors(&mut tx).await? {
             place_in_free_slot(&mut tx, id).await?;
         }
         let base = current.map(RevisionId);

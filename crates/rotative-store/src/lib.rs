@@ -43,7 +43,8 @@ pub use articles::{
 pub use changes::{Change, ChangeListener, Changed, Visibility};
 pub use error::{StoreError, Taken};
 pub use front_page::{
-    ArrangementRefused, FRONT_PAGE_SLOTS, FrontPage, FrontPageArrangement, Placement,
+    ArrangementRefused, FRONT_PAGE_ARRANGED, FRONT_PAGE_SLOTS, FrontPage, FrontPageArrangement,
+    Placement,
 };
 pub use imports::{ImportRecord, ImportUpdate, ImportedStory, OldAddress};
 pub use media::{MediaQuery, MediaRecord, MediaText, NewMedia};
@@ -277,6 +278,15 @@ impl Store {
         match self.backend {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// The row lock a read inside [`Store::begin_write`] takes on PostgreSQL to keep what it
+    /// read true until the transaction ends, without writing the row.
+    fn for_share(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR SHARE",
         }
     }
 }

@@ -57,8 +57,8 @@ pub struct EditableStory {
     pub published_at: Option<Timestamp>,
     /// When a scheduled story goes out.
     pub scheduled_at: Option<Timestamp>,
-    /// In one of the front page's slots.
-    pub on_front_page: bool,
+    /// The front page's slot it is in (0: the lead).
+    pub front_page_slot: Option<usize>,
     /// A page of the site rather than a story.
     pub is_page: bool,
 }
@@ -303,7 +303,7 @@ struct EditableRow {
     claim: ClaimColumns,
     #[sqlx(flatten)]
     search_and_social: SearchAndSocialColumns,
-    on_front_page: i64,
+    front_page_slot: Option<i64>,
     is_page: i64,
 }
 
@@ -362,8 +362,8 @@ impl Store {
                     s.slug AS section_slug, s.name AS section_name, a.created_by, a.current_revision_id,
                     a.published_at, a.scheduled_at, a.claim_text, a.claim_author, a.claim_rating,
                     {SEARCH_AND_SOCIAL_COLUMNS},
-                    CAST(CASE WHEN EXISTS (SELECT 1 FROM front_page_stories f WHERE f.article_id = a.id)
-                         THEN 1 ELSE 0 END AS BIGINT) AS on_front_page,
+                    (SELECT f.position FROM front_page_stories f WHERE f.article_id = a.id)
+                        AS front_page_slot,
                     a.is_page
              FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
         ))
@@ -392,7 +392,9 @@ impl Store {
             current_revision_id: RevisionId(row.current_revision_id.unwrap_or_default()),
             published_at: rows::timestamp_opt(row.published_at)?,
             scheduled_at: rows::timestamp_opt(row.scheduled_at)?,
-            on_front_page: row.on_front_page != 0,
+            front_page_slot: row
+                .front_page_slot
+                .and_then(|slot| usize::try_from(slot).ok()),
             is_page: row.is_page != 0,
         }))
     }

@@ -299,10 +299,16 @@ pub(crate) async fn insert_articles(
     let stories: Vec<(ArticleId, &NewArticle)> =
         ids.iter().copied().zip(articles.iter().copied()).collect();
     link_new(conn, &stories, &refs).await?;
-    for (id, new) in &stories {
-        if new.on_front_page && new.status == ArticleStatus::Published && !new.is_page {
-            place_in_free_slot(conn, *id).await?;
-        }
+    // Sticky posts take the free slots newest first, as WordPress lists them.
+    let mut sticky: Vec<&(ArticleId, &NewArticle)> = stories
+        .iter()
+        .filter(|(_, new)| {
+            new.on_front_page && new.status == ArticleStatus::Published && !new.is_page
+        })
+        .collect();
+    sticky.sort_by_key(|(_, new)| std::cmp::Reverse(new.published_at));
+    for (id, _) in sticky {
+        place_in_free_slot(conn, *id).await?;
     }
     let revisions = insert_first_revisions(conn, &stories, now).await?;
     Ok(ids.into_iter().zip(revisions).collect())

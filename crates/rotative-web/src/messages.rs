@@ -49,6 +49,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::TwiceOnFrontPage => "Un article ne figure qu'une fois à la une : choisissez-en un autre pour l'un des emplacements.".into(),
         Refusal::SectionTwiceOnFrontPage => "Une rubrique n'a qu'un bloc à la une.".into(),
         Refusal::LeavesInThePast => "L'heure à laquelle un article quitte la une est déjà passée : choisissez une heure à venir, ou aucune.".into(),
+        Refusal::FrontPageSectionGone => "Une des rubriques choisies n'existe pas ou plus (fusionnée ou supprimée entre-temps) : la liste des blocs est à jour, vérifiez-la puis enregistrez.".into(),
         Refusal::NotForFrontPage => "Seuls les articles publiés vont à la une (ni brouillon, ni page du site) : l'un de ceux choisis ne l'est pas ou plus.".into(),
         Refusal::ImagesWithoutAlt(names) => missing_alt(names),
         Refusal::ScheduledInThePast => "L'heure de publication programmée est déjà passée.".into(),

@@ -105,7 +105,7 @@ async fn to_section(
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let front = state.store.front_page().await?;
-    let top = front.stories;
+    let top: Vec<_> = front.stories().cloned().collect();
     let sections = state.published_sections().await?;
     let mut shows = Shows::listing(Listing::Everything, top.iter().map(|story| story.id));
     let mut blocks = Vec::with_capacity(front.sections.len());

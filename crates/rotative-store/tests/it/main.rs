@@ -18,9 +18,9 @@ use rotative_domain::{
     UserId,
 };
 use rotative_store::{
-    ArrangementRefused, Audit, Changed, FrontPageArrangement, ImportUpdate, ImportedStory, Listing,
-    MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, OldAddress, Placement,
-    ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
+    ArrangementRefused, Audit, Changed, FRONT_PAGE_ARRANGED, FrontPageArrangement, ImportUpdate,
+    ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, OldAddress,
+    Placement, ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
     SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
 };
 
@@ -153,6 +153,7 @@ on_every_backend!(
     the_change_log_names_what_changed,
     the_front_page_keeps_the_editors_slots_and_fills_the_others,
     a_new_lead_moves_the_others_down_and_stories_leave_in_time,
+    front_page_writers_take_turns,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
     settings_round_trip,
@@ -1623,8 +1624,8 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
     );
     let story = f.store.story_for_edit(id).await.unwrap().unwrap();
     assert_eq!(
-        (story.status, story.headline.as_ref(), story.on_front_page),
-        (ArticleStatus::Published, "Deuxième version", true)
+        (story.status, story.headline.as_ref(), story.front_page_slot),
+        (ArticleStatus::Published, "Deuxième version", Some(0))
     );
     assert_eq!(f.store.revisions(id).await.unwrap().len(), 2);
     let path = published.article.path.as_ref().unwrap().to_string();
@@ -1639,6 +1640,23 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
         .unwrap()
         .unwrap();
     assert_eq!(record.fingerprint, "v2");
+
+    // Once editors arranged the front page, the source's sticky flag no longer places it.
+    f.store
+        .arrange_front_page(
+            &FrontPageArrangement::default(),
+            Audit::by(None, FRONT_PAGE_ARRANGED),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    published.fingerprint = "v2, again".into();
+    assert_eq!(
+        f.store.update_imported_article(&published).await.unwrap(),
+        ImportUpdate::Updated
+    );
+    let story = f.store.story_for_edit(id).await.unwrap().unwrap();
+    assert_eq!(story.front_page_slot, None);
 
     // An editor saves it in the newsroom: the source's next change is left out.
     let editor = user(&f.store, "edit@example.org", Role::Editor).await;
@@ -1670,11 +1688,12 @@ async fn changed_imports_update_unless_edited_since(store: Store) {
 async fn the_front_page_keeps_the_editors_slots_and_fills_the_others(store: Store) {
     let f = fixture(store).await;
     let [old, middle, recent] = three_stories(&f).await;
-    let front = || async {
-        let page = f.store.front_page().await.unwrap();
-        page.stories.iter().map(|s| s.id).collect::<Vec<_>>()
-    };
-    assert_eq!(front().await, [recent, middle, old], "newest first");
+    let front = || async { shown_slots(&f).await };
+    assert_eq!(
+        front().await,
+        [Some(recent), Some(middle), Some(old), None, None],
+        "newest first"
+    );
     assert!(
         f.store
             .front_page()
@@ -1685,14 +1704,15 @@ async fn the_front_page_keeps_the_editors_slots_and_fills_the_others(store: Stor
         "a new section has its block"
     );
 
-    // The lead and the third slot chosen; the second takes the newest story not shown.
+    // The lead and the fourth slot chosen; the second takes the newest story not shown, and
+    // the third none is left for: the fourth stays in its place.
     let tomorrow = Timestamp::now() + jiff::SignedDuration::from_hours(24);
     let mut arrangement = FrontPageArrangement {
         slots: [
             Some(placed(old, Some(tomorrow))),
             None,
-            Some(placed(middle, None)),
             None,
+            Some(placed(middle, None)),
             None,
         ],
         sections: Vec::new(),
@@ -1703,7 +1723,10 @@ async fn the_front_page_keeps_the_editors_slots_and_fills_the_others(store: Stor
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(front().await, [old, recent, middle]);
+    assert_eq!(
+        front().await,
+        [Some(old), Some(recent), None, Some(middle), None]
+    );
     let mut stored = f.store.front_page_arrangement().await.unwrap();
     assert_eq!(
         stored.slots[0]
@@ -1756,18 +1779,26 @@ fn placed(story: ArticleId, leaves_at: Option<Timestamp>) -> Placement {
     Placement { story, leaves_at }
 }
 
+/// The story readers see in each slot of the front page.
+async fn shown_slots(f: &Fixture) -> Vec<Option<ArticleId>> {
+    let page = f.store.front_page().await.unwrap();
+    page.slots
+        .iter()
+        .map(|slot| slot.as_ref().map(|story| story.id))
+        .collect()
+}
+
 async fn a_new_lead_moves_the_others_down_and_stories_leave_in_time(store: Store) {
     let f = fixture(store).await;
     let [old, middle, recent] = three_stories(&f).await;
-    let front = || async {
-        let page = f.store.front_page().await.unwrap();
-        page.stories.iter().map(|s| s.id).collect::<Vec<_>>()
-    };
+    let front = || async { shown_slots(&f).await };
+    // Stored to the second.
+    let tomorrow = Timestamp::from_second(Timestamp::now().as_second() + 24 * 3600).unwrap();
     let mut arrangement = FrontPageArrangement {
         slots: [
             Some(placed(old, None)),
             None,
-            Some(placed(middle, None)),
+            Some(placed(middle, Some(tomorrow))),
             None,
             None,
         ],
@@ -1800,6 +1831,22 @@ async fn a_new_lead_moves_the_others_down_and_stories_leave_in_time(store: Store
         f.store.audit_entries(Some(recent), 10).await.unwrap().len(),
         1
     );
+    // A story of the secondary row made the lead keeps the time it leaves.
+    assert!(
+        f.store
+            .lead_front_page(middle, Audit::by(None, "pin"))
+            .await
+            .unwrap()
+    );
+    let slots = f.store.front_page_arrangement().await.unwrap().slots;
+    assert_eq!(
+        slots[..3],
+        [
+            Some(placed(middle, Some(tomorrow))),
+            Some(placed(recent, None)),
+            Some(placed(old, None)),
+        ]
+    );
     assert!(
         f.store
             .leave_front_page(old, Audit::by(None, "unpin"))
@@ -1820,13 +1867,55 @@ async fn a_new_lead_moves_the_others_down_and_stories_leave_in_time(store: Store
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(front().await, [recent, middle, old]);
+    assert_eq!(
+        front().await,
+        [Some(recent), Some(middle), Some(old), None, None]
+    );
     assert_eq!(f.store.leave_front_page_due().await.unwrap(), 1);
     assert_eq!(f.store.leave_front_page_due().await.unwrap(), 0);
     assert_eq!(
         f.store.front_page_arrangement().await.unwrap(),
         FrontPageArrangement::default()
     );
+}
+
+/// Editors saving at once (on several instances), and stories made the lead meanwhile: each
+/// change lands whole, after the other.
+async fn front_page_writers_take_turns(store: Store) {
+    let f = fixture(store).await;
+    let stories = three_stories(&f).await;
+    let store = &f.store;
+    let saves = (0..9).map(|n| {
+        let arrangement = FrontPageArrangement {
+            slots: [
+                Some(placed(stories[n % 3], None)),
+                Some(placed(stories[(n + 1) % 3], None)),
+                None,
+                None,
+                None,
+            ],
+            sections: vec![f.ids.section],
+        };
+        async move {
+            store
+                .arrange_front_page(&arrangement, Audit::by(None, "front_page"))
+                .await
+        }
+    });
+    let leads = stories.map(|id| store.lead_front_page(id, Audit::by(None, "pin")));
+    let (saved, led) = tokio::join!(
+        futures_util::future::join_all(saves),
+        futures_util::future::join_all(leads)
+    );
+    for arranged in saved {
+        assert_eq!(arranged.unwrap(), Ok(()));
+    }
+    for lead in led {
+        lead.unwrap();
+    }
+    let slots = f.store.front_page_arrangement().await.unwrap().slots;
+    let placed_stories: BTreeSet<_> = slots.iter().flatten().map(|p| p.story).collect();
+    assert_eq!(placed_stories.len(), slots.iter().flatten().count());
 }
 
 /// A published story, then « À propos » published and « Mentions légales » in draft, both
@@ -1896,8 +1985,7 @@ async fn the_sites_pages_live_apart_from_the_stories(store: Store) {
             .front_page()
             .await
             .unwrap()
-            .stories
-            .iter()
+            .stories()
             .map(|s| s.id)
             .collect::<Vec<_>>(),
         [story_id]

@@ -106,7 +106,7 @@ fn editable_answer(state: &AppState, story: &EditableStory) -> Response {
             .as_ref()
             .filter(|_| story.status == ArticleStatus::Published)
             .map(|path| state.site().absolute(path.as_ref())),
-        pinned: story.on_front_page,
+        pinned: story.front_page_slot.is_some(),
         published_at: story.published_at,
         story: StoryInput::from(story),
     });

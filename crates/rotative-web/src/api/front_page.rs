@@ -88,15 +88,15 @@ impl FrontPageInput {
 
 async fn answer(state: &AppState, caller: &Caller) -> Result<Response, AppError> {
     let arrangement = state.newsroom().front_page(&caller.actor()).await?;
-    let shown = state.store.front_page().await?.stories;
+    let shown = state.store.front_page().await?.slots;
     let slots = arrangement
         .slots
         .iter()
-        .enumerate()
-        .map(|(number, slot)| SlotView {
+        .zip(&shown)
+        .map(|(slot, shown)| SlotView {
             story: slot.map(|placement| placement.story.0),
             leaves_at: slot.and_then(|placement| placement.leaves_at),
-            shown: shown.get(number).map(|story| story.id.0),
+            shown: shown.as_ref().map(|story| story.id.0),
         })
         .collect();
     Ok(json(&FrontPageView {
@@ -139,8 +139,7 @@ pub(crate) async fn show(
         (status = 400, description = "JSON illisible, champ inconnu ou manquant.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Le rôle du compte n'arrange pas la une, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Une des rubriques n'existe pas.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Un des articles n'est pas publié, ou est une page du site.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un des articles n'est pas publié, ou est une page du site ; ou une des rubriques n'existe pas (ou plus).", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Plus de cinq emplacements, un article ou une rubrique nommés deux fois, ou une heure de départ passée.", body = Problem, content_type = "application/problem+json"),
     )

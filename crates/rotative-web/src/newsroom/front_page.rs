@@ -7,8 +7,8 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use jiff::{Timestamp, tz::TimeZone};
-use rotative_domain::{ArticleId, ArticleSummary, SectionId, Slug, local_time};
+use jiff::tz::TimeZone;
+use rotative_domain::{ArticleId, ArticleSummary, SectionId, Slug, local_input, local_time};
 use rotative_store::{FRONT_PAGE_SLOTS, FrontPageArrangement, Listing, Placement};
 use serde::{Deserialize, Serialize};
 
@@ -99,13 +99,6 @@ impl Fields {
     }
 }
 
-/// A time as a `datetime-local` field shows it, in the site's time zone.
-fn local_input(at: Timestamp, zone: &TimeZone) -> String {
-    at.to_zoned(zone.clone())
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
 fn slot_field(slot: usize) -> String {
     format!("slot-{slot}")
 }
@@ -153,12 +146,13 @@ async fn screen(
         .collect();
     offered.extend(state.store.published_summaries_by_ids(&older).await?);
     let candidates: Vec<Candidate> = offered.iter().map(|s| candidate(s, &zone)).collect();
-    let shown = state.store.front_page().await?.stories;
+    let shown = state.store.front_page().await?.slots;
     let slots: Vec<SlotView> = fields
         .slots
         .into_iter()
+        .zip(shown)
         .enumerate()
-        .map(|(number, (story, leaves))| SlotView {
+        .map(|(number, ((story, leaves), shown))| SlotView {
             number,
             name: messages::front_page_slot(number),
             story,
@@ -168,10 +162,10 @@ async fn screen(
             } else {
                 String::new()
             },
-            shown: shown.get(number).map(|story| story.headline.to_string()),
+            shown: shown.map(|story| story.headline.to_string()),
         })
         .collect();
-    let blocks: Vec<BlockView> = state
+    let mut blocks: Vec<BlockView> = state
         .newsroom()
         .sections(&who.actor())
         .await?
@@ -188,6 +182,8 @@ async fn screen(
             name: record.section.name.to_string(),
         })
         .collect();
+    // The blocks in their order (as numbered), then the sections without one.
+    blocks.sort_by_key(|block| block.place.trim().parse::<u32>().unwrap_or(u32::MAX));
     let html = render(
         state,
         who,

@@ -8,7 +8,7 @@ use axum::{
 };
 use rotative_domain::{
     ArticleId, ArticleKind, ArticleStatus, CorrectionKind, PageNumber, RevisionId, StoryAction,
-    local_time, workflow::state_fr,
+    local_input, local_time, workflow::state_fr,
 };
 use rotative_newsroom::{Act, MAX_BODY_BYTES, NewsroomError, Refusal};
 use rotative_store::{
@@ -314,19 +314,24 @@ async fn editor_page(
     };
     let actions = story
         .map(|story| {
+            // A story on the front page but not leading may be made the lead or taken off.
+            let (may_lead, may_leave) = match story.front_page_slot {
+                Some(0) => (false, true),
+                Some(_) => (true, true),
+                None => (true, false),
+            };
             [
-                StoryAction::Submit,
-                StoryAction::ReturnToDraft,
-                StoryAction::Publish,
-                StoryAction::Schedule,
-                StoryAction::Unpublish,
-                if story.on_front_page {
-                    StoryAction::Unpin
-                } else {
-                    StoryAction::Pin
-                },
+                (StoryAction::Submit, true),
+                (StoryAction::ReturnToDraft, true),
+                (StoryAction::Publish, true),
+                (StoryAction::Schedule, true),
+                (StoryAction::Unpublish, true),
+                (StoryAction::Pin, may_lead),
+                (StoryAction::Unpin, may_leave),
             ]
             .into_iter()
+            .filter(|(_, offered)| *offered)
+            .map(|(action, _)| action)
             .filter(|action| actor.may(*action, story).is_ok())
             .map(|action| ActionButton {
                 value: action.as_str(),
@@ -381,11 +386,9 @@ async fn editor_page(
             .and_then(|s| s.scheduled_at)
             .map(|at| rotative_render::DateView::new(at, &state.site().time_zone).display),
         scheduled_at: extras.scheduled_at.or_else(|| {
-            story.and_then(|s| s.scheduled_at).map(|at| {
-                at.to_zoned(state.site().time_zone.clone())
-                    .strftime("%Y-%m-%dT%H:%M")
-                    .to_string()
-            })
+            story
+                .and_then(|s| s.scheduled_at)
+                .map(|at| local_input(at, &state.site().time_zone))
         }),
         // Said once: not again when it is already why an action or a save was refused.
         missing_alt: (!missing_alt.is_empty())

@@ -126,6 +126,24 @@ async fn a_front_page_typed_wrong_comes_back_with_the_reasons_and_nothing_stored
     .await;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(past.body.contains("déjà passée"), "{}", past.body);
+    let story = send(&site, &chef, &[("slot-0", "douze")]).await;
+    assert_eq!(story.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        story
+            .body
+            .contains("aria-describedby=\"slot-0-now slot-0-erreur\" aria-invalid=\"true\"")
+            && story.body.contains("id=\"slot-0-erreur\""),
+        "{}",
+        story.body
+    );
+    // A section merged by someone else while the form was open: said, the form shown again.
+    let gone = send(&site, &chef, &[("slot-0", &oldest), ("block-9999", "1")]).await;
+    assert_eq!(gone.status, StatusCode::CONFLICT);
+    assert!(gone.body.contains("existe pas ou plus"), "{}", gone.body);
+    assert!(
+        gone.body
+            .contains(&format!("<option value=\"{oldest}\" selected>"))
+    );
     let block = send(&site, &chef, &[("block-1", "premier")]).await;
     assert_eq!(block.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -213,6 +231,7 @@ async fn editors_arrange_the_front_page_with_plain_forms_and_readers_see_it() {
             .body
             .contains(&format!("<option value=\"{oldest}\" selected>{OLDEST}"))
     );
+    screen_follows_the_arrangement(&site, &chef, &screen.body, &sport).await;
 
     // « Mettre en tête de la une » in the story editor: the others move one slot down.
     let culture = format!("/redaction/articles/{}", story_id(&site, CULTURE).await);
@@ -246,6 +265,30 @@ async fn editors_arrange_the_front_page_with_plain_forms_and_readers_see_it() {
             .flatten()
             .all(|placement| placement.story.to_string() != oldest)
     );
+}
+
+/// After the save: the blocks listed in their order, and a story of the secondary row offered
+/// both to lead and to leave.
+async fn screen_follows_the_arrangement(site: &TestSite, chef: &str, screen: &str, sport: &str) {
+    let mut places = Vec::new();
+    for slug in ["sport", "monde", "culture"] {
+        let block = format!("id=\"block-{}\"", section_id(site, slug).await);
+        places.push(screen.find(&block).unwrap());
+    }
+    assert!(
+        places.is_sorted(),
+        "the blocks in their order, then the sections without one"
+    );
+    let sport_editor = site
+        .request(
+            "GET",
+            &format!("/redaction/articles/{sport}"),
+            Some(chef),
+            None,
+        )
+        .await;
+    assert!(sport_editor.body.contains("Mettre en tête de la une"));
+    assert!(sport_editor.body.contains("Retirer de la une"));
 }
 
 #[tokio::test]
@@ -295,7 +338,12 @@ async fn the_api_arranges_the_front_page_under_the_same_rules_and_a_story_leaves
     let unknown = put(r#"{"slots": [{"story": 9999}], "sections": []}"#.into()).await;
     assert_eq!(unknown.status, StatusCode::CONFLICT, "{}", unknown.body);
     let no_section = put(r#"{"slots": [], "sections": [9999]}"#.into()).await;
-    assert_eq!(no_section.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        no_section.status,
+        StatusCode::CONFLICT,
+        "{}",
+        no_section.body
+    );
     let past = put(format!(
         r#"{{"slots": [{{"story": {sport}, "leaves_at": "2020-01-01T00:00:00Z"}}], "sections": []}}"#
     ))

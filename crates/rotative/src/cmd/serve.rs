@@ -159,9 +159,10 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
             (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
             || async {
                 let time_zone = state.site().time_zone.clone();
-                let published = state.newsroom().publish_due(&time_zone).await?;
-                let left = state.newsroom().leave_front_page_due().await?;
-                Ok(published.saturating_add(usize::try_from(left).unwrap_or(usize::MAX)))
+                // Each job runs even when the other fails.
+                let published = state.newsroom().publish_due(&time_zone).await;
+                let left = state.newsroom().leave_front_page_due().await;
+                Ok(published?.saturating_add(usize::try_from(left?).unwrap_or(usize::MAX)))
             },
         )
         .await;
