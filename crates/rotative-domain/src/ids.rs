@@ -49,4 +49,6 @@ ids! {
     WebhookId;
     /// One event to send to one webhook, with its attempts.
     DeliveryId;
+    /// A letter in the outbox.
+    LetterId;
 }

@@ -32,8 +32,8 @@ pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
 pub use ids::{
-    ArticleId, AuthorId, CorrectionId, DeliveryId, MediaId, RevisionId, SectionId, SubjectId,
-    TokenId, UserId, WebhookId,
+    ArticleId, AuthorId, CorrectionId, DeliveryId, LetterId, MediaId, RevisionId, SectionId,
+    SubjectId, TokenId, UserId, WebhookId,
 };
 pub use local_time::{day_start, local_input, local_time};
 pub use pagination::{After, PageNumber, Pagination};

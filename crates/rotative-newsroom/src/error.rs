@@ -113,6 +113,8 @@ pub enum Refusal {
     OwnAdminRole,
     /// The account already has a password: only its owner changes it.
     AlreadyActive,
+    /// A link (an invitation's) that served, expired or never existed.
+    LinkNotValid,
     /// A public note empty or longer than `MAX_NOTE_CHARS`.
     NoteLength,
     /// A token's name empty, on several lines or too long.

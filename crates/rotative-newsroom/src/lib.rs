@@ -4,7 +4,8 @@
 //! bodies off the threads that answer requests, saving and restoring text, workflow actions,
 //! public notes and scheduled publishing, the library record a cleaned image becomes
 //! (`LibraryImage`) and what a library edit renders again, accounts, site settings, sections,
-//! redirects, bylines' profiles, the site's pages and its footer. Each action is checked against
+//! redirects, bylines' profiles, the site's pages and its footer, invitations and the letters
+//! that carry them (the outbox, sent through a `rotative_mail::Postman`). Each action is checked against
 //! the `Actor` doing it and audited in its own transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
@@ -13,7 +14,9 @@ mod bodies;
 mod cpu_work;
 mod error;
 mod front_page;
+mod invitations;
 mod library_image;
+mod mail;
 mod pages;
 mod profiles;
 mod redirects;
@@ -28,11 +31,12 @@ use std::sync::Arc;
 use rotative_render::Theme;
 use rotative_store::Store;
 
-pub use accounts::NewAccount;
 pub use bodies::{BodyImages, MAX_BODY_BYTES, lead_image};
 pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
+pub use invitations::{AccountLink, INVITATION_SECONDS};
 pub use library_image::LibraryImage;
+pub use mail::{GIVE_UP_AFTER_SECONDS, RETRY_SECONDS};
 pub use pages::{as_page, page_slug};
 pub use profiles::BYLINES_LISTED;
 pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};

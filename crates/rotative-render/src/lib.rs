@@ -30,7 +30,7 @@ pub use profile::{BylineView, bio_html, bio_text};
 pub use sitemaps::{
     SITEMAP_MAX_URLS, SitemapEntry, news_sitemap, robots_txt, sitemap, sitemap_index,
 };
-pub use theme::{Asset, Theme, escaped};
+pub use theme::{Asset, LetterText, Theme, escaped};
 pub use views::{Site, author_url, section_url, tag_url};
 
 /// The editor's Markdown reader and writer, bundled for Node.js by build.rs: the tests run every

@@ -65,6 +65,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/sign_in.html"),
     ),
     (
+        "newsroom/invitation.html",
+        include_str!("../templates/newsroom/invitation.html"),
+    ),
+    (
+        "mail/invitation.txt",
+        include_str!("../templates/mail/invitation.txt"),
+    ),
+    (
+        "mail/invitation.html",
+        include_str!("../templates/mail/invitation.html"),
+    ),
+    (
         "newsroom/password.html",
         include_str!("../templates/newsroom/password.html"),
     ),
@@ -196,6 +208,14 @@ impl Asset {
     }
 }
 
+/// A letter's words: its subject, its plain text and its HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterText {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
 #[derive(Debug)]
 pub struct Theme {
     env: Environment<'static>,
@@ -303,6 +323,22 @@ impl Theme {
 
     pub fn render<S: Serialize>(&self, name: &str, context: &S) -> Result<String, RenderError> {
         Ok(self.env.get_template(name)?.render(context)?)
+    }
+
+    /// A letter as the theme words it: the first line of `mail/{name}.txt` is its subject,
+    /// the rest its plain text; `mail/{name}.html` is its HTML part.
+    pub fn render_letter<S: Serialize>(
+        &self,
+        name: &str,
+        context: &S,
+    ) -> Result<LetterText, RenderError> {
+        let text = self.render(&format!("mail/{name}.txt"), context)?;
+        let (subject, text) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+        Ok(LetterText {
+            subject: subject.trim().to_owned(),
+            text: text.trim_start().to_owned(),
+            html: self.render(&format!("mail/{name}.html"), context)?,
+        })
     }
 
     pub fn stylesheet(&self) -> &Asset {

@@ -2,6 +2,7 @@
 //! Owns: schemas and migrations, every query, the mapping between rows and domain types.
 //! Never: HTTP, rendering, file storage; callers never see SQL or a back end's types.
 
+mod account_links;
 mod articles;
 mod changes;
 mod error;
@@ -10,6 +11,7 @@ mod imports;
 mod leases;
 mod media;
 mod newsroom;
+mod outbox;
 mod pages;
 mod profiles;
 mod redirects;
@@ -37,6 +39,7 @@ use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
 };
 
+pub use account_links::{Invitee, LinkPurpose, NewLink};
 pub use articles::{
     FeedItem, ListedStory, Listing, PublishedStory, Reads, RelatedPool, StoryPage, StoryQuery,
 };
@@ -52,6 +55,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use outbox::{LetterOutcome, NewLetter, QueuedLetter, UndeliveredLetter};
 pub use pages::PageRecord;
 pub use profiles::{BylineRecord, ProfileFields};
 pub use redirects::{RedirectAdded, RedirectOrigin, RedirectRecord};

@@ -96,7 +96,10 @@ struct SessionRow {
 }
 
 /// Ends every session of an account, inside the transaction that changed its rights or password.
-async fn end_all_sessions(conn: &mut AnyConnection, user_id: UserId) -> Result<(), StoreError> {
+pub(crate) async fn end_all_sessions(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id.0)
         .execute(conn)
@@ -176,6 +179,16 @@ impl Store {
         Ok(UserId(id))
     }
 
+    pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(User::try_from).transpose()
+    }
+
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let pool = &self.pool;
         let row: Option<UserRow> = sqlx::query_as(&format!(
@@ -248,31 +261,6 @@ impl Store {
             == 1;
         tx.commit().await?;
         Ok(created)
-    }
-
-    /// Gives an account that has no password yet its first one. Returns false when the account
-    /// does not exist or already has a password (which only its owner changes).
-    pub async fn activate_user(
-        &self,
-        user_id: UserId,
-        password_hash: &str,
-        audit: Audit<'_>,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let activated = sqlx::query(
-            "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL",
-        )
-        .bind(password_hash)
-        .bind(user_id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if activated {
-            insert_audit(&mut tx, None, audit).await?;
-        }
-        tx.commit().await?;
-        Ok(activated)
     }
 
     /// Sets a new password and ends every session of the account, so a stolen session dies with

@@ -59,7 +59,7 @@ pub use error::{AppError, FieldError};
 pub use media::make_pending_variants;
 pub use metrics::Metrics;
 pub use metrics_endpoint::metrics_router;
-pub use newsroom::route_list as newsroom_routes;
+pub use newsroom::{invitation::invitation_link, route_list as newsroom_routes};
 pub use state::{AppState, Services};
 pub use uploads::{UploadLimits, VariantQueue};
 
@@ -156,7 +156,7 @@ pub fn router(state: AppState) -> Router {
                 .get(REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+            tracing::info_span!("request", method = %request.method(), uri = %logged_uri(request.uri()), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
         .layer(middleware::from_fn_with_state(state.clone(), metrics_endpoint::record))
@@ -168,5 +168,15 @@ pub fn router(state: AppState) -> Router {
         ))
     } else {
         router
+    }
+}
+
+/// A request's address as the access log keeps it: an invitation's link opens an account, so its
+/// token is left out.
+fn logged_uri(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
+    const INVITATION: &str = "/redaction/invitation/";
+    match uri.path().strip_prefix(INVITATION) {
+        Some(_) => format!("{INVITATION}…").into(),
+        None => uri.to_string().into(),
     }
 }

@@ -100,7 +100,8 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::OwnAdminRole => {
             "Vous ne pouvez pas retirer votre propre rôle d'administrateur.".into()
         }
-        Refusal::AlreadyActive => "Ce compte est déjà actif, ou n’existe pas : seul son titulaire change son mot de passe.".into(),
+        Refusal::AlreadyActive => "Ce compte a déjà un mot de passe : seul son titulaire le change.".into(),
+        Refusal::LinkNotValid => "Ce lien ne sert plus : il a déjà servi, a expiré ou n’a jamais existé.".into(),
         Refusal::ChangedMeanwhile => {
             "L'article a changé d'état ou de texte entre-temps : rechargez la page et relisez-le."
                 .into()
@@ -162,6 +163,8 @@ pub(crate) fn audit_action(action: &str) -> String {
         "user_add" => "Compte créé",
         "user_role" => "Rôle changé",
         "user_activate" => "Compte activé",
+        "user_invite" => "Invitation envoyée",
+        "invitation_accept" => "Invitation acceptée",
         "settings" => "Réglages du site",
         "sign_in" => "Connexion",
         "change_password" => "Mot de passe changé",
@@ -218,7 +221,7 @@ pub(crate) fn audit_detail(action: &str, detail: &str, zone: &jiff::tz::TimeZone
             Some((account, code)) => format!("{account} → {}", role(code)),
             None => detail.to_owned(),
         },
-        "user_add" | "token_add" => match (detail.rfind('('), detail.rfind(')')) {
+        "user_add" | "user_invite" | "token_add" => match (detail.rfind('('), detail.rfind(')')) {
             (Some(open), Some(close)) if open < close => {
                 let code = &detail[open + 1..close];
                 let word = TokenScope::parse(code)
@@ -305,8 +308,10 @@ pub(crate) const UNREADABLE_PASSWORD: &str = "Mot de passe illisible.";
 // Accounts and settings, for administrators.
 pub(crate) const ACCOUNT_FIELDS: &str =
     "Indiquez une adresse électronique valide, un nom et un rôle.";
-pub(crate) const PROVISIONAL_PASSWORD_TOO_SHORT: &str =
-    "Le mot de passe provisoire doit compter au moins dix caractères.";
+pub(crate) const INVITATION_SENT: &str =
+    "Invitation envoyée : le lien qu’elle contient sert une seule fois, pendant sept jours.";
+pub(crate) const PASSWORD_CHOSEN: &str =
+    "Votre mot de passe est enregistré : connectez-vous avec votre adresse et ce mot de passe.";
 pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";
 pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
 
@@ -764,13 +769,6 @@ pub(crate) mod api {
             ("patch", "/api/v1/media/{id}") => {
                 "Change la description d'une image, comme sa page dans la rédaction : les articles qui la montrent suivent. Une image montrée dans un article que le compte ne peut pas modifier est refusée (403)."
             }
-            ("get", "/api/v1/accounts") => "Les comptes de la rédaction (administrateurs).",
-            ("post", "/api/v1/accounts") => {
-                "Ajoute un compte avec un mot de passe provisoire (administrateurs) ; répond par tous les comptes."
-            }
-            ("patch", "/api/v1/accounts/{id}") => {
-                "Change le rôle d'un compte, ou donne un mot de passe provisoire au compte importé qui n'en a pas, comme « Comptes » ; répond par tous les comptes."
-            }
             ("get", "/api/v1/settings") => "Les réglages du site (administrateurs).",
             ("put", "/api/v1/settings") => {
                 "Change les réglages du site, comme « Réglages » : toutes les pages suivent, sur toutes les instances."
@@ -792,9 +790,22 @@ pub(crate) mod api {
         })
     }
 
-    /// What each operation that runs the site (sections, redirects) does, in French.
+    /// What each operation that runs the site (accounts, sections, redirects) does, in French.
     fn site_operation_summary(method: &str, path: &str) -> Option<&'static str> {
         Some(match (method, path) {
+            ("get", "/api/v1/accounts") => "Les comptes de la rédaction (administrateurs).",
+            ("post", "/api/v1/accounts") => {
+                "Ouvre un compte par invitation (administrateurs) : son titulaire reçoit par courriel un lien pour choisir son mot de passe, valable sept jours ; répond par tous les comptes."
+            }
+            ("patch", "/api/v1/accounts/{id}") => {
+                "Change le rôle d'un compte, comme « Comptes » ; répond par tous les comptes."
+            }
+            ("post", "/api/v1/accounts/{id}/invitation") => {
+                "Envoie une nouvelle invitation à un compte qui n'a pas encore de mot de passe (importé, ou dont l'invitation a expiré) ; répond par tous les comptes."
+            }
+            ("post", "/api/v1/accounts/invitations") => {
+                "Envoie une invitation à chaque compte qui n'a pas encore de mot de passe, comme « Inviter tous les comptes à activer » ; répond par tous les comptes."
+            }
             ("get", "/api/v1/newsroom/bylines") => {
                 "Les signatures dont le nom contient `q`, par nom, avec leur profil et le nombre de leurs articles (chefs d'édition)."
             }

@@ -85,8 +85,22 @@ pub enum SearchCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account; the password is read from standard input, never from the command line.
+    /// Create an account; the password is read from standard input, never from the command line
+    /// (the site's first administrator; invite the others).
     Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// contributor, journalist, editor or admin
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Open an account by invitation: its owner receives a link to choose their password, valid
+    /// seven days (sent by the running server, or written under DATA/outbox/ without --smtp).
+    Invite {
         #[arg(long)]
         email: String,
         #[arg(long)]
@@ -246,6 +260,23 @@ pub struct ServeArgs {
     /// Requests an API token may make at once on top of that rate.
     #[arg(long, env = "ROTATIVE_API_BURST", default_value_t = 60)]
     pub api_burst: u32,
+    /// The SMTP server letters go through: `smtp://host:25` as it is, `smtp://user:password@host:587`
+    /// over STARTTLS (always, with a password), `smtps://user:password@host:465` over TLS.
+    /// Without it, letters are written as `.eml` files under DATA/outbox/ and their links logged.
+    #[arg(long, env = "ROTATIVE_SMTP")]
+    pub smtp: Option<String>,
+    /// The address letters come from (default: `redaction@` and the site's domain).
+    #[arg(long, env = "ROTATIVE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The waits, in seconds, before each new attempt at a letter the SMTP server did not take
+    /// for now; the last repeats, and a letter is given up a day after it was written.
+    #[arg(
+        long,
+        env = "ROTATIVE_MAIL_RETRY_SECONDS",
+        value_delimiter = ',',
+        default_value = "60,300,900,3600"
+    )]
+    pub mail_retry_seconds: Vec<u64>,
 }
 
 impl ServeArgs {

@@ -19,9 +19,10 @@ use rotative_domain::{
 };
 use rotative_store::{
     ArrangementRefused, Audit, Changed, FRONT_PAGE_ARRANGED, FrontPageArrangement, ImportUpdate,
-    ImportedStory, Listing, MediaQuery, MediaText, NewArticle, NewLeadImage, NewMedia, OldAddress,
-    Placement, ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
-    SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
+    ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, MediaQuery, MediaText, NewArticle,
+    NewLeadImage, NewLetter, NewLink, NewMedia, OldAddress, Placement, ProfileFields,
+    RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields, SectionRemoval, Store,
+    StoreError, StoryContent, StoryMove, StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -153,6 +154,9 @@ on_every_backend!(
     the_change_log_names_what_changed,
     the_front_page_keeps_the_editors_slots_and_fills_the_others,
     a_new_lead_moves_the_others_down_and_stories_leave_in_time,
+    letters_wait_in_the_outbox_and_are_claimed_once,
+    an_invitation_link_sets_the_password_once_before_it_expires,
+    an_expired_invitation_link_serves_no_more,
     front_page_writers_take_turns,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
@@ -2102,18 +2106,30 @@ async fn imported_accounts_wait_for_activation(store: Store) {
     );
     let account = f.store.user_by_email(&email).await.unwrap().unwrap();
     assert_eq!(account.password_hash, None);
+    let link = NewLink {
+        token_hash: "lien",
+        purpose: LinkPurpose::Invitation,
+        expires_at: Timestamp::now().as_second() + 3600,
+    };
+    let invite = Audit::by(None, "user_invite");
     assert!(
         f.store
-            .activate_user(account.id, "hash-1", Audit::by(None, "activate_user"))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !f.store
-            .activate_user(account.id, "hash-2", Audit::by(None, "activate_user"))
+            .invite_again(account.id, link, &letter("auteur@exemple.fr"), invite)
             .await
             .unwrap(),
-        "an active account keeps its password"
+        "an imported account is invited"
+    );
+    assert_eq!(
+        f.store
+            .set_password_by_link(
+                "lien",
+                LinkPurpose::Invitation,
+                "hash-1",
+                "invitation_accept"
+            )
+            .await
+            .unwrap(),
+        Some(account.id)
     );
     let account = f.store.user_by_email(&email).await.unwrap().unwrap();
     assert_eq!(account.password_hash.as_deref(), Some("hash-1"));
@@ -2855,4 +2871,195 @@ async fn bylines_are_listed_created_and_found_by_account(store: Store) {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, id);
     assert_eq!(f.store.byline_record(id).await.unwrap().unwrap().stories, 0);
+}
+
+fn letter(to: &str) -> NewLetter<'_> {
+    NewLetter {
+        to_name: "Léa Martin",
+        to_address: to,
+        subject: "Votre compte",
+        text: "Le lien : https://exemple.fr/redaction/invitation/x",
+        html: "<p><a href=\"https://exemple.fr/redaction/invitation/x\">Le lien</a></p>",
+        link: Some("https://exemple.fr/redaction/invitation/x"),
+    }
+}
+
+async fn letters_wait_in_the_outbox_and_are_claimed_once(store: Store) {
+    let first = store.queue_letter(&letter("a@exemple.fr")).await.unwrap();
+    store.queue_letter(&letter("b@exemple.fr")).await.unwrap();
+    let claimed = store.claim_due_letters(60, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    assert_eq!(claimed[0].id, first);
+    assert_eq!(
+        claimed[0].link.as_deref(),
+        Some("https://exemple.fr/redaction/invitation/x")
+    );
+    assert!(
+        store.claim_due_letters(60, 10).await.unwrap().is_empty(),
+        "claimed letters wait for their claim to lapse"
+    );
+    store
+        .record_letter(first, LetterOutcome::Sent)
+        .await
+        .unwrap();
+    store
+        .record_letter(claimed[1].id, LetterOutcome::RetryAt(0, "451 plus tard"))
+        .await
+        .unwrap();
+    let again = store.claim_due_letters(60, 10).await.unwrap();
+    assert_eq!(again.len(), 1, "a letter sent is not sent again");
+    assert_eq!(
+        (again[0].to_address.as_str(), again[0].attempts),
+        ("b@exemple.fr", 1)
+    );
+    store
+        .record_letter(again[0].id, LetterOutcome::GivenUp("550 adresse inconnue"))
+        .await
+        .unwrap();
+    let undelivered = store.undelivered_letters(10).await.unwrap();
+    assert_eq!(undelivered.len(), 1);
+    assert_eq!(
+        (
+            undelivered[0].to_address.as_str(),
+            undelivered[0].last_error.as_str()
+        ),
+        ("b@exemple.fr", "550 adresse inconnue")
+    );
+    assert!(store.claim_due_letters(60, 10).await.unwrap().is_empty());
+}
+
+async fn an_invitation_link_sets_the_password_once_before_it_expires(store: Store) {
+    let email = Email::parse("lea@exemple.fr").unwrap();
+    let name = Name::parse("Léa Martin").unwrap();
+    let invitee = Invitee {
+        email: &email,
+        name: &name,
+        role: Role::Journalist,
+    };
+    let link = |token_hash, expires_at| NewLink {
+        token_hash,
+        purpose: LinkPurpose::Invitation,
+        expires_at,
+    };
+    let next_week = Timestamp::now().as_second() + 7 * 24 * 3600;
+    let invite = Audit::by(None, "user_invite");
+    let id = store
+        .invite_user(
+            invitee,
+            link("h1", next_week),
+            &letter("lea@exemple.fr"),
+            invite,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .invite_user(
+                invitee,
+                link("h2", next_week),
+                &letter("lea@exemple.fr"),
+                invite
+            )
+            .await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(
+        store.claim_due_letters(60, 10).await.unwrap().len(),
+        1,
+        "a refused invitation queues no letter"
+    );
+    assert_eq!(
+        store
+            .link_account("h1", LinkPurpose::Invitation)
+            .await
+            .unwrap()
+            .map(|account| account.id),
+        Some(id)
+    );
+    assert_eq!(
+        store
+            .link_account("h2", LinkPurpose::Invitation)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .invite_again(id, link("h3", next_week), &letter("lea@exemple.fr"), invite)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .set_password_by_link("h1", LinkPurpose::Invitation, "hash", "invitation_accept")
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    let account = store.user(id).await.unwrap().unwrap();
+    assert_eq!(account.password_hash.as_deref(), Some("hash"));
+    assert_eq!(
+        store
+            .set_password_by_link("h1", LinkPurpose::Invitation, "other", "invitation_accept")
+            .await
+            .unwrap(),
+        None,
+        "a link serves once"
+    );
+    assert_eq!(
+        store
+            .link_account("h3", LinkPurpose::Invitation)
+            .await
+            .unwrap(),
+        None,
+        "nor does the account's other link"
+    );
+    assert!(
+        !store
+            .invite_again(id, link("h4", next_week), &letter("lea@exemple.fr"), invite)
+            .await
+            .unwrap(),
+        "an account with a password is not invited"
+    );
+}
+
+async fn an_expired_invitation_link_serves_no_more(store: Store) {
+    let email = Email::parse("marc@exemple.fr").unwrap();
+    let name = Name::parse("Marc Roux").unwrap();
+    let late = Invitee {
+        email: &email,
+        name: &name,
+        role: Role::Journalist,
+    };
+    let link = |token_hash, expires_at| NewLink {
+        token_hash,
+        purpose: LinkPurpose::Invitation,
+        expires_at,
+    };
+    let invite = Audit::by(None, "user_invite");
+    let yesterday = Timestamp::now().as_second() - 24 * 3600;
+    store
+        .invite_user(
+            late,
+            link("h5", yesterday),
+            &letter("marc@exemple.fr"),
+            invite,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .link_account("h5", LinkPurpose::Invitation)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .set_password_by_link("h5", LinkPurpose::Invitation, "hash", "invitation_accept")
+            .await
+            .unwrap(),
+        None,
+        "an expired link serves no more"
+    );
 }

@@ -8,17 +8,14 @@ use axum::{
     response::Response,
 };
 use rotative_domain::{Email, Name, Role, UserId};
-use rotative_newsroom::{NewAccount, SiteSettings};
-use rotative_store::User;
+use rotative_newsroom::SiteSettings;
+use rotative_store::{Invitee, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{caller::Caller, json, write::body_or_default};
 use crate::{
-    AppError, AppState, FieldError,
-    auth::{MIN_PASSWORD_CHARS, hash_password},
-    error::Problem,
-    messages,
+    AppError, AppState, FieldError, error::Problem, messages, newsroom::invitation::invitation_link,
 };
 
 /// A newsroom account.
@@ -29,7 +26,7 @@ pub(crate) struct AccountView {
     email: String,
     /// `contributor`, `journalist`, `editor` or `admin`.
     role: &'static str,
-    /// False for an imported author's account, which has no password yet.
+    /// False until its owner chose a password (invited, or imported from WordPress).
     active: bool,
 }
 
@@ -80,7 +77,7 @@ pub(crate) async fn accounts(
     accounts_answer(&state, StatusCode::OK).await
 }
 
-/// An account to add, with a provisional password its owner changes at first sign-in.
+/// An account to open by invitation: its owner receives a link to choose their password.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AccountInput {
@@ -88,18 +85,6 @@ pub(crate) struct AccountInput {
     name: String,
     /// `contributor`, `journalist`, `editor` or `admin`.
     role: String,
-    /// At least 12 characters.
-    password: String,
-}
-
-fn provisional_password(password: &str) -> Result<String, AppError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::Invalid(vec![FieldError {
-            field: "password".into(),
-            message: messages::PROVISIONAL_PASSWORD_TOO_SHORT.to_owned(),
-        }]));
-    }
-    hash_password(password).map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))
 }
 
 fn role(value: &str) -> Result<Role, AppError> {
@@ -111,7 +96,8 @@ fn role(value: &str) -> Result<Role, AppError> {
     })
 }
 
-/// Adds an account (administrators); answers every account.
+/// Opens an account by invitation (administrators): its owner receives a link to choose their
+/// password; answers every account.
 #[utoipa::path(
     post,
     path = "/api/v1/accounts",
@@ -120,13 +106,13 @@ fn role(value: &str) -> Result<Role, AppError> {
     security(("jeton" = [])),
     request_body(content = AccountInput, content_type = "application/json"),
     responses(
-        (status = 201, description = "Les comptes, avec le nouveau.", body = AccountList),
+        (status = 201, description = "Les comptes, avec le nouveau ; l'invitation part par courriel.", body = AccountList),
         (status = 400, description = "JSON illisible, champ inconnu.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Un compte a déjà cette adresse.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Adresse, nom, rôle ou mot de passe invalide.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Adresse, nom ou rôle invalide.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn add_account(
@@ -153,29 +139,34 @@ pub(crate) async fn add_account(
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
         return Err(AppError::Invalid(problems));
     };
-    let hash = provisional_password(&input.password)?;
-    let account = NewAccount {
+    let invitee = Invitee {
         email: &email,
         name: &name,
         role,
-        password_hash: &hash,
     };
-    state.newsroom().add_account(&actor, account).await?;
+    let link = invitation_link(&state.site());
+    state
+        .newsroom()
+        .invite(Some(&actor), invitee, &link, &state.site())
+        .await?;
     accounts_answer(&state, StatusCode::CREATED).await
 }
 
-/// A change to an account: its role, or a first password for an account that has none.
+/// A change to an account.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AccountChange {
     /// `contributor`, `journalist`, `editor` or `admin`.
     role: Option<String>,
-    /// A provisional password, for an account that has none yet (an imported author's).
-    password: Option<String>,
 }
 
-/// Changes an account's role, or gives an imported author's account a provisional password, as
-/// the « Comptes » page does; answers every account.
+fn account_id(id: &str) -> Result<UserId, AppError> {
+    id.parse()
+        .map(UserId)
+        .map_err(|_| AppError::Missing(messages::api::NO_SUCH_ACCOUNT.to_owned()))
+}
+
+/// Changes an account's role, as the « Comptes » page does; answers every account.
 #[utoipa::path(
     patch,
     path = "/api/v1/accounts/{id}",
@@ -189,9 +180,10 @@ pub(crate) struct AccountChange {
         (status = 400, description = "JSON illisible, champ inconnu.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Un administrateur qui retirerait son propre rôle, ou un compte déjà actif.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun compte n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Un administrateur qui retirerait son propre rôle.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Rôle inconnu ou mot de passe trop court.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rôle inconnu.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn change_account(
@@ -204,23 +196,73 @@ pub(crate) async fn change_account(
     let actor = caller.writer()?;
     actor.administers()?;
     let change: AccountChange = body_or_default(&headers, body)?;
-    let id = id
-        .parse()
-        .map(UserId)
-        .map_err(|_| AppError::Missing(messages::api::NO_SUCH_ACCOUNT.to_owned()))?;
-    // Both are read before either is applied, so a refused half changes nothing.
-    let new_role = change.role.as_deref().map(role).transpose()?;
-    let hash = change
-        .password
-        .as_deref()
-        .map(provisional_password)
-        .transpose()?;
-    if let Some(new_role) = new_role {
+    let id = account_id(&id)?;
+    if let Some(new_role) = change.role.as_deref().map(role).transpose()? {
         state.newsroom().change_role(&actor, id, new_role).await?;
     }
-    if let Some(hash) = hash {
-        state.newsroom().activate_account(&actor, id, &hash).await?;
-    }
+    accounts_answer(&state, StatusCode::OK).await
+}
+
+/// Sends a new invitation to an account that has no password yet (imported, or whose
+/// invitation expired), as « Envoyer une invitation »; answers every account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/invitation",
+    operation_id = "invite_account",
+    tag = "Administration",
+    security(("jeton" = [])),
+    params(("id" = i64, Path, description = "L'identifiant du compte.")),
+    responses(
+        (status = 200, description = "Les comptes ; l'invitation part par courriel.", body = AccountList),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun compte n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Le compte a déjà un mot de passe.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn invite_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    actor.administers()?;
+    let id = account_id(&id)?;
+    let link = invitation_link(&state.site());
+    state
+        .newsroom()
+        .invite_again(Some(&actor), id, &link, &state.site())
+        .await?;
+    accounts_answer(&state, StatusCode::OK).await
+}
+
+/// Sends an invitation to every account that has no password yet, as « Inviter tous les
+/// comptes à activer »; answers every account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/invitations",
+    operation_id = "invite_inactive_accounts",
+    tag = "Administration",
+    security(("jeton" = [])),
+    responses(
+        (status = 200, description = "Les comptes ; les invitations partent par courriel.", body = AccountList),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn invite_inactive_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    state
+        .newsroom()
+        .invite_inactive(
+            Some(&actor),
+            || invitation_link(&state.site()),
+            &state.site(),
+        )
+        .await?;
     accounts_answer(&state, StatusCode::OK).await
 }
 

@@ -139,6 +139,8 @@ fn documented() -> Documented {
         .routes(routes!(media::library))
         .routes(routes!(admin::accounts, admin::add_account))
         .routes(routes!(admin::change_account))
+        .routes(routes!(admin::invite_account))
+        .routes(routes!(admin::invite_inactive_accounts))
         .routes(routes!(admin::settings, admin::change_settings))
         .routes(routes!(bylines::list, bylines::create))
         .routes(routes!(bylines::own))

@@ -1,18 +1,20 @@
-//! Accounts, for administrators: who works in the newsroom, with which role.
+//! Accounts, for administrators: who works in the newsroom, with which role. A new account is
+//! opened by invitation: its owner receives a link to choose their password.
 
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_domain::{Email, Name, Role, UserId};
-use rotative_newsroom::{NewAccount, NewsroomError, Refusal};
+use rotative_newsroom::{NewsroomError, Refusal};
+use rotative_store::Invitee;
 use serde::{Deserialize, Serialize};
 
-use super::render;
+use super::{invitation::invitation_link, render, when};
 use crate::{
     AppError, AppState,
-    auth::{CsrfForm, MIN_PASSWORD_CHARS, SignedIn, hash_password},
+    auth::{CsrfForm, NoFields, SignedIn},
     messages,
 };
 
@@ -23,15 +25,41 @@ struct AccountRow {
     email: String,
     role: &'static str,
     is_me: bool,
-    /// Imported accounts wait for an admin to give them a first password.
+    /// No password yet: invited, or imported; a new invitation can be sent.
     inactive: bool,
+}
+
+/// A letter given up on, as the page lists it.
+#[derive(Serialize)]
+struct UndeliveredRow {
+    to: String,
+    subject: String,
+    queued: String,
+    given_up: String,
+    error: String,
+}
+
+/// What the invitation form holds: empty, or as typed when it comes back.
+#[derive(Default, Deserialize, Serialize)]
+pub(crate) struct AccountForm {
+    email: String,
+    name: String,
+    role: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    /// Set once an invitation was sent, to say so.
+    invitation: Option<String>,
 }
 
 async fn page(
     state: &AppState,
     who: &SignedIn,
     status: StatusCode,
+    typed: &AccountForm,
     error: Option<&str>,
+    done: Option<&str>,
 ) -> Result<Response, AppError> {
     let accounts: Vec<AccountRow> = state
         .store
@@ -47,6 +75,19 @@ async fn page(
             inactive: user.password_hash.is_none(),
         })
         .collect();
+    let undelivered: Vec<UndeliveredRow> = state
+        .newsroom()
+        .undelivered_letters(&who.actor())
+        .await?
+        .into_iter()
+        .map(|letter| UndeliveredRow {
+            to: letter.to_address,
+            subject: letter.subject,
+            queued: when(state, letter.created_at),
+            given_up: when(state, letter.given_up_at),
+            error: letter.last_error,
+        })
+        .collect();
     let roles: Vec<(&str, &str)> = Role::ALL
         .into_iter()
         .map(|r| (r.as_str(), r.label_fr()))
@@ -57,8 +98,11 @@ async fn page(
         "newsroom/accounts.html",
         minijinja::context! {
             accounts => accounts,
+            undelivered => undelivered,
             roles => roles,
+            typed => typed,
             error => error,
+            done => done,
         },
     )?;
     Ok((status, Html(html)).into_response())
@@ -67,19 +111,18 @@ async fn page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     who: SignedIn,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     who.actor().administers()?;
-    page(&state, &who, StatusCode::OK, None).await
+    let done = query
+        .invitation
+        .is_some()
+        .then_some(messages::INVITATION_SENT);
+    let empty = AccountForm::default();
+    page(&state, &who, StatusCode::OK, &empty, None, done).await
 }
 
-#[derive(Deserialize)]
-pub(crate) struct AccountForm {
-    email: String,
-    name: String,
-    role: String,
-    password: String,
-}
-
+/// Opens an account by invitation.
 pub(crate) async fn create(
     State(state): State<AppState>,
     CsrfForm { who, form }: CsrfForm<AccountForm>,
@@ -92,25 +135,39 @@ pub(crate) async fn create(
     );
     let (Ok(email), Ok(name), Ok(role)) = parsed else {
         let error = messages::ACCOUNT_FIELDS;
-        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
+        return page(
+            &state,
+            &who,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            Some(error),
+            None,
+        )
+        .await;
     };
-    if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        let error = messages::PROVISIONAL_PASSWORD_TOO_SHORT;
-        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
-    }
-    let hash = hash_password(&form.password)
-        .map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))?;
-    let account = NewAccount {
+    let invitee = Invitee {
         email: &email,
         name: &name,
         role,
-        password_hash: &hash,
     };
-    match state.newsroom().add_account(&who.actor(), account).await {
-        Ok(_) => Ok(Redirect::to("/redaction/comptes").into_response()),
+    let link = invitation_link(&state.site());
+    let invited = state
+        .newsroom()
+        .invite(Some(&who.actor()), invitee, &link, &state.site())
+        .await;
+    match invited {
+        Ok(_) => Ok(Redirect::to("/redaction/comptes?invitation").into_response()),
         Err(NewsroomError::Refused(refusal @ Refusal::EmailTaken)) => {
             let error = messages::refusal(&refusal);
-            page(&state, &who, StatusCode::CONFLICT, Some(&error)).await
+            page(
+                &state,
+                &who,
+                StatusCode::CONFLICT,
+                &form,
+                Some(&error),
+                None,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -132,28 +189,34 @@ pub(crate) async fn change_role(
     Ok(Redirect::to("/redaction/comptes"))
 }
 
-#[derive(Deserialize)]
-pub(crate) struct Activation {
-    password: String,
-}
-
-/// Gives an account that has none (an imported author) a provisional password, which its owner
-/// changes at first sign-in like any provisional password.
-pub(crate) async fn activate(
+/// Sends a new invitation to an account that has no password yet (imported from WordPress,
+/// or whose invitation expired).
+pub(crate) async fn invite_again(
     State(state): State<AppState>,
     Path(id): Path<UserId>,
-    CsrfForm { who, form }: CsrfForm<Activation>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     who.actor().administers()?;
-    if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        let error = messages::PROVISIONAL_PASSWORD_TOO_SHORT;
-        return page(&state, &who, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
-    }
-    let hash = hash_password(&form.password)
-        .map_err(|_| AppError::BadRequest(messages::UNREADABLE_PASSWORD))?;
+    let link = invitation_link(&state.site());
     state
         .newsroom()
-        .activate_account(&who.actor(), id, &hash)
+        .invite_again(Some(&who.actor()), id, &link, &state.site())
         .await?;
-    Ok(Redirect::to("/redaction/comptes").into_response())
+    Ok(Redirect::to("/redaction/comptes?invitation").into_response())
+}
+
+/// Sends an invitation to every account that has no password yet.
+pub(crate) async fn invite_inactive(
+    State(state): State<AppState>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    state
+        .newsroom()
+        .invite_inactive(
+            Some(&who.actor()),
+            || invitation_link(&state.site()),
+            &state.site(),
+        )
+        .await?;
+    Ok(Redirect::to("/redaction/comptes?invitation").into_response())
 }

@@ -5,6 +5,7 @@ mod accounts;
 pub(crate) mod bylines;
 mod front_page;
 pub(crate) mod history;
+pub(crate) mod invitation;
 pub(crate) mod library;
 mod pages;
 mod redirects;
@@ -50,6 +51,16 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             Method::POST,
             "/redaction/deconnexion",
             post(session::sign_out),
+        ),
+        (
+            Method::GET,
+            "/redaction/invitation/{token}",
+            get(invitation::show),
+        ),
+        (
+            Method::POST,
+            "/redaction/invitation/{token}",
+            post(invitation::accept),
         ),
         (
             Method::GET,
@@ -142,8 +153,13 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         ),
         (
             Method::POST,
-            "/redaction/comptes/{id}/activation",
-            post(accounts::activate),
+            "/redaction/comptes/{id}/invitation",
+            post(accounts::invite_again),
+        ),
+        (
+            Method::POST,
+            "/redaction/comptes/invitations",
+            post(accounts::invite_inactive),
         ),
         (Method::GET, "/redaction/jetons", get(tokens::list)),
         (Method::POST, "/redaction/jetons", post(tokens::create)),

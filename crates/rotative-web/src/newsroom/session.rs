@@ -41,6 +41,8 @@ const DEVICE_SECONDS: i64 = 365 * 24 * 60 * 60;
 #[derive(Deserialize)]
 pub(crate) struct NextQuery {
     suite: Option<String>,
+    /// Set when an invitation's link has just set the password.
+    bienvenue: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,13 +57,26 @@ fn secure(state: &AppState) -> bool {
     state.site().base_url.starts_with("https://")
 }
 
+/// What the sign-in page says above its form: why the last attempt failed, or news.
+#[derive(Clone, Copy)]
+enum Said<'a> {
+    Nothing,
+    Error(&'a str),
+    Notice(&'a str),
+}
+
 async fn sign_in_page(
     state: &AppState,
     status: StatusCode,
     next: &str,
     email: &str,
-    error: Option<&str>,
+    said: Said<'_>,
 ) -> Result<Response, AppError> {
+    let (error, notice) = match said {
+        Said::Nothing => (None, None),
+        Said::Error(error) => (Some(error), None),
+        Said::Notice(notice) => (None, Some(notice)),
+    };
     // A fresh token in a cookie, and its signature in the form: a form posted from elsewhere,
     // or a cookie tossed in from elsewhere, cannot match.
     let token = new_token();
@@ -75,6 +90,7 @@ async fn sign_in_page(
             next => next,
             email => email,
             error => error,
+            notice => notice,
         },
     )?;
     Ok((
@@ -92,12 +108,17 @@ pub(crate) async fn sign_in_form(
     State(state): State<AppState>,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
+    let said = if query.bienvenue.is_some() {
+        Said::Notice(messages::PASSWORD_CHOSEN)
+    } else {
+        Said::Nothing
+    };
     sign_in_page(
         &state,
         StatusCode::OK,
         safe_next(query.suite.as_deref()),
         "",
-        None,
+        said,
     )
     .await
 }
@@ -197,7 +218,7 @@ pub(crate) async fn sign_in(
             StatusCode::UNAUTHORIZED,
             &next,
             form.email.trim(),
-            Some(message),
+            Said::Error(message),
         )
         .await;
     };

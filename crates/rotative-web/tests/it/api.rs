@@ -530,7 +530,8 @@ async fn upload(site: &TestSite, token: Option<&str>) -> Page {
 }
 
 /// An account added as a client sends it.
-const ACCOUNT_BODY: &str = r#"{"email": "nouveau@exemple.fr", "name": "Nouvelle Recrue", "role": "editor", "password": "provisoire-1234"}"#;
+const ACCOUNT_BODY: &str =
+    r#"{"email": "nouveau@exemple.fr", "name": "Nouvelle Recrue", "role": "editor"}"#;
 
 /// A public note as a client sends it.
 const NEW_NOTE: &str = r#"{"kind": "correction", "note": "Le port rouvre mardi, non lundi."}"#;
@@ -560,7 +561,7 @@ const WHO: [(Who, &str); 5] = [
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
 /// `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 59] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 61] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -661,6 +662,17 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 59] = [
     ("GET", "/api/v1/accounts", [401, 403, 403, 403, 200]),
     ("POST", "/api/v1/accounts", [401, 403, 403, 403, 201]),
     ("PATCH", "/api/v1/accounts/{J}", [401, 403, 403, 403, 200]),
+    // The journalist's account has its password: only accounts without one are invited.
+    (
+        "POST",
+        "/api/v1/accounts/{J}/invitation",
+        [401, 403, 403, 403, 409],
+    ),
+    (
+        "POST",
+        "/api/v1/accounts/invitations",
+        [401, 403, 403, 403, 200],
+    ),
     ("GET", "/api/v1/settings", [401, 403, 403, 403, 200]),
     ("PUT", "/api/v1/settings", [401, 403, 403, 403, 200]),
     ("GET", "/api/v1/webhooks", [401, 403, 403, 403, 200]),
@@ -1595,20 +1607,39 @@ async fn an_administrator_runs_accounts_and_settings_through_the_api() {
     )
     .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "the address is taken");
-    let short = send_json(
+    let invited: serde_json::Value = serde_json::from_str(&added.body).unwrap();
+    let recruit = invited["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|account| account["email"] == "nouveau@exemple.fr")
+        .unwrap();
+    assert_eq!(recruit["active"], false, "until the link sets a password");
+    let letters = site.state.store.claim_due_letters(60, 10).await.unwrap();
+    assert_eq!(letters.len(), 1, "the invitation waits in the outbox");
+    assert_eq!(letters[0].to_address, "nouveau@exemple.fr");
+    let old_field = send_json(
         &site,
         "POST",
         "/api/v1/accounts",
         Some(&admin),
-        r#"{"email": "autre@exemple.fr", "name": "Autre", "role": "editor", "password": "court"}"#,
+        r#"{"email": "autre@exemple.fr", "name": "Autre", "role": "editor", "password": "provisoire-1234"}"#,
     )
     .await;
-    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        short.body.contains("\"field\":\"password\""),
-        "{}",
-        short.body
+    assert_eq!(
+        old_field.status,
+        StatusCode::BAD_REQUEST,
+        "no password is given any more"
     );
+    let again = send_json(
+        &site,
+        "POST",
+        &format!("/api/v1/accounts/{}/invitation", recruit["id"]),
+        Some(&admin),
+        "",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     let me = site
         .state
         .store

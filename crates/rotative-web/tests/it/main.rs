@@ -16,6 +16,7 @@ mod front_page;
 mod heavy_input;
 mod helpers;
 mod hostile;
+mod invitations;
 mod media;
 mod newsroom;
 mod page_cache;

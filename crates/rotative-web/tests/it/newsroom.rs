@@ -920,7 +920,7 @@ const WHO: [Who; 5] = [
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
 /// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 77] = [
+const TABLE: [(&str, &str, [u16; 5]); 80] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -996,11 +996,27 @@ const TABLE: [(&str, &str, [u16; 5]); 77] = [
         "/redaction/comptes/{J}/role",
         [303, 403, 403, 403, 303],
     ),
-    // The journalist's account is active already: only inactive ones are activated.
+    // The journalist's account has its password: only accounts without one are invited.
     (
         "POST",
-        "/redaction/comptes/{J}/activation",
+        "/redaction/comptes/{J}/invitation",
         [303, 403, 403, 403, 409],
+    ),
+    (
+        "POST",
+        "/redaction/comptes/invitations",
+        [303, 403, 403, 403, 303],
+    ),
+    // An invitation's page needs no session, only its link: `{I}` is one that never existed.
+    (
+        "GET",
+        "/redaction/invitation/{I}",
+        [410, 410, 410, 410, 410],
+    ),
+    (
+        "POST",
+        "/redaction/invitation/{I}",
+        [410, 410, 410, 410, 410],
     ),
     // Everyone makes and revokes their own API tokens; an administrator, anybody's. `{T}` is
     // the journalist's.
@@ -1226,6 +1242,7 @@ fn route_pattern(row: &str) -> String {
         path.replace(placeholder, "{id}")
     })
     .replace("{R}", "{revision}")
+    .replace("{I}", "{token}")
 }
 
 #[test]
@@ -1301,7 +1318,8 @@ async fn every_newsroom_route_for_every_role() {
                 .replace("{J}", &journalist.id.to_string())
                 .replace("{M}", "1")
                 .replace("{S}", "1")
-                .replace("{B}", &byline.0.to_string());
+                .replace("{B}", &byline.0.to_string())
+                .replace("{I}", "0123456789abcdef");
             let fields: Vec<(&str, &str)> = vec![
                 ("csrf", &token),
                 ("action", action),

@@ -32,6 +32,12 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             role,
             site,
         }) => user::add(&email, &name, &role, &site).await,
+        Command::User(UserCommand::Invite {
+            email,
+            name,
+            role,
+            site,
+        }) => user::invite(&email, &name, &role, &site).await,
         Command::Token(TokenCommand::Add {
             email,
             name,

@@ -8,6 +8,7 @@ use std::{
 };
 
 use anyhow::Context;
+use rotative_mail::Postman;
 use rotative_search::SearchIndex;
 use rotative_web::webhooks::DeliveryPolicy;
 use rotative_web::{AppError, AppSettings, AppState, ConnectionLimits, UploadLimits};
@@ -35,6 +36,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
+    let postman = postman(&args, &public)?;
+    tracing::info!(destination = %postman.destination(), "letters");
     let store = site.store.clone();
     let state = AppState::build(AppSettings {
         theme,
@@ -57,6 +60,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));
     let indexer = tokio::spawn(follow_changes(state.clone()));
     let resizer = tokio::spawn(make_variants(state.clone(), instance.clone()));
+    let mailer = tokio::spawn(send_mail(
+        state.clone(),
+        postman,
+        args.mail_retry_seconds.clone(),
+    ));
     let deliverer = rotative_web::webhooks::Deliverer::new(DeliveryPolicy {
         retry_delays: args
             .webhook_retry_seconds
@@ -70,16 +78,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let webhooks = tokio::spawn(send_webhooks(state.clone(), deliverer));
     let redirect_counts = tokio::spawn(count_redirects(state.clone()));
     let metrics = match args.metrics_listen {
-        Some(at) => {
-            let listener = TcpListener::bind(at)
-                .await
-                .with_context(|| format!("cannot listen on {at} for metrics"))?;
-            tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
-            let app = rotative_web::metrics_router(state.clone());
-            Some(tokio::spawn(
-                async move { axum::serve(listener, app).await },
-            ))
-        }
+        Some(at) => Some(serve_metrics(at, &state).await?),
         None => None,
     };
     let shutdown = shutdown_signal();
@@ -102,6 +101,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     indexer.abort();
     resizer.abort();
     webhooks.abort();
+    mailer.abort();
     redirect_counts.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
@@ -109,6 +109,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     hand_over(&state, &store, &instance).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Answers Prometheus at `at`, apart from the public address.
+async fn serve_metrics(
+    at: std::net::SocketAddr,
+    state: &AppState,
+) -> anyhow::Result<tokio::task::JoinHandle<std::io::Result<()>>> {
+    let listener = TcpListener::bind(at)
+        .await
+        .with_context(|| format!("cannot listen on {at} for metrics"))?;
+    tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+    let app = rotative_web::metrics_router(state.clone());
+    Ok(tokio::spawn(
+        async move { axum::serve(listener, app).await },
+    ))
 }
 
 /// What an instance leaves behind as it stops: the last counts of followed redirects, and its
@@ -202,6 +217,34 @@ async fn send_webhooks(state: AppState, deliverer: rotative_web::webhooks::Deliv
         state.metrics().job_ran("webhooks", round.is_err());
         if let Err(error) = round {
             tracing::error!(?error, "webhook deliveries failed; retrying");
+        }
+    }
+}
+
+/// Who hands letters over: the SMTP server `--smtp` names, or `.eml` files under DATA/outbox/.
+fn postman(args: &ServeArgs, site: &rotative_render::Site) -> anyhow::Result<Postman> {
+    let from = args
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| Postman::default_sender(&site.base_url));
+    Ok(match &args.smtp {
+        Some(url) => Postman::smtp(url, &from, &site.name).context("--smtp")?,
+        None => Postman::files(args.site.data.join("outbox"), &from, &site.name)
+            .context("--mail-from")?,
+    })
+}
+
+/// Hands the outbox's letters over, every second. Every instance takes part: each letter is
+/// claimed by one of them before it is sent.
+async fn send_mail(state: AppState, postman: Postman, waits: Vec<u64>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let round = state.newsroom().send_due_letters(&postman, &waits).await;
+        state.metrics().job_ran("mail", round.is_err());
+        if let Err(error) = round {
+            tracing::error!(?error, "sending letters failed; retrying");
         }
     }
 }

@@ -1,18 +1,56 @@
-//! `rotative user add --email E --name NAME --role ROLE` (password on standard input)
+//! `rotative user add --email E --name NAME --role ROLE` (password on standard input), and
+//! `rotative user invite --email E --name NAME --role ROLE`.
 
-use std::io::BufRead;
+use std::{io::BufRead, sync::Arc};
 
 use anyhow::{Context, bail};
 use rotative_domain::{Email, Name, Role};
-use rotative_store::Audit;
+use rotative_newsroom::Newsroom;
+use rotative_store::{Audit, Invitee};
 use rotative_web::auth::{MIN_PASSWORD_CHARS, hash_password};
 
 use crate::{cli::SiteArgs, site::OpenSite};
 
-pub async fn add(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
+/// Where the site answers when neither `--base-url` nor the settings say: `rotative serve`'s
+/// default address.
+const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+
+/// The account's fields as typed on the command line.
+fn account_fields(email: &str, name: &str, role: &str) -> anyhow::Result<(Email, Name, Role)> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: `{email}` {e}"))?;
     let name = Name::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    Ok((email, name, role))
+}
+
+pub async fn invite(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
+    let (email, name, role) = account_fields(email, name, role)?;
+    let site = OpenSite::open(args).await?;
+    let public = site.site(args, DEFAULT_BASE_URL);
+    let newsroom = Newsroom::new(site.store.clone(), Arc::new(OpenSite::theme(None)?));
+    let link = rotative_web::invitation_link(&public);
+    let invitee = Invitee {
+        email: &email,
+        name: &name,
+        role,
+    };
+    let invited = newsroom.invite(None, invitee, &link, &public).await;
+    site.store.close().await;
+    let id = invited.map_err(|e| anyhow::anyhow!("cannot invite {email}: {e}"))?;
+    println!(
+        "account {id} invited: {email}, {}; the link, valid seven days, opens {}",
+        role.as_str(),
+        public.base_url
+    );
+    eprintln!(
+        "the letter is sent by the running server (without --smtp, written under {})",
+        args.data.join("outbox").display()
+    );
+    Ok(())
+}
+
+pub async fn add(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
+    let (email, name, role) = account_fields(email, name, role)?;
     let mut password = String::new();
     std::io::stdin()
         .lock()

@@ -13,6 +13,7 @@ mod editor_markdown;
 mod helpers;
 mod import_story;
 mod import_wordpress;
+mod mail;
 mod media_s3;
 mod newsroom_browser;
 mod postgres;

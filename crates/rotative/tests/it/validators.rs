@@ -89,9 +89,10 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (server, cookie, paths) = newsroom(dir.path());
+    let (server, cookie, paths, signed_out) = newsroom(dir.path());
     let agent = crate::helpers::agent();
     let mut pages: Vec<(String, String)> = Vec::new();
+    pages.extend(before_signing_in(&server, &signed_out));
     for path in paths {
         let mut answer = agent
             .get(&format!("{}{path}", server.base))
@@ -102,7 +103,12 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
         pages.push((path.to_owned(), answer.body_mut().read_to_string().unwrap()));
     }
     // Forms sent back with what is wrong beside each field.
-    let csrf = between(&pages[0].1, "name=\"csrf\" value=\"", "\"")
+    let dashboard = &pages
+        .iter()
+        .find(|(path, _)| path == "/redaction/")
+        .unwrap()
+        .1;
+    let csrf = between(dashboard, "name=\"csrf\" value=\"", "\"")
         .unwrap()
         .to_owned();
     let long = "x".repeat(111);
@@ -165,6 +171,31 @@ fn every_newsroom_page_and_refused_form_is_valid_html() {
     }
     let names: Vec<String> = pages.into_iter().map(|(name, _)| name).collect();
     nu_check(&vnu, &files, &names);
+}
+
+/// The pages a person sees before signing in, and the invitation's form sent back.
+fn before_signing_in(server: &Server, signed_out: &[String]) -> Vec<(String, String)> {
+    let agent = crate::helpers::agent();
+    let mut pages = Vec::new();
+    for path in signed_out {
+        let mut answer = agent.get(&format!("{}{path}", server.base)).call().unwrap();
+        assert!([200, 410].contains(&answer.status().as_u16()), "{path}");
+        pages.push((path.clone(), answer.body_mut().read_to_string().unwrap()));
+    }
+    // The invitation's form sent back: two passwords that differ.
+    let mut differ = agent
+        .post(&format!("{}{}", server.base, signed_out[0]))
+        .send_form([
+            ("new", "un mot de passe"),
+            ("confirm", "un autre mot de passe"),
+        ])
+        .unwrap();
+    assert_eq!(differ.status(), 422);
+    pages.push((
+        format!("POST {}", signed_out[0]),
+        differ.body_mut().read_to_string().unwrap(),
+    ));
+    pages
 }
 
 /// What axe-core checked: pages, and page checks (a page once light and once dark is two).
@@ -241,7 +272,7 @@ fn every_page_passes_axe_and_the_accessibility_statement_says_so() {
     checked.add(&run_axe(&script, true, None, &urls));
     drop(server);
 
-    let (server, cookie, paths) = newsroom(&dir.path().join("newsroom"));
+    let (server, cookie, paths, signed_out) = newsroom(&dir.path().join("newsroom"));
     let urls: Vec<String> = paths
         .iter()
         .map(|path| format!("{}{path}", server.base))
@@ -252,13 +283,16 @@ fn every_page_passes_axe_and_the_accessibility_statement_says_so() {
         "pages were checked signed in: {report}"
     );
     checked.add(&report);
-    // The sign-in page itself, signed out.
-    checked.add(&run_axe(
-        &script,
-        false,
-        None,
-        &[format!("{}/redaction/connexion", server.base)],
-    ));
+    // The sign-in page itself, and the pages before it, signed out, light and dark.
+    let mut before = vec![format!("{}/redaction/connexion", server.base)];
+    before.extend(
+        signed_out
+            .iter()
+            .map(|path| format!("{}{path}", server.base)),
+    );
+    for dark in [false, true] {
+        checked.add(&run_axe(&script, dark, None, &before));
+    }
     // And the newsroom in a dark scheme.
     checked.add(&run_axe(&script, true, Some(&cookie), &urls));
     // The editor opened above in its rich mode; its Markdown mode too, light and dark.
@@ -315,9 +349,11 @@ fn run_axe_with(
     report
 }
 
-/// A newsroom with one account of each kind of page (an administrator, a webhook, a token): its
-/// server, the administrator's session cookie and the newsroom's pages.
-fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
+/// A newsroom with one account of each kind of page (an administrator, a webhook, a token, an
+/// invitation): its server, the administrator's session cookie, the newsroom's pages, and the
+/// pages a person sees before signing in (an invitation's, one that no longer serves, the
+/// sign-in page once a password is chosen).
+fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<String>) {
     let data = dir.join("site");
     // An administrator sees every newsroom page.
     crate::helpers::add_user(
@@ -355,8 +391,27 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
         .output()
         .unwrap();
     assert!(token.status.success());
+    let invited = crate::helpers::rotative()
+        .args([
+            "user",
+            "invite",
+            "--email",
+            "nina@exemple.fr",
+            "--name",
+            "Nina Kovacs",
+        ])
+        .args(["--role", "journalist", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(invited.status.success());
     let server = Server::start(&data, &[]);
     let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de test");
+    let signed_out = vec![
+        invitation_path(&server),
+        "/redaction/invitation/0123456789abcdef".to_owned(),
+        "/redaction/connexion?bienvenue".to_owned(),
+    ];
     let paths = vec![
         "/redaction/",
         "/redaction/?etat=published",
@@ -383,7 +438,24 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>) {
         "/redaction/medias/1",
         "/corrections/",
     ];
-    (server, cookie, paths)
+    (server, cookie, paths, signed_out)
+}
+
+/// The path of the invitation the server wrote as a file (no SMTP server here), read from the
+/// link it logs.
+fn invitation_path(server: &Server) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        for line in server.log_lines() {
+            if let Some(token) = between(&format!("{line} "), "/redaction/invitation/", " ") {
+                return format!("/redaction/invitation/{}", token.trim_end_matches('"'));
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the invitation was never written"
+        );
+    }
 }
 
 #[test]

@@ -1,0 +1,182 @@
+//! Links that let a person set their password without being signed in: the invitation to a new
+//! account (or to an imported one that has no password). Only a hash of the link's token is
+//! kept; a link serves once, before it expires.
+
+use rotative_domain::{Email, Name, Role, UserId};
+
+use crate::{
+    Audit, Store, StoreError, Taken, User, now_seconds,
+    outbox::{NewLetter, queue_letter},
+    users::{USER_COLUMNS, UserRow, end_all_sessions, insert_audit},
+};
+
+/// What a link lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Set the first password of an account.
+    Invitation,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+        }
+    }
+}
+
+/// A link to record: the hash of its token, what it is for and until when.
+#[derive(Debug, Clone, Copy)]
+pub struct NewLink<'a> {
+    pub token_hash: &'a str,
+    pub purpose: LinkPurpose,
+    pub expires_at: i64,
+}
+
+/// An account to create, reached by invitation.
+#[derive(Debug, Clone, Copy)]
+pub struct Invitee<'a> {
+    pub email: &'a Email,
+    pub name: &'a Name,
+    pub role: Role,
+}
+
+async fn insert_link(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    link: &NewLink<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(link.token_hash)
+    .bind(user.0)
+    .bind(link.purpose.as_str())
+    .bind(now_seconds())
+    .bind(link.expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Creates an account without a password, its invitation link and the letter carrying it,
+    /// in one transaction; an address already in use is `AlreadyExists`.
+    pub async fn invite_user(
+        &self,
+        invitee: Invitee<'_>,
+        link: NewLink<'_>,
+        letter: &NewLetter<'_>,
+        audit: Audit<'_>,
+    ) -> Result<UserId, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, NULL, $4) RETURNING id",
+        )
+        .bind(invitee.email.as_ref())
+        .bind(invitee.name.as_ref())
+        .bind(invitee.role.as_str())
+        .bind(now_seconds())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, Taken::AccountEmail))?;
+        insert_link(&mut tx, UserId(id), &link).await?;
+        queue_letter(&mut tx, letter).await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(UserId(id))
+    }
+
+    /// Invites again an account that has no password yet (imported, or whose invitation
+    /// expired): a new link and its letter. Returns false when the account has a password.
+    pub async fn invite_again(
+        &self,
+        user: UserId,
+        link: NewLink<'_>,
+        letter: &NewLetter<'_>,
+        audit: Audit<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let without_password: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM users WHERE id = $1 AND password_hash IS NULL{}",
+            self.for_update()
+        ))
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if without_password.is_none() {
+            return Ok(false);
+        }
+        insert_link(&mut tx, user, &link).await?;
+        queue_letter(&mut tx, letter).await?;
+        insert_audit(&mut tx, None, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The account a link opens, if the link exists, has not served and has not expired.
+    pub async fn link_account(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+    ) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM account_links l JOIN users u ON u.id = l.user_id
+             WHERE l.token_hash = $1 AND l.purpose = $2 AND l.used_at IS NULL
+               AND l.expires_at > $3"
+        ))
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now_seconds())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(User::try_from).transpose()
+    }
+
+    /// Sets the account's password through a valid link, which then serves no more (nor does
+    /// any other link of the account for the same purpose), and ends the account's sessions:
+    /// one transaction. Returns the account, or none when the link is not valid.
+    pub async fn set_password_by_link(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        password_hash: &str,
+        action: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        let now = now_seconds();
+        let mut tx = self.begin_write().await?;
+        let user: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT user_id FROM account_links
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3{}",
+            self.for_update()
+        ))
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = user.map(UserId) else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE account_links SET used_at = $1
+             WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user.0)
+        .bind(purpose.as_str())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        end_all_sessions(&mut tx, user).await?;
+        insert_audit(&mut tx, None, Audit::by(Some(user), action)).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+}

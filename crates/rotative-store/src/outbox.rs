@@ -1,0 +1,182 @@
+//! The outbox: letters waiting to be handed over. A letter is written in the transaction of
+//! what it tells of (an invitation and its account), so neither exists without the other; every
+//! instance takes part in sending, each letter claimed by one at a time.
+
+use rotative_domain::LetterId;
+use sqlx::{AnyConnection, FromRow};
+
+use crate::{Store, StoreError, now_seconds};
+
+/// A letter to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewLetter<'a> {
+    pub to_name: &'a str,
+    pub to_address: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    /// The link the letter is about, logged when letters are written as files.
+    pub link: Option<&'a str>,
+}
+
+/// A letter claimed for sending.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct QueuedLetter {
+    #[sqlx(try_from = "i64")]
+    pub id: LetterId,
+    pub to_name: String,
+    pub to_address: String,
+    pub subject: String,
+    #[sqlx(rename = "text_body")]
+    pub text: String,
+    #[sqlx(rename = "html_body")]
+    pub html: String,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub attempts: i64,
+}
+
+/// A letter given up on, for the newsroom to see.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct UndeliveredLetter {
+    #[sqlx(try_from = "i64")]
+    pub id: LetterId,
+    pub to_address: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub given_up_at: i64,
+    pub last_error: String,
+}
+
+/// What came of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterOutcome<'a> {
+    Sent,
+    /// Failed; tried again at this time.
+    RetryAt(i64, &'a str),
+    /// Failed for good.
+    GivenUp(&'a str),
+}
+
+/// Queues a letter inside the caller's transaction, to be sent at once.
+pub(crate) async fn queue_letter(
+    conn: &mut AnyConnection,
+    letter: &NewLetter<'_>,
+) -> Result<LetterId, StoreError> {
+    let now = now_seconds();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (to_name, to_address, subject, text_body, html_body, link,
+             created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(letter.to_name)
+    .bind(letter.to_address)
+    .bind(letter.subject)
+    .bind(letter.text)
+    .bind(letter.html)
+    .bind(letter.link)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(LetterId(id))
+}
+
+impl Store {
+    /// Queues a letter on its own.
+    pub async fn queue_letter(&self, letter: &NewLetter<'_>) -> Result<LetterId, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        queue_letter(&mut conn, letter).await
+    }
+
+    /// Claims up to `limit` letters due now for `seconds`: another instance leaves them alone
+    /// until then (an instance that dies mid-send lets the claim lapse, and the letter goes
+    /// again).
+    pub async fn claim_due_letters(
+        &self,
+        seconds: i64,
+        limit: u32,
+    ) -> Result<Vec<QueuedLetter>, StoreError> {
+        let now = now_seconds();
+        let candidates: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM outbox
+             WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $1
+               AND (claimed_until IS NULL OR claimed_until < $1)
+             ORDER BY next_attempt_at, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut claimed = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            let letter: Option<QueuedLetter> = sqlx::query_as(
+                "UPDATE outbox SET claimed_until = $1
+                 WHERE id = $2 AND sent_at IS NULL AND given_up_at IS NULL
+                   AND (claimed_until IS NULL OR claimed_until < $3)
+                 RETURNING id, to_name, to_address, subject, text_body, html_body, link,
+                     created_at, attempts",
+            )
+            .bind(now.saturating_add(seconds))
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+            claimed.extend(letter);
+        }
+        Ok(claimed)
+    }
+
+    /// Records an attempt at a claimed letter and releases the claim. A letter sent keeps only
+    /// who it went to and its subject.
+    pub async fn record_letter(
+        &self,
+        id: LetterId,
+        outcome: LetterOutcome<'_>,
+    ) -> Result<(), StoreError> {
+        let now = now_seconds();
+        let query = match outcome {
+            LetterOutcome::Sent => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, sent_at = $1, claimed_until = NULL,
+                     text_body = '', html_body = '', link = NULL, last_error = ''
+                 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(id.0),
+            LetterOutcome::RetryAt(at, error) => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1,
+                     claimed_until = NULL, last_error = $2
+                 WHERE id = $3",
+            )
+            .bind(at)
+            .bind(error)
+            .bind(id.0),
+            LetterOutcome::GivenUp(error) => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, given_up_at = $1,
+                     claimed_until = NULL, last_error = $2, text_body = '', html_body = '',
+                     link = NULL
+                 WHERE id = $3",
+            )
+            .bind(now)
+            .bind(error)
+            .bind(id.0),
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The letters given up on, the latest first.
+    pub async fn undelivered_letters(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<UndeliveredLetter>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, to_address, subject, created_at, attempts, given_up_at, last_error
+             FROM outbox WHERE given_up_at IS NOT NULL ORDER BY given_up_at DESC, id DESC
+             LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

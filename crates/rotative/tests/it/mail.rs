@@ -1,0 +1,192 @@
+//! Invitations through a real SMTP server (`aiosmtpd`, from `PyPI`, which `scripts/test` installs):
+//! the letter read as a mail program reads it, its link followed, the password chosen, and a
+//! letter queued while the server is down delivered once it is back, once.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::helpers::{Server, agent, between, rotative, sign_in_over_http, tool};
+
+/// A real SMTP server keeping what it receives in a Maildir, stopped when dropped.
+struct SmtpSink {
+    child: Child,
+    port: u16,
+}
+
+impl SmtpSink {
+    fn start(python: &Path, maildir: &Path, port: u16) -> Self {
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the SMTP server never listened"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The messages the Maildir holds, read by Python's email package.
+fn messages(python: &Path, maildir: &Path) -> Vec<serde_json::Value> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/read_maildir.py");
+    let output = Command::new(python)
+        .arg(script)
+        .arg(maildir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice::<serde_json::Value>(&output.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Waits until the Maildir holds `count` messages.
+fn wait_for(python: &Path, maildir: &Path, count: usize) -> Vec<serde_json::Value> {
+    let started = Instant::now();
+    loop {
+        let found = messages(python, maildir);
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{} letter(s) arrived, not {count}",
+            found.len()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn invite(data: &Path, base: &str, email: &str, name: &str) {
+    let invited = rotative()
+        .args(["user", "invite", "--email", email, "--name", name])
+        .args(["--role", "journalist", "--base-url", base, "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        invited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&invited.stderr)
+    );
+}
+
+#[test]
+fn an_invitation_goes_through_smtp_and_its_link_opens_the_account() {
+    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let data = dir.path().join("site");
+    let mut sink = SmtpSink::start(&python, &maildir, free_port());
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let server = Server::start(
+        &data,
+        &[
+            "--no-demo",
+            "--smtp",
+            &smtp,
+            "--mail-from",
+            "redaction@gazette.example",
+            "--mail-retry-seconds",
+            "1",
+        ],
+    );
+
+    invite(&data, &server.base, "lea@exemple.fr", "Léa Martin-Dupré");
+    let letters = wait_for(&python, &maildir, 1);
+    let letter = &letters[0];
+    assert_eq!(letter["subject"], "Votre compte à la rédaction de Rotative");
+    assert_eq!(letter["from"], "Rotative <redaction@gazette.example>");
+    assert_eq!(letter["to"], "Léa Martin-Dupré <lea@exemple.fr>");
+    assert_eq!(letter["content_type"], "multipart/alternative");
+    assert!(letter["date"].as_str().is_some_and(|date| !date.is_empty()));
+    assert!(
+        letter["message_id"]
+            .as_str()
+            .unwrap()
+            .ends_with("@gazette.example>")
+    );
+    let text = letter["text"].as_str().unwrap();
+    let html = letter["html"].as_str().unwrap();
+    assert!(text.contains("Bonjour Léa Martin-Dupré"), "{text}");
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    let prefix = format!("{}/redaction/invitation/", server.base);
+    let token = between(text, &prefix, "\n").unwrap().trim();
+    assert!(
+        html.contains(&format!("href=\"{prefix}{token}\"")),
+        "{html}"
+    );
+
+    // The link opens the page that sets the password; then the account signs in.
+    let link = format!("/redaction/invitation/{token}");
+    let page = server.get(&link);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("lea@exemple.fr"));
+    let chosen = agent()
+        .post(&format!("{}{link}", server.base))
+        .send_form([
+            ("new", "un mot de passe choisi"),
+            ("confirm", "un mot de passe choisi"),
+        ])
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    let cookie = sign_in_over_http(&server, "lea@exemple.fr", "un mot de passe choisi");
+    assert!(cookie.starts_with("rotative_session="));
+    let used = server.get(&link);
+    assert_eq!(used.status, 410, "a link serves once");
+
+    // The SMTP server down: the letter waits, and arrives once the server is back.
+    let port = sink.port;
+    drop(sink);
+    invite(&data, &server.base, "marc@exemple.fr", "Marc Roux");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(messages(&python, &maildir).len(), 1);
+    sink = SmtpSink::start(&python, &maildir, port);
+    let letters = wait_for(&python, &maildir, 2);
+    assert_eq!(letters[1]["to"], "Marc Roux <marc@exemple.fr>");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        messages(&python, &maildir).len(),
+        2,
+        "each letter delivered once"
+    );
+    drop(sink);
+    server.terminate();
+}
