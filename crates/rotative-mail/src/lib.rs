@@ -26,6 +26,8 @@ pub enum MailError {
     Sender(String),
     #[error("the SMTP address is not one (smtp://host:port, smtps://…): {0}")]
     Smtp(String),
+    #[error("a password is only sent over TLS: leave `tls=` out, or write `tls=required`")]
+    PasswordInClear,
 }
 
 /// Why a letter was not handed over.
@@ -59,12 +61,24 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 impl Postman {
     /// Sends through the SMTP server at `url`: `smtp://host:port` as it is, `smtp://user:pass@host:587`
     /// only over STARTTLS (a password never crosses in clear), `smtps://host:465` over TLS from
-    /// the start; `?tls=required` or `?tls=opportunistic` chooses for a plain `smtp://`.
+    /// the start; `?tls=required` or `?tls=opportunistic` chooses for a plain `smtp://` without
+    /// a password.
     pub fn smtp(url: &str, from: &str, site_name: &str) -> Result<Self, MailError> {
         let mut parsed = url::Url::parse(url).map_err(|e| MailError::Smtp(e.to_string()))?;
-        let chooses_tls = parsed.query_pairs().any(|(key, _)| key == "tls");
-        if parsed.scheme() == "smtp" && parsed.password().is_some() && !chooses_tls {
-            parsed.query_pairs_mut().append_pair("tls", "required");
+        let tls = parsed
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        if parsed.scheme() == "smtp" && parsed.password().is_some() {
+            match tls.as_deref() {
+                None => {
+                    parsed.query_pairs_mut().append_pair("tls", "required");
+                }
+                Some("required") => {}
+                // Opportunistic TLS would send the password in clear to a server (or someone
+                // in between) that offers no STARTTLS.
+                Some(_) => return Err(MailError::PasswordInClear),
+            }
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(parsed.as_str())
             .map_err(|e| MailError::Smtp(e.to_string()))?
@@ -138,7 +152,7 @@ fn sender(from: &str, site_name: &str) -> Result<Mailbox, MailError> {
 /// The message for a letter: `Date` now, a `Message-ID` made from `key`, a text part and an
 /// HTML part as alternatives; names and subject encoded as headers require, so nothing in them
 /// can start a header of its own.
-pub fn compose(from: &Mailbox, letter: &Letter, key: &str) -> Result<Message, Failure> {
+fn compose(from: &Mailbox, letter: &Letter, key: &str) -> Result<Message, Failure> {
     let address = letter
         .to_address
         .parse()
@@ -176,6 +190,14 @@ async fn write_file(folder: &std::path::Path, key: &str, message: &[u8]) -> Resu
         .collect();
     let temporary = |e: std::io::Error| Failure::Temporary(e.to_string());
     tokio::fs::create_dir_all(folder).await.map_err(temporary)?;
+    // Letters carry links that open accounts: the folder is its owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tokio::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
+            .await
+            .map_err(temporary)?;
+    }
     let part = folder.join(format!(".{name}.eml.part"));
     tokio::fs::write(&part, message).await.map_err(temporary)?;
     let path = folder.join(format!("{name}.eml"));
@@ -245,6 +267,14 @@ mod tests {
         assert!(matches!(
             Postman::smtp("http://exemple.fr", "a@exemple.fr", "Site"),
             Err(MailError::Smtp(_))
+        ));
+        assert!(matches!(
+            Postman::smtp(
+                "smtp://moi:secret@mail.exemple.fr:587?tls=opportunistic",
+                "a@exemple.fr",
+                "Site"
+            ),
+            Err(MailError::PasswordInClear)
         ));
         assert!(matches!(
             Postman::smtp("smtp://127.0.0.1", "pas une adresse", "Site"),

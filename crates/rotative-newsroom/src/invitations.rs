@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::{Actor, Newsroom, NewsroomError, Refusal};
 
 /// How long an invitation's link serves.
-pub const INVITATION_SECONDS: i64 = 7 * 24 * 60 * 60;
+const INVITATION_SECONDS: i64 = 7 * 24 * 60 * 60;
 
 /// A link a way in made: the hash of its token (stored) and its address (sent).
 #[derive(Debug, Clone)]
@@ -95,6 +95,9 @@ impl Newsroom {
         link: &AccountLink,
         site: &Site,
     ) -> Result<(), NewsroomError> {
+        if let Some(actor) = by {
+            actor.administers()?;
+        }
         let user = self
             .store
             .user(account)

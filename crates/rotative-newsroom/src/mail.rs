@@ -7,17 +7,17 @@ use rotative_store::{LetterOutcome, QueuedLetter, UndeliveredLetter};
 
 use crate::{Actor, Newsroom, NewsroomError};
 
-/// Letters one round claims, and how long it holds them.
+/// Letters one round sends at most, each claimed just before it goes, for longer than the
+/// slowest exchange an SMTP server may drag out (a timeout on each of its steps).
 const LETTERS_PER_ROUND: u32 = 20;
-const CLAIM_SECONDS: i64 = 120;
+const CLAIM_SECONDS: i64 = 600;
 /// A letter still not sent this long after it was queued is given up.
-pub const GIVE_UP_AFTER_SECONDS: i64 = 24 * 60 * 60;
+const GIVE_UP_AFTER_SECONDS: i64 = 24 * 60 * 60;
 /// Letters given up on that the accounts page lists.
-pub const UNDELIVERED_LISTED: u32 = 20;
+const UNDELIVERED_LISTED: u32 = 20;
 
-/// The waits, in seconds, before each new attempt at a letter after a temporary failure; the
-/// last repeats until the letter is a day old.
-pub const RETRY_SECONDS: [u64; 4] = [60, 300, 900, 3600];
+/// The wait, in seconds, after a failure when no waits are given.
+const DEFAULT_RETRY_SECONDS: u64 = 60;
 
 /// How long to wait after the `attempts`-th failure (0: the first).
 fn retry_delay(attempts: i64, waits: &[u64]) -> i64 {
@@ -26,7 +26,7 @@ fn retry_delay(attempts: i64, waits: &[u64]) -> i64 {
         .get(index)
         .or_else(|| waits.last())
         .copied()
-        .unwrap_or(RETRY_SECONDS[0]);
+        .unwrap_or(DEFAULT_RETRY_SECONDS);
     i64::try_from(wait).unwrap_or(i64::MAX)
 }
 
@@ -52,19 +52,18 @@ fn outcome<'a>(
 }
 
 impl Newsroom {
-    /// Hands over the letters due, waiting `waits` (see [`RETRY_SECONDS`]) after temporary
-    /// failures; returns how many went.
+    /// Hands over the letters due, waiting `waits` (in seconds, the last repeating) after
+    /// temporary failures; returns how many went.
     pub async fn send_due_letters(
         &self,
         postman: &Postman,
         waits: &[u64],
     ) -> Result<usize, NewsroomError> {
         let mut sent = 0;
-        for queued in self
-            .store
-            .claim_due_letters(CLAIM_SECONDS, LETTERS_PER_ROUND)
-            .await?
-        {
+        for _ in 0..LETTERS_PER_ROUND {
+            let Some(queued) = self.store.claim_due_letters(CLAIM_SECONDS, 1).await?.pop() else {
+                break;
+            };
             let letter = Letter {
                 to_name: queued.to_name.clone(),
                 to_address: queued.to_address.clone(),
@@ -73,7 +72,10 @@ impl Newsroom {
                 html: queued.html.clone(),
             };
             let result = postman
-                .send(&letter, &format!("rotative.letter-{}", queued.id))
+                .send(
+                    &letter,
+                    &format!("rotative.letter-{}.{}", queued.id, queued.created_at),
+                )
                 .await;
             let now = jiff::Timestamp::now().as_second();
             match &result {
@@ -96,7 +98,7 @@ impl Newsroom {
                 }
             }
             self.store
-                .record_letter(queued.id, outcome(&result, now, &queued, waits))
+                .record_letter(&queued, outcome(&result, now, &queued, waits))
                 .await?;
         }
         Ok(sent)
@@ -129,12 +131,13 @@ mod tests {
             link: None,
             created_at,
             attempts,
+            claimed_until: 0,
         }
     }
 
     #[test]
     fn failures_wait_longer_each_time_and_are_given_up_after_a_day() {
-        let waits = &RETRY_SECONDS;
+        let waits = &[60, 300, 900, 3600];
         assert_eq!(
             [0, 1, 2, 3, 40].map(|attempts| retry_delay(attempts, waits)),
             [60, 300, 900, 3600, 3600]

@@ -90,7 +90,8 @@ impl Store {
     }
 
     /// Invites again an account that has no password yet (imported, or whose invitation
-    /// expired): a new link and its letter. Returns false when the account has a password.
+    /// expired): a new link and its letter; its earlier links serve no more (one may have gone
+    /// astray). Returns false when the account has a password.
     pub async fn invite_again(
         &self,
         user: UserId,
@@ -109,6 +110,15 @@ impl Store {
         if without_password.is_none() {
             return Ok(false);
         }
+        sqlx::query(
+            "UPDATE account_links SET used_at = $1
+             WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(now_seconds())
+        .bind(user.0)
+        .bind(link.purpose.as_str())
+        .execute(&mut *tx)
+        .await?;
         insert_link(&mut tx, user, &link).await?;
         queue_letter(&mut tx, letter).await?;
         insert_audit(&mut tx, None, audit).await?;
@@ -135,9 +145,11 @@ impl Store {
         row.map(User::try_from).transpose()
     }
 
-    /// Sets the account's password through a valid link, which then serves no more (nor does
-    /// any other link of the account for the same purpose), and ends the account's sessions:
-    /// one transaction. Returns the account, or none when the link is not valid.
+    /// Sets the first password of an account through a valid link, which then serves no more
+    /// (nor does any other link of the account), and ends the account's sessions: one
+    /// transaction. Returns the account, or none when the link is not valid or the account has
+    /// a password already. The account's row is locked first, as `invite_again` does, so two
+    /// links used at once take turns.
     pub async fn set_password_by_link(
         &self,
         token_hash: &str,
@@ -147,17 +159,31 @@ impl Store {
     ) -> Result<Option<UserId>, StoreError> {
         let now = now_seconds();
         let mut tx = self.begin_write().await?;
-        let user: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT user_id FROM account_links
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3{}",
+        let owner: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM account_links WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(owner) = owner else {
+            return Ok(None);
+        };
+        let without_password: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM users WHERE id = $1 AND password_hash IS NULL{}",
             self.for_update()
         ))
+        .bind(owner)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let serves: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM account_links
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
         .bind(token_hash)
         .bind(purpose.as_str())
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(user) = user.map(UserId) else {
+        let (Some(_), Some(user)) = (without_password, serves.map(UserId)) else {
             return Ok(None);
         };
         sqlx::query(

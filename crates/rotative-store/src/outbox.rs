@@ -34,6 +34,8 @@ pub struct QueuedLetter {
     pub link: Option<String>,
     pub created_at: i64,
     pub attempts: i64,
+    /// Until when this instance holds it: what it records must still find its claim.
+    pub claimed_until: i64,
 }
 
 /// A letter given up on, for the newsroom to see.
@@ -110,12 +112,13 @@ impl Store {
         .await?;
         let mut claimed = Vec::with_capacity(candidates.len());
         for id in candidates {
+            // Checked again: another instance may have claimed or rescheduled it meanwhile.
             let letter: Option<QueuedLetter> = sqlx::query_as(
                 "UPDATE outbox SET claimed_until = $1
                  WHERE id = $2 AND sent_at IS NULL AND given_up_at IS NULL
-                   AND (claimed_until IS NULL OR claimed_until < $3)
+                   AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3)
                  RETURNING id, to_name, to_address, subject, text_body, html_body, link,
-                     created_at, attempts",
+                     created_at, attempts, claimed_until",
             )
             .bind(now.saturating_add(seconds))
             .bind(id)
@@ -127,42 +130,46 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Records an attempt at a claimed letter and releases the claim. A letter sent keeps only
-    /// who it went to and its subject.
+    /// Records an attempt at a claimed letter and releases the claim, unless the claim lapsed
+    /// meanwhile (another instance then holds the letter, and records its own attempt). A
+    /// letter sent keeps only who it went to and its subject. Returns whether it was recorded.
     pub async fn record_letter(
         &self,
-        id: LetterId,
+        letter: &QueuedLetter,
         outcome: LetterOutcome<'_>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let now = now_seconds();
-        let query = match outcome {
-            LetterOutcome::Sent => sqlx::query(
+        // Each statement reads a time ($1), the letter and its claim ($2, $3), an error ($4).
+        let (statement, at, error) = match outcome {
+            LetterOutcome::Sent => (
                 "UPDATE outbox SET attempts = attempts + 1, sent_at = $1, claimed_until = NULL,
-                     text_body = '', html_body = '', link = NULL, last_error = ''
-                 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(id.0),
-            LetterOutcome::RetryAt(at, error) => sqlx::query(
+                     text_body = '', html_body = '', link = NULL, last_error = $4
+                 WHERE id = $2 AND claimed_until = $3",
+                now,
+                "",
+            ),
+            LetterOutcome::RetryAt(at, error) => (
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1,
-                     claimed_until = NULL, last_error = $2
-                 WHERE id = $3",
-            )
-            .bind(at)
-            .bind(error)
-            .bind(id.0),
-            LetterOutcome::GivenUp(error) => sqlx::query(
+                     claimed_until = NULL, last_error = $4
+                 WHERE id = $2 AND claimed_until = $3",
+                at,
+                error,
+            ),
+            LetterOutcome::GivenUp(error) => (
                 "UPDATE outbox SET attempts = attempts + 1, given_up_at = $1,
-                     claimed_until = NULL, last_error = $2, text_body = '', html_body = '',
+                     claimed_until = NULL, last_error = $4, text_body = '', html_body = '',
                      link = NULL
-                 WHERE id = $3",
-            )
-            .bind(now)
-            .bind(error)
-            .bind(id.0),
+                 WHERE id = $2 AND claimed_until = $3",
+                now,
+                error,
+            ),
         };
-        query.execute(&self.pool).await?;
-        Ok(())
+        let query = sqlx::query(statement)
+            .bind(at)
+            .bind(letter.id.0)
+            .bind(letter.claimed_until)
+            .bind(error);
+        Ok(query.execute(&self.pool).await?.rows_affected() == 1)
     }
 
     /// The letters given up on, the latest first.

@@ -308,8 +308,16 @@ pub(crate) const UNREADABLE_PASSWORD: &str = "Mot de passe illisible.";
 // Accounts and settings, for administrators.
 pub(crate) const ACCOUNT_FIELDS: &str =
     "Indiquez une adresse électronique valide, un nom et un rôle.";
-pub(crate) const INVITATION_SENT: &str =
-    "Invitation envoyée : le lien qu’elle contient sert une seule fois, pendant sept jours.";
+pub(crate) const INVITATION_SENT: &str = "Invitation en cours d’envoi : le lien qu’elle contient sert une seule fois, pendant sept jours.";
+
+/// What « Inviter tous les comptes à activer » did.
+pub(crate) fn invitations_sent(count: usize) -> String {
+    match count {
+        0 => "Aucun compte n’attendait d’invitation.".to_owned(),
+        1 => "Une invitation en cours d’envoi.".to_owned(),
+        n => format!("{n} invitations en cours d’envoi."),
+    }
+}
 pub(crate) const PASSWORD_CHOSEN: &str =
     "Votre mot de passe est enregistré : connectez-vous avec votre adresse et ce mot de passe.";
 pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";

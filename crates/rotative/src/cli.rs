@@ -188,7 +188,7 @@ pub struct SiteArgs {
     /// Database: a SQLite file (`sqlite://PATH` or a path) or a PostgreSQL server
     /// (`postgres://USER@HOST/DB`), which several instances of the site share; defaults to
     /// DATA/rotative.db.
-    #[arg(long, env = "ROTATIVE_DATABASE")]
+    #[arg(long, env = "ROTATIVE_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
     /// Media storage: a folder (or `file://PATH`), or an S3-compatible bucket
     /// (`s3://BUCKET/PREFIX`, configured by the usual `AWS_*` variables); defaults to DATA/media.
@@ -263,7 +263,7 @@ pub struct ServeArgs {
     /// The SMTP server letters go through: `smtp://host:25` as it is, `smtp://user:password@host:587`
     /// over STARTTLS (always, with a password), `smtps://user:password@host:465` over TLS.
     /// Without it, letters are written as `.eml` files under DATA/outbox/ and their links logged.
-    #[arg(long, env = "ROTATIVE_SMTP")]
+    #[arg(long, env = "ROTATIVE_SMTP", hide_env_values = true)]
     pub smtp: Option<String>,
     /// The address letters come from (default: `redaction@` and the site's domain).
     #[arg(long, env = "ROTATIVE_MAIL_FROM")]

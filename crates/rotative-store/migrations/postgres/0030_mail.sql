@@ -20,8 +20,8 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND given_up_at IS NULL;
 CREATE INDEX outbox_given_up ON outbox (given_up_at) WHERE given_up_at IS NOT NULL;
 
--- Links that let a person set their password without signing in: an invitation (7 days) or a
--- password reset (1 hour). Only a hash of the link's token is kept; each serves once.
+-- Links that let a person set their first password without signing in: invitations, valid seven
+-- days. Only a hash of the link's token is kept; each serves once.
 CREATE TABLE account_links (
     token_hash TEXT PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,

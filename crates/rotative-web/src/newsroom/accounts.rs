@@ -51,6 +51,8 @@ pub(crate) struct AccountForm {
 pub(crate) struct ListQuery {
     /// Set once an invitation was sent, to say so.
     invitation: Option<String>,
+    /// How many invitations « Inviter tous les comptes à activer » sent.
+    invitations: Option<usize>,
 }
 
 async fn page(
@@ -114,12 +116,13 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     who.actor().administers()?;
-    let done = query
-        .invitation
-        .is_some()
-        .then_some(messages::INVITATION_SENT);
+    let done = match (query.invitation, query.invitations) {
+        (_, Some(count)) => Some(messages::invitations_sent(count)),
+        (Some(_), None) => Some(messages::INVITATION_SENT.to_owned()),
+        (None, None) => None,
+    };
     let empty = AccountForm::default();
-    page(&state, &who, StatusCode::OK, &empty, None, done).await
+    page(&state, &who, StatusCode::OK, &empty, None, done.as_deref()).await
 }
 
 /// Opens an account by invitation.
@@ -210,7 +213,7 @@ pub(crate) async fn invite_inactive(
     State(state): State<AppState>,
     CsrfForm { who, .. }: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    state
+    let invited = state
         .newsroom()
         .invite_inactive(
             Some(&who.actor()),
@@ -218,5 +221,5 @@ pub(crate) async fn invite_inactive(
             &state.site(),
         )
         .await?;
-    Ok(Redirect::to("/redaction/comptes?invitation").into_response())
+    Ok(Redirect::to(&format!("/redaction/comptes?invitations={invited}")).into_response())
 }

@@ -14,9 +14,10 @@ use rotative_render::Site;
 use rotative_store::User;
 use serde::{Deserialize, Serialize};
 
+use super::session::new_password_problem;
 use crate::{
     AppError, AppState,
-    auth::{MIN_PASSWORD_CHARS, hash_password, new_token, token_hash},
+    auth::{hash_password, new_token, token_hash},
     messages,
 };
 
@@ -91,14 +92,7 @@ pub(crate) async fn accept(
     let Some(account) = state.newsroom().invited_account(&hash).await? else {
         return page(&state, &token, None, None);
     };
-    let error = if form.new.chars().count() < MIN_PASSWORD_CHARS {
-        Some(messages::NEW_PASSWORD_TOO_SHORT)
-    } else if form.new != form.confirm {
-        Some(messages::NEW_PASSWORDS_DIFFER)
-    } else {
-        None
-    };
-    if let Some(error) = error {
+    if let Some(error) = new_password_problem(&form.new, &form.confirm) {
         return page(&state, &token, Some(&account), Some(error));
     }
     let password = form.new;

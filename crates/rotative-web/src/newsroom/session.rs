@@ -276,6 +276,17 @@ pub(crate) async fn sign_out(
         .into_response())
 }
 
+/// What is wrong with a new password typed twice, if anything.
+pub(super) fn new_password_problem(new: &str, confirm: &str) -> Option<&'static str> {
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        Some(messages::NEW_PASSWORD_TOO_SHORT)
+    } else if new != confirm {
+        Some(messages::NEW_PASSWORDS_DIFFER)
+    } else {
+        None
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct PasswordForm {
     current: String,
@@ -307,14 +318,10 @@ pub(crate) async fn change_password(
         return Err(AppError::TooManyPasswordAttempts);
     }
     let current_ok = password_matches(who.user.password_hash.clone(), form.current).await;
-    let error = if !current_ok {
-        Some(messages::WRONG_CURRENT_PASSWORD)
-    } else if form.new.chars().count() < MIN_PASSWORD_CHARS {
-        Some(messages::NEW_PASSWORD_TOO_SHORT)
-    } else if form.new != form.confirm {
-        Some(messages::NEW_PASSWORDS_DIFFER)
+    let error = if current_ok {
+        new_password_problem(&form.new, &form.confirm)
     } else {
-        None
+        Some(messages::WRONG_CURRENT_PASSWORD)
     };
     if let Some(error) = error {
         let html = super::render(

@@ -58,7 +58,7 @@ async fn an_invited_journalist_chooses_a_password_once_and_signs_in() {
     let accounts = site
         .request("GET", "/redaction/comptes?invitation", Some(&admin), None)
         .await;
-    assert!(accounts.body.contains("Invitation envoyée"));
+    assert!(accounts.body.contains("Invitation en cours d’envoi"));
     assert!(accounts.body.contains("Nina Kovacs"));
     let taken = invite(&site, &admin, "nina@exemple.fr", "Nina Deux").await;
     assert_eq!(taken.status, StatusCode::CONFLICT);

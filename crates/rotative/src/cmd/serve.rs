@@ -37,7 +37,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let postman = postman(&args, &public)?;
-    tracing::info!(destination = %postman.destination(), "letters");
+    if postman.writes_files() {
+        tracing::warn!(
+            folder = %postman.destination(),
+            "no --smtp: letters are written as files there, and their links logged"
+        );
+    }
     let store = site.store.clone();
     let state = AppState::build(AppSettings {
         theme,

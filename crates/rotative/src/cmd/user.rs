@@ -11,10 +11,6 @@ use rotative_web::auth::{MIN_PASSWORD_CHARS, hash_password};
 
 use crate::{cli::SiteArgs, site::OpenSite};
 
-/// Where the site answers when neither `--base-url` nor the settings say: `rotative serve`'s
-/// default address.
-const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
-
 /// The account's fields as typed on the command line.
 fn account_fields(email: &str, name: &str, role: &str) -> anyhow::Result<(Email, Name, Role)> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: `{email}` {e}"))?;
@@ -26,7 +22,13 @@ fn account_fields(email: &str, name: &str, role: &str) -> anyhow::Result<(Email,
 pub async fn invite(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
     let (email, name, role) = account_fields(email, name, role)?;
     let site = OpenSite::open(args).await?;
-    let public = site.site(args, DEFAULT_BASE_URL);
+    if args.base_url.is_none() && site.settings.base_url.is_none() {
+        bail!(
+            "the invitation's link must point at the public site: give --base-url \
+             (or ROTATIVE_BASE_URL, or base_url in the settings file)"
+        );
+    }
+    let public = site.site(args, "");
     let newsroom = Newsroom::new(site.store.clone(), Arc::new(OpenSite::theme(None)?));
     let link = rotative_web::invitation_link(&public);
     let invitee = Invitee {

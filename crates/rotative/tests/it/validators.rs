@@ -400,7 +400,13 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
             "--name",
             "Nina Kovacs",
         ])
-        .args(["--role", "journalist", "--data"])
+        .args([
+            "--role",
+            "journalist",
+            "--base-url",
+            "http://127.0.0.1:8080",
+            "--data",
+        ])
         .arg(&data)
         .output()
         .unwrap();
@@ -445,12 +451,15 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
 /// link it logs.
 fn invitation_path(server: &Server) -> String {
     let started = std::time::Instant::now();
+    // The letter may go before the server says where it listens.
+    let mut lines = server.startup_logs.clone();
     loop {
-        for line in server.log_lines() {
+        for line in lines {
             if let Some(token) = between(&format!("{line} "), "/redaction/invitation/", " ") {
                 return format!("/redaction/invitation/{}", token.trim_end_matches('"'));
             }
         }
+        lines = server.log_lines();
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
             "the invitation was never written"
