@@ -88,29 +88,31 @@ pub enum UserCommand {
     /// Create an account; the password is read from standard input, never from the command line
     /// (the site's first administrator; invite the others).
     Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// contributor, journalist, editor or admin
-        #[arg(long)]
-        role: String,
+        #[command(flatten)]
+        account: AccountArgs,
         #[command(flatten)]
         site: SiteArgs,
     },
     /// Open an account by invitation: its owner receives a link to choose their password, valid
     /// seven days (sent by the running server, or written under DATA/outbox/ without --smtp).
     Invite {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// contributor, journalist, editor or admin
-        #[arg(long)]
-        role: String,
+        #[command(flatten)]
+        account: AccountArgs,
         #[command(flatten)]
         site: SiteArgs,
     },
+}
+
+/// An account as the command line names it.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// contributor, journalist, editor or admin
+    #[arg(long)]
+    pub role: String,
 }
 
 #[derive(Debug, Subcommand)]

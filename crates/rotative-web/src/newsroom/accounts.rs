@@ -201,11 +201,28 @@ pub(crate) async fn invite_again(
 ) -> Result<Response, AppError> {
     who.actor().administers()?;
     let link = invitation_link(&state.site());
-    state
+    let invited = state
         .newsroom()
         .invite_again(Some(&who.actor()), id, &link, &state.site())
-        .await?;
-    Ok(Redirect::to("/redaction/comptes?invitation").into_response())
+        .await;
+    match invited {
+        Ok(()) => Ok(Redirect::to("/redaction/comptes?invitation").into_response()),
+        // Its owner chose a password since the page was shown: said there.
+        Err(NewsroomError::Refused(refusal @ Refusal::AlreadyActive)) => {
+            let error = messages::refusal(&refusal);
+            let empty = AccountForm::default();
+            page(
+                &state,
+                &who,
+                StatusCode::CONFLICT,
+                &empty,
+                Some(&error),
+                None,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Sends an invitation to every account that has no password yet.

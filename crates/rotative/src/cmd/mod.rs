@@ -26,18 +26,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Backup { file, site } => backup::backup(&file, &site).await,
         Command::Restore { file, site } => backup::restore(&file, &site).await,
         Command::Check { site, theme } => check::run(&site, theme.as_deref()).await,
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            role,
-            site,
-        }) => user::add(&email, &name, &role, &site).await,
-        Command::User(UserCommand::Invite {
-            email,
-            name,
-            role,
-            site,
-        }) => user::invite(&email, &name, &role, &site).await,
+        Command::User(UserCommand::Add { account, site }) => user::add(&account, &site).await,
+        Command::User(UserCommand::Invite { account, site }) => user::invite(&account, &site).await,
         Command::Token(TokenCommand::Add {
             email,
             name,

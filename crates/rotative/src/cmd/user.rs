@@ -9,18 +9,22 @@ use rotative_newsroom::Newsroom;
 use rotative_store::{Audit, Invitee};
 use rotative_web::auth::{MIN_PASSWORD_CHARS, hash_password};
 
-use crate::{cli::SiteArgs, site::OpenSite};
+use crate::{
+    cli::{AccountArgs, SiteArgs},
+    site::OpenSite,
+};
 
 /// The account's fields as typed on the command line.
-fn account_fields(email: &str, name: &str, role: &str) -> anyhow::Result<(Email, Name, Role)> {
+fn account_fields(account: &AccountArgs) -> anyhow::Result<(Email, Name, Role)> {
+    let AccountArgs { email, name, role } = account;
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: `{email}` {e}"))?;
     let name = Name::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     Ok((email, name, role))
 }
 
-pub async fn invite(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
-    let (email, name, role) = account_fields(email, name, role)?;
+pub async fn invite(account: &AccountArgs, args: &SiteArgs) -> anyhow::Result<()> {
+    let (email, name, role) = account_fields(account)?;
     let site = OpenSite::open(args).await?;
     if args.base_url.is_none() && site.settings.base_url.is_none() {
         bail!(
@@ -51,8 +55,8 @@ pub async fn invite(email: &str, name: &str, role: &str, args: &SiteArgs) -> any
     Ok(())
 }
 
-pub async fn add(email: &str, name: &str, role: &str, args: &SiteArgs) -> anyhow::Result<()> {
-    let (email, name, role) = account_fields(email, name, role)?;
+pub async fn add(account: &AccountArgs, args: &SiteArgs) -> anyhow::Result<()> {
+    let (email, name, role) = account_fields(account)?;
     let mut password = String::new();
     std::io::stdin()
         .lock()
