@@ -225,7 +225,9 @@ async fn a_change_drops_the_pages_that_show_the_story_and_only_those() {
     assert_eq!(hits_and_misses(&site).await, (hits + 2, misses + 2));
 }
 
-#[tokio::test]
+// Several worker threads, each reader a task of its own: readers really ask at once, as they
+// do on a server, rather than one after the other within one task.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn readers_asking_at_once_share_one_render() {
     let headlines = [
         "Crise au port",
@@ -253,8 +255,16 @@ async fn readers_asking_at_once_share_one_render() {
     for article in &articles {
         let (hits, misses) = hits_and_misses(&site).await;
         let waited_before = answered(&site, "waited").await;
-        let pages =
-            futures_util::future::join_all((0..16).map(|_| site.get(article.as_str()))).await;
+        let readers = (0..16).map(|_| {
+            let state = site.state.clone();
+            let request = Request::get(article.as_str()).body(Body::empty()).unwrap();
+            tokio::spawn(async move { crate::helpers::respond(&state, request).await })
+        });
+        let pages: Vec<_> = futures_util::future::join_all(readers)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
         assert!(pages.iter().all(|page| page.status == StatusCode::OK));
         assert!(pages.windows(2).all(|pair| pair[0].body == pair[1].body));
         let waited = answered(&site, "waited").await - waited_before;
