@@ -113,8 +113,12 @@ pub enum Refusal {
     OwnAdminRole,
     /// The account already has a password: only its owner changes it.
     AlreadyActive,
-    /// A link (an invitation's) that served, expired or never existed.
+    /// A link (an invitation's, a forgotten password's) that served, expired or never existed.
     LinkNotValid,
+    /// A second factor's code that does not match, or served already.
+    WrongCode,
+    /// The account has no second factor to change.
+    NoSecondFactor,
     /// A public note empty or longer than `MAX_NOTE_CHARS`.
     NoteLength,
     /// A token's name empty, on several lines or too long.

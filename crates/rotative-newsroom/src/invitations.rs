@@ -153,27 +153,25 @@ impl Newsroom {
         Ok(invited)
     }
 
-    /// The account an invitation link opens, if the link still serves.
-    pub async fn invited_account(&self, token_hash: &str) -> Result<Option<User>, NewsroomError> {
-        Ok(self
-            .store
-            .link_account(token_hash, LinkPurpose::Invitation)
-            .await?)
+    /// The account a link opens, if the link still serves.
+    pub async fn link_account(
+        &self,
+        purpose: LinkPurpose,
+        token_hash: &str,
+    ) -> Result<Option<User>, NewsroomError> {
+        Ok(self.store.link_account(token_hash, purpose).await?)
     }
 
-    /// Sets the first password through an invitation link, which then serves no more.
-    pub async fn accept_invitation(
+    /// Sets the account's password through a link, which then serves no more, nor does any
+    /// other link of the account; the account's sessions end.
+    pub async fn choose_password(
         &self,
+        purpose: LinkPurpose,
         token_hash: &str,
         password_hash: &str,
     ) -> Result<UserId, NewsroomError> {
         self.store
-            .set_password_by_link(
-                token_hash,
-                LinkPurpose::Invitation,
-                password_hash,
-                "invitation_accept",
-            )
+            .set_password_by_link(token_hash, purpose, password_hash)
             .await?
             .ok_or(NewsroomError::Refused(Refusal::LinkNotValid))
     }

@@ -4,8 +4,8 @@
 //! bodies off the threads that answer requests, saving and restoring text, workflow actions,
 //! public notes and scheduled publishing, the library record a cleaned image becomes
 //! (`LibraryImage`) and what a library edit renders again, accounts, site settings, sections,
-//! redirects, bylines' profiles, the site's pages and its footer, invitations and the letters
-//! that carry them (the outbox, sent through a `rotative_mail::Postman`). Each action is checked against
+//! redirects, bylines' profiles, the site's pages and its footer, an account's sessions,
+//! invitations, forgotten passwords and the letters that carry their links (the outbox, sent through a `rotative_mail::Postman`). Each action is checked against
 //! the `Actor` doing it and audited in its own transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
@@ -18,11 +18,14 @@ mod invitations;
 mod library_image;
 mod mail;
 mod pages;
+mod password_resets;
 mod profiles;
 mod redirects;
 mod sections;
+mod sessions;
 mod settings;
 mod tokens;
+mod two_factor;
 mod webhooks;
 mod workflow;
 
@@ -40,7 +43,9 @@ pub use pages::{as_page, page_slug};
 pub use profiles::BYLINES_LISTED;
 pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};
 pub use sections::Shift;
+pub use sessions::SessionLimits;
 pub use settings::{SiteSettings, with_stored_settings};
+pub use two_factor::{SecondFactor, base32_secret, enrollment_url};
 pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook, webhook_origin};
 pub use workflow::{Act, Actor, BatchSlugs, MAX_NOTE_CHARS, public_path, story_slug};
 

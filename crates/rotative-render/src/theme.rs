@@ -65,8 +65,20 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/newsroom/sign_in.html"),
     ),
     (
-        "newsroom/invitation.html",
-        include_str!("../templates/newsroom/invitation.html"),
+        "newsroom/password_link.html",
+        include_str!("../templates/newsroom/password_link.html"),
+    ),
+    (
+        "newsroom/forgotten_password.html",
+        include_str!("../templates/newsroom/forgotten_password.html"),
+    ),
+    (
+        "mail/password_reset.txt",
+        include_str!("../templates/mail/password_reset.txt"),
+    ),
+    (
+        "mail/password_reset.html",
+        include_str!("../templates/mail/password_reset.html"),
     ),
     (
         "mail/invitation.txt",
@@ -75,6 +87,18 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "mail/invitation.html",
         include_str!("../templates/mail/invitation.html"),
+    ),
+    (
+        "newsroom/second_step.html",
+        include_str!("../templates/newsroom/second_step.html"),
+    ),
+    (
+        "newsroom/recovery_codes.html",
+        include_str!("../templates/newsroom/recovery_codes.html"),
+    ),
+    (
+        "newsroom/security.html",
+        include_str!("../templates/newsroom/security.html"),
     ),
     (
         "newsroom/password.html",

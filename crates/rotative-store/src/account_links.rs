@@ -1,6 +1,6 @@
 //! Links that let a person set their password without being signed in: the invitation to a new
-//! account (or to an imported one that has no password). Only a hash of the link's token is
-//! kept; a link serves once, before it expires.
+//! account (or to an imported one that has no password), and the link of a forgotten password.
+//! Only a hash of the link's token is kept; a link serves once, before it expires.
 
 use rotative_domain::{Email, Name, Role, UserId};
 
@@ -15,12 +15,28 @@ use crate::{
 pub enum LinkPurpose {
     /// Set the first password of an account.
     Invitation,
+    /// Choose a new password for an account whose owner forgot theirs.
+    PasswordReset,
 }
 
 impl LinkPurpose {
     fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "invitation",
+            Self::PasswordReset => "password_reset",
+        }
+    }
+
+    /// An invitation serves only an account that has no password yet.
+    fn only_without_password(self) -> bool {
+        matches!(self, Self::Invitation)
+    }
+
+    /// The audit line of a password set through such a link.
+    fn audit_action(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation_accept",
+            Self::PasswordReset => "password_reset",
         }
     }
 }
@@ -39,6 +55,30 @@ pub struct Invitee<'a> {
     pub email: &'a Email,
     pub name: &'a Name,
     pub role: Role,
+}
+
+/// Retires the account's unused links of the new link's kind (one may have gone astray), then
+/// records the new link, its letter and the audit line.
+async fn replace_links(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    link: &NewLink<'_>,
+    letter: &NewLetter<'_>,
+    audit: Audit<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE account_links SET used_at = $1
+         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+    )
+    .bind(now_seconds())
+    .bind(user.0)
+    .bind(link.purpose.as_str())
+    .execute(&mut *conn)
+    .await?;
+    insert_link(conn, user, link).await?;
+    queue_letter(conn, letter).await?;
+    insert_audit(conn, None, audit).await?;
+    Ok(())
 }
 
 async fn insert_link(
@@ -100,30 +140,52 @@ impl Store {
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let without_password: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM users WHERE id = $1 AND password_hash IS NULL{}",
+        if !self
+            .lock_account(&mut tx, user, " AND password_hash IS NULL")
+            .await?
+        {
+            return Ok(false);
+        }
+        replace_links(&mut tx, user, &link, letter, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records the link of a forgotten password and the letter carrying it, in one transaction;
+    /// the account's earlier links of that kind serve no more. Returns false when the account is
+    /// gone.
+    pub async fn request_password_reset(
+        &self,
+        user: UserId,
+        link: NewLink<'_>,
+        letter: &NewLetter<'_>,
+        audit: Audit<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if !self.lock_account(&mut tx, user, "").await? {
+            return Ok(false);
+        }
+        replace_links(&mut tx, user, &link, letter, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Locks the account's row, so that two links given or used at once take turns; false when
+    /// no account has this id and meets `condition` (SQL after `WHERE id = $1`).
+    async fn lock_account(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user: UserId,
+        condition: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM users WHERE id = $1{condition}{}",
             self.for_update()
         ))
         .bind(user.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(conn)
         .await?;
-        if without_password.is_none() {
-            return Ok(false);
-        }
-        sqlx::query(
-            "UPDATE account_links SET used_at = $1
-             WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
-        )
-        .bind(now_seconds())
-        .bind(user.0)
-        .bind(link.purpose.as_str())
-        .execute(&mut *tx)
-        .await?;
-        insert_link(&mut tx, user, &link).await?;
-        queue_letter(&mut tx, letter).await?;
-        insert_audit(&mut tx, None, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(found.is_some())
     }
 
     /// The account a link opens, if the link exists, has not served and has not expired.
@@ -145,17 +207,16 @@ impl Store {
         row.map(User::try_from).transpose()
     }
 
-    /// Sets the first password of an account through a valid link, which then serves no more
-    /// (nor does any other link of the account), and ends the account's sessions: one
-    /// transaction. Returns the account, or none when the link is not valid or the account has
-    /// a password already. The account's row is locked first, as `invite_again` does, so two
-    /// links used at once take turns.
+    /// Sets an account's password through a valid link, which then serves no more (nor does
+    /// any other link of the account), and ends the account's sessions: one transaction.
+    /// Returns the account, or none when the link is not valid, or is an invitation and the
+    /// account has a password already. The account's row is locked first, as `invite_again`
+    /// does, so two links used at once take turns.
     pub async fn set_password_by_link(
         &self,
         token_hash: &str,
         purpose: LinkPurpose,
         password_hash: &str,
-        action: &str,
     ) -> Result<Option<UserId>, StoreError> {
         let now = now_seconds();
         let mut tx = self.begin_write().await?;
@@ -167,13 +228,14 @@ impl Store {
         let Some(owner) = owner else {
             return Ok(None);
         };
-        let without_password: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM users WHERE id = $1 AND password_hash IS NULL{}",
-            self.for_update()
-        ))
-        .bind(owner)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let password_condition = if purpose.only_without_password() {
+            " AND password_hash IS NULL"
+        } else {
+            ""
+        };
+        let may_set = self
+            .lock_account(&mut tx, UserId(owner), password_condition)
+            .await?;
         let serves: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM account_links
              WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
@@ -183,25 +245,21 @@ impl Store {
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let (Some(_), Some(user)) = (without_password, serves.map(UserId)) else {
+        let (true, Some(user)) = (may_set, serves.map(UserId)) else {
             return Ok(None);
         };
-        sqlx::query(
-            "UPDATE account_links SET used_at = $1
-             WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.0)
-        .bind(purpose.as_str())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE account_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
         end_all_sessions(&mut tx, user).await?;
-        insert_audit(&mut tx, None, Audit::by(Some(user), action)).await?;
+        insert_audit(&mut tx, None, Audit::by(Some(user), purpose.audit_action())).await?;
         tx.commit().await?;
         Ok(Some(user))
     }

@@ -22,6 +22,7 @@ mod sqlite_reads;
 mod statement;
 mod taxonomy;
 mod tokens;
+mod two_factor;
 mod users;
 mod webhooks;
 mod wordpress;
@@ -62,7 +63,8 @@ pub use redirects::{RedirectAdded, RedirectOrigin, RedirectRecord};
 pub use sections::{SectionFields, SectionRecord, SectionRemoval};
 pub use taxonomy::ShownSection;
 pub use tokens::{ApiToken, NewToken, TokenHolder};
-pub use users::{Audit, AuditEntry, Session, User};
+pub use two_factor::TwoFactorSecret;
+pub use users::{Audit, AuditEntry, Ending, OpenSession, Session, User};
 pub use webhooks::{
     Attempt, AttemptNext, Delivery, DeliveryStatus, DueDelivery, NewWebhook, Webhook,
 };

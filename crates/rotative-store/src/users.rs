@@ -85,6 +85,25 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// A session as its owner's list shows it. Its token hash names it in forms: the token itself,
+/// which the cookie carries, cannot be made from it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OpenSession {
+    pub token_hash: String,
+    pub user_agent: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// Which of an account's sessions to end.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending<'a> {
+    /// The one with this token hash.
+    One(&'a str),
+    /// Every one but the one with this token hash (the session asking).
+    AllBut(&'a str),
+}
+
 /// A session with its account.
 #[derive(FromRow)]
 struct SessionRow {
@@ -284,23 +303,27 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a session; `user_agent` is what the browser said it is, for its owner's list.
     pub async fn create_session(
         &self,
         token_hash: &str,
         user_id: UserId,
         csrf_token: &str,
+        user_agent: &str,
         audit: Audit<'_>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let now = now_seconds();
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
-             VALUES ($1, $2, $3, $4, $4)",
+            "INSERT INTO sessions
+                 (token_hash, user_id, csrf_token, created_at, last_seen_at, user_agent)
+             VALUES ($1, $2, $3, $4, $4, $5)",
         )
         .bind(token_hash)
         .bind(user_id.0)
         .bind(csrf_token)
         .bind(now)
+        .bind(user_agent)
         .execute(&mut *tx)
         .await?;
         insert_audit(&mut tx, None, audit).await?;
@@ -344,6 +367,54 @@ impl Store {
             csrf_token: row.csrf_token,
             last_seen_at,
         }))
+    }
+
+    /// An account's sessions still alive (see `live_session`), the most recently used first.
+    pub async fn sessions_of(
+        &self,
+        user: UserId,
+        idle_seconds: i64,
+        lifetime_seconds: i64,
+    ) -> Result<Vec<OpenSession>, StoreError> {
+        let now = now_seconds();
+        Ok(sqlx::query_as(
+            "SELECT token_hash, user_agent, created_at, last_seen_at FROM sessions
+             WHERE user_id = $1 AND last_seen_at >= $2 AND created_at >= $3
+             ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(user.0)
+        .bind(now - idle_seconds)
+        .bind(now - lifetime_seconds)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Ends sessions of one account: the one with this token hash, or every one but it
+    /// (`Ending::AllBut`). Returns how many ended; another account's session is never touched.
+    pub async fn end_sessions_of(
+        &self,
+        user: UserId,
+        ending: Ending<'_>,
+        audit: Audit<'_>,
+    ) -> Result<u64, StoreError> {
+        let (condition, token_hash) = match ending {
+            Ending::One(token_hash) => ("=", token_hash),
+            Ending::AllBut(token_hash) => ("<>", token_hash),
+        };
+        let mut tx = self.pool.begin().await?;
+        let ended = sqlx::query(&format!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash {condition} $2"
+        ))
+        .bind(user.0)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if ended > 0 {
+            insert_audit(&mut tx, None, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {

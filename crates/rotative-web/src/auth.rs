@@ -10,18 +10,21 @@ use axum::{
     http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
-use rotative_newsroom::Actor;
+use rotative_newsroom::{Actor, SessionLimits};
 use rotative_store::User;
 use serde::{Deserialize, de::DeserializeOwned};
 
 pub use crate::secrets::{
-    hash_password, new_api_token, new_token, new_webhook_secret, sign_in_form_token,
-    sign_in_token_matches, token_hash, verify_nothing, verify_password,
+    RECOVERY_CODES, hash_password, new_api_token, new_recovery_codes, new_token, new_totp_secret,
+    new_webhook_secret, recovery_code_hash, second_step_account, second_step_token,
+    sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing, verify_password,
 };
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "rotative_session";
 pub const SIGN_IN_COOKIE: &str = "rotative_signin";
+/// Between the password and the second factor: the account, signed (see `second_step_token`).
+pub const SECOND_STEP_COOKIE: &str = "rotative_etape";
 /// Marks a browser an account signed in from before (see `known_devices`).
 pub const DEVICE_COOKIE: &str = "rotative_appareil";
 pub const NEWSROOM: &str = "/redaction";
@@ -30,6 +33,11 @@ pub const IDLE_SECONDS: i64 = 2 * 60 * 60;
 /// A session ends this long after sign-in however often it is used: a stolen cookie does not
 /// last for ever.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 24 * 60 * 60;
+/// Both limits, as the newsroom's operations take them.
+pub const SESSION_LIMITS: SessionLimits = SessionLimits {
+    idle_seconds: IDLE_SECONDS,
+    lifetime_seconds: SESSION_LIFETIME_SECONDS,
+};
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// The value of one cookie from the request's `Cookie` headers.
@@ -233,6 +241,43 @@ mod tests {
             &sign_in_form_token(key, "")
         ));
         assert!(!sign_in_token_matches(key, "abc", "zz"));
+    }
+
+    #[test]
+    fn second_steps_are_signed_and_expire() {
+        let key = b"une clef";
+        let token = second_step_token(key, 42, 1_000);
+        assert_eq!(second_step_account(key, &token, 999), Some(42));
+        assert_eq!(second_step_account(key, &token, 1_001), None, "expired");
+        assert_eq!(second_step_account(b"autre", &token, 999), None);
+        let forged = token.replacen("42.", "43.", 1);
+        assert_eq!(second_step_account(key, &forged, 999), None);
+        assert_eq!(second_step_account(key, "42.1000", 999), None);
+    }
+
+    #[test]
+    fn recovery_codes_are_random_and_read_however_typed() {
+        let codes = new_recovery_codes();
+        assert_eq!(codes.len(), RECOVERY_CODES);
+        assert_eq!(
+            codes
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            RECOVERY_CODES
+        );
+        assert!(
+            codes
+                .iter()
+                .all(|code| code.len() == 19 && code.matches('-').count() == 3)
+        );
+        let code = &codes[0];
+        assert_eq!(
+            recovery_code_hash(code),
+            recovery_code_hash(&format!(" {} ", code.to_uppercase().replace('-', " ")))
+        );
+        assert_ne!(recovery_code_hash(code), recovery_code_hash(&codes[1]));
+        assert_eq!(new_totp_secret().len(), 32, "160 bits in base 32");
     }
 
     #[test]

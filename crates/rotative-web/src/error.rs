@@ -176,7 +176,8 @@ impl From<NewsroomError> for AppError {
                 | Refusal::PageTwiceInFooter
                 | Refusal::TwiceOnFrontPage
                 | Refusal::SectionTwiceOnFrontPage
-                | Refusal::LeavesInThePast),
+                | Refusal::LeavesInThePast
+                | Refusal::WrongCode),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
             NewsroomError::Refused(Refusal::PhotoNotInLibrary(key)) => {
                 Self::Invalid(vec![FieldError {

@@ -59,7 +59,7 @@ pub use error::{AppError, FieldError};
 pub use media::make_pending_variants;
 pub use metrics::Metrics;
 pub use metrics_endpoint::metrics_router;
-pub use newsroom::{invitation::invitation_link, route_list as newsroom_routes};
+pub use newsroom::{password_links::invitation_link, route_list as newsroom_routes};
 pub use state::{AppState, Services};
 pub use uploads::{UploadLimits, VariantQueue};
 
@@ -171,12 +171,15 @@ pub fn router(state: AppState) -> Router {
     }
 }
 
-/// A request's address as the access log keeps it: an invitation's link opens an account, so its
-/// token is left out.
+/// A request's address as the access log keeps it: an invitation's or a new password's link
+/// opens an account, so its token is left out.
 fn logged_uri(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
-    const INVITATION: &str = "/redaction/invitation/";
-    match uri.path().strip_prefix(INVITATION) {
-        Some(_) => format!("{INVITATION}…").into(),
+    const WITH_TOKEN: [&str; 2] = ["/redaction/invitation/", "/redaction/nouveau-mot-de-passe/"];
+    match WITH_TOKEN
+        .iter()
+        .find(|prefix| uri.path().starts_with(*prefix))
+    {
+        Some(prefix) => format!("{prefix}…").into(),
         None => uri.to_string().into(),
     }
 }

@@ -102,6 +102,8 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         }
         Refusal::AlreadyActive => "Ce compte a déjà un mot de passe : seul son titulaire le change.".into(),
         Refusal::LinkNotValid => "Ce lien ne sert plus : il a déjà servi, a expiré ou n’a jamais existé.".into(),
+        Refusal::WrongCode => WRONG_CODE.into(),
+        Refusal::NoSecondFactor => "Ce compte n’a pas de double authentification.".into(),
         Refusal::ChangedMeanwhile => {
             "L'article a changé d'état ou de texte entre-temps : rechargez la page et relisez-le."
                 .into()
@@ -165,6 +167,15 @@ pub(crate) fn audit_action(action: &str) -> String {
         "user_activate" => "Compte activé",
         "user_invite" => "Invitation envoyée",
         "invitation_accept" => "Invitation acceptée",
+        "password_reset_request" => "Lien de nouveau mot de passe demandé",
+        "password_reset" => "Nouveau mot de passe choisi par lien",
+        "end_sessions" => "Sessions fermées",
+        "two_factor_on" => "Double authentification activée",
+        "two_factor_off" => "Double authentification désactivée",
+        "two_factor_reset" => "Double authentification retirée par un administrateur",
+        "two_factor_roles" => "Double authentification exigée",
+        "recovery_code_used" => "Code de secours utilisé",
+        "recovery_codes_new" => "Nouveaux codes de secours",
         "settings" => "Réglages du site",
         "sign_in" => "Connexion",
         "change_password" => "Mot de passe changé",
@@ -320,6 +331,32 @@ pub(crate) fn invitations_sent(count: usize) -> String {
 }
 pub(crate) const PASSWORD_CHOSEN: &str =
     "Votre mot de passe est enregistré : connectez-vous avec votre adresse et ce mot de passe.";
+pub(crate) const NO_SUCH_SESSION: &str =
+    "Aucune session ouverte de ce compte n'a cet identifiant : elle a peut-être déjà été fermée.";
+pub(crate) const WRONG_CODE: &str = "Code incorrect ou déjà utilisé : saisissez le code que l’application affiche maintenant, ou un code de secours.";
+pub(crate) const TOO_MANY_CODES: &str =
+    "Trop de codes erronés pour ce compte. Réessayez dans quinze minutes.";
+pub(crate) const QR_CODE_LABEL: &str =
+    "Code QR à scanner avec votre application d’authentification";
+pub(crate) const TWO_FACTOR_READY: &str = "La double authentification est activée. Vos autres sessions sont fermées : chaque connexion demandera désormais un code.";
+pub(crate) const TWO_FACTOR_READY_AT_SIGN_IN: &str =
+    "La double authentification est activée : vous êtes connecté.";
+pub(crate) const NEW_RECOVERY_CODES: &str =
+    "Voici vos nouveaux codes de secours : les anciens ne servent plus.";
+pub(crate) const TWO_FACTOR_OFF: &str = "La double authentification est désactivée : un mot de passe suffit de nouveau pour vous connecter.";
+pub(crate) const TWO_FACTOR_REMOVED: &str = "Double authentification retirée : les sessions du compte sont fermées, et il se connecte de nouveau avec son seul mot de passe (ou active de nouveau la double authentification, si son rôle l’exige).";
+pub(crate) const TWO_FACTOR_ROLES_SAVED: &str = "C’est noté. Les comptes de ces rôles sans double authentification ont été déconnectés : ils l’activeront à leur prochaine connexion.";
+pub(crate) const BACK_TO_SIGN_IN: &str = "Revenir à la connexion";
+pub(crate) const BACK_TO_SECURITY: &str = "Revenir à « Sécurité »";
+pub(crate) const UNKNOWN_DEVICE: &str = "Navigateur inconnu";
+pub(crate) const SESSION_ENDED: &str =
+    "La session est fermée : ce navigateur devra se reconnecter.";
+pub(crate) const OTHER_SESSIONS_ENDED: &str =
+    "Toutes vos autres sessions sont fermées ; celle-ci reste ouverte.";
+pub(crate) const NEW_PASSWORD_CHOSEN: &str = "Votre nouveau mot de passe est enregistré et les sessions ouvertes avec l’ancien sont fermées : connectez-vous avec votre adresse et ce mot de passe.";
+pub(crate) const RESET_EMAIL_INVALID: &str =
+    "Cette adresse n’est pas valide : vérifiez-la (par exemple nom@exemple.fr).";
+pub(crate) const TOO_MANY_RESETS: &str = "Trop de demandes de nouveau mot de passe pour cette adresse ou depuis cet appareil. Réessayez dans une heure ; le lien déjà envoyé reste valable une heure.";
 pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";
 pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
 
@@ -755,6 +792,15 @@ pub(crate) mod api {
             ("get", "/api/v1/tokens") => {
                 "Les jetons d'API du compte (ceux de tous pour un administrateur), du plus récent au plus ancien. Un jeton ne peut pas en créer un autre : la rédaction ou `rotative token add` les créent."
             }
+            ("get", "/api/v1/sessions") => {
+                "Les sessions du compte ouvertes dans un navigateur, la plus récemment utilisée d'abord, comme « Sécurité » les liste : le navigateur de chacune, quand elle a été ouverte et utilisée. Aucune adresse IP n'est gardée."
+            }
+            ("delete", "/api/v1/sessions") => {
+                "Ferme toutes les sessions du compte ouvertes dans un navigateur (un ordinateur perdu, par exemple) ; répond par leur nombre. Les jetons d'API restent valables."
+            }
+            ("delete", "/api/v1/sessions/{id}") => {
+                "Ferme une session du compte : son navigateur devra se reconnecter."
+            }
             ("delete", "/api/v1/tokens/{id}") => {
                 "Révoque un jeton à la portée du compte : il cesse aussitôt de fonctionner, sur toutes les instances."
             }
@@ -802,6 +848,15 @@ pub(crate) mod api {
     fn site_operation_summary(method: &str, path: &str) -> Option<&'static str> {
         Some(match (method, path) {
             ("get", "/api/v1/accounts") => "Les comptes de la rédaction (administrateurs).",
+            ("delete", "/api/v1/accounts/{id}/two-factor") => {
+                "Retire la double authentification d'un compte dont le titulaire a perdu son téléphone (administrateurs ; toutes ses sessions se ferment), ou celle du compte du jeton quand son rôle ne l'exige pas."
+            }
+            ("get", "/api/v1/accounts/two-factor-roles") => {
+                "Les rôles tenus de se connecter avec une double authentification (administrateurs)."
+            }
+            ("put", "/api/v1/accounts/two-factor-roles") => {
+                "Exige la double authentification de ces rôles, comme « Comptes » : leurs comptes qui ne l'ont pas sont déconnectés et l'activeront à leur prochaine connexion."
+            }
             ("post", "/api/v1/accounts") => {
                 "Ouvre un compte par invitation (administrateurs) : son titulaire reçoit par courriel un lien pour choisir son mot de passe, valable sept jours ; répond par tous les comptes."
             }

@@ -76,6 +76,77 @@ pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) ->
     Some(format!("v1,{}", engine.encode(mac.finalize().into_bytes())))
 }
 
+/// A new TOTP secret: 160 random bits (RFC 4226's advice), in base 32.
+pub fn new_totp_secret() -> String {
+    let mut bytes = [0_u8; 20];
+    OsRng.fill_bytes(&mut bytes);
+    rotative_newsroom::base32_secret(&bytes)
+}
+
+/// How many recovery codes an account gets at once.
+pub const RECOVERY_CODES: usize = 10;
+/// The letters of a recovery code: no 0/o, 1/l/i to misread from paper.
+const RECOVERY_ALPHABET: &[u8; 31] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// Ten new recovery codes, each 16 letters (79 random bits) in groups of four.
+pub fn new_recovery_codes() -> Vec<String> {
+    (0..RECOVERY_CODES)
+        .map(|_| {
+            let mut letters = Vec::with_capacity(16);
+            while letters.len() < 16 {
+                let mut byte = [0_u8; 1];
+                OsRng.fill_bytes(&mut byte);
+                // Bytes past the last whole run of 31 would favour the first letters.
+                if byte[0] < 248 {
+                    letters.push(char::from(RECOVERY_ALPHABET[usize::from(byte[0] % 31)]));
+                }
+            }
+            letters
+                .chunks(4)
+                .map(|group| group.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect()
+}
+
+/// What the database keeps of a recovery code, however it was typed (capitals, spaces, dashes).
+pub fn recovery_code_hash(typed: &str) -> String {
+    let letters: String = typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    token_hash(&format!("recovery {letters}"))
+}
+
+/// The cookie of sign-in's second step: the account whose password was right, until when it
+/// may give its second factor, signed so only the server can make one.
+pub fn second_step_token(key: &[u8], account: i64, until: i64) -> String {
+    let claim = format!("{account}.{until}");
+    let signature = hex::encode(second_step_mac(key, &claim).finalize().into_bytes());
+    format!("{claim}.{signature}")
+}
+
+/// The account a second step's cookie is for, if it is the server's and not past `now`.
+pub fn second_step_account(key: &[u8], token: &str, now: i64) -> Option<i64> {
+    let (claim, signature) = token.rsplit_once('.')?;
+    second_step_mac(key, claim)
+        .verify_slice(&hex::decode(signature).ok()?)
+        .ok()?;
+    let (account, until) = claim.split_once('.')?;
+    (until.parse::<i64>().ok()? >= now).then_some(())?;
+    account.parse().ok()
+}
+
+fn second_step_mac(key: &[u8], claim: &str) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"second-step ");
+    mac.update(claim.as_bytes());
+    mac
+}
+
 /// What the database keeps of a session or API token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -101,6 +101,14 @@ pub enum UserCommand {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Take the second factor off an account whose owner lost their device and recovery codes
+    /// (the last administrator too): its sessions end, and it signs in with its password.
+    RemoveTwoFactor {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 /// An account as the command line names it.

@@ -18,11 +18,11 @@ use rotative_domain::{
     UserId,
 };
 use rotative_store::{
-    ArrangementRefused, Audit, Changed, FRONT_PAGE_ARRANGED, FrontPageArrangement, ImportUpdate,
-    ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, MediaQuery, MediaText, NewArticle,
-    NewLeadImage, NewLetter, NewLink, NewMedia, OldAddress, Placement, ProfileFields,
-    RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields, SectionRemoval, Store,
-    StoreError, StoryContent, StoryMove, StorySave, Taken,
+    ArrangementRefused, Audit, Changed, Ending, FRONT_PAGE_ARRANGED, FrontPageArrangement,
+    ImportUpdate, ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, MediaQuery,
+    MediaText, NewArticle, NewLeadImage, NewLetter, NewLink, NewMedia, OldAddress, Placement,
+    ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
+    SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -157,6 +157,9 @@ on_every_backend!(
     letters_wait_in_the_outbox_and_are_claimed_once,
     an_invitation_link_sets_the_password_once_before_it_expires,
     an_expired_invitation_link_serves_no_more,
+    a_reset_link_sets_a_new_password_once_and_ends_the_sessions,
+    an_account_lists_and_ends_its_own_sessions,
+    a_second_factor_serves_each_code_once,
     front_page_writers_take_turns,
     schema_enforces_unique_paths,
     failed_story_stores_nothing,
@@ -891,6 +894,9 @@ async fn user(store: &Store, email: &str, role: Role) -> UserId {
 
 async fn accounts_and_sessions(store: Store) {
     let id = user(&store, "claire@exemple.fr", Role::Journalist).await;
+    let open = |hash: &'static str| {
+        store.create_session(hash, id, "csrf", "", Audit::by(None, "create_session"))
+    };
     let duplicate = store
         .create_user(
             &Email::parse("CLAIRE@exemple.fr").unwrap(),
@@ -904,10 +910,7 @@ async fn accounts_and_sessions(store: Store) {
         duplicate,
         Err(rotative_store::StoreError::AlreadyExists(_))
     ));
-    store
-        .create_session("token-hash", id, "csrf", Audit::by(None, "create_session"))
-        .await
-        .unwrap();
+    open("token-hash").await.unwrap();
     let session = store
         .live_session("token-hash", 3600, DAY)
         .await
@@ -944,10 +947,7 @@ async fn accounts_and_sessions(store: Store) {
             .is_none(),
         "and stay ended"
     );
-    store
-        .create_session("again", id, "csrf", Audit::by(None, "create_session"))
-        .await
-        .unwrap();
+    open("again").await.unwrap();
     assert!(
         store
             .set_role(id, Role::Editor, Audit::by(None, "set_role"))
@@ -963,14 +963,8 @@ async fn accounts_and_sessions(store: Store) {
         "a new role ends sessions"
     );
     assert_eq!(store.users().await.unwrap()[0].role, Role::Editor);
-    store
-        .create_session("again", id, "csrf", Audit::by(None, "create_session"))
-        .await
-        .unwrap();
-    store
-        .create_session("old", id, "csrf", Audit::by(None, "create_session"))
-        .await
-        .unwrap();
+    open("again").await.unwrap();
+    open("old").await.unwrap();
     assert!(
         store.live_session("old", 3600, -1).await.unwrap().is_none(),
         "a session used just now still ends at its lifetime"
@@ -2121,12 +2115,7 @@ async fn imported_accounts_wait_for_activation(store: Store) {
     );
     assert_eq!(
         f.store
-            .set_password_by_link(
-                "lien",
-                LinkPurpose::Invitation,
-                "hash-1",
-                "invitation_accept"
-            )
+            .set_password_by_link("lien", LinkPurpose::Invitation, "hash-1")
             .await
             .unwrap(),
         Some(account.id)
@@ -3010,7 +2999,7 @@ async fn an_invitation_link_sets_the_password_once_before_it_expires(store: Stor
     );
     assert_eq!(
         store
-            .set_password_by_link("h1", LinkPurpose::Invitation, "hash", "invitation_accept")
+            .set_password_by_link("h1", LinkPurpose::Invitation, "hash")
             .await
             .unwrap(),
         None,
@@ -3018,7 +3007,7 @@ async fn an_invitation_link_sets_the_password_once_before_it_expires(store: Stor
     );
     assert_eq!(
         store
-            .set_password_by_link("h3", LinkPurpose::Invitation, "hash", "invitation_accept")
+            .set_password_by_link("h3", LinkPurpose::Invitation, "hash")
             .await
             .unwrap(),
         Some(id)
@@ -3027,7 +3016,7 @@ async fn an_invitation_link_sets_the_password_once_before_it_expires(store: Stor
     assert_eq!(account.password_hash.as_deref(), Some("hash"));
     assert_eq!(
         store
-            .set_password_by_link("h3", LinkPurpose::Invitation, "other", "invitation_accept")
+            .set_password_by_link("h3", LinkPurpose::Invitation, "other")
             .await
             .unwrap(),
         None,
@@ -3075,10 +3064,263 @@ async fn an_expired_invitation_link_serves_no_more(store: Store) {
     );
     assert_eq!(
         store
-            .set_password_by_link("h5", LinkPurpose::Invitation, "hash", "invitation_accept")
+            .set_password_by_link("h5", LinkPurpose::Invitation, "hash")
             .await
             .unwrap(),
         None,
         "an expired link serves no more"
+    );
+}
+
+async fn a_reset_link_sets_a_new_password_once_and_ends_the_sessions(store: Store) {
+    let email = Email::parse("ines@exemple.fr").unwrap();
+    let name = Name::parse("Inès Morel").unwrap();
+    let id = store
+        .create_user(
+            &email,
+            &name,
+            Role::Editor,
+            Some("ancien"),
+            Audit::by(None, "create_user"),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session("ses", id, "csrf", "", Audit::by(Some(id), "sign_in"))
+        .await
+        .unwrap();
+    let link = |token_hash| NewLink {
+        token_hash,
+        purpose: LinkPurpose::PasswordReset,
+        expires_at: Timestamp::now().as_second() + 3600,
+    };
+    let request = Audit::by(None, "password_reset_request");
+    for token in ["r1", "r2"] {
+        assert!(
+            store
+                .request_password_reset(id, link(token), &letter("ines@exemple.fr"), request)
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(store.claim_due_letters(60, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .link_account("r1", LinkPurpose::PasswordReset)
+            .await
+            .unwrap(),
+        None,
+        "a new request's link replaces the earlier one"
+    );
+    assert_eq!(
+        store
+            .set_password_by_link("r2", LinkPurpose::Invitation, "nouveau")
+            .await
+            .unwrap(),
+        None,
+        "a reset link is no invitation"
+    );
+    assert_eq!(
+        store
+            .set_password_by_link("r2", LinkPurpose::PasswordReset, "nouveau")
+            .await
+            .unwrap(),
+        Some(id),
+        "an account with a password gets a new one"
+    );
+    assert_eq!(
+        store
+            .user(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("nouveau")
+    );
+    assert!(
+        store
+            .live_session("ses", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none(),
+        "the sessions signed in with the old password end"
+    );
+    assert_eq!(
+        store
+            .set_password_by_link("r2", LinkPurpose::PasswordReset, "encore")
+            .await
+            .unwrap(),
+        None,
+        "a link serves once"
+    );
+}
+
+async fn an_account_lists_and_ends_its_own_sessions(store: Store) {
+    let add = |email: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .create_user(
+                    &Email::parse(email).unwrap(),
+                    &Name::parse("Compte").unwrap(),
+                    Role::Journalist,
+                    Some("hash"),
+                    Audit::by(None, "create_user"),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let (ana, bob) = (add("ana@exemple.fr").await, add("bob@exemple.fr").await);
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    for (hash, user, agent) in [
+        ("ana-1", ana, firefox),
+        ("ana-2", ana, "curl/8.0"),
+        ("ana-3", ana, ""),
+        ("bob-1", bob, firefox),
+    ] {
+        store
+            .create_session(hash, user, "csrf", agent, Audit::by(Some(user), "sign_in"))
+            .await
+            .unwrap();
+    }
+    let listed = store.sessions_of(ana, 3600, DAY).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(
+        listed
+            .iter()
+            .any(|s| s.token_hash == "ana-1" && s.user_agent == firefox)
+    );
+    assert!(
+        store.sessions_of(ana, -1, DAY).await.unwrap().is_empty(),
+        "idle sessions are not listed"
+    );
+    let ended = Audit::by(Some(ana), "end_session");
+    assert_eq!(
+        store
+            .end_sessions_of(ana, Ending::One("bob-1"), ended)
+            .await
+            .unwrap(),
+        0,
+        "another account's session stays"
+    );
+    assert_eq!(
+        store
+            .end_sessions_of(ana, Ending::One("ana-2"), ended)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .end_sessions_of(ana, Ending::AllBut("ana-1"), ended)
+            .await
+            .unwrap(),
+        1
+    );
+    let left: Vec<String> = store
+        .sessions_of(ana, 3600, DAY)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
+    assert_eq!(left, ["ana-1"]);
+    assert_eq!(store.sessions_of(bob, 3600, DAY).await.unwrap().len(), 1);
+}
+
+async fn a_second_factor_serves_each_code_once(store: Store) {
+    let id = user(&store, "nour@exemple.fr", Role::Editor).await;
+    let audit = Audit::by(Some(id), "two_factor");
+    let open = |hash: &'static str| store.create_session(hash, id, "csrf", "", audit);
+    assert_eq!(store.two_factor(id).await.unwrap(), None);
+    assert!(
+        !store.use_code_step(id, 10).await.unwrap(),
+        "no code serves an account without a second factor"
+    );
+    open("kept").await.unwrap();
+    open("other").await.unwrap();
+    let codes = vec!["c1".to_owned(), "c2".to_owned()];
+    store
+        .enable_two_factor(id, "SECRET", 10, &codes, Some("kept"), audit)
+        .await
+        .unwrap();
+    let on = store.two_factor(id).await.unwrap().unwrap();
+    assert_eq!((on.secret.as_str(), on.recovery_codes_left), ("SECRET", 2));
+    assert!(
+        store
+            .live_session("kept", 3600, DAY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .live_session("other", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !store.use_code_step(id, 10).await.unwrap(),
+        "the confirming code's step served"
+    );
+    assert!(store.use_code_step(id, 11).await.unwrap());
+    assert!(!store.use_code_step(id, 11).await.unwrap(), "once");
+    assert!(
+        !store.use_code_step(id, 9).await.unwrap(),
+        "nor an older one"
+    );
+    assert!(store.use_recovery_code(id, "c1", audit).await.unwrap());
+    assert!(!store.use_recovery_code(id, "c1", audit).await.unwrap());
+    assert!(!store.use_recovery_code(id, "unknown", audit).await.unwrap());
+    assert_eq!(
+        store
+            .two_factor(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .recovery_codes_left,
+        1
+    );
+    assert!(
+        store
+            .replace_recovery_codes(id, &["c3".to_owned()], audit)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.use_recovery_code(id, "c2", audit).await.unwrap(),
+        "replaced"
+    );
+    assert_eq!(store.accounts_with_two_factor().await.unwrap(), [id]);
+    assert!(store.disable_two_factor(id, None, audit).await.unwrap());
+    assert!(!store.disable_two_factor(id, None, audit).await.unwrap());
+    assert!(
+        store
+            .live_session("kept", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!store.use_recovery_code(id, "c3", audit).await.unwrap());
+
+    open("late").await.unwrap();
+    store
+        .set_two_factor_roles(&[Role::Editor, Role::Admin], audit)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .live_session("late", 3600, DAY)
+            .await
+            .unwrap()
+            .is_none(),
+        "an editor without a second factor is signed out to set one up"
+    );
+    assert_eq!(
+        store.two_factor_roles().await.unwrap(),
+        [Role::Editor, Role::Admin]
     );
 }

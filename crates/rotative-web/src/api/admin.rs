@@ -5,7 +5,7 @@ use axum::{
     body::Bytes,
     extract::{Path, State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use rotative_domain::{Email, Name, Role, UserId};
 use rotative_newsroom::SiteSettings;
@@ -15,7 +15,8 @@ use utoipa::ToSchema;
 
 use super::{caller::Caller, json, write::body_or_default};
 use crate::{
-    AppError, AppState, FieldError, error::Problem, messages, newsroom::invitation::invitation_link,
+    AppError, AppState, FieldError, error::Problem, messages,
+    newsroom::password_links::invitation_link,
 };
 
 /// A newsroom account.
@@ -28,6 +29,8 @@ pub(crate) struct AccountView {
     role: &'static str,
     /// False until its owner chose a password (invited, or imported from WordPress).
     active: bool,
+    /// Whether it signs in with a second factor.
+    two_factor: bool,
 }
 
 impl From<&User> for AccountView {
@@ -38,6 +41,7 @@ impl From<&User> for AccountView {
             email: user.email.to_string(),
             role: user.role.as_str(),
             active: user.password_hash.is_some(),
+            two_factor: false,
         }
     }
 }
@@ -49,8 +53,15 @@ pub(crate) struct AccountList {
 
 async fn accounts_answer(state: &AppState, status: StatusCode) -> Result<Response, AppError> {
     let accounts = state.store.users().await?;
+    let with_two_factor = state.newsroom().accounts_with_two_factor().await?;
     let mut answer = json(&AccountList {
-        accounts: accounts.iter().map(AccountView::from).collect(),
+        accounts: accounts
+            .iter()
+            .map(|user| AccountView {
+                two_factor: with_two_factor.contains(&user.id),
+                ..AccountView::from(user)
+            })
+            .collect(),
     });
     *answer.status_mut() = status;
     Ok(answer)
@@ -346,4 +357,107 @@ pub(crate) async fn change_settings(
     state.newsroom().change_settings(&actor, &settings).await?;
     state.set_site(settings.applied_to((*state.site()).clone()));
     Ok(settings_answer(&state))
+}
+
+/// Takes the second factor off an account, as « Retirer la double authentification » on
+/// « Comptes » (administrators: for someone who lost their device; every session of the account
+/// ends), or off the token's own account when its role does not require one.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/accounts/{id}/two-factor",
+    operation_id = "remove_two_factor",
+    tag = "Administration",
+    security(("jeton" = [])),
+    params(("id" = i64, Path, description = "L'identifiant du compte.")),
+    responses(
+        (status = 204, description = "Retirée."),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte d'un autre sans administrer le site, un rôle qui l'exige, ou un jeton en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Aucun compte n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Le compte n'a pas de double authentification.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn remove_two_factor(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    let id = account_id(&id)?;
+    state
+        .newsroom()
+        .disable_two_factor(&actor, id, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The roles that must sign in with a second factor.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TwoFactorRoles {
+    /// Among `contributor`, `journalist`, `editor` and `admin`.
+    roles: Vec<String>,
+}
+
+async fn two_factor_roles_answer(state: &AppState) -> Result<Response, AppError> {
+    let roles = state.newsroom().two_factor_roles().await?;
+    Ok(json(&TwoFactorRoles {
+        roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+    }))
+}
+
+/// The roles that must sign in with a second factor (administrators).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/two-factor-roles",
+    tag = "Administration",
+    security(("jeton" = [])),
+    responses(
+        (status = 200, description = "Les rôles.", body = TwoFactorRoles),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn two_factor_roles(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    caller.actor().administers()?;
+    two_factor_roles_answer(&state).await
+}
+
+/// Requires a second factor of these roles, as « Double authentification » on « Comptes »:
+/// accounts of those roles without one are signed out, and set it up at their next sign-in.
+#[utoipa::path(
+    put,
+    path = "/api/v1/accounts/two-factor-roles",
+    operation_id = "require_two_factor",
+    tag = "Administration",
+    security(("jeton" = [])),
+    request_body(content = TwoFactorRoles, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Les rôles, changés.", body = TwoFactorRoles),
+        (status = 400, description = "JSON illisible, champ inconnu ou manquant.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Le compte n'administre pas le site, ou le jeton est en lecture seule.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Un rôle inconnu.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn require_two_factor(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let actor = caller.writer()?;
+    actor.administers()?;
+    let wanted: TwoFactorRoles = body_or_default(&headers, body)?;
+    let roles = wanted
+        .roles
+        .iter()
+        .map(|name| role(name))
+        .collect::<Result<Vec<Role>, AppError>>()?;
+    state.newsroom().require_two_factor(&actor, &roles).await?;
+    two_factor_roles_answer(&state).await
 }

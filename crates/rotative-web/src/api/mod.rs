@@ -16,6 +16,7 @@ mod read;
 mod redirects;
 mod reference;
 mod sections;
+mod sessions;
 mod views;
 mod webhooks;
 mod write;
@@ -119,6 +120,8 @@ fn documented() -> Documented {
         .routes(routes!(caller::me))
         .routes(routes!(desk::tokens))
         .routes(routes!(desk::revoke))
+        .routes(routes!(sessions::list, sessions::end_all))
+        .routes(routes!(sessions::end))
         .routes(routes!(desk::stories))
         .routes(routes!(desk::preview))
         .routes(routes!(desk::audit))
@@ -141,6 +144,8 @@ fn documented() -> Documented {
         .routes(routes!(admin::change_account))
         .routes(routes!(admin::invite_account))
         .routes(routes!(admin::invite_inactive_accounts))
+        .routes(routes!(admin::remove_two_factor))
+        .routes(routes!(admin::two_factor_roles, admin::require_two_factor))
         .routes(routes!(admin::settings, admin::change_settings))
         .routes(routes!(bylines::list, bylines::create))
         .routes(routes!(bylines::own))

@@ -11,7 +11,7 @@ use rotative_newsroom::{NewsroomError, Refusal};
 use rotative_store::Invitee;
 use serde::{Deserialize, Serialize};
 
-use super::{invitation::invitation_link, render, when};
+use super::{password_links::invitation_link, render, when};
 use crate::{
     AppError, AppState,
     auth::{CsrfForm, NoFields, SignedIn},
@@ -27,6 +27,8 @@ struct AccountRow {
     is_me: bool,
     /// No password yet: invited, or imported; a new invitation can be sent.
     inactive: bool,
+    /// Signs in with a second factor, which an administrator may take off.
+    two_factor: bool,
 }
 
 /// A letter given up on, as the page lists it.
@@ -53,6 +55,12 @@ pub(crate) struct ListQuery {
     invitation: Option<String>,
     /// How many invitations « Inviter tous les comptes à activer » sent.
     invitations: Option<usize>,
+    /// Set once an account's second factor was taken off.
+    #[serde(rename = "double-authentification-retiree")]
+    two_factor_removed: Option<String>,
+    /// Set once the roles required to use a second factor were saved.
+    #[serde(rename = "double-authentification-exigee")]
+    two_factor_required: Option<String>,
 }
 
 async fn page(
@@ -63,6 +71,8 @@ async fn page(
     error: Option<&str>,
     done: Option<&str>,
 ) -> Result<Response, AppError> {
+    let newsroom = state.newsroom();
+    let with_two_factor = newsroom.accounts_with_two_factor().await?;
     let accounts: Vec<AccountRow> = state
         .store
         .users()
@@ -75,8 +85,10 @@ async fn page(
             role: user.role.as_str(),
             is_me: user.id == who.user.id,
             inactive: user.password_hash.is_none(),
+            two_factor: with_two_factor.contains(&user.id),
         })
         .collect();
+    let required = newsroom.two_factor_roles().await?;
     let undelivered: Vec<UndeliveredRow> = state
         .newsroom()
         .undelivered_letters(&who.actor())
@@ -90,9 +102,9 @@ async fn page(
             error: letter.last_error,
         })
         .collect();
-    let roles: Vec<(&str, &str)> = Role::ALL
+    let roles: Vec<(&str, &str, bool)> = Role::ALL
         .into_iter()
-        .map(|r| (r.as_str(), r.label_fr()))
+        .map(|r| (r.as_str(), r.label_fr(), required.contains(&r)))
         .collect();
     let html = render(
         state,
@@ -116,10 +128,16 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     who.actor().administers()?;
-    let done = match (query.invitation, query.invitations) {
-        (_, Some(count)) => Some(messages::invitations_sent(count)),
-        (Some(_), None) => Some(messages::INVITATION_SENT.to_owned()),
-        (None, None) => None,
+    let done = if let Some(count) = query.invitations {
+        Some(messages::invitations_sent(count))
+    } else if query.invitation.is_some() {
+        Some(messages::INVITATION_SENT.to_owned())
+    } else if query.two_factor_removed.is_some() {
+        Some(messages::TWO_FACTOR_REMOVED.to_owned())
+    } else if query.two_factor_required.is_some() {
+        Some(messages::TWO_FACTOR_ROLES_SAVED.to_owned())
+    } else {
+        None
     };
     let empty = AccountForm::default();
     page(&state, &who, StatusCode::OK, &empty, None, done.as_deref()).await
@@ -239,4 +257,51 @@ pub(crate) async fn invite_inactive(
         )
         .await?;
     Ok(Redirect::to(&format!("/redaction/comptes?invitations={invited}")).into_response())
+}
+
+/// Takes the second factor off an account whose owner lost their device: its sessions end, and
+/// it signs in with its password alone (or sets a second factor up again, if its role requires
+/// one).
+pub(crate) async fn remove_two_factor(
+    State(state): State<AppState>,
+    Path(id): Path<UserId>,
+    CsrfForm { who, .. }: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    state
+        .newsroom()
+        .disable_two_factor(&who.actor(), id, None)
+        .await?;
+    Ok(Redirect::to("/redaction/comptes?double-authentification-retiree").into_response())
+}
+
+/// The roles required to use a second factor: a box for each, named as the role.
+#[derive(Deserialize)]
+pub(crate) struct RequiredRoles {
+    contributor: Option<String>,
+    journalist: Option<String>,
+    editor: Option<String>,
+    admin: Option<String>,
+}
+
+/// Requires a second factor of the roles ticked; accounts of those roles without one are signed
+/// out, and set it up at their next sign-in.
+pub(crate) async fn require_two_factor(
+    State(state): State<AppState>,
+    CsrfForm { who, form }: CsrfForm<RequiredRoles>,
+) -> Result<Response, AppError> {
+    let roles: Vec<Role> = [
+        (&form.contributor, Role::Contributor),
+        (&form.journalist, Role::Journalist),
+        (&form.editor, Role::Editor),
+        (&form.admin, Role::Admin),
+    ]
+    .into_iter()
+    .filter(|(ticked, _)| ticked.is_some())
+    .map(|(_, role)| role)
+    .collect();
+    state
+        .newsroom()
+        .require_two_factor(&who.actor(), &roles)
+        .await?;
+    Ok(Redirect::to("/redaction/comptes?double-authentification-exigee").into_response())
 }

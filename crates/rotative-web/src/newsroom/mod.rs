@@ -5,16 +5,19 @@ mod accounts;
 pub(crate) mod bylines;
 mod front_page;
 pub(crate) mod history;
-pub(crate) mod invitation;
 pub(crate) mod library;
 mod pages;
+pub(crate) mod password_links;
 mod redirects;
+mod second_step;
 mod sections;
+pub(crate) mod security;
 pub(crate) mod service;
 mod session;
 mod settings;
 pub(crate) mod stories;
 mod tokens;
+mod two_factor;
 mod webhooks;
 
 use axum::{
@@ -41,37 +44,6 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
     let upload_limit =
         usize::try_from(limits.max_bytes.saturating_add(64 * 1024)).unwrap_or(usize::MAX);
     let mut routes = vec![
-        (
-            Method::GET,
-            "/redaction/connexion",
-            get(session::sign_in_form),
-        ),
-        (Method::POST, "/redaction/connexion", post(session::sign_in)),
-        (
-            Method::POST,
-            "/redaction/deconnexion",
-            post(session::sign_out),
-        ),
-        (
-            Method::GET,
-            "/redaction/invitation/{token}",
-            get(invitation::show),
-        ),
-        (
-            Method::POST,
-            "/redaction/invitation/{token}",
-            post(invitation::accept),
-        ),
-        (
-            Method::GET,
-            "/redaction/mot-de-passe",
-            get(session::password_form),
-        ),
-        (
-            Method::POST,
-            "/redaction/mot-de-passe",
-            post(session::change_password),
-        ),
         (Method::GET, "/redaction", get(stories::to_dashboard)),
         (Method::GET, "/redaction/", get(stories::dashboard)),
         (
@@ -136,8 +108,102 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
             post(library::describe),
         ),
     ];
+    routes.extend(account_routes());
     routes.extend(site_routes());
     routes
+}
+
+/// Signing in and out, choosing a password by link, and the account's own security.
+fn account_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            Method::GET,
+            "/redaction/connexion",
+            get(session::sign_in_form),
+        ),
+        (Method::POST, "/redaction/connexion", post(session::sign_in)),
+        (
+            Method::GET,
+            "/redaction/connexion/code",
+            get(second_step::form),
+        ),
+        (
+            Method::POST,
+            "/redaction/connexion/code",
+            post(second_step::check),
+        ),
+        (
+            Method::POST,
+            "/redaction/deconnexion",
+            post(session::sign_out),
+        ),
+        (
+            Method::GET,
+            "/redaction/invitation/{token}",
+            get(password_links::show_invitation),
+        ),
+        (
+            Method::POST,
+            "/redaction/invitation/{token}",
+            post(password_links::accept_invitation),
+        ),
+        (
+            Method::GET,
+            "/redaction/mot-de-passe-oublie",
+            get(password_links::forgotten_form),
+        ),
+        (
+            Method::POST,
+            "/redaction/mot-de-passe-oublie",
+            post(password_links::request_reset),
+        ),
+        (
+            Method::GET,
+            "/redaction/nouveau-mot-de-passe/{token}",
+            get(password_links::show_reset),
+        ),
+        (
+            Method::POST,
+            "/redaction/nouveau-mot-de-passe/{token}",
+            post(password_links::reset),
+        ),
+        (Method::GET, "/redaction/securite", get(security::page)),
+        (
+            Method::POST,
+            "/redaction/securite/sessions",
+            post(security::end),
+        ),
+        (
+            Method::GET,
+            "/redaction/securite/double-authentification",
+            get(two_factor::setup_form),
+        ),
+        (
+            Method::POST,
+            "/redaction/securite/double-authentification",
+            post(two_factor::enable),
+        ),
+        (
+            Method::POST,
+            "/redaction/securite/codes-de-secours",
+            post(two_factor::new_codes),
+        ),
+        (
+            Method::POST,
+            "/redaction/securite/double-authentification/desactivation",
+            post(two_factor::disable),
+        ),
+        (
+            Method::GET,
+            "/redaction/mot-de-passe",
+            get(session::password_form),
+        ),
+        (
+            Method::POST,
+            "/redaction/mot-de-passe",
+            post(session::change_password),
+        ),
+    ]
 }
 
 /// The routes that run the site rather than its stories: accounts, tokens, webhooks, settings,
@@ -155,6 +221,16 @@ fn site_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/redaction/comptes/{id}/invitation",
             post(accounts::invite_again),
+        ),
+        (
+            Method::POST,
+            "/redaction/comptes/{id}/double-authentification/retrait",
+            post(accounts::remove_two_factor),
+        ),
+        (
+            Method::POST,
+            "/redaction/comptes/double-authentification",
+            post(accounts::require_two_factor),
         ),
         (
             Method::POST,

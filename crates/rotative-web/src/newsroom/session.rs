@@ -3,7 +3,7 @@
 use axum::{
     Form,
     extract::{Query, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{AppendHeaders, Html, IntoResponse, Redirect, Response},
 };
 use minijinja::context;
@@ -35,6 +35,8 @@ const KNOWN_DEVICE_ATTEMPTS: u32 = 3;
 const KNOWN_DEVICE_WINDOW_SECONDS: i64 = 60;
 /// Wrong current passwords allowed in the password-change form in `WINDOW_SECONDS`.
 const PASSWORD_CHANGE_ATTEMPTS: u32 = 5;
+/// What a session keeps of its browser's user agent: enough to name it on « Sécurité ».
+const MAX_USER_AGENT_CHARS: usize = 300;
 /// How long a browser stays known after it signed in.
 const DEVICE_SECONDS: i64 = 365 * 24 * 60 * 60;
 
@@ -43,6 +45,8 @@ pub(crate) struct NextQuery {
     suite: Option<String>,
     /// Set when an invitation's link has just set the password.
     bienvenue: Option<String>,
+    /// Set when a forgotten password's link has just set a new one.
+    renouvele: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +57,7 @@ pub(crate) struct SignInForm {
     suite: Option<String>,
 }
 
-fn secure(state: &AppState) -> bool {
+pub(super) fn secure(state: &AppState) -> bool {
     state.site().base_url.starts_with("https://")
 }
 
@@ -65,8 +69,36 @@ enum Said<'a> {
     Notice(&'a str),
 }
 
+/// The token that ties a form shown before sign-in to this browser: the one in its cookie when
+/// it has one (a sign-in page left open in another tab, or come back to, still works), else a
+/// fresh one. The cookie carries the token and the form its signature: a form posted from
+/// elsewhere, or a cookie tossed in from elsewhere, cannot match.
+pub(super) async fn anonymous_form_token(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(String, [(header::HeaderName, HeaderValue); 1]), AppError> {
+    let token = cookie(headers, SIGN_IN_COOKIE)
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map_or_else(new_token, str::to_owned);
+    let signed = sign_in_form_token(state.signing_key().await?, &token);
+    let set = set_cookie(SIGN_IN_COOKIE, &token, 3600, secure(state));
+    Ok((signed, [(header::SET_COOKIE, set)]))
+}
+
+/// Whether a form posted before sign-in came from a page this site gave this browser.
+pub(super) async fn anonymous_form_from_here(
+    state: &AppState,
+    headers: &HeaderMap,
+    form_token: &str,
+) -> Result<bool, AppError> {
+    let key = state.signing_key().await?;
+    Ok(cookie(headers, SIGN_IN_COOKIE)
+        .is_some_and(|token| sign_in_token_matches(key, token, form_token)))
+}
+
 async fn sign_in_page(
     state: &AppState,
+    headers: &HeaderMap,
     status: StatusCode,
     next: &str,
     email: &str,
@@ -77,44 +109,37 @@ async fn sign_in_page(
         Said::Error(error) => (Some(error), None),
         Said::Notice(notice) => (None, Some(notice)),
     };
-    // A fresh token in a cookie, and its signature in the form: a form posted from elsewhere,
-    // or a cookie tossed in from elsewhere, cannot match.
-    let token = new_token();
-    let signed = sign_in_form_token(state.signing_key().await?, &token);
+    let (csrf, cookie) = anonymous_form_token(state, headers).await?;
     let html = state.theme.render(
         "newsroom/sign_in.html",
         &context! {
             site_name => &state.site().name,
             stylesheet => &state.theme.stylesheet().url,
-            csrf => &signed,
+            csrf => &csrf,
             next => next,
             email => email,
             error => error,
             notice => notice,
         },
     )?;
-    Ok((
-        status,
-        [(
-            header::SET_COOKIE,
-            set_cookie(SIGN_IN_COOKIE, &token, 3600, secure(state)),
-        )],
-        Html(html),
-    )
-        .into_response())
+    Ok((status, cookie, Html(html)).into_response())
 }
 
 pub(crate) async fn sign_in_form(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let said = if query.bienvenue.is_some() {
         Said::Notice(messages::PASSWORD_CHOSEN)
+    } else if query.renouvele.is_some() {
+        Said::Notice(messages::NEW_PASSWORD_CHOSEN)
     } else {
         Said::Nothing
     };
     sign_in_page(
         &state,
+        &headers,
         StatusCode::OK,
         safe_next(query.suite.as_deref()),
         "",
@@ -192,10 +217,7 @@ pub(crate) async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    let key = state.signing_key().await?;
-    let form_from_here = cookie(&headers, SIGN_IN_COOKIE)
-        .is_some_and(|token| sign_in_token_matches(key, token, &form.csrf));
-    if !form_from_here {
+    if !anonymous_form_from_here(&state, &headers, &form.csrf).await? {
         return Err(AppError::Csrf);
     }
     let next = safe_next(form.suite.as_deref()).to_owned();
@@ -215,6 +237,7 @@ pub(crate) async fn sign_in(
         let message = messages::WRONG_SIGN_IN;
         return sign_in_page(
             &state,
+            &headers,
             StatusCode::UNAUTHORIZED,
             &next,
             form.email.trim(),
@@ -230,13 +253,38 @@ pub(crate) async fn sign_in(
             .forget_attempts(&format!("pair {email_key} {address}"))
             .await?;
     }
+    let actor = rotative_newsroom::Actor::from(&user);
+    let newsroom = state.newsroom();
+    if newsroom.two_factor(&actor).await?.is_some()
+        || newsroom.must_set_up_two_factor(user.id, user.role).await?
+    {
+        return super::second_step::begin(&state, &user, &next).await;
+    }
+    open_session(&state, &headers, &user, &next).await
+}
+
+/// Signs the account in: a new session, its cookie and the browser's, then on to `next`.
+pub(super) async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &rotative_store::User,
+    next: &str,
+) -> Result<Response, AppError> {
     let token = new_token();
+    let user_agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_USER_AGENT_CHARS)
+        .collect();
     state
         .store
         .create_session(
             &token_hash(&token),
             user.id,
             &new_token(),
+            &user_agent,
             Audit::by(Some(user.id), "sign_in"),
         )
         .await?;
@@ -249,14 +297,14 @@ pub(crate) async fn sign_in(
         AppendHeaders([
             (
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &token, IDLE_SECONDS * 12, secure(&state)),
+                set_cookie(SESSION_COOKIE, &token, IDLE_SECONDS * 12, secure(state)),
             ),
             (
                 header::SET_COOKIE,
-                set_cookie(DEVICE_COOKIE, &device_token, DEVICE_SECONDS, secure(&state)),
+                set_cookie(DEVICE_COOKIE, &device_token, DEVICE_SECONDS, secure(state)),
             ),
         ]),
-        Redirect::to(&next),
+        Redirect::to(next),
     )
         .into_response())
 }

@@ -387,6 +387,7 @@ fn the_table_covers_every_api_route() {
                 .replace("{T}", "{id}")
                 .replace("{S}", "{id}")
                 .replace("{B}", "{id}")
+                .replace("{E}", "{id}")
                 .replace("{R}", "{revision}");
             let path = match path.split_once("/actions/") {
                 Some((story, _)) => format!("{story}/actions/{{action}}"),
@@ -561,13 +562,34 @@ const WHO: [(Who, &str); 5] = [
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
 /// `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 61] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 67] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
     // the journalist's.
     ("GET", "/api/v1/tokens", [401, 200, 200, 200, 200]),
     ("DELETE", "/api/v1/tokens/{T}", [401, 404, 204, 404, 204]),
+    // Everyone sees and ends their own browser sessions, nobody else's. `{E}` names none.
+    ("GET", "/api/v1/sessions", [401, 200, 200, 200, 200]),
+    ("DELETE", "/api/v1/sessions", [401, 200, 200, 200, 200]),
+    ("DELETE", "/api/v1/sessions/{E}", [401, 404, 404, 404, 404]),
+    // Administrators take a second factor off an account (the journalist has none) and say
+    // which roles must use one.
+    (
+        "DELETE",
+        "/api/v1/accounts/{J}/two-factor",
+        [401, 403, 409, 403, 409],
+    ),
+    (
+        "GET",
+        "/api/v1/accounts/two-factor-roles",
+        [401, 403, 403, 403, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/accounts/two-factor-roles",
+        [401, 403, 403, 403, 200],
+    ),
     ("GET", "/api/v1/newsroom/stories", [401, 200, 200, 200, 200]),
     ("POST", "/api/v1/preview", [401, 200, 200, 200, 200]),
     ("GET", "/api/v1/audit", [401, 403, 403, 200, 200]),
@@ -856,6 +878,7 @@ async fn table_site(route: &str) -> (TestSite, String) {
         .replace("{C}", own.rsplit('/').next().unwrap())
         .replace("{P}", "1")
         .replace("{S}", "1")
+        .replace("{E}", "0000")
         .replace("{B}", &byline.0.to_string());
     (site, path)
 }
@@ -868,6 +891,8 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"alt": "La place au matin."}"#
     } else if path == "/api/v1/accounts" {
         ACCOUNT_BODY
+    } else if path == "/api/v1/accounts/two-factor-roles" {
+        r#"{"roles": ["admin"]}"#
     } else if path.starts_with("/api/v1/accounts/") {
         r#"{"role": "editor"}"#
     } else if path == "/api/v1/preview" {

@@ -28,6 +28,11 @@ pub async fn account(site: &TestSite, email: &str, name: &str, role: Role) {
 
 /// Signs in through the form and returns the session cookie.
 pub async fn sign_in(site: &TestSite, email: &str) -> String {
+    sign_in_with(site, email, PASSWORD).await
+}
+
+/// Signs in through the form with this password and returns the session cookie.
+pub async fn sign_in_with(site: &TestSite, email: &str, password: &str) -> String {
     let form = site.get("/redaction/connexion").await;
     let sign_in_cookie = form.cookie();
     let csrf = form.field("csrf").unwrap();
@@ -38,7 +43,7 @@ pub async fn sign_in(site: &TestSite, email: &str) -> String {
             Some(&sign_in_cookie),
             Some(&[
                 ("email", email),
-                ("password", PASSWORD),
+                ("password", password),
                 ("csrf", &csrf),
                 ("suite", "/redaction/"),
             ]),
@@ -898,6 +903,36 @@ async fn a_published_story_is_never_autosaved() {
     assert!(!online.body.contains("Une phrase à moitié"));
 }
 
+/// What every form of the authorization table carries besides its token, action and kind: a
+/// field for each form, so only the rights decide.
+const TABLE_FIELDS: [(&str, &str); 25] = [
+    ("headline", "Le brouillon de Julie"),
+    ("body", "Texte revu."),
+    ("section", "monde"),
+    ("intent", "save"),
+    ("note", "Une note."),
+    ("session", "autres"),
+    ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+    ("code", "000000"),
+    ("email", "nouveau@exemple.fr"),
+    ("name", "Nouvelle Recrue"),
+    ("role", "editor"),
+    ("scope", "read"),
+    ("url", "https://partenaire.example/autre"),
+    ("story.published", "on"),
+    ("password", "provisoire-1234"),
+    ("description", "Un journal."),
+    ("page_size", "12"),
+    ("direction", "later"),
+    ("slug", "une-autre-adresse"),
+    ("old", "/ancien-lien/"),
+    ("target", "/monde/"),
+    ("into", "1"),
+    ("current", PASSWORD),
+    ("new", "un nouveau mot de passe"),
+    ("confirm", "un nouveau mot de passe"),
+];
+
 /// Who makes the request in the authorization table.
 #[derive(Clone, Copy, Debug)]
 enum Who {
@@ -920,12 +955,24 @@ const WHO: [Who; 5] = [
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
 /// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 80] = [
+const TABLE: [(&str, &str, [u16; 5]); 94] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
     ("GET", "/redaction/connexion", [200, 200, 200, 200, 200]),
     ("POST", "/redaction/connexion", [403, 403, 403, 403, 403]),
+    // The second step of sign-in needs the cookie a right password gives, and the form's own
+    // token.
+    (
+        "GET",
+        "/redaction/connexion/code",
+        [303, 303, 303, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/connexion/code",
+        [403, 403, 403, 403, 403],
+    ),
     ("GET", "/redaction", [308, 308, 308, 308, 308]),
     ("GET", "/redaction/", [303, 200, 200, 200, 200]),
     (
@@ -1007,6 +1054,18 @@ const TABLE: [(&str, &str, [u16; 5]); 80] = [
         "/redaction/comptes/invitations",
         [303, 403, 403, 403, 303],
     ),
+    // Administrators take a second factor off an account, and say which roles must use one;
+    // the journalist's own account is hers to change, and has none.
+    (
+        "POST",
+        "/redaction/comptes/{J}/double-authentification/retrait",
+        [303, 403, 409, 403, 409],
+    ),
+    (
+        "POST",
+        "/redaction/comptes/double-authentification",
+        [303, 403, 403, 403, 303],
+    ),
     // An invitation's page needs no session, only its link: `{I}` is one that never existed.
     (
         "GET",
@@ -1016,6 +1075,27 @@ const TABLE: [(&str, &str, [u16; 5]); 80] = [
     (
         "POST",
         "/redaction/invitation/{I}",
+        [410, 410, 410, 410, 410],
+    ),
+    // So are a forgotten password's form (asking needs the form's own token) and link.
+    (
+        "GET",
+        "/redaction/mot-de-passe-oublie",
+        [200, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/mot-de-passe-oublie",
+        [403, 403, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/redaction/nouveau-mot-de-passe/{I}",
+        [410, 410, 410, 410, 410],
+    ),
+    (
+        "POST",
+        "/redaction/nouveau-mot-de-passe/{I}",
         [410, 410, 410, 410, 410],
     ),
     // Everyone makes and revokes their own API tokens; an administrator, anybody's. `{T}` is
@@ -1107,6 +1187,35 @@ const TABLE: [(&str, &str, [u16; 5]); 80] = [
     ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
     ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
+    // Everyone sees and ends their own sessions (here: every other one).
+    ("GET", "/redaction/securite", [303, 200, 200, 200, 200]),
+    (
+        "POST",
+        "/redaction/securite/sessions",
+        [303, 303, 303, 303, 303],
+    ),
+    // Everyone turns their own second factor on (here with a wrong code) and off; nobody here
+    // has one to turn off or renew the recovery codes of.
+    (
+        "GET",
+        "/redaction/securite/double-authentification",
+        [303, 200, 200, 200, 200],
+    ),
+    (
+        "POST",
+        "/redaction/securite/double-authentification",
+        [303, 422, 422, 422, 422],
+    ),
+    (
+        "POST",
+        "/redaction/securite/codes-de-secours",
+        [303, 409, 409, 409, 409],
+    ),
+    (
+        "POST",
+        "/redaction/securite/double-authentification/desactivation",
+        [303, 409, 409, 409, 409],
+    ),
     ("GET", "/redaction/mot-de-passe", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/apercu", [303, 200, 200, 200, 200]),
     ("POST", "/redaction/deconnexion", [303, 303, 303, 303, 303]),
@@ -1320,41 +1429,14 @@ async fn every_newsroom_route_for_every_role() {
                 .replace("{S}", "1")
                 .replace("{B}", &byline.0.to_string())
                 .replace("{I}", "0123456789abcdef");
-            let fields: Vec<(&str, &str)> = vec![
-                ("csrf", &token),
-                ("action", action),
-                ("headline", "Le brouillon de Julie"),
-                ("body", "Texte revu."),
-                ("section", "monde"),
-                // A story's kind, or a public note's on the corrections route.
-                (
-                    "kind",
-                    if path.ends_with("/corrections") {
-                        "correction"
-                    } else {
-                        "news"
-                    },
-                ),
-                ("intent", "save"),
-                ("note", "Une note."),
-                ("email", "nouveau@exemple.fr"),
-                ("name", "Nouvelle Recrue"),
-                ("role", "editor"),
-                ("scope", "read"),
-                ("url", "https://partenaire.example/autre"),
-                ("story.published", "on"),
-                ("password", "provisoire-1234"),
-                ("description", "Un journal."),
-                ("page_size", "12"),
-                ("direction", "later"),
-                ("slug", "une-autre-adresse"),
-                ("old", "/ancien-lien/"),
-                ("target", "/monde/"),
-                ("into", "1"),
-                ("current", PASSWORD),
-                ("new", "un nouveau mot de passe"),
-                ("confirm", "un nouveau mot de passe"),
-            ];
+            let kind = if path.ends_with("/corrections") {
+                "correction"
+            } else {
+                "news"
+            };
+            // A story's kind, or a public note's on the corrections route.
+            let mut fields = vec![("csrf", token.as_str()), ("action", action), ("kind", kind)];
+            fields.extend(TABLE_FIELDS);
             let form = (method == "POST").then_some(fields.as_slice());
             let page = site.request(method, &path, cookie.as_deref(), form).await;
             if page.status.as_u16() != status {

@@ -28,6 +28,9 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Check { site, theme } => check::run(&site, theme.as_deref()).await,
         Command::User(UserCommand::Add { account, site }) => user::add(&account, &site).await,
         Command::User(UserCommand::Invite { account, site }) => user::invite(&account, &site).await,
+        Command::User(UserCommand::RemoveTwoFactor { email, site }) => {
+            user::remove_two_factor(&email, &site).await
+        }
         Command::Token(TokenCommand::Add {
             email,
             name,

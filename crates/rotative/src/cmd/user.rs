@@ -1,5 +1,6 @@
-//! `rotative user add --email E --name NAME --role ROLE` (password on standard input), and
-//! `rotative user invite --email E --name NAME --role ROLE`.
+//! `rotative user add --email E --name NAME --role ROLE` (password on standard input),
+//! `rotative user invite --email E --name NAME --role ROLE`, and
+//! `rotative user remove-two-factor --email E`.
 
 use std::{io::BufRead, sync::Arc};
 
@@ -84,5 +85,30 @@ pub async fn add(account: &AccountArgs, args: &SiteArgs) -> anyhow::Result<()> {
         .await?;
     println!("account {id} created: {email}, {}", role.as_str());
     site.store.close().await;
+    Ok(())
+}
+
+pub async fn remove_two_factor(email: &str, args: &SiteArgs) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: `{email}` {e}"))?;
+    let site = OpenSite::open(args).await?;
+    let Some(user) = site.store.user_by_email(&email).await? else {
+        site.store.close().await;
+        bail!("no account has the address {email}");
+    };
+    let detail = email.to_string();
+    let removed = site
+        .store
+        .disable_two_factor(
+            user.id,
+            None,
+            Audit::by(None, "two_factor_reset").detail(&detail),
+        )
+        .await?;
+    site.store.close().await;
+    if removed {
+        println!("{email}: second factor removed, sessions ended; it signs in with its password");
+    } else {
+        println!("{email} had no second factor: nothing changed");
+    }
     Ok(())
 }

@@ -219,12 +219,11 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Signs in to the newsroom over HTTP as a browser would; returns the session cookie
-/// (`rotative_session=…`).
-pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String {
-    let agent = agent();
-    let mut form = agent
-        .get(&format!("{}/redaction/connexion", server.base))
+/// A form shown before sign-in (the sign-in page, a forgotten password's): the cookie it sets
+/// and the token it carries, which a post of it must send back together.
+pub fn anonymous_form(server: &Server, path: &str) -> (String, String) {
+    let mut form = agent()
+        .get(&format!("{}{path}", server.base))
         .call()
         .unwrap();
     let form_cookie = form.headers()["set-cookie"]
@@ -238,6 +237,14 @@ pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String
     let csrf = between(&html, "name=\"csrf\" value=\"", "\"")
         .unwrap()
         .to_owned();
+    (form_cookie, csrf)
+}
+
+/// Signs in to the newsroom over HTTP as a browser would; returns the session cookie
+/// (`rotative_session=…`).
+pub fn sign_in_over_http(server: &Server, email: &str, password: &str) -> String {
+    let agent = agent();
+    let (form_cookie, csrf) = anonymous_form(server, "/redaction/connexion");
     let signed_in = agent
         .post(&format!("{}/redaction/connexion", server.base))
         .header("cookie", &form_cookie)

@@ -1,6 +1,7 @@
-//! Invitations through a real SMTP server (`aiosmtpd`, from `PyPI`, which `scripts/test` installs):
-//! the letter read as a mail program reads it, its link followed, the password chosen, and a
-//! letter queued while the server is down delivered once it is back, once.
+//! Letters through a real SMTP server (`aiosmtpd`, from `PyPI`, which `scripts/test` installs):
+//! an invitation and a forgotten password's link, each read as a mail program reads it, its
+//! link followed and the password chosen; a letter queued while the server is down delivered
+//! once it is back, once.
 
 use std::{
     net::TcpListener,
@@ -9,7 +10,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::helpers::{Server, agent, between, rotative, sign_in_over_http, tool};
+use crate::helpers::{
+    Server, add_user, agent, anonymous_form, between, rotative, sign_in_over_http, tool,
+};
 
 /// A real SMTP server keeping what it receives in a Maildir, stopped when dropped.
 struct SmtpSink {
@@ -106,18 +109,11 @@ fn invite(data: &Path, base: &str, email: &str, name: &str) {
     );
 }
 
-#[test]
-fn an_invitation_goes_through_smtp_and_its_link_opens_the_account() {
-    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("maildir");
-    let data = dir.path().join("site");
-    let mut sink = SmtpSink::start(&python, &maildir, free_port());
+/// Starts a server that sends its letters to `sink`.
+fn server_sending_to(sink: &SmtpSink, data: &Path) -> Server {
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    let server = Server::start(
-        &data,
+    Server::start(
+        data,
         &[
             "--no-demo",
             "--smtp",
@@ -127,7 +123,19 @@ fn an_invitation_goes_through_smtp_and_its_link_opens_the_account() {
             "--mail-retry-seconds",
             "1",
         ],
-    );
+    )
+}
+
+#[test]
+fn an_invitation_goes_through_smtp_and_its_link_opens_the_account() {
+    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let data = dir.path().join("site");
+    let mut sink = SmtpSink::start(&python, &maildir, free_port());
+    let server = server_sending_to(&sink, &data);
 
     invite(&data, &server.base, "lea@exemple.fr", "Léa Martin-Dupré");
     let letters = wait_for(&python, &maildir, 1);
@@ -187,6 +195,86 @@ fn an_invitation_goes_through_smtp_and_its_link_opens_the_account() {
         2,
         "each letter delivered once"
     );
+    drop(sink);
+    server.terminate();
+}
+
+#[test]
+fn a_forgotten_password_goes_through_smtp_and_ends_the_old_sessions() {
+    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let data = dir.path().join("site");
+    let sink = SmtpSink::start(&python, &maildir, free_port());
+    add_user(
+        &data,
+        "ines@exemple.fr",
+        "Inès Morel",
+        "editor",
+        "un mot de passe oublié",
+    );
+    let server = server_sending_to(&sink, &data);
+    let old_session = sign_in_over_http(&server, "ines@exemple.fr", "un mot de passe oublié");
+    let ask = |email: &str| {
+        let (cookie, csrf) = anonymous_form(&server, "/redaction/mot-de-passe-oublie");
+        agent()
+            .post(&format!("{}/redaction/mot-de-passe-oublie", server.base))
+            .header("cookie", &cookie)
+            .send_form([("email", email), ("csrf", csrf.as_str())])
+            .unwrap()
+    };
+    let unknown = ask("personne@exemple.fr");
+    let known = ask("ines@exemple.fr");
+    assert_eq!(
+        (unknown.status().as_u16(), known.status().as_u16()),
+        (303, 303)
+    );
+    assert_eq!(unknown.headers()["location"], known.headers()["location"]);
+
+    let letters = wait_for(&python, &maildir, 1);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        messages(&python, &maildir).len(),
+        1,
+        "no letter to an address no account has"
+    );
+    let letter = &letters[0];
+    assert_eq!(
+        letter["subject"],
+        "Choisir un nouveau mot de passe pour la rédaction de Rotative"
+    );
+    assert_eq!(letter["to"], "Inès Morel <ines@exemple.fr>");
+    let text = letter["text"].as_str().unwrap();
+    let prefix = format!("{}/redaction/nouveau-mot-de-passe/", server.base);
+    let token = between(text, &prefix, "\n").unwrap().trim();
+    assert!(
+        letter["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("href=\"{prefix}{token}\""))
+    );
+
+    let link = format!("/redaction/nouveau-mot-de-passe/{token}");
+    assert_eq!(server.get(&link).status, 200);
+    let chosen = agent()
+        .post(&format!("{}{link}", server.base))
+        .send_form([
+            ("new", "une phrase retrouvée"),
+            ("confirm", "une phrase retrouvée"),
+        ])
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    let old = agent()
+        .get(&format!("{}/redaction/", server.base))
+        .header("cookie", &old_session)
+        .call()
+        .unwrap();
+    assert_eq!(old.status(), 303, "the old session ended");
+    let cookie = sign_in_over_http(&server, "ines@exemple.fr", "une phrase retrouvée");
+    assert!(cookie.starts_with("rotative_session="));
+    assert_eq!(server.get(&link).status, 410, "a link serves once");
     drop(sink);
     server.terminate();
 }

@@ -352,7 +352,8 @@ fn run_axe_with(
 /// A newsroom with one account of each kind of page (an administrator, a webhook, a token, an
 /// invitation): its server, the administrator's session cookie, the newsroom's pages, and the
 /// pages a person sees before signing in (an invitation's, one that no longer serves, the
-/// sign-in page once a password is chosen).
+/// sign-in page once a password is chosen, a forgotten password's form and its answer, a reset
+/// link that no longer serves).
 fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<String>) {
     let data = dir.join("site");
     // An administrator sees every newsroom page.
@@ -417,6 +418,9 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         invitation_path(&server),
         "/redaction/invitation/0123456789abcdef".to_owned(),
         "/redaction/connexion?bienvenue".to_owned(),
+        "/redaction/mot-de-passe-oublie".to_owned(),
+        "/redaction/mot-de-passe-oublie?envoye".to_owned(),
+        "/redaction/nouveau-mot-de-passe/0123456789abcdef".to_owned(),
     ];
     let paths = vec![
         "/redaction/",
@@ -426,6 +430,8 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         "/redaction/articles/1/historique",
         "/redaction/journal",
         "/redaction/mot-de-passe",
+        "/redaction/securite",
+        "/redaction/securite/double-authentification",
         "/redaction/comptes",
         "/redaction/reglages",
         "/redaction/rubriques",

@@ -1,0 +1,285 @@
+//! Two-factor sign-in through the newsroom's pages, with codes the test computes as an
+//! authenticator app would (RFC 6238): turning it on from « Sécurité », signing in with a code or
+//! a recovery code, each serving once, wrong codes limited; an administrator requiring it of a
+//! role, then taking it off an account.
+
+use axum::http::StatusCode;
+use rotative_domain::{Email, Role};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+use crate::{
+    helpers::{Page, TestSite},
+    newsroom::{PASSWORD, account, csrf, newsroom, sign_in},
+};
+
+/// The code an app shows for `secret`, `steps_ahead` thirty-second steps from now.
+fn code(secret: &str, steps_ahead: u64) -> String {
+    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    let totp = TOTP::new(Algorithm::SHA1, 6, 0, 30, bytes, None, String::new()).unwrap();
+    let now = jiff::Timestamp::now().as_second().unsigned_abs();
+    totp.generate(now + 30 * steps_ahead)
+}
+
+/// The cookie a response sets under `name`, as `name=value`.
+fn set_cookie(page: &Page, name: &str) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or(value).to_owned())
+        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
+}
+
+/// Gives the right password; returns the second step's page and the cookies to post it with.
+async fn password_step(site: &TestSite, email: &str) -> (Page, String) {
+    let form = site.get("/redaction/connexion").await;
+    let form_cookie = form.cookie();
+    let answer = site
+        .request(
+            "POST",
+            "/redaction/connexion",
+            Some(&form_cookie),
+            Some(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("csrf", &form.field("csrf").unwrap()),
+                ("suite", "/redaction/"),
+            ]),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert!(
+        set_cookie(&answer, "rotative_session").is_none(),
+        "no session before the second factor"
+    );
+    let step = set_cookie(&answer, "rotative_etape").expect("the second step's cookie");
+    let location = answer.header("location").unwrap().to_owned();
+    assert!(
+        location.starts_with("/redaction/connexion/code"),
+        "{location}"
+    );
+    let cookies = format!("{form_cookie}; {step}");
+    let page = site.request("GET", &location, Some(&cookies), None).await;
+    (page, cookies)
+}
+
+/// Posts what was typed at the second step.
+async fn second_step(site: &TestSite, step: &(Page, String), typed: &str) -> Page {
+    let (page, cookies) = step;
+    let mut fields = vec![
+        ("csrf", page.field("csrf").unwrap()),
+        ("code", typed.to_owned()),
+        ("suite", "/redaction/".to_owned()),
+    ];
+    if let Some(secret) = page.field("secret") {
+        fields.push(("secret", secret));
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    site.request(
+        "POST",
+        "/redaction/connexion/code",
+        Some(cookies),
+        Some(&fields),
+    )
+    .await
+}
+
+fn recovery_codes(page: &Page) -> Vec<String> {
+    page.body
+        .split("<li><code>")
+        .skip(1)
+        .map(|part| part[..part.find('<').unwrap()].to_owned())
+        .collect()
+}
+
+async fn signed_in(site: &TestSite, cookie: &str) -> bool {
+    site.request("GET", "/redaction/", Some(cookie), None)
+        .await
+        .status
+        == StatusCode::OK
+}
+
+#[tokio::test]
+async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_once() {
+    let site = newsroom().await;
+    let laptop = sign_in(&site, "julie@exemple.fr").await;
+    let phone = sign_in(&site, "julie@exemple.fr").await;
+
+    let setup = site
+        .request(
+            "GET",
+            "/redaction/securite/double-authentification",
+            Some(&laptop),
+            None,
+        )
+        .await;
+    assert_eq!(setup.status, StatusCode::OK);
+    assert!(
+        setup.body.contains("<svg role=\"img\""),
+        "a QR code drawn by the server"
+    );
+    let secret = setup.field("secret").unwrap();
+    assert!(setup.body.contains(&secret[..4]), "the key in text too");
+    let token = csrf(&site, &laptop).await;
+    let enable = |typed: String| {
+        let (token, secret, laptop) = (token.clone(), secret.clone(), laptop.clone());
+        let site = &site;
+        async move {
+            site.request(
+                "POST",
+                "/redaction/securite/double-authentification",
+                Some(&laptop),
+                Some(&[("csrf", &token), ("secret", &secret), ("code", &typed)]),
+            )
+            .await
+        }
+    };
+    let wrong = enable("123456".to_owned()).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Code incorrect"));
+    let enabled = enable(code(&secret, 0)).await;
+    assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.body);
+    let recovery = recovery_codes(&enabled);
+    assert_eq!(recovery.len(), 10);
+    assert!(
+        signed_in(&site, &laptop).await,
+        "the session that turned it on stays"
+    );
+    assert!(!signed_in(&site, &phone).await, "the others end");
+    let security = site
+        .request("GET", "/redaction/securite", Some(&laptop), None)
+        .await;
+    assert!(
+        security
+            .body
+            .contains("Codes de secours encore utilisables : 10 sur 10")
+    );
+
+    // The code that confirmed it served: the next one signs in.
+    let step = password_step(&site, "julie@exemple.fr").await;
+    assert!(step.0.body.contains("Code de connexion"));
+    let replayed = second_step(&site, &step, &code(&secret, 0)).await;
+    assert_eq!(
+        replayed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code serves once"
+    );
+    let signed = second_step(&site, &step, &code(&secret, 1)).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(signed.header("location"), Some("/redaction/"));
+    let session = set_cookie(&signed, "rotative_session").unwrap();
+    assert!(signed_in(&site, &session).await);
+
+    // A recovery code, however typed, serves once.
+    let typed = format!(" {} ", recovery[3].to_uppercase().replace('-', " "));
+    let step = password_step(&site, "julie@exemple.fr").await;
+    let with_recovery = second_step(&site, &step, &typed).await;
+    assert_eq!(
+        with_recovery.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        with_recovery.body
+    );
+    let step = password_step(&site, "julie@exemple.fr").await;
+    let again = second_step(&site, &step, &recovery[3]).await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a recovery code serves once"
+    );
+    assert!(again.body.contains("Code incorrect ou déjà utilisé"));
+
+    // Wrong codes are limited per account: five, then refused even with the right one.
+    for _ in 0..4 {
+        second_step(&site, &step, "000000").await;
+    }
+    let limited = second_step(&site, &step, &code(&secret, 1)).await;
+    assert_eq!(
+        limited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        limited.body
+    );
+}
+
+#[tokio::test]
+async fn a_role_is_required_to_use_it_and_an_administrator_takes_it_off() {
+    let site = newsroom().await;
+    account(&site, "admin@exemple.fr", "Alice Admin", Role::Admin).await;
+    let admin = sign_in(&site, "admin@exemple.fr").await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let token = csrf(&site, &admin).await;
+    let required = site
+        .request(
+            "POST",
+            "/redaction/comptes/double-authentification",
+            Some(&admin),
+            Some(&[("csrf", &token), ("journalist", "on")]),
+        )
+        .await;
+    assert_eq!(required.status, StatusCode::SEE_OTHER);
+    assert!(!signed_in(&site, &julie).await, "signed out to set it up");
+    assert!(signed_in(&site, &admin).await, "other roles stay");
+
+    // At her next sign-in, she sets it up before anything else.
+    let step = password_step(&site, "julie@exemple.fr").await;
+    assert!(
+        step.0
+            .body
+            .contains("Votre rôle à la rédaction demande une double authentification")
+    );
+    let secret = step.0.field("secret").unwrap();
+    let set_up = second_step(&site, &step, &code(&secret, 0)).await;
+    assert_eq!(set_up.status, StatusCode::OK, "{}", set_up.body);
+    assert_eq!(recovery_codes(&set_up).len(), 10);
+    let julie = set_cookie(&set_up, "rotative_session").unwrap();
+    assert!(signed_in(&site, &julie).await);
+    let julie_token = csrf(&site, &julie).await;
+    let turn_off = site
+        .request(
+            "POST",
+            "/redaction/securite/double-authentification/desactivation",
+            Some(&julie),
+            Some(&[("csrf", &julie_token)]),
+        )
+        .await;
+    assert_eq!(
+        turn_off.status,
+        StatusCode::FORBIDDEN,
+        "her role requires it"
+    );
+
+    // She lost her phone: an administrator takes it off.
+    let id = site
+        .state
+        .store
+        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let accounts = site
+        .request("GET", "/redaction/comptes", Some(&admin), None)
+        .await;
+    assert!(accounts.body.contains("Retirer la double authentification"));
+    let removed = site
+        .request(
+            "POST",
+            &format!("/redaction/comptes/{id}/double-authentification/retrait"),
+            Some(&admin),
+            Some(&[("csrf", &token)]),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert!(!signed_in(&site, &julie).await, "her sessions end");
+    let journal = site
+        .request("GET", "/redaction/journal", Some(&admin), None)
+        .await;
+    assert!(
+        journal
+            .body
+            .contains("Double authentification retirée par un administrateur")
+    );
+    let step = password_step(&site, "julie@exemple.fr").await;
+    assert!(step.0.field("secret").is_some(), "she sets up a new one");
+}
