@@ -1,7 +1,7 @@
 //! Letters through a real SMTP server (`aiosmtpd`, from `PyPI`, which `scripts/test` installs):
 //! an invitation and a forgotten password's link, each read as a mail program reads it, its
 //! link followed and the password chosen; a letter queued while the server is down delivered
-//! once it is back, once.
+//! once it is back, once; two instances on one PostgreSQL database sending each letter once.
 
 use std::{
     net::TcpListener,
@@ -96,10 +96,15 @@ fn wait_for(python: &Path, maildir: &Path, count: usize) -> Vec<serde_json::Valu
 }
 
 fn invite(data: &Path, base: &str, email: &str, name: &str) {
+    invite_with(data, base, email, name, &[]);
+}
+
+fn invite_with(data: &Path, base: &str, email: &str, name: &str, extra: &[&str]) {
     let invited = rotative()
         .args(["user", "invite", "--email", email, "--name", name])
         .args(["--role", "journalist", "--base-url", base, "--data"])
         .arg(data)
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -109,21 +114,25 @@ fn invite(data: &Path, base: &str, email: &str, name: &str) {
     );
 }
 
+/// Starts a server that sends its letters to `sink`, with `extra` flags.
+fn server_sending_to_with(sink: &SmtpSink, data: &Path, extra: &[&str]) -> Server {
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let mut flags = vec![
+        "--no-demo",
+        "--smtp",
+        &smtp,
+        "--mail-from",
+        "redaction@gazette.example",
+        "--mail-retry-seconds",
+        "1",
+    ];
+    flags.extend(extra);
+    Server::start(data, &flags)
+}
+
 /// Starts a server that sends its letters to `sink`.
 fn server_sending_to(sink: &SmtpSink, data: &Path) -> Server {
-    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    Server::start(
-        data,
-        &[
-            "--no-demo",
-            "--smtp",
-            &smtp,
-            "--mail-from",
-            "redaction@gazette.example",
-            "--mail-retry-seconds",
-            "1",
-        ],
-    )
+    server_sending_to_with(sink, data, &[])
 }
 
 #[test]
@@ -277,4 +286,46 @@ fn a_forgotten_password_goes_through_smtp_and_ends_the_old_sessions() {
     assert_eq!(server.get(&link).status, 410, "a link serves once");
     drop(sink);
     server.terminate();
+}
+
+/// Two instances on one PostgreSQL database, both sending: every letter goes once.
+#[test]
+fn two_instances_send_each_letter_once() {
+    let (Some(python), Some(database)) = (
+        tool("ROTATIVE_MAIL_PYTHON"),
+        crate::postgres::fresh_database("mail"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let sink = SmtpSink::start(&python, &maildir, free_port());
+    let on_database = ["--database", database.as_str()];
+    let first = server_sending_to_with(&sink, &dir.path().join("a"), &on_database);
+    let second = server_sending_to_with(&sink, &dir.path().join("b"), &on_database);
+    let invited = 12;
+    for n in 0..invited {
+        invite_with(
+            &dir.path().join("cli"),
+            &first.base,
+            &format!("auteur{n}@exemple.fr"),
+            &format!("Auteur {n}"),
+            &on_database,
+        );
+    }
+    wait_for(&python, &maildir, invited);
+    std::thread::sleep(Duration::from_secs(4));
+    let letters = messages(&python, &maildir);
+    let recipients: std::collections::BTreeSet<String> = letters
+        .iter()
+        .map(|letter| letter["to"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        (letters.len(), recipients.len()),
+        (invited, invited),
+        "each letter once, across both instances"
+    );
+    drop(sink);
+    first.terminate();
+    second.terminate();
 }
