@@ -119,6 +119,8 @@ pub enum Refusal {
     WrongCode,
     /// The account has no second factor to change.
     NoSecondFactor,
+    /// The account has a second factor already: it must be turned off before another is set.
+    HasSecondFactor,
     /// A public note empty or longer than `MAX_NOTE_CHARS`.
     NoteLength,
     /// A token's name empty, on several lines or too long.

@@ -23,8 +23,8 @@ struct ResetWords<'a> {
 }
 
 impl Newsroom {
-    /// Queues the letter with a link to choose a new password, when an account has this
-    /// address; returns whether one has. The caller must not let the asker tell which.
+    /// Queues the letter with a link to choose a new password, when an account with a password
+    /// has this address; returns whether one was queued. The caller must not let the asker tell.
     pub async fn request_password_reset(
         &self,
         email: &Email,
@@ -60,7 +60,8 @@ impl Newsroom {
             purpose: LinkPurpose::PasswordReset,
             expires_at,
         };
-        let audit = Audit::by(Some(user.id), "password_reset_request");
+        // Anybody may ask: the line names the account asked for, not who asked.
+        let audit = Audit::by(None, "password_reset_request").detail(user.email.as_ref());
         Ok(self
             .store
             .request_password_reset(user.id, new_link, &letter, audit)

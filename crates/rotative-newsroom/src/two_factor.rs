@@ -84,6 +84,7 @@ impl Newsroom {
 
     /// Turns the actor's second factor on, once `code` shows their app holds `secret`; stores
     /// the recovery codes' hashes and ends the actor's other sessions (`session`: the one asking).
+    /// Refused when one is on already: a password or a session alone never replaces it.
     pub async fn enable_two_factor(
         &self,
         actor: &Actor,
@@ -94,7 +95,8 @@ impl Newsroom {
     ) -> Result<(), NewsroomError> {
         let totp = totp(secret, "", "").ok_or(NewsroomError::Refused(Refusal::WrongCode))?;
         let step = matching_step(&totp, code).ok_or(NewsroomError::Refused(Refusal::WrongCode))?;
-        self.store
+        let enabled = self
+            .store
             .enable_two_factor(
                 actor.id,
                 secret,
@@ -104,7 +106,11 @@ impl Newsroom {
                 Audit::by(Some(actor.id), "two_factor_on"),
             )
             .await?;
-        Ok(())
+        if enabled {
+            Ok(())
+        } else {
+            Err(NewsroomError::Refused(Refusal::HasSecondFactor))
+        }
     }
 
     /// Whether the second step of sign-in passes for this account. A code serves once; so does

@@ -27,9 +27,14 @@ impl LinkPurpose {
         }
     }
 
-    /// An invitation serves only an account that has no password yet.
-    fn only_without_password(self) -> bool {
-        matches!(self, Self::Invitation)
+    /// The accounts such a link serves, as SQL after `WHERE id = $1`: an invitation, one without
+    /// a password yet; a forgotten password's, one with a password (an account an import brought
+    /// in stays closed until an administrator invites it).
+    fn accounts_served(self) -> &'static str {
+        match self {
+            Self::Invitation => " AND password_hash IS NULL",
+            Self::PasswordReset => " AND password_hash IS NOT NULL",
+        }
     }
 
     /// The audit line of a password set through such a link.
@@ -153,7 +158,7 @@ impl Store {
 
     /// Records the link of a forgotten password and the letter carrying it, in one transaction;
     /// the account's earlier links of that kind serve no more. Returns false when the account is
-    /// gone.
+    /// gone or has no password yet (an import's, an invitation's: an administrator invites it).
     pub async fn request_password_reset(
         &self,
         user: UserId,
@@ -162,7 +167,8 @@ impl Store {
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        if !self.lock_account(&mut tx, user, "").await? {
+        let served = LinkPurpose::PasswordReset.accounts_served();
+        if !self.lock_account(&mut tx, user, served).await? {
             return Ok(false);
         }
         replace_links(&mut tx, user, &link, letter, audit).await?;
@@ -209,8 +215,8 @@ impl Store {
 
     /// Sets an account's password through a valid link, which then serves no more (nor does
     /// any other link of the account), and ends the account's sessions: one transaction.
-    /// Returns the account, or none when the link is not valid, or is an invitation and the
-    /// account has a password already. The account's row is locked first, as `invite_again`
+    /// Returns the account, or none when the link is not valid or the account is not one the
+    /// link serves (`LinkPurpose::accounts_served`). The account's row is locked first, as `invite_again`
     /// does, so two links used at once take turns.
     pub async fn set_password_by_link(
         &self,
@@ -228,13 +234,8 @@ impl Store {
         let Some(owner) = owner else {
             return Ok(None);
         };
-        let password_condition = if purpose.only_without_password() {
-            " AND password_hash IS NULL"
-        } else {
-            ""
-        };
         let may_set = self
-            .lock_account(&mut tx, UserId(owner), password_condition)
+            .lock_account(&mut tx, UserId(owner), purpose.accounts_served())
             .await?;
         let serves: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM account_links

@@ -64,6 +64,7 @@ impl Store {
 
     /// Turns the second factor on with its secret, the step of the code that confirmed it and
     /// fresh recovery codes; the account's other sessions end (`keep`: the one turning it on).
+    /// False when the account has one already: only turning it off replaces it.
     pub async fn enable_two_factor(
         &self,
         user: UserId,
@@ -72,14 +73,22 @@ impl Store {
         code_hashes: &[String],
         keep: Option<&str>,
         audit: Audit<'_>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
-            .bind(secret)
-            .bind(confirmed_step)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
+        let enabled = sqlx::query(
+            "UPDATE users SET totp_secret = $1, totp_last_step = $2
+             WHERE id = $3 AND totp_secret IS NULL",
+        )
+        .bind(secret)
+        .bind(confirmed_step)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !enabled {
+            return Ok(false);
+        }
         replace_codes(&mut tx, user, code_hashes).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user.0)
@@ -88,7 +97,7 @@ impl Store {
             .await?;
         insert_audit(&mut tx, None, audit).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Records that a code of this time step served; false when one of this step or a later one

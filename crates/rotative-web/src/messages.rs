@@ -104,6 +104,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::LinkNotValid => "Ce lien ne sert plus : il a déjà servi, a expiré ou n’a jamais existé.".into(),
         Refusal::WrongCode => WRONG_CODE.into(),
         Refusal::NoSecondFactor => "Ce compte n’a pas de double authentification.".into(),
+        Refusal::HasSecondFactor => "Ce compte a déjà une double authentification : désactivez-la d’abord pour en changer.".into(),
         Refusal::ChangedMeanwhile => {
             "L'article a changé d'état ou de texte entre-temps : rechargez la page et relisez-le."
                 .into()
@@ -173,7 +174,7 @@ pub(crate) fn audit_action(action: &str) -> String {
         "two_factor_on" => "Double authentification activée",
         "two_factor_off" => "Double authentification désactivée",
         "two_factor_reset" => "Double authentification retirée par un administrateur",
-        "two_factor_roles" => "Double authentification exigée",
+        "two_factor_roles" => "Rôles tenus à la double authentification",
         "recovery_code_used" => "Code de secours utilisé",
         "recovery_codes_new" => "Nouveaux codes de secours",
         "settings" => "Réglages du site",
@@ -356,7 +357,7 @@ pub(crate) const OTHER_SESSIONS_ENDED: &str =
 pub(crate) const NEW_PASSWORD_CHOSEN: &str = "Votre nouveau mot de passe est enregistré et les sessions ouvertes avec l’ancien sont fermées : connectez-vous avec votre adresse et ce mot de passe.";
 pub(crate) const RESET_EMAIL_INVALID: &str =
     "Cette adresse n’est pas valide : vérifiez-la (par exemple nom@exemple.fr).";
-pub(crate) const TOO_MANY_RESETS: &str = "Trop de demandes de nouveau mot de passe pour cette adresse ou depuis cet appareil. Réessayez dans une heure ; le lien déjà envoyé reste valable une heure.";
+pub(crate) const TOO_MANY_RESETS: &str = "Trop de demandes de nouveau mot de passe pour cette adresse ou depuis cet appareil. Réessayez dans une heure ; un lien déjà reçu reste valable une heure après son envoi.";
 pub(crate) const UNKNOWN_ROLE: &str = "Rôle inconnu.";
 pub(crate) const SETTINGS_BOUNDS: &str = "Le nom est obligatoire (120 caractères au plus), la description compte 300 caractères au plus, et une page montre de 1 à 100 articles.";
 
@@ -698,6 +699,7 @@ pub(crate) mod api {
         "indiquez l'ancienne adresse de la redirection à supprimer (« old »)";
     pub(crate) const NO_HOSTS: &str =
         "le corps est vide : envoyez les sites permis en JSON (« allowed_hosts »)";
+    pub(crate) const NO_ROLES: &str = "le corps est vide : envoyez les rôles en JSON (« roles », une liste, vide pour n'en exiger aucun)";
     pub(crate) const NO_SETTINGS: &str = "le corps est vide : envoyez les réglages en JSON (« name », « description », « page_size », « feed_full_text »)";
     pub(crate) fn wp_invalid_param(name: &str) -> String {
         format!("Paramètre invalide : « {name} ».")

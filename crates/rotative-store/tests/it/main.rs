@@ -3095,6 +3095,23 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_the_sessions(store: Stor
         expires_at: Timestamp::now().as_second() + 3600,
     };
     let request = Audit::by(None, "password_reset_request");
+    let imported = store
+        .create_user(
+            &Email::parse("import@exemple.fr").unwrap(),
+            &name,
+            Role::Journalist,
+            None,
+            Audit::by(None, "create_user"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .request_password_reset(imported, link("r0"), &letter("import@exemple.fr"), request)
+            .await
+            .unwrap(),
+        "an account without a password waits for an invitation"
+    );
     for token in ["r1", "r2"] {
         assert!(
             store
@@ -3248,6 +3265,13 @@ async fn a_second_factor_serves_each_code_once(store: Store) {
         .unwrap();
     let on = store.two_factor(id).await.unwrap().unwrap();
     assert_eq!((on.secret.as_str(), on.recovery_codes_left), ("SECRET", 2));
+    assert!(
+        !store
+            .enable_two_factor(id, "OTHER", 20, &codes, None, audit)
+            .await
+            .unwrap(),
+        "a second factor on is never replaced"
+    );
     assert!(
         store
             .live_session("kept", 3600, DAY)

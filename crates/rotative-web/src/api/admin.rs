@@ -392,7 +392,7 @@ pub(crate) async fn remove_two_factor(
 }
 
 /// The roles that must sign in with a second factor.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TwoFactorRoles {
     /// Among `contributor`, `journalist`, `editor` and `admin`.
@@ -452,7 +452,8 @@ pub(crate) async fn require_two_factor(
 ) -> Result<Response, AppError> {
     let actor = caller.writer()?;
     actor.administers()?;
-    let wanted: TwoFactorRoles = body_or_default(&headers, body)?;
+    let wanted: Option<TwoFactorRoles> = body_or_default(&headers, body)?;
+    let wanted = wanted.ok_or(AppError::BadJson(messages::api::NO_ROLES.to_owned()))?;
     let roles = wanted
         .roles
         .iter()

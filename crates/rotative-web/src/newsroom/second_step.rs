@@ -153,10 +153,17 @@ pub(crate) async fn check(
     let Some(user) = pending_account(&state, &headers).await? else {
         return Ok(Redirect::to("/redaction/connexion").into_response());
     };
-    let setup = form
-        .secret
-        .as_deref()
-        .map(|secret| Setup::with_secret(&state, &user, secret));
+    let newsroom = state.newsroom();
+    // Setting up only for an account without a second factor: a secret sent for one that has
+    // it is ignored, so a password alone never replaces it.
+    let setup = match (
+        newsroom.two_factor(&Actor::from(&user)).await?,
+        &form.secret,
+    ) {
+        (Some(_), _) => None,
+        (None, Some(secret)) => Some(Setup::with_secret(&state, &user, secret)),
+        (None, None) => Some(Setup::new(&state, &user)),
+    };
     let refused = |status: StatusCode, error: &'static str| Shown {
         status,
         setup: setup.as_ref(),
@@ -171,7 +178,6 @@ pub(crate) async fn check(
         let shown = refused(StatusCode::TOO_MANY_REQUESTS, messages::TOO_MANY_CODES);
         return page(&state, &headers, &next, shown).await;
     }
-    let newsroom = state.newsroom();
     let passed = match &setup {
         Some(setup) => {
             let codes = new_recovery_codes();

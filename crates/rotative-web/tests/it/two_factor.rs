@@ -155,9 +155,35 @@ async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_on
             .contains("Codes de secours encore utilisables : 10 sur 10")
     );
 
+    let again = enable(code(&secret, 1)).await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "a session alone never replaces it"
+    );
+
     // The code that confirmed it served: the next one signs in.
     let step = password_step(&site, "julie@exemple.fr").await;
     assert!(step.0.body.contains("Code de connexion"));
+    assert!(step.0.field("secret").is_none());
+    let attacker = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let swapped = site
+        .request(
+            "POST",
+            "/redaction/connexion/code",
+            Some(&step.1),
+            Some(&[
+                ("csrf", step.0.field("csrf").unwrap().as_str()),
+                ("code", code(attacker, 0).as_str()),
+                ("secret", attacker),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        swapped.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a password alone never sets another second factor"
+    );
     let replayed = second_step(&site, &step, &code(&secret, 0)).await;
     assert_eq!(
         replayed.status,
