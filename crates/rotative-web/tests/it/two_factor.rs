@@ -99,17 +99,14 @@ async fn signed_in(site: &TestSite, cookie: &str) -> bool {
         == StatusCode::OK
 }
 
-#[tokio::test]
-async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_once() {
-    let site = newsroom().await;
-    let laptop = sign_in(&site, "julie@exemple.fr").await;
-    let phone = sign_in(&site, "julie@exemple.fr").await;
-
+/// Turns the second factor on from « Sécurité » with the `laptop` session, while `phone` is
+/// signed in too; returns the key and the recovery codes.
+async fn turn_on(site: &TestSite, laptop: &str, phone: &str) -> (String, Vec<String>) {
     let setup = site
         .request(
             "GET",
             "/redaction/securite/double-authentification",
-            Some(&laptop),
+            Some(laptop),
             None,
         )
         .await;
@@ -120,15 +117,14 @@ async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_on
     );
     let secret = setup.field("secret").unwrap();
     assert!(setup.body.contains(&secret[..4]), "the key in text too");
-    let token = csrf(&site, &laptop).await;
+    let token = csrf(site, laptop).await;
     let enable = |typed: String| {
-        let (token, secret, laptop) = (token.clone(), secret.clone(), laptop.clone());
-        let site = &site;
+        let (token, secret) = (token.clone(), secret.clone());
         async move {
             site.request(
                 "POST",
                 "/redaction/securite/double-authentification",
-                Some(&laptop),
+                Some(laptop),
                 Some(&[("csrf", &token), ("secret", &secret), ("code", &typed)]),
             )
             .await
@@ -142,12 +138,12 @@ async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_on
     let recovery = recovery_codes(&enabled);
     assert_eq!(recovery.len(), 10);
     assert!(
-        signed_in(&site, &laptop).await,
+        signed_in(site, laptop).await,
         "the session that turned it on stays"
     );
-    assert!(!signed_in(&site, &phone).await, "the others end");
+    assert!(!signed_in(site, phone).await, "the others end");
     let security = site
-        .request("GET", "/redaction/securite", Some(&laptop), None)
+        .request("GET", "/redaction/securite", Some(laptop), None)
         .await;
     assert!(
         security
@@ -161,6 +157,16 @@ async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_on
         StatusCode::CONFLICT,
         "a session alone never replaces it"
     );
+
+    (secret, recovery)
+}
+
+#[tokio::test]
+async fn a_journalist_turns_on_two_factor_then_signs_in_with_codes_that_serve_once() {
+    let site = newsroom().await;
+    let laptop = sign_in(&site, "julie@exemple.fr").await;
+    let phone = sign_in(&site, "julie@exemple.fr").await;
+    let (secret, recovery) = turn_on(&site, &laptop, &phone).await;
 
     // The code that confirmed it served: the next one signs in.
     let step = password_step(&site, "julie@exemple.fr").await;
