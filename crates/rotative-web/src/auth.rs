@@ -16,8 +16,9 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 pub use crate::secrets::{
     RECOVERY_CODES, hash_password, new_api_token, new_recovery_codes, new_token, new_totp_secret,
-    new_webhook_secret, recovery_code_hash, second_step_account, second_step_token,
-    sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing, verify_password,
+    new_webhook_secret, pending_totp_secret, recovery_code_hash, second_step_account,
+    second_step_token, sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing,
+    verify_password,
 };
 use crate::{AppError, AppState};
 

@@ -83,6 +83,17 @@ pub fn new_totp_secret() -> String {
     rotative_newsroom::base32_secret(&bytes)
 }
 
+/// The key an account sets up at the second step of sign-in, made from that step's cookie: the
+/// same while the cookie lasts (a page reloaded after scanning still matches the app), unknown
+/// to anyone without the server's key, and never taken from what a form sends back.
+pub fn pending_totp_secret(key: &[u8], second_step_token: &str) -> String {
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"totp-setup ");
+    mac.update(second_step_token.as_bytes());
+    rotative_newsroom::base32_secret(&mac.finalize().into_bytes()[..20])
+}
+
 /// How many recovery codes an account gets at once.
 pub const RECOVERY_CODES: usize = 10;
 /// The letters of a recovery code: no 0/o, 1/l/i to misread from paper.

@@ -1,5 +1,5 @@
 //! The second step of signing in, for an account with a second factor, or whose role requires one
-//! it has not set up yet: the password was right, and a signed cookie says so for five minutes;
+//! it has not set up yet: the password was right, and a signed cookie says so for fifteen minutes;
 //! the code from the app (or a recovery code) opens the session. Wrong codes are counted per
 //! account, apart from passwords.
 
@@ -23,14 +23,15 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::{
-        SECOND_STEP_COOKIE, cookie, new_recovery_codes, recovery_code_hash, safe_next,
-        second_step_account, second_step_token, set_cookie,
+        SECOND_STEP_COOKIE, cookie, new_recovery_codes, pending_totp_secret, recovery_code_hash,
+        safe_next, second_step_account, second_step_token, set_cookie,
     },
     messages,
 };
 
-/// How long the second step waits for its code after the password.
-const SECOND_STEP_SECONDS: i64 = 5 * 60;
+/// How long the second step waits for its code after the password (time enough to install an
+/// app when a role requires one).
+const SECOND_STEP_SECONDS: i64 = 15 * 60;
 /// Wrong codes allowed for one account in `WINDOW_SECONDS`.
 const CODE_ATTEMPTS: u32 = 5;
 const WINDOW_SECONDS: i64 = 15 * 60;
@@ -56,16 +57,32 @@ fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The account whose password was right, if the second step's cookie is the server's and fresh.
-async fn pending_account(state: &AppState, headers: &HeaderMap) -> Result<Option<User>, AppError> {
+/// The account whose password was right, if the second step's cookie is the server's and fresh,
+/// with the key it sets up if it has no second factor yet.
+async fn pending_account(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(User, Option<Setup>)>, AppError> {
     let Some(token) = cookie(headers, SECOND_STEP_COOKIE) else {
         return Ok(None);
     };
+    let key = state.signing_key().await?;
     let now = Timestamp::now().as_second();
-    match second_step_account(state.signing_key().await?, token, now) {
-        Some(id) => Ok(state.store.user(UserId(id)).await?),
-        None => Ok(None),
-    }
+    let Some(id) = second_step_account(key, token, now) else {
+        return Ok(None);
+    };
+    let Some(user) = state.store.user(UserId(id)).await? else {
+        return Ok(None);
+    };
+    let setup = match state.newsroom().two_factor(&Actor::from(&user)).await? {
+        Some(_) => None,
+        None => Some(Setup::with_secret(
+            state,
+            &user,
+            &pending_totp_secret(key, token),
+        )),
+    };
+    Ok(Some((user, setup)))
 }
 
 /// What the page holds besides its form.
@@ -114,14 +131,8 @@ pub(crate) async fn form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let next = safe_next(query.suite.as_deref()).to_owned();
-    let Some(user) = pending_account(&state, &headers).await? else {
+    let Some((_, setup)) = pending_account(&state, &headers).await? else {
         return Ok(Redirect::to("/redaction/connexion").into_response());
-    };
-    let actor = Actor::from(&user);
-    let setup = if state.newsroom().two_factor(&actor).await?.is_none() {
-        Some(Setup::new(&state, &user))
-    } else {
-        None
     };
     let shown = Shown {
         status: StatusCode::OK,
@@ -136,8 +147,6 @@ pub(crate) async fn form(
 pub(crate) struct CodeForm {
     csrf: String,
     code: String,
-    /// Set when the second factor is being set up.
-    secret: Option<String>,
     suite: Option<String>,
 }
 
@@ -150,20 +159,12 @@ pub(crate) async fn check(
         return Err(AppError::Csrf);
     }
     let next = safe_next(form.suite.as_deref()).to_owned();
-    let Some(user) = pending_account(&state, &headers).await? else {
+    // The key set up is the server's, made from the step's cookie: a secret a form sends back is
+    // never taken, so a password alone never chooses a second factor.
+    let Some((user, setup)) = pending_account(&state, &headers).await? else {
         return Ok(Redirect::to("/redaction/connexion").into_response());
     };
     let newsroom = state.newsroom();
-    // Setting up only for an account without a second factor: a secret sent for one that has
-    // it is ignored, so a password alone never replaces it.
-    let setup = match (
-        newsroom.two_factor(&Actor::from(&user)).await?,
-        &form.secret,
-    ) {
-        (Some(_), _) => None,
-        (None, Some(secret)) => Some(Setup::with_secret(&state, &user, secret)),
-        (None, None) => Some(Setup::new(&state, &user)),
-    };
     let refused = |status: StatusCode, error: &'static str| Shown {
         status,
         setup: setup.as_ref(),

@@ -261,6 +261,14 @@ async fn a_role_is_required_to_use_it_and_an_administrator_takes_it_off() {
             .contains("Votre rôle à la rédaction demande une double authentification")
     );
     let secret = step.0.field("secret").unwrap();
+    let reloaded = site
+        .request("GET", "/redaction/connexion/code", Some(&step.1), None)
+        .await;
+    assert_eq!(
+        reloaded.field("secret").as_deref(),
+        Some(secret.as_str()),
+        "a reload keeps the key the app scanned"
+    );
     let set_up = second_step(&site, &step, &code(&secret, 0)).await;
     assert_eq!(set_up.status, StatusCode::OK, "{}", set_up.body);
     assert_eq!(recovery_codes(&set_up).len(), 10);
