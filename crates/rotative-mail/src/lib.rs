@@ -2,11 +2,18 @@
 //! and the [`Postman`] that hands it over, to an SMTP server or, on a machine without one, as
 //! `.eml` files in a folder (which any mail program opens; their links are logged).
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{
+        Mailbox, MultiPart,
+        dkim::{
+            DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+            DkimSigningKey, dkim_sign,
+        },
+        header::HeaderName,
+    },
 };
 
 /// What is sent to one person: French text in both parts, the HTML one accessible on its own.
@@ -28,6 +35,8 @@ pub enum MailError {
     Smtp(String),
     #[error("a password is only sent over TLS: leave `tls=` out, or write `tls=required`")]
     PasswordInClear,
+    #[error("the DKIM key is not an RSA private key in PEM (PKCS #1): {0}")]
+    DkimKey(String),
 }
 
 /// Why a letter was not handed over.
@@ -48,11 +57,22 @@ enum Transport {
     Files(PathBuf),
 }
 
+/// Signs letters with DKIM (RFC 6376) for the sender's domain.
+#[derive(Clone)]
+struct Signer(Arc<DkimConfig>);
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer")
+    }
+}
+
 /// Hands letters over, from the site's address.
 #[derive(Debug, Clone)]
 pub struct Postman {
     transport: Transport,
     from: Mailbox,
+    signer: Option<Signer>,
 }
 
 /// How long an SMTP exchange may take before the attempt counts as failed (and is retried).
@@ -87,6 +107,7 @@ impl Postman {
         Ok(Self {
             transport: Transport::Smtp(transport),
             from: sender(from, site_name)?,
+            signer: None,
         })
     }
 
@@ -95,7 +116,32 @@ impl Postman {
         Ok(Self {
             transport: Transport::Files(folder),
             from: sender(from, site_name)?,
+            signer: None,
         })
+    }
+
+    /// Signs every letter with DKIM: the RSA key `private_key_pem` (PKCS #1), published in DNS
+    /// as `selector._domainkey.` and the sender's domain.
+    pub fn signing_with(
+        mut self,
+        private_key_pem: &str,
+        selector: &str,
+    ) -> Result<Self, MailError> {
+        let key = DkimSigningKey::new(private_key_pem, DkimSigningAlgorithm::Rsa)
+            .map_err(|e| MailError::DkimKey(e.to_string()))?;
+        let domain = self.from.email.domain().to_owned();
+        // Relaxed for both: servers on the way may refold long (encoded French) headers.
+        let canonicalization = DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        };
+        let headers = ["From", "To", "Subject", "Date", "Message-ID"]
+            .into_iter()
+            .map(HeaderName::new_from_ascii_str)
+            .collect();
+        let config = DkimConfig::new(selector.to_owned(), domain, key, headers, canonicalization);
+        self.signer = Some(Signer(Arc::new(config)));
+        Ok(self)
     }
 
     /// The address letters come from when none is set: `redaction@` and the site's domain, or
@@ -127,7 +173,10 @@ impl Postman {
     /// Hands a letter over. `key` names it for good: a letter handed over twice (after a crash
     /// between sending and recording it) keeps its `Message-ID`, so mail programs show it once.
     pub async fn send(&self, letter: &Letter, key: &str) -> Result<(), Failure> {
-        let message = compose(&self.from, letter, key)?;
+        let mut message = compose(&self.from, letter, key)?;
+        if let Some(Signer(config)) = &self.signer {
+            dkim_sign(&mut message, config);
+        }
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
                 if error.is_permanent() {
@@ -279,6 +328,16 @@ mod tests {
         assert!(matches!(
             Postman::smtp("smtp://127.0.0.1", "pas une adresse", "Site"),
             Err(MailError::Sender(_))
+        ));
+    }
+
+    #[test]
+    fn a_dkim_key_that_is_not_one_is_refused() {
+        let postman =
+            Postman::files(PathBuf::from("boite"), "redaction@gazette.example", "Site").unwrap();
+        assert!(matches!(
+            postman.signing_with("pas une clef", "rotative"),
+            Err(MailError::DkimKey(_))
         ));
     }
 

@@ -33,7 +33,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the public site.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring content in from files.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -287,6 +287,13 @@ pub struct ServeArgs {
         default_value = "60,300,900,3600"
     )]
     pub mail_retry_seconds: Vec<u64>,
+    /// Signs letters with DKIM using this RSA private key (PEM, PKCS #1), whose public half is
+    /// published as `SELECTOR._domainkey.` and the sender's domain.
+    #[arg(long, env = "ROTATIVE_DKIM_KEY")]
+    pub dkim_key: Option<PathBuf>,
+    /// The DKIM selector the public key is published under.
+    #[arg(long, env = "ROTATIVE_DKIM_SELECTOR", default_value = "rotative")]
+    pub dkim_selector: String,
 }
 
 impl ServeArgs {

@@ -15,7 +15,7 @@ use crate::cli::{
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve(args) => serve::run(args).await,
+        Command::Serve(args) => serve::run(*args).await,
         Command::Import(ImportCommand::Story { file, site }) => import::story(&file, &site).await,
         Command::Import(ImportCommand::Wordpress {
             file,

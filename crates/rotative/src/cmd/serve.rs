@@ -226,17 +226,26 @@ async fn send_webhooks(state: AppState, deliverer: rotative_web::webhooks::Deliv
     }
 }
 
-/// Who hands letters over: the SMTP server `--smtp` names, or `.eml` files under DATA/outbox/.
+/// Who hands letters over: the SMTP server `--smtp` names, or `.eml` files under DATA/outbox/;
+/// signed with DKIM when `--dkim-key` is given.
 fn postman(args: &ServeArgs, site: &rotative_render::Site) -> anyhow::Result<Postman> {
     let from = args
         .mail_from
         .clone()
         .unwrap_or_else(|| Postman::default_sender(&site.base_url));
-    Ok(match &args.smtp {
+    let postman = match &args.smtp {
         Some(url) => Postman::smtp(url, &from, &site.name).context("--smtp")?,
         None => Postman::files(args.site.data.join("outbox"), &from, &site.name)
             .context("--mail-from")?,
-    })
+    };
+    let Some(key_file) = &args.dkim_key else {
+        return Ok(postman);
+    };
+    let key = std::fs::read_to_string(key_file)
+        .with_context(|| format!("--dkim-key: cannot read {}", key_file.display()))?;
+    postman
+        .signing_with(&key, &args.dkim_selector)
+        .context("--dkim-key")
 }
 
 /// Hands the outbox's letters over, every second. Every instance takes part: each letter is

@@ -1,7 +1,8 @@
 //! Letters through a real SMTP server (`aiosmtpd`, from `PyPI`, which `scripts/test` installs):
 //! an invitation and a forgotten password's link, each read as a mail program reads it, its
 //! link followed and the password chosen; a letter queued while the server is down delivered
-//! once it is back, once; two instances on one PostgreSQL database sending each letter once.
+//! once it is back, once; two instances on one PostgreSQL database sending each letter once; a
+//! DKIM signature verified by dkimpy (`PyPI`), as a receiving server would.
 
 use std::{
     net::TcpListener,
@@ -9,6 +10,8 @@ use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
+
+use base64::Engine;
 
 use crate::helpers::{
     Server, add_user, agent, anonymous_form, between, rotative, sign_in_over_http, tool,
@@ -328,4 +331,70 @@ fn two_instances_send_each_letter_once() {
     drop(sink);
     first.terminate();
     second.terminate();
+}
+
+/// A DKIM key pair made by OpenSSL: the private key's file (PEM, PKCS #1) and the public key as
+/// DNS publishes it (base64 of its DER form).
+fn dkim_key(dir: &Path) -> (PathBuf, String) {
+    std::fs::create_dir_all(dir).unwrap();
+    let private = dir.join("dkim.pem");
+    let made = Command::new("openssl")
+        .args(["genrsa", "-traditional", "-out"])
+        .arg(&private)
+        .arg("2048")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let public = Command::new("openssl")
+        .args(["rsa", "-pubout", "-outform", "DER", "-in"])
+        .arg(&private)
+        .output()
+        .unwrap();
+    assert!(public.status.success());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&public.stdout);
+    (private, encoded)
+}
+
+/// With `--dkim-key`, every letter carries a DKIM signature a receiving server verifies.
+#[test]
+fn letters_are_signed_with_dkim() {
+    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let data = dir.path().join("site");
+    let (key, public_key) = dkim_key(dir.path());
+    let sink = SmtpSink::start(&python, &maildir, free_port());
+    let key = key.to_str().unwrap();
+    let server = server_sending_to_with(&sink, &data, &["--dkim-key", key]);
+    invite(&data, &server.base, "lea@exemple.fr", "Léa Martin-Dupré");
+    wait_for(&python, &maildir, 1);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/verify_dkim.py");
+    let verified = Command::new(&python)
+        .arg(&script)
+        .arg(&maildir)
+        .arg(&public_key)
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let (_, other_key) = dkim_key(&dir.path().join("other"));
+    let forged = Command::new(&python)
+        .arg(&script)
+        .arg(&maildir)
+        .arg(&other_key)
+        .output()
+        .unwrap();
+    assert!(!forged.status.success(), "another key does not verify it");
+    drop(sink);
+    server.terminate();
 }
