@@ -51,4 +51,6 @@ ids! {
     DeliveryId;
     /// A letter in the outbox.
     LetterId;
+    /// Something a newsroom account was told of.
+    NotificationId;
 }

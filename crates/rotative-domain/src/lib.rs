@@ -9,6 +9,7 @@ mod embed;
 mod error;
 mod ids;
 mod local_time;
+mod notification;
 mod pagination;
 mod permalink;
 mod profile;
@@ -32,10 +33,11 @@ pub use correction::{Correction, CorrectionKind};
 pub use embed::{Embed, Provider};
 pub use error::ParseError;
 pub use ids::{
-    ArticleId, AuthorId, CorrectionId, DeliveryId, LetterId, MediaId, RevisionId, SectionId,
-    SubjectId, TokenId, UserId, WebhookId,
+    ArticleId, AuthorId, CorrectionId, DeliveryId, LetterId, MediaId, NotificationId, RevisionId,
+    SectionId, SubjectId, TokenId, UserId, WebhookId,
 };
 pub use local_time::{day_start, local_input, local_time};
+pub use notification::{Audience, DIGEST_HOUR, NoticeKind, digest_hour_before, recipients};
 pub use pagination::{After, PageNumber, Pagination};
 pub use permalink::{ArticlePath, ArticleUrlParts};
 pub use profile::{PhotoChoice, Profile, ProfileDraft, ProfileForm, ProfileLinks, ProfileProblem};

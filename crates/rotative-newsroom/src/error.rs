@@ -134,6 +134,7 @@ pub enum Refusal {
     /// A webhook that asks for no event.
     WebhookWithoutEvents,
     NoSuchWebhook,
+    NoSuchNotification,
     NoSuchSection,
     NoSuchPage,
     /// A page named twice in the footer's order.

@@ -5,7 +5,7 @@
 //! public notes and scheduled publishing, the library record a cleaned image becomes
 //! (`LibraryImage`) and what a library edit renders again, accounts, site settings, sections,
 //! redirects, bylines' profiles, the site's pages and its footer, an account's sessions,
-//! invitations, forgotten passwords and the letters that carry their links (the outbox, sent through a `rotative_mail::Postman`). Each action is checked against
+//! invitations, forgotten passwords and the letters that carry their links (the outbox, sent through a `rotative_mail::Postman`), notifications of what happens to stories and their letters. Each action is checked against
 //! the `Actor` doing it and audited in its own transaction.
 //! Never: HTTP, forms, file formats, French copy (errors are data; each way in words them).
 
@@ -17,6 +17,7 @@ mod front_page;
 mod invitations;
 mod library_image;
 mod mail;
+mod notifications;
 mod pages;
 mod password_resets;
 mod profiles;
@@ -39,6 +40,7 @@ pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use invitations::AccountLink;
 pub use library_image::LibraryImage;
+pub use notifications::NOTIFICATIONS_LISTED;
 pub use pages::{as_page, page_slug};
 pub use profiles::BYLINES_LISTED;
 pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 
 use jiff::{Timestamp, tz::TimeZone};
 use rotative_domain::{
-    ArticleId, ArticlePath, ArticleStatus, CorrectionKind, Headline, Ownership, RevisionId, Role,
-    Slug, StoryAction, UserId, authorize, without_controls,
+    ArticleId, ArticlePath, ArticleStatus, CorrectionKind, Headline, NoticeKind, Ownership,
+    RevisionId, Role, Slug, StoryAction, UserId, authorize, without_controls,
 };
 use rotative_store::{
-    Audit, EditableStory, NewArticle, SaveKind, SaveOutcome, Store, StoreError, StoryContent,
-    StoryMove, StorySave, User,
+    Audit, EditableStory, NewArticle, NewNotice, SaveKind, SaveOutcome, Store, StoreError,
+    StoryContent, StoryMove, StorySave, User,
 };
 
 use crate::{Newsroom, NewsroomError, Refusal, as_page};
@@ -153,18 +153,32 @@ impl Newsroom {
             _ => (None, None, None),
         };
         let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
+        let kind = NoticeKind::of_action(action, story.status);
+        let told = match kind {
+            Some(kind) => self.audience(kind, story.id, Some(actor.id)).await?,
+            None => Vec::new(),
+        };
+        let notice = kind.map(|kind| NewNotice {
+            kind,
+            article_id: story.id,
+            actor: Some(actor.id),
+            recipients: &told,
+        });
         let moved = self
             .store
-            .move_story(&StoryMove {
-                id: story.id,
-                from: story.status,
-                reviewed: reviewed.filter(|_| going_public),
-                to,
-                path: path.as_ref(),
-                published_at,
-                scheduled_at,
-                audit: Audit::by(Some(actor.id), action.as_str()).detail(&detail),
-            })
+            .move_story_and_notify(
+                &StoryMove {
+                    id: story.id,
+                    from: story.status,
+                    reviewed: reviewed.filter(|_| going_public),
+                    to,
+                    path: path.as_ref(),
+                    published_at,
+                    scheduled_at,
+                    audit: Audit::by(Some(actor.id), action.as_str()).detail(&detail),
+                },
+                notice.as_ref(),
+            )
             .await?;
         if moved {
             Ok(())
@@ -184,18 +198,30 @@ impl Newsroom {
                 continue;
             };
             let path = public_path(&story, at, time_zone);
+            let told = self
+                .audience(NoticeKind::ScheduledPublished, id, None)
+                .await?;
+            let notice = NewNotice {
+                kind: NoticeKind::ScheduledPublished,
+                article_id: id,
+                actor: None,
+                recipients: &told,
+            };
             let moved = self
                 .store
-                .move_story(&StoryMove {
-                    id,
-                    from: ArticleStatus::Scheduled,
-                    reviewed: None,
-                    to: ArticleStatus::Published,
-                    path: Some(&path),
-                    published_at: Some(at),
-                    scheduled_at: None,
-                    audit: Audit::by(None, "publish").detail("scheduled"),
-                })
+                .move_story_and_notify(
+                    &StoryMove {
+                        id,
+                        from: ArticleStatus::Scheduled,
+                        reviewed: None,
+                        to: ArticleStatus::Published,
+                        path: Some(&path),
+                        published_at: Some(at),
+                        scheduled_at: None,
+                        audit: Audit::by(None, "publish").detail("scheduled"),
+                    },
+                    Some(&notice),
+                )
                 .await?;
             if moved {
                 tracing::info!(story = %id, path = %path, "scheduled story published");
@@ -430,9 +456,12 @@ impl Newsroom {
         if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {
             return Err(NewsroomError::Refused(Refusal::NoteLength));
         }
+        let told = self
+            .audience(NoticeKind::Corrected, story.id, Some(actor.id))
+            .await?;
         Ok(self
             .store
-            .add_correction(story.id, kind, note, actor.id)
+            .add_correction_and_notify(story.id, kind, note, actor.id, &told)
             .await?)
     }
 }

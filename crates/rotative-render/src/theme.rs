@@ -81,6 +81,22 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/mail/password_reset.html"),
     ),
     (
+        "mail/notification.txt",
+        include_str!("../templates/mail/notification.txt"),
+    ),
+    (
+        "mail/notification.html",
+        include_str!("../templates/mail/notification.html"),
+    ),
+    (
+        "newsroom/notifications.html",
+        include_str!("../templates/newsroom/notifications.html"),
+    ),
+    (
+        "newsroom/notice_list.html",
+        include_str!("../templates/newsroom/notice_list.html"),
+    ),
+    (
         "mail/invitation.txt",
         include_str!("../templates/mail/invitation.txt"),
     ),

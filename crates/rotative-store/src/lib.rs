@@ -11,6 +11,7 @@ mod imports;
 mod leases;
 mod media;
 mod newsroom;
+mod notifications;
 mod outbox;
 mod pages;
 mod profiles;
@@ -56,6 +57,7 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
+pub use notifications::{NewNotice, Notification, NotificationSettings, PendingNotice};
 pub use outbox::{LetterOutcome, NewLetter, QueuedLetter, UndeliveredLetter};
 pub use pages::PageRecord;
 pub use profiles::{BylineRecord, ProfileFields};

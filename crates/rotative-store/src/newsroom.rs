@@ -4,13 +4,15 @@
 use jiff::Timestamp;
 use rotative_domain::{
     After, ArticleId, ArticleKind, ArticlePath, ArticleStatus, Author, Claim, Correction,
-    CorrectionId, CorrectionKind, Headline, RevisionId, SearchAndSocial, Section, Slug, Source,
-    Standfirst, Tag, UserId,
+    CorrectionId, CorrectionKind, Headline, NoticeKind, RevisionId, SearchAndSocial, Section, Slug,
+    Source, Standfirst, Tag, UserId,
 };
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    NewLeadImage, Store, StoreError, StoryContent, now_seconds,
+    NewLeadImage, NewNotice, Store, StoreError, StoryContent,
+    notifications::insert_notices,
+    now_seconds,
     rows::{
         self, ClaimColumns, SEARCH_AND_SOCIAL_COLUMNS, SearchAndSocialColumns, SectionColumns,
         StoryText, StoryTextColumns,
@@ -516,6 +518,16 @@ impl Store {
     /// that revision (an editor publishes the text they read, not one saved meanwhile); writes
     /// the audit line in the same transaction. Returns whether it moved.
     pub async fn move_story(&self, story_move: &StoryMove<'_>) -> Result<bool, StoreError> {
+        self.move_story_and_notify(story_move, None).await
+    }
+
+    /// Moves a story as `move_story` does and, if it moved, writes the notifications of the
+    /// move in the same transaction.
+    pub async fn move_story_and_notify(
+        &self,
+        story_move: &StoryMove<'_>,
+        notice: Option<&NewNotice<'_>>,
+    ) -> Result<bool, StoreError> {
         let StoryMove {
             id,
             from,
@@ -547,6 +559,9 @@ impl Store {
             == 1;
         if moved {
             insert_audit(&mut tx, Some(id), audit).await?;
+            if let Some(notice) = notice {
+                insert_notices(&mut tx, notice).await?;
+            }
         }
         tx.commit().await?;
         Ok(moved)
@@ -724,6 +739,20 @@ impl Store {
         note: &str,
         user_id: UserId,
     ) -> Result<(), StoreError> {
+        self.add_correction_and_notify(article_id, kind, note, user_id, &[])
+            .await
+    }
+
+    /// Adds a public note as `add_correction` does, and tells these accounts of it in the same
+    /// transaction.
+    pub async fn add_correction_and_notify(
+        &self,
+        article_id: ArticleId,
+        kind: CorrectionKind,
+        note: &str,
+        user_id: UserId,
+        recipients: &[UserId],
+    ) -> Result<(), StoreError> {
         let pool = &self.pool;
         let now = now_seconds();
         let mut tx = pool.begin().await?;
@@ -742,6 +771,13 @@ impl Store {
             .await?;
         let audit = Audit::by(Some(user_id), "correct").detail(kind.as_str());
         insert_audit(&mut tx, Some(article_id), audit).await?;
+        let notice = NewNotice {
+            kind: NoticeKind::Corrected,
+            article_id,
+            actor: Some(user_id),
+            recipients,
+        };
+        insert_notices(&mut tx, &notice).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -22,6 +22,8 @@ pub struct Session {
     pub user: User,
     pub csrf_token: String,
     pub last_seen_at: i64,
+    /// How many of the account's notifications are unread (the newsroom's menu shows it).
+    pub unread_notifications: i64,
 }
 
 /// One line of the audit log, ready to show.
@@ -112,6 +114,7 @@ struct SessionRow {
     csrf_token: String,
     created_at: i64,
     last_seen_at: i64,
+    unread_notifications: i64,
 }
 
 /// Ends every session of an account, inside the transaction that changed its rights or password.
@@ -343,8 +346,10 @@ impl Store {
         let pool = &self.pool;
         let now = now_seconds();
         let row: Option<SessionRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at,
+                 (SELECT COUNT(*) FROM notifications n
+                  WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread_notifications
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ))
         .bind(token_hash)
         .fetch_optional(pool)
@@ -366,6 +371,7 @@ impl Store {
             user: row.user.try_into()?,
             csrf_token: row.csrf_token,
             last_seen_at,
+            unread_notifications: row.unread_notifications,
         }))
     }
 

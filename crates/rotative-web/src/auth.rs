@@ -119,6 +119,8 @@ pub struct SignedIn {
     pub user: User,
     pub csrf_token: String,
     pub token_hash: String,
+    /// How many of the person's notifications are unread.
+    pub unread_notifications: i64,
 }
 
 impl SignedIn {
@@ -217,6 +219,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 user: session.user,
                 csrf_token: session.csrf_token,
                 token_hash: hash,
+                unread_notifications: session.unread_notifications,
             }),
             Ok(None) => Err(to_sign_in(parts)),
             Err(error) => Err(AppError::from(error).into_response()),

@@ -191,6 +191,7 @@ impl From<NewsroomError> for AppError {
             NewsroomError::Refused(
                 refusal @ (Refusal::NoSuchToken
                 | Refusal::NoSuchWebhook
+                | Refusal::NoSuchNotification
                 | Refusal::NoSuchSection
                 | Refusal::NoSuchPage
                 | Refusal::NoSuchRedirect

@@ -68,6 +68,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::WebhookThisSite => "Un webhook ne peut pas viser le site lui-même : donnez l'adresse du serveur qui doit être prévenu.".into(),
         Refusal::WebhookWithoutEvents => "Choisissez au moins un événement à envoyer.".into(),
         Refusal::NoSuchWebhook => "Ce webhook n'existe pas ou a été supprimé.".into(),
+        Refusal::NoSuchNotification => "Vous n'avez pas de notification à ce numéro.".into(),
         Refusal::NoSuchSection => "Cette rubrique n'existe pas ou a été fusionnée dans une autre.".into(),
         Refusal::NoSuchPage => "Cette page du site n'existe pas : seules les pages du site vont dans le pied de page.".into(),
         Refusal::PageTwiceInFooter => "Une page ne figure qu'une fois dans le pied de page.".into(),
@@ -350,6 +351,11 @@ pub(crate) const TWO_FACTOR_ROLES_SAVED: &str = "C’est noté. Les comptes de c
 pub(crate) const BACK_TO_SIGN_IN: &str = "Revenir à la connexion";
 pub(crate) const BACK_TO_SECURITY: &str = "Revenir à « Sécurité »";
 pub(crate) const UNKNOWN_DEVICE: &str = "Navigateur inconnu";
+pub(crate) const NOTIFICATIONS_READ: &str = "Toutes vos notifications sont marquées comme lues.";
+pub(crate) const NOTIFICATION_SETTINGS_SAVED: &str =
+    "Vos choix de notifications par courriel sont enregistrés.";
+pub(crate) const UNKNOWN_NOTIFICATION_KIND: &str =
+    "Ce genre de notification n'existe pas : rechargez la page et choisissez de nouveau.";
 pub(crate) const SESSION_ENDED: &str =
     "La session est fermée : ce navigateur devra se reconnecter.";
 pub(crate) const OTHER_SESSIONS_ENDED: &str =
@@ -624,6 +630,20 @@ pub(crate) mod api {
         format!("« limit » doit être un nombre entier de 1 à {max}.")
     }
 
+    pub(crate) const UNREAD: &str = "« unread » vaut « true » ou « false ».";
+    pub(crate) const BEFORE: &str =
+        "« before » doit être l'identifiant d'une notification : reprenez « next_before ».";
+    pub(crate) const NO_NOTIFICATION_SETTINGS: &str = "le corps est vide : envoyez vos choix en JSON (« email », la liste des genres reçus par courriel, et « daily_digest »)";
+
+    pub(crate) fn unknown_notification_kind(name: &str) -> String {
+        format!(
+            "Genre de notification inconnu : « {name} ». Genres possibles : {}.",
+            rotative_domain::NoticeKind::ALL
+                .map(|kind| format!("« {} »", kind.as_str()))
+                .join(", ")
+        )
+    }
+
     pub(crate) const CURSOR: &str = "« cursor » n'est pas une position que l'API a donnée : reprenez l'adresse « next » de la réponse précédente.";
     pub(crate) const UPDATED_SINCE: &str = "« updated_since » doit être une date et une heure RFC 3339, par exemple 2026-12-01T08:00:00Z.";
     pub(crate) const SINCE: &str =
@@ -788,24 +808,6 @@ pub(crate) mod api {
             ("get", "/api/v1/changes") => {
                 "Ce qui a changé après la position `since`, du plus ancien au plus récent : partez de 0 pour copier tout le site, puis suivez `next`. Les articles jamais montrés aux lecteurs n'y sont pas ; un article changé plusieurs fois dans une réponse n'y figure qu'une fois."
             }
-            ("get", "/api/v1/me") => {
-                "Le compte au nom duquel le jeton agit, son rôle et les droits du jeton : de quoi vérifier un jeton avant de s'en servir."
-            }
-            ("get", "/api/v1/tokens") => {
-                "Les jetons d'API du compte (ceux de tous pour un administrateur), du plus récent au plus ancien. Un jeton ne peut pas en créer un autre : la rédaction ou `rotative token add` les créent."
-            }
-            ("get", "/api/v1/sessions") => {
-                "Les sessions du compte ouvertes dans un navigateur, la plus récemment utilisée d'abord, comme « Sécurité » les liste : le navigateur de chacune, quand elle a été ouverte et utilisée. Aucune adresse IP n'est gardée."
-            }
-            ("delete", "/api/v1/sessions") => {
-                "Ferme toutes les sessions du compte ouvertes dans un navigateur (un ordinateur perdu, par exemple) ; répond par leur nombre. Les jetons d'API restent valables."
-            }
-            ("delete", "/api/v1/sessions/{id}") => {
-                "Ferme une session du compte : son navigateur devra se reconnecter."
-            }
-            ("delete", "/api/v1/tokens/{id}") => {
-                "Révoque un jeton à la portée du compte : il cesse aussitôt de fonctionner, sur toutes les instances."
-            }
             ("get", "/api/v1/newsroom/stories") => {
                 "Les articles de la rédaction dans tous les états, comme le tableau de bord : ceux du compte d'abord ; un contributeur ne voit que les siens."
             }
@@ -842,7 +844,48 @@ pub(crate) mod api {
             ("post", "/api/v1/stories/{id}/slug") => {
                 "Change la fin de l'adresse d'un article, comme « Adresse de l'article » : une fois publié, son ancienne adresse redirige vers la nouvelle (301), comme les redirections qui y menaient."
             }
-            _ => return site_operation_summary(method, path),
+            _ => {
+                return site_operation_summary(method, path)
+                    .or_else(|| account_operation_summary(method, path));
+            }
+        })
+    }
+
+    /// What each operation on the token's own account (its tokens, sessions and notifications)
+    /// does, in French.
+    fn account_operation_summary(method: &str, path: &str) -> Option<&'static str> {
+        Some(match (method, path) {
+            ("get", "/api/v1/me") => {
+                "Le compte au nom duquel le jeton agit, son rôle et les droits du jeton : de quoi vérifier un jeton avant de s'en servir."
+            }
+            ("get", "/api/v1/tokens") => {
+                "Les jetons d'API du compte (ceux de tous pour un administrateur), du plus récent au plus ancien. Un jeton ne peut pas en créer un autre : la rédaction ou `rotative token add` les créent."
+            }
+            ("get", "/api/v1/sessions") => {
+                "Les sessions du compte ouvertes dans un navigateur, la plus récemment utilisée d'abord, comme « Sécurité » les liste : le navigateur de chacune, quand elle a été ouverte et utilisée. Aucune adresse IP n'est gardée."
+            }
+            ("delete", "/api/v1/sessions") => {
+                "Ferme toutes les sessions du compte ouvertes dans un navigateur (un ordinateur perdu, par exemple) ; répond par leur nombre. Les jetons d'API restent valables."
+            }
+            ("get", "/api/v1/notifications") => {
+                "Les notifications du compte, de la plus récente à la plus ancienne, comme « Notifications » les montre : un article soumis à relecture (aux éditeurs), repassé en brouillon, publié, programmé, paru à l'heure prévue, dépublié ou corrigé (à ceux qui le signent). Jamais pour ce que le compte a fait lui-même."
+            }
+            ("post", "/api/v1/notifications/read") => {
+                "Marque comme lues les notifications nommées (« ids »), ou toutes si le corps est vide."
+            }
+            ("get", "/api/v1/notifications/settings") => {
+                "Les genres de notifications que le compte reçoit par courriel, et s'il les reçoit en un seul courriel par jour."
+            }
+            ("put", "/api/v1/notifications/settings") => {
+                "Choisit les genres de notifications reçus par courriel (« email ») et le courriel quotidien (« daily_digest ») ; les notifications restent toujours dans la rédaction."
+            }
+            ("delete", "/api/v1/sessions/{id}") => {
+                "Ferme une session du compte : son navigateur devra se reconnecter."
+            }
+            ("delete", "/api/v1/tokens/{id}") => {
+                "Révoque un jeton à la portée du compte : il cesse aussitôt de fonctionner, sur toutes les instances."
+            }
+            _ => return None,
         })
     }
 

@@ -14,15 +14,16 @@ use rotative_domain::{
     SearchAndSocial, Section, Slug, Source, Tag, rank_related,
 };
 use rotative_domain::{
-    ArticleId, AuthorId, CorrectionKind, Email, MediaId, RevisionId, Role, SectionId, SubjectId,
-    UserId,
+    ArticleId, AuthorId, CorrectionKind, Email, MediaId, NoticeKind, RevisionId, Role, SectionId,
+    SubjectId, UserId,
 };
 use rotative_store::{
     ArrangementRefused, Audit, Changed, Ending, FRONT_PAGE_ARRANGED, FrontPageArrangement,
     ImportUpdate, ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, MediaQuery,
-    MediaText, NewArticle, NewLeadImage, NewLetter, NewLink, NewMedia, OldAddress, Placement,
-    ProfileFields, RedirectAdded, RedirectOrigin, SaveKind, SaveOutcome, SectionFields,
-    SectionRemoval, Store, StoreError, StoryContent, StoryMove, StorySave, Taken,
+    MediaText, NewArticle, NewLeadImage, NewLetter, NewLink, NewMedia, NewNotice,
+    NotificationSettings, OldAddress, Placement, ProfileFields, RedirectAdded, RedirectOrigin,
+    SaveKind, SaveOutcome, SectionFields, SectionRemoval, Store, StoreError, StoryContent,
+    StoryMove, StorySave, Taken,
 };
 
 const DAY: i64 = 86_400;
@@ -155,6 +156,8 @@ on_every_backend!(
     the_front_page_keeps_the_editors_slots_and_fills_the_others,
     a_new_lead_moves_the_others_down_and_stories_leave_in_time,
     letters_wait_in_the_outbox_and_are_claimed_once,
+    notifications_come_with_their_act_and_only_their_owner_reads_them,
+    notifications_are_mailed_once_as_their_owner_chose,
     an_invitation_link_sets_the_password_once_before_it_expires,
     an_expired_invitation_link_serves_no_more,
     a_reset_link_sets_a_new_password_once_and_ends_the_sessions,
@@ -2871,6 +2874,166 @@ fn letter(to: &str) -> NewLetter<'_> {
         html: "<p><a href=\"https://exemple.fr/redaction/invitation/x\">Le lien</a></p>",
         link: Some("https://exemple.fr/redaction/invitation/x"),
     }
+}
+
+/// An editor, a journalist who made a story, and the story, whose byline is an account too.
+async fn notified_newsroom(store: &Store) -> (UserId, UserId, ArticleId) {
+    let f = fixture(store.clone()).await;
+    let editor = user(store, "chef@exemple.fr", Role::Editor).await;
+    let writer = user(store, "lea@exemple.fr", Role::Journalist).await;
+    let bylined = Email::parse("claire@exemple.fr").unwrap();
+    let name = Name::parse("Claire Dubois").unwrap();
+    store
+        .create_inactive_user(&bylined, &name, Role::Journalist, &f.author)
+        .await
+        .unwrap();
+    let mut new = story("Notifié", &f.section, None);
+    new.created_by = Some(writer);
+    new.content.authors = vec![f.author.clone()];
+    let id = create(store, &new).await;
+    (editor, writer, id)
+}
+
+/// The writer submits the story; the editor is told.
+async fn submit_telling(store: &Store, writer: UserId, editor: UserId, id: ArticleId) -> bool {
+    let submit = StoryMove {
+        id,
+        from: ArticleStatus::Draft,
+        reviewed: None,
+        to: ArticleStatus::InReview,
+        path: None,
+        published_at: None,
+        scheduled_at: None,
+        audit: Audit::by(Some(writer), "submit"),
+    };
+    let notice = NewNotice {
+        kind: NoticeKind::Submitted,
+        article_id: id,
+        actor: Some(writer),
+        recipients: &[editor],
+    };
+    store
+        .move_story_and_notify(&submit, Some(&notice))
+        .await
+        .unwrap()
+}
+
+async fn notifications_come_with_their_act_and_only_their_owner_reads_them(store: Store) {
+    let (editor, writer, id) = notified_newsroom(&store).await;
+    let writers = store.story_writers(id).await.unwrap();
+    assert_eq!(writers.len(), 2, "its maker and the account of its byline");
+    assert!(writers.contains(&writer));
+    assert!(submit_telling(&store, writer, editor, id).await);
+    assert!(
+        !submit_telling(&store, writer, editor, id).await,
+        "a move that does not happen tells no one"
+    );
+    let told = store
+        .notifications_of(editor, false, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(
+        (
+            told[0].kind,
+            told[0].headline.as_str(),
+            told[0].actor_name.as_deref(),
+            told[0].read
+        ),
+        (
+            NoticeKind::Submitted,
+            "Notifié",
+            Some("Claire Dubois"),
+            false
+        )
+    );
+    store
+        .create_session("chef", editor, "csrf", "", Audit::by(None, "sign_in"))
+        .await
+        .unwrap();
+    let session = store
+        .live_session("chef", 3600, DAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.unread_notifications, 1, "the menu's count");
+
+    let theirs = [told[0].id];
+    assert_eq!(
+        store
+            .mark_notifications_read(writer, Some(&theirs))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.open_notification(writer, told[0].id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.open_notification(editor, told[0].id).await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(store.unread_notifications(editor).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .notifications_of(editor, true, None, 10)
+            .await
+            .unwrap(),
+        []
+    );
+}
+
+async fn notifications_are_mailed_once_as_their_owner_chose(store: Store) {
+    let (editor, writer, id) = notified_newsroom(&store).await;
+    assert!(submit_telling(&store, writer, editor, id).await);
+    store
+        .add_correction_and_notify(
+            id,
+            CorrectionKind::Correction,
+            "Une date.",
+            editor,
+            &[writer],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.unread_notifications(writer).await.unwrap(), 1);
+    let pending = store.pending_notices(0, 10).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    assert!(pending.iter().all(|p| p.active && p.wanted && !p.digest));
+
+    let chosen = NotificationSettings {
+        mail_off: vec![NoticeKind::Corrected],
+        digest: true,
+    };
+    store
+        .set_notification_settings(writer, &chosen)
+        .await
+        .unwrap();
+    assert_eq!(store.notification_settings(writer).await.unwrap(), chosen);
+    let now = Timestamp::now().as_second();
+    let waiting = store.pending_notices(0, 10).await.unwrap();
+    assert_eq!(
+        waiting.len(),
+        1,
+        "a digest starts its day when it is chosen"
+    );
+    let later = store.pending_notices(now + 10, 10).await.unwrap();
+    let digest_one = later.iter().find(|p| p.user_id == writer).unwrap();
+    assert!(digest_one.digest && !digest_one.wanted);
+
+    let ids = [waiting[0].notification.id];
+    let letter = letter("chef@exemple.fr");
+    assert!(store.mail_notices(&ids, Some(&letter), None).await.unwrap());
+    assert!(
+        !store.mail_notices(&ids, Some(&letter), None).await.unwrap(),
+        "each notification is mailed once"
+    );
+    assert_eq!(store.claim_due_letters(60, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.mark_notifications_read(writer, None).await.unwrap(),
+        1
+    );
 }
 
 async fn letters_wait_in_the_outbox_and_are_claimed_once(store: Store) {

@@ -10,6 +10,7 @@ mod edit;
 mod front_page;
 mod limits;
 mod media;
+mod notifications;
 mod pages;
 mod params;
 mod read;
@@ -122,6 +123,12 @@ fn documented() -> Documented {
         .routes(routes!(desk::revoke))
         .routes(routes!(sessions::list, sessions::end_all))
         .routes(routes!(sessions::end))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(
+            notifications::settings,
+            notifications::change_settings
+        ))
         .routes(routes!(desk::stories))
         .routes(routes!(desk::preview))
         .routes(routes!(desk::audit))

@@ -6,6 +6,7 @@ pub(crate) mod bylines;
 mod front_page;
 pub(crate) mod history;
 pub(crate) mod library;
+pub(crate) mod notifications;
 mod pages;
 pub(crate) mod password_links;
 mod redirects;
@@ -109,6 +110,7 @@ fn routes(limits: UploadLimits) -> Vec<(Method, &'static str, MethodRouter<AppSt
         ),
     ];
     routes.extend(account_routes());
+    routes.extend(notification_routes());
     routes.extend(site_routes());
     routes
 }
@@ -202,6 +204,32 @@ fn account_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/redaction/mot-de-passe",
             post(session::change_password),
+        ),
+    ]
+}
+
+/// The person's notifications and what they want by email.
+fn notification_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            Method::GET,
+            "/redaction/notifications",
+            get(notifications::page),
+        ),
+        (
+            Method::GET,
+            "/redaction/notifications/{id}",
+            get(notifications::open),
+        ),
+        (
+            Method::POST,
+            "/redaction/notifications/lues",
+            post(notifications::mark_all_read),
+        ),
+        (
+            Method::POST,
+            "/redaction/notifications/reglages",
+            post(notifications::save_settings),
         ),
     ]
 }
@@ -378,6 +406,7 @@ struct Viewer<'a> {
     is_editor: bool,
     is_admin: bool,
     csrf: &'a str,
+    unread: i64,
 }
 
 /// Renders a newsroom template with the signed-in person and the site.
@@ -393,6 +422,7 @@ fn render<S: Serialize>(
         is_editor: rotative_domain::workflow::can_manage_taxonomy(who.user.role),
         is_admin: rotative_domain::workflow::can_manage_users(who.user.role),
         csrf: &who.csrf_token,
+        unread: who.unread_notifications,
     };
     Ok(state.theme.render(
         template,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     history::{DiffSegment, compare},
+    notifications::NoticeView,
     render,
     service::{FieldError, StoryForm, content_from_form},
     when,
@@ -30,6 +31,8 @@ use crate::{
 
 /// Stories a dashboard page lists; older ones are on the next pages.
 pub(crate) const DASHBOARD_PAGE: u32 = 50;
+/// Unread notifications the dashboard shows above the stories.
+const DASHBOARD_NOTICES: usize = 5;
 
 pub(crate) async fn to_dashboard() -> Redirect {
     Redirect::permanent("/redaction/")
@@ -158,7 +161,21 @@ pub(crate) async fn dashboard(
             .filter_map(|(name, value)| value.map(|value| (name, value)))
             .collect();
     let other_filters = serde_urlencoded::to_string(other_filters).unwrap_or_default();
+    let notices: Vec<NoticeView> = if who.unread_notifications > 0 {
+        let unread = state
+            .newsroom()
+            .notifications(&who.actor(), true, None)
+            .await?;
+        unread
+            .iter()
+            .take(DASHBOARD_NOTICES)
+            .map(|notice| NoticeView::new(&state, notice))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = minijinja::context! {
+        notices => notices,
         rows => rows,
         counts => counts,
         selected => status.map(ArticleStatus::as_str),

@@ -562,7 +562,7 @@ const WHO: [(Who, &str); 5] = [
 /// contributor's, `{P}` a published story nobody in the newsroom wrote, `{R}` the first
 /// revision of `{A}`, `{W}` a webhook, `{B}` the journalist's byline. Edits are sent with
 /// `If-Match: *`.
-const BY_ROLE: [(&str, &str, [u16; 5]); 67] = [
+const BY_ROLE: [(&str, &str, [u16; 5]); 71] = [
     //                                                    anon contrib journ editor admin
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200]),
     // Everyone sees and revokes their own tokens; an administrator, anybody's. `{T}` is one of
@@ -573,6 +573,23 @@ const BY_ROLE: [(&str, &str, [u16; 5]); 67] = [
     ("GET", "/api/v1/sessions", [401, 200, 200, 200, 200]),
     ("DELETE", "/api/v1/sessions", [401, 200, 200, 200, 200]),
     ("DELETE", "/api/v1/sessions/{E}", [401, 404, 404, 404, 404]),
+    // Everyone reads their own notifications and chooses what comes by email.
+    ("GET", "/api/v1/notifications", [401, 200, 200, 200, 200]),
+    (
+        "POST",
+        "/api/v1/notifications/read",
+        [401, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/notifications/settings",
+        [401, 200, 200, 200, 200],
+    ),
+    (
+        "PUT",
+        "/api/v1/notifications/settings",
+        [401, 200, 200, 200, 200],
+    ),
     // Administrators take a second factor off an account (the journalist has none) and say
     // which roles must use one.
     (
@@ -891,6 +908,8 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"alt": "La place au matin."}"#
     } else if path == "/api/v1/accounts" {
         ACCOUNT_BODY
+    } else if path == "/api/v1/notifications/settings" {
+        r#"{"email": ["published", "corrected"], "daily_digest": false}"#
     } else if path == "/api/v1/accounts/two-factor-roles" {
         r#"{"roles": ["admin"]}"#
     } else if path.starts_with("/api/v1/accounts/") {

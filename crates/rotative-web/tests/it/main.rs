@@ -19,6 +19,7 @@ mod hostile;
 mod invitations;
 mod media;
 mod newsroom;
+mod notifications;
 mod page_cache;
 mod pages;
 mod password_resets;

@@ -955,7 +955,7 @@ const WHO: [Who; 5] = [
 /// `{C}` a draft of the contributor's, `{P}` a published story nobody in the newsroom wrote,
 /// `{B}` the journalist's byline.
 /// 303 for an anonymous person is the way to the sign-in page.
-const TABLE: [(&str, &str, [u16; 5]); 94] = [
+const TABLE: [(&str, &str, [u16; 5]); 98] = [
     //                                                  anon  contrib journ editor admin
     // The sign-in form is open to all; signing in needs the form's own token, which a
     // session's token is not.
@@ -1187,6 +1187,24 @@ const TABLE: [(&str, &str, [u16; 5]); 94] = [
     ),
     ("GET", "/redaction/reglages", [303, 403, 403, 403, 200]),
     ("POST", "/redaction/reglages", [303, 403, 403, 403, 303]),
+    // Everyone reads their own notifications, marks them read and chooses what comes by
+    // email; `{N}` is nobody's notification.
+    ("GET", "/redaction/notifications", [303, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/redaction/notifications/{N}",
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/redaction/notifications/lues",
+        [303, 303, 303, 303, 303],
+    ),
+    (
+        "POST",
+        "/redaction/notifications/reglages",
+        [303, 303, 303, 303, 303],
+    ),
     // Everyone sees and ends their own sessions (here: every other one).
     ("GET", "/redaction/securite", [303, 200, 200, 200, 200]),
     (
@@ -1344,7 +1362,7 @@ async fn token_and_webhook(
 fn route_pattern(row: &str) -> String {
     let path = row.split_once('?').map_or(row, |(path, _)| path);
     [
-        "{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}", "{S}", "{B}",
+        "{A}", "{C}", "{P}", "{J}", "{M}", "{T}", "{W}", "{S}", "{B}", "{N}",
     ]
     .into_iter()
     .fold(path.to_owned(), |path, placeholder| {
@@ -1427,6 +1445,7 @@ async fn every_newsroom_route_for_every_role() {
                 .replace("{J}", &journalist.id.to_string())
                 .replace("{M}", "1")
                 .replace("{S}", "1")
+                .replace("{N}", "1")
                 .replace("{B}", &byline.0.to_string())
                 .replace("{I}", "0123456789abcdef");
             let kind = if path.ends_with("/corrections") {

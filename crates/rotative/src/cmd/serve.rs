@@ -165,8 +165,9 @@ fn instance_name() -> String {
     format!("{host}-{}-{random:016x}", std::process::id())
 }
 
-/// Publishes scheduled stories when their time comes, and takes off the front page the stories
-/// whose time to leave it has come, checking every second, starting with any that fell due
+/// Publishes scheduled stories when their time comes, takes off the front page the stories
+/// whose time to leave it has come, and words the letters of new notifications, checking every
+/// second, starting with any that fell due
 /// while the server was down; on the one instance holding the job's lease.
 async fn publish_scheduled(state: AppState, instance: Arc<str>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -178,11 +179,17 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
             &instance,
             (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
             || async {
-                let time_zone = state.site().time_zone.clone();
-                // Each job runs even when the other fails.
-                let published = state.newsroom().publish_due(&time_zone).await;
+                let site = state.site();
+                // Each job runs even when another fails.
+                let published = state.newsroom().publish_due(&site.time_zone).await;
                 let left = state.newsroom().leave_front_page_due().await;
-                Ok(published?.saturating_add(usize::try_from(left?).unwrap_or(usize::MAX)))
+                let mailed = state
+                    .newsroom()
+                    .mail_notifications(&site, jiff::Timestamp::now())
+                    .await;
+                Ok(published?
+                    .saturating_add(usize::try_from(left?).unwrap_or(usize::MAX))
+                    .saturating_add(mailed?))
             },
         )
         .await;

@@ -1,5 +1,5 @@
 //! The newsroom in a real browser (Chromium through chromedriver): a journalist writes, adds an
-//! image and submits, an editor publishes, a reader reads; two editors saving at once lose nothing.
+//! image and submits, an editor told of it publishes, a reader reads; two editors saving at once lose nothing.
 //! With `ROTATIVE_SCREENSHOTS=DIR` the steps are saved as pictures (docs/newsroom.md uses them).
 
 use std::path::{Path, PathBuf};
@@ -163,10 +163,12 @@ fn journalist_writes_editor_publishes_reader_reads() {
     browser.wait_for("<strong>en relecture</strong>");
     sign_out(&browser);
 
+    // The editor is told on the dashboard, and the notification leads to the story.
     sign_in(&browser, &server.base, "chef@exemple.fr");
-    browser.open(&format!("{}/redaction/?etat=in_review", server.base));
-    browser.wait_for("Le tramway de Brest gagne une ligne");
-    browser.click("table.stories a");
+    browser.open(&format!("{}/redaction/", server.base));
+    browser.wait_for("Julie Martin a soumis « Le tramway de Brest gagne une ligne » à relecture.");
+    screenshot(&browser, "04a-notification");
+    browser.click(".unread-notices a");
     browser.wait_for("Modifier l’article");
     screenshot(&browser, "04-relecture");
     browser.click("form.inline input[value=publish] + button");

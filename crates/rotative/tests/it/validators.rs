@@ -364,6 +364,9 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         "admin",
         "mot de passe de test",
     );
+    // A journalist who submits a story through the API, so the administrator has a
+    // notification on the dashboard and on « Notifications ».
+    let journalist = journalist_token(&data);
     // A webhook and a token, so their pages list one.
     let webhook = crate::helpers::rotative()
         .args([
@@ -413,6 +416,7 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         .unwrap();
     assert!(invited.status.success());
     let server = Server::start(&data, &[]);
+    submit_a_story(&server, &journalist);
     let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de test");
     let signed_out = vec![
         invitation_path(&server),
@@ -430,6 +434,7 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         "/redaction/articles/1/historique",
         "/redaction/journal",
         "/redaction/mot-de-passe",
+        "/redaction/notifications",
         "/redaction/securite",
         "/redaction/securite/double-authentification",
         "/redaction/comptes",
@@ -451,6 +456,55 @@ fn newsroom(dir: &std::path::Path) -> (Server, String, Vec<&'static str>, Vec<St
         "/corrections/",
     ];
     (server, cookie, paths, signed_out)
+}
+
+/// A journalist's account, and a token that writes as it.
+fn journalist_token(data: &std::path::Path) -> String {
+    crate::helpers::add_user(
+        data,
+        "julie@exemple.fr",
+        "Julie Martin",
+        "journalist",
+        "mot de passe de test",
+    );
+    let made = crate::helpers::rotative()
+        .args([
+            "token",
+            "add",
+            "--email",
+            "julie@exemple.fr",
+            "--name",
+            "App",
+        ])
+        .args(["--scope", "write", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    String::from_utf8(made.stdout).unwrap().trim().to_owned()
+}
+
+/// Writes a story and submits it for review through the API, with a journalist's token.
+fn submit_a_story(server: &Server, token: &str) {
+    let bearer = format!("Bearer {token}");
+    let mut created = crate::helpers::agent()
+        .post(&format!("{}/api/v1/stories", server.base))
+        .header("authorization", &bearer)
+        .header("content-type", "application/json")
+        .send(r#"{"headline": "Le marché couvert rouvre", "body": "Les étals reviennent.", "section": "Monde"}"#)
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let body = created.body_mut().read_to_string().unwrap();
+    let id = crate::helpers::between(&body, "\"id\":", ",").unwrap();
+    let submitted = crate::helpers::agent()
+        .post(&format!(
+            "{}/api/v1/stories/{id}/actions/submit",
+            server.base
+        ))
+        .header("authorization", &bearer)
+        .send_empty()
+        .unwrap();
+    assert_eq!(submitted.status().as_u16(), 200);
 }
 
 /// The path of the invitation the server wrote as a file (no SMTP server here), read from the
