@@ -117,6 +117,8 @@ pub enum Refusal {
     LinkNotValid,
     /// A second factor's code that does not match, or served already.
     WrongCode,
+    /// Too many wrong codes for the account lately.
+    TooManyCodes,
     /// The account has no second factor to change.
     NoSecondFactor,
     /// The account has a second factor already: it must be turned off before another is set.

@@ -47,7 +47,9 @@ pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};
 pub use sections::Shift;
 pub use sessions::SessionLimits;
 pub use settings::{SiteSettings, with_stored_settings};
-pub use two_factor::{SecondFactor, base32_secret, enrollment_url};
+pub use two_factor::{
+    CODE_ATTEMPTS, CODE_WINDOW_SECONDS, SecondFactor, base32_secret, enrollment_url,
+};
 pub use webhooks::{DELIVERY_LOG_LENGTH, WebhookRequest, checked_webhook, webhook_origin};
 pub use workflow::{Act, Actor, BatchSlugs, MAX_NOTE_CHARS, public_path, story_slug};
 

@@ -16,6 +16,16 @@ const STEP_SECONDS: i64 = 30;
 /// Codes of the step before and after are taken too: a phone's clock drifts, a person types.
 const STEPS_AROUND: i64 = 1;
 
+/// Wrong codes allowed for one account in `CODE_WINDOW_SECONDS`, at sign-in and when its owner
+/// confirms a change to the second factor: a guess of the six digits stays out of reach.
+pub const CODE_ATTEMPTS: u32 = 5;
+pub const CODE_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// The key that counts an account's attempts at its second factor.
+fn attempts_key(account: UserId) -> String {
+    format!("second step {account}")
+}
+
 /// What the second step of sign-in was given.
 #[derive(Debug, Clone, Copy)]
 pub enum SecondFactor<'a> {
@@ -142,12 +152,37 @@ impl Newsroom {
         }
     }
 
-    /// Replaces the actor's recovery codes with new ones (the old ones serve no more).
+    /// Checks one of an account's codes (the app's, or a recovery code, then used up), counted
+    /// against its limit: `TooManyCodes` past it, `WrongCode` for a code that does not serve.
+    pub async fn confirm_second_factor(
+        &self,
+        account: UserId,
+        given: SecondFactor<'_>,
+    ) -> Result<(), NewsroomError> {
+        let key = attempts_key(account);
+        if self.store.count_attempt(&key, CODE_WINDOW_SECONDS).await? > CODE_ATTEMPTS {
+            return Err(NewsroomError::Refused(Refusal::TooManyCodes));
+        }
+        if self.check_second_factor(account, given).await? {
+            self.store.forget_attempts(&key).await?;
+            Ok(())
+        } else {
+            Err(NewsroomError::Refused(Refusal::WrongCode))
+        }
+    }
+
+    /// Replaces the actor's recovery codes with new ones (the old ones serve no more), once one
+    /// of the actor's current codes confirms it: a session left open is not enough.
     pub async fn replace_recovery_codes(
         &self,
         actor: &Actor,
+        confirmation: SecondFactor<'_>,
         recovery_code_hashes: &[String],
     ) -> Result<(), NewsroomError> {
+        if self.store.two_factor(actor.id).await?.is_none() {
+            return Err(NewsroomError::Refused(Refusal::NoSecondFactor));
+        }
+        self.confirm_second_factor(actor.id, confirmation).await?;
         let replaced = self
             .store
             .replace_recovery_codes(
@@ -163,20 +198,26 @@ impl Newsroom {
         }
     }
 
-    /// Takes the second factor off an account: its owner (whose other sessions end), or an
-    /// administrator for someone who lost their device (every session of the account ends).
-    /// Refused to an owner whose role requires it.
+    /// Takes the second factor off an account: its owner, confirming with one of its codes
+    /// (its other sessions end), or an administrator for someone who lost their device (every
+    /// session of the account ends). Refused to an owner whose role requires it.
     pub async fn disable_two_factor(
         &self,
         actor: &Actor,
         account: UserId,
         session: Option<&str>,
+        confirmation: Option<SecondFactor<'_>>,
     ) -> Result<(), NewsroomError> {
         let own = actor.id == account;
         if own {
             if self.store.two_factor_roles().await?.contains(&actor.role) {
                 return Err(NewsroomError::Forbidden);
             }
+            if self.store.two_factor(account).await?.is_none() {
+                return Err(NewsroomError::Refused(Refusal::NoSecondFactor));
+            }
+            let confirmation = confirmation.ok_or(NewsroomError::Refused(Refusal::WrongCode))?;
+            self.confirm_second_factor(account, confirmation).await?;
         } else {
             actor.administers()?;
         }

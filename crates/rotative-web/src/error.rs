@@ -139,6 +139,8 @@ pub enum AppError {
     RateLimited(std::time::Duration),
     #[error("too many wrong current passwords")]
     TooManyPasswordAttempts,
+    #[error("too many wrong second-factor codes")]
+    TooManyCodes,
     /// The account already has work of this kind under way (renders, uploads): try again.
     #[error("too busy")]
     Busy,
@@ -179,6 +181,7 @@ impl From<NewsroomError> for AppError {
                 | Refusal::LeavesInThePast
                 | Refusal::WrongCode),
             ) => Self::Unprocessable(messages::refusal(&refusal)),
+            NewsroomError::Refused(Refusal::TooManyCodes) => Self::TooManyCodes,
             NewsroomError::Refused(Refusal::PhotoNotInLibrary(key)) => {
                 Self::Invalid(vec![FieldError {
                     field: "photo".into(),
@@ -282,6 +285,10 @@ impl AppError {
             Self::TooManyPasswordAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 messages::TOO_MANY_WRONG_PASSWORDS.into(),
+            ),
+            Self::TooManyCodes => (
+                StatusCode::TOO_MANY_REQUESTS,
+                messages::TOO_MANY_CODES.into(),
             ),
             Self::Busy => (StatusCode::TOO_MANY_REQUESTS, messages::BUSY.into()),
             Self::RateLimited(wait) => (

@@ -104,6 +104,7 @@ pub(crate) fn refusal(refusal: &Refusal) -> String {
         Refusal::AlreadyActive => "Ce compte a déjà un mot de passe : seul son titulaire le change.".into(),
         Refusal::LinkNotValid => "Ce lien ne sert plus : il a déjà servi, a expiré ou n’a jamais existé.".into(),
         Refusal::WrongCode => WRONG_CODE.into(),
+        Refusal::TooManyCodes => TOO_MANY_CODES.into(),
         Refusal::NoSecondFactor => "Ce compte n’a pas de double authentification.".into(),
         Refusal::HasSecondFactor => "Ce compte a déjà une double authentification : désactivez-la d’abord pour en changer.".into(),
         Refusal::ChangedMeanwhile => {

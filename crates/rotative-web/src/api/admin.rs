@@ -15,8 +15,11 @@ use utoipa::ToSchema;
 
 use super::{caller::Caller, json, write::body_or_default};
 use crate::{
-    AppError, AppState, FieldError, error::Problem, messages,
-    newsroom::password_links::invitation_link,
+    AppError, AppState, FieldError,
+    auth::recovery_code_hash,
+    error::Problem,
+    messages,
+    newsroom::{password_links::invitation_link, two_factor::second_factor},
 };
 
 /// A newsroom account.
@@ -365,6 +368,7 @@ pub(crate) async fn change_settings(
 #[utoipa::path(
     delete,
     path = "/api/v1/accounts/{id}/two-factor",
+    request_body(content = ConfirmInput, content_type = "application/json"),
     operation_id = "remove_two_factor",
     tag = "Administration",
     security(("jeton" = [])),
@@ -375,20 +379,40 @@ pub(crate) async fn change_settings(
         (status = 403, description = "Le compte d'un autre sans administrer le site, un rôle qui l'exige, ou un jeton en lecture seule.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Aucun compte n'a cet identifiant.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Le compte n'a pas de double authentification.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Son propre compte, sans un code valable (`code`).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Trop de codes erronés pour ce compte : réessayez dans quinze minutes.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn remove_two_factor(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let actor = caller.writer()?;
     let id = account_id(&id)?;
+    let confirm: ConfirmInput = body_or_default(&headers, body)?;
+    let typed_hash = confirm.code.as_deref().map(recovery_code_hash);
+    let confirmation = confirm
+        .code
+        .as_deref()
+        .zip(typed_hash.as_deref())
+        .map(|(typed, hash)| second_factor(typed, hash));
     state
         .newsroom()
-        .disable_two_factor(&actor, id, None)
+        .disable_two_factor(&actor, id, None, confirmation)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// One of the account's own codes, which confirms a change to its own second factor.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfirmInput {
+    /// The code the app shows now, or a recovery code (then used up); not needed to take it off
+    /// another's account.
+    code: Option<String>,
 }
 
 /// The roles that must sign in with a second factor.

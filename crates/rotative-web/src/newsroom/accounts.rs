@@ -269,7 +269,7 @@ pub(crate) async fn remove_two_factor(
 ) -> Result<Response, AppError> {
     state
         .newsroom()
-        .disable_two_factor(&who.actor(), id, None)
+        .disable_two_factor(&who.actor(), id, None, None)
         .await?;
     Ok(Redirect::to("/redaction/comptes?double-authentification-retiree").into_response())
 }

@@ -18,7 +18,7 @@ mod session;
 mod settings;
 pub(crate) mod stories;
 mod tokens;
-mod two_factor;
+pub(crate) mod two_factor;
 mod webhooks;
 
 use axum::{

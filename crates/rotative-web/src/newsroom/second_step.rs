@@ -12,7 +12,7 @@ use axum::{
 use jiff::Timestamp;
 use minijinja::context;
 use rotative_domain::UserId;
-use rotative_newsroom::{Actor, NewsroomError, Refusal};
+use rotative_newsroom::{Actor, CODE_ATTEMPTS, CODE_WINDOW_SECONDS, NewsroomError, Refusal};
 use rotative_store::User;
 use serde::Deserialize;
 
@@ -32,9 +32,6 @@ use crate::{
 /// How long the second step waits for its code after the password (time enough to install an
 /// app when a role requires one).
 const SECOND_STEP_SECONDS: i64 = 15 * 60;
-/// Wrong codes allowed for one account in `WINDOW_SECONDS`.
-const CODE_ATTEMPTS: u32 = 5;
-const WINDOW_SECONDS: i64 = 15 * 60;
 const PATH: &str = "/redaction/connexion/code";
 
 /// After the right password: the cookie of the second step, and on to it.
@@ -173,7 +170,7 @@ pub(crate) async fn check(
     };
     let attempts = state
         .store
-        .count_attempt(&format!("second step {}", user.id), WINDOW_SECONDS)
+        .count_attempt(&format!("second step {}", user.id), CODE_WINDOW_SECONDS)
         .await?;
     if attempts > CODE_ATTEMPTS {
         let shown = refused(StatusCode::TOO_MANY_REQUESTS, messages::TOO_MANY_CODES);

@@ -3,6 +3,7 @@
 
 use axum::{
     extract::{Query, State},
+    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_store::Ending;
@@ -34,6 +35,8 @@ struct SecurityPage {
     recovery_codes_left: i64,
     /// Whether the account's role requires it (it cannot be turned off).
     two_factor_required: bool,
+    /// Why the code typed to change the second factor was refused.
+    error: Option<&'static str>,
 }
 
 /// What a browser's user agent says it is, in words: « Firefox sous Linux ».
@@ -61,7 +64,24 @@ pub(crate) async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     Query(query): Query<DoneQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
+    let done = match (query.fermee, query.fermees, query.without_two_factor) {
+        (Some(_), _, _) => Some(messages::SESSION_ENDED),
+        (_, Some(_), _) => Some(messages::OTHER_SESSIONS_ENDED),
+        (_, _, Some(_)) => Some(messages::TWO_FACTOR_OFF),
+        _ => None,
+    };
+    security_page(&state, &who, done, None).await
+}
+
+/// « Sécurité », with what was just done, or why the code typed to change the second factor
+/// was refused (and the status that says so).
+pub(crate) async fn security_page(
+    state: &AppState,
+    who: &SignedIn,
+    done: Option<&'static str>,
+    refused: Option<(StatusCode, &'static str)>,
+) -> Result<Response, AppError> {
     let sessions = state
         .newsroom()
         .open_sessions(&who.actor(), SESSION_LIMITS)
@@ -69,24 +89,18 @@ pub(crate) async fn page(
         .into_iter()
         .map(|session| SessionView {
             device: device(&session.user_agent),
-            opened: when(&state, session.created_at),
-            last_seen: when(&state, session.last_seen_at),
+            opened: when(state, session.created_at),
+            last_seen: when(state, session.last_seen_at),
             current: session.token_hash == who.token_hash,
             token_hash: session.token_hash,
         })
         .collect();
-    let done = match (query.fermee, query.fermees, query.without_two_factor) {
-        (Some(_), _, _) => Some(messages::SESSION_ENDED),
-        (_, Some(_), _) => Some(messages::OTHER_SESSIONS_ENDED),
-        (_, _, Some(_)) => Some(messages::TWO_FACTOR_OFF),
-        _ => None,
-    };
     let newsroom = state.newsroom();
     let two_factor = newsroom.two_factor(&who.actor()).await?;
     let two_factor_required = newsroom.two_factor_roles().await?.contains(&who.user.role);
-    Ok(Html(render(
-        &state,
-        &who,
+    let html = render(
+        state,
+        who,
         "newsroom/security.html",
         SecurityPage {
             sessions,
@@ -94,8 +108,11 @@ pub(crate) async fn page(
             two_factor: two_factor.is_some(),
             recovery_codes_left: two_factor.map_or(0, |on| on.recovery_codes_left),
             two_factor_required,
+            error: refused.map(|(_, message)| message),
         },
-    )?))
+    )?;
+    let status = refused.map_or(StatusCode::OK, |(status, _)| status);
+    Ok((status, Html(html)).into_response())
 }
 
 #[derive(Deserialize)]

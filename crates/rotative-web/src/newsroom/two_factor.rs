@@ -13,10 +13,10 @@ use rotative_newsroom::{NewsroomError, Refusal, SecondFactor, enrollment_url};
 use rotative_store::User;
 use serde::{Deserialize, Serialize};
 
-use super::render;
+use super::{render, security::security_page};
 use crate::{
     AppError, AppState,
-    auth::{CsrfForm, NoFields, SignedIn, new_recovery_codes, new_totp_secret, recovery_code_hash},
+    auth::{CsrfForm, SignedIn, new_recovery_codes, new_totp_secret, recovery_code_hash},
     messages,
 };
 
@@ -188,16 +188,47 @@ pub(crate) async fn enable(
     }
 }
 
+/// The code typed on « Sécurité » to confirm a change to the second factor.
+#[derive(Deserialize)]
+pub(crate) struct ConfirmForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// « Sécurité » again, saying why a code was refused; other errors as they are.
+async fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    error: NewsroomError,
+) -> Result<Response, AppError> {
+    let refused = match error {
+        NewsroomError::Refused(Refusal::WrongCode) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, messages::WRONG_CODE)
+        }
+        NewsroomError::Refused(Refusal::TooManyCodes) => {
+            (StatusCode::TOO_MANY_REQUESTS, messages::TOO_MANY_CODES)
+        }
+        other => return Err(other.into()),
+    };
+    security_page(state, who, None, Some(refused)).await
+}
+
+/// New recovery codes, once a current code confirms it.
 pub(crate) async fn new_codes(
     State(state): State<AppState>,
-    CsrfForm { who, .. }: CsrfForm<NoFields>,
+    CsrfForm { who, form }: CsrfForm<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|code| recovery_code_hash(code)).collect();
-    state
+    let typed_hash = recovery_code_hash(&form.code);
+    let confirmation = second_factor(&form.code, &typed_hash);
+    if let Err(error) = state
         .newsroom()
-        .replace_recovery_codes(&who.actor(), &hashes)
-        .await?;
+        .replace_recovery_codes(&who.actor(), confirmation, &hashes)
+        .await
+    {
+        return refused(&state, &who, error).await;
+    }
     recovery_codes_page(
         &state,
         Some(&who),
@@ -207,13 +238,24 @@ pub(crate) async fn new_codes(
     )
 }
 
+/// Turns the second factor off, once a current code confirms it.
 pub(crate) async fn disable(
     State(state): State<AppState>,
-    CsrfForm { who, .. }: CsrfForm<NoFields>,
+    CsrfForm { who, form }: CsrfForm<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    state
+    let typed_hash = recovery_code_hash(&form.code);
+    let confirmation = second_factor(&form.code, &typed_hash);
+    if let Err(error) = state
         .newsroom()
-        .disable_two_factor(&who.actor(), who.user.id, Some(&who.token_hash))
-        .await?;
+        .disable_two_factor(
+            &who.actor(),
+            who.user.id,
+            Some(&who.token_hash),
+            Some(confirmation),
+        )
+        .await
+    {
+        return refused(&state, &who, error).await;
+    }
     Ok(Redirect::to("/redaction/securite?sans-double-authentification").into_response())
 }

@@ -4,10 +4,11 @@
 //! role, then taking it off an account.
 
 use axum::http::StatusCode;
-use rotative_domain::{Email, Role};
+use rotative_domain::{Email, Role, TokenScope};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::{
+    api::{send_json, token_for},
     helpers::{Page, TestSite},
     newsroom::{PASSWORD, account, csrf, newsroom, sign_in},
 };
@@ -322,4 +323,110 @@ async fn a_role_is_required_to_use_it_and_an_administrator_takes_it_off() {
     );
     let step = password_step(&site, "julie@exemple.fr").await;
     assert!(step.0.field("secret").is_some(), "she sets up a new one");
+}
+
+/// Posts a change to the second factor from « Sécurité » with `typed` as the confirming code.
+async fn change(site: &TestSite, session: &str, path: &str, typed: &str) -> Page {
+    let token = csrf(site, session).await;
+    site.request(
+        "POST",
+        path,
+        Some(session),
+        Some(&[("csrf", token.as_str()), ("code", typed)]),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_session_alone_cannot_change_the_second_factor() {
+    let site = newsroom().await;
+    let laptop = sign_in(&site, "julie@exemple.fr").await;
+    let phone = sign_in(&site, "julie@exemple.fr").await;
+    let (secret, recovery) = turn_on(&site, &laptop, &phone).await;
+    let new_codes = "/redaction/securite/codes-de-secours";
+    let off = "/redaction/securite/double-authentification/desactivation";
+
+    for typed in ["", "123456", "pas-un-code"] {
+        let refused = change(&site, &laptop, off, typed).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{typed:?}"
+        );
+        assert!(refused.body.contains("Code incorrect ou déjà utilisé"));
+        assert!(refused.body.contains("aria-invalid=\"true\""));
+    }
+    let page = site
+        .request("GET", "/redaction/securite", Some(&laptop), None)
+        .await;
+    assert!(page.body.contains("Activée"), "still on");
+
+    let renewed = change(&site, &laptop, new_codes, &code(&secret, 1)).await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    let fresh = recovery_codes(&renewed);
+    assert_eq!(fresh.len(), 10);
+    assert!(!fresh.contains(&recovery[0]), "new codes");
+    let old_code = change(&site, &laptop, off, &recovery[0]).await;
+    assert_eq!(
+        old_code.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old codes serve no more"
+    );
+
+    let turned_off = change(&site, &laptop, off, &fresh[0]).await;
+    assert_eq!(
+        turned_off.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        turned_off.body
+    );
+    let page = site
+        .request("GET", "/redaction/securite", Some(&laptop), None)
+        .await;
+    assert!(page.body.contains("Désactivée."));
+
+    // Guessing is limited as at sign-in: five wrong codes, then refused even with a right one.
+    let (secret, _) = turn_on(&site, &laptop, &phone).await;
+    for _ in 0..5 {
+        change(&site, &laptop, new_codes, "000000").await;
+    }
+    let limited = change(&site, &laptop, new_codes, &code(&secret, 1)).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.body.contains("Trop de codes erronés"));
+}
+
+#[tokio::test]
+async fn the_api_takes_ones_own_second_factor_off_only_with_a_code() {
+    let site = newsroom().await;
+    let laptop = sign_in(&site, "julie@exemple.fr").await;
+    let phone = sign_in(&site, "julie@exemple.fr").await;
+    let (secret, _) = turn_on(&site, &laptop, &phone).await;
+    let token = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
+    let julie = site
+        .state
+        .store
+        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/api/v1/accounts/{}/two-factor", julie.id);
+    let without = send_json(&site, "DELETE", &path, Some(&token), "").await;
+    assert_eq!(
+        without.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        without.body
+    );
+    let wrong = send_json(
+        &site,
+        "DELETE",
+        &path,
+        Some(&token),
+        r#"{"code": "000000"}"#,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let right = format!(r#"{{"code": "{}"}}"#, code(&secret, 1));
+    let removed = send_json(&site, "DELETE", &path, Some(&token), &right).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
 }
