@@ -16,9 +16,9 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 pub use crate::secrets::{
     RECOVERY_CODES, hash_password, new_api_token, new_recovery_codes, new_token, new_totp_secret,
-    new_webhook_secret, pending_totp_secret, recovery_code_hash, second_step_account,
-    second_step_token, sign_in_form_token, sign_in_token_matches, token_hash, verify_nothing,
-    verify_password,
+    new_webhook_secret, pending_totp_secret, recovery_code_hash, second_step_claim,
+    second_step_signed, second_step_token, sign_in_form_token, sign_in_token_matches, token_hash,
+    verify_nothing, verify_password,
 };
 use crate::{AppError, AppState};
 
@@ -248,15 +248,20 @@ mod tests {
     }
 
     #[test]
-    fn second_steps_are_signed_and_expire() {
+    fn second_steps_are_signed_for_the_password_and_expire() {
         let key = b"une clef";
-        let token = second_step_token(key, 42, 1_000);
-        assert_eq!(second_step_account(key, &token, 999), Some(42));
-        assert_eq!(second_step_account(key, &token, 1_001), None, "expired");
-        assert_eq!(second_step_account(b"autre", &token, 999), None);
+        let token = second_step_token(key, 42, 1_000, "hash");
+        assert_eq!(second_step_claim(&token, 999), Some(42));
+        assert!(second_step_signed(key, &token, "hash"));
+        assert_eq!(second_step_claim(&token, 1_001), None, "expired");
+        assert!(!second_step_signed(b"autre", &token, "hash"));
+        assert!(
+            !second_step_signed(key, &token, "nouveau"),
+            "a new password ends the step"
+        );
         let forged = token.replacen("42.", "43.", 1);
-        assert_eq!(second_step_account(key, &forged, 999), None);
-        assert_eq!(second_step_account(key, "42.1000", 999), None);
+        assert!(!second_step_signed(key, &forged, "hash"));
+        assert!(!second_step_signed(key, "42.1000", "hash"));
     }
 
     #[test]

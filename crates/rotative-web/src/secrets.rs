@@ -132,29 +132,47 @@ pub fn recovery_code_hash(typed: &str) -> String {
 }
 
 /// The cookie of sign-in's second step: the account whose password was right, until when it
-/// may give its second factor, signed so only the server can make one.
-pub fn second_step_token(key: &[u8], account: i64, until: i64) -> String {
+/// may give its second factor, signed so only the server can make one, and over the account's
+/// password hash too, so a password changed meanwhile ends the step.
+pub fn second_step_token(key: &[u8], account: i64, until: i64, password_hash: &str) -> String {
     let claim = format!("{account}.{until}");
-    let signature = hex::encode(second_step_mac(key, &claim).finalize().into_bytes());
+    let signature = hex::encode(
+        second_step_mac(key, &claim, password_hash)
+            .finalize()
+            .into_bytes(),
+    );
     format!("{claim}.{signature}")
 }
 
-/// The account a second step's cookie is for, if it is the server's and not past `now`.
-pub fn second_step_account(key: &[u8], token: &str, now: i64) -> Option<i64> {
-    let (claim, signature) = token.rsplit_once('.')?;
-    second_step_mac(key, claim)
-        .verify_slice(&hex::decode(signature).ok()?)
-        .ok()?;
+/// The account a second step's cookie names, if it is not past `now`; whether the server made
+/// it for the account's current password is `second_step_signed`'s to say.
+pub fn second_step_claim(token: &str, now: i64) -> Option<i64> {
+    let (claim, _) = token.rsplit_once('.')?;
     let (account, until) = claim.split_once('.')?;
     (until.parse::<i64>().ok()? >= now).then_some(())?;
     account.parse().ok()
 }
 
-fn second_step_mac(key: &[u8], claim: &str) -> HmacSha256 {
+/// Whether a second step's cookie is the server's, for this password hash of its account.
+pub fn second_step_signed(key: &[u8], token: &str, password_hash: &str) -> bool {
+    let Some((claim, signature)) = token.rsplit_once('.') else {
+        return false;
+    };
+    let Ok(signature) = hex::decode(signature) else {
+        return false;
+    };
+    second_step_mac(key, claim, password_hash)
+        .verify_slice(&signature)
+        .is_ok()
+}
+
+fn second_step_mac(key: &[u8], claim: &str, password_hash: &str) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(b"second-step ");
     mac.update(claim.as_bytes());
+    mac.update(b" ");
+    mac.update(password_hash.as_bytes());
     mac
 }
 

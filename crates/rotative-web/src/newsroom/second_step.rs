@@ -24,7 +24,7 @@ use crate::{
     AppError, AppState,
     auth::{
         SECOND_STEP_COOKIE, cookie, new_recovery_codes, pending_totp_secret, recovery_code_hash,
-        safe_next, second_step_account, second_step_token, set_cookie,
+        safe_next, second_step_claim, second_step_signed, second_step_token, set_cookie,
     },
     messages,
 };
@@ -37,7 +37,8 @@ const PATH: &str = "/redaction/connexion/code";
 /// After the right password: the cookie of the second step, and on to it.
 pub(super) async fn begin(state: &AppState, user: &User, next: &str) -> Result<Response, AppError> {
     let until = Timestamp::now().as_second() + SECOND_STEP_SECONDS;
-    let token = second_step_token(state.signing_key().await?, user.id.0, until);
+    let password_hash = user.password_hash.as_deref().unwrap_or_default();
+    let token = second_step_token(state.signing_key().await?, user.id.0, until, password_hash);
     let cookie = set_cookie(
         SECOND_STEP_COOKIE,
         &token,
@@ -65,12 +66,18 @@ async fn pending_account(
     };
     let key = state.signing_key().await?;
     let now = Timestamp::now().as_second();
-    let Some(id) = second_step_account(key, token, now) else {
+    let Some(id) = second_step_claim(token, now) else {
         return Ok(None);
     };
     let Some(user) = state.store.user(UserId(id)).await? else {
         return Ok(None);
     };
+    let Some(password_hash) = user.password_hash.as_deref() else {
+        return Ok(None);
+    };
+    if !second_step_signed(key, token, password_hash) {
+        return Ok(None);
+    }
     let setup = match state.newsroom().two_factor(&Actor::from(&user)).await? {
         Some(_) => None,
         None => Some(Setup::with_secret(

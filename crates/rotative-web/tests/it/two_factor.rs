@@ -430,3 +430,33 @@ async fn the_api_takes_ones_own_second_factor_off_only_with_a_code() {
     let removed = send_json(&site, "DELETE", &path, Some(&token), &right).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
 }
+
+#[tokio::test]
+async fn a_new_password_ends_a_second_step_under_way() {
+    let site = newsroom().await;
+    let laptop = sign_in(&site, "julie@exemple.fr").await;
+    let phone = sign_in(&site, "julie@exemple.fr").await;
+    let (secret, _) = turn_on(&site, &laptop, &phone).await;
+    let step = password_step(&site, "julie@exemple.fr").await;
+    let julie = site
+        .state
+        .store
+        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // Its owner, told of a sign-in that was not theirs, changes the password meanwhile.
+    let audit = rotative_store::Audit::by(Some(julie.id), "change_password");
+    site.state
+        .store
+        .set_password(julie.id, "un-autre-hachage", audit)
+        .await
+        .unwrap();
+    let late = second_step(&site, &step, &code(&secret, 1)).await;
+    assert_eq!(late.status, StatusCode::SEE_OTHER);
+    assert_eq!(late.header("location"), Some("/redaction/connexion"));
+    assert!(
+        set_cookie(&late, "rotative_session").is_none(),
+        "no session"
+    );
+}
