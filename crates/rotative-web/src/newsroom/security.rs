@@ -3,16 +3,16 @@
 
 use axum::{
     extract::{Query, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use rotative_store::Ending;
 use serde::{Deserialize, Serialize};
 
-use super::{render, when};
+use super::{render, session::secure, when};
 use crate::{
     AppError, AppState,
-    auth::{CsrfForm, SESSION_LIMITS, SignedIn},
+    auth::{CsrfForm, SESSION_COOKIE, SESSION_LIMITS, SignedIn, set_cookie},
     messages,
 };
 
@@ -134,11 +134,14 @@ pub(crate) async fn end(
         (Ending::One(&form.session), "/redaction/securite?fermee")
     };
     state.newsroom().end_sessions(&who.actor(), ending).await?;
-    // Ending the session in use signs out.
-    let target = if form.session == who.token_hash {
-        "/redaction/connexion"
-    } else {
-        done
-    };
-    Ok(Redirect::to(target).into_response())
+    // Ending the session in use signs out, as « Se déconnecter » does: its cookie goes too.
+    if form.session == who.token_hash {
+        let forget = set_cookie(SESSION_COOKIE, "", 0, secure(&state));
+        return Ok((
+            [(header::SET_COOKIE, forget)],
+            Redirect::to("/redaction/connexion"),
+        )
+            .into_response());
+    }
+    Ok(Redirect::to(done).into_response())
 }

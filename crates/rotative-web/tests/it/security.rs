@@ -117,5 +117,10 @@ async fn an_account_sees_its_sessions_and_ends_them() {
 
     let out = end(&site, &laptop, &session_name(&laptop)).await;
     assert_eq!(out.header("location"), Some("/redaction/connexion"));
+    let forgotten = out.header("set-cookie").unwrap_or_default();
+    assert!(
+        forgotten.starts_with("rotative_session=;") && forgotten.contains("Max-Age=0"),
+        "the browser forgets the session: {forgotten}"
+    );
     assert!(!signed_in(&site, &laptop).await);
 }
