@@ -398,3 +398,111 @@ fn letters_are_signed_with_dkim() {
     drop(sink);
     server.terminate();
 }
+
+/// A token that writes as the account with this address.
+fn write_token(data: &Path, email: &str) -> String {
+    let made = rotative()
+        .args(["token", "add", "--email", email, "--name", "Application"])
+        .args(["--scope", "write", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    String::from_utf8(made.stdout).unwrap().trim().to_owned()
+}
+
+/// Sends JSON to the API with a token; returns the status and the answer.
+fn api(server: &Server, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let url = format!("{}{path}", server.base);
+    let bearer = format!("Bearer {token}");
+    let request = match method {
+        "PUT" => agent().put(&url),
+        _ => agent().post(&url),
+    };
+    let mut answer = request
+        .header("authorization", &bearer)
+        .header("content-type", "application/json")
+        .send(body)
+        .unwrap();
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (answer.status().as_u16(), text)
+}
+
+/// A story submitted for review reaches the editors by mail, read as a mail program reads it;
+/// not its writer, who did it, nor an editor who turned such letters off.
+#[test]
+fn a_story_to_review_reaches_the_editors_by_mail() {
+    let Some(python) = tool("ROTATIVE_MAIL_PYTHON") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let data = dir.path().join("site");
+    let sink = SmtpSink::start(&python, &maildir, free_port());
+    add_user(
+        &data,
+        "chef@exemple.fr",
+        "Paul Chef",
+        "editor",
+        "mot de passe de chef",
+    );
+    add_user(
+        &data,
+        "lea@exemple.fr",
+        "Léa Roux",
+        "editor",
+        "mot de passe de léa",
+    );
+    add_user(
+        &data,
+        "julie@exemple.fr",
+        "Julie Martin",
+        "journalist",
+        "mot de passe de julie",
+    );
+    let (chef, lea, julie) = (
+        write_token(&data, "chef@exemple.fr"),
+        write_token(&data, "lea@exemple.fr"),
+        write_token(&data, "julie@exemple.fr"),
+    );
+    let server = server_sending_to(&sink, &data);
+    let section = r#"{"name": "Le Port", "description": "Les nouvelles des quais."}"#;
+    assert_eq!(
+        api(&server, "POST", "/api/v1/newsroom/sections", &chef, section).0,
+        201
+    );
+    let off = r#"{"email": [], "daily_digest": false}"#;
+    assert_eq!(
+        api(&server, "PUT", "/api/v1/notifications/settings", &lea, off).0,
+        200
+    );
+    let story = r#"{"headline": "Les dockers reprennent lundi", "body": "Le port rouvre.", "section": "Le Port"}"#;
+    let (status, created) = api(&server, "POST", "/api/v1/stories", &julie, story);
+    assert_eq!(status, 201, "{created}");
+    let id = between(&created, "\"id\":", ",").unwrap().to_owned();
+    let submit = format!("/api/v1/stories/{id}/actions/submit");
+    assert_eq!(api(&server, "POST", &submit, &julie, "").0, 200);
+
+    let letters = wait_for(&python, &maildir, 1);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        messages(&python, &maildir).len(),
+        1,
+        "one letter: to the editor who wants it"
+    );
+    let letter = &letters[0];
+    assert_eq!(letter["to"], "Paul Chef <chef@exemple.fr>");
+    assert_eq!(letter["subject"], "À relire : Les dockers reprennent lundi");
+    let text = letter["text"].as_str().unwrap();
+    assert!(
+        text.contains("Julie Martin a soumis « Les dockers reprennent lundi » à relecture."),
+        "{text}"
+    );
+    let link = format!("{}/redaction/articles/{id}", server.base);
+    assert!(text.contains(&link));
+    let html = letter["html"].as_str().unwrap();
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+    assert!(html.contains(&format!("href=\"{}/redaction/notifications\"", server.base)));
+    drop(sink);
+    server.terminate();
+}
