@@ -12,7 +12,8 @@ use crate::{ArticleStatus, ParseError, StoryAction};
 pub enum NoticeKind {
     /// A story waits for review (told to the editors).
     Submitted,
-    /// A story in review or scheduled went back to the draft state (told to its writers).
+    /// A story went back to the draft state, from review, the schedule or off the site (told
+    /// to its writers).
     Returned,
     /// A story was published (told to its writers).
     Published,
@@ -75,7 +76,9 @@ impl NoticeKind {
             Self::Scheduled => "Votre article est programmé",
             Self::ScheduledPublished => "Votre article programmé paraît",
             Self::Unpublished => "Votre article est dépublié",
-            Self::Corrected => "Une correction est ajoutée à votre article",
+            Self::Corrected => {
+                "Une note publique (correction ou mise à jour) est ajoutée à votre article"
+            }
         }
     }
 

@@ -40,7 +40,7 @@ pub use cpu_work::{Busy, CpuWork};
 pub use error::{BodyProblem, NewsroomError, Refusal};
 pub use invitations::AccountLink;
 pub use library_image::LibraryImage;
-pub use notifications::NOTIFICATIONS_LISTED;
+pub use notifications::{MailRound, NOTIFICATIONS_LISTED};
 pub use pages::{as_page, page_slug};
 pub use profiles::BYLINES_LISTED;
 pub use redirects::{REDIRECT_HITS_DAYS, redirect_hits_day};

@@ -54,6 +54,11 @@ impl Actor {
         (self.role == rotative_domain::Role::Contributor).then_some(self.id)
     }
 
+    /// Whether the actor may open the story in the newsroom: their own, or one they may edit.
+    pub fn may_open(&self, story: &EditableStory) -> bool {
+        self.may_edit(story) || self.ownership(story) == Ownership::Own
+    }
+
     /// Whether the actor may read the audit log: those who edit others' work.
     pub fn may_read_audit_log(&self) -> bool {
         rotative_domain::workflow::can_manage_taxonomy(self.role)
@@ -155,7 +160,7 @@ impl Newsroom {
         let detail = scheduled_at.map(|at| at.to_string()).unwrap_or_default();
         let kind = NoticeKind::of_action(action, story.status);
         let told = match kind {
-            Some(kind) => self.audience(kind, story.id, Some(actor.id)).await?,
+            Some(kind) => self.audience(kind, story, Some(actor.id)).await?,
             None => Vec::new(),
         };
         let notice = kind.map(|kind| NewNotice {
@@ -199,7 +204,7 @@ impl Newsroom {
             };
             let path = public_path(&story, at, time_zone);
             let told = self
-                .audience(NoticeKind::ScheduledPublished, id, None)
+                .audience(NoticeKind::ScheduledPublished, &story, None)
                 .await?;
             let notice = NewNotice {
                 kind: NoticeKind::ScheduledPublished,
@@ -457,7 +462,7 @@ impl Newsroom {
             return Err(NewsroomError::Refused(Refusal::NoteLength));
         }
         let told = self
-            .audience(NoticeKind::Corrected, story.id, Some(actor.id))
+            .audience(NoticeKind::Corrected, story, Some(actor.id))
             .await?;
         Ok(self
             .store

@@ -57,7 +57,9 @@ pub use newsroom::{
     CorrectionEntry, EditableStory, RevisionSummary, RevisionText, SaveKind, SaveOutcome,
     StoryFilter, StoryMove, StoryRow, StorySave,
 };
-pub use notifications::{NewNotice, Notification, NotificationSettings, PendingNotice};
+pub use notifications::{
+    Marking, NewNotice, Notification, NotificationSettings, PendingNotice, UNREAD_COUNTED,
+};
 pub use outbox::{LetterOutcome, NewLetter, QueuedLetter, UndeliveredLetter};
 pub use pages::PageRecord;
 pub use profiles::{BylineRecord, ProfileFields};

@@ -5,7 +5,9 @@ use rotative_domain::{ArticleId, NoticeKind, NotificationId, UserId};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    NewLetter, Store, StoreError, now_seconds, outbox::queue_letter, statement::Statement,
+    NewLetter, Store, StoreError, now_seconds,
+    outbox::queue_letter,
+    statement::{Statement, in_statements},
 };
 
 /// An event to tell these accounts of, written with the act that makes it.
@@ -50,7 +52,6 @@ pub struct PendingNotice {
     /// Whether its owner wants this kind by email.
     pub wanted: bool,
     pub digest: bool,
-    pub last_digest_at: Option<i64>,
 }
 
 /// Written inside the caller's transaction: one row for each recipient.
@@ -59,21 +60,42 @@ pub(crate) async fn insert_notices(
     notice: &NewNotice<'_>,
 ) -> Result<(), StoreError> {
     let now = now_seconds();
-    for recipient in notice.recipients {
-        sqlx::query(
-            "INSERT INTO notifications (user_id, kind, article_id, actor_id, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(recipient.0)
-        .bind(notice.kind.as_str())
-        .bind(notice.article_id.0)
-        .bind(notice.actor.map(|actor| actor.0))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    for recipients in in_statements(notice.recipients, 5) {
+        let mut insert = Statement::new(
+            "INSERT INTO notifications (user_id, kind, article_id, actor_id, created_at) VALUES ",
+        );
+        insert.push_rows(recipients, |row, recipient| {
+            row.value(recipient.0)
+                .value(notice.kind.as_str())
+                .value(notice.article_id.0)
+                .value(notice.actor.map(|actor| actor.0))
+                .value(now);
+        });
+        let (sql, arguments) = insert.finish()?;
+        sqlx::query_with(&sql, arguments)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
+
+/// Which of an account's notifications to mark read.
+#[derive(Debug, Clone, Copy)]
+pub enum Marking<'a> {
+    These(&'a [NotificationId]),
+    /// Every one up to this one: those the person was shown, not one that came since.
+    UpTo(NotificationId),
+    All,
+}
+
+/// The most unread notifications counted: a menu says « 99+ » past it, and the count stays
+/// cheap on every page.
+pub const UNREAD_COUNTED: i64 = 100;
+
+/// How many of an account's notifications are unread, counted up to `UNREAD_COUNTED`, as a
+/// subquery on the account `u`.
+pub(crate) const UNREAD_SUBQUERY: &str = "(SELECT COUNT(*) FROM (SELECT 1 FROM notifications n
+    WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT 100) unread)";
 
 #[derive(FromRow)]
 struct NotificationRow {
@@ -113,7 +135,6 @@ struct PendingRow {
     active: i64,
     mail_off: i64,
     digest: i64,
-    last_digest_at: Option<i64>,
 }
 
 /// The columns of a `NotificationRow`, from `notifications n`, `articles a` and the actor `u`.
@@ -152,36 +173,41 @@ impl Store {
         rows.into_iter().map(Notification::try_from).collect()
     }
 
-    /// How many of an account's notifications are unread.
+    /// How many of an account's notifications are unread, up to `UNREAD_COUNTED`.
     pub async fn unread_notifications(&self, user: UserId) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-        )
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT {UNREAD_SUBQUERY} FROM users u WHERE u.id = $1"
+        ))
         .bind(user.0)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or_default())
     }
 
-    /// Marks an account's notifications read: these (`Some`), or every one. Another account's
-    /// are never touched. Returns how many were unread.
+    /// Marks an account's notifications read; another account's are never touched. Returns
+    /// how many were unread.
     pub async fn mark_notifications_read(
         &self,
         user: UserId,
-        which: Option<&[NotificationId]>,
+        which: Marking<'_>,
     ) -> Result<u64, StoreError> {
         let mut query = Statement::new("UPDATE notifications SET read_at = ");
         query
             .push_bind(now_seconds())
             .push(" WHERE read_at IS NULL AND user_id = ")
             .push_bind(user.0);
-        if let Some(ids) = which {
-            if ids.is_empty() {
-                return Ok(0);
+        match which {
+            Marking::These([]) => return Ok(0),
+            Marking::These(ids) => {
+                query
+                    .push(" AND id IN (")
+                    .push_binds(ids.iter().map(|id| id.0))
+                    .push(")");
             }
-            query
-                .push(" AND id IN (")
-                .push_binds(ids.iter().map(|id| id.0))
-                .push(")");
+            Marking::UpTo(last) => {
+                query.push(" AND id <= ").push_bind(last.0);
+            }
+            Marking::All => {}
         }
         let (sql, arguments) = query.finish()?;
         Ok(sqlx::query_with(&sql, arguments)
@@ -190,23 +216,45 @@ impl Store {
             .rows_affected())
     }
 
-    /// Marks one of an account's notifications read and gives the story it is about (none:
-    /// the account has no such notification).
+    /// The story one of an account's notifications is about (none: the account has no such
+    /// notification), marking it read if asked.
     pub async fn open_notification(
         &self,
         user: UserId,
         id: NotificationId,
+        mark_read: bool,
     ) -> Result<Option<ArticleId>, StoreError> {
-        let article: Option<i64> = sqlx::query_scalar(
-            "UPDATE notifications SET read_at = COALESCE(read_at, $1)
-             WHERE id = $2 AND user_id = $3 RETURNING article_id",
-        )
-        .bind(now_seconds())
-        .bind(id.0)
-        .bind(user.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        let article: Option<i64> = if mark_read {
+            sqlx::query_scalar(
+                "UPDATE notifications SET read_at = COALESCE(read_at, $1)
+                 WHERE id = $2 AND user_id = $3 RETURNING article_id",
+            )
+            .bind(now_seconds())
+            .bind(id.0)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?
+        } else {
+            sqlx::query_scalar(
+                "SELECT article_id FROM notifications WHERE id = $1 AND user_id = $2",
+            )
+            .bind(id.0)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?
+        };
         Ok(article.map(ArticleId))
+    }
+
+    /// Deletes the notifications read before `before`; returns how many.
+    pub async fn prune_read_notifications(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 
     pub async fn notification_settings(
@@ -241,19 +289,12 @@ impl Store {
         settings: &NotificationSettings,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        // Turning the digest on starts its day now: the first one goes at the next digest hour.
-        let found = sqlx::query(
-            "UPDATE users SET notification_digest = $1,
-                 last_digest_at = CASE WHEN $1 = 1 AND notification_digest = 0 THEN $2
-                                       ELSE last_digest_at END
-             WHERE id = $3",
-        )
-        .bind(i64::from(settings.digest))
-        .bind(now_seconds())
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let found = sqlx::query("UPDATE users SET notification_digest = $1 WHERE id = $2")
+            .bind(i64::from(settings.digest))
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if found == 0 {
             return Err(StoreError::NotFound("account"));
         }
@@ -287,8 +328,9 @@ impl Store {
         Ok(ids.into_iter().map(UserId).collect())
     }
 
-    /// The notifications the mail round has not handled, oldest first, but those of accounts
-    /// whose daily digest has gone since `digest_since` (they wait for the next one).
+    /// The notifications the mail round has not handled, oldest first; of accounts that chose
+    /// the daily digest, only those written before `digest_since` (the latest digest hour: the
+    /// others wait for the next one).
     pub async fn pending_notices(
         &self,
         digest_since: i64,
@@ -299,10 +341,9 @@ impl Store {
                  CAST(CASE WHEN r.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS active,
                  (SELECT COUNT(*) FROM notification_mail_off o
                   WHERE o.user_id = n.user_id AND o.kind = n.kind) AS mail_off,
-                 r.notification_digest AS digest, r.last_digest_at
+                 r.notification_digest AS digest
              {NOTIFICATION_JOINS} JOIN users r ON r.id = n.user_id
-             WHERE n.mail_pending = 1
-               AND (r.notification_digest = 0 OR COALESCE(r.last_digest_at, 0) < $1)
+             WHERE n.mail_pending = 1 AND (r.notification_digest = 0 OR n.created_at < $1)
              ORDER BY n.id LIMIT $2"
         ))
         .bind(digest_since)
@@ -319,48 +360,41 @@ impl Store {
                     active: row.active != 0,
                     wanted: row.mail_off == 0,
                     digest: row.digest != 0,
-                    last_digest_at: row.last_digest_at,
                 })
             })
             .collect()
     }
 
     /// Marks notifications handled by the mail round and queues the letter that tells of them
-    /// (none: they are not to be mailed), in one transaction; a digest's letter also dates the
-    /// account's last digest. Nothing is written if another instance handled any of them first:
-    /// returns whether this one did.
+    /// (none: they are not to be mailed), in one transaction. Nothing is written if another
+    /// instance handled any of them first: returns whether this one did.
     pub async fn mail_notices(
         &self,
         ids: &[NotificationId],
         letter: Option<&NewLetter<'_>>,
-        digest_of: Option<UserId>,
     ) -> Result<bool, StoreError> {
         if ids.is_empty() {
             return Ok(false);
         }
         let mut tx = self.pool.begin().await?;
-        let mut query = Statement::new(
-            "UPDATE notifications SET mail_pending = 0 WHERE mail_pending = 1 AND id IN (",
-        );
-        query.push_binds(ids.iter().map(|id| id.0)).push(")");
-        let (sql, arguments) = query.finish()?;
-        let handled = sqlx::query_with(&sql, arguments)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let mut handled = 0;
+        for batch in in_statements(ids, 1) {
+            let mut query = Statement::new(
+                "UPDATE notifications SET mail_pending = 0 WHERE mail_pending = 1 AND id IN (",
+            );
+            query.push_binds(batch.iter().map(|id| id.0)).push(")");
+            let (sql, arguments) = query.finish()?;
+            handled += sqlx::query_with(&sql, arguments)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
         if usize::try_from(handled).ok() != Some(ids.len()) {
             tx.rollback().await?;
             return Ok(false);
         }
         if let Some(letter) = letter {
             queue_letter(&mut tx, letter).await?;
-        }
-        if let Some(user) = digest_of {
-            sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2")
-                .bind(now_seconds())
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -3,7 +3,7 @@
 use rotative_domain::{ArticleId, Author, Email, Name, Role, UserId};
 use sqlx::{AnyConnection, FromRow};
 
-use crate::{Store, StoreError, Taken, now_seconds};
+use crate::{Store, StoreError, Taken, notifications::UNREAD_SUBQUERY, now_seconds};
 
 /// An account as the newsroom needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,8 @@ pub struct Session {
     pub user: User,
     pub csrf_token: String,
     pub last_seen_at: i64,
-    /// How many of the account's notifications are unread (the newsroom's menu shows it).
+    /// How many of the account's notifications are unread, up to `UNREAD_COUNTED` (the
+    /// newsroom's menu shows it).
     pub unread_notifications: i64,
 }
 
@@ -347,8 +348,7 @@ impl Store {
         let now = now_seconds();
         let row: Option<SessionRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.last_seen_at,
-                 (SELECT COUNT(*) FROM notifications n
-                  WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread_notifications
+                 {UNREAD_SUBQUERY} AS unread_notifications
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ))
         .bind(token_hash)

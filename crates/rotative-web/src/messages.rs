@@ -636,6 +636,12 @@ pub(crate) mod api {
         "« before » doit être l'identifiant d'une notification : reprenez « next_before ».";
     pub(crate) const NO_NOTIFICATION_SETTINGS: &str = "le corps est vide : envoyez vos choix en JSON (« email », la liste des genres reçus par courriel, et « daily_digest »)";
 
+    pub(crate) fn too_many_ids(max: usize) -> String {
+        format!(
+            "« ids » nomme {max} notifications au plus : envoyez les autres dans un autre appel, ou aucune liste pour les marquer toutes."
+        )
+    }
+
     pub(crate) fn unknown_notification_kind(name: &str) -> String {
         format!(
             "Genre de notification inconnu : « {name} ». Genres possibles : {}.",

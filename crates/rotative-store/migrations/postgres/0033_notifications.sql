@@ -16,6 +16,8 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_by_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
 CREATE INDEX notifications_to_mail ON notifications (id) WHERE mail_pending = 1;
+-- Read notifications are deleted after a while (`Store::prune_read_notifications`).
+CREATE INDEX notifications_read ON notifications (read_at) WHERE read_at IS NOT NULL;
 
 -- The kinds an account does not want by email (every kind is mailed unless turned off here).
 CREATE TABLE notification_mail_off (
@@ -23,6 +25,6 @@ CREATE TABLE notification_mail_off (
     kind TEXT NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
--- 1: the account's notifications come by email once a day, together.
+-- 1: the account's notifications come by email once a day, together: those written before the
+-- day's digest hour.
 ALTER TABLE users ADD COLUMN notification_digest BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE users ADD COLUMN last_digest_at BIGINT;

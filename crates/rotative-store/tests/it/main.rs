@@ -19,7 +19,7 @@ use rotative_domain::{
 };
 use rotative_store::{
     ArrangementRefused, Audit, Changed, Ending, FRONT_PAGE_ARRANGED, FrontPageArrangement,
-    ImportUpdate, ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, MediaQuery,
+    ImportUpdate, ImportedStory, Invitee, LetterOutcome, LinkPurpose, Listing, Marking, MediaQuery,
     MediaText, NewArticle, NewLeadImage, NewLetter, NewLink, NewMedia, NewNotice,
     NotificationSettings, OldAddress, Placement, ProfileFields, RedirectAdded, RedirectOrigin,
     SaveKind, SaveOutcome, SectionFields, SectionRemoval, Store, StoreError, StoryContent,
@@ -158,6 +158,7 @@ on_every_backend!(
     letters_wait_in_the_outbox_and_are_claimed_once,
     notifications_come_with_their_act_and_only_their_owner_reads_them,
     notifications_are_mailed_once_as_their_owner_chose,
+    notifications_are_marked_read_as_shown_and_forgotten_once_read,
     an_invitation_link_sets_the_password_once_before_it_expires,
     an_expired_invitation_link_serves_no_more,
     a_reset_link_sets_a_new_password_once_and_ends_the_sessions,
@@ -2880,7 +2881,16 @@ fn letter(to: &str) -> NewLetter<'_> {
 async fn notified_newsroom(store: &Store) -> (UserId, UserId, ArticleId) {
     let f = fixture(store.clone()).await;
     let editor = user(store, "chef@exemple.fr", Role::Editor).await;
-    let writer = user(store, "lea@exemple.fr", Role::Journalist).await;
+    let writer = store
+        .create_user(
+            &Email::parse("lea@exemple.fr").unwrap(),
+            &Name::parse("Léa Martin").unwrap(),
+            Role::Journalist,
+            Some("hash"),
+            Audit::by(None, "create_user"),
+        )
+        .await
+        .unwrap();
     let bylined = Email::parse("claire@exemple.fr").unwrap();
     let name = Name::parse("Claire Dubois").unwrap();
     store
@@ -2940,12 +2950,7 @@ async fn notifications_come_with_their_act_and_only_their_owner_reads_them(store
             told[0].actor_name.as_deref(),
             told[0].read
         ),
-        (
-            NoticeKind::Submitted,
-            "Notifié",
-            Some("Claire Dubois"),
-            false
-        )
+        (NoticeKind::Submitted, "Notifié", Some("Léa Martin"), false)
     );
     store
         .create_session("chef", editor, "csrf", "", Audit::by(None, "sign_in"))
@@ -2959,25 +2964,73 @@ async fn notifications_come_with_their_act_and_only_their_owner_reads_them(store
     assert_eq!(session.unread_notifications, 1, "the menu's count");
 
     let theirs = [told[0].id];
+    let marked = store
+        .mark_notifications_read(writer, Marking::These(&theirs))
+        .await;
+    assert_eq!(marked.unwrap(), 0);
     assert_eq!(
         store
-            .mark_notifications_read(writer, Some(&theirs))
+            .open_notification(writer, told[0].id, true)
             .await
             .unwrap(),
-        0
-    );
-    assert_eq!(
-        store.open_notification(writer, told[0].id).await.unwrap(),
         None
     );
+    let looked = store
+        .open_notification(editor, told[0].id, false)
+        .await
+        .unwrap();
+    assert_eq!(looked, Some(id));
     assert_eq!(
-        store.open_notification(editor, told[0].id).await.unwrap(),
-        Some(id)
+        store.unread_notifications(editor).await.unwrap(),
+        1,
+        "only looked at"
     );
+    let opened = store
+        .open_notification(editor, told[0].id, true)
+        .await
+        .unwrap();
+    assert_eq!(opened, Some(id));
     assert_eq!(store.unread_notifications(editor).await.unwrap(), 0);
     assert_eq!(
         store
             .notifications_of(editor, true, None, 10)
+            .await
+            .unwrap(),
+        []
+    );
+}
+
+async fn notifications_are_marked_read_as_shown_and_forgotten_once_read(store: Store) {
+    let (editor, writer, id) = notified_newsroom(&store).await;
+    let note = "Un fait.";
+    store
+        .add_correction_and_notify(id, CorrectionKind::Update, note, writer, &[editor, editor])
+        .await
+        .unwrap();
+    assert!(submit_telling(&store, writer, editor, id).await);
+    let shown = store
+        .notifications_of(editor, true, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(shown.len(), 3, "one row for each recipient given");
+    // « Tout marquer comme lu » marks what was shown, not what came since.
+    let marked = store
+        .mark_notifications_read(editor, Marking::UpTo(shown[1].id))
+        .await;
+    assert_eq!(marked.unwrap(), 2);
+    assert_eq!(store.unread_notifications(editor).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .mark_notifications_read(editor, Marking::All)
+            .await
+            .unwrap(),
+        1
+    );
+    let long_after = Timestamp::now().as_second() + 10;
+    assert_eq!(store.prune_read_notifications(long_after).await.unwrap(), 3);
+    assert_eq!(
+        store
+            .notifications_of(editor, false, None, 10)
             .await
             .unwrap(),
         []
@@ -3012,26 +3065,27 @@ async fn notifications_are_mailed_once_as_their_owner_chose(store: Store) {
         .unwrap();
     assert_eq!(store.notification_settings(writer).await.unwrap(), chosen);
     let now = Timestamp::now().as_second();
-    let waiting = store.pending_notices(0, 10).await.unwrap();
-    assert_eq!(
-        waiting.len(),
-        1,
-        "a digest starts its day when it is chosen"
-    );
-    let later = store.pending_notices(now + 10, 10).await.unwrap();
-    let digest_one = later.iter().find(|p| p.user_id == writer).unwrap();
+    // The digest hour struck an hour ago: what came since waits for the next one.
+    let waiting = store.pending_notices(now - 3600, 10).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].user_id, editor, "the writer's digest waits");
+    let next_morning = store.pending_notices(now + 10, 10).await.unwrap();
+    let digest_one = next_morning.iter().find(|p| p.user_id == writer).unwrap();
     assert!(digest_one.digest && !digest_one.wanted);
 
     let ids = [waiting[0].notification.id];
     let letter = letter("chef@exemple.fr");
-    assert!(store.mail_notices(&ids, Some(&letter), None).await.unwrap());
+    assert!(store.mail_notices(&ids, Some(&letter)).await.unwrap());
     assert!(
-        !store.mail_notices(&ids, Some(&letter), None).await.unwrap(),
+        !store.mail_notices(&ids, Some(&letter)).await.unwrap(),
         "each notification is mailed once"
     );
     assert_eq!(store.claim_due_letters(60, 10).await.unwrap().len(), 1);
     assert_eq!(
-        store.mark_notifications_read(writer, None).await.unwrap(),
+        store
+            .mark_notifications_read(writer, Marking::All)
+            .await
+            .unwrap(),
         1
     );
 }

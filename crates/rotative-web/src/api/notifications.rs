@@ -8,8 +8,8 @@ use axum::{
     response::Response,
 };
 use jiff::Timestamp;
-use rotative_domain::{NoticeKind, NotificationId};
-use rotative_store::{Notification, NotificationSettings};
+use rotative_domain::{NoticeKind, NotificationId, Role};
+use rotative_store::{Marking, Notification, NotificationSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -98,7 +98,14 @@ pub(crate) async fn list(
     params.checked()?;
     let actor = caller.actor();
     let newsroom = state.newsroom();
-    let notices = newsroom.notifications(&actor, unread_only, before).await?;
+    let notices = newsroom
+        .notifications(
+            &actor,
+            unread_only,
+            before,
+            rotative_newsroom::NOTIFICATIONS_LISTED,
+        )
+        .await?;
     let full = notices.len() == rotative_newsroom::NOTIFICATIONS_LISTED as usize;
     Ok(json(&NotificationList {
         next_before: notices.last().filter(|_| full).map(|last| last.id.0),
@@ -107,11 +114,14 @@ pub(crate) async fn list(
     }))
 }
 
+/// The most notifications one call marks by name.
+const MAX_IDS: usize = 300;
+
 /// Which notifications to mark read.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReadInput {
-    /// These notifications; all of them when left out.
+    /// These notifications (300 at most); all of them when left out.
     ids: Option<Vec<i64>>,
 }
 
@@ -137,6 +147,7 @@ pub(crate) struct Marked {
         (status = 401, description = "Jeton absent, inconnu ou révoqué.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Jeton en lecture seule.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Le corps n'est pas du JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Plus de 300 identifiants.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn mark_read(
@@ -147,11 +158,18 @@ pub(crate) async fn mark_read(
 ) -> Result<Response, AppError> {
     let actor = caller.writer()?;
     let input: ReadInput = body_or_default(&headers, body)?;
+    if input.ids.as_ref().is_some_and(|ids| ids.len() > MAX_IDS) {
+        return Err(AppError::Invalid(vec![FieldError {
+            field: "ids".into(),
+            message: messages::too_many_ids(MAX_IDS),
+        }]));
+    }
     let ids: Option<Vec<NotificationId>> = input
         .ids
         .map(|ids| ids.into_iter().map(NotificationId).collect());
+    let which = ids.as_deref().map_or(Marking::All, Marking::These);
     let newsroom = state.newsroom();
-    let marked = newsroom.mark_read(&actor, ids.as_deref()).await?;
+    let marked = newsroom.mark_read(&actor, which).await?;
     Ok(json(&Marked {
         marked,
         unread: newsroom.unread_notifications(&actor).await?,
@@ -162,18 +180,20 @@ pub(crate) async fn mark_read(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EmailSettings {
-    /// The kinds sent by email (the others are only shown in the newsroom).
+    /// The kinds sent by email, among those the account's role hears of (the others are only
+    /// shown in the newsroom); kinds the role never hears of keep their choice.
     email: Vec<String>,
     /// `true`: one letter a day, at 7 in the morning, with all of them.
     daily_digest: bool,
 }
 
-impl From<&NotificationSettings> for EmailSettings {
-    fn from(settings: &NotificationSettings) -> Self {
+impl EmailSettings {
+    /// The account's choices among the kinds its role hears of.
+    fn of(settings: &NotificationSettings, role: Role) -> Self {
         Self {
             email: NoticeKind::ALL
                 .into_iter()
-                .filter(|kind| !settings.mail_off.contains(kind))
+                .filter(|kind| kind.heard_by(role) && !settings.mail_off.contains(kind))
                 .map(|kind| kind.as_str().to_owned())
                 .collect(),
             daily_digest: settings.digest,
@@ -196,11 +216,9 @@ pub(crate) async fn settings(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, AppError> {
-    let settings = state
-        .newsroom()
-        .notification_settings(&caller.actor())
-        .await?;
-    Ok(json(&EmailSettings::from(&settings)))
+    let actor = caller.actor();
+    let settings = state.newsroom().notification_settings(&actor).await?;
+    Ok(json(&EmailSettings::of(&settings, actor.role)))
 }
 
 /// Sets what the account receives by email, as the form of « Notifications » does.
@@ -240,17 +258,9 @@ pub(crate) async fn change_settings(
             }])
         })?);
     }
-    let settings = NotificationSettings {
-        mail_off: NoticeKind::ALL
-            .into_iter()
-            .filter(|kind| !by_email.contains(kind))
-            .collect(),
-        digest: wanted.daily_digest,
-    };
-    let newsroom = state.newsroom();
-    newsroom
-        .set_notification_settings(&actor, &settings)
+    let settings = state
+        .newsroom()
+        .set_notification_settings(&actor, &by_email, wanted.daily_digest)
         .await?;
-    let settings = newsroom.notification_settings(&actor).await?;
-    Ok(json(&EmailSettings::from(&settings)))
+    Ok(json(&EmailSettings::of(&settings, actor.role)))
 }

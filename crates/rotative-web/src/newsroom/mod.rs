@@ -407,6 +407,8 @@ struct Viewer<'a> {
     is_admin: bool,
     csrf: &'a str,
     unread: i64,
+    /// The menu's count of unread notifications, if any.
+    unread_label: Option<String>,
 }
 
 /// Renders a newsroom template with the signed-in person and the site.
@@ -423,6 +425,7 @@ fn render<S: Serialize>(
         is_admin: rotative_domain::workflow::can_manage_users(who.user.role),
         csrf: &who.csrf_token,
         unread: who.unread_notifications,
+        unread_label: notifications::unread_label(who.unread_notifications),
     };
     Ok(state.theme.render(
         template,

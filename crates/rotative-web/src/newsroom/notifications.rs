@@ -3,11 +3,12 @@
 
 use axum::{
     extract::{Path, Query, State},
+    http::HeaderMap,
     response::{Html, Redirect},
 };
 use rotative_domain::{NoticeKind, NotificationId};
 use rotative_newsroom::NOTIFICATIONS_LISTED;
-use rotative_store::{Notification, NotificationSettings};
+use rotative_store::{Marking, Notification, UNREAD_COUNTED};
 use serde::{Deserialize, Serialize};
 
 use super::{render, when};
@@ -39,6 +40,15 @@ impl NoticeView {
     }
 }
 
+/// The menu's count of unread notifications: « 99+ » past what is counted.
+pub(crate) fn unread_label(unread: i64) -> Option<String> {
+    match unread {
+        0 => None,
+        n if n >= UNREAD_COUNTED => Some("99+".to_owned()),
+        n => Some(n.to_string()),
+    }
+}
+
 /// A kind of notification in the email preferences form.
 #[derive(Serialize)]
 struct KindChoice {
@@ -50,8 +60,12 @@ struct KindChoice {
 #[derive(Serialize)]
 struct NotificationsPage {
     notices: Vec<NoticeView>,
+    /// Whether this is an older page (then an empty one says so, not that there are none).
+    older_page: bool,
     /// The next page's address, if older notifications follow.
     older: Option<String>,
+    /// The newest notification shown: « Tout marquer comme lu » goes up to it.
+    newest: Option<NotificationId>,
     kinds: Vec<KindChoice>,
     digest: bool,
     done: Option<&'static str>,
@@ -78,7 +92,9 @@ pub(crate) async fn page(
             typed.parse().map_err(|_| AppError::NotFound)?,
         )),
     };
-    let notices = newsroom.notifications(&actor, false, before).await?;
+    let notices = newsroom
+        .notifications(&actor, false, before, NOTIFICATIONS_LISTED)
+        .await?;
     let older = (notices.len() == NOTIFICATIONS_LISTED as usize)
         .then(|| notices.last())
         .flatten()
@@ -103,10 +119,12 @@ pub(crate) async fn page(
         &who,
         "newsroom/notifications.html",
         NotificationsPage {
+            newest: notices.first().map(|notice| notice.id),
             notices: notices
                 .iter()
                 .map(|notice| NoticeView::new(&state, notice))
                 .collect(),
+            older_page: before.is_some(),
             older,
             kinds,
             digest: settings.digest,
@@ -115,24 +133,56 @@ pub(crate) async fn page(
     )?))
 }
 
+/// Whether a request to open a notification is the person's own doing: a link followed from
+/// another site, or a page the browser fetches ahead, reads nothing.
+fn asked_by_the_person(headers: &HeaderMap) -> bool {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    header("sec-fetch-site") != "cross-site"
+        && !header("sec-purpose").contains("prefetch")
+        && !header("purpose").contains("prefetch")
+}
+
 /// Opens a notification's story; the notification is read from then on.
 pub(crate) async fn open(
     State(state): State<AppState>,
     who: SignedIn,
+    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Redirect, AppError> {
     let story = state
         .newsroom()
-        .open_notification(&who.actor(), NotificationId(id))
+        .open_notification(
+            &who.actor(),
+            NotificationId(id),
+            asked_by_the_person(&headers),
+        )
         .await?;
     Ok(Redirect::to(&format!("/redaction/articles/{story}")))
 }
 
+#[derive(Deserialize)]
+pub(crate) struct MarkForm {
+    /// The newest notification the page showed.
+    #[serde(default)]
+    jusqua: Option<i64>,
+}
+
+/// « Tout marquer comme lu »: every notification the page showed, and older ones; not one that
+/// came since.
 pub(crate) async fn mark_all_read(
     State(state): State<AppState>,
-    CsrfForm { who, form: _ }: CsrfForm<crate::auth::NoFields>,
+    CsrfForm { who, form }: CsrfForm<MarkForm>,
 ) -> Result<Redirect, AppError> {
-    state.newsroom().mark_read(&who.actor(), None).await?;
+    let which = form
+        .jusqua
+        .map_or(Marking::All, |last| Marking::UpTo(NotificationId(last)));
+    state.newsroom().mark_read(&who.actor(), which).await?;
     Ok(Redirect::to("/redaction/notifications?lues"))
 }
 
@@ -154,18 +204,9 @@ pub(crate) async fn save_settings(
             _ => {}
         }
     }
-    let settings = NotificationSettings {
-        // The form shows only the kinds the role hears of; the others stay mailed, so a
-        // journalist later made editor gets stories to review by email until turning it off.
-        mail_off: NoticeKind::ALL
-            .into_iter()
-            .filter(|kind| kind.heard_by(who.user.role) && !wanted.contains(kind))
-            .collect(),
-        digest,
-    };
     state
         .newsroom()
-        .set_notification_settings(&who.actor(), &settings)
+        .set_notification_settings(&who.actor(), &wanted, digest)
         .await?;
     Ok(Redirect::to("/redaction/notifications?enregistre"))
 }

@@ -32,7 +32,7 @@ use crate::{
 /// Stories a dashboard page lists; older ones are on the next pages.
 pub(crate) const DASHBOARD_PAGE: u32 = 50;
 /// Unread notifications the dashboard shows above the stories.
-const DASHBOARD_NOTICES: usize = 5;
+const DASHBOARD_NOTICES: u32 = 5;
 
 pub(crate) async fn to_dashboard() -> Redirect {
     Redirect::permanent("/redaction/")
@@ -164,11 +164,10 @@ pub(crate) async fn dashboard(
     let notices: Vec<NoticeView> = if who.unread_notifications > 0 {
         let unread = state
             .newsroom()
-            .notifications(&who.actor(), true, None)
+            .notifications(&who.actor(), true, None, DASHBOARD_NOTICES)
             .await?;
         unread
             .iter()
-            .take(DASHBOARD_NOTICES)
             .map(|notice| NoticeView::new(&state, notice))
             .collect()
     } else {
@@ -581,15 +580,10 @@ async fn story_to_open(
     id: ArticleId,
 ) -> Result<EditableStory, AppError> {
     let story = story_or_404(state, id).await?;
-    if !may_open(who, &story) {
+    if !who.actor().may_open(&story) {
         return Err(AppError::Forbidden);
     }
     Ok(story)
-}
-
-fn may_open(who: &SignedIn, story: &EditableStory) -> bool {
-    let actor = who.actor();
-    actor.may_edit(story) || actor.ownership(story) == rotative_domain::Ownership::Own
 }
 
 /// A save request, checked: either content ready to store, or why it is refused.
@@ -1022,7 +1016,7 @@ async fn refused_in_editor(
         return Err(error);
     };
     let story = story_or_404(state, id).await?;
-    if !may_open(who, &story) {
+    if !who.actor().may_open(&story) {
         return Err(error);
     }
     let form = StoryForm::from_story(&story);

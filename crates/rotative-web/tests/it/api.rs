@@ -912,6 +912,8 @@ fn table_body(method: &str, path: &str) -> &'static str {
         r#"{"email": ["published", "corrected"], "daily_digest": false}"#
     } else if path == "/api/v1/accounts/two-factor-roles" {
         r#"{"roles": ["admin"]}"#
+    } else if path.ends_with("/two-factor") {
+        r#"{"code": "000000"}"#
     } else if path.starts_with("/api/v1/accounts/") {
         r#"{"role": "editor"}"#
     } else if path == "/api/v1/preview" {

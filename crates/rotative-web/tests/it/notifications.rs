@@ -30,7 +30,8 @@ async fn mail_round_at(site: &TestSite, now: Timestamp) -> (usize, Vec<QueuedLet
         .newsroom()
         .mail_notifications(&site_settings, now)
         .await
-        .unwrap();
+        .unwrap()
+        .letters;
     (
         queued,
         site.state.store.claim_due_letters(60, 50).await.unwrap(),
@@ -157,11 +158,31 @@ async fn writers_hear_of_their_stories_by_letter_once() {
     let to_chef = letter_to(&letters, "chef@exemple.fr");
     assert_eq!(to_chef[0].subject, "À relire : La crue de la Loire");
     assert!(to_chef[0].text.contains(TOLD));
-    let id = story.rsplit('/').next().unwrap();
+    // The letter's link goes through the notification, which is then read in the newsroom too.
+    let link = first_notice(&seen(&site, &chef, "/redaction/").await.body);
     assert!(
         to_chef[0]
             .text
-            .contains(&format!("/redaction/articles/{id}"))
+            .contains(&format!("https://journal.example{link}\n")),
+        "{}",
+        to_chef[0].text
+    );
+    let cross_site = [("cookie", chef.as_str()), ("sec-fetch-site", "cross-site")];
+    let lured = site.send_with(&link, &cross_site).await;
+    assert_eq!(lured.location_path(), story);
+    let still = seen(&site, &chef, "/redaction/").await;
+    assert!(
+        still.body.contains("Notifications non lues"),
+        "a link from another site reads nothing"
+    );
+    let from_mail = site
+        .send_with(&link, &[("cookie", &chef), ("sec-fetch-site", "none")])
+        .await;
+    assert_eq!(from_mail.location_path(), story);
+    let from_elsewhere = seen(&site, &chef, "/redaction/").await;
+    assert!(
+        !from_elsewhere.body.contains("Notifications non lues"),
+        "read"
     );
     assert!(
         to_chef[0].html.contains("/redaction/notifications\""),
@@ -322,6 +343,16 @@ async fn notifications_are_listed_and_read_through_the_api() {
     let wrong = call(&site, "GET", "/api/v1/notifications?unread=oui", &chef, "").await;
     assert_eq!(wrong.0, StatusCode::BAD_REQUEST);
 
+    let too_many = format!(r#"{{"ids": [{}]}}"#, vec!["1"; 301].join(", "));
+    let refused = call(
+        &site,
+        "POST",
+        "/api/v1/notifications/read",
+        &chef,
+        &too_many,
+    )
+    .await;
+    assert_eq!(refused.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.1);
     let named = format!(r#"{{"ids": [{}]}}"#, notice["id"]);
     let (_, others) = call(&site, "POST", "/api/v1/notifications/read", &julie, &named).await;
     assert_eq!(others["marked"], 0, "nobody marks another's notifications");
@@ -364,4 +395,60 @@ async fn what_comes_by_email_is_chosen_through_the_api() {
     );
     let (_, unchanged) = call(&site, "GET", path, &chef, "").await;
     assert_eq!(unchanged, got, "nothing changed by refused calls");
+}
+
+#[tokio::test]
+async fn a_busy_morning_sends_each_digest_whole() {
+    let site = newsroom().await;
+    let julie = sign_in(&site, "julie@exemple.fr").await;
+    let story = write_story(&site, &julie, "La crue de la Loire", "Texte.").await;
+    let id = rotative_domain::ArticleId(story.rsplit('/').next().unwrap().parse().unwrap());
+    let newsroom = site.state.newsroom();
+    let store = &site.state.store;
+    let mut editors = Vec::new();
+    for email in ["chef@exemple.fr", "julie@exemple.fr"] {
+        let email = rotative_domain::Email::parse(email).unwrap();
+        let account = store.user_by_email(&email).await.unwrap().unwrap();
+        let actor = rotative_newsroom::Actor::from(&account);
+        let all = rotative_domain::NoticeKind::ALL;
+        newsroom
+            .set_notification_settings(&actor, &all, true)
+            .await
+            .unwrap();
+        editors.push(account.id);
+    }
+    // More notifications than one round handles: 150 for the first account, 60 for the other.
+    let told: Vec<_> = std::iter::repeat_n(editors[0], 150)
+        .chain(std::iter::repeat_n(editors[1], 60))
+        .collect();
+    let kind = rotative_domain::CorrectionKind::Update;
+    store
+        .add_correction_and_notify(id, kind, "Un fait.", editors[1], &told)
+        .await
+        .unwrap();
+    let tomorrow = Timestamp::now() + 24.hours();
+    let (first, letters) = mail_round_at(&site, tomorrow).await;
+    assert_eq!(
+        (first, letters.len()),
+        (1, 1),
+        "the second digest waits for the next round"
+    );
+    assert_eq!(
+        letters[0]
+            .text
+            .matches("a ajouté une note publique")
+            .count(),
+        150
+    );
+    let (second, letters) = mail_round_at(&site, tomorrow).await;
+    assert_eq!((second, letters.len()), (1, 1));
+    assert_eq!(letters[0].to_address, "julie@exemple.fr");
+    assert_eq!(
+        letters[0]
+            .text
+            .matches("a ajouté une note publique")
+            .count(),
+        60,
+        "whole"
+    );
 }

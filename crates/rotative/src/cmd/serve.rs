@@ -51,7 +51,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             ..UploadLimits::default()
         },
         page_cache_bytes: args.page_cache_mb.saturating_mul(1024 * 1024),
-        trusted_proxies: args.trusted_proxy,
+        trusted_proxies: args.trusted_proxy.clone(),
         api_rate_limit: rotative_web::RateLimit {
             per_minute: args.api_requests_per_minute,
             burst: args.api_burst,
@@ -62,26 +62,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     .context("cannot start the site")?;
     let instance: Arc<str> = instance_name().into();
     tracing::info!(%instance, "instance started");
-    let scheduler = tokio::spawn(publish_scheduled(state.clone(), instance.clone()));
-    let indexer = tokio::spawn(follow_changes(state.clone()));
-    let resizer = tokio::spawn(make_variants(state.clone(), instance.clone()));
-    let mailer = tokio::spawn(send_mail(
-        state.clone(),
-        postman,
-        args.mail_retry_seconds.clone(),
-    ));
-    let deliverer = rotative_web::webhooks::Deliverer::new(DeliveryPolicy {
-        retry_delays: args
-            .webhook_retry_seconds
-            .iter()
-            .copied()
-            .map(Duration::from_secs)
-            .collect(),
-        allow_internal: args.webhook_allow_internal,
-        ..DeliveryPolicy::default()
-    })?;
-    let webhooks = tokio::spawn(send_webhooks(state.clone(), deliverer));
-    let redirect_counts = tokio::spawn(count_redirects(state.clone()));
+    let jobs = spawn_jobs(&state, &instance, postman, &args)?;
     let metrics = match args.metrics_listen {
         Some(at) => Some(serve_metrics(at, &state).await?),
         None => None,
@@ -102,18 +83,48 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         limits,
     )
     .await;
-    scheduler.abort();
-    indexer.abort();
-    resizer.abort();
-    webhooks.abort();
-    mailer.abort();
-    redirect_counts.abort();
+    for job in jobs {
+        job.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }
     hand_over(&state, &store, &instance).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the background jobs: scheduled publishing, notification letters, search indexing,
+/// image variants, mail, webhooks and redirect counts.
+fn spawn_jobs(
+    state: &AppState,
+    instance: &Arc<str>,
+    postman: Postman,
+    args: &ServeArgs,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+    let deliverer = rotative_web::webhooks::Deliverer::new(DeliveryPolicy {
+        retry_delays: args
+            .webhook_retry_seconds
+            .iter()
+            .copied()
+            .map(Duration::from_secs)
+            .collect(),
+        allow_internal: args.webhook_allow_internal,
+        ..DeliveryPolicy::default()
+    })?;
+    Ok(vec![
+        tokio::spawn(publish_scheduled(state.clone(), instance.clone())),
+        tokio::spawn(mail_notifications(state.clone(), instance.clone())),
+        tokio::spawn(follow_changes(state.clone())),
+        tokio::spawn(make_variants(state.clone(), instance.clone())),
+        tokio::spawn(send_mail(
+            state.clone(),
+            postman,
+            args.mail_retry_seconds.clone(),
+        )),
+        tokio::spawn(send_webhooks(state.clone(), deliverer)),
+        tokio::spawn(count_redirects(state.clone())),
+    ])
 }
 
 /// Answers Prometheus at `at`, apart from the public address.
@@ -140,7 +151,7 @@ async fn hand_over(state: &AppState, store: &rotative_store::Store, instance: &s
             "cannot keep the last minute's count of followed redirects"
         );
     }
-    for job in [SCHEDULER_JOB, VARIANTS_JOB] {
+    for job in [SCHEDULER_JOB, NOTIFICATIONS_JOB, VARIANTS_JOB] {
         if let Err(error) = store.release_lease(job, instance).await {
             tracing::warn!(?error, job, "cannot release the job's lease");
         }
@@ -151,6 +162,7 @@ async fn hand_over(state: &AppState, store: &rotative_store::Store, instance: &s
 /// Background jobs that several instances sharing a database must not run side by side: each
 /// runs on the instance holding its lease, renewed as it works.
 const SCHEDULER_JOB: &str = "publish-scheduled";
+const NOTIFICATIONS_JOB: &str = "notification-letters";
 const VARIANTS_JOB: &str = "media-variants";
 /// How long a lease outlives its last renewal: the delay before another instance takes over
 /// the job of one that died.
@@ -165,9 +177,8 @@ fn instance_name() -> String {
     format!("{host}-{}-{random:016x}", std::process::id())
 }
 
-/// Publishes scheduled stories when their time comes, takes off the front page the stories
-/// whose time to leave it has come, and words the letters of new notifications, checking every
-/// second, starting with any that fell due
+/// Publishes scheduled stories when their time comes, and takes off the front page the stories
+/// whose time to leave it has come, checking every second, starting with any that fell due
 /// while the server was down; on the one instance holding the job's lease.
 async fn publish_scheduled(state: AppState, instance: Arc<str>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -179,22 +190,43 @@ async fn publish_scheduled(state: AppState, instance: Arc<str>) {
             &instance,
             (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
             || async {
-                let site = state.site();
-                // Each job runs even when another fails.
-                let published = state.newsroom().publish_due(&site.time_zone).await;
+                let time_zone = state.site().time_zone.clone();
+                // Each job runs even when the other fails.
+                let published = state.newsroom().publish_due(&time_zone).await;
                 let left = state.newsroom().leave_front_page_due().await;
-                let mailed = state
-                    .newsroom()
-                    .mail_notifications(&site, jiff::Timestamp::now())
-                    .await;
-                Ok(published?
-                    .saturating_add(usize::try_from(left?).unwrap_or(usize::MAX))
-                    .saturating_add(mailed?))
+                Ok(published?.saturating_add(usize::try_from(left?).unwrap_or(usize::MAX)))
             },
         )
         .await;
         if let Err(error) = round {
             tracing::error!(?error, "scheduled publishing failed; retrying");
+        }
+    }
+}
+
+/// Words the letters of new notifications (and each morning the daily digests) into the
+/// outbox, every second, on the one instance holding the job's lease.
+async fn mail_notifications(state: AppState, instance: Arc<str>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let round = leased_round(
+            &state,
+            &instance,
+            (NOTIFICATIONS_JOB, SCHEDULER_LEASE_SECONDS),
+            || async {
+                let site = state.site();
+                let round = state
+                    .newsroom()
+                    .mail_notifications(&site, jiff::Timestamp::now())
+                    .await?;
+                Ok(round.letters)
+            },
+        )
+        .await;
+        if let Err(error) = round {
+            tracing::error!(?error, "notification letters failed; retrying");
         }
     }
 }
