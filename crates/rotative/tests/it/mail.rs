@@ -498,11 +498,22 @@ fn a_story_to_review_reaches_the_editors_by_mail() {
         text.contains("Julie Martin a soumis « Les dockers reprennent lundi » à relecture."),
         "{text}"
     );
-    let link = format!("{}/redaction/articles/{id}", server.base);
-    assert!(text.contains(&link));
+    let prefix = format!("{}/redaction/notifications/", server.base);
+    let number = between(text, &prefix, "\n").unwrap().trim();
+    let link = format!("{prefix}{number}");
     let html = letter["html"].as_str().unwrap();
     assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
     assert!(html.contains(&format!("href=\"{}/redaction/notifications\"", server.base)));
+    // Followed from the letter: the sign-in page first, then the story, the notification read.
+    let signed_out = agent().get(&link).call().unwrap();
+    assert_eq!(signed_out.status(), 303);
+    let cookie = sign_in_over_http(&server, "chef@exemple.fr", "mot de passe de chef");
+    let followed = agent().get(&link).header("cookie", &cookie).call().unwrap();
+    assert_eq!(followed.status(), 303);
+    assert_eq!(
+        followed.headers()["location"],
+        format!("/redaction/articles/{id}").as_str()
+    );
     drop(sink);
     server.terminate();
 }
