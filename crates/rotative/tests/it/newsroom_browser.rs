@@ -1,5 +1,6 @@
 //! The newsroom in a real browser (Chromium through chromedriver): a journalist writes, adds an
-//! image and submits, an editor told of it publishes, a reader reads; two editors saving at once lose nothing.
+//! image and submits, an editor told of it publishes, a reader reads; two editors saving at once lose nothing;
+//! an invited journalist chooses a password and signs in.
 //! With `ROTATIVE_SCREENSHOTS=DIR` the steps are saved as pictures (docs/newsroom.md uses them).
 
 use std::path::{Path, PathBuf};
@@ -1215,4 +1216,46 @@ fn a_journalist_and_an_editor_describe_bylines_that_readers_see() {
         &serde_json::json!([]),
     );
     screenshot(&browser, "15-article-signature");
+}
+
+/// An invited journalist follows the letter's link, chooses a password, signs in and finds the
+/// newsroom; the link then serves no more.
+#[test]
+fn an_invited_journalist_chooses_a_password_and_signs_in() {
+    let Some(desk) = Desk::open() else {
+        return;
+    };
+    let Desk {
+        dir,
+        server,
+        browser,
+        ..
+    } = desk;
+    let invited = crate::helpers::rotative()
+        .args(["user", "invite", "--email", "nina@exemple.fr"])
+        .args(["--name", "Nina Kovacs", "--role", "journalist"])
+        .args(["--base-url", &server.base, "--data"])
+        .arg(dir.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(invited.status.success());
+    let link = format!(
+        "{}{}",
+        server.base,
+        crate::validators::invitation_path(&server)
+    );
+    browser.open(&link);
+    browser.wait_for("Bienvenue à la rédaction");
+    screenshot(&browser, "19-invitation");
+    browser.type_into("#new", "une phrase de Nina");
+    browser.type_into("#confirm", "une phrase de Nina");
+    browser.click("form.stacked button[type=submit]");
+    browser.wait_for("Votre mot de passe est enregistré");
+    browser.type_into("#email", "nina@exemple.fr");
+    browser.type_into("#password", "une phrase de Nina");
+    browser.click("form.stacked button[type=submit]");
+    let dashboard = browser.wait_for("Tableau de bord</h1>");
+    assert!(dashboard.contains("Nina Kovacs (Journaliste)"));
+    browser.open(&link);
+    browser.wait_for("Ce lien ne sert plus");
 }

@@ -509,7 +509,7 @@ fn submit_a_story(server: &Server, token: &str) {
 
 /// The path of the invitation the server wrote as a file (no SMTP server here), read from the
 /// link it logs.
-fn invitation_path(server: &Server) -> String {
+pub(crate) fn invitation_path(server: &Server) -> String {
     let started = std::time::Instant::now();
     // The letter may go before the server says where it listens.
     let mut lines = server.startup_logs.clone();
