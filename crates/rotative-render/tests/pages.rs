@@ -111,7 +111,7 @@ fn fact_checks_show_their_verdict_and_carry_a_claim_review() {
         .article(&fact_check, &[], &[])
         .unwrap();
     assert!(html.contains(">Vérification</p>"), "the kind is visible");
-    assert!(html.contains("Notre verdict : <strong>Plutôt faux</strong>"));
+    assert!(html.contains("Notre verdict&nbsp;: <strong>Plutôt faux</strong>"));
     assert!(html.contains("\"@type\":\"ClaimReview\""));
     assert!(html.contains("\"claimReviewed\":\"La brigade compte dix mille hommes.\""));
     assert!(html.contains("\"ratingValue\":2"));

@@ -164,11 +164,35 @@ impl SearchIndex {
                 section_slug: text_of(&doc, f.section).unwrap_or_default(),
                 section_name: text_of(&doc, f.section_name).unwrap_or_default(),
                 published_at: Timestamp::from_second(published).unwrap_or(Timestamp::UNIX_EPOCH),
-                snippet_html: snippet.to_html(),
+                snippet_html: framed(
+                    &snippet.to_html(),
+                    snippet.fragment(),
+                    &text_of(&doc, f.body).unwrap_or_default(),
+                ),
             });
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// A snippet as readers see it: « … » where the story's text goes on before or after it (the
+/// fragment starts and ends on words).
+fn framed(html: &str, fragment: &str, body: &str) -> String {
+    let fragment = fragment.trim();
+    if fragment.is_empty() {
+        return html.to_owned();
+    }
+    let before = if body.trim_start().starts_with(fragment) {
+        ""
+    } else {
+        "…\u{a0}"
+    };
+    let after = if body.trim_end().ends_with(fragment) {
+        ""
+    } else {
+        "\u{a0}…"
+    };
+    format!("{before}{}{after}", html.trim())
 }
 
 /// Best matches by relevance that the recency boost orders (those after them keep the order of
@@ -317,5 +341,30 @@ impl SearchIndex {
         }
         found.sort_unstable_by_key(|(address, _)| *address);
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::framed;
+
+    #[test]
+    fn a_snippet_says_where_the_text_goes_on() {
+        let body = "Le port rouvre lundi. Les dockers reprennent le travail après trois semaines.";
+        assert_eq!(
+            framed(
+                "Les <mark>dockers</mark> reprennent",
+                "Les dockers reprennent",
+                body
+            ),
+            "…\u{a0}Les <mark>dockers</mark> reprennent\u{a0}…"
+        );
+        assert_eq!(
+            framed("Le <mark>port</mark> rouvre", "Le port rouvre", body),
+            "Le <mark>port</mark> rouvre\u{a0}…",
+            "nothing before the start"
+        );
+        assert_eq!(framed(body, body, body), body, "the whole text");
+        assert_eq!(framed("", "", body), "");
     }
 }

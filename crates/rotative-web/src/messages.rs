@@ -1017,7 +1017,7 @@ mod tests {
         let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
         assert_eq!(
             audit_detail("schedule", "2026-12-02T06:00:00Z", &paris),
-            "pour le 2 décembre 2026 à 7 h 00"
+            "pour le 2\u{a0}décembre\u{a0}2026 à 7\u{a0}h\u{a0}00"
         );
         assert_eq!(audit_detail("correct", "update", &paris), "Mise à jour");
         assert_eq!(

@@ -176,7 +176,7 @@ async fn editors_arrange_the_front_page_with_plain_forms_and_readers_see_it() {
     assert!(screen.body.contains("<legend>Article principal</legend>"));
     assert!(
         screen.body.contains(&format!(
-            "Les lecteurs y voient\u{202f}: «\u{a0}{NEWEST}\u{a0}»"
+            "Les lecteurs y voient&nbsp;: «&#8239;{NEWEST}&#8239;»"
         )),
         "{}",
         screen.body

@@ -1513,7 +1513,7 @@ async fn fact_checks_need_a_claim_and_show_a_verdict() {
     );
     let page = site.get(&site.first_article_path().await).await.body;
     assert!(
-        page.contains("Notre verdict : <strong>Faux</strong>"),
+        page.contains("Notre verdict&nbsp;: <strong>Faux</strong>"),
         "{page}"
     );
     assert!(page.contains("\"@type\":\"ClaimReview\""));

@@ -57,7 +57,7 @@ async fn a_forgotten_password_is_replaced_once_and_the_old_sessions_end() {
     assert!(
         sign_in_page
             .body
-            .contains("href=\"/redaction/mot-de-passe-oublie\">Mot de passe oublié ?")
+            .contains("href=\"/redaction/mot-de-passe-oublie\">Mot de passe oublié&#8239;?")
     );
 
     let asked = ask(&site, " Julie@Exemple.fr ").await;

@@ -149,7 +149,7 @@ async fn turn_on(site: &TestSite, laptop: &str, phone: &str) -> (String, Vec<Str
     assert!(
         security
             .body
-            .contains("Codes de secours encore utilisables : 10 sur 10")
+            .contains("Codes de secours encore utilisables&nbsp;: 10 sur 10")
     );
 
     let again = enable(code(&secret, 1)).await;

@@ -939,12 +939,14 @@ fn an_editor_writes_a_page_and_puts_it_first_in_the_footer() {
     browser.open(&format!("{}/redaction/pages", server.base));
     let list = browser.wait_for("Pages du site</h1>");
     let place_of = |headline: &str| {
-        list.split(&format!("Place de « {headline} » dans le pied de page"))
-            .nth(1)
-            .and_then(|rest| rest.split("id=\"").nth(1))
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_else(|| panic!("the place of {headline}"))
-            .to_owned()
+        list.split(&format!(
+            "Place de «\u{202f}{headline}\u{202f}» dans le pied de page"
+        ))
+        .nth(1)
+        .and_then(|rest| rest.split("id=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the place of {headline}"))
+        .to_owned()
     };
     for (headline, place) in [
         ("Nous contacter", "1"),
@@ -1171,7 +1173,7 @@ fn a_journalist_and_an_editor_describe_bylines_that_readers_see() {
     assert!(list.contains("Julie Martin"), "{list}");
     browser.type_into("#q", "claire");
     browser.click("form.search-form button");
-    browser.wait_for("dont le nom contient « claire »");
+    browser.wait_for("dont le nom contient «\u{202f}claire\u{202f}»");
     browser.click("table.stories a");
     browser.wait_for("Signature Claire Dubois");
     browser.type_into("#website", "https://claire-dubois.example.org/");

@@ -205,7 +205,7 @@ fn check_chrome(html: &str, seed: &Seed) {
         html.contains("Par <a href=\"/auteur/claire-dubois/\" rel=\"author\">Claire Dubois</a>")
     );
     assert!(html.contains(
-        "Publié le <time datetime=\"2026-11-24T08:00:00+01:00\">24 novembre 2026 à 8 h 00</time>"
+        "Publié le <time datetime=\"2026-11-24T08:00:00+01:00\">24\u{a0}novembre\u{a0}2026 à 8\u{a0}h\u{a0}00</time>"
     ));
 }
 
