@@ -4,7 +4,10 @@
 use jiff::{Timestamp, tz::TimeZone};
 use serde::Serialize;
 
-use crate::{ArticleStatus, ParseError, StoryAction};
+use crate::{
+    ArticleStatus, ParseError, StoryAction,
+    typography::{NARROW_NBSP, NBSP},
+};
 
 /// Something that happened to a story that someone in the newsroom should hear of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -82,20 +85,21 @@ impl NoticeKind {
         }
     }
 
-    /// What happened, in a sentence: `actor` did it (none: the scheduler) to the story
-    /// `headline`.
+    /// What happened, in a sentence set in French typography: `actor` did it (none: the
+    /// scheduler) to the story `headline`.
     pub fn sentence_fr(self, actor: Option<&str>, headline: &str) -> String {
         let who = actor.unwrap_or("Quelqu’un");
+        let story = format!("«{NARROW_NBSP}{headline}{NARROW_NBSP}»");
         match self {
-            Self::Submitted => format!("{who} a soumis « {headline} » à relecture."),
-            Self::Returned => format!("{who} a repassé « {headline} » en brouillon."),
-            Self::Published => format!("{who} a publié « {headline} »."),
-            Self::Scheduled => format!("{who} a programmé la parution de « {headline} »."),
-            Self::ScheduledPublished => format!("« {headline} » a paru à l’heure prévue."),
+            Self::Submitted => format!("{who} a soumis {story} à relecture."),
+            Self::Returned => format!("{who} a repassé {story} en brouillon."),
+            Self::Published => format!("{who} a publié {story}."),
+            Self::Scheduled => format!("{who} a programmé la parution de {story}."),
+            Self::ScheduledPublished => format!("{story} a paru à l’heure prévue."),
             Self::Unpublished => {
-                format!("{who} a dépublié « {headline} » : les lecteurs ne le voient plus.")
+                format!("{who} a dépublié {story}{NBSP}: les lecteurs ne le voient plus.")
             }
-            Self::Corrected => format!("{who} a ajouté une note publique à « {headline} »."),
+            Self::Corrected => format!("{who} a ajouté une note publique à {story}."),
         }
     }
 
@@ -110,7 +114,7 @@ impl NoticeKind {
             Self::Unpublished => "Dépublié",
             Self::Corrected => "Note publique ajoutée",
         };
-        format!("{what} : {headline}")
+        format!("{what}{NBSP}: {headline}")
     }
 
     pub fn audience(self) -> Audience {
@@ -216,18 +220,24 @@ mod tests {
     }
 
     #[test]
-    fn sentences_name_who_did_it_and_the_story() {
+    fn sentences_name_who_did_it_and_the_story_in_french_typography() {
+        let sentence = NoticeKind::Submitted.sentence_fr(Some("Léa Martin"), "La crue");
         assert_eq!(
-            NoticeKind::Submitted.sentence_fr(Some("Léa Martin"), "La crue"),
-            "Léa Martin a soumis « La crue » à relecture."
+            sentence,
+            "Léa Martin a soumis «\u{202f}La crue\u{202f}» à relecture."
         );
+        assert_eq!(crate::french_typography(&sentence), sentence);
         assert_eq!(
             NoticeKind::ScheduledPublished.sentence_fr(None, "La crue"),
-            "« La crue » a paru à l’heure prévue."
+            "«\u{202f}La crue\u{202f}» a paru à l’heure prévue."
         );
+        for kind in NoticeKind::ALL {
+            let sentence = kind.sentence_fr(Some("Léa"), "La crue");
+            assert_eq!(crate::french_typography(&sentence), sentence, "{kind:?}");
+        }
         assert_eq!(
             NoticeKind::Published.subject_fr("La crue"),
-            "Publié : La crue"
+            "Publié\u{a0}: La crue"
         );
     }
 

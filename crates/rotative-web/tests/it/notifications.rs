@@ -99,7 +99,7 @@ async fn submitted(site: &TestSite, headline: &str) -> (String, String, String) 
     (julie, chef, story)
 }
 
-const TOLD: &str = "Julie Martin a soumis « La crue de la Loire » à relecture.";
+const TOLD: &str = "Julie Martin a soumis «\u{202f}La crue de la Loire\u{202f}» à relecture.";
 
 #[tokio::test]
 async fn editors_hear_of_stories_to_review_and_nobody_of_their_own_act() {
@@ -148,7 +148,7 @@ async fn writers_hear_of_their_stories_by_letter_once() {
     let hers = seen(&site, &julie, "/redaction/notifications").await;
     assert!(
         hers.body
-            .contains("Paul Chef a publié « La crue de la Loire »."),
+            .contains("Paul Chef a publié «\u{202f}La crue de la Loire\u{202f}»."),
         "{}",
         hers.body
     );
@@ -156,7 +156,7 @@ async fn writers_hear_of_their_stories_by_letter_once() {
     let (queued, letters) = mail_round(&site).await;
     assert_eq!((queued, letters.len()), (2, 2));
     let to_chef = letter_to(&letters, "chef@exemple.fr");
-    assert_eq!(to_chef[0].subject, "À relire : La crue de la Loire");
+    assert_eq!(to_chef[0].subject, "À relire\u{a0}: La crue de la Loire");
     assert!(to_chef[0].text.contains(TOLD));
     // The letter's link goes through the notification, which is then read in the newsroom too.
     let link = first_notice(&seen(&site, &chef, "/redaction/").await.body);
@@ -189,7 +189,7 @@ async fn writers_hear_of_their_stories_by_letter_once() {
         "where to choose"
     );
     let to_julie = letter_to(&letters, "julie@exemple.fr");
-    assert_eq!(to_julie[0].subject, "Publié : La crue de la Loire");
+    assert_eq!(to_julie[0].subject, "Publié\u{a0}: La crue de la Loire");
     assert_eq!(
         mail_round(&site).await.0,
         0,
@@ -265,12 +265,13 @@ async fn each_person_chooses_which_kinds_come_by_email() {
         .collect();
     assert_eq!(
         subjects,
-        ["Note publique ajoutée : Le budget voté"],
+        ["Note publique ajoutée\u{a0}: Le budget voté"],
         "publication turned off"
     );
     let hers = seen(&site, &julie, "/redaction/notifications").await;
     assert!(
-        hers.body.contains("Paul Chef a publié « Le budget voté »."),
+        hers.body
+            .contains("Paul Chef a publié «\u{202f}Le budget voté\u{202f}»."),
         "still shown"
     );
 }
@@ -306,8 +307,16 @@ async fn a_daily_digest_gathers_the_notifications_of_the_day() {
         "{}",
         digest.subject
     );
-    assert!(digest.text.contains("« La rentrée » à relecture"));
-    assert!(digest.text.contains("« Les vendanges » à relecture"));
+    assert!(
+        digest
+            .text
+            .contains("«\u{202f}La rentrée\u{202f}» à relecture")
+    );
+    assert!(
+        digest
+            .text
+            .contains("«\u{202f}Les vendanges\u{202f}» à relecture")
+    );
     assert_eq!(mail_round_at(&site, tomorrow).await.0, 0);
 }
 
@@ -336,7 +345,7 @@ async fn notifications_are_listed_and_read_through_the_api() {
         ),
         (Some("submitted"), Some(id), Some("Julie Martin"))
     );
-    let text = "Julie Martin a soumis « Le port rouvre lundi » à relecture.";
+    let text = "Julie Martin a soumis «\u{202f}Le port rouvre lundi\u{202f}» à relecture.";
     assert_eq!(notice["text"], text);
     let (_, hers) = call(&site, "GET", "/api/v1/notifications", &julie, "").await;
     assert_eq!(hers["unread"], 0);

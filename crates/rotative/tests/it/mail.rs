@@ -492,10 +492,15 @@ fn a_story_to_review_reaches_the_editors_by_mail() {
     );
     let letter = &letters[0];
     assert_eq!(letter["to"], "Paul Chef <chef@exemple.fr>");
-    assert_eq!(letter["subject"], "À relire : Les dockers reprennent lundi");
+    assert_eq!(
+        letter["subject"],
+        "À relire\u{a0}: Les dockers reprennent lundi"
+    );
     let text = letter["text"].as_str().unwrap();
     assert!(
-        text.contains("Julie Martin a soumis « Les dockers reprennent lundi » à relecture."),
+        text.contains(
+            "Julie Martin a soumis «\u{202f}Les dockers reprennent lundi\u{202f}» à relecture."
+        ),
         "{text}"
     );
     let prefix = format!("{}/redaction/notifications/", server.base);
