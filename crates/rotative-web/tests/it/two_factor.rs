@@ -21,6 +21,16 @@ fn code(secret: &str, steps_ahead: u64) -> String {
     totp.generate(now + 30 * steps_ahead)
 }
 
+/// The account with this address.
+async fn account_of(site: &TestSite, email: &str) -> rotative_store::User {
+    site.state
+        .store
+        .user_by_email(&Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// The cookie a response sets under `name`, as `name=value`.
 fn set_cookie(page: &Page, name: &str) -> Option<String> {
     page.headers
@@ -291,14 +301,7 @@ async fn a_role_is_required_to_use_it_and_an_administrator_takes_it_off() {
     );
 
     // She lost her phone: an administrator takes it off.
-    let id = site
-        .state
-        .store
-        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = account_of(&site, "julie@exemple.fr").await.id;
     let accounts = site
         .request("GET", "/redaction/comptes", Some(&admin), None)
         .await;
@@ -402,13 +405,7 @@ async fn the_api_takes_ones_own_second_factor_off_only_with_a_code() {
     let phone = sign_in(&site, "julie@exemple.fr").await;
     let (secret, _) = turn_on(&site, &laptop, &phone).await;
     let token = token_for(&site, "julie@exemple.fr", TokenScope::Write).await;
-    let julie = site
-        .state
-        .store
-        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let julie = account_of(&site, "julie@exemple.fr").await;
     let path = format!("/api/v1/accounts/{}/two-factor", julie.id);
     let without = send_json(&site, "DELETE", &path, Some(&token), "").await;
     assert_eq!(
@@ -438,13 +435,7 @@ async fn a_new_password_ends_a_second_step_under_way() {
     let phone = sign_in(&site, "julie@exemple.fr").await;
     let (secret, _) = turn_on(&site, &laptop, &phone).await;
     let step = password_step(&site, "julie@exemple.fr").await;
-    let julie = site
-        .state
-        .store
-        .user_by_email(&Email::parse("julie@exemple.fr").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let julie = account_of(&site, "julie@exemple.fr").await;
     // Its owner, told of a sign-in that was not theirs, changes the password meanwhile.
     let audit = rotative_store::Audit::by(Some(julie.id), "change_password");
     site.state
