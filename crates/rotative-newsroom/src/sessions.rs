@@ -28,12 +28,19 @@ impl Newsroom {
     }
 
     /// Ends some of the actor's sessions; returns how many ended (none when the session named is
-    /// not the actor's, or has ended already).
+    /// not the actor's, or has ended already, by sign-out or by being left idle past `limits`).
     pub async fn end_sessions(
         &self,
         actor: &Actor,
         ending: Ending<'_>,
+        limits: SessionLimits,
     ) -> Result<u64, NewsroomError> {
+        if let Ending::One(token_hash) = ending {
+            let open = self.open_sessions(actor, limits).await?;
+            if !open.iter().any(|session| session.token_hash == token_hash) {
+                return Ok(0);
+            }
+        }
         Ok(self
             .store
             .end_sessions_of(actor.id, ending, Audit::by(Some(actor.id), "end_sessions"))

@@ -97,7 +97,7 @@ pub(crate) async fn end(
 ) -> Result<Response, AppError> {
     let ended = state
         .newsroom()
-        .end_sessions(&caller.writer()?, Ending::One(&id))
+        .end_sessions(&caller.writer()?, Ending::One(&id), SESSION_LIMITS)
         .await?;
     if ended == 0 {
         return Err(AppError::Missing(messages::NO_SUCH_SESSION.into()));
@@ -124,7 +124,7 @@ pub(crate) async fn end_all(
     // No session asks here: every one ends.
     let ended = state
         .newsroom()
-        .end_sessions(&caller.writer()?, Ending::AllBut(""))
+        .end_sessions(&caller.writer()?, Ending::AllBut(""), SESSION_LIMITS)
         .await?;
     Ok(json(&SessionsEnded { ended }))
 }

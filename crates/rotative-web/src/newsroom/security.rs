@@ -133,7 +133,10 @@ pub(crate) async fn end(
     } else {
         (Ending::One(&form.session), "/redaction/securite?fermee")
     };
-    state.newsroom().end_sessions(&who.actor(), ending).await?;
+    state
+        .newsroom()
+        .end_sessions(&who.actor(), ending, SESSION_LIMITS)
+        .await?;
     // Ending the session in use signs out, as « Se déconnecter » does: its cookie goes too.
     if form.session == who.token_hash {
         let forget = set_cookie(SESSION_COOKIE, "", 0, secure(&state));
