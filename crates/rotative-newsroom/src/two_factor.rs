@@ -16,14 +16,16 @@ const STEP_SECONDS: i64 = 30;
 /// Codes of the step before and after are taken too: a phone's clock drifts, a person types.
 const STEPS_AROUND: i64 = 1;
 
-/// Wrong codes allowed for one account in `CODE_WINDOW_SECONDS`, at sign-in and when its owner
-/// confirms a change to the second factor: a guess of the six digits stays out of reach.
+/// Wrong codes allowed for one account in `CODE_WINDOW_SECONDS`, at sign-in and, counted apart,
+/// when its owner confirms a change to the second factor: a guess of the six digits stays out
+/// of reach.
 pub const CODE_ATTEMPTS: u32 = 5;
 pub const CODE_WINDOW_SECONDS: i64 = 15 * 60;
 
-/// The key that counts an account's attempts at its second factor.
-fn attempts_key(account: UserId) -> String {
-    format!("second step {account}")
+/// The key that counts the codes typed to confirm a change to an account's second factor: apart
+/// from sign-in's, so a session or token in other hands cannot lock its owner out of signing in.
+fn change_attempts_key(account: UserId) -> String {
+    format!("second factor change {account}")
 }
 
 /// What the second step of sign-in was given.
@@ -159,7 +161,7 @@ impl Newsroom {
         account: UserId,
         given: SecondFactor<'_>,
     ) -> Result<(), NewsroomError> {
-        let key = attempts_key(account);
+        let key = change_attempts_key(account);
         if self.store.count_attempt(&key, CODE_WINDOW_SECONDS).await? > CODE_ATTEMPTS {
             return Err(NewsroomError::Refused(Refusal::TooManyCodes));
         }

@@ -45,8 +45,11 @@ fn tag_end(rest: &str) -> usize {
     let mut at = 0;
     while at < rest.len() {
         let here = &rest[at..];
-        if here.starts_with("{%") || here.starts_with("{{") {
-            at += here.find(['}']).unwrap() + 2;
+        if let Some(close) = [("{%", "%}"), ("{{", "}}"), ("{#", "#}")]
+            .into_iter()
+            .find_map(|(open, close)| here.starts_with(open).then_some(close))
+        {
+            at += here.find(close).unwrap() + close.len();
         } else if here.starts_with('>') {
             return at;
         } else {
@@ -153,6 +156,9 @@ fn every_templates_words_are_set_as_french() {
 
 #[test]
 fn the_words_shown_leave_markup_and_code_out() {
-    let source = "<p title=\"Le titre : {{ x }}\">Bonjour {{ name }} :</p>{% if a %}<code>a ? b</code>{% endif %}";
-    assert_eq!(shown_lines(source, true), ["Bonjour X :", "Le titre : X"]);
+    let source = "<p title=\"Le titre : {{ x }}\">Bonjour {{ name }} :</p>{% if a %}<code>a ? b</code>{% endif %}<input{% if a %} checked{% endif %}> Texte :";
+    assert_eq!(
+        shown_lines(source, true),
+        ["Bonjour X : Texte :", "Le titre : X"]
+    );
 }

@@ -175,22 +175,23 @@ impl SearchIndex {
     }
 }
 
-/// A snippet as readers see it: « … » where the story's text goes on before or after it (the
-/// fragment starts and ends on words).
+/// A snippet as readers see it: « … » where the story's words go on before or after it (the
+/// fragment starts and ends on words, leaving out the punctuation that closes its last one).
 fn framed(html: &str, fragment: &str, body: &str) -> String {
     let fragment = fragment.trim();
-    if fragment.is_empty() {
+    let Some(start) = body.find(fragment).filter(|_| !fragment.is_empty()) else {
         return html.to_owned();
-    }
-    let before = if body.trim_start().starts_with(fragment) {
-        ""
-    } else {
-        "…\u{a0}"
     };
-    let after = if body.trim_end().ends_with(fragment) {
-        ""
+    let has_words = |text: &str| text.chars().any(char::is_alphanumeric);
+    let before = if has_words(&body[..start]) {
+        "…\u{a0}"
     } else {
+        ""
+    };
+    let after = if has_words(&body[start + fragment.len()..]) {
         "\u{a0}…"
+    } else {
+        ""
     };
     format!("{before}{}{after}", html.trim())
 }
@@ -364,7 +365,44 @@ mod tests {
             "Le <mark>port</mark> rouvre\u{a0}…",
             "nothing before the start"
         );
-        assert_eq!(framed(body, body, body), body, "the whole text");
+        let last_words = "le travail après trois semaines";
+        assert_eq!(
+            framed(last_words, last_words, body),
+            format!("…\u{a0}{last_words}"),
+            "only the full stop after the end"
+        );
+        let whole = body.trim_end_matches('.');
+        assert_eq!(framed(whole, whole, body), whole, "the whole text");
         assert_eq!(framed("", "", body), "");
+    }
+
+    #[test]
+    fn tantivys_fragments_leave_the_last_full_stop_out() {
+        use tantivy::{
+            Index, TantivyDocument,
+            schema::{STORED, Schema, TEXT},
+            snippet::SnippetGenerator,
+        };
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let text = "Le port rouvre lundi.";
+        let mut doc = TantivyDocument::default();
+        doc.add_text(body, text);
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let query = tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(body, "port"),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let snippets = SnippetGenerator::create(&searcher, &query, body).unwrap();
+        let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, 0)).unwrap();
+        let snippet = snippets.snippet_from_doc(&stored);
+        assert_eq!(
+            framed(&snippet.to_html(), snippet.fragment(), text),
+            snippet.to_html()
+        );
     }
 }

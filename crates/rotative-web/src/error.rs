@@ -353,6 +353,13 @@ impl IntoResponse for AppError {
                     axum::http::HeaderValue::from(retry_after(*wait)),
                 );
             }
+            // The codes are counted over fifteen minutes: at most that long.
+            Self::TooManyCodes => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(rotative_newsroom::CODE_WINDOW_SECONDS),
+                );
+            }
             Self::Stale { current, .. } => {
                 response
                     .headers_mut()

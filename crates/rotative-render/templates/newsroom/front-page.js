@@ -69,7 +69,7 @@
         place += 1;
       }
     });
-    return 'Bloc «\u00a0' + named(from) + '\u00a0» placé en ' + from.querySelector('input').value + '.';
+    return 'Bloc «\u202f' + named(from) + '\u202f» placé en ' + from.querySelector('input').value + '.';
   }
 
   form.querySelectorAll('.front-slot').forEach(function (slot) {

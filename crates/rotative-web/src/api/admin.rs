@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use rotative_domain::{Email, Name, Role, UserId};
-use rotative_newsroom::SiteSettings;
+use rotative_newsroom::{NewsroomError, Refusal, SiteSettings};
 use rotative_store::{Invitee, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -368,7 +368,7 @@ pub(crate) async fn change_settings(
 #[utoipa::path(
     delete,
     path = "/api/v1/accounts/{id}/two-factor",
-    request_body(content = ConfirmInput, content_type = "application/json"),
+    request_body(content = Option<ConfirmInput>, content_type = "application/json"),
     operation_id = "remove_two_factor",
     tag = "Administration",
     security(("jeton" = [])),
@@ -399,11 +399,20 @@ pub(crate) async fn remove_two_factor(
         .as_deref()
         .zip(typed_hash.as_deref())
         .map(|(typed, hash)| second_factor(typed, hash));
-    state
+    match state
         .newsroom()
         .disable_two_factor(&actor, id, None, confirmation)
-        .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(NewsroomError::Refused(Refusal::WrongCode)) => {
+            Err(AppError::Invalid(vec![FieldError {
+                field: "code".into(),
+                message: messages::WRONG_CODE.to_owned(),
+            }]))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// One of the account's own codes, which confirms a change to its own second factor.

@@ -1088,7 +1088,9 @@ fn an_editor_reorders_the_front_page_by_dragging_and_with_the_plain_form() {
         "return document.querySelector('.front-page-status').textContent;",
     );
     assert!(
-        said.starts_with(&format!("Bloc «\u{a0}{moved_section}\u{a0}» placé en 1.")),
+        said.starts_with(&format!(
+            "Bloc «\u{202f}{moved_section}\u{202f}» placé en 1."
+        )),
         "{said}"
     );
     for (width, height, dark, name) in [
