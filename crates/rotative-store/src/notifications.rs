@@ -246,8 +246,19 @@ impl Store {
         Ok(article.map(ArticleId))
     }
 
-    /// Deletes the notifications read before `before`; returns how many.
+    /// Deletes the notifications read before `before`; returns how many. Asked every second,
+    /// it writes only when there is something to delete: on SQLite a write, even of no row,
+    /// takes the database's one write lock from the newsroom's saves.
     pub async fn prune_read_notifications(&self, before: i64) -> Result<u64, StoreError> {
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM notifications WHERE read_at IS NOT NULL AND read_at < $1 LIMIT 1",
+        )
+        .bind(before)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(0);
+        }
         Ok(
             sqlx::query("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1")
                 .bind(before)

@@ -3029,6 +3029,11 @@ async fn notifications_are_marked_read_as_shown_and_forgotten_once_read(store: S
     let long_after = Timestamp::now().as_second() + 10;
     assert_eq!(store.prune_read_notifications(long_after).await.unwrap(), 3);
     assert_eq!(
+        store.prune_read_notifications(long_after).await.unwrap(),
+        0,
+        "nothing left"
+    );
+    assert_eq!(
         store
             .notifications_of(editor, false, None, 10)
             .await

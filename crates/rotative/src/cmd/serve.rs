@@ -181,52 +181,63 @@ fn instance_name() -> String {
 /// whose time to leave it has come, checking every second, starting with any that fell due
 /// while the server was down; on the one instance holding the job's lease.
 async fn publish_scheduled(state: AppState, instance: Arc<str>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let round = leased_round(
-            &state,
-            &instance,
-            (SCHEDULER_JOB, SCHEDULER_LEASE_SECONDS),
-            || async {
-                let time_zone = state.site().time_zone.clone();
-                // Each job runs even when the other fails.
-                let published = state.newsroom().publish_due(&time_zone).await;
-                let left = state.newsroom().leave_front_page_due().await;
-                Ok(published?.saturating_add(usize::try_from(left?).unwrap_or(usize::MAX)))
-            },
-        )
-        .await;
-        if let Err(error) = round {
-            tracing::error!(?error, "scheduled publishing failed; retrying");
-        }
-    }
+    every_second_leased(
+        &state,
+        &instance,
+        SCHEDULER_JOB,
+        "scheduled publishing failed; retrying",
+        |state| async move {
+            let time_zone = state.site().time_zone.clone();
+            // Each job runs even when the other fails.
+            let published = state.newsroom().publish_due(&time_zone).await;
+            let left = state.newsroom().leave_front_page_due().await;
+            Ok(published?.saturating_add(usize::try_from(left?).unwrap_or(usize::MAX)))
+        },
+    )
+    .await;
 }
 
 /// Words the letters of new notifications (and each morning the daily digests) into the
 /// outbox, every second, on the one instance holding the job's lease.
 async fn mail_notifications(state: AppState, instance: Arc<str>) {
+    every_second_leased(
+        &state,
+        &instance,
+        NOTIFICATIONS_JOB,
+        "notification letters failed; retrying",
+        |state| async move {
+            let site = state.site();
+            let round = state
+                .newsroom()
+                .mail_notifications(&site, jiff::Timestamp::now())
+                .await?;
+            Ok(round.letters)
+        },
+    )
+    .await;
+}
+
+/// Runs `round` every second on the instance holding `job`'s lease (`SCHEDULER_LEASE_SECONDS`),
+/// logging `failed` when a round fails.
+async fn every_second_leased<F>(
+    state: &AppState,
+    instance: &str,
+    job: &str,
+    failed: &str,
+    round: impl Fn(AppState) -> F,
+) where
+    F: Future<Output = Result<usize, AppError>>,
+{
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let round = leased_round(
-            &state,
-            &instance,
-            (NOTIFICATIONS_JOB, SCHEDULER_LEASE_SECONDS),
-            || async {
-                let site = state.site();
-                let round = state
-                    .newsroom()
-                    .mail_notifications(&site, jiff::Timestamp::now())
-                    .await?;
-                Ok(round.letters)
-            },
-        )
+        let done = leased_round(state, instance, (job, SCHEDULER_LEASE_SECONDS), || {
+            round(state.clone())
+        })
         .await;
-        if let Err(error) = round {
-            tracing::error!(?error, "notification letters failed; retrying");
+        if let Err(error) = done {
+            tracing::error!(?error, "{failed}");
         }
     }
 }
