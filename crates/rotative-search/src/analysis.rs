@@ -27,6 +27,26 @@ pub(crate) fn french() -> TextAnalyzer {
         .build()
 }
 
+/// The same analysis without the language's function words (« les », « dans », « sera »…):
+/// the words left say what a text is about. Filtered before accents are folded, as the list
+/// spells them.
+pub(crate) fn french_subject_words() -> TextAnalyzer {
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
+    if let Some(function_words) = StopWordFilter::new(Language::French) {
+        builder = builder.filter_dynamic(function_words);
+    }
+    builder
+        .filter_dynamic(AsciiFoldingFilter)
+        .filter_dynamic(StopWordFilter::remove(
+            ELISIONS.iter().map(|w| (*w).to_owned()),
+        ))
+        .filter_dynamic(Stemmer::new(Language::French))
+        .build()
+}
+
 /// Plain text from the sanitised HTML of a body: tags dropped, the few entities the sanitiser
 /// writes decoded.
 pub(crate) fn html_to_text(html: &str) -> String {
@@ -74,6 +94,23 @@ mod tests {
         assert_eq!(tokens("l'Ukraine"), tokens("ukraine"));
         assert_eq!(tokens("l’Ukraine"), tokens("Ukraine"));
         assert_eq!(tokens("souverainetés"), tokens("souveraineté"));
+    }
+
+    #[test]
+    fn subject_words_are_the_indexed_words_less_function_words() {
+        let text = "Les Biélorusses sont dans l'Ukraine, à côté des élections.";
+        let mut analyzer = french_subject_words();
+        let mut stream = analyzer.token_stream(text);
+        let mut subject = Vec::new();
+        while let Some(token) = stream.next() {
+            subject.push(token.text.clone());
+        }
+        let indexed = tokens(text);
+        assert!(
+            subject.iter().all(|word| indexed.contains(word)),
+            "{subject:?}"
+        );
+        assert_eq!(subject, tokens("Biélorusses Ukraine côté élections"));
     }
 
     #[test]

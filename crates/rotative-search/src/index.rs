@@ -12,10 +12,14 @@ use tantivy::{
         FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
         TextOptions,
     },
+    tokenizer::TextAnalyzer,
 };
 use thiserror::Error;
 
-use crate::analysis::{FRENCH, french, html_to_text};
+use crate::{
+    analysis::{FRENCH, french, french_subject_words, html_to_text},
+    likeness,
+};
 
 #[derive(Debug, Error)]
 pub enum SearchError {
@@ -37,6 +41,9 @@ const CHANGES_PER_COMMIT: u32 = 10_000;
 const STORIES_PER_COMMIT: u32 = 5_000;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
+/// The fast fields of a story's likeness words and of their numbers.
+pub(crate) const LIKENESS: &str = "likeness";
+pub(crate) const LIKENESS_NUMBERS: &str = "likeness_numbers";
 /// How often a merge of every segment is tried while the writer's own merges hold some.
 const MERGE_TRIES: u32 = 10;
 const MERGE_RETRY_PAUSE: Duration = Duration::from_millis(500);
@@ -53,6 +60,9 @@ pub(crate) struct Fields {
     pub section: Field,
     pub section_name: Field,
     pub published_at: Field,
+    /// The words that say what a story is about, and their numbers (`likeness`).
+    pub likeness: Field,
+    pub likeness_numbers: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -79,6 +89,8 @@ fn schema() -> (Schema, Fields) {
         section: builder.add_text_field("section", STRING | STORED),
         section_name: builder.add_text_field("section_name", STORED),
         published_at: builder.add_i64_field("published_at", INDEXED | STORED | FAST),
+        likeness: builder.add_bytes_field(LIKENESS, FAST),
+        likeness_numbers: builder.add_u64_field(LIKENESS_NUMBERS, FAST),
     };
     (builder.build(), fields)
 }
@@ -142,18 +154,26 @@ impl SearchIndex {
             .unwrap_or_default())
     }
 
-    fn document(&self, article: &Article) -> TantivyDocument {
+    /// A story as the index holds it; `subject_words` finds its likeness.
+    fn document(&self, article: &Article, subject_words: &mut TextAnalyzer) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, u64::try_from(article.id.0).unwrap_or_default());
         doc.add_text(f.path, article.path.as_ref());
-        doc.add_text(f.headline, article.headline.as_ref());
+        let body = html_to_text(&article.body_html);
+        let mut texts: Vec<(Field, &str)> =
+            vec![(f.headline, article.headline.as_ref()), (f.body, &body)];
         if let Some(standfirst) = &article.standfirst {
-            doc.add_text(f.standfirst, standfirst.as_ref());
+            texts.push((f.standfirst, standfirst.as_ref()));
         }
-        doc.add_text(f.body, html_to_text(&article.body_html));
-        for tag in &article.tags {
-            doc.add_text(f.tags, tag.name.as_ref());
+        texts.extend(article.tags.iter().map(|tag| (f.tags, tag.name.as_ref())));
+        let kept = likeness::keep(subject_words, &texts);
+        doc.add_bytes(f.likeness, &kept.words);
+        for number in kept.numbers {
+            doc.add_u64(f.likeness_numbers, number);
+        }
+        for (field, text) in texts {
+            doc.add_text(field, text);
         }
         for author in &article.authors {
             doc.add_text(f.authors, author.name.as_ref());
@@ -254,6 +274,7 @@ impl SearchIndex {
         position: i64,
     ) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut subject_words = french_subject_words();
         for (id, article) in articles {
             writer.delete_term(Term::from_field_u64(
                 self.fields.id,
@@ -261,7 +282,7 @@ impl SearchIndex {
             ));
             // The site's pages (about, legal notice) are found from the footer, not searched.
             if let Some(article) = article.as_ref().filter(|article| !article.is_page) {
-                writer.add_document(self.document(article))?;
+                writer.add_document(self.document(article, &mut subject_words))?;
             }
         }
         let mut commit = writer.prepare_commit()?;

@@ -5,6 +5,7 @@
 
 mod analysis;
 mod index;
+mod likeness;
 mod query;
 
 pub use index::{SearchError, SearchIndex};

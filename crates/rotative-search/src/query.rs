@@ -8,15 +8,17 @@ use rotative_domain::{ArticleId, Slug};
 use tantivy::{
     DocAddress, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term,
     collector::{Count, TopDocs},
-    query::{
-        BooleanQuery, EnableScoring, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
-        Scorer, TermQuery,
-    },
+    columnar::Column,
+    query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
 };
 
-use crate::{SearchError, SearchIndex};
+use crate::{
+    SearchError, SearchIndex,
+    index::{LIKENESS, LIKENESS_NUMBERS},
+    likeness::{self, Likeness},
+};
 
 /// Longest query read: anything beyond is noise (and a cost).
 const MAX_QUERY_CHARS: usize = 200;
@@ -246,17 +248,20 @@ fn by_recency(
 
 impl SearchIndex {
     /// How close each of `candidates` is to this story in its words (higher is closer; those
-    /// sharing none are left out). Only the candidates are scored, each found by its id and
-    /// sought in the likeness query's postings: the cost does not grow with the archive. A
-    /// story not in the index (not published) is close to none.
+    /// sharing none are left out). Only the candidates are compared, each found by its id and
+    /// its likeness words read beside it: the cost does not grow with the archive. A story not
+    /// in the index (not published) is close to none.
     pub fn similar(
         &self,
         article_id: ArticleId,
         candidates: &[ArticleId],
     ) -> Result<HashMap<ArticleId, f32>, SearchError> {
         let searcher = self.reader.searcher();
+        // A candidate picked twice (for two subjects) is compared once.
         let mut wanted = candidates.to_vec();
         wanted.push(article_id);
+        wanted.sort_unstable();
+        wanted.dedup();
         let addresses = self.addresses(&searcher, &wanted)?;
         let Some(own) = addresses
             .iter()
@@ -265,43 +270,28 @@ impl SearchIndex {
         else {
             return Ok(HashMap::new());
         };
-        // A term's document count includes deleted documents until segments merge, while
-        // MoreLikeThis divides by the live ones, and panics when the first is larger
-        // (quickwit-oss/tantivy#2964): such terms are in (nearly) every story and say nothing
-        // of likeness, so they are left out.
-        let live = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| u64::from(segment.num_docs()))
-            .sum();
-        let likeness = MoreLikeThisQuery::builder()
-            .with_max_doc_frequency(live)
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(40)
-            .with_min_word_length(3)
-            .with_document(own);
-        let weight = likeness.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        let mut own_words = Vec::new();
+        kept_words(&searcher, own, &mut own_words)?;
+        let likeness = likeness(&searcher, &own_words)?;
         let mut similar = HashMap::new();
-        // Addresses come sorted: each segment's scorer moves forward only, from one candidate
-        // to the next (no union of the candidates' postings is built).
-        let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+        let mut numbers: Option<(u32, Column<u64>)> = None;
         for (address, id) in addresses.into_iter().filter(|(_, id)| *id != article_id) {
-            if scorer
+            if numbers
                 .as_ref()
                 .is_none_or(|(segment, _)| *segment != address.segment_ord)
             {
-                let segment = searcher.segment_reader(address.segment_ord);
-                scorer = Some((address.segment_ord, weight.scorer(segment, 1.0)?));
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(LIKENESS_NUMBERS)?;
+                numbers = Some((address.segment_ord, column));
             }
-            let Some((_, scorer)) = &mut scorer else {
+            let Some((_, column)) = &numbers else {
                 continue;
             };
-            if scorer.doc() < address.doc_id {
-                scorer.seek(address.doc_id);
-            }
-            if scorer.doc() == address.doc_id {
-                similar.insert(id, scorer.score());
+            let closeness = likeness.closeness(column.values_for_doc(address.doc_id));
+            if closeness > 0.0 {
+                similar.insert(id, closeness);
             }
         }
         Ok(similar)
@@ -343,6 +333,44 @@ impl SearchIndex {
         found.sort_unstable_by_key(|(address, _)| *address);
         Ok(found)
     }
+}
+
+/// The likeness words a story kept when it was indexed, into `bytes` (`likeness::decode`
+/// reads them).
+fn kept_words(
+    searcher: &Searcher,
+    story: DocAddress,
+    bytes: &mut Vec<u8>,
+) -> Result<(), SearchError> {
+    bytes.clear();
+    let column = searcher
+        .segment_reader(story.segment_ord)
+        .fast_fields()
+        .bytes(LIKENESS)?;
+    if let Some(column) = column {
+        for ord in column.term_ords(story.doc_id) {
+            column
+                .ord_to_bytes(ord, bytes)
+                .map_err(|e| SearchError::Index(e.into()))?;
+        }
+    }
+    Ok(())
+}
+
+/// What stories are compared to this one by: its kept words, with their rarity in the
+/// archive now.
+fn likeness(searcher: &Searcher, words: &[u8]) -> Result<Likeness, SearchError> {
+    // A word's count of stories includes deleted ones until segments merge: one counted
+    // in more stories than are live is in (nearly) all of them and says nothing of likeness.
+    let live = searcher.num_docs();
+    let mut rated = Vec::new();
+    for word in likeness::decode(words) {
+        let found_in = searcher.doc_freq(&word.term())?;
+        if (1..=live).contains(&found_in) {
+            rated.push((word, likeness::rarity(found_in, live)));
+        }
+    }
+    Ok(Likeness::new(rated))
 }
 
 #[cfg(test)]

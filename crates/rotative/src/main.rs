@@ -10,12 +10,23 @@ mod config;
 mod demo;
 mod site;
 
+/// Memory in the kernel's 4 KiB pages, not 2 MiB ones: each 2 MiB page the allocator touches
+/// again after giving it back is zeroed whole, a tenth of an uncached story page's time, and
+/// half-used ones swell the resident memory (docs/performance.md, sixth pass).
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
+        eprintln!("warning: transparent huge pages stay on: {error}");
+    }
+}
+
 /// Microsoft's mimalloc: a request allocates and frees many small buffers, which glibc's
 /// allocator handles more slowly (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = cli::Cli::parse();
     // Kept to the end: dropping it writes out the lines still queued.
     let _logs_written = init_tracing(cli.log_format);
