@@ -98,7 +98,7 @@ pub(crate) fn keep(analyzer: &mut TextAnalyzer, texts: &[(Field, &str)]) -> Kept
     }
 }
 
-/// The words `encode` kept; anything unreadable ends them.
+/// The words `keep` kept; anything unreadable ends them.
 pub(crate) fn decode(mut bytes: &[u8]) -> impl Iterator<Item = Word<'_>> {
     std::iter::from_fn(move || {
         let [count, length, rest @ ..] = bytes else {

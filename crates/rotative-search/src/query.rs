@@ -270,9 +270,8 @@ impl SearchIndex {
         else {
             return Ok(HashMap::new());
         };
-        let mut own_words = Vec::new();
-        kept_words(&searcher, own, &mut own_words)?;
-        let likeness = likeness(&searcher, &own_words)?;
+        let own_words = kept_words(&searcher, own)?;
+        let likeness = rated_likeness(&searcher, &own_words)?;
         let mut similar = HashMap::new();
         let mut numbers: Option<(u32, Column<u64>)> = None;
         for (address, id) in addresses.into_iter().filter(|(_, id)| *id != article_id) {
@@ -335,14 +334,9 @@ impl SearchIndex {
     }
 }
 
-/// The likeness words a story kept when it was indexed, into `bytes` (`likeness::decode`
-/// reads them).
-fn kept_words(
-    searcher: &Searcher,
-    story: DocAddress,
-    bytes: &mut Vec<u8>,
-) -> Result<(), SearchError> {
-    bytes.clear();
+/// The likeness words a story kept when it was indexed (`likeness::decode` reads them).
+fn kept_words(searcher: &Searcher, story: DocAddress) -> Result<Vec<u8>, SearchError> {
+    let mut bytes = Vec::new();
     let column = searcher
         .segment_reader(story.segment_ord)
         .fast_fields()
@@ -350,16 +344,16 @@ fn kept_words(
     if let Some(column) = column {
         for ord in column.term_ords(story.doc_id) {
             column
-                .ord_to_bytes(ord, bytes)
+                .ord_to_bytes(ord, &mut bytes)
                 .map_err(|e| SearchError::Index(e.into()))?;
         }
     }
-    Ok(())
+    Ok(bytes)
 }
 
 /// What stories are compared to this one by: its kept words, with their rarity in the
 /// archive now.
-fn likeness(searcher: &Searcher, words: &[u8]) -> Result<Likeness, SearchError> {
+fn rated_likeness(searcher: &Searcher, words: &[u8]) -> Result<Likeness, SearchError> {
     // A word's count of stories includes deleted ones until segments merge: one counted
     // in more stories than are live is in (nearly) all of them and says nothing of likeness.
     let live = searcher.num_docs();
