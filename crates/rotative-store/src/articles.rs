@@ -684,7 +684,7 @@ impl Store {
 
 /// Reads made one after another on one connection. From the pool, it is asked for once (a
 /// connection given back is first pinged); on an SQLite file, the reads run on the request's
-/// thread (`sqlite_reads`).
+/// thread, in one transaction (`sqlite_reads`).
 pub struct Reads {
     on: ReadsOn,
 }
@@ -844,43 +844,53 @@ impl Reads {
     ) -> Result<RelatedPool, StoreError> {
         let article_id = story.id;
         let now = now_seconds();
-        // The picks come first, each story then found by its key: the planner never walks
-        // every published story to test it against them. `UNION ALL`, one row per pick and
-        // no grouping: nothing to sort.
+        // The section's newest are read from its index alone (what a candidate needs of them
+        // is in it). The subjects' picks come next, each story then found by its key: the
+        // planner never walks every published story to test it against them. `UNION ALL`, one
+        // row per pick and no grouping: nothing to sort.
         let mut query = Statement::new(
-            "SELECT a.id, a.section_id, a.published_at, picked.tag_id FROM
-                 (SELECT id, CAST(NULL AS BIGINT) AS tag_id FROM
-                     (SELECT id FROM articles WHERE section_id = ",
+            "SELECT id, section_id, published_at, tag_id FROM
+                 (SELECT id, section_id, published_at, CAST(NULL AS BIGINT) AS tag_id
+                  FROM articles WHERE section_id = ",
         );
         query
             .push_bind(story.section_id.0)
             .push(" AND status = 'published' AND is_page = 0 AND published_at <= ")
             .push_bind(now)
+            .push(" AND id <> ")
+            .push_bind(article_id.0)
             .push(" ORDER BY published_at DESC LIMIT ")
             .push_bind(RELATED_FROM_SECTION)
             .push(") AS newest");
-        for (n, subject) in story.tag_ids.iter().enumerate() {
+        if !story.tag_ids.is_empty() {
             query
-                .push(
-                    " UNION ALL SELECT article_id, tag_id FROM (SELECT article_id, tag_id
-                     FROM article_tags WHERE tag_id = ",
-                )
-                .push_bind(subject.0)
-                .push(" ORDER BY article_id DESC LIMIT ")
-                .push_bind(RELATED_PER_SUBJECT)
-                .push(&format!(") AS subject_{n}"));
+                .push(" UNION ALL SELECT a.id, a.section_id, a.published_at, picked.tag_id FROM (");
+            for (n, subject) in story.tag_ids.iter().enumerate() {
+                if n > 0 {
+                    query.push(" UNION ALL ");
+                }
+                query
+                    .push(
+                        "SELECT article_id AS id, tag_id FROM (SELECT article_id, tag_id
+                         FROM article_tags WHERE tag_id = ",
+                    )
+                    .push_bind(subject.0)
+                    .push(" ORDER BY article_id DESC LIMIT ")
+                    .push_bind(RELATED_PER_SUBJECT)
+                    .push(&format!(") AS subject_{n}"));
+            }
+            // `CROSS JOIN` keeps the picks as SQLite's outer loop (PostgreSQL plans it as any
+            // join): tested the other way round, every published story was read (219 ms at
+            // 100,000 stories).
+            query.push(
+                ") AS picked CROSS JOIN articles a
+                 WHERE a.id = picked.id AND a.status = 'published' AND a.published_at <= ",
+            );
+            query
+                .push_bind(now)
+                .push(" AND a.id <> ")
+                .push_bind(article_id.0);
         }
-        // `CROSS JOIN` keeps the picks as SQLite's outer loop (PostgreSQL plans it as any
-        // join): tested the other way round, every published story was read (219 ms at
-        // 100,000 stories).
-        query.push(
-            ") AS picked CROSS JOIN articles a
-             WHERE a.id = picked.id AND a.status = 'published' AND a.published_at <= ",
-        );
-        query
-            .push_bind(now)
-            .push(" AND a.id <> ")
-            .push_bind(article_id.0);
         let rows: Vec<CandidateRow> = {
             let (sql, arguments) = query.finish()?;
             self.fetch_all(&sql, arguments).await?

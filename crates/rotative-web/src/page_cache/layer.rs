@@ -164,10 +164,9 @@ async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Res
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
     let headers = std::mem::take(&mut parts.headers);
-    // Compressing takes a few milliseconds of CPU: off the threads that answer readers.
-    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
-        .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    // Made on the reader's thread: only its fingerprint is computed now (tens of microseconds),
+    // a hand-over to the blocking pool cost more than that.
+    Ok(Arc::new(CachedPage::new(headers, bytes, shows)))
 }
 
 /// After a write from the newsroom, this instance's cache catches up before answering: the
