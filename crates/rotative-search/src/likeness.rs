@@ -140,12 +140,12 @@ pub(crate) struct Likeness {
 
 /// Bits of `Likeness::weighed`: with forty words set, about one word in a hundred that is not
 /// weighed is looked up in vain.
-const SLOTS: usize = 4096;
+const SLOTS: usize = 1 << SLOT_BITS;
+const SLOT_BITS: u32 = 12;
 
-/// Where a word number's bit is in `Likeness::weighed`: bits above the count's byte, which are
-/// as random as the hash.
+/// Where a word number's bit is in `Likeness::weighed`: its highest bits, FNV-1a's best mixed.
 fn slot(word: u64) -> (usize, u64) {
-    let slot = (word >> 8) as usize % SLOTS;
+    let slot = usize::try_from(word >> (u64::BITS - SLOT_BITS)).unwrap_or_default();
     (slot / 64, 1 << (slot % 64))
 }
 

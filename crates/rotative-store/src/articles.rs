@@ -349,7 +349,8 @@ impl StoryDetails {
     }
 }
 
-/// How many of the section's newest stories, and of each subject's latest, may be related.
+/// How many of the section's newest stories (the story itself aside), and of each subject's
+/// latest, may be related.
 const RELATED_FROM_SECTION: i64 = 30;
 const RELATED_PER_SUBJECT: i64 = 20;
 
@@ -844,8 +845,8 @@ impl Reads {
     ) -> Result<RelatedPool, StoreError> {
         let article_id = story.id;
         let now = now_seconds();
-        // The section's newest are read from its index alone (what a candidate needs of them
-        // is in it). The subjects' picks come next, each story then found by its key: the
+        // The section's newest others are read along its index (on SQLite, from the index
+        // alone: the id is the row's key). The subjects' picks come next, each story then found by its key: the
         // planner never walks every published story to test it against them. `UNION ALL`, one
         // row per pick and no grouping: nothing to sort.
         let mut query = Statement::new(

@@ -28,7 +28,7 @@ use sqlx_core::{
 use crate::StoreError;
 
 /// Statements each connection keeps prepared: the story page's, with their variants (the number
-/// of subjects or of ids changes the text).
+/// of subjects or of ids changes the text), and the transaction's `BEGIN` and `COMMIT`.
 const PREPARED_STATEMENTS: usize = 64;
 /// Connections kept open between requests; more are opened when more requests read at once.
 const KEPT_CONNECTIONS: usize = 16;
@@ -116,11 +116,13 @@ impl Drop for SqliteReader {
         let Some(connection) = self.connection.take() else {
             return;
         };
-        // A connection whose transaction could not end is not lent again.
-        if connection
-            .prepare_cached("COMMIT")
-            .and_then(|mut commit| commit.execute([]))
-            .is_err()
+        // SQLite may have ended the transaction itself (some errors roll it back); a connection
+        // whose transaction could not end is not lent again.
+        if !connection.is_autocommit()
+            && connection
+                .prepare_cached("COMMIT")
+                .and_then(|mut commit| commit.execute([]))
+                .is_err()
         {
             return;
         }

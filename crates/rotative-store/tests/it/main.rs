@@ -144,6 +144,7 @@ on_every_backend!(
     listings_filter_and_paginate,
     slugs_stay_unique,
     related_candidates_rank_shared_tags_first,
+    a_story_among_its_sections_newest_has_thirty_others,
     same_media_is_one_record,
     media_library_searches_describes_and_tracks_use,
     imports_are_recorded_with_their_redirects,
@@ -639,6 +640,35 @@ async fn slugs_stay_unique(store: Store) {
             .unwrap(),
         BTreeSet::from([unused]),
         "of a batch's slugs, those no story has"
+    );
+}
+
+/// The section's thirty newest stories are candidates, the story itself aside (read along the
+/// section's index, without subjects to join).
+async fn a_story_among_its_sections_newest_has_thirty_others(store: Store) {
+    let f = fixture(store).await;
+    let mut ids = Vec::new();
+    let mut newest = None;
+    for n in 0..32 {
+        let mut new = story(&format!("Brève {n}"), &f.section, Some(days_ago(n)));
+        new.content.tags = vec![];
+        ids.push(create(&f.store, &new).await);
+        newest.get_or_insert(new.path.unwrap());
+    }
+    let story = f
+        .store
+        .story_page(&newest.unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .ranking;
+    assert!(story.tag_ids.is_empty());
+    let pool = f.store.related_candidates(&story, 4).await.unwrap();
+    assert!(!pool.site_wide);
+    assert_eq!(
+        pool.candidates.iter().map(|c| c.id).collect::<Vec<_>>(),
+        ids[1..31].to_vec(),
+        "the thirty newest after the story, newest first"
     );
 }
 

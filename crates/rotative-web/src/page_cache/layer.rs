@@ -20,6 +20,8 @@ pub(crate) const PAGE_CACHE_CONTROL: &str =
     "public, max-age=30, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 /// Pages and feeds are far smaller; a body beyond this is answered without being kept.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+/// Pages up to this size are fingerprinted on the reader's thread (`keep`).
+const FINGERPRINTED_INLINE: usize = 256 * 1024;
 
 /// The address a page is kept under: its path, and its page number if any, written as the
 /// site writes it (`?page=2`, never `?page=02` nor `?page=1`). Other query strings are answered
@@ -164,9 +166,15 @@ async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Res
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
     let headers = std::mem::take(&mut parts.headers);
-    // Made on the reader's thread: only its fingerprint is computed now (tens of microseconds),
-    // a hand-over to the blocking pool cost more than that.
-    Ok(Arc::new(CachedPage::new(headers, bytes, shows)))
+    // Only the page's fingerprint is computed now (compressing waits for a reader who asks):
+    // for a story page, tens of microseconds, less than a hand-over to the blocking pool; a
+    // sitemap's megabytes take milliseconds, off the threads that answer readers.
+    if bytes.len() <= FINGERPRINTED_INLINE {
+        return Ok(Arc::new(CachedPage::new(headers, bytes, shows)));
+    }
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 /// After a write from the newsroom, this instance's cache catches up before answering: the
