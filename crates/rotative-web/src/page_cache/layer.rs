@@ -20,8 +20,10 @@ pub(crate) const PAGE_CACHE_CONTROL: &str =
     "public, max-age=30, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 /// Pages and feeds are far smaller; a body beyond this is answered without being kept.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
-/// Pages up to this size are fingerprinted on the reader's thread (`keep`).
-const FINGERPRINTED_INLINE: usize = 256 * 1024;
+/// Pages up to this size are fingerprinted and compressed on the reader's thread: a story's page
+/// in tens of microseconds, less than a hand-over to the blocking pool; a sitemap's megabytes
+/// take milliseconds, made off the threads that answer readers.
+const MADE_INLINE: usize = 256 * 1024;
 
 /// The address a page is kept under: its path, and its page number if any, written as the
 /// site writes it (`?page=2`, never `?page=02` nor `?page=1`). Other query strings are answered
@@ -58,6 +60,21 @@ impl Asked {
             if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
             if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
         }
+    }
+
+    /// `answer`, a large page first compressed off the threads that answer readers when no
+    /// reader has asked for it in this encoding yet.
+    async fn answer_made(&self, page: Arc<CachedPage>) -> Response {
+        if page.size() > MADE_INLINE && !page.is_made(self.encoding) {
+            let encoding = self.encoding;
+            let making = Arc::clone(&page);
+            // Should the task fail, `answer` makes the body on this thread.
+            let _ = tokio::task::spawn_blocking(move || {
+                making.body(encoding);
+            })
+            .await;
+        }
+        self.answer(&page)
     }
 
     fn answer(&self, page: &CachedPage) -> Response {
@@ -108,7 +125,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
         match state.page_cache().lookup(key) {
             Lookup::Hit(page) => {
                 state.metrics().page_cache(CacheResult::Hit);
-                return asked.answer(&page);
+                return asked.answer_made(page).await;
             }
             Lookup::Wait(mut flight) => {
                 let done = flight
@@ -118,7 +135,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
                 match done {
                     Ok(Flight::Done(Some(page))) => {
                         state.metrics().page_cache(CacheResult::Waited);
-                        return asked.answer(&page);
+                        return asked.answer_made(page).await;
                     }
                     // Not a page to keep (a 404, say): this reader's own answer will do.
                     Ok(_) => {
@@ -135,7 +152,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
                 return match keep(response, uri.query().is_some()).await {
                     Ok(page) => {
                         render.finish(Some(Arc::clone(&page)));
-                        asked.answer(&page)
+                        asked.answer_made(page).await
                     }
                     Err(response) => {
                         render.finish(None);
@@ -166,10 +183,8 @@ async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Res
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
     let headers = std::mem::take(&mut parts.headers);
-    // Only the page's fingerprint is computed now (compressing waits for a reader who asks):
-    // for a story page, tens of microseconds, less than a hand-over to the blocking pool; a
-    // sitemap's megabytes take milliseconds, off the threads that answer readers.
-    if bytes.len() <= FINGERPRINTED_INLINE {
+    // Only the page's fingerprint is computed now: compressing waits for a reader who asks.
+    if bytes.len() <= MADE_INLINE {
         return Ok(Arc::new(CachedPage::new(headers, bytes, shows)));
     }
     tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
@@ -207,5 +222,34 @@ mod tests {
         assert_eq!(key("/monde/?page=1000000"), None);
         assert_eq!(key("/monde/?page=2&x=1"), None);
         assert_eq!(key("/monde/?utm_source=x"), None);
+    }
+
+    #[tokio::test]
+    async fn a_large_page_is_compressed_once_then_sent_as_made() {
+        let body = "<url><loc>https://journal.example/</loc></url>\n".repeat(8_000);
+        assert!(body.len() > MADE_INLINE);
+        let page = Arc::new(CachedPage::new(
+            axum::http::HeaderMap::new(),
+            axum::body::Bytes::from(body),
+            Shows::new(vec![]),
+        ));
+        let asked = Asked {
+            encoding: Encoding::Gzip,
+            if_none_match: None,
+            if_modified_since: None,
+        };
+        assert!(!page.is_made(Encoding::Gzip));
+        let response = asked.answer_made(Arc::clone(&page)).await;
+        assert!(page.is_made(Encoding::Gzip));
+        assert!(
+            !page.is_made(Encoding::Brotli),
+            "only the encoding asked for"
+        );
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        let sent = to_bytes(response.into_body(), MAX_PAGE_BYTES)
+            .await
+            .unwrap();
+        assert_eq!(&sent, page.body(Encoding::Gzip));
+        assert!(sent.len() < page.size() / 10);
     }
 }

@@ -133,6 +133,20 @@ impl CachedPage {
         self.expires.is_none_or(|expires| now < expires)
     }
 
+    /// The page's size before compressing.
+    pub(crate) fn size(&self) -> usize {
+        self.identity.len()
+    }
+
+    /// Whether the body in this encoding is ready to send.
+    pub(crate) fn is_made(&self, encoding: Encoding) -> bool {
+        match encoding {
+            Encoding::Brotli => self.brotli.get().is_some(),
+            Encoding::Gzip => self.gzip.get().is_some(),
+            Encoding::Identity => true,
+        }
+    }
+
     pub(crate) fn body(&self, encoding: Encoding) -> &Bytes {
         match encoding {
             Encoding::Brotli => self.brotli.get_or_init(|| encoding::brotli(&self.identity)),
