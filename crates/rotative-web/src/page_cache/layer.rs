@@ -20,10 +20,11 @@ pub(crate) const PAGE_CACHE_CONTROL: &str =
     "public, max-age=30, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400";
 /// Pages and feeds are far smaller; a body beyond this is answered without being kept.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
-/// Pages up to this size are fingerprinted and compressed on the reader's thread: a story's page
-/// in tens of microseconds, less than a hand-over to the blocking pool; a sitemap's megabytes
-/// take milliseconds, made off the threads that answer readers.
-const MADE_INLINE: usize = 256 * 1024;
+/// Pages up to this size are fingerprinted and compressed on the reader's thread (a story's page:
+/// tens of microseconds to fingerprint, under a millisecond to compress; a hand-over to the
+/// blocking pool costs about as much). Larger ones, a sitemap's megabytes, take milliseconds:
+/// they are made off the threads that answer readers.
+const MADE_INLINE: usize = 64 * 1024;
 
 /// The address a page is kept under: its path, and its page number if any, written as the
 /// site writes it (`?page=2`, never `?page=02` nor `?page=1`). Other query strings are answered
@@ -62,26 +63,29 @@ impl Asked {
         }
     }
 
-    /// `answer`, a large page first compressed off the threads that answer readers when no
-    /// reader has asked for it in this encoding yet.
-    async fn answer_made(&self, page: Arc<CachedPage>) -> Response {
-        if page.size() > MADE_INLINE && !page.is_made(self.encoding) {
-            let encoding = self.encoding;
-            let making = Arc::clone(&page);
-            // Should the task fail, `answer` makes the body on this thread.
-            let _ = tokio::task::spawn_blocking(move || {
-                making.body(encoding);
-            })
-            .await;
+    /// A large page compressed in the encoding asked for, off the threads that answer readers,
+    /// when no reader has asked for it in that encoding yet (readers asking meanwhile wait for
+    /// the same compression: `OnceLock`).
+    async fn make(&self, page: &Arc<CachedPage>) {
+        if page.size() <= MADE_INLINE || page.is_made(self.encoding) {
+            return;
         }
-        self.answer(&page)
+        let encoding = self.encoding;
+        let making = Arc::clone(page);
+        // Should the task fail, `answer` makes the body on this thread.
+        let _ = tokio::task::spawn_blocking(move || {
+            making.body(encoding);
+        })
+        .await;
     }
 
-    fn answer(&self, page: &CachedPage) -> Response {
+    /// A `304` when the reader holds this version, otherwise the page in the encoding asked for.
+    async fn answer(&self, page: Arc<CachedPage>) -> Response {
         let held = (self.if_none_match.as_ref(), self.if_modified_since.as_ref());
         let mut response = if encoding::not_modified(held, &page.etag, page.last_modified) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
+            self.make(&page).await;
             let mut response = Body::from(page.body(self.encoding).clone()).into_response();
             let headers = response.headers_mut();
             for (name, value) in &page.headers {
@@ -125,7 +129,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
         match state.page_cache().lookup(key) {
             Lookup::Hit(page) => {
                 state.metrics().page_cache(CacheResult::Hit);
-                return asked.answer_made(page).await;
+                return asked.answer(page).await;
             }
             Lookup::Wait(mut flight) => {
                 let done = flight
@@ -135,7 +139,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
                 match done {
                     Ok(Flight::Done(Some(page))) => {
                         state.metrics().page_cache(CacheResult::Waited);
-                        return asked.answer_made(page).await;
+                        return asked.answer(page).await;
                     }
                     // Not a page to keep (a 404, say): this reader's own answer will do.
                     Ok(_) => {
@@ -152,7 +156,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
                 return match keep(response, uri.query().is_some()).await {
                     Ok(page) => {
                         render.finish(Some(Arc::clone(&page)));
-                        asked.answer_made(page).await
+                        asked.answer(page).await
                     }
                     Err(response) => {
                         render.finish(None);
@@ -224,27 +228,52 @@ mod tests {
         assert_eq!(key("/monde/?utm_source=x"), None);
     }
 
-    #[tokio::test]
-    async fn a_large_page_is_compressed_once_then_sent_as_made() {
-        let body = "<url><loc>https://journal.example/</loc></url>\n".repeat(8_000);
-        assert!(body.len() > MADE_INLINE);
-        let page = Arc::new(CachedPage::new(
+    fn page_of(bytes: usize) -> Arc<CachedPage> {
+        let line = "<url><loc>https://journal.example/</loc></url>\n";
+        Arc::new(CachedPage::new(
             axum::http::HeaderMap::new(),
-            axum::body::Bytes::from(body),
+            axum::body::Bytes::from(line.repeat(bytes / line.len() + 1)),
             Shows::new(vec![]),
-        ));
-        let asked = Asked {
-            encoding: Encoding::Gzip,
-            if_none_match: None,
+        ))
+    }
+
+    fn asking(encoding: Encoding, etag: Option<HeaderValue>) -> Asked {
+        Asked {
+            encoding,
+            if_none_match: etag,
             if_modified_since: None,
-        };
-        assert!(!page.is_made(Encoding::Gzip));
-        let response = asked.answer_made(Arc::clone(&page)).await;
-        assert!(page.is_made(Encoding::Gzip));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_large_page_is_compressed_beforehand_in_the_encoding_asked_for() {
+        let large = page_of(MADE_INLINE * 4);
+        asking(Encoding::Gzip, None).make(&large).await;
+        assert!(large.is_made(Encoding::Gzip));
         assert!(
-            !page.is_made(Encoding::Brotli),
+            !large.is_made(Encoding::Brotli),
             "only the encoding asked for"
         );
+        let small = page_of(MADE_INLINE / 4);
+        asking(Encoding::Gzip, None).make(&small).await;
+        assert!(
+            !small.is_made(Encoding::Gzip),
+            "a small page is made as it is sent"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_large_page_is_sent_as_made_and_not_compressed_for_a_304() {
+        let page = page_of(MADE_INLINE * 4);
+        let unchanged = asking(Encoding::Brotli, Some(page.etag.clone()))
+            .answer(Arc::clone(&page))
+            .await;
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+        assert!(
+            !page.is_made(Encoding::Brotli),
+            "nothing to compress for a 304"
+        );
+        let response = asking(Encoding::Gzip, None).answer(Arc::clone(&page)).await;
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
         let sent = to_bytes(response.into_body(), MAX_PAGE_BYTES)
             .await
