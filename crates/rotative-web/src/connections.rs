@@ -7,6 +7,7 @@
 use std::{
     convert::Infallible,
     future::Future,
+    io,
     net::SocketAddr,
     pin::pin,
     sync::Arc,
@@ -26,8 +27,8 @@ use hyper_util::{
     service::TowerToHyperService,
 };
 use tokio::{
-    net::TcpListener,
-    sync::{OwnedSemaphorePermit, Semaphore, watch},
+    net::{TcpListener, TcpSocket},
+    sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch},
     task::JoinSet,
 };
 use tokio_io_timeout::TimeoutStream;
@@ -51,6 +52,8 @@ const HEALTH_RESERVE: usize = 16;
 /// File descriptors kept for the database, the search index and logs, outside the connections'
 /// share.
 const FILES_KEPT: u64 = 64;
+/// Connections a listening socket queues before they are accepted, as Tokio's `bind` sets.
+const BACKLOG: u32 = 1024;
 /// Most one line a while about connections refused at the cap, however many there are.
 const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
 
@@ -105,11 +108,157 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
     limits: ConnectionLimits,
 ) {
+    accept(
+        listener,
+        app,
+        shutdown,
+        limits,
+        Places::new(limits.max_connections),
+    )
+    .await;
+}
+
+/// Sockets listening on `address`, `count` of them sharing its port (`SO_REUSEPORT`): the
+/// kernel spreads new connections among them. Port 0 picks one free port for all. Called
+/// inside a Tokio runtime.
+///
+/// # Errors
+/// The address cannot be listened on (in use, not this machine's, not allowed).
+pub fn bind_shared(address: SocketAddr, count: usize) -> io::Result<Vec<std::net::TcpListener>> {
+    // A port shared this way could also be shared with another instance started on it by
+    // mistake, which would take half its readers: a plain socket is refused where one listens.
+    if address.port() != 0 {
+        drop(std::net::TcpListener::bind(address)?);
+    }
+    let mut address = address;
+    let mut listeners = Vec::with_capacity(count.max(1));
+    for _ in 0..count.max(1) {
+        let socket = if address.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        socket.set_reuseport(true)?;
+        socket.bind(address)?;
+        // Listening goes through Tokio (inside its runtime), then the socket is handed back to
+        // be given to the thread that will accept on it.
+        let listener = socket.listen(BACKLOG)?.into_std()?;
+        address = listener.local_addr()?;
+        listeners.push(listener);
+    }
+    Ok(listeners)
+}
+
+/// Answers on each of `listeners` from a thread of its own, with a single-threaded runtime, as
+/// nginx's workers do: a connection is accepted, read, answered and written by one thread,
+/// without waking another (with one shared runtime, half the time of a cached page went to
+/// threads waking each other). The connection cap is shared by all. Returns once `shutdown`
+/// has resolved and every thread has drained its connections; the threads stay until the
+/// returned [`AnswerThreads`] is dropped, because database connections opened while answering
+/// belong to their runtime.
+///
+/// # Errors
+/// A thread or its runtime cannot be started.
+pub async fn serve_on_threads(
+    listeners: Vec<std::net::TcpListener>,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    limits: ConnectionLimits,
+) -> io::Result<AnswerThreads> {
+    let places = Places::new(limits.max_connections);
+    let (stop, stopping) = watch::channel(false);
+    let (release, released) = watch::channel(false);
+    let mut threads = Vec::with_capacity(listeners.len());
+    let mut drained = Vec::with_capacity(listeners.len());
+    for (n, listener) in listeners.into_iter().enumerate() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _inside = runtime.enter();
+            TcpListener::from_std(listener)?
+        };
+        let (done, finished) = oneshot::channel::<()>();
+        let (app, places) = (app.clone(), places.clone());
+        let (mut stopping, mut released) = (stopping.clone(), released.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("answers-{n}"))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let stopped = async move {
+                        let _ = stopping.wait_for(|stop| *stop).await;
+                    };
+                    accept(listener, app, stopped, limits, places).await;
+                    let _ = done.send(());
+                    let _ = released.wait_for(|release| *release).await;
+                });
+                // Work still running on this runtime's blocking pool does not hold the
+                // process up.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        threads.push(thread);
+        drained.push(finished);
+    }
+    // Should this future be dropped before the end (a test's runtime ending), dropping these
+    // stops the threads too.
+    let threads = AnswerThreads {
+        stop,
+        release,
+        threads,
+    };
+    shutdown.await;
+    threads.stop.send_replace(true);
+    for finished in drained {
+        let _ = finished.await;
+    }
+    Ok(threads)
+}
+
+/// The threads that answered connections, kept after they stopped accepting: the database
+/// connections they opened are driven by their runtimes until this is dropped.
+pub struct AnswerThreads {
+    stop: watch::Sender<bool>,
+    release: watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for AnswerThreads {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+        self.release.send_replace(true);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The places for connections, shared by every accept loop of an instance.
+#[derive(Clone)]
+struct Places {
+    regular: Arc<Semaphore>,
+    reserve: Arc<Semaphore>,
+}
+
+impl Places {
+    fn new(max_connections: usize) -> Self {
+        Self {
+            regular: Arc::new(Semaphore::new(max_connections)),
+            reserve: Arc::new(Semaphore::new(HEALTH_RESERVE)),
+        }
+    }
+}
+
+async fn accept(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    limits: ConnectionLimits,
+    places: Places,
+) {
     let (stop, stopping) = watch::channel(());
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
-    let regular = Arc::new(Semaphore::new(limits.max_connections));
-    let reserve = Arc::new(Semaphore::new(HEALTH_RESERVE));
     let mut refusals = Refusals::default();
     loop {
         let (stream, client) = tokio::select! {
@@ -124,14 +273,14 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let admission = if let Ok(place) = Arc::clone(&regular).try_acquire_owned() {
+        let admission = if let Ok(place) = Arc::clone(&places.regular).try_acquire_owned() {
             Admission {
                 _place: place,
                 health_only: false,
             }
         } else {
             refusals.over_cap(limits.max_connections);
-            match Arc::clone(&reserve).try_acquire_owned() {
+            match Arc::clone(&places.reserve).try_acquire_owned() {
                 Ok(place) => Admission {
                     _place: place,
                     health_only: true,

@@ -38,13 +38,12 @@ use std::{
 
 use axum::{
     Router,
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode},
     middleware,
 };
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -53,7 +52,8 @@ use tracing::Level;
 pub use api::{RateLimit, route_list as api_routes};
 pub use app::AppSettings;
 pub use connections::{
-    ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT, serve,
+    AnswerThreads, ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT,
+    bind_shared, serve, serve_on_threads,
 };
 pub use error::{AppError, FieldError};
 pub use media::make_pending_variants;
@@ -64,11 +64,6 @@ pub use state::{AppState, Services};
 pub use uploads::{UploadLimits, VariantQueue};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
-
-/// Browsers keep to HTTPS for a year once a site served over HTTPS says so.
-const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
 /// Ids for requests that come without one: a random prefix drawn once per process, then a
 /// count. Unique across instances like a UUID, without drawing randomness for every request.
@@ -99,8 +94,7 @@ impl MakeRequestId for RequestIds {
 
 /// The whole site: every route, then the layers every response goes through.
 pub fn router(state: AppState) -> Router {
-    let https = state.site().base_url.starts_with("https://");
-    let router = Router::new()
+    Router::new()
         .merge(health::router())
         .merge(assets::router())
         .merge(
@@ -127,27 +121,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), redirects::old_addresses))
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(middleware::from_fn(caching::validators))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            // Readers' pages run no script and load nothing from elsewhere.
-            policy::content_security_policy(policy::Allowed::default()),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        // No page needs the camera, the microphone, location or payment: browsers may refuse them.
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static(PERMISSIONS_POLICY),
-        ))
         // Pages, feeds and stylesheets travel compressed (brotli or gzip, as the client accepts).
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(middleware::from_fn_with_state(state.clone(), policy::security_headers))
+        // Before everything else but the request id, the access log and the count.
+        .layer(middleware::from_fn_with_state(state.clone(), page_cache::layer::answer_hits))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         // One line per answer (status, time taken) in the request's span: the access log.
         .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)).make_span_with(|request: &axum::http::Request<_>| {
@@ -160,15 +139,7 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
         .layer(middleware::from_fn_with_state(state.clone(), metrics_endpoint::record))
-        .with_state(state);
-    if https {
-        router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
-        ))
-    } else {
-        router
-    }
+        .with_state(state)
 }
 
 /// A request's address as the access log keeps it: an invitation's or a new password's link

@@ -4,7 +4,76 @@
 
 use std::fmt::Write;
 
-use axum::http::HeaderValue;
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use rotative_render::Site;
+
+use crate::AppState;
+
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
+
+/// Browsers keep to HTTPS for a year once a site served over HTTPS says so.
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
+/// The headers every answer carries, whatever made it.
+#[derive(Debug, Clone)]
+pub(crate) struct SecurityHeaders {
+    /// Readers' pages run no script and load nothing from elsewhere; pages that do more say so
+    /// with their own policy.
+    default_policy: HeaderValue,
+    /// Over HTTPS only.
+    strict_transport: bool,
+}
+
+impl SecurityHeaders {
+    pub(crate) fn for_site(site: &Site) -> Self {
+        Self {
+            default_policy: content_security_policy(Allowed::default()),
+            strict_transport: site.base_url.starts_with("https://"),
+        }
+    }
+
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) {
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, self.default_policy.clone());
+        }
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+        // No page needs the camera, the microphone, location or payment: browsers may refuse
+        // them.
+        headers.insert(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        );
+        if self.strict_transport {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+            );
+        }
+    }
+}
+
+/// Around every answer but the page cache's hits, which add the same headers themselves.
+pub(crate) async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    state.security_headers().apply(response.headers_mut());
+    response
+}
 
 /// What a page may do beyond the common rule.
 #[derive(Debug, Clone, Copy, Default)]

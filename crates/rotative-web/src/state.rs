@@ -63,6 +63,7 @@ struct Shared {
     /// Counts the drops, so a read that started before a change is not kept after it.
     sections_generation: AtomicU64,
     api_limiter: crate::api::RateLimiter,
+    security_headers: crate::policy::SecurityHeaders,
     /// Redirects followed since the last flush, by the address they start from: a number per
     /// address, nothing of who followed them.
     redirect_hits: std::sync::Mutex<HashMap<String, u64>>,
@@ -72,6 +73,7 @@ impl AppState {
     pub(crate) fn new(services: Services) -> Self {
         let newsroom = Newsroom::new(services.store.clone(), Arc::clone(&services.theme));
         let api_limiter = crate::api::RateLimiter::new(services.api_rate_limit);
+        let security_headers = crate::policy::SecurityHeaders::for_site(&services.configured_site);
         Self(Arc::new(Shared {
             site: RwLock::new(Arc::new(services.configured_site.clone())),
             page_cache: Arc::new(PageCache::new(services.page_cache_bytes)),
@@ -84,8 +86,14 @@ impl AppState {
             sections: RwLock::new(None),
             sections_generation: AtomicU64::new(0),
             api_limiter,
+            security_headers,
             redirect_hits: std::sync::Mutex::default(),
         }))
+    }
+
+    /// The headers every answer carries.
+    pub(crate) fn security_headers(&self) -> &crate::policy::SecurityHeaders {
+        &self.0.security_headers
     }
 
     /// Counts one more reader sent on by the redirect from `old`.

@@ -5,14 +5,17 @@ use std::sync::Arc;
 
 use axum::{
     body::{Body, to_bytes},
-    extract::{Request, State},
+    extract::{MatchedPath, Request, State},
     http::{HeaderValue, Method, StatusCode, Uri, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
 use super::{CachedPage, Encoding, Flight, Lookup, Shows, encoding};
-use crate::{AppError, AppState, metrics::CacheResult};
+use crate::{
+    AppError, AppState,
+    metrics::{CacheResult, RouteTag},
+};
 
 /// Browsers keep a page half a minute, shared caches (a CDN) a minute, and both may serve it
 /// stale for five while they revalidate (a `304` from here), or for a day if this site is down.
@@ -108,6 +111,34 @@ impl Asked {
     }
 }
 
+/// In front of the whole stack but the request id, the access log and the count: a page the
+/// cache holds is answered at once, with the headers every answer gets and counted under the
+/// route that made it. The routes, the time limit, compression (a kept page is compressed
+/// already) and the error pages are for everything else.
+pub(crate) async fn answer_hits(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let hit = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !request.uri().path().contains('%');
+    let Some(page) = hit
+        .then(|| cache_key(request.uri()))
+        .flatten()
+        .and_then(|key| state.page_cache().hit(key))
+    else {
+        return next.run(request).await;
+    };
+    state.metrics().page_cache(CacheResult::Hit);
+    let route = page.route.clone();
+    let mut response = Asked::of(&request).answer(page).await;
+    state.security_headers().apply(response.headers_mut());
+    if let Some(route) = route {
+        response.extensions_mut().insert(RouteTag(route));
+    }
+    response
+}
+
 pub(crate) async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
@@ -152,8 +183,9 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
             }
             Lookup::Render(render) => {
                 state.metrics().page_cache(CacheResult::Miss);
+                let route = request.extensions().get::<MatchedPath>().cloned();
                 let response = next.run(request).await;
-                return match keep(response, uri.query().is_some()).await {
+                return match keep(response, route, uri.query().is_some()).await {
                     Ok(page) => {
                         render.finish(Some(Arc::clone(&page)));
                         asked.answer(page).await
@@ -171,7 +203,11 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
 /// The page to keep, if the answer is one: a `200` whose handler said what it shows, and, when
 /// a page number was asked for, a page of a listing (others ignore the number: kept under it,
 /// `/?page=2`, `/?page=3`… would each be a copy of the home page pushing real pages out).
-async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Response> {
+async fn keep(
+    response: Response,
+    route: Option<MatchedPath>,
+    numbered: bool,
+) -> Result<Arc<CachedPage>, Response> {
     let keepable = response
         .extensions()
         .get::<Shows>()
@@ -189,9 +225,9 @@ async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Res
     let headers = std::mem::take(&mut parts.headers);
     // Only the page's fingerprint is computed now: compressing waits for a reader who asks.
     if bytes.len() <= MADE_INLINE {
-        return Ok(Arc::new(CachedPage::new(headers, bytes, shows)));
+        return Ok(Arc::new(CachedPage::new(headers, route, bytes, shows)));
     }
-    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, route, bytes, shows)))
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
@@ -232,6 +268,7 @@ mod tests {
         let line = "<url><loc>https://journal.example/</loc></url>\n";
         Arc::new(CachedPage::new(
             axum::http::HeaderMap::new(),
+            None,
             axum::body::Bytes::from(line.repeat(bytes / line.len() + 1)),
             Shows::new(vec![]),
         ))

@@ -20,7 +20,10 @@ use std::{
     time::{Instant, SystemTime},
 };
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::{
+    extract::MatchedPath,
+    http::{HeaderMap, HeaderValue},
+};
 use bytes::Bytes;
 use rotative_store::Listing;
 use tokio::sync::watch;
@@ -88,6 +91,8 @@ impl Shows {
 pub(crate) struct CachedPage {
     /// The handler's headers (content type, a story's own security policy).
     headers: HeaderMap,
+    /// The route that made it, for counting its hits under that route.
+    route: Option<MatchedPath>,
     identity: Bytes,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
@@ -103,13 +108,19 @@ pub(crate) struct CachedPage {
 
 impl CachedPage {
     /// Fingerprints the body; compressing waits for a reader to ask.
-    pub(crate) fn new(headers: HeaderMap, body: Bytes, shows: Shows) -> Self {
+    pub(crate) fn new(
+        headers: HeaderMap,
+        route: Option<MatchedPath>,
+        body: Bytes,
+        shows: Shows,
+    ) -> Self {
         let etag = encoding::etag(&body);
         // HTTP dates have whole seconds; a page made now is not newer than a date the
         // reader was given within the same second.
         let last_modified = encoding::whole_seconds(SystemTime::now());
         Self {
             headers,
+            route,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             identity: body,
@@ -246,6 +257,22 @@ impl PageCache {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The page kept under `key` if it is ready and fresh; unlike [`Self::lookup`], a miss
+    /// leaves no mark.
+    pub(crate) fn hit(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        match inner.slots.get(key) {
+            Some(Slot::Ready(page)) if page.is_fresh(now) => {
+                let page = Arc::clone(page);
+                inner.clock += 1;
+                page.last_read.store(inner.clock, Ordering::Relaxed);
+                Some(page)
+            }
+            _ => None,
+        }
     }
 
     pub(crate) fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
@@ -408,6 +435,7 @@ mod tests {
     fn page(body: &str, shows: Vec<Shown>) -> Arc<CachedPage> {
         Arc::new(CachedPage::new(
             HeaderMap::new(),
+            None,
             Bytes::from(body.to_owned()),
             Shows::new(shows),
         ))

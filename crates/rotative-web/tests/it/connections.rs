@@ -1,5 +1,5 @@
 //! Connections on a real socket: clients that stop reading, more connections than the cap, and
-//! a stop while answers are still in flight.
+//! a stop while answers are still in flight, and a port that is not shared with another server.
 
 use std::{
     io::{Read, Write},
@@ -118,4 +118,16 @@ async fn a_stop_ends_within_the_grace_period_whatever_requests_do() {
         "{took:?}"
     );
     stalled.join().unwrap();
+}
+
+#[tokio::test]
+async fn a_second_server_cannot_take_a_port_in_use() {
+    let site = TestSite::with_stories(&[], 3).await;
+    let server = site.listening(ConnectionLimits::default()).await;
+    let refused = rotative_web::bind_shared(server.address, 2).unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::AddrInUse, "{refused}");
+    for _ in 0..8 {
+        let page = ask(server.address, "/").await;
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    }
 }

@@ -161,20 +161,26 @@ impl TestSite {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
-    /// The site on a real socket, for what only a network client can do.
+    /// The site on a real socket, for what only a network client can do: answered as
+    /// `rotative serve` answers, by two threads sharing the port.
+    #[expect(
+        clippy::unused_async,
+        reason = "binding needs a Tokio runtime: async says so to callers"
+    )]
     pub async fn listening(&self, limits: ConnectionLimits) -> Listening {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
+        let listeners = rotative_web::bind_shared("127.0.0.1:0".parse().unwrap(), 2).unwrap();
+        let address = listeners[0].local_addr().unwrap();
         let app = rotative_web::router(self.state.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(rotative_web::serve(
-            listener,
-            app,
-            async move {
+        let server = tokio::spawn(async move {
+            let stopped = async move {
                 let _ = stopped.await;
-            },
-            limits,
-        ));
+            };
+            let threads = rotative_web::serve_on_threads(listeners, app, stopped, limits)
+                .await
+                .unwrap();
+            drop(threads);
+        });
         Listening {
             address,
             stop,

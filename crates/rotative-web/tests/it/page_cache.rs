@@ -136,6 +136,19 @@ async fn pages_come_from_memory_compressed_and_with_validators() {
             hits + 2,
             "{uri}: from memory"
         );
+        // A page from memory is answered before the routes, with every answer's headers.
+        for header in [
+            "content-security-policy",
+            "x-content-type-options",
+            "referrer-policy",
+            "permissions-policy",
+            "content-type",
+        ] {
+            assert_eq!(gzip.header(header), plain.header(header), "{uri}: {header}");
+            assert!(gzip.header(header).is_some(), "{uri}: {header}");
+        }
+        assert!(gzip.header("x-request-id").is_some(), "{uri}");
+        assert_ne!(gzip.header("x-request-id"), plain.header("x-request-id"));
 
         assert_eq!(brotli.header("etag"), plain.header("etag"), "{uri}");
         assert_eq!(plain.header("vary"), Some("accept-encoding"), "{uri}");

@@ -31,10 +31,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot update the search index")?;
     tracing::info!(changes = caught_up, "search index up to date");
-    let listener = TcpListener::bind(args.listen)
-        .await
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let listeners = rotative_web::bind_shared(args.listen, threads)
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let address = listener.local_addr()?;
+    let address = listeners[0].local_addr()?;
     let public = site.site(&args.site, &format!("http://{address}"));
     let postman = postman(&args, &public)?;
     if postman.writes_files() {
@@ -75,14 +75,19 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         ..ConnectionLimits::default()
     }
     .within_open_file_limit();
-    tracing::info!(max_connections = limits.max_connections, "connection cap");
-    rotative_web::serve(
-        listener,
+    tracing::info!(
+        max_connections = limits.max_connections,
+        threads,
+        "connection cap"
+    );
+    let answer_threads = rotative_web::serve_on_threads(
+        listeners,
         rotative_web::router(state.clone()),
         shutdown,
         limits,
     )
-    .await;
+    .await
+    .context("cannot start the threads that answer")?;
     for job in jobs {
         job.abort();
     }
@@ -90,6 +95,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         metrics.abort();
     }
     hand_over(&state, &store, &instance).await;
+    drop(answer_threads);
     tracing::info!("stopped");
     Ok(())
 }
