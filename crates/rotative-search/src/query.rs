@@ -1,7 +1,10 @@
 //! Searching: any text a reader types (quotes make a phrase; everything else is words), narrowed
 //! by section and dates, ranked by relevance with a gentle boost for recent stories.
 
-use std::{collections::HashMap, ops::Bound};
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    ops::Bound,
+};
 
 use jiff::Timestamp;
 use rotative_domain::{ArticleId, Slug};
@@ -10,18 +13,21 @@ use tantivy::{
     collector::{Count, TopDocs},
     columnar::Column,
     query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery},
+    schema::Field,
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
 };
 
 use crate::{
-    SearchError, SearchIndex,
+    SearchError, SearchIndex, analysis,
     index::{LIKENESS, LIKENESS_NUMBERS},
     likeness::{self, Likeness},
 };
 
 /// Longest query read: anything beyond is noise (and a cost).
 const MAX_QUERY_CHARS: usize = 200;
+/// Longest snippet of a hit, in characters.
+const SNIPPET_CHARS: usize = 220;
 /// Half-life, in days, of the boost recent stories get.
 const RECENCY_DAYS: f32 = 30.0;
 
@@ -143,8 +149,7 @@ impl SearchIndex {
             searcher.search(&*combined, &(best_matches, Count))?
         };
         let found = by_recency(&searcher, best, query.offset, query.limit.max(1));
-        let mut snippets = SnippetGenerator::create(&searcher, &*words, f.body)?;
-        snippets.set_max_num_chars(220);
+        let snippets = snippet_generator(&searcher, &*words, f.body)?;
         let mut hits = Vec::with_capacity(found.len());
         for address in found {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -175,6 +180,41 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// What finds the best passage of each hit's `field` for `query`: as tantivy's own
+/// (`SnippetGenerator::create`: each word weighed by its rarity), but only the words that may
+/// be the query's are stemmed (`analysis::french_finding`).
+fn snippet_generator(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<SnippetGenerator, SearchError> {
+    let mut terms = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(word) = value.as_str() else {
+            continue;
+        };
+        let found_in = searcher.doc_freq(term)?;
+        if found_in > 0 {
+            #[expect(clippy::cast_precision_loss, reason = "a weight needs no precision")]
+            weights.insert(word.to_owned(), 1.0 / (1.0 + found_in as Score));
+        }
+    }
+    let words: Vec<String> = weights.keys().cloned().collect();
+    Ok(SnippetGenerator::new(
+        weights,
+        analysis::french_finding(&words),
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// A snippet as readers see it: « … » where the story's words go on before or after it (the

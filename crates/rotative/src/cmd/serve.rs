@@ -95,7 +95,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         metrics.abort();
     }
     hand_over(&state, &store, &instance).await;
-    drop(answer_threads);
+    // Joining the threads waits for their runtimes to end: not on a thread that runs tasks.
+    let _ = tokio::task::spawn_blocking(move || drop(answer_threads)).await;
     tracing::info!("stopped");
     Ok(())
 }
