@@ -18,21 +18,17 @@ const ELISIONS: [&str; 12] = [
 
 /// Lowercase, accents folded, elisions removed, French Snowball stems.
 pub(crate) fn french() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            ELISIONS.iter().map(|w| (*w).to_owned()),
-        ))
-        .filter(Stemmer::new(Language::French))
-        .build()
+    french_stemming(BeginningLike::every_word())
 }
 
 /// The analysis of [`french`], for finding `stems` in a text (a search hit's snippet): a word
 /// that begins otherwise than all of them is left unstemmed and blank, because French Snowball
 /// changes only a word's ending. Stemming every word of a body was a third of a search.
 pub(crate) fn french_finding(stems: &[String]) -> TextAnalyzer {
+    french_stemming(BeginningLike::of(stems))
+}
+
+fn french_stemming(words: BeginningLike) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
@@ -40,7 +36,7 @@ pub(crate) fn french_finding(stems: &[String]) -> TextAnalyzer {
         .filter(StopWordFilter::remove(
             ELISIONS.iter().map(|w| (*w).to_owned()),
         ))
-        .filter(BeginningLike::of(stems))
+        .filter(words)
         .filter(Stemmer::new(Language::French))
         .build()
 }
@@ -48,20 +44,26 @@ pub(crate) fn french_finding(stems: &[String]) -> TextAnalyzer {
 /// Letters of a stem a word must begin with to have that stem.
 const BEGINNING: usize = 3;
 
-/// Blanks the words that cannot have any of a few stems.
+/// Blanks the words that cannot have any of a few stems, or none (`beginnings` is `None`).
 #[derive(Clone)]
 struct BeginningLike {
-    beginnings: Arc<[String]>,
+    beginnings: Option<Arc<[String]>>,
 }
 
 impl BeginningLike {
     fn of(stems: &[String]) -> Self {
         Self {
-            beginnings: stems
-                .iter()
-                .map(|stem| stem.chars().take(BEGINNING).collect())
-                .collect(),
+            beginnings: Some(
+                stems
+                    .iter()
+                    .map(|stem| stem.chars().take(BEGINNING).collect())
+                    .collect(),
+            ),
         }
+    }
+
+    fn every_word() -> Self {
+        Self { beginnings: None }
     }
 }
 
@@ -78,7 +80,7 @@ impl TokenFilter for BeginningLike {
 
 #[derive(Clone)]
 pub(crate) struct BeginningLikeTokenizer<T> {
-    beginnings: Arc<[String]>,
+    beginnings: Option<Arc<[String]>>,
     inner: T,
 }
 
@@ -87,14 +89,14 @@ impl<T: Tokenizer> Tokenizer for BeginningLikeTokenizer<T> {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         BeginningLikeStream {
-            beginnings: &self.beginnings,
+            beginnings: self.beginnings.as_deref(),
             tail: self.inner.token_stream(text),
         }
     }
 }
 
 pub(crate) struct BeginningLikeStream<'a, T> {
-    beginnings: &'a [String],
+    beginnings: Option<&'a [String]>,
     tail: T,
 }
 
@@ -103,9 +105,11 @@ impl<T: TokenStream> TokenStream for BeginningLikeStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
+        let Some(beginnings) = self.beginnings else {
+            return true;
+        };
         let token = self.tail.token_mut();
-        if !self
-            .beginnings
+        if !beginnings
             .iter()
             .any(|beginning| token.text.starts_with(beginning.as_str()))
         {
