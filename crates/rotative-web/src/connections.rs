@@ -98,26 +98,6 @@ impl ConnectionLimits {
     }
 }
 
-/// Answers on `listener` with `app` until `shutdown` resolves; connections then finish the
-/// answer they are giving and close, within the grace period. Each request carries the
-/// client's address (`ConnectInfo`). A failed accept (out of file descriptors, say) is logged
-/// and retried.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()>,
-    limits: ConnectionLimits,
-) {
-    accept(
-        listener,
-        app,
-        shutdown,
-        limits,
-        Places::new(limits.max_connections),
-    )
-    .await;
-}
-
 /// Sockets listening on `address`, `count` of them sharing its port (`SO_REUSEPORT`): the
 /// kernel spreads new connections among them. Port 0 picks one free port for all. Called
 /// inside a Tokio runtime.
@@ -156,7 +136,9 @@ pub fn bind_shared(address: SocketAddr, count: usize) -> io::Result<Vec<std::net
 /// threads waking each other). The connection cap is shared by all. Returns once `shutdown`
 /// has resolved and every thread has drained its connections; the threads stay until the
 /// returned [`AnswerThreads`] is dropped, because database connections opened while answering
-/// belong to their runtime.
+/// belong to their runtime. Connections still open at shutdown finish the answer they are
+/// giving and close, within the grace period. Each request carries the client's address
+/// (`ConnectInfo`). A failed accept (out of file descriptors, say) is logged and retried.
 ///
 /// # Errors
 /// A thread or its runtime cannot be started.

@@ -53,7 +53,7 @@ pub use api::{RateLimit, route_list as api_routes};
 pub use app::AppSettings;
 pub use connections::{
     AnswerThreads, ConnectionLimits, HEAD_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, WRITE_TIMEOUT,
-    bind_shared, serve, serve_on_threads,
+    bind_shared, serve_on_threads,
 };
 pub use error::{AppError, FieldError};
 pub use media::make_pending_variants;

@@ -111,49 +111,71 @@ impl Asked {
     }
 }
 
-/// In front of the whole stack but the request id, the access log and the count: a page the
-/// cache holds is answered at once, with the headers every answer gets and counted under the
-/// route that made it. The routes, the time limit, compression (a kept page is compressed
-/// already) and the error pages are for everything else.
+/// How the cache may take a request.
+enum Asking<'a> {
+    /// A reader's page, kept under this key.
+    Page(&'a str),
+    /// Not a read (a form sent, say): for the routes alone.
+    NotARead,
+    /// An escaped address: never a reader's (`/monde/`, never `/%6Donde/`).
+    Escaped,
+    /// A query other than a page number: answered without the cache.
+    OtherQuery,
+}
+
+impl<'a> Asking<'a> {
+    fn of(method: &Method, uri: &'a Uri) -> Self {
+        if !matches!(*method, Method::GET | Method::HEAD) {
+            Self::NotARead
+        } else if uri.path().contains('%') {
+            Self::Escaped
+        } else {
+            cache_key(uri).map_or(Self::OtherQuery, Self::Page)
+        }
+    }
+}
+
+/// In front of the whole stack but the request id, the access log, the count and the route's
+/// matching: a page the cache holds is answered at once, with the headers every answer gets and
+/// counted under its route. The time limit, compression (a kept page is compressed already) and
+/// the error pages are for everything else.
 pub(crate) async fn answer_hits(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let hit = matches!(*request.method(), Method::GET | Method::HEAD)
-        && !request.uri().path().contains('%');
-    let Some(page) = hit
-        .then(|| cache_key(request.uri()))
-        .flatten()
-        .and_then(|key| state.page_cache().hit(key))
-    else {
+    let page = match Asking::of(request.method(), request.uri()) {
+        Asking::Page(key) => state.page_cache().hit(key),
+        _ => None,
+    };
+    let Some(page) = page else {
         return next.run(request).await;
     };
     state.metrics().page_cache(CacheResult::Hit);
-    let route = page.route.clone();
     let mut response = Asked::of(&request).answer(page).await;
     state.security_headers().apply(response.headers_mut());
-    if let Some(route) = route {
-        response.extensions_mut().insert(RouteTag(route));
+    if let Some(route) = request.extensions().get::<MatchedPath>() {
+        response.extensions_mut().insert(RouteTag(route.clone()));
     }
     response
 }
 
 pub(crate) async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
-    }
     let uri = request.uri().clone();
-    // Readers' addresses are plain ASCII (`/monde/`, never `/%6Donde/`): an escaped one is not
-    // another name for a page, which would be kept a second time. Old addresses of a replaced
-    // site that were escaped still reach their redirect, which is looked up after a 404.
-    if uri.path().contains('%') {
-        state.metrics().page_cache(CacheResult::Bypass);
-        return AppError::NotFound.into_response();
-    }
-    let Some(key) = cache_key(&uri) else {
-        state.metrics().page_cache(CacheResult::Bypass);
-        return next.run(request).await;
+    let key = match Asking::of(request.method(), &uri) {
+        Asking::Page(key) => key,
+        Asking::NotARead => return next.run(request).await,
+        // An escaped address is not another name for a page, which would be kept a second
+        // time. Old addresses of a replaced site that were escaped still reach their redirect,
+        // which is looked up after a 404.
+        Asking::Escaped => {
+            state.metrics().page_cache(CacheResult::Bypass);
+            return AppError::NotFound.into_response();
+        }
+        Asking::OtherQuery => {
+            state.metrics().page_cache(CacheResult::Bypass);
+            return next.run(request).await;
+        }
     };
     let asked = Asked::of(&request);
     loop {
@@ -183,9 +205,8 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
             }
             Lookup::Render(render) => {
                 state.metrics().page_cache(CacheResult::Miss);
-                let route = request.extensions().get::<MatchedPath>().cloned();
                 let response = next.run(request).await;
-                return match keep(response, route, uri.query().is_some()).await {
+                return match keep(response, uri.query().is_some()).await {
                     Ok(page) => {
                         render.finish(Some(Arc::clone(&page)));
                         asked.answer(page).await
@@ -203,11 +224,7 @@ pub(crate) async fn serve(State(state): State<AppState>, request: Request, next:
 /// The page to keep, if the answer is one: a `200` whose handler said what it shows, and, when
 /// a page number was asked for, a page of a listing (others ignore the number: kept under it,
 /// `/?page=2`, `/?page=3`… would each be a copy of the home page pushing real pages out).
-async fn keep(
-    response: Response,
-    route: Option<MatchedPath>,
-    numbered: bool,
-) -> Result<Arc<CachedPage>, Response> {
+async fn keep(response: Response, numbered: bool) -> Result<Arc<CachedPage>, Response> {
     let keepable = response
         .extensions()
         .get::<Shows>()
@@ -225,9 +242,9 @@ async fn keep(
     let headers = std::mem::take(&mut parts.headers);
     // Only the page's fingerprint is computed now: compressing waits for a reader who asks.
     if bytes.len() <= MADE_INLINE {
-        return Ok(Arc::new(CachedPage::new(headers, route, bytes, shows)));
+        return Ok(Arc::new(CachedPage::new(headers, bytes, shows)));
     }
-    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, route, bytes, shows)))
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::new(headers, bytes, shows)))
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
@@ -268,7 +285,6 @@ mod tests {
         let line = "<url><loc>https://journal.example/</loc></url>\n";
         Arc::new(CachedPage::new(
             axum::http::HeaderMap::new(),
-            None,
             axum::body::Bytes::from(line.repeat(bytes / line.len() + 1)),
             Shows::new(vec![]),
         ))

@@ -20,10 +20,7 @@ use std::{
     time::{Instant, SystemTime},
 };
 
-use axum::{
-    extract::MatchedPath,
-    http::{HeaderMap, HeaderValue},
-};
+use axum::http::{HeaderMap, HeaderValue};
 use bytes::Bytes;
 use rotative_store::Listing;
 use tokio::sync::watch;
@@ -91,8 +88,6 @@ impl Shows {
 pub(crate) struct CachedPage {
     /// The handler's headers (content type, a story's own security policy).
     headers: HeaderMap,
-    /// The route that made it, for counting its hits under that route.
-    route: Option<MatchedPath>,
     identity: Bytes,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
@@ -108,19 +103,13 @@ pub(crate) struct CachedPage {
 
 impl CachedPage {
     /// Fingerprints the body; compressing waits for a reader to ask.
-    pub(crate) fn new(
-        headers: HeaderMap,
-        route: Option<MatchedPath>,
-        body: Bytes,
-        shows: Shows,
-    ) -> Self {
+    pub(crate) fn new(headers: HeaderMap, body: Bytes, shows: Shows) -> Self {
         let etag = encoding::etag(&body);
         // HTTP dates have whole seconds; a page made now is not newer than a date the
         // reader was given within the same second.
         let last_modified = encoding::whole_seconds(SystemTime::now());
         Self {
             headers,
-            route,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             identity: body,
@@ -204,6 +193,19 @@ struct Inner {
 }
 
 impl Inner {
+    /// The page kept under `key` if it is ready and fresh, marked as read now.
+    fn read(&mut self, key: &str, now: Instant) -> Option<Arc<CachedPage>> {
+        let Some(Slot::Ready(page)) = self.slots.get(key) else {
+            return None;
+        };
+        if !page.is_fresh(now) {
+            return None;
+        }
+        self.clock += 1;
+        page.last_read.store(self.clock, Ordering::Relaxed);
+        Some(Arc::clone(page))
+    }
+
     /// Takes a page out, with its entries in the reverse index.
     fn remove(&mut self, key: &str) {
         let Some(slot) = self.slots.remove(key) else {
@@ -262,29 +264,15 @@ impl PageCache {
     /// The page kept under `key` if it is ready and fresh; unlike [`Self::lookup`], a miss
     /// leaves no mark.
     pub(crate) fn hit(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let now = Instant::now();
-        let mut inner = self.lock();
-        match inner.slots.get(key) {
-            Some(Slot::Ready(page)) if page.is_fresh(now) => {
-                let page = Arc::clone(page);
-                inner.clock += 1;
-                page.last_read.store(inner.clock, Ordering::Relaxed);
-                Some(page)
-            }
-            _ => None,
-        }
+        self.lock().read(key, Instant::now())
     }
 
     pub(crate) fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
-        let now = Instant::now();
         let mut inner = self.lock();
-        inner.clock += 1;
-        let clock = inner.clock;
+        if let Some(page) = inner.read(key, Instant::now()) {
+            return Lookup::Hit(page);
+        }
         match inner.slots.get(key) {
-            Some(Slot::Ready(page)) if page.is_fresh(now) => {
-                page.last_read.store(clock, Ordering::Relaxed);
-                return Lookup::Hit(Arc::clone(page));
-            }
             Some(Slot::Rendering { flight, .. }) => return Lookup::Wait(flight.clone()),
             Some(Slot::Ready(_)) => inner.remove(key),
             None => {}
@@ -435,7 +423,6 @@ mod tests {
     fn page(body: &str, shows: Vec<Shown>) -> Arc<CachedPage> {
         Arc::new(CachedPage::new(
             HeaderMap::new(),
-            None,
             Bytes::from(body.to_owned()),
             Shows::new(shows),
         ))
