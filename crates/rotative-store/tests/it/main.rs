@@ -144,7 +144,7 @@ on_every_backend!(
     listings_filter_and_paginate,
     slugs_stay_unique,
     related_candidates_rank_shared_tags_first,
-    a_story_among_its_sections_newest_has_thirty_others,
+    a_story_among_its_sections_newest_has_twelve_others,
     same_media_is_one_record,
     media_library_searches_describes_and_tracks_use,
     imports_are_recorded_with_their_redirects,
@@ -643,13 +643,13 @@ async fn slugs_stay_unique(store: Store) {
     );
 }
 
-/// The section's thirty newest stories are candidates, the story itself aside (read along the
+/// The section's twelve newest stories are candidates, the story itself aside (read along the
 /// section's index, without subjects to join).
-async fn a_story_among_its_sections_newest_has_thirty_others(store: Store) {
+async fn a_story_among_its_sections_newest_has_twelve_others(store: Store) {
     let f = fixture(store).await;
     let mut ids = Vec::new();
     let mut newest = None;
-    for n in 0..32 {
+    for n in 0..14 {
         let mut new = story(&format!("Brève {n}"), &f.section, Some(days_ago(n)));
         new.content.tags = vec![];
         ids.push(create(&f.store, &new).await);
@@ -667,9 +667,9 @@ async fn a_story_among_its_sections_newest_has_thirty_others(store: Store) {
     assert!(!pool.site_wide);
     let mut found: Vec<_> = pool.candidates.iter().map(|c| c.id).collect();
     found.sort_unstable();
-    let mut newest_others = ids[1..31].to_vec();
+    let mut newest_others = ids[1..13].to_vec();
     newest_others.sort_unstable();
-    assert_eq!(found, newest_others, "the thirty newest after the story");
+    assert_eq!(found, newest_others, "the twelve newest after the story");
 }
 
 async fn related_candidates_rank_shared_tags_first(store: Store) {

@@ -1,7 +1,7 @@
 //! The page cache through the real router: compressed copies, validators, exact invalidation,
 //! one render per page at a time.
 
-use std::io::Read;
+use std::{io::Read, sync::Arc};
 
 use axum::{
     body::{Body, to_bytes},
@@ -242,36 +242,38 @@ async fn a_change_drops_the_pages_that_show_the_story_and_only_those() {
 // do on a server, rather than one after the other within one task.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn readers_asking_at_once_share_one_render() {
-    let headlines = [
-        "Crise au port",
-        "Festival estival",
-        "Le pont rouvre",
-        "Marché couvert",
-        "Nouvelle ligne de bus",
-    ];
-    let stories: Vec<String> = headlines
+    let stories: Vec<String> = ["Crise au port", "Festival estival", "Le pont rouvre"]
         .iter()
         .map(|headline| story(headline, "monde", ""))
         .collect();
     let site = TestSite::with_stories(&stories, 10).await;
-    let home = site.get("/").await.body;
-    let articles: Vec<String> = home
-        .split("class=\"card-title\"><a href=\"")
-        .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
-        .collect();
-    assert_eq!(articles.len(), headlines.len());
     // Sixteen readers ask for a page no one has asked for: one render, the others wait for it
-    // or, when it finished before they asked, hit the cache. Whether any of them asked during
-    // the render is the scheduler's to decide: a fresh page is tried until one did.
+    // or, when it finished before they asked, hit the cache. Listings and feeds, because their
+    // render waits on the database's own thread (a story page reads on the reader's thread,
+    // and may be done before a busy machine has started another reader). Whether any of them
+    // asked during the render is still the scheduler's to decide: a fresh page is tried until
+    // one did.
+    let pages = [
+        "/monde/",
+        "/monde/feed.atom",
+        "/monde/feed.rss",
+        "/auteur/claire-dubois/",
+        "/auteur/claire-dubois/feed.atom",
+        "/auteur/claire-dubois/feed.rss",
+    ];
     let mut waited_in_all = 0;
-    for article in &articles {
+    for page in pages {
         let (hits, misses) = hits_and_misses(&site).await;
         let waited_before = answered(&site, "waited").await;
+        let together = Arc::new(tokio::sync::Barrier::new(16));
         let readers = (0..16).map(|_| {
             let state = site.state.clone();
-            let request = Request::get(article.as_str()).body(Body::empty()).unwrap();
-            tokio::spawn(async move { crate::helpers::respond(&state, request).await })
+            let together = Arc::clone(&together);
+            let request = Request::get(page).body(Body::empty()).unwrap();
+            tokio::spawn(async move {
+                together.wait().await;
+                crate::helpers::respond(&state, request).await
+            })
         });
         let pages: Vec<_> = futures_util::future::join_all(readers)
             .await
