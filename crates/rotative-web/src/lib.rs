@@ -125,7 +125,8 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(middleware::from_fn_with_state(state.clone(), policy::security_headers))
-        // Before everything else but the request id, the access log and the count.
+        // Before everything else but the request id, the access log and the count, after the
+        // route is matched (a layer of the router's wraps each route).
         .layer(middleware::from_fn_with_state(state.clone(), page_cache::layer::answer_hits))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         // One line per answer (status, time taken) in the request's span: the access log.

@@ -344,6 +344,8 @@ impl PageCache {
         let Some(page) = page else {
             return;
         };
+        // Kept now is read now: pages no one has read yet go in the order they came.
+        inner.clock += 1;
         page.last_read.store(inner.clock, Ordering::Relaxed);
         inner.bytes += page.weight();
         for shown in &page.shows {
@@ -523,6 +525,20 @@ mod tests {
         assert!(is_hit(&cache, "/a"), "read recently, kept");
         assert!(!is_hit(&cache, "/b"), "read least recently, evicted");
         assert!(cache.stats().bytes <= one * 3);
+    }
+
+    #[test]
+    fn pages_no_one_has_read_go_in_the_order_they_came() {
+        let one = page("x".repeat(1000).as_str(), vec![]).weight();
+        let cache = Arc::new(PageCache::new(one * 3));
+        for key in ["/c", "/b", "/a", "/d"] {
+            render(&cache, key).finish(Some(page(&"x".repeat(1000), vec![])));
+        }
+        let kept: Vec<_> = ["/a", "/b", "/c", "/d"]
+            .into_iter()
+            .filter(|key| cache.hit(key).is_some())
+            .collect();
+        assert_eq!(kept, ["/a", "/d"], "the first two kept went first");
     }
 
     #[test]
